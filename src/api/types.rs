@@ -1,0 +1,360 @@
+//! Wire types of the Vital (Junction) API, as serde structs.
+//!
+//! Every enum the API calls non-exhaustive is an *open* enum here: a value this build does not know
+//! parses into `Unknown(String)` and is shown as it came. Optional fields default, so a response that
+//! gains or drops an optional field still parses.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+/// Declares an open string enum: known variants plus `Unknown(String)`.
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($variant,)+
+            /// A value this build does not know yet.
+            Unknown(String),
+        }
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Unknown(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $($wire => Self::$variant,)+
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                Ok(Self::from(s.as_str()))
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// How a patient signs in to a provider (`SourceAuthType`).
+    AuthType {
+        Oauth => "oauth",
+        TeamOauth => "team_oauth",
+        Sdk => "sdk",
+        Password => "password",
+        Email => "email",
+        App => "app",
+        Empty => "",
+    }
+}
+
+impl AuthType {
+    /// Whether the Link web widget can connect a provider of this kind. Mobile-SDK and app
+    /// providers connect only from the patient's phone app.
+    pub fn linkable(&self) -> bool {
+        !matches!(self, AuthType::Sdk | AuthType::App)
+    }
+
+    /// A short label for grouping.
+    pub fn label(&self) -> &str {
+        match self {
+            AuthType::Oauth | AuthType::TeamOauth => "OAuth",
+            AuthType::Password => "password",
+            AuthType::Email => "email",
+            AuthType::Sdk => "mobile SDK",
+            AuthType::App => "app",
+            AuthType::Empty => "unspecified",
+            AuthType::Unknown(s) => s,
+        }
+    }
+}
+
+open_enum! {
+    /// Status of a user's connection to a provider.
+    ConnectionStatus {
+        Connected => "connected",
+        Error => "error",
+        Paused => "paused",
+    }
+}
+
+/// `ClientFacingProvider`: name, slug, logo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderRef {
+    #[serde(default)]
+    pub name: String,
+    pub slug: String,
+    #[serde(default)]
+    pub logo: Option<String>,
+}
+
+/// One entry of a user's `connected_sources`. Older responses carry only `source`, newer ones
+/// `provider` too; either may be missing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectedSource {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<ProviderRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ProviderRef>,
+    #[serde(default)]
+    pub created_on: Option<DateTime<Utc>>,
+}
+
+impl ConnectedSource {
+    pub fn provider(&self) -> Option<&ProviderRef> {
+        self.provider.as_ref().or(self.source.as_ref())
+    }
+}
+
+/// `ClientFacingUser`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub user_id: Uuid,
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
+    pub client_user_id: String,
+    #[serde(default)]
+    pub created_on: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub connected_sources: Vec<ConnectedSource>,
+    #[serde(default)]
+    pub fallback_time_zone: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_birth_date: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingestion_start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingestion_end: Option<String>,
+}
+
+impl User {
+    /// Slugs of the connected providers, in the order the API gave them.
+    pub fn connected_slugs(&self) -> Vec<&str> {
+        self.connected_sources
+            .iter()
+            .filter_map(|c| c.provider().map(|p| p.slug.as_str()))
+            .collect()
+    }
+}
+
+/// `PaginatedUsersResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub users: Vec<User>,
+    pub total: u64,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// The create-user response: older APIs return `{user_id, client_user_id}`, newer ones the whole
+/// user. Only those two fields are required.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedUser {
+    pub user_id: Uuid,
+    pub client_user_id: String,
+}
+
+/// `ClientFacingProviderDetailed`, from `GET /v2/providers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provider {
+    pub name: String,
+    pub slug: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub logo: Option<String>,
+    #[serde(default)]
+    pub auth_type: Option<AuthType>,
+    #[serde(default)]
+    pub supported_resources: Vec<String>,
+}
+
+/// `ClientFacingConnectionErrorDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionErrorDetails {
+    pub error_type: String,
+    #[serde(default)]
+    pub error_message: String,
+    #[serde(default)]
+    pub errored_at: Option<DateTime<Utc>>,
+}
+
+/// `ClientFacingProviderWithStatus`, from `GET /v2/user/providers/{user_id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectedProvider {
+    #[serde(default)]
+    pub name: String,
+    pub slug: String,
+    #[serde(default)]
+    pub logo: Option<String>,
+    #[serde(default)]
+    pub created_on: Option<DateTime<Utc>>,
+    pub status: ConnectionStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_details: Option<ConnectionErrorDetails>,
+    #[serde(default)]
+    pub resource_availability: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectedProviders {
+    pub providers: Vec<ConnectedProvider>,
+}
+
+/// The only value `on_error` and `on_close` take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedirectBehaviour {
+    Redirect,
+}
+
+/// `LinkTokenExchange`: the body of `POST /v2/link/token`. Unset fields are omitted.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LinkTokenRequest {
+    pub user_id: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter_on_providers: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_error: Option<RedirectBehaviour>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_close: Option<RedirectBehaviour>,
+}
+
+/// `LinkTokenExchangeResponse`. Both fields are credentials for about an hour: never log them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkToken {
+    pub link_token: String,
+    pub link_web_url: String,
+}
+
+impl std::fmt::Debug for LinkToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkToken")
+            .field("fingerprint", &crate::api::fingerprint(&self.link_token))
+            .finish_non_exhaustive()
+    }
+}
+
+/// `SourceLink`, from `GET /v2/link/providers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkProvider {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub logo: Option<String>,
+    #[serde(default)]
+    pub oauth_url: Option<String>,
+    #[serde(default)]
+    pub auth_type: Option<AuthType>,
+    #[serde(default)]
+    pub form_components: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `{"success": bool}` from deletes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuccessResponse {
+    pub success: bool,
+}
+
+/// `DemoConnectionStatus`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoConnectionStatus {
+    pub success: bool,
+    #[serde(default)]
+    pub detail: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_enums_keep_unknown_values() {
+        let a: AuthType = serde_json::from_str("\"quantum\"").unwrap();
+        assert_eq!(a, AuthType::Unknown("quantum".into()));
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"quantum\"");
+        let e: AuthType = serde_json::from_str("\"\"").unwrap();
+        assert_eq!(e, AuthType::Empty);
+        let s: ConnectionStatus = serde_json::from_str("\"connected\"").unwrap();
+        assert_eq!(s, ConnectionStatus::Connected);
+    }
+
+    #[test]
+    fn connected_source_accepts_source_or_provider() {
+        let old: ConnectedSource =
+            serde_json::from_str(r#"{"source":{"name":"Oura","slug":"oura","logo":"x"},"created_on":"2026-07-23T14:27:46+00:00"}"#)
+                .unwrap();
+        assert_eq!(old.provider().unwrap().slug, "oura");
+        let new: ConnectedSource =
+            serde_json::from_str(r#"{"provider":{"name":"Fitbit","slug":"fitbit","logo":null}}"#)
+                .unwrap();
+        assert_eq!(new.provider().unwrap().slug, "fitbit");
+    }
+
+    #[test]
+    fn link_request_omits_unset_fields() {
+        let r = LinkTokenRequest {
+            user_id: Uuid::nil(),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"user_id":"00000000-0000-0000-0000-000000000000"}"#
+        );
+    }
+
+    #[test]
+    fn create_user_accepts_old_and_new_shapes() {
+        let id = "1449752e-0d8a-40e0-9206-91ab099b2537";
+        let old = format!(r#"{{"user_id":"{id}","client_user_id":"a"}}"#);
+        let new = format!(
+            r#"{{"user_id":"{id}","client_user_id":"a","team_id":"{id}","created_on":"2026-07-23T14:27:46+00:00","connected_sources":[],"fallback_time_zone":null}}"#
+        );
+        for body in [old, new] {
+            let u: CreatedUser = serde_json::from_str(&body).unwrap();
+            assert_eq!(u.client_user_id, "a");
+        }
+    }
+
+    #[test]
+    fn link_token_debug_hides_the_token() {
+        let t = LinkToken {
+            link_token: "secret-token".into(),
+            link_web_url: "https://link.example/?token=secret-token".into(),
+        };
+        let dbg = format!("{t:?}");
+        assert!(!dbg.contains("secret-token"), "{dbg}");
+    }
+}

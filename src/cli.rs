@@ -1,0 +1,217 @@
+//! Command-line definitions (clap). The API key is deliberately *not* a flag: it would leak into
+//! shell history and `ps`. It comes from `VITAL_API_KEY` or `--api-key-file`.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::settings::{ConnectionInput, Environment, Region};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vital-onboard",
+    version,
+    about = "Connect a patient's wearables to Vital (Junction): pick the patient, allow providers, mint a link, show its QR code.",
+    after_help = "With no API key configured, everything runs on a built-in emulator of the Vital API (demo mode).\n\
+                  The API key is read from VITAL_API_KEY or --api-key-file, never from a flag."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Read the API key from the first line of this file (instead of VITAL_API_KEY).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub api_key_file: Option<PathBuf>,
+    /// Vital environment; default: from the key prefix (sk_ = sandbox, pk_ = production).
+    #[arg(long = "env", global = true, env = "VITAL_ENV", value_enum)]
+    pub environment: Option<Environment>,
+    /// Vital region; default: from the key prefix (_us_, _eu_).
+    #[arg(long, global = true, env = "VITAL_REGION", value_enum)]
+    pub region: Option<Region>,
+    /// Talk to this host instead of Vital's (an emulator or a proxy).
+    #[arg(long, global = true, env = "VITAL_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Use the legacy tryvital.io hosts instead of junction.com.
+    #[arg(long, global = true)]
+    pub legacy_hosts: bool,
+    /// Run on the built-in emulator (the default when no API key is configured).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Per-request time limit in seconds.
+    #[arg(long = "timeout", global = true, env = "VITAL_TIMEOUT_SECS", default_value_t = 20, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout_secs: u64,
+    /// Config file (TOML); default: $VITAL_ONBOARD_CONFIG or the platform config directory.
+    #[arg(long, global = true, env = "VITAL_ONBOARD_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+impl ConnectionArgs {
+    /// The unresolved settings, with the key taken from `api_key_env` (the value of VITAL_API_KEY).
+    pub fn input(&self, api_key_env: Option<String>, legacy_from_config: bool) -> ConnectionInput {
+        ConnectionInput {
+            api_key_env,
+            api_key_file: self.api_key_file.clone(),
+            env: self.environment,
+            region: self.region,
+            base_url: self.base_url.clone(),
+            legacy_hosts: self.legacy_hosts || legacy_from_config,
+            demo: self.demo,
+            timeout_secs: self.timeout_secs,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the interactive console (the default).
+    Tui,
+    /// Mint a link for one patient and print its URL.
+    Link(LinkArgs),
+    /// List, search or create users.
+    Users(UsersArgs),
+    /// List the providers the team can offer.
+    Providers {
+        /// One JSON object a line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the Vital API emulator until SIGINT/SIGTERM.
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Behaviour {
+    Redirect,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LinkArgs {
+    /// The patient: a Vital user_id (UUID) or the team's client_user_id.
+    #[arg(long, value_name = "USER")]
+    pub user: String,
+    /// Open this provider's sign-in directly instead of the list.
+    #[arg(long, value_name = "SLUG")]
+    pub provider: Option<String>,
+    /// Allowlist of providers the patient may connect (comma-separated slugs).
+    #[arg(long, value_name = "a,b,c", value_delimiter = ',', num_args = 1)]
+    pub providers: Option<Vec<String>>,
+    /// Where the widget sends the patient's browser when done or failed.
+    #[arg(long, value_name = "URL")]
+    pub redirect_url: Option<String>,
+    /// Password/email providers: redirect with the error instead of showing it.
+    #[arg(long, value_enum)]
+    pub on_error: Option<Behaviour>,
+    /// The Close button redirects (error user_cancelled) instead of closing the tab.
+    #[arg(long, value_enum)]
+    pub on_close: Option<Behaviour>,
+    /// Print one JSON object instead of the URL.
+    #[arg(long)]
+    pub json: bool,
+    /// Also print the QR code.
+    #[arg(long)]
+    pub qr: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct UsersArgs {
+    #[command(subcommand)]
+    pub action: Option<UsersAction>,
+    /// Search by user_id or client_user_id (at least 2 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// One JSON object a line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UsersAction {
+    /// Create a user with this client_user_id.
+    Create {
+        client_user_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EmulatorArgs {
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// 0 picks a free port.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Generated users patient-00001... on top of the demo patients.
+    #[arg(long, default_value_t = crate::emulator::DEFAULT_USERS)]
+    pub users: usize,
+    /// Accept only this API key (default: any non-empty key). This is the emulator's own test key,
+    /// not a Vital key.
+    #[arg(long, value_name = "KEY")]
+    pub api_key: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn there_is_no_flag_that_takes_the_key() {
+        let cmd = Cli::command();
+        for arg in cmd.get_arguments() {
+            assert_ne!(
+                arg.get_long(),
+                Some("api-key"),
+                "the key must not be a flag"
+            );
+        }
+        assert!(
+            Cli::try_parse_from(["vital-onboard", "--api-key", "sk_us_x", "providers"]).is_err()
+        );
+    }
+
+    #[test]
+    fn providers_list_splits_on_commas() {
+        let cli = Cli::try_parse_from([
+            "vital-onboard",
+            "link",
+            "--user",
+            "u",
+            "--providers",
+            "oura,fitbit",
+            "--on-error",
+            "redirect",
+        ])
+        .unwrap();
+        let Some(Command::Link(l)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(l.providers.unwrap(), ["oura", "fitbit"]);
+        assert_eq!(l.on_error, Some(Behaviour::Redirect));
+        assert!(
+            Cli::try_parse_from([
+                "vital-onboard",
+                "link",
+                "--user",
+                "u",
+                "--on-close",
+                "close"
+            ])
+            .is_err()
+        );
+    }
+}

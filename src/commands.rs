@@ -1,0 +1,324 @@
+//! The non-interactive commands: `link`, `users`, `users create`, `providers`, `emulator`.
+//! Output goes to stdout; notes and errors to stderr. Exit codes: 0 ok, 2 bad input (nothing
+//! sent), 3 the API refused, 4 the API could not be reached or failed after retries.
+
+use std::io::Write;
+
+use chrono::Utc;
+
+use crate::api::{ApiError, Provider, User};
+use crate::catalog;
+use crate::cli::{EmulatorArgs, LinkArgs};
+use crate::emulator::{self, EmulatorOptions};
+use crate::link::{self, LinkOptions, MintedLink};
+use crate::qr::QrMatrix;
+use crate::session::Session;
+use crate::text::sanitize;
+
+/// A command failure: the message for stderr and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn input(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Failure {
+            code: e.exit_code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+pub type Outcome = Result<(), Failure>;
+
+fn out(text: &str) -> Outcome {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}")
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Failure::internal(format!("cannot write to stdout: {e}")))
+}
+
+/// Checks the link arguments; nothing has been sent yet.
+pub fn link_options(args: &LinkArgs) -> Result<LinkOptions, Failure> {
+    let redirect_url = match &args.redirect_url {
+        Some(u) => Some(link::check_redirect_url(u).map_err(Failure::input)?),
+        None => None,
+    };
+    let allowlist = args.providers.as_ref().map(|list| {
+        list.iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+    });
+    let options = LinkOptions {
+        provider: args.provider.as_ref().map(|p| p.trim().to_string()),
+        allowlist,
+        redirect_url,
+        on_error_redirect: args.on_error.is_some(),
+        on_close_redirect: args.on_close.is_some(),
+    };
+    options.check().map_err(Failure::input)?;
+    if args.user.trim().is_empty() {
+        return Err(Failure::input(
+            "--user is empty: give a user_id or a client_user_id",
+        ));
+    }
+    Ok(options)
+}
+
+pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> Outcome {
+    for w in options.warnings() {
+        eprintln!("warning: {w}");
+    }
+    let user = session.client.find_user(args.user.trim()).await?;
+    let request = options.request(user.user_id);
+    let token = session.client.link_token(&request).await?;
+    let minted = MintedLink {
+        user_id: user.user_id,
+        client_user_id: user.client_user_id.clone(),
+        token,
+        request,
+        minted_at: Utc::now(),
+    };
+    tracing::info!(
+        user_id = %minted.user_id,
+        fingerprint = %minted.fingerprint(),
+        "link minted"
+    );
+    let url = minted.token.link_web_url.clone();
+    let qr = if args.qr {
+        Some(QrMatrix::encode(&url, 'M').map_err(|e| Failure::internal(e.to_string()))?)
+    } else {
+        None
+    };
+    if args.json {
+        if let Some(q) = &qr {
+            eprint!("{}", q.ansi());
+        }
+        out(&minted.to_json().to_string())?;
+    } else {
+        if let Some(q) = &qr {
+            out(q.ansi().trim_end_matches('\n'))?;
+        }
+        out(&url)?;
+    }
+    eprintln!(
+        "Link for {} ({}): valid until {} local time ({} min from now; the API spec's text says {} min). Token {}.",
+        sanitize(&minted.client_user_id),
+        minted.user_id,
+        minted
+            .expires_at()
+            .with_timezone(&chrono::Local)
+            .format("%H:%M:%S"),
+        link::LIFETIME_MINUTES,
+        link::SPEC_LIFETIME_MINUTES,
+        minted.fingerprint()
+    );
+    if session.is_demo() {
+        eprintln!(
+            "Demo mode: this link points at the emulator inside this process and stops working when it exits. \
+             For a lasting one, run `vital-onboard emulator` and pass --base-url."
+        );
+    }
+    Ok(())
+}
+
+fn connected_summary(u: &User) -> String {
+    let slugs = u.connected_slugs();
+    if slugs.is_empty() {
+        "-".into()
+    } else {
+        sanitize(&slugs.join(","))
+    }
+}
+
+fn user_row(u: &User) -> String {
+    let created = u
+        .created_on
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "-".into());
+    format!(
+        "{:<24} {:<36} {:<10} {}",
+        sanitize(&u.client_user_id),
+        u.user_id,
+        created,
+        connected_summary(u)
+    )
+}
+
+fn print_users(users: &[User], json: bool, header: bool) -> Outcome {
+    let mut stdout = std::io::stdout().lock();
+    let mut write = |line: String| writeln!(stdout, "{line}");
+    let result: std::io::Result<()> = (|| {
+        if !json && header {
+            write(format!(
+                "{:<24} {:<36} {:<10} {}",
+                "CLIENT_USER_ID", "USER_ID", "CREATED", "CONNECTED"
+            ))?;
+        }
+        for u in users {
+            if json {
+                write(serde_json::to_string(u).expect("users serialize"))?;
+            } else {
+                write(user_row(u))?;
+            }
+        }
+        Ok(())
+    })();
+    result.map_err(|e| Failure::internal(format!("cannot write to stdout: {e}")))
+}
+
+pub async fn users(session: &Session, search: Option<&str>, json: bool) -> Outcome {
+    if let Some(q) = search {
+        let q = q.trim();
+        if q.chars().count() < 2 {
+            return Err(Failure::input("--search needs at least 2 characters"));
+        }
+        let found = session.client.search_users(q).await?;
+        print_users(&found, json, true)?;
+        if !json {
+            eprintln!("{} user(s) match {q:?}", found.len());
+        }
+        return Ok(());
+    }
+    let mut offset = 0u64;
+    let mut first = true;
+    loop {
+        let page = session
+            .client
+            .list_users(offset, crate::api::client::MAX_PAGE)
+            .await?;
+        print_users(&page.users, json, first)?;
+        first = false;
+        offset += page.users.len() as u64;
+        if page.users.is_empty() || offset >= page.total {
+            if !json {
+                eprintln!("{} user(s)", page.total);
+            }
+            return Ok(());
+        }
+    }
+}
+
+pub async fn create_user(session: &Session, client_user_id: &str, json: bool) -> Outcome {
+    let id = client_user_id.trim();
+    if id.is_empty() {
+        return Err(Failure::input("the client_user_id is empty"));
+    }
+    if let Some(w) = link::personal_data_warning(id) {
+        eprintln!("warning: {id:?} {w}");
+    }
+    let created = session.client.create_user(id).await?;
+    if json {
+        out(&serde_json::to_string(&created).expect("serializes"))
+    } else {
+        out(&created.user_id.to_string())?;
+        eprintln!(
+            "Created user {} for client_user_id {:?}",
+            created.user_id, id
+        );
+        Ok(())
+    }
+}
+
+fn provider_row(p: &Provider) -> String {
+    let auth = p
+        .auth_type
+        .as_ref()
+        .map(|a| a.label().to_string())
+        .unwrap_or_else(|| "-".into());
+    let link = match &p.auth_type {
+        Some(a) if !a.linkable() => "no (mobile SDK only)",
+        _ => "yes",
+    };
+    let deprecated = if catalog::is_deprecated(&p.slug) {
+        " (deprecated)"
+    } else {
+        ""
+    };
+    format!(
+        "{:<20} {:<28} {:<12} {}{}",
+        sanitize(&p.slug),
+        sanitize(&p.name),
+        sanitize(&auth),
+        link,
+        deprecated
+    )
+}
+
+pub async fn providers(session: &Session, json: bool) -> Outcome {
+    let list = session.client.providers().await?;
+    if json {
+        for p in &list {
+            let mut v = serde_json::to_value(p).expect("serializes");
+            let linkable = p.auth_type.as_ref().is_none_or(|a| a.linkable());
+            v["linkable"] = serde_json::Value::Bool(linkable);
+            out(&v.to_string())?;
+        }
+        return Ok(());
+    }
+    out(&format!(
+        "{:<20} {:<28} {:<12} {}",
+        "SLUG", "NAME", "AUTH", "LINK"
+    ))?;
+    for p in &list {
+        out(&provider_row(p))?;
+    }
+    Ok(())
+}
+
+/// Serves the emulator until SIGINT or SIGTERM, after printing exactly one line
+/// `listening on http://HOST:PORT`.
+pub async fn emulator(args: &EmulatorArgs) -> Outcome {
+    let emu = emulator::start(
+        args.host,
+        args.port,
+        EmulatorOptions {
+            users: args.users,
+            api_key: args.api_key.clone(),
+        },
+    )
+    .await
+    .map_err(|e| Failure::internal(format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
+    out(&format!(
+        "listening on {}",
+        emu.base_url().as_str().trim_end_matches('/')
+    ))?;
+    wait_for_signal().await;
+    emu.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

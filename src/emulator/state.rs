@@ -1,0 +1,451 @@
+//! The emulator's in-memory team: users, their connections, link tokens, injected faults.
+
+use std::collections::{HashMap, VecDeque};
+
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::api::LinkTokenRequest;
+use crate::catalog;
+
+/// How long a link token lives.
+pub const TOKEN_LIFETIME_MINUTES: i64 = 60;
+/// The emulated team's id.
+pub const TEAM_ID: Uuid = Uuid::from_u128(0x5bd8_1c96_2194_4000_a775_ae85_526e_ba18);
+
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub slug: String,
+    pub status: String,
+    pub created_on: DateTime<Utc>,
+    pub error_type: Option<String>,
+    pub error_message: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EmUser {
+    pub user_id: Uuid,
+    pub client_user_id: String,
+    pub created_on: DateTime<Utc>,
+    pub connections: Vec<Connection>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub request: LinkTokenRequest,
+    pub minted_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub consumed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenState {
+    Valid,
+    Expired,
+    Consumed,
+}
+
+/// A fault to answer instead of the real handler: the next `times` requests whose path starts
+/// with `path_prefix` get `status` (with `Retry-After` when set).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Fault {
+    pub path_prefix: String,
+    pub status: u16,
+    #[serde(default = "one")]
+    pub times: u32,
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    /// Hold the answer this long first (for timeout tests).
+    #[serde(default)]
+    pub delay_ms: u64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A link-token request the emulator accepted, for tests and QA (`/_emulator/link-requests`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RecordedLink {
+    pub body: Value,
+    pub token_fingerprint: String,
+    pub minted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default)]
+pub struct Team {
+    users: Vec<EmUser>,
+    by_id: HashMap<Uuid, usize>,
+    by_client_id: HashMap<String, usize>,
+    tokens: HashMap<String, TokenRecord>,
+    pub faults: VecDeque<Fault>,
+    pub link_requests: Vec<RecordedLink>,
+    /// Added to the wall clock, so tests can expire tokens.
+    pub clock_offset: ChronoDuration,
+}
+
+#[derive(Deserialize)]
+struct DemoPatient {
+    client_user_id: String,
+    created_on: DateTime<Utc>,
+    connections: Vec<DemoConnection>,
+}
+
+#[derive(Deserialize)]
+struct DemoConnection {
+    slug: String,
+    status: String,
+    created_on: DateTime<Utc>,
+    #[serde(default)]
+    error_type: Option<String>,
+    #[serde(default)]
+    error_message: Option<String>,
+}
+
+/// A stable UUID (version 4 layout) derived from a name, so generated users keep their ids.
+pub fn stable_uuid(name: &str) -> Uuid {
+    let digest = Sha256::digest(name.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
+/// `patient-00001`, the client_user_id of the n-th generated user (from 1).
+pub fn generated_client_id(n: usize) -> String {
+    format!("patient-{n:05}")
+}
+
+impl Team {
+    /// The demo patients from `assets/demo_patients.json` plus `generated` users
+    /// `patient-00001`, `patient-00002`, ...
+    pub fn seeded(generated: usize) -> Team {
+        let mut team = Team::default();
+        let demo: Vec<DemoPatient> =
+            serde_json::from_str(include_str!("../../assets/demo_patients.json"))
+                .expect("assets/demo_patients.json is valid");
+        for p in demo {
+            team.insert(EmUser {
+                user_id: stable_uuid(&p.client_user_id),
+                client_user_id: p.client_user_id,
+                created_on: p.created_on,
+                connections: p
+                    .connections
+                    .into_iter()
+                    .map(|c| Connection {
+                        slug: c.slug,
+                        status: c.status,
+                        created_on: c.created_on,
+                        error_type: c.error_type,
+                        error_message: c.error_message,
+                    })
+                    .collect(),
+            });
+        }
+        let base: DateTime<Utc> = "2026-01-01T08:00:00Z".parse().expect("static date");
+        for n in 1..=generated {
+            let client_user_id = generated_client_id(n);
+            // Every seventh generated patient already wears an Oura ring.
+            let connections = if n % 7 == 0 {
+                vec![Connection {
+                    slug: "oura".into(),
+                    status: "connected".into(),
+                    created_on: base + ChronoDuration::minutes(n as i64 * 7 + 5),
+                    error_type: None,
+                    error_message: None,
+                }]
+            } else {
+                Vec::new()
+            };
+            team.insert(EmUser {
+                user_id: stable_uuid(&client_user_id),
+                client_user_id,
+                created_on: base + ChronoDuration::minutes(n as i64 * 7),
+                connections,
+            });
+        }
+        team
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.clock_offset
+    }
+
+    fn insert(&mut self, user: EmUser) {
+        let idx = self.users.len();
+        self.by_id.insert(user.user_id, idx);
+        self.by_client_id.insert(user.client_user_id.clone(), idx);
+        self.users.push(user);
+    }
+
+    pub fn len(&self) -> usize {
+        self.users.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty()
+    }
+
+    pub fn page(&self, offset: usize, limit: usize) -> &[EmUser] {
+        let start = offset.min(self.users.len());
+        let end = start.saturating_add(limit).min(self.users.len());
+        &self.users[start..end]
+    }
+
+    pub fn user(&self, id: Uuid) -> Option<&EmUser> {
+        self.by_id.get(&id).map(|&i| &self.users[i])
+    }
+
+    fn user_mut(&mut self, id: Uuid) -> Option<&mut EmUser> {
+        self.by_id.get(&id).map(|&i| &mut self.users[i])
+    }
+
+    pub fn by_client_id(&self, client_user_id: &str) -> Option<&EmUser> {
+        self.by_client_id
+            .get(client_user_id)
+            .map(|&i| &self.users[i])
+    }
+
+    /// Users whose user_id starts with, or whose client_user_id contains, the query
+    /// (case-insensitive); at most 100.
+    pub fn search(&self, query: &str) -> Vec<&EmUser> {
+        let q = query.to_lowercase();
+        self.users
+            .iter()
+            .filter(|u| {
+                u.user_id.to_string().starts_with(&q)
+                    || u.client_user_id.to_lowercase().contains(&q)
+            })
+            .take(100)
+            .collect()
+    }
+
+    /// Creates a user, or returns the one that already has this client_user_id.
+    pub fn create(&mut self, client_user_id: &str) -> Result<&EmUser, &EmUser> {
+        if let Some(&i) = self.by_client_id.get(client_user_id) {
+            return Err(&self.users[i]);
+        }
+        let user = EmUser {
+            user_id: Uuid::new_v4(),
+            client_user_id: client_user_id.to_string(),
+            created_on: self.now(),
+            connections: Vec::new(),
+        };
+        self.insert(user);
+        Ok(self.users.last().expect("just inserted"))
+    }
+
+    /// Soft delete: the user disappears from every lookup.
+    pub fn delete(&mut self, id: Uuid) -> bool {
+        let Some(idx) = self.by_id.remove(&id) else {
+            return false;
+        };
+        let removed = self.users.remove(idx);
+        self.by_client_id.remove(&removed.client_user_id);
+        for i in self
+            .by_id
+            .values_mut()
+            .chain(self.by_client_id.values_mut())
+        {
+            if *i > idx {
+                *i -= 1;
+            }
+        }
+        true
+    }
+
+    /// Connects a user to a provider (demo connections, and Link in a later step).
+    pub fn connect(&mut self, id: Uuid, slug: &str) -> bool {
+        let now = self.now();
+        let Some(user) = self.user_mut(id) else {
+            return false;
+        };
+        user.connections.retain(|c| c.slug != slug);
+        user.connections.push(Connection {
+            slug: slug.to_string(),
+            status: "connected".into(),
+            created_on: now,
+            error_type: None,
+            error_message: None,
+        });
+        true
+    }
+
+    /// Removes one connection; `None` when the user does not exist, `Some(false)` when it was not
+    /// connected.
+    pub fn deregister(&mut self, id: Uuid, slug: &str) -> Option<bool> {
+        let user = self.user_mut(id)?;
+        let before = user.connections.len();
+        user.connections.retain(|c| c.slug != slug);
+        Some(user.connections.len() != before)
+    }
+
+    pub fn mint(&mut self, request: LinkTokenRequest, body: Value) -> String {
+        use base64::Engine;
+        let bytes: [u8; 24] = rand::random();
+        // Standard base64 keeps '+', '/' and '=' in tokens, as the real ones have, so URL encoding
+        // is exercised.
+        let token = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let minted_at = self.now();
+        self.tokens.insert(
+            token.clone(),
+            TokenRecord {
+                request,
+                minted_at,
+                expires_at: minted_at + ChronoDuration::minutes(TOKEN_LIFETIME_MINUTES),
+                consumed: false,
+            },
+        );
+        self.link_requests.push(RecordedLink {
+            body,
+            token_fingerprint: crate::api::fingerprint(&token),
+            minted_at,
+        });
+        token
+    }
+
+    pub fn token(&self, token: &str) -> Option<(&TokenRecord, TokenState)> {
+        let rec = self.tokens.get(token)?;
+        let state = if rec.consumed {
+            TokenState::Consumed
+        } else if self.now() >= rec.expires_at {
+            TokenState::Expired
+        } else {
+            TokenState::Valid
+        };
+        Some((rec, state))
+    }
+
+    /// Takes the next injected fault that matches `path`, if any.
+    pub fn take_fault(&mut self, path: &str) -> Option<Fault> {
+        let i = self
+            .faults
+            .iter()
+            .position(|f| path.starts_with(&f.path_prefix))?;
+        let fault = self.faults[i].clone();
+        if fault.times <= 1 {
+            self.faults.remove(i);
+        } else {
+            self.faults[i].times -= 1;
+        }
+        Some(fault)
+    }
+}
+
+/// The wire form of a user (`ClientFacingUser`).
+pub fn user_json(u: &EmUser) -> Value {
+    let sources: Vec<Value> = u
+        .connections
+        .iter()
+        .map(|c| {
+            let p = provider_ref(&c.slug);
+            json!({ "provider": p, "source": p, "created_on": c.created_on })
+        })
+        .collect();
+    json!({
+        "user_id": u.user_id,
+        "team_id": TEAM_ID,
+        "client_user_id": u.client_user_id,
+        "created_on": u.created_on,
+        "connected_sources": sources,
+        "fallback_time_zone": null,
+        "fallback_birth_date": null,
+        "ingestion_start": null,
+        "ingestion_end": null,
+    })
+}
+
+fn provider_ref(slug: &str) -> Value {
+    let name = catalog::get(slug).map_or(slug, |e| e.name.as_str());
+    json!({ "name": name, "slug": slug, "logo": "" })
+}
+
+/// The wire form of a connection (`ClientFacingProviderWithStatus`).
+pub fn connection_json(c: &Connection) -> Value {
+    let name = catalog::get(&c.slug).map_or(c.slug.as_str(), |e| e.name.as_str());
+    let resources: serde_json::Map<String, Value> = catalog::get(&c.slug)
+        .map(|e| {
+            e.supported_resources
+                .iter()
+                .map(|r| {
+                    (
+                        r.clone(),
+                        json!({ "status": "available", "scope_requirements": null }),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let error_details = match (&c.error_type, &c.error_message) {
+        (Some(t), m) => json!({
+            "error_type": t,
+            "error_message": m.clone().unwrap_or_default(),
+            "errored_at": c.created_on,
+        }),
+        _ => Value::Null,
+    };
+    json!({
+        "name": name,
+        "slug": c.slug,
+        "logo": "",
+        "created_on": c.created_on,
+        "status": c.status,
+        "external_user_id": null,
+        "error_details": error_details,
+        "resource_availability": resources,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeded_team_has_demo_and_generated_users() {
+        let t = Team::seeded(20);
+        assert_eq!(t.len(), 6 + 20);
+        let p = t.by_client_id("patient-00001").unwrap();
+        assert_eq!(p.user_id, stable_uuid("patient-00001"));
+        assert_eq!(t.user(p.user_id).unwrap().client_user_id, "patient-00001");
+        assert_eq!(
+            t.by_client_id("patient-00007").unwrap().connections.len(),
+            1
+        );
+    }
+
+    #[test]
+    fn delete_keeps_indexes_consistent() {
+        let mut t = Team::seeded(5);
+        let victim = t.by_client_id("patient-00002").unwrap().user_id;
+        assert!(t.delete(victim));
+        assert!(!t.delete(victim));
+        assert!(t.user(victim).is_none());
+        for n in [1, 3, 4, 5] {
+            let id = generated_client_id(n);
+            let u = t.by_client_id(&id).unwrap();
+            assert_eq!(t.user(u.user_id).unwrap().client_user_id, id);
+        }
+    }
+
+    #[test]
+    fn tokens_expire_and_faults_count_down() {
+        let mut t = Team::seeded(1);
+        let tok = t.mint(LinkTokenRequest::default(), Value::Null);
+        assert_eq!(t.token(&tok).unwrap().1, TokenState::Valid);
+        t.clock_offset = ChronoDuration::minutes(TOKEN_LIFETIME_MINUTES);
+        assert_eq!(t.token(&tok).unwrap().1, TokenState::Expired);
+        t.faults.push_back(Fault {
+            path_prefix: "/v2/user".into(),
+            status: 503,
+            times: 2,
+            retry_after: None,
+            delay_ms: 0,
+        });
+        assert!(t.take_fault("/v2/providers").is_none());
+        assert!(t.take_fault("/v2/user/x").is_some());
+        assert!(t.take_fault("/v2/user").is_some());
+        assert!(t.take_fault("/v2/user").is_none());
+    }
+}

@@ -1,0 +1,144 @@
+//! Validation errors shaped like the real API's (FastAPI + pydantic 2): HTTP 422 with
+//! `{"detail": [{"type", "loc", "msg", "input", "ctx"?}]}`.
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<Value>);
+
+impl Errors {
+    pub fn push(&mut self, kind: &str, loc: Value, msg: impl Into<String>, input: &Value) {
+        self.0.push(json!({
+            "type": kind,
+            "loc": loc,
+            "msg": msg.into(),
+            "input": input,
+        }));
+    }
+
+    pub fn push_ctx(
+        &mut self,
+        kind: &str,
+        loc: Value,
+        msg: impl Into<String>,
+        input: &Value,
+        ctx: Value,
+    ) {
+        self.0.push(json!({
+            "type": kind,
+            "loc": loc,
+            "msg": msg.into(),
+            "input": input,
+            "ctx": ctx,
+        }));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn body(self) -> Value {
+        json!({ "detail": self.0 })
+    }
+
+    pub fn missing(&mut self, loc: Value, input: &Value) {
+        self.push("missing", loc, "Field required", input);
+    }
+
+    /// Checks a UUID given as a JSON value.
+    pub fn uuid(&mut self, loc: Value, v: &Value) -> Option<Uuid> {
+        match v {
+            Value::String(s) => match Uuid::parse_str(s) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    self.push_ctx(
+                        "uuid_parsing",
+                        loc,
+                        format!("Input should be a valid UUID, {e}"),
+                        v,
+                        json!({ "error": e.to_string() }),
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.push(
+                    "uuid_type",
+                    loc,
+                    "UUID input should be a string, bytes or UUID object",
+                    v,
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks a value against an enum of strings (pydantic's `enum` error).
+    pub fn one_of<'a>(&mut self, loc: Value, v: &'a Value, allowed: &[&str]) -> Option<&'a str> {
+        if let Some(s) = v.as_str().filter(|s| allowed.contains(s)) {
+            return Some(s);
+        }
+        let expected = enum_expected(allowed);
+        self.push_ctx(
+            "enum",
+            loc,
+            format!("Input should be {expected}"),
+            v,
+            json!({ "expected": expected }),
+        );
+        None
+    }
+
+    pub fn string<'a>(&mut self, loc: Value, v: &'a Value) -> Option<&'a str> {
+        match v.as_str() {
+            Some(s) => Some(s),
+            None => {
+                self.push("string_type", loc, "Input should be a valid string", v);
+                None
+            }
+        }
+    }
+}
+
+/// `'a', 'b' or 'c'`, as pydantic words it.
+pub fn enum_expected(allowed: &[&str]) -> String {
+    let quoted: Vec<String> = allowed.iter().map(|a| format!("'{a}'")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// A body that is not JSON: pydantic's `json_invalid`.
+pub fn json_invalid(err: &serde_json::Error) -> Value {
+    json!({ "detail": [{
+        "type": "json_invalid",
+        "loc": ["body", err.column()],
+        "msg": "JSON decode error",
+        "input": {},
+        "ctx": { "error": err.to_string() },
+    }]})
+}
+
+/// A body that is JSON but not an object: pydantic's `model_attributes_type`.
+pub fn not_an_object(input: &Value) -> Value {
+    json!({ "detail": [{
+        "type": "model_attributes_type",
+        "loc": ["body"],
+        "msg": "Input should be a valid dictionary or object to extract fields from",
+        "input": input,
+    }]})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_wording_matches_pydantic() {
+        assert_eq!(enum_expected(&["redirect"]), "'redirect'");
+        assert_eq!(enum_expected(&["a", "b", "c"]), "'a', 'b' or 'c'");
+    }
+}

@@ -1,0 +1,284 @@
+//! Link-token rules shared by the command line and the console: input checks made before anything
+//! is sent, the request body, and what a minted link carries.
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use crate::api::{LinkToken, LinkTokenRequest, RedirectBehaviour, fingerprint};
+use crate::catalog;
+
+/// How long a link lives, per the docs and the Jan 2025 changelog.
+pub const LIFETIME_MINUTES: i64 = 60;
+/// What the endpoint's own text in the spec says.
+pub const SPEC_LIFETIME_MINUTES: i64 = 10;
+
+/// Checks a provider slug against the catalog; the error names the closest slug.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    if catalog::is_known(slug) {
+        return Ok(());
+    }
+    Err(match catalog::closest(slug) {
+        Some(near) => format!("unknown provider {slug:?}: did you mean {near:?}?"),
+        None => format!("unknown provider {slug:?}: see `vital-onboard providers`"),
+    })
+}
+
+/// Checks and normalises a redirect URL: absolute http(s).
+pub fn check_redirect_url(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err("the redirect URL is empty".into());
+    }
+    crate::settings::parse_http_url(trimmed)
+        .map(|_| trimmed.to_string())
+        .map_err(|reason| format!("the redirect URL must be an absolute http(s) URL ({reason})"))
+}
+
+/// Why a client_user_id looks like personal data (the docs ask for none there), if it does.
+pub fn personal_data_warning(client_user_id: &str) -> Option<&'static str> {
+    let s = client_user_id.trim();
+    if let Some((local, domain)) = s.split_once('@')
+        && !local.is_empty()
+        && domain.contains('.')
+    {
+        return Some("looks like an email address: client_user_id should hold no personal data");
+    }
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    if digits >= 7
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        return Some("looks like a phone number: client_user_id should hold no personal data");
+    }
+    None
+}
+
+/// The link settings staff choose, before the user is known by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkOptions {
+    pub provider: Option<String>,
+    pub allowlist: Option<Vec<String>>,
+    pub redirect_url: Option<String>,
+    pub on_error_redirect: bool,
+    pub on_close_redirect: bool,
+}
+
+impl LinkOptions {
+    /// Every check made before sending; the first problem found.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(p) = &self.provider {
+            check_slug(p)?;
+        }
+        if let Some(list) = &self.allowlist {
+            if list.is_empty() {
+                return Err(
+                    "the provider allowlist is empty: name at least one provider, or allow all"
+                        .into(),
+                );
+            }
+            for slug in list {
+                check_slug(slug)?;
+            }
+        }
+        if let Some(url) = &self.redirect_url {
+            check_redirect_url(url)?;
+        }
+        Ok(())
+    }
+
+    /// Notes worth showing that do not stop a mint.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.redirect_url.is_none() && (self.on_error_redirect || self.on_close_redirect) {
+            out.push(
+                "on_error/on_close redirect is set but there is no redirect URL to go to"
+                    .to_string(),
+            );
+        }
+        let sdk_only: Vec<&str> = self
+            .allowlist
+            .iter()
+            .flatten()
+            .chain(self.provider.iter())
+            .filter(|s| catalog::get(s).is_some_and(|e| !e.linkable()))
+            .map(String::as_str)
+            .collect();
+        if !sdk_only.is_empty() {
+            out.push(format!(
+                "{} connect only from the mobile SDK: the Link page cannot offer them",
+                sdk_only.join(", ")
+            ));
+        }
+        if let (Some(p), Some(list)) = (&self.provider, &self.allowlist)
+            && !list.contains(p)
+        {
+            out.push(format!("the direct provider {p} is not in the allowlist"));
+        }
+        out
+    }
+
+    pub fn request(&self, user_id: Uuid) -> LinkTokenRequest {
+        let redirect = |on: bool| on.then_some(RedirectBehaviour::Redirect);
+        LinkTokenRequest {
+            user_id,
+            provider: self.provider.clone(),
+            redirect_url: self.redirect_url.clone(),
+            filter_on_providers: self.allowlist.clone(),
+            on_error: redirect(self.on_error_redirect),
+            on_close: redirect(self.on_close_redirect),
+        }
+    }
+}
+
+/// A link the API returned, with the local clock's view of its lifetime.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MintedLink {
+    pub user_id: Uuid,
+    pub client_user_id: String,
+    pub token: LinkToken,
+    pub request: LinkTokenRequest,
+    pub minted_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for MintedLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MintedLink")
+            .field("user_id", &self.user_id)
+            .field("fingerprint", &self.fingerprint())
+            .field("minted_at", &self.minted_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MintedLink {
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        self.minted_at + Duration::minutes(LIFETIME_MINUTES)
+    }
+
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.token.link_token)
+    }
+
+    /// Time left at `now`, zero once expired.
+    pub fn remaining(&self, now: DateTime<Utc>) -> std::time::Duration {
+        (self.expires_at() - now).to_std().unwrap_or_default()
+    }
+
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        now >= self.expires_at()
+    }
+
+    /// The `--json` form.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "user_id": self.user_id,
+            "client_user_id": self.client_user_id,
+            "link_token": self.token.link_token,
+            "link_web_url": self.token.link_web_url,
+            "token_fingerprint": self.fingerprint(),
+            "minted_at": self.minted_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "expires_at": self.expires_at().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "request": self.request,
+        })
+    }
+}
+
+/// `mm:ss` (or `h:mm:ss`) for a countdown.
+pub fn format_countdown(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_checked_with_a_suggestion() {
+        assert!(check_slug("oura").is_ok());
+        let e = check_slug("fitbt").unwrap_err();
+        assert_eq!(e, "unknown provider \"fitbt\": did you mean \"fitbit\"?");
+    }
+
+    #[test]
+    fn redirect_urls_must_be_absolute_http() {
+        assert_eq!(
+            check_redirect_url(" https://clinic.example/done ").unwrap(),
+            "https://clinic.example/done"
+        );
+        for bad in [
+            "",
+            "clinic.example/done",
+            "/done",
+            "javascript:alert(1)",
+            "ftp://x/y",
+        ] {
+            assert!(check_redirect_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn personal_data_is_spotted() {
+        assert!(
+            personal_data_warning("ana@example.com")
+                .unwrap()
+                .contains("email")
+        );
+        assert!(
+            personal_data_warning("+1 (555) 010-2030")
+                .unwrap()
+                .contains("phone")
+        );
+        assert!(personal_data_warning("mrn-100231").is_none());
+        assert!(personal_data_warning("patient-00001").is_none());
+        assert!(personal_data_warning("1234").is_none());
+    }
+
+    #[test]
+    fn options_check_and_warn() {
+        let mut o = LinkOptions {
+            allowlist: Some(vec![]),
+            ..Default::default()
+        };
+        assert!(o.check().unwrap_err().contains("allowlist is empty"));
+        o.allowlist = Some(vec!["oura".into(), "apple_health_kit".into()]);
+        o.on_close_redirect = true;
+        o.provider = Some("fitbit".into());
+        assert!(o.check().is_ok());
+        let w = o.warnings();
+        assert_eq!(w.len(), 3, "{w:?}");
+        o.redirect_url = Some("notaurl".into());
+        assert!(o.check().is_err());
+    }
+
+    #[test]
+    fn request_sets_only_chosen_fields() {
+        let o = LinkOptions {
+            allowlist: Some(vec!["oura".into()]),
+            on_error_redirect: true,
+            ..Default::default()
+        };
+        let body = serde_json::to_value(o.request(Uuid::nil())).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"user_id": Uuid::nil(), "filter_on_providers": ["oura"], "on_error": "redirect"})
+        );
+    }
+
+    #[test]
+    fn countdown_format() {
+        assert_eq!(
+            format_countdown(std::time::Duration::from_secs(3599)),
+            "59:59"
+        );
+        assert_eq!(
+            format_countdown(std::time::Duration::from_secs(3600)),
+            "1:00:00"
+        );
+        assert_eq!(format_countdown(std::time::Duration::ZERO), "00:00");
+    }
+}

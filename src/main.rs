@@ -1,0 +1,70 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use vital_onboard::cli::{Cli, Command, UsersAction};
+use vital_onboard::commands::{self, Failure};
+use vital_onboard::config::Config;
+use vital_onboard::session::Session;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    vital_onboard::logging::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    if let Some(Command::Emulator(args)) = &cli.command {
+        return commands::emulator(args).await;
+    }
+    let config = Config::load(cli.connection.config.as_deref())
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let api_key_env = std::env::var("VITAL_API_KEY").ok();
+    let connection = cli
+        .connection
+        .input(api_key_env, config.legacy_hosts)
+        .resolve()
+        .map_err(|e| Failure::input(e.to_string()))?;
+    // Input checks come before any emulator starts or request leaves.
+    let link_options = match &cli.command {
+        Some(Command::Link(args)) => Some(commands::link_options(args)?),
+        _ => None,
+    };
+    let session = Session::open(connection)
+        .await
+        .map_err(|e| Failure::internal(format!("cannot start the demo emulator: {e}")))?;
+    match cli.command {
+        None | Some(Command::Tui) => Err(Failure::internal(
+            "the interactive console is not built yet: use `link`, `users` or `providers`",
+        )),
+        Some(Command::Link(args)) => {
+            commands::link(&session, &args, link_options.expect("checked above")).await
+        }
+        Some(Command::Users(args)) => match args.action {
+            Some(UsersAction::Create {
+                client_user_id,
+                json,
+            }) => commands::create_user(&session, &client_user_id, json).await,
+            None => commands::users(&session, args.search.as_deref(), args.json).await,
+        },
+        Some(Command::Providers { json }) => commands::providers(&session, json).await,
+        Some(Command::Emulator(_)) => unreachable!("handled above"),
+    }
+}

@@ -1,0 +1,240 @@
+//! QR codes: the module matrix with its quiet zone, fitting to a terminal area, and text rendering
+//! (half blocks: two modules per character cell; full blocks: one module per two cells).
+//!
+//! A code is drawn dark-on-light with explicit colours by whoever paints the text, so it scans on
+//! dark and light terminal themes alike.
+
+use qrcode::{Color, EcLevel};
+
+pub use crate::config::QrStyle;
+
+/// Light modules around the code, as the QR standard asks.
+pub const QUIET_ZONE: usize = 4;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrMatrix {
+    /// Modules per side, without the quiet zone.
+    size: usize,
+    dark: Vec<bool>,
+    ec: char,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QrError {
+    #[error("the text is too long for a QR code")]
+    TooLong,
+    /// The smallest code needs this many columns and rows.
+    #[error("enlarge the terminal to {need_cols} x {need_rows} to show the QR code")]
+    DoesNotFit { need_cols: u16, need_rows: u16 },
+}
+
+impl QrMatrix {
+    /// Encodes `text` at error correction M (`'M'`) or L (`'L'`).
+    pub fn encode(text: &str, ec: char) -> Result<QrMatrix, QrError> {
+        let level = if ec == 'L' { EcLevel::L } else { EcLevel::M };
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), level)
+            .map_err(|_| QrError::TooLong)?;
+        Ok(QrMatrix {
+            size: code.width(),
+            dark: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == Color::Dark)
+                .collect(),
+            ec: if ec == 'L' { 'L' } else { 'M' },
+        })
+    }
+
+    /// The code for `text` at level M, or at level L when only that fits in `cols` x `rows`
+    /// character cells. Never a code that does not fit.
+    pub fn fitting(text: &str, style: QrStyle, cols: u16, rows: u16) -> Result<QrMatrix, QrError> {
+        let m = QrMatrix::encode(text, 'M')?;
+        if m.fits(style, cols, rows) {
+            return Ok(m);
+        }
+        let l = QrMatrix::encode(text, 'L')?;
+        if l.fits(style, cols, rows) {
+            return Ok(l);
+        }
+        let (need_cols, need_rows) = l.cells(style);
+        Err(QrError::DoesNotFit {
+            need_cols,
+            need_rows,
+        })
+    }
+
+    /// Modules per side including the quiet zone.
+    pub fn full_width(&self) -> usize {
+        self.size + 2 * QUIET_ZONE
+    }
+
+    /// The QR version (1..=40).
+    pub fn version(&self) -> usize {
+        (self.size - 17) / 4
+    }
+
+    /// The error correction level, `'M'` or `'L'`.
+    pub fn ec_level(&self) -> char {
+        self.ec
+    }
+
+    /// Whether the module at (x, y), counted from the outer corner of the quiet zone, is dark.
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        let (Some(cx), Some(cy)) = (x.checked_sub(QUIET_ZONE), y.checked_sub(QUIET_ZONE)) else {
+            return false;
+        };
+        cx < self.size && cy < self.size && self.dark[cy * self.size + cx]
+    }
+
+    /// Character cells (columns, rows) the code takes with its quiet zone.
+    pub fn cells(&self, style: QrStyle) -> (u16, u16) {
+        let w = self.full_width() as u16;
+        match style {
+            QrStyle::Half => (w, w.div_ceil(2)),
+            QrStyle::Full => (w * 2, w),
+        }
+    }
+
+    pub fn fits(&self, style: QrStyle, cols: u16, rows: u16) -> bool {
+        let (c, r) = self.cells(style);
+        c <= cols && r <= rows
+    }
+
+    /// The code as lines of text, quiet zone included. Dark modules are the glyphs (`█▀▄`), light
+    /// ones spaces: paint them with a dark foreground on a light background (swap the two colours
+    /// to invert).
+    pub fn lines(&self, style: QrStyle) -> Vec<String> {
+        let w = self.full_width();
+        match style {
+            QrStyle::Half => (0..w.div_ceil(2))
+                .map(|row| {
+                    (0..w)
+                        .map(
+                            |x| match (self.is_dark(x, 2 * row), self.is_dark(x, 2 * row + 1)) {
+                                (true, true) => '█',
+                                (true, false) => '▀',
+                                (false, true) => '▄',
+                                (false, false) => ' ',
+                            },
+                        )
+                        .collect()
+                })
+                .collect(),
+            QrStyle::Full => (0..w)
+                .map(|y| {
+                    (0..w)
+                        .map(|x| if self.is_dark(x, y) { "██" } else { "  " })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The code for a plain terminal (the `link --qr` output): half blocks, black on white with
+    /// explicit 256-colour codes, each line reset at its end.
+    pub fn ansi(&self) -> String {
+        let mut out = String::new();
+        for line in self.lines(QrStyle::Half) {
+            out.push_str("\x1b[38;5;16;48;5;231m");
+            out.push_str(&line);
+            out.push_str("\x1b[0m\n");
+        }
+        out
+    }
+}
+
+/// Reads modules back from text drawn by [`QrMatrix::lines`] (half blocks): a grid of dark flags,
+/// two rows per line. Used by tests that decode what the screen shows.
+pub fn modules_from_half_blocks(lines: &[String]) -> Vec<Vec<bool>> {
+    let mut grid = Vec::new();
+    for line in lines {
+        let (top, bottom): (Vec<bool>, Vec<bool>) = line
+            .chars()
+            .map(|c| match c {
+                '█' => (true, true),
+                '▀' => (true, false),
+                '▄' => (false, true),
+                _ => (false, false),
+            })
+            .unzip();
+        grid.push(top);
+        grid.push(bottom);
+    }
+    grid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_follows_the_version_formula() {
+        let q = QrMatrix::encode(
+            "https://link.tryvital.io/?token=abc&env=sandbox&region=us",
+            'M',
+        )
+        .unwrap();
+        let v = q.version();
+        assert_eq!(q.full_width(), 25 + 4 * v);
+        assert_eq!(
+            q.cells(QrStyle::Half),
+            ((25 + 4 * v) as u16, (25 + 4 * v).div_ceil(2) as u16)
+        );
+        assert_eq!(
+            q.cells(QrStyle::Full),
+            (2 * (25 + 4 * v) as u16, (25 + 4 * v) as u16)
+        );
+    }
+
+    #[test]
+    fn quiet_zone_is_light() {
+        let q = QrMatrix::encode("hello", 'M').unwrap();
+        let w = q.full_width();
+        for i in 0..w {
+            for j in 0..QUIET_ZONE {
+                assert!(!q.is_dark(i, j) && !q.is_dark(j, i));
+                assert!(!q.is_dark(i, w - 1 - j) && !q.is_dark(w - 1 - j, i));
+            }
+        }
+        assert!(q.is_dark(QUIET_ZONE, QUIET_ZONE), "finder pattern corner");
+    }
+
+    #[test]
+    fn falls_back_to_l_then_refuses() {
+        let url = format!(
+            "https://link.tryvital.io/?token={}&env=sandbox&region=us",
+            "A".repeat(150)
+        );
+        let m = QrMatrix::encode(&url, 'M').unwrap();
+        let l = QrMatrix::encode(&url, 'L').unwrap();
+        assert!(l.full_width() < m.full_width());
+        let (lc, lr) = l.cells(QrStyle::Half);
+        let got = QrMatrix::fitting(&url, QrStyle::Half, lc, lr).unwrap();
+        assert_eq!(got.ec_level(), 'L');
+        let (mc, mr) = m.cells(QrStyle::Half);
+        assert_eq!(
+            QrMatrix::fitting(&url, QrStyle::Half, mc, mr)
+                .unwrap()
+                .ec_level(),
+            'M'
+        );
+        assert_eq!(
+            QrMatrix::fitting(&url, QrStyle::Half, lc - 1, lr),
+            Err(QrError::DoesNotFit {
+                need_cols: lc,
+                need_rows: lr
+            })
+        );
+    }
+
+    #[test]
+    fn half_block_text_round_trips_to_modules() {
+        let q = QrMatrix::encode("round trip", 'M').unwrap();
+        let grid = modules_from_half_blocks(&q.lines(QrStyle::Half));
+        for y in 0..q.full_width() {
+            for x in 0..q.full_width() {
+                assert_eq!(grid[y][x], q.is_dark(x, y), "({x},{y})");
+            }
+        }
+    }
+}

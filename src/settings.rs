@@ -1,0 +1,426 @@
+//! Connection settings: which API to talk to, with which key. Pure resolution from the command
+//! line, the environment and the config file, so it can be tested without a process.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use url::Url;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Sandbox,
+    Production,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Region {
+    Us,
+    Eu,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Sandbox => "sandbox",
+            Environment::Production => "production",
+        }
+    }
+}
+
+impl Region {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Region::Us => "us",
+            Region::Eu => "eu",
+        }
+    }
+}
+
+/// The Vital host for an environment and region (table in the API notes).
+pub fn vital_host(env: Environment, region: Region, legacy: bool) -> &'static str {
+    use Environment::*;
+    use Region::*;
+    match (env, region, legacy) {
+        (Production, Us, false) => "https://api.us.junction.com",
+        (Production, Eu, false) => "https://api.eu.junction.com",
+        (Sandbox, Us, false) => "https://api.sandbox.us.junction.com",
+        (Sandbox, Eu, false) => "https://api.sandbox.eu.junction.com",
+        (Production, Us, true) => "https://api.tryvital.io",
+        (Production, Eu, true) => "https://api.eu.tryvital.io",
+        (Sandbox, Us, true) => "https://api.sandbox.tryvital.io",
+        (Sandbox, Eu, true) => "https://api.sandbox.eu.tryvital.io",
+    }
+}
+
+/// A team API key. Its `Debug` and `Display` show only the recognised prefix, never the key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+
+    /// The key itself, for the request header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Environment and region the key's prefix names (`sk_us_` = sandbox/us, `pk_eu_` =
+    /// production/eu), if it has a known prefix.
+    pub fn scope(&self) -> Option<(Environment, Region)> {
+        let env = match self.0.get(..3)? {
+            "sk_" => Environment::Sandbox,
+            "pk_" => Environment::Production,
+            _ => return None,
+        };
+        let region = match self.0.get(3..6)? {
+            "us_" => Region::Us,
+            "eu_" => Region::Eu,
+            _ => return None,
+        };
+        Some((env, region))
+    }
+
+    /// The prefix (`sk_us_`), the only part of a key that may be shown.
+    pub fn prefix(&self) -> &'static str {
+        match self.scope() {
+            Some((Environment::Sandbox, Region::Us)) => "sk_us_",
+            Some((Environment::Sandbox, Region::Eu)) => "sk_eu_",
+            Some((Environment::Production, Region::Us)) => "pk_us_",
+            Some((Environment::Production, Region::Eu)) => "pk_eu_",
+            None => "",
+        }
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ApiKey({}…)", self.prefix())
+    }
+}
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A real Vital host.
+    Vital { env: Environment, region: Region },
+    /// `--base-url`: an emulator or proxy.
+    Custom { url: Url },
+    /// The embedded emulator, started in-process.
+    Demo,
+}
+
+/// What the user gave: flags, environment variables and config, before resolution.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionInput {
+    /// The value of `VITAL_API_KEY`, if set.
+    pub api_key_env: Option<String>,
+    pub api_key_file: Option<PathBuf>,
+    pub env: Option<Environment>,
+    pub region: Option<Region>,
+    pub base_url: Option<String>,
+    pub legacy_hosts: bool,
+    pub demo: bool,
+    pub timeout_secs: u64,
+}
+
+/// Resolved connection settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connection {
+    pub target: Target,
+    pub env: Environment,
+    pub region: Region,
+    pub key: Option<ApiKey>,
+    pub legacy_hosts: bool,
+    pub timeout: Duration,
+}
+
+impl Connection {
+    /// The base URL, except in demo mode, where the emulator's address is known only once it runs.
+    pub fn base_url(&self) -> Option<Url> {
+        match &self.target {
+            Target::Vital { env, region } => {
+                Some(Url::parse(vital_host(*env, *region, self.legacy_hosts)).expect("static host"))
+            }
+            Target::Custom { url } => Some(url.clone()),
+            Target::Demo => None,
+        }
+    }
+
+    /// A short name for messages: `sandbox/us`, `production/eu`, `the demo emulator`, or the host.
+    pub fn label(&self) -> String {
+        match &self.target {
+            Target::Vital { env, region } => format!("{}/{}", env.as_str(), region.as_str()),
+            Target::Custom { url } => url.as_str().trim_end_matches('/').to_string(),
+            Target::Demo => "the demo emulator".into(),
+        }
+    }
+
+    pub fn is_production(&self) -> bool {
+        !matches!(self.target, Target::Demo) && self.env == Environment::Production
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read the API key file {path}: {reason}")]
+    KeyFile { path: PathBuf, reason: String },
+    #[error("the API key file {path} is empty: put the key on its first line")]
+    EmptyKeyFile { path: PathBuf },
+    #[error(
+        "--env {asked} does not match the API key, which is a {key_env} key ({prefix}…): use the {key_env} key, or drop --env"
+    )]
+    EnvMismatch {
+        asked: &'static str,
+        key_env: &'static str,
+        prefix: &'static str,
+    },
+    #[error(
+        "--region {asked} does not match the API key, which is a {key_region} key ({prefix}…): teams are regional; use --region {key_region}"
+    )]
+    RegionMismatch {
+        asked: &'static str,
+        key_region: &'static str,
+        prefix: &'static str,
+    },
+    #[error(
+        "the API key does not start with sk_us_, sk_eu_, pk_us_ or pk_eu_, so its environment is unknown: check VITAL_API_KEY, or give --base-url to use another host"
+    )]
+    UnknownKeyPrefix,
+    #[error("--base-url {url:?} is not an absolute http(s) URL: {reason}")]
+    BadBaseUrl { url: String, reason: String },
+}
+
+/// Reads a key file: its first line, trimmed.
+pub fn read_key_file(path: &Path) -> Result<ApiKey, SettingsError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SettingsError::KeyFile {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let first = text.lines().next().unwrap_or("").trim();
+    if first.is_empty() {
+        return Err(SettingsError::EmptyKeyFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(ApiKey::new(first))
+}
+
+/// Parses an absolute http(s) URL.
+pub fn parse_http_url(s: &str) -> Result<Url, String> {
+    let url = Url::parse(s.trim()).map_err(|e| e.to_string())?;
+    match url.scheme() {
+        "http" | "https" => {}
+        other => return Err(format!("the scheme is {other}, not http or https")),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("it has no host".into());
+    }
+    Ok(url)
+}
+
+impl ConnectionInput {
+    pub fn resolve(&self) -> Result<Connection, SettingsError> {
+        let key = match &self.api_key_file {
+            Some(path) => Some(read_key_file(path)?),
+            None => self
+                .api_key_env
+                .as_deref()
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(ApiKey::new),
+        };
+        let timeout = Duration::from_secs(self.timeout_secs.max(1));
+        let scope = key.as_ref().and_then(ApiKey::scope);
+
+        if let (Some(k), Some((key_env, key_region))) = (&key, scope) {
+            if let Some(asked) = self.env.filter(|e| *e != key_env) {
+                return Err(SettingsError::EnvMismatch {
+                    asked: asked.as_str(),
+                    key_env: key_env.as_str(),
+                    prefix: k.prefix(),
+                });
+            }
+            if let Some(asked) = self.region.filter(|r| *r != key_region) {
+                return Err(SettingsError::RegionMismatch {
+                    asked: asked.as_str(),
+                    key_region: key_region.as_str(),
+                    prefix: k.prefix(),
+                });
+            }
+        }
+        let env = self
+            .env
+            .or(scope.map(|s| s.0))
+            .unwrap_or(Environment::Sandbox);
+        let region = self.region.or(scope.map(|s| s.1)).unwrap_or(Region::Us);
+
+        let target = if self.demo || (key.is_none() && self.base_url.is_none()) {
+            Target::Demo
+        } else if let Some(raw) = &self.base_url {
+            let url = parse_http_url(raw).map_err(|reason| SettingsError::BadBaseUrl {
+                url: raw.clone(),
+                reason,
+            })?;
+            Target::Custom { url }
+        } else {
+            if scope.is_none() {
+                return Err(SettingsError::UnknownKeyPrefix);
+            }
+            Target::Vital { env, region }
+        };
+        let (env, region) = if target == Target::Demo {
+            (Environment::Sandbox, Region::Us)
+        } else {
+            (env, region)
+        };
+        Ok(Connection {
+            target,
+            env,
+            region,
+            key,
+            legacy_hosts: self.legacy_hosts,
+            timeout,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(key: Option<&str>) -> ConnectionInput {
+        ConnectionInput {
+            api_key_env: key.map(str::to_string),
+            timeout_secs: 20,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn key_prefix_picks_env_region_and_host() {
+        let c = input(Some("pk_eu_abc")).resolve().unwrap();
+        assert_eq!(
+            c.target,
+            Target::Vital {
+                env: Environment::Production,
+                region: Region::Eu
+            }
+        );
+        assert_eq!(
+            c.base_url().unwrap().as_str(),
+            "https://api.eu.junction.com/"
+        );
+        assert_eq!(c.label(), "production/eu");
+        assert!(c.is_production());
+
+        let c = input(Some("sk_us_abc")).resolve().unwrap();
+        assert_eq!(
+            c.base_url().unwrap().as_str(),
+            "https://api.sandbox.us.junction.com/"
+        );
+        let mut legacy = input(Some("sk_eu_abc"));
+        legacy.legacy_hosts = true;
+        assert_eq!(
+            legacy.resolve().unwrap().base_url().unwrap().as_str(),
+            "https://api.sandbox.eu.tryvital.io/"
+        );
+    }
+
+    #[test]
+    fn no_key_means_demo() {
+        let c = input(None).resolve().unwrap();
+        assert_eq!(c.target, Target::Demo);
+        assert!(!c.is_production());
+        let c = input(Some("   ")).resolve().unwrap();
+        assert_eq!(c.target, Target::Demo, "a blank key counts as none");
+        let mut d = input(Some("sk_us_x"));
+        d.demo = true;
+        assert_eq!(d.resolve().unwrap().target, Target::Demo);
+    }
+
+    #[test]
+    fn explicit_mismatch_is_refused() {
+        let mut i = input(Some("sk_us_abc"));
+        i.env = Some(Environment::Production);
+        let e = i.resolve().unwrap_err();
+        assert!(matches!(e, SettingsError::EnvMismatch { .. }));
+        assert!(e.to_string().contains("sandbox key (sk_us_…)"), "{e}");
+        assert!(!e.to_string().contains("abc"), "never shows the key");
+
+        let mut i = input(Some("pk_us_abc"));
+        i.env = Some(Environment::Sandbox);
+        assert!(matches!(
+            i.resolve(),
+            Err(SettingsError::EnvMismatch { .. })
+        ));
+
+        let mut i = input(Some("sk_us_abc"));
+        i.region = Some(Region::Eu);
+        assert!(matches!(
+            i.resolve(),
+            Err(SettingsError::RegionMismatch { .. })
+        ));
+
+        let mut ok = input(Some("sk_eu_abc"));
+        ok.env = Some(Environment::Sandbox);
+        ok.region = Some(Region::Eu);
+        assert!(ok.resolve().is_ok());
+    }
+
+    #[test]
+    fn unknown_prefix_needs_base_url() {
+        assert_eq!(
+            input(Some("abc")).resolve().unwrap_err(),
+            SettingsError::UnknownKeyPrefix
+        );
+        let mut i = input(Some("abc"));
+        i.base_url = Some("http://127.0.0.1:9/".into());
+        let c = i.resolve().unwrap();
+        assert_eq!(c.label(), "http://127.0.0.1:9");
+        assert_eq!(c.env, Environment::Sandbox);
+    }
+
+    #[test]
+    fn base_url_without_key_is_custom_and_validated() {
+        let mut i = input(None);
+        i.base_url = Some("http://localhost:8080".into());
+        assert!(matches!(i.resolve().unwrap().target, Target::Custom { .. }));
+        i.base_url = Some("ftp://x".into());
+        assert!(matches!(i.resolve(), Err(SettingsError::BadBaseUrl { .. })));
+        i.base_url = Some("not a url".into());
+        assert!(matches!(i.resolve(), Err(SettingsError::BadBaseUrl { .. })));
+    }
+
+    #[test]
+    fn key_file_first_line_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("key");
+        std::fs::write(&p, "  sk_eu_secret  \nsecond line\n").unwrap();
+        let mut i = input(Some("pk_us_other"));
+        i.api_key_file = Some(p.clone());
+        let c = i.resolve().unwrap();
+        assert_eq!(c.key.as_ref().unwrap().expose(), "sk_eu_secret");
+        assert_eq!(c.label(), "sandbox/eu");
+        std::fs::write(&p, "\n").unwrap();
+        assert!(matches!(
+            i.resolve(),
+            Err(SettingsError::EmptyKeyFile { .. })
+        ));
+        i.api_key_file = Some(dir.path().join("missing"));
+        assert!(matches!(i.resolve(), Err(SettingsError::KeyFile { .. })));
+    }
+
+    #[test]
+    fn key_debug_shows_only_prefix() {
+        let k = ApiKey::new("sk_us_supersecret");
+        assert_eq!(format!("{k:?}"), "ApiKey(sk_us_…)");
+    }
+}

@@ -1,0 +1,43 @@
+//! Small text helpers shared by the command line and the console.
+
+/// Removes control characters (including ESC, so no terminal escape sequence survives) from a
+/// string that came from the network, before it is drawn or printed. Tabs and newlines become spaces.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c == '\t' || c == '\n' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+/// Cuts `s` to at most `max` characters, marking the cut with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_strips_escapes() {
+        assert_eq!(sanitize("a\x1b[31mred\x07\tb\nc"), "a[31mred b c");
+        assert_eq!(sanitize("Zoë ✓"), "Zoë ✓");
+    }
+
+    #[test]
+    fn truncate_marks_the_cut() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+}
