@@ -406,6 +406,12 @@ impl Client {
             .await?;
         if status.is_success() {
             self.decode(&text)
+        } else if matches!(status.as_u16(), 401 | 403) {
+            // Here 401 is about the link token (invalid, expired, consumed), not the API key.
+            Err(ApiError::Refused {
+                status: status.as_u16(),
+                detail: detail_text(&text),
+            })
         } else {
             Err(self.refusal(status, &text, "the link token"))
         }

@@ -1,0 +1,296 @@
+//! The built binary's commands and exit codes, against an in-process emulator (`--base-url`).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+
+fn cmd(base: Option<&str>, key: Option<&str>) -> Command {
+    let mut c = Command::new(BIN);
+    for var in [
+        "VITAL_API_KEY",
+        "VITAL_ENV",
+        "VITAL_REGION",
+        "VITAL_BASE_URL",
+        "VITAL_TIMEOUT_SECS",
+        "VITAL_ONBOARD_LOG",
+    ] {
+        c.env_remove(var);
+    }
+    let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
+    std::fs::write(&cfg, "").unwrap();
+    c.env("VITAL_ONBOARD_CONFIG", cfg);
+    if let Some(b) = base {
+        c.env("VITAL_BASE_URL", b);
+    }
+    if let Some(k) = key {
+        c.env("VITAL_API_KEY", k);
+    }
+    c.stdin(Stdio::null());
+    c
+}
+
+async fn run(mut c: Command, args: &[&str]) -> Output {
+    c.args(args);
+    tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_json_has_the_documented_fields_and_matches_the_request() {
+    let emu = emulator(3).await;
+    let base = emu.base_url().to_string();
+    let o = run(
+        cmd(Some(&base), Some(KEY)),
+        &[
+            "link", "--user", "patient-00002", "--providers", "oura,fitbit", "--redirect-url",
+            "https://clinic.example/done", "--on-error", "redirect", "--on-close", "redirect", "--json",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for f in ["user_id", "client_user_id", "link_token", "link_web_url", "minted_at", "expires_at"] {
+        assert!(v[f].is_string(), "{f} missing: {v}");
+    }
+    assert_eq!(v["client_user_id"], "patient-00002");
+    let minted = chrono::DateTime::parse_from_rfc3339(v["minted_at"].as_str().unwrap()).unwrap();
+    let expires = chrono::DateTime::parse_from_rfc3339(v["expires_at"].as_str().unwrap()).unwrap();
+    assert_eq!((expires - minted).num_minutes(), 60);
+    let sent = &emu.link_requests()[0].body;
+    assert_eq!(
+        sent,
+        &serde_json::json!({
+            "user_id": v["user_id"],
+            "filter_on_providers": ["oura", "fitbit"],
+            "redirect_url": "https://clinic.example/done",
+            "on_error": "redirect",
+            "on_close": "redirect",
+        })
+    );
+    let err = text(&o.stderr);
+    assert!(err.contains("60 min") && err.contains("says 10 min"), "{err}");
+    assert!(!err.contains(v["link_token"].as_str().unwrap()), "the token stays off stderr");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_prints_only_the_url_and_accepts_a_uuid() {
+    let emu = emulator(3).await;
+    let base = emu.base_url().to_string();
+    let id = vital_onboard::emulator::stable_uuid("patient-00003").to_string();
+    let o = run(cmd(Some(&base), Some(KEY)), &["link", "--user", &id, "--provider", "oura"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(out.lines().count(), 1);
+    assert!(out.starts_with(&format!("{base}link/?token=")), "{out}");
+    assert_eq!(emu.link_requests()[0].body["provider"], "oura");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_qr_decodes_to_the_url() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let o = run(cmd(Some(&base), Some(KEY)), &["link", "--user", "patient-00001", "--qr"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
+    let url = lines.pop().unwrap();
+    assert!(lines[0].starts_with("\x1b[38;5;16;48;5;231m"), "explicit dark-on-light colours");
+    let plain: Vec<String> = lines
+        .iter()
+        .map(|l| l.replace("\x1b[38;5;16;48;5;231m", "").replace("\x1b[0m", ""))
+        .collect();
+    assert_eq!(decode_half_blocks(&plain).unwrap(), url);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_exits_2_and_sends_nothing() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let cases: &[(&[&str], &str)] = &[
+        (&["link", "--user", "patient-00001", "--providers", "oura,fitbt"], "did you mean \"fitbit\""),
+        (&["link", "--user", "patient-00001", "--provider", "ourra"], "did you mean \"oura\""),
+        (&["link", "--user", "patient-00001", "--providers", ","], "allowlist is empty"),
+        (&["link", "--user", "patient-00001", "--redirect-url", "clinic.example"], "absolute http(s) URL"),
+        (&["link", "--user", "patient-00001", "--on-error", "close"], "invalid value"),
+        (&["link", "--user", " "], "--user is empty"),
+        (&["users", "--search", "a"], "at least 2 characters"),
+        (&["users", "create", " "], "client_user_id is empty"),
+    ];
+    for (args, expect) in cases {
+        let o = run(cmd(Some(&base), Some(KEY)), args).await;
+        assert_eq!(code(&o), 2, "{args:?}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(expect), "{args:?}: {}", text(&o.stderr));
+        assert!(o.stdout.is_empty());
+    }
+    assert!(emu.link_requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn key_and_environment_mismatch_exit_2_before_any_request() {
+    // No --base-url: a real host would be used, so these must stop before sending.
+    let o = run(cmd(None, Some("sk_us_abc")), &["--env", "production", "providers"]).await;
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("does not match the API key"));
+    let o = run(cmd(None, Some("pk_eu_abc")), &["--env", "sandbox", "providers"]).await;
+    assert_eq!(code(&o), 2);
+    let o = run(cmd(None, Some("sk_us_abc")), &["--region", "eu", "providers"]).await;
+    assert_eq!(code(&o), 2);
+    let o = run(cmd(None, Some("garbage")), &["providers"]).await;
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("sk_us_, sk_eu_"));
+    let o = run(cmd(None, None), &["--api-key", "sk_us_abc", "providers"]).await;
+    assert_eq!(code(&o), 2, "there is no --api-key flag");
+    let o = run(cmd(None, None), &["--api-key-file", "/nonexistent/key", "providers"]).await;
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("cannot read the API key file"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_refusals_exit_3() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let o = run(cmd(Some(&base), Some("sk_us_wrong_key_xyz")), &["providers"]).await;
+    assert_eq!(code(&o), 3);
+    let err = text(&o.stderr);
+    assert!(err.contains("API key was refused"), "{err}");
+    assert!(!err.contains("wrong_key_xyz"), "the key is never printed");
+    let o = run(cmd(Some(&base), Some(KEY)), &["link", "--user", "nobody-at-all"]).await;
+    assert_eq!(code(&o), 3);
+    assert!(text(&o.stderr).contains("not found"));
+    let o = run(cmd(Some(&base), Some(KEY)), &["users", "create", "patient-00001"]).await;
+    assert_eq!(code(&o), 3);
+    let existing = vital_onboard::emulator::stable_uuid("patient-00001").to_string();
+    assert!(text(&o.stderr).contains(&existing), "names the user that has the id");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreachable_and_failing_api_exit_4() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = run(
+        cmd(Some(&format!("http://127.0.0.1:{port}")), Some(KEY)),
+        &["providers"],
+    )
+    .await;
+    assert_eq!(code(&o), 4, "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("could not reach"));
+
+    let emu = emulator(0).await;
+    emu.inject_fault(vital_onboard::emulator::Fault {
+        path_prefix: "/v2/providers".into(),
+        status: 503,
+        times: 3,
+        retry_after: Some(0),
+        delay_ms: 0,
+    });
+    let o = run(cmd(Some(emu.base_url().as_str()), Some(KEY)), &["providers"]).await;
+    assert_eq!(code(&o), 4);
+    assert!(text(&o.stderr).contains("HTTP 503 after 3 attempts"), "{}", text(&o.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_table_json_search_and_create() {
+    let emu = emulator(600).await;
+    let base = emu.base_url().to_string();
+    let o = run(cmd(Some(&base), Some(KEY)), &["users"]).await;
+    assert_eq!(code(&o), 0);
+    let out = text(&o.stdout);
+    assert!(out.starts_with("CLIENT_USER_ID"));
+    assert_eq!(out.lines().count(), 607, "header + every user across two pages");
+    assert!(out.contains("mrn-100232") && out.contains("dexcom_v3,fitbit"));
+    let o = run(cmd(Some(&base), Some(KEY)), &["users", "--json"]).await;
+    let lines: Vec<Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 606);
+    let o = run(cmd(Some(&base), Some(KEY)), &["users", "--search", "cgm"]).await;
+    let out = text(&o.stdout);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    let o = run(cmd(Some(&base), Some(KEY)), &["users", "create", "walk-in-42", "--json"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["client_user_id"], "walk-in-42");
+    let o = run(cmd(Some(&base), Some(KEY)), &["users", "create", "ana@example.com"]).await;
+    assert_eq!(code(&o), 0);
+    assert!(text(&o.stderr).contains("looks like an email address"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn providers_table_and_json() {
+    let emu = emulator(0).await;
+    let base = emu.base_url().to_string();
+    let o = run(cmd(Some(&base), Some(KEY)), &["providers"]).await;
+    assert_eq!(code(&o), 0);
+    let out = text(&o.stdout);
+    assert_eq!(out.lines().count(), 42);
+    let ahk = out.lines().find(|l| l.starts_with("apple_health_kit")).unwrap();
+    assert!(ahk.contains("no (mobile SDK only)"));
+    assert!(out.lines().find(|l| l.starts_with("google_fit")).unwrap().contains("deprecated"));
+    let o = run(cmd(Some(&base), Some(KEY)), &["providers", "--json"]).await;
+    let rows: Vec<Value> = text(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 41);
+    assert_eq!(rows.iter().filter(|r| r["linkable"] == false).count(), 10);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_mode_is_the_default_without_a_key() {
+    let o = run(
+        cmd(None, None),
+        &["link", "--user", "patient-00001", "--providers", "oura,fitbit", "--json"],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["link_web_url"].as_str().unwrap().starts_with("http://127.0.0.1:"));
+    assert!(text(&o.stderr).contains("Demo mode"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn emulator_command_prints_one_line_and_stops_on_sigterm() {
+    let mut child = cmd(None, None)
+        .args(["emulator", "--port", "0", "--users", "5", "--api-key", "k1"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        (line, reader)
+    })
+    .await
+    .unwrap();
+    let (line, mut reader) = line;
+    let url = line.trim().strip_prefix("listening on ").expect(&line).to_string();
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with('/'), "{url}");
+    // It serves: the users command against it sees 6 demo + 5 generated users.
+    let o = run(cmd(Some(&url), Some("k1")), &["users", "--json"]).await;
+    assert_eq!(text(&o.stdout).lines().count(), 11);
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    assert!(rest.is_empty(), "exactly one line: got more {rest:?}");
+}

@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use vital_onboard::api::{Client, RetryPolicy};
+use vital_onboard::emulator::{EmulatorOptions, RunningEmulator, start_local};
+use vital_onboard::settings::ApiKey;
+
+pub const KEY: &str = "sk_us_test_key_7f3a9c";
+
+/// An emulator on loopback that accepts only [`KEY`].
+pub async fn emulator(users: usize) -> RunningEmulator {
+    start_local(EmulatorOptions {
+        users,
+        api_key: Some(KEY.into()),
+    })
+    .await
+    .expect("emulator starts")
+}
+
+/// A client for `emu` with quick retries.
+pub fn client(emu: &RunningEmulator) -> Client {
+    client_with_key(emu, Some(KEY))
+}
+
+pub fn client_with_key(emu: &RunningEmulator, key: Option<&str>) -> Client {
+    Client::new(
+        emu.base_url(),
+        key.map(ApiKey::new),
+        "the test emulator",
+        Duration::from_secs(5),
+    )
+    .with_retry(fast_retry())
+}
+
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 2,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_secs(3),
+    }
+}
+
+/// Decodes a QR code drawn in half blocks (as `QrMatrix::lines` makes them) with rqrr.
+pub fn decode_half_blocks(lines: &[String]) -> Result<String, String> {
+    let grid = vital_onboard::qr::modules_from_half_blocks(lines);
+    decode_grid(&grid)
+}
+
+/// Decodes a module grid (true = dark) with rqrr, scaling each module to 4x4 pixels.
+pub fn decode_grid(grid: &[Vec<bool>]) -> Result<String, String> {
+    const SCALE: usize = 4;
+    let h = grid.len();
+    let w = grid.iter().map(Vec::len).max().unwrap_or(0);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w * SCALE, h * SCALE, |x, y| {
+        let dark = grid
+            .get(y / SCALE)
+            .and_then(|row| row.get(x / SCALE))
+            .copied()
+            .unwrap_or(false);
+        if dark { 0 } else { 255 }
+    });
+    let grids = img.detect_grids();
+    let first = grids.first().ok_or("no QR code found")?;
+    let (_, content) = first.decode().map_err(|e| e.to_string())?;
+    Ok(content)
+}
