@@ -18,6 +18,23 @@ pub enum QrStyle {
     Full,
 }
 
+impl QrStyle {
+    /// Columns per module: 1 for half blocks, 2 for full blocks.
+    pub fn scale(self) -> u16 {
+        match self {
+            QrStyle::Half => 1,
+            QrStyle::Full => 2,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            QrStyle::Half => "half blocks",
+            QrStyle::Full => "full blocks",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {

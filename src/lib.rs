@@ -4,6 +4,7 @@
 //! [`app`] is state and a pure `update`; [`ui`] only draws; [`tui`] runs the loop and effects.
 
 pub mod api;
+pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -86,13 +86,17 @@ impl QrMatrix {
         cx < self.size && cy < self.size && self.dark[cy * self.size + cx]
     }
 
-    /// Character cells (columns, rows) the code takes with its quiet zone.
+    /// Character cells (columns, rows) the code takes with its quiet zone, in a style.
     pub fn cells(&self, style: QrStyle) -> (u16, u16) {
-        let w = self.full_width() as u16;
-        match style {
-            QrStyle::Half => (w, w.div_ceil(2)),
-            QrStyle::Full => (w * 2, w),
-        }
+        self.cells_at(style.scale())
+    }
+
+    /// Cells at a scale: each module `scale` columns wide and `scale` half-rows tall (a terminal
+    /// cell is about twice as tall as wide, so a half-row is square). Scale 1 is half blocks,
+    /// scale 2 full blocks.
+    pub fn cells_at(&self, scale: u16) -> (u16, u16) {
+        let px = self.full_width() as u16 * scale;
+        (px, px.div_ceil(2))
     }
 
     pub fn fits(&self, style: QrStyle, cols: u16, rows: u16) -> bool {
@@ -100,34 +104,46 @@ impl QrMatrix {
         c <= cols && r <= rows
     }
 
+    /// The largest scale (at least the style's) at which the code fits, if any. With the full
+    /// style only even scales are used, so no half-block glyph is drawn.
+    pub fn largest_scale(&self, style: QrStyle, cols: u16, rows: u16) -> Option<u16> {
+        let step = style.scale();
+        let mut best = None;
+        let mut s = step;
+        while s <= 16 {
+            let (c, r) = self.cells_at(s);
+            if c > cols || r > rows {
+                break;
+            }
+            best = Some(s);
+            s += step;
+        }
+        best
+    }
+
     /// The code as lines of text, quiet zone included. Dark modules are the glyphs (`█▀▄`), light
     /// ones spaces: paint them with a dark foreground on a light background (swap the two colours
     /// to invert).
     pub fn lines(&self, style: QrStyle) -> Vec<String> {
-        let w = self.full_width();
-        match style {
-            QrStyle::Half => (0..w.div_ceil(2))
-                .map(|row| {
-                    (0..w)
-                        .map(
-                            |x| match (self.is_dark(x, 2 * row), self.is_dark(x, 2 * row + 1)) {
-                                (true, true) => '█',
-                                (true, false) => '▀',
-                                (false, true) => '▄',
-                                (false, false) => ' ',
-                            },
-                        )
-                        .collect()
-                })
-                .collect(),
-            QrStyle::Full => (0..w)
-                .map(|y| {
-                    (0..w)
-                        .map(|x| if self.is_dark(x, y) { "██" } else { "  " })
-                        .collect()
-                })
-                .collect(),
-        }
+        self.lines_at(style.scale() as usize)
+    }
+
+    pub fn lines_at(&self, scale: usize) -> Vec<String> {
+        let scale = scale.max(1);
+        let px = self.full_width() * scale;
+        let dark = |x: usize, y: usize| y < px && self.is_dark(x / scale, y / scale);
+        (0..px.div_ceil(2))
+            .map(|row| {
+                (0..px)
+                    .map(|x| match (dark(x, 2 * row), dark(x, 2 * row + 1)) {
+                        (true, true) => '█',
+                        (true, false) => '▀',
+                        (false, true) => '▄',
+                        (false, false) => ' ',
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// The code for a plain terminal (the `link --qr` output): half blocks, black on white with
@@ -146,6 +162,11 @@ impl QrMatrix {
 /// Reads modules back from text drawn by [`QrMatrix::lines`] (half blocks): a grid of dark flags,
 /// two rows per line. Used by tests that decode what the screen shows.
 pub fn modules_from_half_blocks(lines: &[String]) -> Vec<Vec<bool>> {
+    modules_from_lines(lines)
+}
+
+/// Reads the pixel grid (two per cell vertically) back from drawn lines, whatever the scale.
+pub fn modules_from_lines(lines: &[String]) -> Vec<Vec<bool>> {
     let mut grid = Vec::new();
     for line in lines {
         let (top, bottom): (Vec<bool>, Vec<bool>) = line
@@ -225,6 +246,31 @@ mod tests {
                 need_rows: lr
             })
         );
+    }
+
+    #[test]
+    fn full_style_draws_no_half_blocks_and_doubles_width() {
+        let q = QrMatrix::encode("full", 'M').unwrap();
+        let lines = q.lines(QrStyle::Full);
+        assert_eq!(lines.len(), q.full_width());
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().all(|c| c == '█' || c == ' '))
+        );
+        assert_eq!(lines[0].chars().count(), 2 * q.full_width());
+        assert_eq!(q.largest_scale(QrStyle::Full, 200, 200), Some(6));
+        assert_eq!(q.largest_scale(QrStyle::Half, 200, 200), Some(6));
+        let w = q.full_width() as u16;
+        assert_eq!(
+            q.largest_scale(QrStyle::Half, w * 3, w * 3 / 2 + 1),
+            Some(3)
+        );
+        assert_eq!(
+            q.largest_scale(QrStyle::Full, w * 3, w * 3 / 2 + 1),
+            Some(2)
+        );
+        assert_eq!(q.largest_scale(QrStyle::Half, w - 1, 100), None);
     }
 
     #[test]

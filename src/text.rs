@@ -41,3 +41,23 @@ mod tests {
         assert_eq!(truncate("abc", 4), "abc");
     }
 }
+
+/// A string made safe for a file name: letters, digits, `-` and `_` kept, the rest `_`.
+pub fn file_safe(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    if out.is_empty() {
+        "patient".into()
+    } else {
+        out
+    }
+}

@@ -5,7 +5,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use vital_onboard::api::{ApiError, AuthType, ConnectionStatus, LinkTokenRequest, RedirectBehaviour};
+use vital_onboard::api::{
+    ApiError, AuthType, ConnectionStatus, LinkTokenRequest, RedirectBehaviour,
+};
 use vital_onboard::emulator::{Fault, stable_uuid};
 
 fn fault(path: &str, status: u16, times: u32) -> Fault {
@@ -102,7 +104,10 @@ async fn unknown_user_is_not_found() {
         user_id: ghost,
         ..Default::default()
     };
-    assert!(matches!(c.link_token(&req).await, Err(ApiError::NotFound { .. })));
+    assert!(matches!(
+        c.link_token(&req).await,
+        Err(ApiError::NotFound { .. })
+    ));
 }
 
 #[tokio::test]
@@ -134,7 +139,10 @@ async fn connections_demo_connect_and_deregister() {
         Err(ApiError::NotFound { .. })
     ));
     assert!(c.delete_user(p1).await.unwrap().success);
-    assert!(matches!(c.get_user(p1).await, Err(ApiError::NotFound { .. })));
+    assert!(matches!(
+        c.get_user(p1).await,
+        Err(ApiError::NotFound { .. })
+    ));
 }
 
 #[tokio::test]
@@ -156,24 +164,40 @@ async fn link_token_round_trip_and_link_providers() {
         user_id: stable_uuid("patient-00002"),
         provider: None,
         redirect_url: Some("https://clinic.example/done".into()),
-        filter_on_providers: Some(vec!["oura".into(), "fitbit".into(), "apple_health_kit".into()]),
+        filter_on_providers: Some(vec![
+            "oura".into(),
+            "fitbit".into(),
+            "apple_health_kit".into(),
+        ]),
         on_error: Some(RedirectBehaviour::Redirect),
         on_close: Some(RedirectBehaviour::Redirect),
     };
     let t = c.link_token(&req).await.unwrap();
     let encoded: String = url::form_urlencoded::byte_serialize(t.link_token.as_bytes()).collect();
-    assert!(t.link_web_url.contains(&format!("token={encoded}&env=sandbox&region=us")), "{}", t.link_web_url);
+    assert!(
+        t.link_web_url
+            .contains(&format!("token={encoded}&env=sandbox&region=us")),
+        "{}",
+        t.link_web_url
+    );
     let recorded = emu.link_requests();
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0].body, serde_json::to_value(&req).unwrap());
 
     let offered = c.link_providers(&t.link_token).await.unwrap();
     let slugs: Vec<_> = offered.iter().map(|p| p.slug.as_str()).collect();
-    assert_eq!(slugs, ["oura", "fitbit"], "SDK-only providers are never offered");
+    assert_eq!(
+        slugs,
+        ["oura", "fitbit"],
+        "SDK-only providers are never offered"
+    );
 
     emu.advance_clock(chrono::Duration::minutes(61));
     match c.link_providers(&t.link_token).await {
-        Err(ApiError::Refused { status: 401, detail }) => assert!(detail.contains("expired"), "{detail}"),
+        Err(ApiError::Refused {
+            status: 401,
+            detail,
+        }) => assert!(detail.contains("expired"), "{detail}"),
         other => panic!("{other:?}"),
     }
 }
@@ -189,14 +213,22 @@ async fn link_token_validation_reports_fields() {
         ..Default::default()
     };
     let e = c.link_token(&bad_slug).await.unwrap_err();
-    assert!(e.field_message("filter_on_providers").unwrap().starts_with("Input should be 'oura'"));
+    assert!(
+        e.field_message("filter_on_providers")
+            .unwrap()
+            .starts_with("Input should be 'oura'")
+    );
     let empty = LinkTokenRequest {
         user_id,
         filter_on_providers: Some(vec![]),
         ..Default::default()
     };
     let e = c.link_token(&empty).await.unwrap_err();
-    assert!(e.to_string().contains("filter_on_providers: List should have at least 1 item"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("filter_on_providers: List should have at least 1 item"),
+        "{e}"
+    );
     assert!(emu.link_requests().is_empty(), "nothing was minted");
 }
 
@@ -205,7 +237,10 @@ async fn wrong_key_says_which_target_refused_it() {
     let emu = emulator(0).await;
     for key in [Some("sk_us_wrong"), None] {
         let e = client_with_key(&emu, key).providers().await.unwrap_err();
-        assert!(matches!(e, ApiError::Unauthorized { status: 401, .. }), "{e:?}");
+        assert!(
+            matches!(e, ApiError::Unauthorized { status: 401, .. }),
+            "{e:?}"
+        );
         assert!(e.to_string().contains("refused by the test emulator"));
         assert!(!e.to_string().contains(KEY));
     }
@@ -294,7 +329,10 @@ async fn unreachable_host() {
     .with_retry(fast_retry());
     let e = c.providers().await.unwrap_err();
     assert!(matches!(e, ApiError::Unreachable { .. }), "{e:?}");
-    assert!(e.to_string().contains("could not reach the closed port"), "{e}");
+    assert!(
+        e.to_string().contains("could not reach the closed port"),
+        "{e}"
+    );
     assert_eq!(e.exit_code(), 4);
 }
 
@@ -324,7 +362,13 @@ async fn sends_user_agent_and_key_header() {
     );
     assert!(c.providers().await.unwrap().is_empty());
     let request = server.await.unwrap().to_lowercase();
-    assert!(request.starts_with("get /v2/providers http/1.1"), "{request}");
-    assert!(request.contains(&format!("user-agent: vital-onboard/{}", env!("CARGO_PKG_VERSION"))));
+    assert!(
+        request.starts_with("get /v2/providers http/1.1"),
+        "{request}"
+    );
+    assert!(request.contains(&format!(
+        "user-agent: vital-onboard/{}",
+        env!("CARGO_PKG_VERSION")
+    )));
     assert!(request.contains("x-vital-api-key: sk_us_abc"));
 }

@@ -57,14 +57,31 @@ async fn link_json_has_the_documented_fields_and_matches_the_request() {
     let o = run(
         cmd(Some(&base), Some(KEY)),
         &[
-            "link", "--user", "patient-00002", "--providers", "oura,fitbit", "--redirect-url",
-            "https://clinic.example/done", "--on-error", "redirect", "--on-close", "redirect", "--json",
+            "link",
+            "--user",
+            "patient-00002",
+            "--providers",
+            "oura,fitbit",
+            "--redirect-url",
+            "https://clinic.example/done",
+            "--on-error",
+            "redirect",
+            "--on-close",
+            "redirect",
+            "--json",
         ],
     )
     .await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    for f in ["user_id", "client_user_id", "link_token", "link_web_url", "minted_at", "expires_at"] {
+    for f in [
+        "user_id",
+        "client_user_id",
+        "link_token",
+        "link_web_url",
+        "minted_at",
+        "expires_at",
+    ] {
         assert!(v[f].is_string(), "{f} missing: {v}");
     }
     assert_eq!(v["client_user_id"], "patient-00002");
@@ -83,8 +100,14 @@ async fn link_json_has_the_documented_fields_and_matches_the_request() {
         })
     );
     let err = text(&o.stderr);
-    assert!(err.contains("60 min") && err.contains("says 10 min"), "{err}");
-    assert!(!err.contains(v["link_token"].as_str().unwrap()), "the token stays off stderr");
+    assert!(
+        err.contains("60 min") && err.contains("says 10 min"),
+        "{err}"
+    );
+    assert!(
+        !err.contains(v["link_token"].as_str().unwrap()),
+        "the token stays off stderr"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -92,7 +115,11 @@ async fn link_prints_only_the_url_and_accepts_a_uuid() {
     let emu = emulator(3).await;
     let base = emu.base_url().to_string();
     let id = vital_onboard::emulator::stable_uuid("patient-00003").to_string();
-    let o = run(cmd(Some(&base), Some(KEY)), &["link", "--user", &id, "--provider", "oura"]).await;
+    let o = run(
+        cmd(Some(&base), Some(KEY)),
+        &["link", "--user", &id, "--provider", "oura"],
+    )
+    .await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert_eq!(out.lines().count(), 1);
@@ -104,15 +131,25 @@ async fn link_prints_only_the_url_and_accepts_a_uuid() {
 async fn link_qr_decodes_to_the_url() {
     let emu = emulator(1).await;
     let base = emu.base_url().to_string();
-    let o = run(cmd(Some(&base), Some(KEY)), &["link", "--user", "patient-00001", "--qr"]).await;
+    let o = run(
+        cmd(Some(&base), Some(KEY)),
+        &["link", "--user", "patient-00001", "--qr"],
+    )
+    .await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let out = text(&o.stdout);
     let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
     let url = lines.pop().unwrap();
-    assert!(lines[0].starts_with("\x1b[38;5;16;48;5;231m"), "explicit dark-on-light colours");
+    assert!(
+        lines[0].starts_with("\x1b[38;5;16;48;5;231m"),
+        "explicit dark-on-light colours"
+    );
     let plain: Vec<String> = lines
         .iter()
-        .map(|l| l.replace("\x1b[38;5;16;48;5;231m", "").replace("\x1b[0m", ""))
+        .map(|l| {
+            l.replace("\x1b[38;5;16;48;5;231m", "")
+                .replace("\x1b[0m", "")
+        })
         .collect();
     assert_eq!(decode_half_blocks(&plain).unwrap(), url);
 }
@@ -122,11 +159,38 @@ async fn bad_input_exits_2_and_sends_nothing() {
     let emu = emulator(1).await;
     let base = emu.base_url().to_string();
     let cases: &[(&[&str], &str)] = &[
-        (&["link", "--user", "patient-00001", "--providers", "oura,fitbt"], "did you mean \"fitbit\""),
-        (&["link", "--user", "patient-00001", "--provider", "ourra"], "did you mean \"oura\""),
-        (&["link", "--user", "patient-00001", "--providers", ","], "allowlist is empty"),
-        (&["link", "--user", "patient-00001", "--redirect-url", "clinic.example"], "absolute http(s) URL"),
-        (&["link", "--user", "patient-00001", "--on-error", "close"], "invalid value"),
+        (
+            &[
+                "link",
+                "--user",
+                "patient-00001",
+                "--providers",
+                "oura,fitbt",
+            ],
+            "did you mean \"fitbit\"",
+        ),
+        (
+            &["link", "--user", "patient-00001", "--provider", "ourra"],
+            "did you mean \"oura\"",
+        ),
+        (
+            &["link", "--user", "patient-00001", "--providers", ","],
+            "allowlist is empty",
+        ),
+        (
+            &[
+                "link",
+                "--user",
+                "patient-00001",
+                "--redirect-url",
+                "clinic.example",
+            ],
+            "absolute http(s) URL",
+        ),
+        (
+            &["link", "--user", "patient-00001", "--on-error", "close"],
+            "invalid value",
+        ),
         (&["link", "--user", " "], "--user is empty"),
         (&["users", "--search", "a"], "at least 2 characters"),
         (&["users", "create", " "], "client_user_id is empty"),
@@ -134,7 +198,11 @@ async fn bad_input_exits_2_and_sends_nothing() {
     for (args, expect) in cases {
         let o = run(cmd(Some(&base), Some(KEY)), args).await;
         assert_eq!(code(&o), 2, "{args:?}: {}", text(&o.stderr));
-        assert!(text(&o.stderr).contains(expect), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains(expect),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
         assert!(o.stdout.is_empty());
     }
     assert!(emu.link_requests().is_empty());
@@ -143,19 +211,35 @@ async fn bad_input_exits_2_and_sends_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn key_and_environment_mismatch_exit_2_before_any_request() {
     // No --base-url: a real host would be used, so these must stop before sending.
-    let o = run(cmd(None, Some("sk_us_abc")), &["--env", "production", "providers"]).await;
+    let o = run(
+        cmd(None, Some("sk_us_abc")),
+        &["--env", "production", "providers"],
+    )
+    .await;
     assert_eq!(code(&o), 2);
     assert!(text(&o.stderr).contains("does not match the API key"));
-    let o = run(cmd(None, Some("pk_eu_abc")), &["--env", "sandbox", "providers"]).await;
+    let o = run(
+        cmd(None, Some("pk_eu_abc")),
+        &["--env", "sandbox", "providers"],
+    )
+    .await;
     assert_eq!(code(&o), 2);
-    let o = run(cmd(None, Some("sk_us_abc")), &["--region", "eu", "providers"]).await;
+    let o = run(
+        cmd(None, Some("sk_us_abc")),
+        &["--region", "eu", "providers"],
+    )
+    .await;
     assert_eq!(code(&o), 2);
     let o = run(cmd(None, Some("garbage")), &["providers"]).await;
     assert_eq!(code(&o), 2);
     assert!(text(&o.stderr).contains("sk_us_, sk_eu_"));
     let o = run(cmd(None, None), &["--api-key", "sk_us_abc", "providers"]).await;
     assert_eq!(code(&o), 2, "there is no --api-key flag");
-    let o = run(cmd(None, None), &["--api-key-file", "/nonexistent/key", "providers"]).await;
+    let o = run(
+        cmd(None, None),
+        &["--api-key-file", "/nonexistent/key", "providers"],
+    )
+    .await;
     assert_eq!(code(&o), 2);
     assert!(text(&o.stderr).contains("cannot read the API key file"));
 }
@@ -164,18 +248,33 @@ async fn key_and_environment_mismatch_exit_2_before_any_request() {
 async fn api_refusals_exit_3() {
     let emu = emulator(1).await;
     let base = emu.base_url().to_string();
-    let o = run(cmd(Some(&base), Some("sk_us_wrong_key_xyz")), &["providers"]).await;
+    let o = run(
+        cmd(Some(&base), Some("sk_us_wrong_key_xyz")),
+        &["providers"],
+    )
+    .await;
     assert_eq!(code(&o), 3);
     let err = text(&o.stderr);
     assert!(err.contains("API key was refused"), "{err}");
     assert!(!err.contains("wrong_key_xyz"), "the key is never printed");
-    let o = run(cmd(Some(&base), Some(KEY)), &["link", "--user", "nobody-at-all"]).await;
+    let o = run(
+        cmd(Some(&base), Some(KEY)),
+        &["link", "--user", "nobody-at-all"],
+    )
+    .await;
     assert_eq!(code(&o), 3);
     assert!(text(&o.stderr).contains("not found"));
-    let o = run(cmd(Some(&base), Some(KEY)), &["users", "create", "patient-00001"]).await;
+    let o = run(
+        cmd(Some(&base), Some(KEY)),
+        &["users", "create", "patient-00001"],
+    )
+    .await;
     assert_eq!(code(&o), 3);
     let existing = vital_onboard::emulator::stable_uuid("patient-00001").to_string();
-    assert!(text(&o.stderr).contains(&existing), "names the user that has the id");
+    assert!(
+        text(&o.stderr).contains(&existing),
+        "names the user that has the id"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -201,9 +300,17 @@ async fn unreachable_and_failing_api_exit_4() {
         retry_after: Some(0),
         delay_ms: 0,
     });
-    let o = run(cmd(Some(emu.base_url().as_str()), Some(KEY)), &["providers"]).await;
+    let o = run(
+        cmd(Some(emu.base_url().as_str()), Some(KEY)),
+        &["providers"],
+    )
+    .await;
     assert_eq!(code(&o), 4);
-    assert!(text(&o.stderr).contains("HTTP 503 after 3 attempts"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("HTTP 503 after 3 attempts"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -214,7 +321,11 @@ async fn users_table_json_search_and_create() {
     assert_eq!(code(&o), 0);
     let out = text(&o.stdout);
     assert!(out.starts_with("CLIENT_USER_ID"));
-    assert_eq!(out.lines().count(), 607, "header + every user across two pages");
+    assert_eq!(
+        out.lines().count(),
+        607,
+        "header + every user across two pages"
+    );
     assert!(out.contains("mrn-100232") && out.contains("dexcom_v3,fitbit"));
     let o = run(cmd(Some(&base), Some(KEY)), &["users", "--json"]).await;
     let lines: Vec<Value> = text(&o.stdout)
@@ -225,11 +336,19 @@ async fn users_table_json_search_and_create() {
     let o = run(cmd(Some(&base), Some(KEY)), &["users", "--search", "cgm"]).await;
     let out = text(&o.stdout);
     assert_eq!(out.lines().count(), 3, "{out}");
-    let o = run(cmd(Some(&base), Some(KEY)), &["users", "create", "walk-in-42", "--json"]).await;
+    let o = run(
+        cmd(Some(&base), Some(KEY)),
+        &["users", "create", "walk-in-42", "--json"],
+    )
+    .await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["client_user_id"], "walk-in-42");
-    let o = run(cmd(Some(&base), Some(KEY)), &["users", "create", "ana@example.com"]).await;
+    let o = run(
+        cmd(Some(&base), Some(KEY)),
+        &["users", "create", "ana@example.com"],
+    )
+    .await;
     assert_eq!(code(&o), 0);
     assert!(text(&o.stderr).contains("looks like an email address"));
 }
@@ -242,11 +361,22 @@ async fn providers_table_and_json() {
     assert_eq!(code(&o), 0);
     let out = text(&o.stdout);
     assert_eq!(out.lines().count(), 42);
-    let ahk = out.lines().find(|l| l.starts_with("apple_health_kit")).unwrap();
+    let ahk = out
+        .lines()
+        .find(|l| l.starts_with("apple_health_kit"))
+        .unwrap();
     assert!(ahk.contains("no (mobile SDK only)"));
-    assert!(out.lines().find(|l| l.starts_with("google_fit")).unwrap().contains("deprecated"));
+    assert!(
+        out.lines()
+            .find(|l| l.starts_with("google_fit"))
+            .unwrap()
+            .contains("deprecated")
+    );
     let o = run(cmd(Some(&base), Some(KEY)), &["providers", "--json"]).await;
-    let rows: Vec<Value> = text(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 41);
     assert_eq!(rows.iter().filter(|r| r["linkable"] == false).count(), 10);
 }
@@ -255,12 +385,24 @@ async fn providers_table_and_json() {
 async fn demo_mode_is_the_default_without_a_key() {
     let o = run(
         cmd(None, None),
-        &["link", "--user", "patient-00001", "--providers", "oura,fitbit", "--json"],
+        &[
+            "link",
+            "--user",
+            "patient-00001",
+            "--providers",
+            "oura,fitbit",
+            "--json",
+        ],
     )
     .await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v["link_web_url"].as_str().unwrap().starts_with("http://127.0.0.1:"));
+    assert!(
+        v["link_web_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
     assert!(text(&o.stderr).contains("Demo mode"));
 }
 
@@ -281,14 +423,29 @@ async fn emulator_command_prints_one_line_and_stops_on_sigterm() {
     .await
     .unwrap();
     let (line, mut reader) = line;
-    let url = line.trim().strip_prefix("listening on ").expect(&line).to_string();
-    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with('/'), "{url}");
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect(&line)
+        .to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with('/'),
+        "{url}"
+    );
     // It serves: the users command against it sees 6 demo + 5 generated users.
     let o = run(cmd(Some(&url), Some("k1")), &["users", "--json"]).await;
     assert_eq!(text(&o.stdout).lines().count(), 11);
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
     assert!(status.success(), "{status:?}");
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();

@@ -101,14 +101,46 @@ async fn link_token_body_validation() {
     let user = stable_uuid("patient-00001");
     let cases = [
         (json!({}), "missing", json!(["body", "user_id"])),
-        (json!({"user_id": "nope"}), "uuid_parsing", json!(["body", "user_id"])),
-        (json!({"user_id": user, "provider": "fitbt"}), "enum", json!(["body", "provider"])),
-        (json!({"user_id": user, "filter_on_providers": []}), "too_short", json!(["body", "filter_on_providers"])),
-        (json!({"user_id": user, "filter_on_providers": ["oura", "x"]}), "enum", json!(["body", "filter_on_providers", 1])),
-        (json!({"user_id": user, "filter_on_providers": "oura"}), "list_type", json!(["body", "filter_on_providers"])),
-        (json!({"user_id": user, "on_error": "close"}), "literal_error", json!(["body", "on_error"])),
-        (json!({"user_id": user, "on_close": "show"}), "literal_error", json!(["body", "on_close"])),
-        (json!({"user_id": user, "redirect_url": 5}), "string_type", json!(["body", "redirect_url"])),
+        (
+            json!({"user_id": "nope"}),
+            "uuid_parsing",
+            json!(["body", "user_id"]),
+        ),
+        (
+            json!({"user_id": user, "provider": "fitbt"}),
+            "enum",
+            json!(["body", "provider"]),
+        ),
+        (
+            json!({"user_id": user, "filter_on_providers": []}),
+            "too_short",
+            json!(["body", "filter_on_providers"]),
+        ),
+        (
+            json!({"user_id": user, "filter_on_providers": ["oura", "x"]}),
+            "enum",
+            json!(["body", "filter_on_providers", 1]),
+        ),
+        (
+            json!({"user_id": user, "filter_on_providers": "oura"}),
+            "list_type",
+            json!(["body", "filter_on_providers"]),
+        ),
+        (
+            json!({"user_id": user, "on_error": "close"}),
+            "literal_error",
+            json!(["body", "on_error"]),
+        ),
+        (
+            json!({"user_id": user, "on_close": "show"}),
+            "literal_error",
+            json!(["body", "on_close"]),
+        ),
+        (
+            json!({"user_id": user, "redirect_url": 5}),
+            "string_type",
+            json!(["body", "redirect_url"]),
+        ),
     ];
     for (body, kind, loc) in cases {
         let (status, resp) = raw.post("/v2/link/token", &body.to_string()).await;
@@ -121,7 +153,10 @@ async fn link_token_body_validation() {
     assert_eq!(first_error(&resp).0, "json_invalid");
     // Several problems are reported together, as pydantic does.
     let (_, resp) = raw
-        .post("/v2/link/token", &json!({"user_id": "x", "on_close": "no"}).to_string())
+        .post(
+            "/v2/link/token",
+            &json!({"user_id": "x", "on_close": "no"}).to_string(),
+        )
         .await;
     assert_eq!(resp["detail"].as_array().unwrap().len(), 2);
     // null is accepted for every optional field.
@@ -134,7 +169,10 @@ async fn link_token_body_validation() {
     assert_eq!(status, 200, "{resp}");
     assert!(resp["link_token"].is_string() && resp["link_web_url"].is_string());
     let (status, resp) = raw
-        .post("/v2/link/token", &json!({"user_id": uuid::Uuid::new_v4()}).to_string())
+        .post(
+            "/v2/link/token",
+            &json!({"user_id": uuid::Uuid::new_v4()}).to_string(),
+        )
         .await;
     assert_eq!(status, 404);
     assert!(resp["detail"].is_string());
@@ -146,8 +184,18 @@ async fn duplicate_user_body_matches_spec() {
     let raw = Raw::new(&emu).await;
     let (status, created) = raw.post("/v2/user", r#"{"client_user_id":"dup-1"}"#).await;
     assert_eq!(status, 200);
-    for field in ["user_id", "team_id", "client_user_id", "created_on", "connected_sources", "fallback_time_zone"] {
-        assert!(created.get(field).is_some(), "{field} is required by ClientFacingUser");
+    for field in [
+        "user_id",
+        "team_id",
+        "client_user_id",
+        "created_on",
+        "connected_sources",
+        "fallback_time_zone",
+    ] {
+        assert!(
+            created.get(field).is_some(),
+            "{field} is required by ClientFacingUser"
+        );
     }
     let (status, dup) = raw.post("/v2/user", r#"{"client_user_id":"dup-1"}"#).await;
     assert_eq!(status, 400);
@@ -221,7 +269,10 @@ async fn link_page_shows_valid_expired_and_unknown() {
         )
         .await;
     let url = minted["link_web_url"].as_str().unwrap();
-    assert!(url.starts_with(&format!("{}/link/?token=", raw.base)), "{url}");
+    assert!(
+        url.starts_with(&format!("{}/link/?token=", raw.base)),
+        "{url}"
+    );
     let page = raw.http.get(url).send().await.unwrap();
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await.unwrap();

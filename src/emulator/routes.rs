@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::Shared;
-use super::state::{Fault, TokenState, connection_json, user_json};
+use super::state::{Fault, TokenState, UserExtras, connection_json, user_json};
 use super::validate::{self, Errors};
 use crate::api::{LinkTokenRequest, RedirectBehaviour};
 use crate::catalog;
@@ -263,11 +263,30 @@ async fn create_user(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply {
         }
         Some(v) => errors.string(json!(["body", "client_user_id"]), v),
     };
+    let mut extra = UserExtras::default();
+    match map.get("fallback_time_zone") {
+        None | Some(Value::Null) => {}
+        Some(v) => {
+            extra.fallback_time_zone = errors
+                .string(json!(["body", "fallback_time_zone"]), v)
+                .map(str::to_string)
+        }
+    }
+    for (name, slot) in [
+        ("fallback_birth_date", &mut extra.fallback_birth_date),
+        ("ingestion_start", &mut extra.ingestion_start),
+        ("ingestion_end", &mut extra.ingestion_end),
+    ] {
+        match map.get(name) {
+            None | Some(Value::Null) => {}
+            Some(v) => *slot = errors.date(json!(["body", name]), v),
+        }
+    }
     let Some(client_user_id) = client_user_id.filter(|_| errors.is_empty()) else {
         return unprocessable(errors);
     };
     let mut team = shared.team();
-    match team.create(client_user_id) {
+    match team.create(client_user_id, extra) {
         Ok(u) => ok(user_json(u)),
         Err(existing) => (
             StatusCode::BAD_REQUEST,

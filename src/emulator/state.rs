@@ -31,6 +31,16 @@ pub struct EmUser {
     pub client_user_id: String,
     pub created_on: DateTime<Utc>,
     pub connections: Vec<Connection>,
+    pub extra: UserExtras,
+}
+
+/// The optional fields of `UserCreateBody`, as the user was created with them.
+#[derive(Debug, Clone, Default)]
+pub struct UserExtras {
+    pub fallback_time_zone: Option<String>,
+    pub fallback_birth_date: Option<String>,
+    pub ingestion_start: Option<String>,
+    pub ingestion_end: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +152,7 @@ impl Team {
                         error_message: c.error_message,
                     })
                     .collect(),
+                extra: UserExtras::default(),
             });
         }
         let base: DateTime<Utc> = "2026-01-01T08:00:00Z".parse().expect("static date");
@@ -164,13 +175,16 @@ impl Team {
                 client_user_id,
                 created_on: base + ChronoDuration::minutes(n as i64 * 7),
                 connections,
+                extra: UserExtras::default(),
             });
         }
         team
     }
 
+    /// The emulator's clock, in whole seconds as the real API's timestamps are.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.clock_offset
+        let t = Utc::now() + self.clock_offset;
+        DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
     }
 
     fn insert(&mut self, user: EmUser) {
@@ -223,7 +237,7 @@ impl Team {
     }
 
     /// Creates a user, or returns the one that already has this client_user_id.
-    pub fn create(&mut self, client_user_id: &str) -> Result<&EmUser, &EmUser> {
+    pub fn create(&mut self, client_user_id: &str, extra: UserExtras) -> Result<&EmUser, &EmUser> {
         if let Some(&i) = self.by_client_id.get(client_user_id) {
             return Err(&self.users[i]);
         }
@@ -232,6 +246,7 @@ impl Team {
             client_user_id: client_user_id.to_string(),
             created_on: self.now(),
             connections: Vec::new(),
+            extra,
         };
         self.insert(user);
         Ok(self.users.last().expect("just inserted"))
@@ -344,16 +359,21 @@ pub fn user_json(u: &EmUser) -> Value {
             json!({ "provider": p, "source": p, "created_on": c.created_on })
         })
         .collect();
+    let e = &u.extra;
     json!({
         "user_id": u.user_id,
         "team_id": TEAM_ID,
         "client_user_id": u.client_user_id,
         "created_on": u.created_on,
         "connected_sources": sources,
-        "fallback_time_zone": null,
-        "fallback_birth_date": null,
-        "ingestion_start": null,
-        "ingestion_end": null,
+        "fallback_time_zone": e.fallback_time_zone.as_ref().map(|id| json!({
+            "id": id, "source_slug": "manual", "updated_at": u.created_on,
+        })),
+        "fallback_birth_date": e.fallback_birth_date.as_ref().map(|value| json!({
+            "value": value, "source_slug": "manual", "updated_at": u.created_on,
+        })),
+        "ingestion_start": e.ingestion_start,
+        "ingestion_end": e.ingestion_end,
     })
 }
 

@@ -90,6 +90,25 @@ impl Errors {
         None
     }
 
+    /// A `YYYY-MM-DD` date (pydantic's `date_from_datetime_parsing` otherwise).
+    pub fn date(&mut self, loc: Value, v: &Value) -> Option<String> {
+        let parsed = v
+            .as_str()
+            .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+        match parsed {
+            Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+            None => {
+                self.push(
+                    "date_from_datetime_parsing",
+                    loc,
+                    "Input should be a valid date or datetime, invalid date separator",
+                    v,
+                );
+                None
+            }
+        }
+    }
+
     pub fn string<'a>(&mut self, loc: Value, v: &'a Value) -> Option<&'a str> {
         match v.as_str() {
             Some(s) => Some(s),

@@ -1,0 +1,598 @@
+//! The one key table. The key handler, the bottom bar, the `?` overlay and the README's key list
+//! all come from [`BINDINGS`].
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    Help,
+    NextPane,
+    PrevPane,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Filter,
+    Select,
+    NewUser,
+    Toggle,
+    TickAll,
+    ClearAll,
+    DirectProvider,
+    EditRedirect,
+    Mint,
+    Cancel,
+    Copy,
+    MintAgain,
+    Back,
+    InvertQr,
+    QrStyle,
+    SavePng,
+    Kiosk,
+    PromptSubmit,
+    PromptCancel,
+    ConfirmYes,
+    ConfirmNo,
+    CloseOverlay,
+}
+
+/// Where a binding applies. Several contexts are active at once (e.g. `Panes` + `Patients`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ctx {
+    /// Everywhere, even in a text prompt.
+    Always,
+    /// Everywhere but a text prompt.
+    Global,
+    /// The three panes.
+    Panes,
+    /// The Patient and Providers lists.
+    Lists,
+    Patients,
+    Providers,
+    Options,
+    /// While a request is in flight.
+    Busy,
+    Result,
+    Kiosk,
+    Prompt,
+    Confirm,
+    Help,
+}
+
+impl Ctx {
+    pub fn title(self) -> &'static str {
+        match self {
+            Ctx::Always | Ctx::Global => "Anywhere",
+            Ctx::Panes => "Panes",
+            Ctx::Lists => "Patient and Providers lists",
+            Ctx::Patients => "Patient pane",
+            Ctx::Providers => "Providers pane",
+            Ctx::Options => "Options pane",
+            Ctx::Busy => "While a request runs",
+            Ctx::Result => "Result view",
+            Ctx::Kiosk => "Patient-facing view",
+            Ctx::Prompt => "Text prompts",
+            Ctx::Confirm => "Confirmations",
+            Ctx::Help => "Help overlay",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn k(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::NONE,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
+}
+
+pub struct Binding {
+    pub ctx: Ctx,
+    pub keys: &'static [Key],
+    pub action: Action,
+    /// What it does, for the help overlay and README.
+    pub help: &'static str,
+    /// The bottom bar's short word for it.
+    pub short: &'static str,
+}
+
+const fn b(
+    ctx: Ctx,
+    keys: &'static [Key],
+    action: Action,
+    short: &'static str,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        ctx,
+        keys,
+        action,
+        help,
+        short,
+    }
+}
+
+/// Every key the console knows, in the order the help shows them.
+pub const BINDINGS: &[Binding] = &[
+    b(
+        Ctx::Always,
+        &[ctrl('c')],
+        Action::ForceQuit,
+        "quit",
+        "Quit at once, from anywhere",
+    ),
+    b(
+        Ctx::Global,
+        &[k('q')],
+        Action::Quit,
+        "quit",
+        "Quit (not while typing in a prompt)",
+    ),
+    b(
+        Ctx::Global,
+        &[k('?')],
+        Action::Help,
+        "help",
+        "Show or hide this help",
+    ),
+    b(
+        Ctx::Panes,
+        &[code(KeyCode::Tab)],
+        Action::NextPane,
+        "next pane",
+        "Focus the next pane",
+    ),
+    b(
+        Ctx::Panes,
+        &[
+            code(KeyCode::BackTab),
+            Key {
+                code: KeyCode::BackTab,
+                mods: KeyModifiers::SHIFT,
+            },
+        ],
+        Action::PrevPane,
+        "prev pane",
+        "Focus the previous pane",
+    ),
+    b(
+        Ctx::Panes,
+        &[code(KeyCode::Up), k('k')],
+        Action::Up,
+        "move",
+        "Move up",
+    ),
+    b(
+        Ctx::Panes,
+        &[code(KeyCode::Down), k('j')],
+        Action::Down,
+        "move",
+        "Move down",
+    ),
+    b(
+        Ctx::Lists,
+        &[code(KeyCode::PageUp)],
+        Action::PageUp,
+        "page",
+        "Move up a page",
+    ),
+    b(
+        Ctx::Lists,
+        &[code(KeyCode::PageDown)],
+        Action::PageDown,
+        "page",
+        "Move down a page",
+    ),
+    b(
+        Ctx::Lists,
+        &[code(KeyCode::Home)],
+        Action::Home,
+        "first",
+        "Go to the first row",
+    ),
+    b(
+        Ctx::Lists,
+        &[code(KeyCode::End)],
+        Action::End,
+        "last",
+        "Go to the last row",
+    ),
+    b(
+        Ctx::Lists,
+        &[k('/')],
+        Action::Filter,
+        "filter",
+        "Filter the list: type to narrow, Enter keeps, Esc clears",
+    ),
+    b(
+        Ctx::Patients,
+        &[code(KeyCode::Enter)],
+        Action::Select,
+        "select",
+        "Select the highlighted patient",
+    ),
+    b(
+        Ctx::Patients,
+        &[k('n')],
+        Action::NewUser,
+        "new patient",
+        "Create a patient (a Vital user) by client_user_id",
+    ),
+    b(
+        Ctx::Providers,
+        &[k(' ')],
+        Action::Toggle,
+        "tick",
+        "Tick or untick the provider",
+    ),
+    b(
+        Ctx::Providers,
+        &[k('a')],
+        Action::TickAll,
+        "all",
+        "Tick every provider Link can connect",
+    ),
+    b(
+        Ctx::Providers,
+        &[k('x')],
+        Action::ClearAll,
+        "clear",
+        "Clear all ticks and the direct mark",
+    ),
+    b(
+        Ctx::Providers,
+        &[k('p')],
+        Action::DirectProvider,
+        "direct",
+        "Send the patient straight to this provider's sign-in (one at most)",
+    ),
+    b(
+        Ctx::Options,
+        &[code(KeyCode::Enter)],
+        Action::EditRedirect,
+        "edit",
+        "Edit the redirect URL (on a checkbox row: toggle it)",
+    ),
+    b(
+        Ctx::Options,
+        &[k(' ')],
+        Action::Toggle,
+        "toggle",
+        "Toggle the highlighted checkbox",
+    ),
+    b(
+        Ctx::Panes,
+        &[k('m')],
+        Action::Mint,
+        "mint",
+        "Mint a link for the selected patient",
+    ),
+    b(
+        Ctx::Busy,
+        &[code(KeyCode::Esc)],
+        Action::Cancel,
+        "cancel",
+        "Cancel the request in flight",
+    ),
+    b(
+        Ctx::Result,
+        &[k('c')],
+        Action::Copy,
+        "copy",
+        "Copy the link URL to the clipboard",
+    ),
+    b(
+        Ctx::Result,
+        &[k('r')],
+        Action::MintAgain,
+        "mint again",
+        "Mint a new link with the same settings",
+    ),
+    b(
+        Ctx::Result,
+        &[k('i')],
+        Action::InvertQr,
+        "invert",
+        "Invert the QR colours (for terminals that need it)",
+    ),
+    b(
+        Ctx::Result,
+        &[k('f')],
+        Action::QrStyle,
+        "blocks",
+        "Switch the QR between half and full blocks",
+    ),
+    b(
+        Ctx::Result,
+        &[k('s')],
+        Action::SavePng,
+        "save png",
+        "Save the QR code as a PNG file",
+    ),
+    b(
+        Ctx::Result,
+        &[k('K')],
+        Action::Kiosk,
+        "patient view",
+        "Show the patient-facing view",
+    ),
+    b(
+        Ctx::Result,
+        &[code(KeyCode::Esc)],
+        Action::Back,
+        "back",
+        "Back to the panes (selections are kept)",
+    ),
+    b(
+        Ctx::Kiosk,
+        &[],
+        Action::Back,
+        "any key",
+        "Any key returns to the staff view",
+    ),
+    b(
+        Ctx::Prompt,
+        &[code(KeyCode::Enter)],
+        Action::PromptSubmit,
+        "save",
+        "Apply the text",
+    ),
+    b(
+        Ctx::Prompt,
+        &[code(KeyCode::Esc)],
+        Action::PromptCancel,
+        "cancel",
+        "Cancel (a filter: clear it)",
+    ),
+    b(
+        Ctx::Confirm,
+        &[k('y'), k('Y')],
+        Action::ConfirmYes,
+        "yes",
+        "Confirm",
+    ),
+    b(
+        Ctx::Confirm,
+        &[k('n'), k('N'), code(KeyCode::Esc), code(KeyCode::Enter)],
+        Action::ConfirmNo,
+        "no",
+        "Refuse (the default)",
+    ),
+    b(
+        Ctx::Help,
+        &[code(KeyCode::Esc), k('?')],
+        Action::CloseOverlay,
+        "close",
+        "Close the help",
+    ),
+];
+
+impl Key {
+    pub fn matches(&self, ev: &KeyEvent) -> bool {
+        let mods = ev.modifiers - KeyModifiers::SHIFT;
+        match (self.code, ev.code) {
+            // Terminals report capitals and symbols with or without SHIFT: compare the character.
+            (KeyCode::Char(a), KeyCode::Char(c)) => {
+                a == c && mods == (self.mods - KeyModifiers::SHIFT)
+            }
+            (a, c) => a == c && ev.modifiers == self.mods,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "Up".into(),
+            KeyCode::Down => "Down".into(),
+            KeyCode::PageUp => "PageUp".into(),
+            KeyCode::PageDown => "PageDown".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl-{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+}
+
+impl Binding {
+    /// The keys as shown: `Up/k`. Duplicate labels (BackTab with and without SHIFT) appear once.
+    pub fn keys_label(&self) -> String {
+        if self.keys.is_empty() {
+            return "any key".into();
+        }
+        let mut labels: Vec<String> = Vec::new();
+        for k in self.keys {
+            let l = k.label();
+            if !labels.contains(&l) {
+                labels.push(l);
+            }
+        }
+        labels.join("/")
+    }
+}
+
+/// The action for a key press, looking through the active contexts in order.
+pub fn lookup(active: &[Ctx], ev: &KeyEvent) -> Option<Action> {
+    active.iter().find_map(|ctx| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.ctx == *ctx)
+            .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+            .map(|b| b.action)
+    })
+}
+
+/// The bindings of the given contexts, in table order.
+pub fn bindings_for(active: &[Ctx]) -> impl Iterator<Item = &'static Binding> + '_ {
+    BINDINGS.iter().filter(move |b| active.contains(&b.ctx))
+}
+
+/// The order contexts are listed in the help and README.
+pub const HELP_ORDER: &[Ctx] = &[
+    Ctx::Always,
+    Ctx::Global,
+    Ctx::Panes,
+    Ctx::Lists,
+    Ctx::Patients,
+    Ctx::Providers,
+    Ctx::Options,
+    Ctx::Busy,
+    Ctx::Result,
+    Ctx::Kiosk,
+    Ctx::Prompt,
+    Ctx::Confirm,
+    Ctx::Help,
+];
+
+/// The key list as Markdown, exactly as README.md carries it between its key-table markers.
+pub fn markdown() -> String {
+    let mut out = String::new();
+    let mut last_title = "";
+    for ctx in HELP_ORDER {
+        let title = ctx.title();
+        if title != last_title {
+            out.push_str(&format!("\n**{title}**\n\n| key | action |\n|---|---|\n"));
+            last_title = title;
+        }
+        for bind in BINDINGS.iter().filter(|b| b.ctx == *ctx) {
+            out.push_str(&format!("| `{}` | {} |\n", bind.keys_label(), bind.help));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEventKind;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new_with_kind(code, mods, KeyEventKind::Press)
+    }
+
+    #[test]
+    fn lookup_is_table_driven() {
+        let cases = [
+            (
+                vec![Ctx::Always, Ctx::Global, Ctx::Panes],
+                ev(KeyCode::Char('q'), KeyModifiers::NONE),
+                Some(Action::Quit),
+            ),
+            (
+                vec![Ctx::Always, Ctx::Prompt],
+                ev(KeyCode::Char('q'), KeyModifiers::NONE),
+                None,
+            ),
+            (
+                vec![Ctx::Always, Ctx::Prompt],
+                ev(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Some(Action::ForceQuit),
+            ),
+            (
+                vec![Ctx::Panes],
+                ev(KeyCode::BackTab, KeyModifiers::SHIFT),
+                Some(Action::PrevPane),
+            ),
+            (
+                vec![Ctx::Panes],
+                ev(KeyCode::Char('j'), KeyModifiers::NONE),
+                Some(Action::Down),
+            ),
+            (
+                vec![Ctx::Patients],
+                ev(KeyCode::Enter, KeyModifiers::NONE),
+                Some(Action::Select),
+            ),
+            (
+                vec![Ctx::Options],
+                ev(KeyCode::Enter, KeyModifiers::NONE),
+                Some(Action::EditRedirect),
+            ),
+            (
+                vec![Ctx::Result],
+                ev(KeyCode::Char('K'), KeyModifiers::SHIFT),
+                Some(Action::Kiosk),
+            ),
+            (
+                vec![Ctx::Result],
+                ev(KeyCode::Char('K'), KeyModifiers::NONE),
+                Some(Action::Kiosk),
+            ),
+            (
+                vec![Ctx::Result],
+                ev(KeyCode::Char('k'), KeyModifiers::NONE),
+                None,
+            ),
+            (
+                vec![Ctx::Global],
+                ev(KeyCode::Char('?'), KeyModifiers::SHIFT),
+                Some(Action::Help),
+            ),
+            (
+                vec![Ctx::Panes],
+                ev(KeyCode::Char('m'), KeyModifiers::CONTROL),
+                None,
+            ),
+        ];
+        for (ctx, key, want) in cases {
+            assert_eq!(lookup(&ctx, &key), want, "{ctx:?} {key:?}");
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for bnd in &BINDINGS[i + 1..] {
+                if a.ctx == bnd.ctx {
+                    for k in a.keys {
+                        assert!(!bnd.keys.contains(k), "{:?} bound twice in {:?}", k, a.ctx);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_context_is_documented() {
+        for b in BINDINGS {
+            assert!(HELP_ORDER.contains(&b.ctx));
+            assert!(!b.help.is_empty() && !b.short.is_empty());
+        }
+        let md = markdown();
+        for b in BINDINGS {
+            assert!(md.contains(b.help), "{}", b.help);
+        }
+    }
+}

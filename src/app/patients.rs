@@ -1,0 +1,99 @@
+//! The Patient pane: users loading page by page, a filter, a highlight and a selection.
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use crate::api::{ConnectedProvider, User};
+
+/// Something loaded in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T> {
+    Loading,
+    Loaded(T),
+    Failed(String),
+}
+
+#[derive(Debug, Default)]
+pub struct Patients {
+    /// Users in the order the API listed them (created ones appended).
+    pub rows: Vec<User>,
+    /// `total` from the API, once the first page arrived.
+    pub total: Option<u64>,
+    pub loading: bool,
+    pub load_error: Option<String>,
+    /// Which load is current: answers for an older one are dropped.
+    pub generation: u64,
+    pub filter: String,
+    /// Indices into `rows` that match the filter, in order.
+    pub visible: Vec<usize>,
+    /// Position of the highlight in `visible`.
+    pub cursor: usize,
+    /// First visible position (scrolling).
+    pub offset: usize,
+    pub selected: Option<Uuid>,
+    pub connections: HashMap<Uuid, Loadable<Vec<ConnectedProvider>>>,
+}
+
+pub fn matches(user: &User, needle_lower: &str) -> bool {
+    needle_lower.is_empty()
+        || user.client_user_id.to_lowercase().contains(needle_lower)
+        || user.user_id.to_string().starts_with(needle_lower)
+}
+
+impl Patients {
+    pub fn highlighted(&self) -> Option<&User> {
+        self.visible.get(self.cursor).map(|&i| &self.rows[i])
+    }
+
+    pub fn selected_user(&self) -> Option<&User> {
+        let id = self.selected?;
+        self.rows.iter().find(|u| u.user_id == id)
+    }
+
+    pub fn find(&self, id: Uuid) -> Option<usize> {
+        self.rows.iter().position(|u| u.user_id == id)
+    }
+
+    /// Adds loaded rows, keeping the filter and highlight.
+    pub fn append(&mut self, users: Vec<User>) {
+        let needle = self.filter.to_lowercase();
+        for u in users {
+            if self.find(u.user_id).is_some() {
+                continue;
+            }
+            if matches(&u, &needle) {
+                self.visible.push(self.rows.len());
+            }
+            self.rows.push(u);
+        }
+    }
+
+    /// Re-applies the filter; the highlighted user stays highlighted if still visible.
+    pub fn set_filter(&mut self, filter: &str) {
+        let keep = self.visible.get(self.cursor).copied();
+        self.filter = filter.to_string();
+        let needle = self.filter.to_lowercase();
+        self.visible = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| matches(u, &needle))
+            .map(|(i, _)| i)
+            .collect();
+        self.cursor = keep
+            .and_then(|k| self.visible.iter().position(|&i| i == k))
+            .unwrap_or(0);
+        self.offset = 0;
+    }
+
+    /// Moves the highlight to a row index, clearing a filter that hides it.
+    pub fn highlight_row(&mut self, row: usize) {
+        if !self.visible.contains(&row) {
+            self.set_filter("");
+        }
+        if let Some(pos) = self.visible.iter().position(|&i| i == row) {
+            self.cursor = pos;
+        }
+    }
+}
