@@ -51,9 +51,17 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::internal(format!("cannot start the demo emulator: {e}")))?;
     match cli.command {
-        None | Some(Command::Tui) => Err(Failure::internal(
-            "the interactive console is not built yet: use `link`, `users` or `providers`",
-        )),
+        None | Some(Command::Tui) => {
+            use std::io::IsTerminal;
+            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                return Err(Failure::input(
+                    "the console needs a terminal: in scripts use `link`, `users` or `providers` (see --help)",
+                ));
+            }
+            vital_onboard::tui::run_console(&session, &config)
+                .await
+                .map_err(|e| Failure::internal(format!("terminal error: {e}")))
+        }
         Some(Command::Link(args)) => {
             commands::link(&session, &args, link_options.expect("checked above")).await
         }

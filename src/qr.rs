@@ -159,6 +159,40 @@ impl QrMatrix {
     }
 }
 
+/// Pixels per module in PNG exports: prints crisply and scans from paper.
+pub const PNG_MODULE_PX: u32 = 10;
+
+impl QrMatrix {
+    /// A greyscale PNG: black modules on white, quiet zone included, `PNG_MODULE_PX` per module.
+    pub fn png(&self) -> Vec<u8> {
+        let w = self.full_width() as u32 * PNG_MODULE_PX;
+        let mut pixels = Vec::with_capacity((w * w) as usize);
+        for y in 0..w {
+            for x in 0..w {
+                let dark = self.is_dark((x / PNG_MODULE_PX) as usize, (y / PNG_MODULE_PX) as usize);
+                pixels.push(if dark { 0u8 } else { 255u8 });
+            }
+        }
+        let mut out = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut out, w, w);
+            enc.set_color(png::ColorType::Grayscale);
+            enc.set_depth(png::BitDepth::Eight);
+            let mut writer = enc.write_header().expect("in-memory PNG header");
+            writer
+                .write_image_data(&pixels)
+                .expect("in-memory PNG data");
+        }
+        out
+    }
+}
+
+/// Writes the code for `text` (level M) as a PNG file.
+pub fn save_png(text: &str, path: &std::path::Path) -> Result<(), String> {
+    let q = QrMatrix::encode(text, 'M').map_err(|e| e.to_string())?;
+    std::fs::write(path, q.png()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Reads modules back from text drawn by [`QrMatrix::lines`] (half blocks): a grid of dark flags,
 /// two rows per line. Used by tests that decode what the screen shows.
 pub fn modules_from_half_blocks(lines: &[String]) -> Vec<Vec<bool>> {

@@ -1062,7 +1062,12 @@ impl App {
     }
 
     fn move_cursor(&mut self, action: Action) {
-        if self.help.is_some() {
+        if let Some(scroll) = &mut self.help {
+            *scroll = match action {
+                Action::Up => scroll.saturating_sub(1),
+                Action::Down => (*scroll + 1).min(200),
+                _ => *scroll,
+            };
             return;
         }
         let (len, page) = match self.focus {

@@ -1,0 +1,304 @@
+//! The runtime: one loop over terminal input, a message queue and ticks. API calls run as tasks
+//! that post messages back; the loop never awaits one. It draws only when the queue is empty and
+//! ticks only while something animates or counts down.
+
+pub mod terminal;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::Event;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::AbortHandle;
+
+use crate::api::Client;
+use crate::app::{App, CopyOutcome, Effect, Msg, PAGE_SIZE};
+use crate::clipboard::Clipboard;
+use crate::ui::{self, Theme};
+
+/// Where time comes from (tests pass a controllable clock).
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+/// Writes an OSC 52 sequence to the terminal (tests record it).
+pub type OscSink = Box<dyn FnMut(&str) + Send>;
+
+pub struct Driver<B: Backend> {
+    pub terminal: Terminal<B>,
+    pub app: App,
+    pub theme: Theme,
+    client: Client,
+    clock: Clock,
+    clipboard: Box<dyn Clipboard>,
+    osc: OscSink,
+    tx: UnboundedSender<Msg>,
+    rx: UnboundedReceiver<Msg>,
+    tasks: HashMap<u64, AbortHandle>,
+    dirty: bool,
+}
+
+impl<B: Backend> Driver<B> {
+    pub fn new(
+        terminal: Terminal<B>,
+        app: App,
+        theme: Theme,
+        client: Client,
+        clock: Clock,
+        clipboard: Box<dyn Clipboard>,
+        osc: OscSink,
+    ) -> Self {
+        let (tx, rx) = unbounded_channel();
+        Driver {
+            terminal,
+            app,
+            theme,
+            client,
+            clock,
+            clipboard,
+            osc,
+            tx,
+            rx,
+            tasks: HashMap::new(),
+            dirty: true,
+        }
+    }
+
+    /// A sender for messages (tests feed keys through it).
+    pub fn sender(&self) -> UnboundedSender<Msg> {
+        self.tx.clone()
+    }
+
+    pub fn start(&mut self) {
+        let effects = self.app.start();
+        self.run_effects(effects);
+    }
+
+    pub fn handle(&mut self, msg: Msg) {
+        let effects = self.app.update(msg);
+        self.run_effects(effects);
+        self.dirty = true;
+    }
+
+    pub fn draw(&mut self) -> std::io::Result<()> {
+        let (app, theme) = (&self.app, &self.theme);
+        self.terminal
+            .draw(|f| ui::draw(f, app, theme))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        self.dirty = false;
+        Ok(())
+    }
+
+    /// Handles every queued message, then draws if anything changed.
+    pub fn drain_and_draw(&mut self) -> std::io::Result<()> {
+        while let Ok(msg) = self.rx.try_recv() {
+            self.handle(msg);
+        }
+        if self.dirty {
+            self.draw()?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the next message (or tick) up to `limit`, handles it and everything queued
+    /// behind it, and draws. Returns whether something was handled.
+    pub async fn step(&mut self, limit: Duration) -> std::io::Result<bool> {
+        let tick = self.app.tick_interval();
+        let got = tokio::select! {
+            msg = self.rx.recv() => msg,
+            _ = sleep_opt(tick) => Some(Msg::Tick((self.clock)())),
+            _ = tokio::time::sleep(limit) => None,
+        };
+        let handled = got.is_some();
+        if let Some(msg) = got {
+            self.handle(msg);
+        }
+        self.drain_and_draw()?;
+        Ok(handled)
+    }
+
+    /// The main loop with a terminal event stream. Returns when the app quits.
+    pub async fn run<S>(&mut self, mut events: S) -> std::io::Result<()>
+    where
+        S: Stream<Item = std::io::Result<Event>> + Unpin,
+    {
+        self.start();
+        self.draw()?;
+        while !self.app.quit {
+            let tick = self.app.tick_interval();
+            let msg = tokio::select! {
+                ev = events.next() => match ev {
+                    Some(Ok(Event::Key(k))) => Some(Msg::Key(k)),
+                    Some(Ok(Event::Paste(p))) => Some(Msg::Paste(p)),
+                    Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
+                    Some(Ok(_)) => None,
+                    Some(Err(e)) => return Err(e),
+                    None => break,
+                },
+                msg = self.rx.recv() => msg,
+                _ = sleep_opt(tick) => Some(Msg::Tick((self.clock)())),
+            };
+            if let Some(msg) = msg {
+                if matches!(msg, Msg::Resize(..)) {
+                    self.terminal
+                        .autoresize()
+                        .map_err(|e| std::io::Error::other(e.to_string()))?;
+                }
+                self.handle(msg);
+            }
+            self.drain_and_draw()?;
+        }
+        for (_, t) in self.tasks.drain() {
+            t.abort();
+        }
+        Ok(())
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.run_effect(effect);
+        }
+    }
+
+    fn spawn<F>(&mut self, id: Option<u64>, fut: F)
+    where
+        F: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let handle = tokio::spawn(async move {
+            let _ = tx.send(fut.await);
+        });
+        if let Some(id) = id {
+            self.tasks.retain(|_, h| !h.is_finished());
+            self.tasks.insert(id, handle.abort_handle());
+        }
+    }
+
+    fn run_effect(&mut self, effect: Effect) {
+        let client = self.client.clone();
+        let clock = self.clock.clone();
+        match effect {
+            Effect::LoadUsers { offset, generation } => self.spawn(None, async move {
+                Msg::UsersLoaded {
+                    generation,
+                    result: client.list_users(offset, PAGE_SIZE).await,
+                }
+            }),
+            Effect::LoadProviders => self.spawn(None, async move {
+                Msg::ProvidersLoaded(client.providers().await)
+            }),
+            Effect::LoadConnections { user_id } => self.spawn(None, async move {
+                Msg::ConnectionsLoaded {
+                    user_id,
+                    result: client.connected_providers(user_id).await,
+                }
+            }),
+            Effect::LoadUser { user_id } => self.spawn(None, async move {
+                Msg::UserLoaded(client.get_user(user_id).await)
+            }),
+            Effect::Mint { id, request } => self.spawn(Some(id), async move {
+                let result = client.link_token(&request).await;
+                if let Ok(t) = &result {
+                    tracing::info!(user_id = %request.user_id, fingerprint = %crate::api::fingerprint(&t.link_token), "link minted");
+                }
+                Msg::Minted {
+                    id,
+                    at: clock(),
+                    result,
+                }
+            }),
+            Effect::CreateUser { id, client_user_id } => self.spawn(Some(id), async move {
+                let result = client.create_user(&client_user_id).await;
+                Msg::UserCreated {
+                    id,
+                    at: clock(),
+                    result,
+                }
+            }),
+            Effect::Cancel { id } => {
+                if let Some(h) = self.tasks.remove(&id) {
+                    h.abort();
+                }
+            }
+            Effect::Copy { text } => {
+                let native = self.clipboard.set(&text);
+                // Between frames, never inside one: the terminal gets the whole sequence at once.
+                (self.osc)(&crate::clipboard::osc52(&text, crate::clipboard::in_tmux()));
+                let outcome = if native {
+                    CopyOutcome::System
+                } else {
+                    CopyOutcome::Osc52
+                };
+                let _ = self.tx.send(Msg::Copied(outcome));
+            }
+            Effect::ClearClipboard { text } => self.clipboard.clear_if(&text),
+            Effect::SavePng { url, path } => {
+                let result = crate::qr::save_png(&url, &path).map(|()| {
+                    std::fs::canonicalize(&path).unwrap_or(path)
+                });
+                let _ = self.tx.send(Msg::PngSaved(result));
+            }
+        }
+    }
+}
+
+async fn sleep_opt(d: Option<Duration>) {
+    match d {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Opens the interactive console on the real terminal and runs it until the user quits.
+pub async fn run_console(
+    session: &crate::session::Session,
+    config: &crate::config::Config,
+) -> std::io::Result<()> {
+    use std::io::Write;
+
+    let env = crate::app::EnvInfo::from_connection(
+        &session.connection,
+        session.client.base_url().as_str(),
+    );
+    let prefs = crate::app::Prefs {
+        qr_style: config.qr_style,
+        clinic_name: config.clinic_name.clone(),
+        kiosk_idle: Duration::from_secs(config.kiosk_idle_minutes.unwrap_or(10) * 60),
+    };
+    let theme = Theme {
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let (guard, terminal) = terminal::TerminalGuard::enter()?;
+    let size = terminal.size()?;
+    let app = App::new(
+        env,
+        prefs,
+        Utc::now(),
+        ratatui::layout::Rect::new(0, 0, size.width, size.height),
+    );
+    let osc: OscSink = Box::new(|seq: &str| {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(seq.as_bytes());
+        let _ = out.flush();
+    });
+    let mut driver = Driver::new(
+        terminal,
+        app,
+        theme,
+        session.client.clone(),
+        system_clock(),
+        Box::new(crate::clipboard::Native::new()),
+        osc,
+    );
+    let result = driver.run(crossterm::event::EventStream::new()).await;
+    drop(driver);
+    drop(guard);
+    result
+}

@@ -1,0 +1,63 @@
+//! Terminal set-up and a restore that always runs: on quit, on error (Drop) and on panic (hook).
+//! Each setting is undone on its own, so one failing undo does not skip the others.
+
+use std::io::{Stdout, Write, stdout};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static HOOK: Once = Once::new();
+
+/// Owns the terminal's special modes; dropping it restores them.
+pub struct TerminalGuard;
+
+impl TerminalGuard {
+    pub fn enter() -> std::io::Result<(TerminalGuard, Terminal<CrosstermBackend<Stdout>>)> {
+        HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                restore();
+                previous(info);
+            }));
+        });
+        ACTIVE.store(true, Ordering::SeqCst);
+        let guard = TerminalGuard;
+        enable_raw_mode()?;
+        // Mouse capture stays off so staff can select text with the mouse.
+        execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            cursor::Hide
+        )?;
+        let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+        Ok((guard, terminal))
+    }
+}
+
+/// Undoes everything `enter` did. Idempotent: only the first call after `enter` acts.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = stdout();
+    let _ = execute!(out, DisableBracketedPaste);
+    let _ = execute!(out, LeaveAlternateScreen);
+    let _ = execute!(out, cursor::Show);
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
