@@ -383,10 +383,24 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         Ctx::Help,
+        &[code(KeyCode::Up), k('k')],
+        Action::Up,
+        "scroll",
+        "Scroll the help up",
+    ),
+    b(
+        Ctx::Help,
+        &[code(KeyCode::Down), k('j')],
+        Action::Down,
+        "scroll",
+        "Scroll the help down",
+    ),
+    b(
+        Ctx::Help,
         &[code(KeyCode::Esc), k('?')],
         Action::CloseOverlay,
         "close",
-        "Close the help",
+        "Close the help (or a message)",
     ),
 ];
 

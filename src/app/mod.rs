@@ -290,6 +290,8 @@ impl EnvInfo {
 /// Settings of the console from the config file.
 #[derive(Debug, Clone)]
 pub struct Prefs {
+    /// The staff's time zone, for clock times on screen (fixed at start so drawing is pure).
+    pub utc_offset: chrono::FixedOffset,
     pub qr_style: QrStyle,
     pub clinic_name: Option<String>,
     pub kiosk_idle: Duration,
@@ -298,6 +300,7 @@ pub struct Prefs {
 impl Default for Prefs {
     fn default() -> Self {
         Prefs {
+            utc_offset: chrono::FixedOffset::east_opt(0).expect("zero offset"),
             qr_style: QrStyle::Half,
             clinic_name: None,
             kiosk_idle: Duration::from_secs(10 * 60),
@@ -1315,4 +1318,4 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -268,6 +268,7 @@ pub async fn run_console(
         session.client.base_url().as_str(),
     );
     let prefs = crate::app::Prefs {
+        utc_offset: *chrono::Local::now().offset(),
         qr_style: config.qr_style,
         clinic_name: config.clinic_name.clone(),
         kiosk_idle: Duration::from_secs(config.kiosk_idle_minutes.unwrap_or(10) * 60),

@@ -2,6 +2,8 @@
 
 mod panes;
 mod result;
+#[cfg(test)]
+mod tests;
 pub mod theme;
 
 use ratatui::Frame;

@@ -87,7 +87,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
             "Minted",
             &link
                 .minted_at
-                .with_timezone(&chrono::Local)
+                .with_timezone(&app.prefs.utc_offset)
                 .format("%H:%M:%S")
                 .to_string(),
             theme,

@@ -1,0 +1,289 @@
+//! Snapshots of every view at 80x24 and 160x48 (TestBackend + insta). Review diffs like code.
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+use super::{Theme, draw};
+use crate::api::{ApiError, LinkToken};
+use crate::app::tests::{ch, loaded, t0};
+use crate::app::{App, Effect, Msg};
+
+fn key(code: KeyCode) -> Msg {
+    crate::app::tests::key(code)
+}
+
+/// The screen as text, one line per row.
+pub fn render(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| draw(f, app, &Theme { no_color: true }))
+        .unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn sized(mut app: App, w: u16, h: u16) -> App {
+    app.update(Msg::Resize(w, h));
+    app
+}
+
+fn token() -> LinkToken {
+    LinkToken {
+        link_token: "dGVzdCB0b2tlbiBmb3Igc25hcHNob3Rz".into(),
+        link_web_url:
+            "https://link.tryvital.io/?token=dGVzdCB0b2tlbiBmb3Igc25hcHNob3Rz&env=sandbox&region=us"
+                .into(),
+    }
+}
+
+/// A patient selected, two providers ticked, redirect options set.
+fn ready(w: u16, h: u16) -> App {
+    let mut app = sized(loaded(40, false), w, h);
+    for m in [
+        ch('j'),
+        ch('j'),
+        key(KeyCode::Enter),
+        key(KeyCode::Tab),
+        ch('j'),
+        ch(' '),
+        ch('j'),
+        ch('j'),
+        ch(' '),
+        key(KeyCode::Tab),
+        ch('j'),
+        ch(' '),
+        ch('j'),
+        ch(' '),
+    ] {
+        app.update(m);
+    }
+    app.options.redirect_url = Some("https://clinic.example/done".into());
+    app.toast = None;
+    app
+}
+
+fn minted(w: u16, h: u16) -> App {
+    let mut app = ready(w, h);
+    let fx = app.update(ch('m'));
+    let id = match &fx[..] {
+        [Effect::Mint { id, .. }] => *id,
+        other => panic!("{other:?}"),
+    };
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    app.update(Msg::Tick(t0() + chrono::Duration::seconds(75)));
+    app.toast = None;
+    app
+}
+
+macro_rules! both_sizes {
+    ($name:ident, $make:expr) => {
+        #[test]
+        fn $name() {
+            for (w, h) in [(80u16, 24u16), (160, 48)] {
+                let app: App = $make(w, h);
+                insta::assert_snapshot!(
+                    format!("{}_{}x{}", stringify!($name), w, h),
+                    render(&app, w, h)
+                );
+            }
+        }
+    };
+}
+
+both_sizes!(panes_loading, |w, h| {
+    let mut app = App::new(
+        loaded(0, false).env.clone(),
+        Default::default(),
+        t0(),
+        Rect::new(0, 0, w, h),
+    );
+    app.start();
+    app
+});
+both_sizes!(panes_ready, ready);
+both_sizes!(panes_production_badge, |w, h| {
+    let mut app = ready(w, h);
+    app.env.badge = "PRODUCTION eu".into();
+    app.env.production = true;
+    app.env.key_prefix = Some("pk_eu_");
+    app.env.host = "https://api.eu.junction.com".into();
+    app
+});
+both_sizes!(filter_prompt, |w, h| {
+    let mut app = sized(loaded(40, false), w, h);
+    app.update(ch('/'));
+    for c in "0001".chars() {
+        app.update(ch(c));
+    }
+    app
+});
+both_sizes!(new_user_prompt_with_warning, |w, h| {
+    let mut app = sized(loaded(5, false), w, h);
+    app.update(ch('n'));
+    for c in "ana@example.com".chars() {
+        app.update(ch(c));
+    }
+    app
+});
+both_sizes!(redirect_prompt_refused, |w, h| {
+    let mut app = sized(loaded(5, false), w, h);
+    app.update(key(KeyCode::BackTab));
+    app.update(key(KeyCode::Enter));
+    for c in "clinic.example".chars() {
+        app.update(ch(c));
+    }
+    app.update(key(KeyCode::Enter));
+    app
+});
+both_sizes!(production_confirm, |w, h| {
+    let mut app = ready(w, h);
+    app.env.production = true;
+    app.env.badge = "PRODUCTION us".into();
+    app.update(ch('m'));
+    app
+});
+both_sizes!(minting_in_flight, |w, h| {
+    let mut app = ready(w, h);
+    app.update(ch('m'));
+    app
+});
+both_sizes!(result_view, minted);
+both_sizes!(result_expired, |w, h| {
+    let mut app = minted(w, h);
+    app.update(Msg::Tick(t0() + chrono::Duration::minutes(61)));
+    app.toast = None;
+    app
+});
+both_sizes!(kiosk_view, |w, h| {
+    let mut app = minted(w, h);
+    app.prefs.clinic_name = Some("Northside Clinic".into());
+    app.update(ch('K'));
+    app
+});
+both_sizes!(kiosk_blanked, |w, h| {
+    let mut app = minted(w, h);
+    app.update(ch('K'));
+    app.update(Msg::Tick(t0() + chrono::Duration::minutes(12)));
+    app
+});
+both_sizes!(help_overlay, |w, h| {
+    let mut app = sized(loaded(5, false), w, h);
+    app.update(ch('?'));
+    app
+});
+both_sizes!(refused_key_alert, |w, h| {
+    let mut app = App::new(
+        loaded(0, false).env.clone(),
+        Default::default(),
+        t0(),
+        Rect::new(0, 0, w, h),
+    );
+    app.start();
+    app.update(Msg::UsersLoaded {
+        generation: 1,
+        result: Err(ApiError::Unauthorized {
+            status: 401,
+            target: "sandbox/us".into(),
+        }),
+    });
+    app.update(Msg::ProvidersLoaded(Err(ApiError::Unauthorized {
+        status: 401,
+        target: "sandbox/us".into(),
+    })));
+    app
+});
+both_sizes!(mint_refused_field_error, |w, h| {
+    let mut app = ready(w, h);
+    let id = match &app.update(ch('m'))[..] {
+        [Effect::Mint { id, .. }] => *id,
+        other => panic!("{other:?}"),
+    };
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Err(ApiError::Validation {
+            fields: vec![crate::api::FieldError {
+                field: "redirect_url".into(),
+                message: "URL scheme not allowed".into(),
+            }],
+        }),
+    });
+    app
+});
+
+#[test]
+fn too_small_says_which_size_it_needs() {
+    let app = loaded(5, false);
+    let screen = render(&app, 60, 20);
+    insta::assert_snapshot!("too_small_60x20", screen);
+    assert!(screen.contains("at least 80 x 24 (now 60 x 20)"));
+}
+
+#[test]
+fn help_lists_every_binding() {
+    let app = sized(loaded(1, false), 160, 48);
+    let mut app = app;
+    app.update(ch('?'));
+    let mut seen = String::new();
+    for scroll in 0..60 {
+        app.help = Some(scroll);
+        seen.push_str(&render(&app, 160, 48));
+    }
+    for b in crate::app::keymap::BINDINGS {
+        assert!(seen.contains(b.help), "help overlay misses {:?}", b.help);
+    }
+}
+
+#[test]
+fn qr_on_the_result_screen_decodes_to_the_url() {
+    let app = minted(160, 48);
+    let screen = render(&app, 160, 48);
+    let lines: Vec<String> = screen
+        .lines()
+        .map(|l| l.chars().skip(1).take(70).collect())
+        .collect();
+    let qr_lines: Vec<String> = lines[1..]
+        .iter()
+        .take_while(|l| !l.trim().is_empty() || true)
+        .take(40)
+        .cloned()
+        .collect();
+    let grid = crate::qr::modules_from_lines(&qr_lines);
+    let decoded = decode(&grid).expect("decodes");
+    assert_eq!(decoded, token().link_web_url);
+}
+
+fn decode(grid: &[Vec<bool>]) -> Result<String, String> {
+    const S: usize = 4;
+    let h = grid.len();
+    let w = grid.iter().map(Vec::len).max().unwrap_or(0);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w * S, h * S, |x, y| {
+        if grid
+            .get(y / S)
+            .and_then(|r| r.get(x / S))
+            .copied()
+            .unwrap_or(false)
+        {
+            0
+        } else {
+            255
+        }
+    });
+    let grids = img.detect_grids();
+    let g = grids.first().ok_or("no code")?;
+    g.decode().map(|(_, c)| c).map_err(|e| e.to_string())
+}

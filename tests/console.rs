@@ -1,0 +1,339 @@
+//! Whole-app tests: the real loop (`Driver`) on ratatui's TestBackend with the emulator
+//! in-process. Keys go in through the message channel; the tests wait for text on screen and
+//! check what the emulator received and what the clipboard got.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use vital_onboard::app::{App, EnvInfo, Msg, Prefs};
+use vital_onboard::clipboard::Recorder;
+use vital_onboard::emulator::{Fault, RunningEmulator};
+use vital_onboard::tui::{Driver, system_clock};
+use vital_onboard::ui::Theme;
+
+struct Harness {
+    driver: Driver<TestBackend>,
+    clipboard: Recorder,
+    osc: Arc<Mutex<Vec<String>>>,
+}
+
+impl Harness {
+    fn new(emu: &RunningEmulator, production: bool) -> Harness {
+        let (w, h) = (160, 48);
+        let env = EnvInfo {
+            badge: if production {
+                "PRODUCTION us".into()
+            } else {
+                "DEMO".into()
+            },
+            production,
+            host: emu.base_url().to_string(),
+            key_prefix: None,
+        };
+        let app = App::new(
+            env,
+            Prefs::default(),
+            chrono::Utc::now(),
+            Rect::new(0, 0, w, h),
+        );
+        let clipboard = Recorder {
+            native: true,
+            ..Default::default()
+        };
+        let osc = Arc::new(Mutex::new(Vec::new()));
+        let sink = osc.clone();
+        let mut driver = Driver::new(
+            Terminal::new(TestBackend::new(w, h)).unwrap(),
+            app,
+            Theme { no_color: true },
+            client(emu),
+            system_clock(),
+            Box::new(clipboard.clone()),
+            Box::new(move |s: &str| sink.lock().unwrap().push(s.to_string())),
+        );
+        driver.start();
+        Harness {
+            driver,
+            clipboard,
+            osc,
+        }
+    }
+
+    fn screen(&self) -> String {
+        let buf = self.driver.terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    async fn wait_for(&mut self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            self.driver.step(Duration::from_millis(50)).await.unwrap();
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; screen:\n{s}"
+            );
+        }
+    }
+
+    fn key(&self, code: KeyCode) {
+        self.driver
+            .sender()
+            .send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+            .unwrap();
+    }
+
+    fn keys(&self, s: &str) {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    async fn settle(&mut self) {
+        for _ in 0..5 {
+            self.driver.step(Duration::from_millis(20)).await.unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn full_flow_mints_exactly_what_the_screen_showed_and_copies() {
+    let emu = emulator(30).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00030").await;
+    h.key(KeyCode::Char('/'));
+    h.keys("00012");
+    h.key(KeyCode::Enter);
+    h.wait_for("Selected patient-00012").await;
+    h.wait_for("[ ] Fitbit").await;
+    h.key(KeyCode::Tab);
+    for slug in ["oura", "fitbit"] {
+        h.key(KeyCode::Char('/'));
+        h.keys(slug);
+        h.key(KeyCode::Enter);
+        h.key(KeyCode::Char(' '));
+    }
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    h.keys("https://clinic.example/done");
+    h.key(KeyCode::Enter);
+    h.keys("j j ");
+    let panes = h.wait_for("[x] On close: redirect").await;
+    assert!(panes.contains("\"filter_on_providers\": ["), "{panes}");
+    h.key(KeyCode::Char('m'));
+    let screen = h.wait_for("Link for the patient").await;
+    let recorded = emu.link_requests();
+    assert_eq!(recorded.len(), 1);
+    let user_id = vital_onboard::emulator::stable_uuid("patient-00012");
+    assert_eq!(
+        recorded[0].body,
+        serde_json::json!({
+            "user_id": user_id,
+            "filter_on_providers": ["fitbit", "oura"],
+            "redirect_url": "https://clinic.example/done",
+            "on_error": "redirect",
+            "on_close": "redirect",
+        })
+    );
+    assert!(screen.contains("fitbit, oura") && screen.contains("Expires in"));
+    let url = h
+        .driver
+        .app
+        .result
+        .as_ref()
+        .unwrap()
+        .link
+        .token
+        .link_web_url
+        .clone();
+    h.key(KeyCode::Char('c'));
+    h.wait_for("Copied to the system clipboard").await;
+    assert_eq!(*h.clipboard.copies.lock().unwrap(), [url.clone()]);
+    let osc = h.osc.lock().unwrap().clone();
+    assert_eq!(osc.len(), 1, "OSC 52 written once");
+    assert_eq!(
+        osc[0],
+        vital_onboard::clipboard::osc52(&url, vital_onboard::clipboard::in_tmux())
+    );
+    // Esc goes back with the selections kept; r re-mints with the same body.
+    h.key(KeyCode::Esc);
+    h.wait_for("Body m will send").await;
+    assert_eq!(h.driver.app.providers.ticked.len(), 2);
+    h.key(KeyCode::Char('m'));
+    h.wait_for("Link for the patient").await;
+    h.key(KeyCode::Char('r'));
+    h.settle().await;
+    let recorded = emu.link_requests();
+    assert_eq!(recorded.len(), 3);
+    assert_eq!(recorded[2].body, recorded[0].body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validation_error_appears_next_to_the_field() {
+    let emu = emulator(3).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00003").await;
+    h.key(KeyCode::Enter);
+    // The console checks slugs against the catalog; an emulator that disagrees answers 422.
+    emu.inject_fault(Fault {
+        path_prefix: "/v2/link/token".into(),
+        status: 422,
+        times: 1,
+        retry_after: None,
+        delay_ms: 0,
+    });
+    h.key(KeyCode::Char('m'));
+    let s = h.wait_for("The link was not minted").await;
+    assert!(s.contains("Injected fault"), "{s}");
+    assert!(h.driver.app.patients.selected.is_some(), "selection kept");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_failure_after_retries_says_what_to_do() {
+    let emu = emulator(3).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00003").await;
+    h.key(KeyCode::Enter);
+    emu.inject_fault(Fault {
+        path_prefix: "/v2/link/token".into(),
+        status: 503,
+        times: 3,
+        retry_after: None,
+        delay_ms: 0,
+    });
+    h.key(KeyCode::Char('m'));
+    let s = h.wait_for("after 3 attempts").await;
+    assert!(s.contains("Try again in a minute"), "{s}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn esc_cancels_a_slow_mint_and_the_late_answer_is_dropped() {
+    let emu = emulator(3).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00003").await;
+    h.key(KeyCode::Enter);
+    emu.inject_fault(Fault {
+        path_prefix: "/v2/link/token".into(),
+        status: 200,
+        times: 1,
+        retry_after: None,
+        delay_ms: 1500,
+    });
+    h.key(KeyCode::Char('m'));
+    h.wait_for("Minting a link").await;
+    h.key(KeyCode::Esc);
+    h.wait_for("Cancelled: nothing changed").await;
+    let until = Instant::now() + Duration::from_millis(1800);
+    while Instant::now() < until {
+        h.driver.step(Duration::from_millis(100)).await.unwrap();
+    }
+    assert!(h.driver.app.result.is_none());
+    assert!(!h.screen().contains("Link for the patient"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_key_is_a_full_width_message() {
+    let emu = emulator(3).await;
+    let mut h = Harness::new(&emu, false);
+    h.driver = Driver::new(
+        Terminal::new(TestBackend::new(160, 48)).unwrap(),
+        App::new(
+            EnvInfo {
+                badge: "SANDBOX us".into(),
+                production: false,
+                host: emu.base_url().to_string(),
+                key_prefix: Some("sk_us_"),
+            },
+            Prefs::default(),
+            chrono::Utc::now(),
+            Rect::new(0, 0, 160, 48),
+        ),
+        Theme { no_color: true },
+        client_with_key(&emu, Some("sk_us_wrong")),
+        system_clock(),
+        Box::new(Recorder::default()),
+        Box::new(|_: &str| {}),
+    );
+    h.driver.start();
+    let s = h.wait_for("The API refused this console").await;
+    assert!(s.contains("refused by the test emulator"), "{s}");
+    assert!(!s.contains("sk_us_wrong"), "the key is never shown");
+    h.key(KeyCode::Esc);
+    let s = h.wait_for("Built-in catalog").await;
+    assert!(
+        !s.contains("The API refused this console"),
+        "Esc hides it: {s}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn new_patient_and_duplicate_offer() {
+    let emu = emulator(3).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00003").await;
+    h.key(KeyCode::Char('n'));
+    h.keys("walk-in-9");
+    h.key(KeyCode::Enter);
+    h.wait_for("Created and selected patient walk-in-9").await;
+    assert!(emu.with_team(|t| t.by_client_id("walk-in-9").is_some()));
+    h.key(KeyCode::Char('n'));
+    h.keys("patient-00002");
+    h.key(KeyCode::Enter);
+    h.wait_for("already belongs to user").await;
+    h.key(KeyCode::Char('y'));
+    h.settle().await;
+    assert_eq!(
+        h.driver
+            .app
+            .patients
+            .selected_user()
+            .unwrap()
+            .client_user_id,
+        "patient-00002"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn production_asks_before_minting() {
+    let emu = emulator(3).await;
+    let mut h = Harness::new(&emu, true);
+    h.wait_for("patient-00003").await;
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('m'));
+    h.wait_for("Mint a PRODUCTION link for mrn-100231? y/N")
+        .await;
+    h.key(KeyCode::Char('n'));
+    h.wait_for("Nothing was sent").await;
+    assert!(emu.link_requests().is_empty());
+    h.key(KeyCode::Char('m'));
+    h.key(KeyCode::Char('y'));
+    h.wait_for("Link for the patient").await;
+    assert_eq!(emu.link_requests().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn loads_a_large_team_page_by_page_while_usable() {
+    let emu = emulator(5000).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00001").await;
+    h.key(KeyCode::Down);
+    h.wait_for("(5006)").await;
+    assert_eq!(h.driver.app.patients.rows.len(), 5006);
+}
