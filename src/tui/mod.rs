@@ -298,6 +298,11 @@ pub async fn run_console(
         Box::new(crate::clipboard::Native::new()),
         osc,
     );
+    if std::env::var_os("VITAL_ONBOARD_PANIC_TEST").is_some() {
+        // Test hook (tests/e2e_pty.rs): proves the panic hook restores the terminal.
+        driver.draw()?;
+        panic!("panic test: VITAL_ONBOARD_PANIC_TEST is set");
+    }
     let result = driver.run(crossterm::event::EventStream::new()).await;
     drop(driver);
     drop(guard);

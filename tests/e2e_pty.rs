@@ -1,0 +1,312 @@
+//! End to end: the real binary in a pseudo-terminal (portable-pty + vt100), in demo mode. Drives
+//! the whole flow with keys, decodes the QR code from the screen, checks it is the link the
+//! embedded emulator issued for exactly that request, copies (OSC 52), quits, and checks the
+//! terminal left the alternate screen.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+const ROWS: u16 = 48;
+const COLS: u16 = 160;
+
+#[derive(Default)]
+struct Capture {
+    clipboard: Vec<Vec<u8>>,
+}
+
+impl vt100::Callbacks for Capture {
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard.push(data.to_vec());
+    }
+}
+
+type Parser = Arc<Mutex<vt100::Parser<Capture>>>;
+
+struct Pty {
+    parser: Parser,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Pty {
+    fn spawn(args: &[&str]) -> Pty {
+        Pty::spawn_sized(args, ROWS, COLS, &[])
+    }
+
+    fn spawn_sized(args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        for var in [
+            "VITAL_API_KEY",
+            "VITAL_ENV",
+            "VITAL_REGION",
+            "VITAL_BASE_URL",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "TMUX",
+            "NO_COLOR",
+            "VITAL_ONBOARD_LOG",
+        ] {
+            cmd.env_remove(var);
+        }
+        let cfg = std::env::temp_dir().join("vital-onboard-e2e-empty.toml");
+        std::fs::write(&cfg, "").unwrap();
+        cmd.env("VITAL_ONBOARD_CONFIG", cfg);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser: Parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            rows.try_into().unwrap(),
+            cols.try_into().unwrap(),
+            0,
+            Capture::default(),
+        )));
+        let feed = parser.clone();
+        std::thread::spawn(move || {
+            let _master = pair.master; // keep the PTY open while reading
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Pty {
+            parser,
+            writer,
+            child,
+        }
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Let the app read each burst on its own, so ESC is not merged with what follows.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn screen_lines(&self) -> Vec<String> {
+        let p = self.parser.lock().unwrap();
+        let s = p.screen();
+        let (rows, cols): (u16, u16) = (s.size().0.into(), s.size().1.into());
+        (0..rows)
+            .map(|r| {
+                (0..cols)
+                    .map(|c| {
+                        s.cell(r, c)
+                            .map(|cell| {
+                                let t = cell.contents();
+                                if t.is_empty() {
+                                    " ".to_string()
+                                } else {
+                                    t.to_string()
+                                }
+                            })
+                            .unwrap_or_else(|| " ".into())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen_lines().join("\n");
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn http_get(url: &str, header: Option<(&str, &str)>) -> (u16, String) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut req = reqwest::Client::new().get(url);
+        if let Some((k, v)) = header {
+            req = req.header(k, v);
+        }
+        let resp = req.send().await.unwrap();
+        (resp.status().as_u16(), resp.text().await.unwrap())
+    })
+}
+
+#[test]
+fn demo_flow_in_a_real_terminal() {
+    let mut pty = Pty::spawn(&[]);
+    let first = pty.wait_for("patient-00012");
+    assert!(first.contains(" DEMO "), "{first}");
+    assert!(pty.parser.lock().unwrap().screen().alternate_screen());
+
+    // Filter to a patient; Enter selects.
+    pty.send("/");
+    pty.send("00012");
+    pty.send("\r");
+    pty.wait_for("Selected patient-00012");
+    pty.wait_for("[ ] Fitbit");
+    // Tick two providers.
+    pty.send("\t");
+    for slug in ["oura", "fitbit"] {
+        pty.send("/");
+        pty.send(slug);
+        pty.send("\r");
+        pty.send(" ");
+    }
+    pty.wait_for("Providers (2 allowed)");
+    // Redirect URL and both redirect options.
+    pty.send("\t");
+    pty.send("\r");
+    pty.send("https://clinic.example/done");
+    pty.send("\r");
+    pty.send("j");
+    pty.send(" ");
+    pty.send("j");
+    pty.send(" ");
+    pty.wait_for("[x] On close: redirect");
+    pty.send("m");
+    pty.wait_for("Link for the patient");
+    let screen = pty.wait_for("Expires in");
+    assert!(screen.contains("fitbit, oura"), "{screen}");
+
+    // Decode the QR code from the cells on screen.
+    let lines = pty.screen_lines();
+    let grid = vital_onboard::qr::modules_from_lines(&lines);
+    let url = common::decode_grid(&grid).expect("the QR on screen decodes");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.contains("/link/?token="),
+        "{url}"
+    );
+    let shown_text: String = lines.join("");
+    assert!(
+        shown_text.contains(&url) || screen.contains("Link URL"),
+        "the URL is shown as text too"
+    );
+
+    // It is the link the emulator issued for exactly that request.
+    let token_enc = url
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let token: String = url::form_urlencoded::parse(format!("t={token_enc}").as_bytes())
+        .next()
+        .unwrap()
+        .1
+        .into_owned();
+    let base = url.split("/link/").next().unwrap();
+    let (status, body) = http_get(
+        &format!("{base}/v2/link/providers"),
+        Some(("x-vital-link-token", &token)),
+    );
+    assert_eq!(status, 200, "{body}");
+    let offered: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    let mut slugs: Vec<&str> = offered
+        .iter()
+        .map(|p| p["slug"].as_str().unwrap())
+        .collect();
+    slugs.sort();
+    assert_eq!(slugs, ["fitbit", "oura"]);
+    let (status, page) = http_get(&url, None);
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<b id=\"patient\">patient-00012</b>"),
+        "{page}"
+    );
+    assert!(page.contains("https://clinic.example/done"));
+    assert!(page.contains("on_error: redirect; on_close: redirect"));
+
+    // Copy: with no display, the URL goes out as OSC 52.
+    pty.send("c");
+    pty.wait_for("OSC 52");
+    let copies = pty.parser.lock().unwrap().callbacks().clipboard.clone();
+    assert_eq!(copies.len(), 1);
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(&copies[0])
+        .unwrap();
+    assert_eq!(String::from_utf8(decoded).unwrap(), url);
+
+    // Quit and check the terminal is restored.
+    pty.send("q");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = pty.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the console did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !pty.parser.lock().unwrap().screen().alternate_screen(),
+        "left the alternate screen"
+    );
+}
+
+fn wait_exit(pty: &mut Pty) -> portable_pty::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(s) = pty.child.try_wait().unwrap() {
+            std::thread::sleep(Duration::from_millis(200));
+            return s;
+        }
+        assert!(Instant::now() < deadline, "the console did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn too_small_terminal_says_so_and_ctrl_c_quits() {
+    let mut pty = Pty::spawn_sized(&[], 20, 60, &[]);
+    pty.wait_for("at least 80 x 24 (now 60 x 20)");
+    pty.send("\x03");
+    assert!(wait_exit(&mut pty).success());
+    assert!(!pty.parser.lock().unwrap().screen().alternate_screen());
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let mut pty = Pty::spawn_sized(&[], ROWS, COLS, &[("VITAL_ONBOARD_PANIC_TEST", "1")]);
+    let status = wait_exit(&mut pty);
+    assert!(!status.success());
+    let p = pty.parser.lock().unwrap();
+    assert!(!p.screen().alternate_screen(), "left the alternate screen");
+    assert!(
+        p.screen().contents().contains("panic test"),
+        "{}",
+        p.screen().contents()
+    );
+}
