@@ -85,6 +85,9 @@ pub enum Command {
     },
     /// Run the Vital API emulator until SIGINT/SIGTERM.
     Emulator(EmulatorArgs),
+    /// Internal: keeps a copied link on the clipboard after `link --copy` returns.
+    #[command(name = "__serve-clipboard", hide = true)]
+    ServeClipboard { seconds: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,6 +121,12 @@ pub struct LinkArgs {
     /// Also print the QR code.
     #[arg(long)]
     pub qr: bool,
+    /// Also save the QR code as a PNG file.
+    #[arg(long, value_name = "FILE")]
+    pub qr_png: Option<std::path::PathBuf>,
+    /// Copy the URL to the clipboard (kept after the command returns; see README).
+    #[arg(long)]
+    pub copy: bool,
 }
 
 #[derive(Debug, Clone, Args)]

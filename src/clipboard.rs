@@ -20,12 +20,16 @@ pub struct Native {
     inner: Option<arboard::Clipboard>,
 }
 
+/// Whether a native clipboard can exist here: a display on Linux, always on macOS and Windows.
+pub fn has_display() -> bool {
+    std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+        || cfg!(any(target_os = "macos", target_os = "windows"))
+}
+
 impl Native {
     pub fn new() -> Native {
-        let has_display = std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
-            || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
-            || cfg!(any(target_os = "macos", target_os = "windows"));
-        let inner = if has_display {
+        let inner = if has_display() {
             arboard::Clipboard::new().ok()
         } else {
             None
@@ -63,6 +67,97 @@ impl Clipboard for Native {
             let _ = c.clear();
         }
     }
+}
+
+/// The hidden subcommand that keeps a copied text on the clipboard after `link --copy` returns.
+pub const SERVE_COMMAND: &str = "__serve-clipboard";
+
+/// Copies `text` so that it stays on the native clipboard after this process exits.
+///
+/// - Linux (X11, Wayland): the clipboard is served by the process that set it, so a small
+///   background copy of this program (`__serve-clipboard`) holds it until another program takes
+///   the clipboard or `keep_for` ends (the link's expiry), then clears it if it is still ours.
+/// - macOS and Windows: the system keeps clipboard contents after the process exits.
+///
+/// Returns whether the native clipboard took it.
+pub fn copy_and_keep(text: &str, keep_for: std::time::Duration) -> bool {
+    if !has_display() {
+        return false;
+    }
+    if cfg!(target_os = "linux") {
+        spawn_server(text, keep_for).unwrap_or(false)
+    } else {
+        arboard::Clipboard::new()
+            .and_then(|mut c| c.set_text(text.to_string()))
+            .is_ok()
+    }
+}
+
+fn spawn_server(text: &str, keep_for: std::time::Duration) -> std::io::Result<bool> {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(std::env::current_exe()?);
+    cmd.arg(SERVE_COMMAND)
+        .arg(keep_for.as_secs().to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    #[cfg(unix)]
+    {
+        // Its own process group: Ctrl-C in the shell and the terminal closing leave it alone.
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let mut child = cmd.spawn()?;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(text.as_bytes())?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
+    Ok(line.trim() == "ready")
+}
+
+/// The body of `__serve-clipboard SECONDS`: reads the text on stdin, puts it on the clipboard,
+/// says `ready`, and keeps it there until it is replaced or the time is up.
+pub fn serve(seconds: u64) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    let mut clip =
+        match arboard::Clipboard::new().and_then(|mut c| c.set_text(text.clone()).map(|()| c)) {
+            Ok(c) => c,
+            Err(_) => {
+                println!("error");
+                return Ok(());
+            }
+        };
+    {
+        let mut out = std::io::stdout();
+        writeln!(out, "ready")?;
+        out.flush()?;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if clip.get_text().ok().as_deref() != Some(text.as_str()) {
+            return Ok(()); // another program took the clipboard
+        }
+    }
+    let _ = clip.clear();
+    Ok(())
+}
+
+/// Writes the OSC 52 sequence straight to the controlling terminal, if there is one.
+pub fn osc52_to_tty(text: &str) -> bool {
+    use std::io::Write;
+    let seq = osc52(text, in_tmux());
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .and_then(|mut tty| tty.write_all(seq.as_bytes()).and_then(|()| tty.flush()))
+        .is_ok()
 }
 
 /// Records copies instead of touching any clipboard (tests).

@@ -132,6 +132,24 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
         link::SPEC_LIFETIME_MINUTES,
         minted.fingerprint()
     );
+    if let Some(path) = &args.qr_png {
+        crate::qr::save_png(&url, path)
+            .map_err(|e| Failure::internal(format!("could not save the QR code: {e}")))?;
+        eprintln!("Saved the QR code to {}", path.display());
+    }
+    if args.copy {
+        let keep = minted.remaining(Utc::now());
+        let native = crate::clipboard::copy_and_keep(&url, keep);
+        let osc = crate::clipboard::osc52_to_tty(&url);
+        let msg = if native {
+            crate::app::CopyOutcome::System.message()
+        } else if osc {
+            crate::app::CopyOutcome::Osc52.message()
+        } else {
+            "Not copied: no display and no terminal to send OSC 52 to"
+        };
+        eprintln!("{msg}");
+    }
     if session.is_demo() {
         eprintln!(
             "Demo mode: this link points at the emulator inside this process and stops working when it exits. \

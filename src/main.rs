@@ -31,8 +31,13 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    if let Some(Command::Emulator(args)) = &cli.command {
-        return commands::emulator(args).await;
+    match &cli.command {
+        Some(Command::Emulator(args)) => return commands::emulator(args).await,
+        Some(Command::ServeClipboard { seconds }) => {
+            return vital_onboard::clipboard::serve(*seconds)
+                .map_err(|e| Failure::internal(e.to_string()));
+        }
+        _ => {}
     }
     let config = Config::load(cli.connection.config.as_deref())
         .map_err(|e| Failure::input(e.to_string()))?;
@@ -73,6 +78,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             None => commands::users(&session, args.search.as_deref(), args.json).await,
         },
         Some(Command::Providers { json }) => commands::providers(&session, json).await,
-        Some(Command::Emulator(_)) => unreachable!("handled above"),
+        Some(Command::Emulator(_) | Command::ServeClipboard { .. }) => {
+            unreachable!("handled above")
+        }
     }
 }

@@ -1,0 +1,208 @@
+//! The native clipboard under a real X server (Xvfb), read back with xclip: `link --copy` leaves
+//! the URL on the clipboard after it returns, and the console's `c` puts it there while it runs.
+//! `.ci/run` installs xvfb and xclip, so in CI these always run.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tools_present() -> bool {
+    let ok = |bin: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {bin}")])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let present = ok("Xvfb") && ok("xclip");
+    assert!(
+        present || std::env::var_os("CI").is_none(),
+        "CI must have xvfb and xclip (.ci/run installs them)"
+    );
+    if !present {
+        eprintln!(
+            "Xvfb or xclip missing: the X11 clipboard test did not run (apt-get install xvfb xclip)"
+        );
+    }
+    present
+}
+
+fn start_xvfb(offset: u32) -> Xvfb {
+    let n = 90 + offset + (std::process::id() % 400) * 2;
+    let display = format!(":{n}");
+    let child = Command::new("Xvfb")
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "320x240x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb starts");
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::path::Path::new(&socket).exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not start on {display}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Xvfb { child, display }
+}
+
+fn xclip_out(display: &str) -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .env("DISPLAY", display)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_copy_leaves_the_url_on_the_clipboard_after_it_returns() {
+    if !tools_present() {
+        return;
+    }
+    let x = start_xvfb(0);
+    let emu = emulator(2).await;
+    let mut cmd = Command::new(BIN);
+    cmd.args(["link", "--user", "patient-00001", "--copy"])
+        .env("VITAL_BASE_URL", emu.base_url().as_str())
+        .env("VITAL_API_KEY", KEY)
+        .env("DISPLAY", &x.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("TMUX")
+        .stdin(Stdio::null());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Copied to the system clipboard"));
+    assert_eq!(
+        xclip_out(&x.display),
+        url,
+        "still on the clipboard after the command returned"
+    );
+}
+
+#[test]
+fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
+    if !tools_present() {
+        return;
+    }
+    let x = start_xvfb(1);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(emulator(2));
+    let pty = portable_pty::native_pty_system()
+        .openpty(portable_pty::PtySize {
+            rows: 48,
+            cols: 160,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = portable_pty::CommandBuilder::new(BIN);
+    cmd.env("VITAL_BASE_URL", emu.base_url().as_str());
+    cmd.env("VITAL_API_KEY", KEY);
+    cmd.env("DISPLAY", &x.display);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("WAYLAND_DISPLAY");
+    cmd.env_remove("TMUX");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let parser = std::sync::Arc::new(std::sync::Mutex::new(vt100::Parser::new(
+        48.try_into().unwrap(),
+        160.try_into().unwrap(),
+        0,
+    )));
+    let feed = parser.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            feed.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let wait_for = |text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = parser.lock().unwrap().screen().contents();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let mut send = |s: &str| {
+        std::io::Write::write_all(&mut writer, s.as_bytes()).unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    };
+    wait_for("patient-00002");
+    send("\r");
+    send("m");
+    wait_for("Link for the patient");
+    send("c");
+    wait_for("Copied to the system clipboard");
+    let on_clipboard = xclip_out(&x.display);
+    assert!(
+        on_clipboard.starts_with(&format!("{}link/?token=", emu.base_url())),
+        "{on_clipboard:?}"
+    );
+    let token_fp = emu.link_requests()[0].token_fingerprint.clone();
+    let token_enc = on_clipboard
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let token: String = url::form_urlencoded::parse(format!("t={token_enc}").as_bytes())
+        .next()
+        .unwrap()
+        .1
+        .into_owned();
+    assert_eq!(
+        vital_onboard::api::fingerprint(&token),
+        token_fp,
+        "the URL the emulator issued"
+    );
+    send("q");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(pty);
+}
