@@ -81,6 +81,19 @@ pub fn link_options(args: &LinkArgs) -> Result<LinkOptions, Failure> {
             "--user is empty: give a user_id or a client_user_id",
         ));
     }
+    if let Some(path) = &args.qr_png {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        if !dir.is_dir() {
+            return Err(Failure::input(format!(
+                "--qr-png {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            )));
+        }
+    }
     Ok(options)
 }
 

@@ -451,3 +451,63 @@ async fn emulator_command_prints_one_line_and_stops_on_sigterm() {
     std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
     assert!(rest.is_empty(), "exactly one line: got more {rest:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_qr_png_writes_a_scannable_file() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("patient.png");
+    let o = run(
+        cmd(Some(&base), Some(KEY)),
+        &[
+            "link",
+            "--user",
+            "patient-00001",
+            "--qr-png",
+            path.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let url = text(&o.stdout).trim().to_string();
+    assert!(text(&o.stderr).contains("Saved the QR code to"));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut px = vec![0u8; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut px).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x]);
+    assert_eq!(img.detect_grids()[0].decode().unwrap().1, url);
+
+    let missing = dir.path().join("no/such/dir/x.png");
+    let o = run(
+        cmd(Some(&base), Some(KEY)),
+        &[
+            "link",
+            "--user",
+            "patient-00001",
+            "--qr-png",
+            missing.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("does not exist"));
+    assert_eq!(emu.link_requests().len(), 1, "nothing sent for bad input");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_copy_without_a_display_is_not_an_error() {
+    let emu = emulator(1).await;
+    let mut c = cmd(Some(emu.base_url().as_str()), Some(KEY));
+    c.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    let o = run(c, &["link", "--user", "patient-00001", "--copy"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("OSC 52") || err.contains("no display and no terminal"),
+        "{err}"
+    );
+    assert!(!err.contains("Copied to the system clipboard"));
+}

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::{Theme, bold, centered, pane_block};
 use crate::app::App;
-use crate::app::layout::MIN_HEIGHT;
+use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::config::QrStyle;
 use crate::link::{self, format_countdown};
 use crate::qr::{QrError, QrMatrix};
@@ -209,7 +209,7 @@ pub fn needed_size(url: &str, style: QrStyle, info_lines: u16) -> (u16, u16) {
         Ok(q) => {
             let (c, r) = q.cells(style);
             (
-                c + INFO_WIDTH + 3,
+                (c + INFO_WIDTH + 3).max(MIN_WIDTH),
                 (r.max(info_lines + 6) + 5).max(MIN_HEIGHT),
             )
         }
@@ -269,8 +269,8 @@ pub fn draw_kiosk(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                         need_rows,
                     }) => format!(
                         "Enlarge the terminal to {} x {} to show the code",
-                        need_cols,
-                        need_rows + 2 + footer_h
+                        need_cols.max(MIN_WIDTH),
+                        (need_rows + 2 + footer_h).max(MIN_HEIGHT)
                     ),
                     _ => "The code cannot be shown".into(),
                 };

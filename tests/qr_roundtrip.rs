@@ -1,0 +1,231 @@
+//! QR codes that scan: URLs of 40 to 400 characters, in both styles and both polarities, drawn by
+//! the real views at the smallest terminal size the app claims fits, decode back to the URL with
+//! rqrr. At any smaller size the app says what size it needs instead of drawing a clipped code.
+//! PNG exports decode too.
+
+mod common;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use vital_onboard::api::{LinkToken, LinkTokenRequest, User, UsersPage};
+use vital_onboard::app::{App, EnvInfo, Msg, Prefs, View};
+use vital_onboard::config::QrStyle;
+use vital_onboard::link::MintedLink;
+use vital_onboard::ui::{Theme, draw};
+
+fn url_of_len(n: usize) -> String {
+    let head = "https://link.tryvital.io/?token=";
+    let tail = if n >= 80 {
+        "&env=sandbox&region=us"
+    } else {
+        ""
+    };
+    let filler: String = "aB3%2Fz9Qx"
+        .chars()
+        .cycle()
+        .take(n - head.len() - tail.len())
+        .collect();
+    let url = format!("{head}{filler}{tail}");
+    assert_eq!(url.len(), n);
+    url
+}
+
+fn app_with_link(url: &str, style: QrStyle, invert: bool, view: View, w: u16, h: u16) -> App {
+    let now = chrono::Utc::now();
+    let mut app = App::new(
+        EnvInfo {
+            badge: "DEMO".into(),
+            production: false,
+            host: "http://127.0.0.1:1".into(),
+            key_prefix: None,
+        },
+        Prefs::default(),
+        now,
+        Rect::new(0, 0, w, h),
+    );
+    let user = User {
+        user_id: uuid::Uuid::nil(),
+        team_id: None,
+        client_user_id: "patient-00001".into(),
+        created_on: None,
+        connected_sources: vec![],
+        fallback_time_zone: None,
+        fallback_birth_date: None,
+        ingestion_start: None,
+        ingestion_end: None,
+    };
+    app.start();
+    app.update(Msg::UsersLoaded {
+        generation: 1,
+        result: Ok(UsersPage {
+            users: vec![user],
+            total: 1,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    app.result = Some(vital_onboard::app::ResultView {
+        link: MintedLink {
+            user_id: uuid::Uuid::nil(),
+            client_user_id: "patient-00001".into(),
+            token: LinkToken {
+                link_token: "t".into(),
+                link_web_url: url.into(),
+            },
+            request: LinkTokenRequest::default(),
+            minted_at: now,
+        },
+        invert,
+        style,
+        saved_png: None,
+        copied_natively: false,
+        expired_handled: false,
+        kiosk_since: if view == View::Kiosk { Some(now) } else { None },
+    });
+    app.view = view;
+    app
+}
+
+fn render(app: &App, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(f, app, &Theme::default())).unwrap();
+    t.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut s = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Pixels as a camera sees them: each cell is two pixels tall; a pixel is dark when its colour is
+/// the QR's black (index 16).
+fn pixels(buf: &Buffer, invert_back: bool) -> Vec<Vec<bool>> {
+    let dark = |c: Color| c == Color::Indexed(16);
+    let mut grid = vec![vec![false; buf.area.width as usize]; 2 * buf.area.height as usize];
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            let (fg, bg) = (dark(cell.fg), dark(cell.bg));
+            let (top, bottom) = match cell.symbol() {
+                "█" => (fg, fg),
+                "▀" => (fg, bg),
+                "▄" => (bg, fg),
+                _ => (bg, bg),
+            };
+            let qr_cell = cell.bg == Color::Indexed(16) || cell.bg == Color::Indexed(231);
+            let fix = |p: bool| if invert_back && qr_cell { !p } else { p };
+            grid[2 * y as usize][x as usize] = fix(top);
+            grid[2 * y as usize + 1][x as usize] = fix(bottom);
+        }
+    }
+    grid
+}
+
+/// Reads "W x H" from the first "enlarge the terminal to W x H" on screen.
+fn claimed_size(screen: &str) -> Option<(u16, u16)> {
+    let lower = screen.to_lowercase();
+    let i = lower.find("enlarge the terminal to ")? + "enlarge the terminal to ".len();
+    let rest = &lower[i..];
+    let mut nums = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty());
+    Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
+}
+
+fn check(view: View) {
+    for len in [40, 80, 120, 200, 300, 400] {
+        let url = url_of_len(len);
+        for style in [QrStyle::Half, QrStyle::Full] {
+            for invert in [false, true] {
+                let label = format!("{view:?} len {len} {style:?} invert {invert}");
+                let small = render(&app_with_link(&url, style, invert, view, 80, 24), 80, 24);
+                let (w, h) = match claimed_size(&text(&small)) {
+                    Some(size) => size,
+                    None => (80, 24), // it fits at the minimum size already
+                };
+                let buf = render(&app_with_link(&url, style, invert, view, w, h), w, h);
+                let screen = text(&buf);
+                assert!(
+                    claimed_size(&screen).is_none(),
+                    "{label}: still too small at {w}x{h}"
+                );
+                let decoded = common::decode_grid(&pixels(&buf, invert));
+                assert_eq!(decoded.as_deref(), Ok(url.as_str()), "{label} at {w}x{h}");
+                if view == View::Result {
+                    assert!(
+                        screen.replace('\n', "").contains(&url[..30]),
+                        "{label}: URL shown as text"
+                    );
+                }
+                // One column or row less: the code is drawn whole and scans, or not at all.
+                for (w2, h2) in [(w - 1, h), (w, h - 1)] {
+                    if w2 < 80 || h2 < 24 {
+                        continue;
+                    }
+                    let buf = render(&app_with_link(&url, style, invert, view, w2, h2), w2, h2);
+                    let screen = text(&buf);
+                    let drew = screen.contains('█') || screen.contains('▀') || screen.contains('▄');
+                    if drew {
+                        let decoded = common::decode_grid(&pixels(&buf, invert));
+                        assert_eq!(decoded.as_deref(), Ok(url.as_str()), "{label} at {w2}x{h2}");
+                    } else {
+                        assert!(
+                            claimed_size(&screen).is_some(),
+                            "{label} at {w2}x{h2}: says the size"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn result_view_codes_scan_at_the_claimed_size() {
+    check(View::Result);
+}
+
+#[test]
+fn patient_view_codes_scan_at_the_claimed_size() {
+    check(View::Kiosk);
+}
+
+#[test]
+fn png_export_round_trips() {
+    for len in [40, 400] {
+        let url = url_of_len(len);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("code.png");
+        vital_onboard::qr::save_png(&url, &path).unwrap();
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut pixels = vec![0u8; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut pixels).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Grayscale);
+        let q = vital_onboard::qr::QrMatrix::encode(&url, 'M').unwrap();
+        assert_eq!(
+            info.width as usize,
+            q.full_width() * vital_onboard::qr::PNG_MODULE_PX as usize
+        );
+        let (w, h) = (info.width as usize, info.height as usize);
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+        let grids = img.detect_grids();
+        assert_eq!(grids[0].decode().unwrap().1, url);
+        // The quiet zone is white.
+        assert!(
+            pixels[..w * 4 * vital_onboard::qr::PNG_MODULE_PX as usize]
+                .iter()
+                .all(|p| *p == 255)
+        );
+    }
+}
