@@ -19,6 +19,7 @@ pub enum Action {
     Filter,
     Select,
     NewUser,
+    Reload,
     Toggle,
     TickAll,
     ClearAll,
@@ -240,6 +241,13 @@ pub const BINDINGS: &[Binding] = &[
         Action::NewUser,
         "new patient",
         "Create a patient (a Vital user) by client_user_id",
+    ),
+    b(
+        Ctx::Patients,
+        &[k('R')],
+        Action::Reload,
+        "reload",
+        "Load the patient list again (after an error, or to see new patients)",
     ),
     b(
         Ctx::Providers,

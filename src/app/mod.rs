@@ -938,6 +938,19 @@ impl App {
                 }
                 None => vec![],
             },
+            Action::Reload => {
+                if self.patients.loading {
+                    self.toast(Level::Info, "The patient list is already loading");
+                    return vec![];
+                }
+                self.patients.load_error = None;
+                self.patients.loading = true;
+                self.patients.generation += 1;
+                vec![Effect::LoadUsers {
+                    offset: 0,
+                    generation: self.patients.generation,
+                }]
+            }
             Action::NewUser => {
                 self.prompt = Some(Prompt::new(PromptKind::NewUser, ""));
                 vec![]

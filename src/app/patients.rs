@@ -33,6 +33,8 @@ pub struct Patients {
     pub offset: usize,
     pub selected: Option<Uuid>,
     pub connections: HashMap<Uuid, Loadable<Vec<ConnectedProvider>>>,
+    /// Row index of each user_id, so lookups stay O(1) for large teams.
+    index: HashMap<Uuid, usize>,
 }
 
 pub fn matches(user: &User, needle_lower: &str) -> bool {
@@ -48,11 +50,11 @@ impl Patients {
 
     pub fn selected_user(&self) -> Option<&User> {
         let id = self.selected?;
-        self.rows.iter().find(|u| u.user_id == id)
+        self.find(id).map(|i| &self.rows[i])
     }
 
     pub fn find(&self, id: Uuid) -> Option<usize> {
-        self.rows.iter().position(|u| u.user_id == id)
+        self.index.get(&id).copied()
     }
 
     /// Adds loaded rows, keeping the filter and highlight.
@@ -65,6 +67,7 @@ impl Patients {
             if matches(&u, &needle) {
                 self.visible.push(self.rows.len());
             }
+            self.index.insert(u.user_id, self.rows.len());
             self.rows.push(u);
         }
     }
