@@ -311,9 +311,9 @@ mod tests {
     fn half_block_text_round_trips_to_modules() {
         let q = QrMatrix::encode("round trip", 'M').unwrap();
         let grid = modules_from_half_blocks(&q.lines(QrStyle::Half));
-        for y in 0..q.full_width() {
-            for x in 0..q.full_width() {
-                assert_eq!(grid[y][x], q.is_dark(x, y), "({x},{y})");
+        for (y, row) in grid.iter().enumerate().take(q.full_width()) {
+            for (x, dark) in row.iter().enumerate().take(q.full_width()) {
+                assert_eq!(*dark, q.is_dark(x, y), "({x},{y})");
             }
         }
     }

@@ -25,23 +25,6 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sanitize_strips_escapes() {
-        assert_eq!(sanitize("a\x1b[31mred\x07\tb\nc"), "a[31mred b c");
-        assert_eq!(sanitize("Zoë ✓"), "Zoë ✓");
-    }
-
-    #[test]
-    fn truncate_marks_the_cut() {
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abc", 4), "abc");
-    }
-}
-
 /// A string made safe for a file name: letters, digits, `-` and `_` kept, the rest `_`.
 pub fn file_safe(s: &str) -> String {
     let out: String = s
@@ -59,5 +42,28 @@ pub fn file_safe(s: &str) -> String {
         "patient".into()
     } else {
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_strips_escapes() {
+        assert_eq!(sanitize("a\x1b[31mred\x07\tb\nc"), "a[31mred b c");
+        assert_eq!(sanitize("Zoë ✓"), "Zoë ✓");
+    }
+
+    #[test]
+    fn file_safe_names() {
+        assert_eq!(file_safe("ward 3/bed 7"), "ward_3_bed_7");
+        assert_eq!(file_safe(""), "patient");
+    }
+
+    #[test]
+    fn truncate_marks_the_cut() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
     }
 }

@@ -165,7 +165,10 @@ async fn full_flow_mints_exactly_what_the_screen_showed_and_copies() {
         .clone();
     h.key(KeyCode::Char('c'));
     h.wait_for("Copied to the system clipboard").await;
-    assert_eq!(*h.clipboard.copies.lock().unwrap(), [url.clone()]);
+    assert_eq!(
+        *h.clipboard.copies.lock().unwrap(),
+        std::slice::from_ref(&url)
+    );
     let osc = h.osc.lock().unwrap().clone();
     assert_eq!(osc.len(), 1, "OSC 52 written once");
     assert_eq!(

@@ -148,10 +148,8 @@ fn check(view: View) {
             for invert in [false, true] {
                 let label = format!("{view:?} len {len} {style:?} invert {invert}");
                 let small = render(&app_with_link(&url, style, invert, view, 80, 24), 80, 24);
-                let (w, h) = match claimed_size(&text(&small)) {
-                    Some(size) => size,
-                    None => (80, 24), // it fits at the minimum size already
-                };
+                // (80, 24) when it fits at the minimum size already.
+                let (w, h) = claimed_size(&text(&small)).unwrap_or((80, 24));
                 let buf = render(&app_with_link(&url, style, invert, view, w, h), w, h);
                 let screen = text(&buf);
                 assert!(

@@ -2,8 +2,10 @@
 
 #[test]
 fn readme_key_list_matches_the_key_table() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("<!-- keys:start -->\n").expect("start marker") + "<!-- keys:start -->\n".len();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start =
+        readme.find("<!-- keys:start -->\n").expect("start marker") + "<!-- keys:start -->\n".len();
     let end = readme.find("<!-- keys:end -->").expect("end marker");
     assert_eq!(
         &readme[start..end],
@@ -14,7 +16,8 @@ fn readme_key_list_matches_the_key_table() {
 
 #[test]
 fn readme_has_the_two_commands_and_ci_runs_the_test_command() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     assert!(readme.contains("cargo run --release"));
     assert!(readme.contains("cargo test"));
     let ci = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/run")).unwrap();
@@ -24,7 +27,8 @@ fn readme_has_the_two_commands_and_ci_runs_the_test_command() {
 #[test]
 fn readme_documents_every_subcommand_flag() {
     use clap::CommandFactory;
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let cmd = vital_onboard::cli::Cli::command();
     let mut all = vec![&cmd];
     all.extend(cmd.get_subcommands().filter(|s| !s.is_hide_set()));
@@ -34,7 +38,10 @@ fn readme_documents_every_subcommand_flag() {
                 if ["help", "version"].contains(&long) {
                     continue;
                 }
-                assert!(readme.contains(&format!("--{long}")), "README does not mention --{long}");
+                assert!(
+                    readme.contains(&format!("--{long}")),
+                    "README does not mention --{long}"
+                );
             }
         }
     }

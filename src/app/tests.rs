@@ -544,18 +544,32 @@ fn created_user_is_added_and_selected() {
 fn reload_after_an_error_loads_again_and_keeps_rows() {
     let mut app = loaded(3, false);
     let fx = send(&mut app, [ch('R')]);
-    assert_eq!(fx, vec![Effect::LoadUsers { offset: 0, generation: 2 }]);
+    assert_eq!(
+        fx,
+        vec![Effect::LoadUsers {
+            offset: 0,
+            generation: 2
+        }]
+    );
     assert!(send(&mut app, [ch('R')]).is_empty(), "not twice at once");
     app.update(Msg::UsersLoaded {
         generation: 2,
-        result: Err(ApiError::Timeout { target: "t".into(), limit: Duration::from_secs(1) }),
+        result: Err(ApiError::Timeout {
+            target: "t".into(),
+            limit: Duration::from_secs(1),
+        }),
     });
     assert!(app.patients.load_error.is_some());
     assert_eq!(app.patients.rows.len(), 3, "rows kept");
     send(&mut app, [ch('R')]);
     app.update(Msg::UsersLoaded {
         generation: 3,
-        result: Ok(UsersPage { users: (1..=4).map(user).collect(), total: 4, offset: 0, limit: 500 }),
+        result: Ok(UsersPage {
+            users: (1..=4).map(user).collect(),
+            total: 4,
+            offset: 0,
+            limit: 500,
+        }),
     });
     assert_eq!(app.patients.rows.len(), 4, "no duplicates");
     assert!(app.patients.load_error.is_none());
