@@ -29,14 +29,14 @@ pub struct ConnectionArgs {
     /// Read the API key from the first line of this file (instead of VITAL_API_KEY).
     #[arg(long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
-    /// Vital environment; default: from the key prefix (sk_ = sandbox, pk_ = production).
-    #[arg(long = "env", global = true, env = "VITAL_ENV", value_enum)]
+    /// Vital environment (env VITAL_ENV); default: from the key prefix (sk_ = sandbox, pk_ = production).
+    #[arg(long = "env", global = true, value_enum)]
     pub environment: Option<Environment>,
-    /// Vital region; default: from the key prefix (_us_, _eu_).
-    #[arg(long, global = true, env = "VITAL_REGION", value_enum)]
+    /// Vital region (env VITAL_REGION); default: from the key prefix (_us_, _eu_).
+    #[arg(long, global = true, value_enum)]
     pub region: Option<Region>,
-    /// Talk to this host instead of Vital's (an emulator or a proxy).
-    #[arg(long, global = true, env = "VITAL_BASE_URL", value_name = "URL")]
+    /// Talk to this host instead of Vital's, an emulator or a proxy (env VITAL_BASE_URL).
+    #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
     /// Use the legacy tryvital.io hosts instead of junction.com.
     #[arg(long, global = true)]
@@ -44,28 +44,63 @@ pub struct ConnectionArgs {
     /// Run on the built-in emulator (the default when no API key is configured).
     #[arg(long, global = true)]
     pub demo: bool,
-    /// Per-request time limit in seconds.
-    #[arg(long = "timeout", global = true, env = "VITAL_TIMEOUT_SECS", default_value_t = 20, value_name = "SECS",
+    /// Per-request time limit in seconds, 1 to 600 (env VITAL_TIMEOUT_SECS) [default: 20].
+    #[arg(long = "timeout", global = true, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout_secs: u64,
+    pub timeout_secs: Option<u64>,
     /// Config file (TOML); default: $VITAL_ONBOARD_CONFIG or the platform config directory.
     #[arg(long, global = true, env = "VITAL_ONBOARD_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 }
 
 impl ConnectionArgs {
-    /// The unresolved settings, with the key taken from `api_key_env` (the value of VITAL_API_KEY).
-    pub fn input(&self, api_key_env: Option<String>, legacy_from_config: bool) -> ConnectionInput {
-        ConnectionInput {
-            api_key_env,
+    /// The unresolved settings. `env` looks up environment variables (`VITAL_API_KEY`,
+    /// `VITAL_ENV`, `VITAL_REGION`, `VITAL_BASE_URL`, `VITAL_TIMEOUT_SECS`); a flag wins over its
+    /// variable, and an empty variable counts as unset.
+    pub fn input(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+        legacy_from_config: bool,
+    ) -> Result<ConnectionInput, String> {
+        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let environment = match (self.environment, var("VITAL_ENV")) {
+            (Some(e), _) => Some(e),
+            (None, Some(v)) => Some(
+                Environment::from_str(v.trim(), true)
+                    .map_err(|_| format!("VITAL_ENV={v:?} is not sandbox or production"))?,
+            ),
+            (None, None) => None,
+        };
+        let region = match (self.region, var("VITAL_REGION")) {
+            (Some(r), _) => Some(r),
+            (None, Some(v)) => Some(
+                Region::from_str(v.trim(), true)
+                    .map_err(|_| format!("VITAL_REGION={v:?} is not us or eu"))?,
+            ),
+            (None, None) => None,
+        };
+        let timeout_secs = match (self.timeout_secs, var("VITAL_TIMEOUT_SECS")) {
+            (Some(t), _) => t,
+            (None, Some(v)) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|t| (1..=600).contains(t))
+                .ok_or_else(|| {
+                    format!("VITAL_TIMEOUT_SECS={v:?} is not a number of seconds from 1 to 600")
+                })?,
+            (None, None) => 20,
+        };
+        Ok(ConnectionInput {
+            api_key_env: var("VITAL_API_KEY"),
             api_key_file: self.api_key_file.clone(),
-            env: self.environment,
-            region: self.region,
-            base_url: self.base_url.clone(),
+            env: environment,
+            region,
+            base_url: self.base_url.clone().or_else(|| var("VITAL_BASE_URL")),
             legacy_hosts: self.legacy_hosts || legacy_from_config,
             demo: self.demo,
-            timeout_secs: self.timeout_secs,
-        }
+            timeout_secs,
+        })
     }
 }
 
@@ -191,6 +226,66 @@ mod tests {
         assert!(
             Cli::try_parse_from(["vital-onboard", "--api-key", "sk_us_x", "providers"]).is_err()
         );
+    }
+
+    #[test]
+    fn environment_variables_fill_in_and_empty_ones_are_unset() {
+        let cli = Cli::try_parse_from(["vital-onboard", "providers"]).unwrap();
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let i = cli
+            .connection
+            .input(
+                vars(&[
+                    ("VITAL_ENV", "Production"),
+                    ("VITAL_REGION", "eu"),
+                    ("VITAL_TIMEOUT_SECS", "7"),
+                ]),
+                false,
+            )
+            .unwrap();
+        assert_eq!(
+            (i.env, i.region, i.timeout_secs),
+            (Some(Environment::Production), Some(Region::Eu), 7)
+        );
+        let i = cli
+            .connection
+            .input(
+                vars(&[
+                    ("VITAL_ENV", ""),
+                    ("VITAL_BASE_URL", " "),
+                    ("VITAL_API_KEY", ""),
+                ]),
+                false,
+            )
+            .unwrap();
+        assert_eq!(
+            (i.env, i.base_url, i.api_key_env, i.timeout_secs),
+            (None, None, None, 20)
+        );
+        assert!(
+            cli.connection
+                .input(vars(&[("VITAL_ENV", "prod")]), false)
+                .is_err()
+        );
+        assert!(
+            cli.connection
+                .input(vars(&[("VITAL_TIMEOUT_SECS", "0")]), false)
+                .is_err()
+        );
+        let flags =
+            Cli::try_parse_from(["vital-onboard", "--env", "sandbox", "providers"]).unwrap();
+        let i = flags
+            .connection
+            .input(vars(&[("VITAL_ENV", "production")]), false)
+            .unwrap();
+        assert_eq!(i.env, Some(Environment::Sandbox), "the flag wins");
     }
 
     #[test]

@@ -182,14 +182,15 @@ impl Clipboard for Recorder {
     }
 }
 
-/// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. Inside tmux it is
-/// wrapped for passthrough (tmux needs `set -g allow-passthrough on`, or `set-clipboard on`, which
-/// also takes the plain form).
+/// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. Inside tmux the
+/// plain form is followed by one wrapped for passthrough: tmux takes the plain one with
+/// `set -g set-clipboard on` (and forwards it to the outer terminal), or passes the wrapped one
+/// through with `set -g allow-passthrough on`.
 pub fn osc52(text: &str, tmux: bool) -> String {
     let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let seq = format!("\x1b]52;c;{b64}\x07");
     if tmux {
-        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+        format!("{seq}\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
     } else {
         seq
     }
@@ -207,7 +208,10 @@ mod tests {
     #[test]
     fn osc52_plain_and_for_tmux() {
         assert_eq!(osc52("hi", false), "\x1b]52;c;aGk=\x07");
-        assert_eq!(osc52("hi", true), "\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\");
+        assert_eq!(
+            osc52("hi", true),
+            "\x1b]52;c;aGk=\x07\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+        );
     }
 
     #[test]

@@ -41,10 +41,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
     let config = Config::load(cli.connection.config.as_deref())
         .map_err(|e| Failure::input(e.to_string()))?;
-    let api_key_env = std::env::var("VITAL_API_KEY").ok();
     let connection = cli
         .connection
-        .input(api_key_env, config.legacy_hosts)
+        .input(|name| std::env::var(name).ok(), config.legacy_hosts)
+        .map_err(Failure::input)?
         .resolve()
         .map_err(|e| Failure::input(e.to_string()))?;
     // Input checks come before any emulator starts or request leaves.

@@ -466,6 +466,9 @@ impl App {
             || self.providers.source == Source::Loading
         {
             Some(Duration::from_millis(120))
+        } else if self.patients.detail_pending {
+            // Load the highlighted patient's connections once the highlight rests.
+            Some(Duration::from_millis(200))
         } else if self.view != View::Panes || self.toast.is_some() {
             Some(Duration::from_secs(1))
         } else {
@@ -631,6 +634,13 @@ impl App {
             self.toast = None;
         }
         let mut effects = vec![];
+        if std::mem::take(&mut self.patients.detail_pending)
+            && let Some(id) = self.patients.highlighted().map(|u| u.user_id)
+            && !self.patients.connections.contains_key(&id)
+        {
+            self.patients.connections.insert(id, Loadable::Loading);
+            effects.push(Effect::LoadConnections { user_id: id });
+        }
         if let Some(r) = &mut self.result
             && !r.expired_handled
             && r.link.is_expired(now)
@@ -664,6 +674,7 @@ impl App {
                 let next = page.offset + got;
                 self.patients.total = Some(page.total);
                 self.patients.append(page.users);
+                self.want_detail();
                 if got > 0 && next < page.total {
                     vec![Effect::LoadUsers {
                         offset: next,
@@ -822,7 +833,15 @@ impl App {
         vec![Effect::LoadConnections { user_id }]
     }
 
+    /// Asks for the highlighted patient's connections at the next tick, if not known yet.
+    fn want_detail(&mut self) {
+        if let Some(u) = self.patients.highlighted() {
+            self.patients.detail_pending = !self.patients.connections.contains_key(&u.user_id);
+        }
+    }
+
     fn keep_cursors_visible(&mut self) {
+        self.want_detail();
         let rows = layout::patient_rows(self.size);
         scroll_into_view(&mut self.patients.offset, self.patients.cursor, rows);
         let lines = layout::provider_lines(self.size);

@@ -33,6 +33,8 @@ pub struct Patients {
     pub offset: usize,
     pub selected: Option<Uuid>,
     pub connections: HashMap<Uuid, Loadable<Vec<ConnectedProvider>>>,
+    /// The highlighted patient's connections should be loaded once the highlight rests.
+    pub detail_pending: bool,
     /// Row index of each user_id, so lookups stay O(1) for large teams.
     index: HashMap<Uuid, usize>,
 }

@@ -135,6 +135,32 @@ fn users_load_page_by_page_and_stale_pages_are_dropped() {
 }
 
 #[test]
+fn highlighted_patient_details_load_when_the_highlight_rests() {
+    let mut app = loaded(5, false);
+    assert!(
+        app.patients.detail_pending,
+        "the first row's details are wanted"
+    );
+    assert_eq!(app.tick_interval(), Some(Duration::from_millis(200)));
+    send(&mut app, [ch('j'), ch('j')]);
+    let fx = app.update(Msg::Tick(t0()));
+    let third = user(3).user_id;
+    assert_eq!(
+        fx,
+        vec![Effect::LoadConnections { user_id: third }],
+        "one load, for where it rests"
+    );
+    assert!(app.update(Msg::Tick(t0())).is_empty());
+    send(&mut app, [ch('k'), ch('j')]);
+    assert!(
+        app.update(Msg::Tick(t0()))
+            .iter()
+            .all(|e| *e != Effect::LoadConnections { user_id: third }),
+        "not twice"
+    );
+}
+
+#[test]
 fn tab_cycles_panes_and_options_starts_at_first_row() {
     let mut app = loaded(3, false);
     assert_eq!(app.focus, Pane::Patients);

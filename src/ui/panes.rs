@@ -177,10 +177,7 @@ fn draw_patients(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 if slugs.is_empty() {
                     vec![Span::styled("no connected providers", theme.muted())]
                 } else {
-                    vec![
-                        Span::raw(sanitize(&slugs.join(", "))),
-                        Span::styled("  (Enter shows status)", theme.muted()),
-                    ]
+                    vec![Span::raw(sanitize(&slugs.join(", ")))]
                 }
             }
         };

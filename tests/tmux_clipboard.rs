@@ -1,0 +1,126 @@
+//! Copy inside tmux: the console, run in a real tmux session with `set-clipboard on`, puts the
+//! link URL into tmux's paste buffer through OSC 52 (which tmux also forwards to the outer
+//! terminal, as over SSH). `.ci/run` installs tmux, so in CI this always runs.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "vo"])
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn copy_inside_tmux_reaches_the_tmux_clipboard() {
+    let present = Command::new("sh")
+        .args(["-c", "command -v tmux"])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        present || std::env::var_os("CI").is_none(),
+        "CI must have tmux (.ci/run installs it)"
+    );
+    if !present {
+        eprintln!("tmux missing: the tmux clipboard test did not run (apt-get install tmux)");
+        return;
+    }
+    let tmux = Tmux {
+        socket: format!("vo-test-{}", std::process::id()),
+    };
+    let cfg = std::env::temp_dir().join("vital-onboard-tmux-empty.toml");
+    std::fs::write(&cfg, "").unwrap();
+    tmux.run(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "vo",
+        "-x",
+        "160",
+        "-y",
+        "48",
+        "-e",
+        "VITAL_API_KEY=",
+        "-e",
+        "VITAL_BASE_URL=",
+        "-e",
+        "DISPLAY=",
+        "-e",
+        "WAYLAND_DISPLAY=",
+        "-e",
+        &format!("VITAL_ONBOARD_CONFIG={}", cfg.display()),
+        BIN,
+    ]);
+    tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+    tmux.wait_for("patient-00001");
+    tmux.run(&["send-keys", "-t", "vo", "Enter"]);
+    tmux.wait_for("Selected");
+    tmux.run(&["send-keys", "-t", "vo", "m"]);
+    tmux.wait_for("Link for the patient");
+    tmux.run(&["send-keys", "-t", "vo", "c"]);
+    let screen = tmux.wait_for("OSC 52");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let buffer = loop {
+        let b = tmux.run(&["show-buffer"]);
+        if !b.is_empty() || Instant::now() > deadline {
+            break b;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        buffer.starts_with("http://127.0.0.1:") && buffer.contains("/link/?token="),
+        "{buffer:?}"
+    );
+    let flat: String = screen
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("")
+        .replace('┃', "");
+    assert!(
+        flat.contains(&buffer[..40]),
+        "the copied URL is the one on screen:\n{screen}\n{buffer}"
+    );
+    tmux.run(&["send-keys", "-t", "vo", "q"]);
+}
