@@ -227,3 +227,63 @@ fn png_export_round_trips() {
         );
     }
 }
+
+/// The screen as a camera sees it: each cell 8 x 16 pixels, glyph halves in the cell's colours,
+/// default colours taken from a dark or a light terminal theme. Returns greyscale pixels.
+fn photograph(buf: &Buffer, theme_bg: u8, theme_fg: u8) -> (usize, usize, Vec<u8>) {
+    let grey = |c: Color, default: u8| match c {
+        Color::Indexed(16) | Color::Black => 0,
+        Color::Indexed(231) | Color::White => 255,
+        Color::Reset => default,
+        _ => 128,
+    };
+    let (cw, ch) = (8usize, 16usize);
+    let (w, h) = (buf.area.width as usize * cw, buf.area.height as usize * ch);
+    let mut px = vec![0u8; w * h];
+    for cy in 0..buf.area.height as usize {
+        for cx in 0..buf.area.width as usize {
+            let cell = &buf[(cx as u16, cy as u16)];
+            let (fg, bg) = (grey(cell.fg, theme_fg), grey(cell.bg, theme_bg));
+            let (top, bottom) = match cell.symbol() {
+                "█" => (fg, fg),
+                "▀" => (fg, bg),
+                "▄" => (bg, fg),
+                _ => (bg, bg),
+            };
+            for y in 0..ch {
+                for x in 0..cw {
+                    px[(cy * ch + y) * w + cx * cw + x] = if y < ch / 2 { top } else { bottom };
+                }
+            }
+        }
+    }
+    (w, h, px)
+}
+
+#[test]
+fn the_result_screen_scans_on_dark_and_light_themes() {
+    let url = url_of_len(95);
+    for (name, bg, fg) in [("dark", 30u8, 220u8), ("light", 250, 20)] {
+        for style in [QrStyle::Half, QrStyle::Full] {
+            let (w, h) = (200, 60);
+            let buf = render(&app_with_link(&url, style, false, View::Result, w, h), w, h);
+            let (pw, ph, px) = photograph(&buf, bg, fg);
+            let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("screen-{name}-{style:?}.png"));
+            let mut enc =
+                png::Encoder::new(std::fs::File::create(&out).unwrap(), pw as u32, ph as u32);
+            enc.set_color(png::ColorType::Grayscale);
+            enc.write_header().unwrap().write_image_data(&px).unwrap();
+            let mut img =
+                rqrr::PreparedImage::prepare_from_greyscale(pw, ph, |x, y| px[y * pw + x]);
+            let grids = img.detect_grids();
+            let decoded = grids.iter().find_map(|g| g.decode().ok()).map(|(_, c)| c);
+            assert_eq!(
+                decoded.as_deref(),
+                Some(url.as_str()),
+                "{name} theme, {style:?}: {}",
+                out.display()
+            );
+        }
+    }
+}
