@@ -158,7 +158,7 @@ impl Connection {
     pub fn label(&self) -> String {
         match &self.target {
             Target::Vital { env, region } => format!("{}/{}", env.as_str(), region.as_str()),
-            Target::Custom { url } => url.as_str().trim_end_matches('/').to_string(),
+            Target::Custom { url } => display_url(url),
             Target::Demo => "the demo emulator".into(),
         }
     }
@@ -194,7 +194,7 @@ pub enum SettingsError {
         "the API key does not start with sk_us_, sk_eu_, pk_us_ or pk_eu_, so its environment is unknown: check VITAL_API_KEY, or give --base-url to use another host"
     )]
     UnknownKeyPrefix,
-    #[error("--base-url {url:?} is not an absolute http(s) URL: {reason}")]
+    #[error("--base-url is not an absolute http(s) URL: {reason}")]
     BadBaseUrl { url: String, reason: String },
 }
 
@@ -211,6 +211,14 @@ pub fn read_key_file(path: &Path) -> Result<ApiKey, SettingsError> {
         });
     }
     Ok(ApiKey::new(first))
+}
+
+/// A URL for display: without user name, password or a trailing slash.
+pub fn display_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.as_str().trim_end_matches('/').to_string()
 }
 
 /// Parses an absolute http(s) URL.
@@ -397,6 +405,18 @@ mod tests {
         assert!(matches!(i.resolve(), Err(SettingsError::BadBaseUrl { .. })));
         i.base_url = Some("not a url".into());
         assert!(matches!(i.resolve(), Err(SettingsError::BadBaseUrl { .. })));
+    }
+
+    #[test]
+    fn credentials_in_a_base_url_are_never_shown() {
+        let mut i = input(None);
+        i.base_url = Some("https://user:s3cret@proxy.example/vital/".into());
+        let c = i.resolve().unwrap();
+        assert_eq!(c.label(), "https://proxy.example/vital");
+        assert!(
+            c.base_url().unwrap().as_str().contains("s3cret"),
+            "still used for requests"
+        );
     }
 
     #[test]

@@ -372,3 +372,38 @@ async fn sends_user_agent_and_key_header() {
     )));
     assert!(request.contains("x-vital-api-key: sk_us_abc"));
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed_so_the_key_stays_home() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let elsewhere_addr = elsewhere.local_addr().unwrap();
+    let visited = tokio::spawn(async move {
+        tokio::time::timeout(Duration::from_millis(800), elsewhere.accept())
+            .await
+            .is_ok()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let _ = sock.read(&mut buf).await.unwrap();
+        let resp = format!(
+            "HTTP/1.1 307 Temporary Redirect\r\nlocation: http://{elsewhere_addr}/v2/providers\r\ncontent-length: 0\r\n\r\n"
+        );
+        sock.write_all(resp.as_bytes()).await.unwrap();
+    });
+    let c = vital_onboard::api::Client::new(
+        url::Url::parse(&format!("http://{addr}")).unwrap(),
+        Some(vital_onboard::settings::ApiKey::new("sk_us_secret")),
+        "t",
+        Duration::from_secs(2),
+    );
+    let e = c.providers().await.unwrap_err();
+    assert!(matches!(e, ApiError::Refused { status: 307, .. }), "{e:?}");
+    assert!(
+        !visited.await.unwrap(),
+        "the redirect target was never contacted"
+    );
+}

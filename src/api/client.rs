@@ -59,7 +59,7 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base", &self.base.as_str())
+            .field("base", &crate::settings::display_url(&self.base))
             .field("target", &self.target)
             .finish_non_exhaustive()
     }
@@ -93,6 +93,8 @@ impl Client {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
+            // The API never redirects; following one would send the key header to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .build()
             .expect("the HTTP client can be built");

@@ -62,6 +62,8 @@ pub enum Ctx {
     Prompt,
     Confirm,
     Help,
+    /// A full-width message (a refused key).
+    Alert,
 }
 
 impl Ctx {
@@ -79,6 +81,7 @@ impl Ctx {
             Ctx::Prompt => "Text prompts",
             Ctx::Confirm => "Confirmations",
             Ctx::Help => "Help overlay",
+            Ctx::Alert => "Full-width messages",
         }
     }
 }
@@ -408,7 +411,14 @@ pub const BINDINGS: &[Binding] = &[
         &[code(KeyCode::Esc), k('?')],
         Action::CloseOverlay,
         "close",
-        "Close the help (or a message)",
+        "Close the help",
+    ),
+    b(
+        Ctx::Alert,
+        &[code(KeyCode::Esc)],
+        Action::CloseOverlay,
+        "dismiss",
+        "Hide the message (selections are kept)",
     ),
 ];
 
@@ -496,6 +506,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Prompt,
     Ctx::Confirm,
     Ctx::Help,
+    Ctx::Alert,
 ];
 
 /// The key list as Markdown, exactly as README.md carries it between its key-table markers.

@@ -213,7 +213,8 @@ pub enum Level {
 pub struct Toast {
     pub text: String,
     pub level: Level,
-    pub at: DateTime<Utc>,
+    /// Stamped by the first tick after it appears (the app's clock is stale while idle).
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// How a copy went; the wording is honest about what the app can know.
@@ -260,7 +261,7 @@ pub struct EnvInfo {
 }
 
 impl EnvInfo {
-    pub fn from_connection(c: &Connection, host: &str) -> EnvInfo {
+    pub fn from_connection(c: &Connection, host: &url::Url) -> EnvInfo {
         let badge = match &c.target {
             Target::Demo => "DEMO".to_string(),
             Target::Vital { env, region } => {
@@ -277,7 +278,7 @@ impl EnvInfo {
         EnvInfo {
             badge,
             production: c.is_production(),
-            host: host.trim_end_matches('/').to_string(),
+            host: crate::settings::display_url(host),
             key_prefix: c
                 .key
                 .as_ref()
@@ -323,7 +324,17 @@ pub enum Msg {
         user_id: Uuid,
         result: Result<Vec<ConnectedProvider>, ApiError>,
     },
-    UserLoaded(Result<User, ApiError>),
+    UserLoaded {
+        id: u64,
+        result: Result<User, ApiError>,
+    },
+    /// A background task panicked (a bug); `id` is its request id, if it had one.
+    TaskFailed {
+        id: Option<u64>,
+        what: &'static str,
+    },
+    /// Quit cleanly (SIGTERM, SIGHUP).
+    Quit,
     Minted {
         id: u64,
         at: DateTime<Utc>,
@@ -338,7 +349,7 @@ pub enum Msg {
     PngSaved(Result<PathBuf, String>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Effect {
     LoadUsers {
         offset: u64,
@@ -349,6 +360,7 @@ pub enum Effect {
         user_id: Uuid,
     },
     LoadUser {
+        id: u64,
         user_id: Uuid,
     },
     Mint {
@@ -375,6 +387,51 @@ pub enum Effect {
     },
 }
 
+/// Link URLs are credentials: `Debug` shows their fingerprint, never the URL.
+impl std::fmt::Debug for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let fp = |t: &str| crate::api::fingerprint(t);
+        match self {
+            Effect::LoadUsers { offset, generation } => f
+                .debug_struct("LoadUsers")
+                .field("offset", offset)
+                .field("generation", generation)
+                .finish(),
+            Effect::LoadProviders => f.write_str("LoadProviders"),
+            Effect::LoadConnections { user_id } => f
+                .debug_struct("LoadConnections")
+                .field("user_id", user_id)
+                .finish(),
+            Effect::LoadUser { id, user_id } => f
+                .debug_struct("LoadUser")
+                .field("id", id)
+                .field("user_id", user_id)
+                .finish(),
+            Effect::Mint { id, request } => f
+                .debug_struct("Mint")
+                .field("id", id)
+                .field("request", request)
+                .finish(),
+            Effect::CreateUser { id, client_user_id } => f
+                .debug_struct("CreateUser")
+                .field("id", id)
+                .field("client_user_id", client_user_id)
+                .finish(),
+            Effect::Cancel { id } => f.debug_struct("Cancel").field("id", id).finish(),
+            Effect::Copy { text } => f.debug_struct("Copy").field("text", &fp(text)).finish(),
+            Effect::ClearClipboard { text } => f
+                .debug_struct("ClearClipboard")
+                .field("text", &fp(text))
+                .finish(),
+            Effect::SavePng { url, path } => f
+                .debug_struct("SavePng")
+                .field("url", &fp(url))
+                .field("path", path)
+                .finish(),
+        }
+    }
+}
+
 pub struct App {
     pub env: EnvInfo,
     pub prefs: Prefs,
@@ -392,6 +449,9 @@ pub struct App {
     pub result: Option<ResultView>,
     /// A problem that stops work until fixed (a refused key), shown full width.
     pub alert: Option<String>,
+    /// A link URL this console put on the native clipboard, and when that link expires: it is
+    /// cleared from the clipboard then, whichever view is showing.
+    pub clipboard: Option<(String, DateTime<Utc>)>,
     pub toast: Option<Toast>,
     pub spinner: usize,
     pub quit: bool,
@@ -425,6 +485,7 @@ impl App {
             inflight: None,
             result: None,
             alert: None,
+            clipboard: None,
             toast: None,
             spinner: 0,
             quit: false,
@@ -455,12 +516,24 @@ impl App {
         self.toast = Some(Toast {
             text: text.into(),
             level,
-            at: self.now,
+            at: None,
         });
     }
 
     /// Whether anything animates or counts down, and how often the runtime should tick.
-    pub fn tick_interval(&self) -> Option<Duration> {
+    pub fn tick_interval(&self, now: DateTime<Utc>) -> Option<Duration> {
+        let clipboard_deadline = self
+            .clipboard
+            .as_ref()
+            .map(|(_, expires)| (*expires - now).to_std().unwrap_or_default());
+        let ui = self.ui_tick();
+        match (ui, clipboard_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn ui_tick(&self) -> Option<Duration> {
         if self.inflight.is_some()
             || self.patients.loading
             || self.providers.source == Source::Loading
@@ -488,7 +561,7 @@ impl App {
             return vec![Ctx::Always, Ctx::Help, Ctx::Global];
         }
         if self.alert.is_some() {
-            return vec![Ctx::Always, Ctx::Help, Ctx::Global];
+            return vec![Ctx::Always, Ctx::Alert, Ctx::Global];
         }
         let mut ctx = vec![Ctx::Always];
         if self.inflight.is_some() {
@@ -541,7 +614,7 @@ impl App {
                 if let Some(p) = &mut self.prompt {
                     let clean: String = text.chars().filter(|c| !c.is_control()).collect();
                     let mut value = p.input.value().to_string();
-                    let cursor = p.input.visual_cursor();
+                    let cursor = p.input.cursor();
                     let byte = value
                         .char_indices()
                         .nth(cursor)
@@ -585,22 +658,48 @@ impl App {
                 self.patients.connections.insert(user_id, state);
                 vec![]
             }
-            Msg::UserLoaded(result) => match result {
+            Msg::UserLoaded { id, result } => match result {
+                _ if self.patients.pending_user != Some(id) => vec![],
                 Ok(user) => {
+                    self.patients.pending_user = None;
                     let id = user.user_id;
                     self.patients.append(vec![user]);
                     self.select_user(id)
                 }
                 Err(e) => {
+                    self.patients.pending_user = None;
                     self.toast(Level::Error, e.to_string());
                     vec![]
                 }
             },
+            Msg::TaskFailed { id, what } => {
+                if id.is_some() && self.inflight.as_ref().map(|f| f.id) == id {
+                    self.inflight = None;
+                }
+                if what == "load the patient list" {
+                    self.patients.loading = false;
+                }
+                self.toast(
+                    Level::Error,
+                    format!(
+                        "Internal error while trying to {what}: please report it (VITAL_ONBOARD_LOG=error records the details)"
+                    ),
+                );
+                vec![]
+            }
+            Msg::Quit => {
+                self.quit = true;
+                vec![]
+            }
             Msg::Minted { id, at, result } => self.on_minted(id, at, result),
             Msg::UserCreated { id, at, result } => self.on_created(id, at, result),
             Msg::Copied(outcome) => {
                 if let Some(r) = &mut self.result {
                     r.copied_natively = outcome == CopyOutcome::System;
+                    if r.copied_natively {
+                        self.clipboard =
+                            Some((r.link.token.link_web_url.clone(), r.link.expires_at()));
+                    }
                 }
                 self.toast(Level::Success, outcome.message());
                 vec![]
@@ -626,12 +725,11 @@ impl App {
     fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         self.now = now;
         self.spinner = self.spinner.wrapping_add(1);
-        if self
-            .toast
-            .as_ref()
-            .is_some_and(|t| (now - t.at).num_seconds() >= TOAST_SECS)
-        {
-            self.toast = None;
+        if let Some(t) = &mut self.toast {
+            let at = *t.at.get_or_insert(now);
+            if (now - at).num_seconds() >= TOAST_SECS {
+                self.toast = None;
+            }
         }
         let mut effects = vec![];
         if std::mem::take(&mut self.patients.detail_pending)
@@ -646,11 +744,9 @@ impl App {
             && r.link.is_expired(now)
         {
             r.expired_handled = true;
-            if r.copied_natively {
-                effects.push(Effect::ClearClipboard {
-                    text: r.link.token.link_web_url.clone(),
-                });
-            }
+        }
+        if let Some((text, _)) = self.clipboard.take_if(|(_, expires)| now >= *expires) {
+            effects.push(Effect::ClearClipboard { text });
         }
         effects
     }
@@ -673,7 +769,11 @@ impl App {
                 let got = page.users.len() as u64;
                 let next = page.offset + got;
                 self.patients.total = Some(page.total);
-                self.patients.append(page.users);
+                if page.offset == 0 && !self.patients.rows.is_empty() {
+                    self.patients.restart(page.users);
+                } else {
+                    self.patients.append(page.users);
+                }
                 self.want_detail();
                 if got > 0 && next < page.total {
                     vec![Effect::LoadUsers {
@@ -738,7 +838,20 @@ impl App {
                     expired_handled: false,
                     kiosk_since: None,
                 });
-                self.view = View::Result;
+                if self.view == View::Kiosk {
+                    // A new link while the patient looks: show it to them, not the staff view.
+                    if let Some(r) = &mut self.result {
+                        r.kiosk_since = Some(at);
+                    }
+                } else {
+                    self.view = View::Result;
+                }
+                if matches!(
+                    self.prompt.as_ref().map(|p| p.kind),
+                    Some(PromptKind::Filter(_))
+                ) {
+                    self.prompt = None; // keep the filter, close the prompt the result would hide
+                }
                 self.options.redirect_error = None;
                 self.providers.error = None;
                 self.toast(Level::Success, "Link minted: let the patient scan the code");
@@ -824,8 +937,11 @@ impl App {
     /// Selects a user (highlighting it) and loads its connections.
     fn select_user(&mut self, user_id: Uuid) -> Vec<Effect> {
         let Some(row) = self.patients.find(user_id) else {
-            return vec![Effect::LoadUser { user_id }];
+            let id = self.id();
+            self.patients.pending_user = Some(id);
+            return vec![Effect::LoadUser { id, user_id }];
         };
+        self.patients.pending_user = None;
         self.patients.highlight_row(row);
         self.patients.selected = Some(user_id);
         self.keep_cursors_visible();
@@ -1025,6 +1141,13 @@ impl App {
             }
             Action::Mint => self.mint(),
             Action::MintAgain => match &self.result {
+                Some(r) if self.env.production => {
+                    self.confirm = Some(Confirm::ProductionMint {
+                        client_user_id: r.link.client_user_id.clone(),
+                        request: r.link.request.clone(),
+                    });
+                    vec![]
+                }
                 Some(r) => {
                     let request = r.link.request.clone();
                     self.send_mint(request)
@@ -1033,7 +1156,15 @@ impl App {
             },
             Action::Cancel => match self.inflight.take() {
                 Some(f) => {
-                    self.toast(Level::Info, "Cancelled: nothing changed");
+                    let text = match f.request {
+                        Request::Mint { .. } => {
+                            "Cancelled: no link is shown (one may have been minted; it expires unused)"
+                        }
+                        Request::CreateUser { .. } => {
+                            "Cancelled: the patient may have been created anyway; R reloads the list"
+                        }
+                    };
+                    self.toast(Level::Info, text);
                     vec![Effect::Cancel { id: f.id }]
                 }
                 None => vec![],
@@ -1195,10 +1326,10 @@ impl App {
         }
     }
 
-    /// Warns when a redirect behaviour is on without a URL to go to.
-    pub fn options_warning(&self) -> Option<&'static str> {
-        (self.options.redirect_url.is_none() && (self.options.on_error || self.options.on_close))
-            .then_some("A redirect option is on but there is no redirect URL to go to")
+    /// Notes about the chosen settings that do not stop a mint (the same rules as `link`):
+    /// a redirect option without a URL, a direct provider outside the allowlist.
+    pub fn options_warnings(&self) -> Vec<String> {
+        self.link_options().warnings()
     }
 
     fn mint(&mut self) -> Vec<Effect> {

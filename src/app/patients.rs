@@ -33,6 +33,8 @@ pub struct Patients {
     pub offset: usize,
     pub selected: Option<Uuid>,
     pub connections: HashMap<Uuid, Loadable<Vec<ConnectedProvider>>>,
+    /// The id of the one user fetch whose answer may still select a user.
+    pub pending_user: Option<u64>,
     /// The highlighted patient's connections should be loaded once the highlight rests.
     pub detail_pending: bool,
     /// Row index of each user_id, so lookups stay O(1) for large teams.
@@ -72,6 +74,21 @@ impl Patients {
             self.index.insert(u.user_id, self.rows.len());
             self.rows.push(u);
         }
+    }
+
+    /// Starts the list again from a fresh first page (a reload): users gone from the team
+    /// disappear, the filter stays, and the highlighted user stays highlighted if still there.
+    pub fn restart(&mut self, first_page: Vec<User>) {
+        let keep = self.highlighted().map(|u| u.user_id);
+        self.rows.clear();
+        self.index.clear();
+        self.visible.clear();
+        self.append(first_page);
+        self.cursor = keep
+            .and_then(|id| self.find(id))
+            .and_then(|row| self.visible.iter().position(|&i| i == row))
+            .unwrap_or(0);
+        self.offset = 0;
     }
 
     /// Re-applies the filter; the highlighted user stays highlighted if still visible.

@@ -141,7 +141,7 @@ fn highlighted_patient_details_load_when_the_highlight_rests() {
         app.patients.detail_pending,
         "the first row's details are wanted"
     );
-    assert_eq!(app.tick_interval(), Some(Duration::from_millis(200)));
+    assert_eq!(app.tick_interval(t0()), Some(Duration::from_millis(200)));
     send(&mut app, [ch('j'), ch('j')]);
     let fx = app.update(Msg::Tick(t0()));
     let third = user(3).user_id;
@@ -331,11 +331,14 @@ fn options_redirect_url_is_validated_and_checkboxes_toggle() {
 #[test]
 fn warns_when_redirect_option_has_no_url() {
     let mut app = loaded(1, false);
-    assert!(app.options_warning().is_none());
+    assert!(app.options_warnings().is_empty());
     app.options.on_close = true;
-    assert!(app.options_warning().is_some());
+    assert_eq!(app.options_warnings().len(), 1);
     app.options.redirect_url = Some("https://x.example".into());
-    assert!(app.options_warning().is_none());
+    assert!(app.options_warnings().is_empty());
+    app.providers.ticked.insert("oura".into());
+    app.providers.direct = Some("fitbit".into());
+    assert!(app.options_warnings()[0].contains("not in the allowlist"));
 }
 
 #[test]
@@ -385,7 +388,7 @@ fn mint_success_shows_result_and_r_mints_again() {
     let fx = send(&mut app, [ch('m')]);
     let (id, req) = mint_request(&fx);
     assert!(
-        app.tick_interval().is_some(),
+        app.tick_interval(t0()).is_some(),
         "the spinner animates while minting"
     );
     send(&mut app, [ch('m')]);
@@ -598,6 +601,27 @@ fn reload_after_an_error_loads_again_and_keeps_rows() {
         }),
     });
     assert_eq!(app.patients.rows.len(), 4, "no duplicates");
+    send(&mut app, [ch('R')]);
+    app.update(Msg::UsersLoaded {
+        generation: 4,
+        result: Ok(UsersPage {
+            users: vec![user(2), user(4)],
+            total: 2,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    let ids: Vec<_> = app
+        .patients
+        .rows
+        .iter()
+        .map(|u| u.client_user_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["patient-00002", "patient-00004"],
+        "a deleted user disappears on reload"
+    );
     assert!(app.patients.load_error.is_none());
 }
 
@@ -676,6 +700,154 @@ fn expiry_blanks_and_clears_a_natively_copied_url_once() {
     );
     let fx = send(&mut app, [ch('c')]);
     assert!(fx.is_empty(), "an expired link is not copied");
+}
+
+#[test]
+fn a_copied_url_is_cleared_at_expiry_from_any_view_even_after_a_new_mint() {
+    let mut app = loaded(1, false);
+    send(&mut app, [key(KeyCode::Enter)]);
+    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    send(&mut app, [ch('c')]);
+    app.update(Msg::Copied(CopyOutcome::System));
+    let expiry = t0() + chrono::Duration::minutes(60);
+    assert_eq!(
+        app.tick_interval(t0() + chrono::Duration::minutes(59))
+            .map(|d| d <= Duration::from_secs(60)),
+        Some(true)
+    );
+    // A new link that is not copied replaces the result; then back to the panes.
+    let (id, _) = mint_request(&send(&mut app, [ch('r')]));
+    let other = LinkToken {
+        link_token: "other".into(),
+        link_web_url: "https://link.tryvital.io/?token=other".into(),
+    };
+    app.update(Msg::Minted {
+        id,
+        at: t0() + chrono::Duration::minutes(5),
+        result: Ok(other),
+    });
+    send(&mut app, [key(KeyCode::Esc)]);
+    app.toast = None;
+    assert!(
+        app.tick_interval(expiry - chrono::Duration::seconds(30))
+            .is_some(),
+        "a tick is due at the expiry"
+    );
+    let fx = app.update(Msg::Tick(expiry));
+    assert_eq!(
+        fx,
+        vec![Effect::ClearClipboard {
+            text: token().link_web_url
+        }]
+    );
+    assert!(app.clipboard.is_none());
+}
+
+#[test]
+fn a_mint_answer_keeps_the_patient_view_and_closes_a_filter_prompt() {
+    let mut app = loaded(2, false);
+    send(&mut app, [key(KeyCode::Enter)]);
+    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    let (id, _) = mint_request(&send(&mut app, [ch('r')]));
+    send(&mut app, [ch('K')]);
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    assert_eq!(
+        app.view,
+        View::Kiosk,
+        "the patient keeps seeing the patient view"
+    );
+    send(&mut app, [ch('z'), key(KeyCode::Esc)]);
+    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
+    send(&mut app, [ch('/')]);
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    assert!(app.prompt.is_none() && app.view == View::Result);
+}
+
+#[test]
+fn production_mint_again_asks_too() {
+    let mut app = loaded(2, true);
+    send(&mut app, [key(KeyCode::Enter), ch('m')]);
+    let (id, _) = mint_request(&send(&mut app, [ch('y')]));
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    assert!(send(&mut app, [ch('r')]).is_empty());
+    assert!(app.confirm.is_some());
+    mint_request(&send(&mut app, [ch('y')]));
+}
+
+#[test]
+fn stale_user_fetch_does_not_change_a_newer_selection() {
+    let mut app = loaded(3, false);
+    let far = Uuid::new_v4();
+    app.confirm = Some(Confirm::UseExisting {
+        client_user_id: "x".into(),
+        user_id: far,
+    });
+    let fx = send(&mut app, [ch('y')]);
+    let id = match &fx[..] {
+        [Effect::LoadUser { id, user_id }] if *user_id == far => *id,
+        other => panic!("{other:?}"),
+    };
+    send(&mut app, [ch('j'), key(KeyCode::Enter)]);
+    let chosen = app.patients.selected;
+    let mut u = user(99);
+    u.user_id = far;
+    app.update(Msg::UserLoaded { id, result: Ok(u) });
+    assert_eq!(
+        app.patients.selected, chosen,
+        "the staff's newer choice stands"
+    );
+}
+
+#[test]
+fn toasts_last_from_their_first_tick_not_from_a_stale_clock() {
+    let mut app = loaded(1, false);
+    app.update(Msg::Tick(t0()));
+    send(&mut app, [key(KeyCode::Tab), ch('x')]);
+    let later = t0() + chrono::Duration::minutes(30);
+    app.update(Msg::Tick(later));
+    assert!(
+        app.toast.is_some(),
+        "shown although the app clock was 30 min old"
+    );
+    app.update(Msg::Tick(later + chrono::Duration::seconds(TOAST_SECS)));
+    assert!(app.toast.is_none());
+}
+
+#[test]
+fn background_task_failure_clears_the_spinner() {
+    let mut app = loaded(1, false);
+    send(&mut app, [key(KeyCode::Enter)]);
+    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
+    app.update(Msg::TaskFailed {
+        id: Some(id),
+        what: "mint a link",
+    });
+    assert!(app.inflight.is_none());
+    assert!(app.toast.as_ref().unwrap().text.contains("Internal error"));
+    app.update(Msg::Quit);
+    assert!(app.quit);
 }
 
 #[test]
@@ -782,6 +954,9 @@ fn every_action_in_the_key_table_is_reachable() {
             }
             Ctx::Help => {
                 app.update(ch('?'));
+            }
+            Ctx::Alert => {
+                app.alert = Some("refused".into());
             }
             _ => {}
         }

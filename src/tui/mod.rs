@@ -37,7 +37,7 @@ pub struct Driver<B: Backend> {
     pub theme: Theme,
     client: Client,
     clock: Clock,
-    clipboard: Box<dyn Clipboard>,
+    clipboard: std::sync::mpsc::Sender<ClipboardJob>,
     osc: OscSink,
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
@@ -56,6 +56,7 @@ impl<B: Backend> Driver<B> {
         osc: OscSink,
     ) -> Self {
         let (tx, rx) = unbounded_channel();
+        let clipboard = clipboard_thread(clipboard, tx.clone());
         Driver {
             terminal,
             app,
@@ -110,7 +111,7 @@ impl<B: Backend> Driver<B> {
     /// Waits for the next message (or tick) up to `limit`, handles it and everything queued
     /// behind it, and draws. Returns whether something was handled.
     pub async fn step(&mut self, limit: Duration) -> std::io::Result<bool> {
-        let tick = self.app.tick_interval();
+        let tick = self.app.tick_interval((self.clock)());
         let got = tokio::select! {
             msg = self.rx.recv() => msg,
             _ = sleep_opt(tick) => Some(Msg::Tick((self.clock)())),
@@ -132,7 +133,7 @@ impl<B: Backend> Driver<B> {
         self.start();
         self.draw()?;
         while !self.app.quit {
-            let tick = self.app.tick_interval();
+            let tick = self.app.tick_interval((self.clock)());
             let msg = tokio::select! {
                 ev = events.next() => match ev {
                     Some(Ok(Event::Key(k))) => Some(Msg::Key(k)),
@@ -167,13 +168,20 @@ impl<B: Backend> Driver<B> {
         }
     }
 
-    fn spawn<F>(&mut self, id: Option<u64>, fut: F)
+    /// Runs `fut` as a task that posts its message back. A panic in it (a bug) becomes
+    /// `Msg::TaskFailed`, so the console neither hangs on a spinner nor dies half-drawn.
+    fn spawn<F>(&mut self, id: Option<u64>, what: &'static str, fut: F)
     where
         F: std::future::Future<Output = Msg> + Send + 'static,
     {
+        use futures::FutureExt;
         let tx = self.tx.clone();
         let handle = tokio::spawn(async move {
-            let _ = tx.send(fut.await);
+            let msg = std::panic::AssertUnwindSafe(fut)
+                .catch_unwind()
+                .await
+                .unwrap_or(Msg::TaskFailed { id, what });
+            let _ = tx.send(msg);
         });
         if let Some(id) = id {
             self.tasks.retain(|_, h| !h.is_finished());
@@ -185,25 +193,28 @@ impl<B: Backend> Driver<B> {
         let client = self.client.clone();
         let clock = self.clock.clone();
         match effect {
-            Effect::LoadUsers { offset, generation } => self.spawn(None, async move {
+            Effect::LoadUsers { offset, generation } => self.spawn(None, "load the patient list", async move {
                 Msg::UsersLoaded {
                     generation,
                     result: client.list_users(offset, PAGE_SIZE).await,
                 }
             }),
-            Effect::LoadProviders => self.spawn(None, async move {
+            Effect::LoadProviders => self.spawn(None, "load the providers", async move {
                 Msg::ProvidersLoaded(client.providers().await)
             }),
-            Effect::LoadConnections { user_id } => self.spawn(None, async move {
+            Effect::LoadConnections { user_id } => self.spawn(None, "load connections", async move {
                 Msg::ConnectionsLoaded {
                     user_id,
                     result: client.connected_providers(user_id).await,
                 }
             }),
-            Effect::LoadUser { user_id } => self.spawn(None, async move {
-                Msg::UserLoaded(client.get_user(user_id).await)
+                        Effect::LoadUser { id, user_id } => self.spawn(None, "load a patient", async move {
+                Msg::UserLoaded {
+                    id,
+                    result: client.get_user(user_id).await,
+                }
             }),
-            Effect::Mint { id, request } => self.spawn(Some(id), async move {
+            Effect::Mint { id, request } => self.spawn(Some(id), "mint a link", async move {
                 let result = client.link_token(&request).await;
                 if let Ok(t) = &result {
                     tracing::info!(user_id = %request.user_id, fingerprint = %crate::api::fingerprint(&t.link_token), "link minted");
@@ -214,7 +225,7 @@ impl<B: Backend> Driver<B> {
                     result,
                 }
             }),
-            Effect::CreateUser { id, client_user_id } => self.spawn(Some(id), async move {
+            Effect::CreateUser { id, client_user_id } => self.spawn(Some(id), "create a patient", async move {
                 let result = client.create_user(&client_user_id).await;
                 Msg::UserCreated {
                     id,
@@ -227,26 +238,58 @@ impl<B: Backend> Driver<B> {
                     h.abort();
                 }
             }
-            Effect::Copy { text } => {
-                let native = self.clipboard.set(&text);
+                        Effect::Copy { text } => {
                 // Between frames, never inside one: the terminal gets the whole sequence at once.
                 (self.osc)(&crate::clipboard::osc52(&text, crate::clipboard::in_tmux()));
-                let outcome = if native {
-                    CopyOutcome::System
-                } else {
-                    CopyOutcome::Osc52
-                };
-                let _ = self.tx.send(Msg::Copied(outcome));
+                let _ = self.clipboard.send(ClipboardJob::Set(text));
             }
-            Effect::ClearClipboard { text } => self.clipboard.clear_if(&text),
+            Effect::ClearClipboard { text } => {
+                let _ = self.clipboard.send(ClipboardJob::ClearIf(text));
+            }
             Effect::SavePng { url, path } => {
-                let result = crate::qr::save_png(&url, &path).map(|()| {
-                    std::fs::canonicalize(&path).unwrap_or(path)
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::qr::save_png(&url, &path)
+                        .map(|()| std::fs::canonicalize(&path).unwrap_or(path));
+                    let _ = tx.send(Msg::PngSaved(result));
                 });
-                let _ = self.tx.send(Msg::PngSaved(result));
             }
         }
     }
+}
+
+enum ClipboardJob {
+    Set(String),
+    ClearIf(String),
+}
+
+/// The native clipboard lives on a thread of its own: on X11 a read can wait seconds for another
+/// program, and the input loop must not. The one clipboard handle stays alive as long as the
+/// console (X11 drops the text with its owner).
+fn clipboard_thread(
+    mut clipboard: Box<dyn Clipboard>,
+    tx: UnboundedSender<Msg>,
+) -> std::sync::mpsc::Sender<ClipboardJob> {
+    let (jobs, rx) = std::sync::mpsc::channel::<ClipboardJob>();
+    std::thread::Builder::new()
+        .name("clipboard".into())
+        .spawn(move || {
+            while let Ok(job) = rx.recv() {
+                match job {
+                    ClipboardJob::Set(text) => {
+                        let outcome = if clipboard.set(&text) {
+                            CopyOutcome::System
+                        } else {
+                            CopyOutcome::Osc52
+                        };
+                        let _ = tx.send(Msg::Copied(outcome));
+                    }
+                    ClipboardJob::ClearIf(text) => clipboard.clear_if(&text),
+                }
+            }
+        })
+        .expect("the clipboard thread starts");
+    jobs
 }
 
 async fn sleep_opt(d: Option<Duration>) {
@@ -263,15 +306,12 @@ pub async fn run_console(
 ) -> std::io::Result<()> {
     use std::io::Write;
 
-    let env = crate::app::EnvInfo::from_connection(
-        &session.connection,
-        session.client.base_url().as_str(),
-    );
+    let env = crate::app::EnvInfo::from_connection(&session.connection, session.client.base_url());
     let prefs = crate::app::Prefs {
         utc_offset: *chrono::Local::now().offset(),
         qr_style: config.qr_style,
         clinic_name: config.clinic_name.clone(),
-        kiosk_idle: Duration::from_secs(config.kiosk_idle_minutes.unwrap_or(10) * 60),
+        kiosk_idle: Duration::from_secs(config.kiosk_idle_minutes.unwrap_or(10).saturating_mul(60)),
     };
     let theme = Theme {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
@@ -302,6 +342,24 @@ pub async fn run_console(
         // Test hook (tests/e2e_pty.rs): proves the panic hook restores the terminal.
         driver.draw()?;
         panic!("panic test: VITAL_ONBOARD_PANIC_TEST is set");
+    }
+    #[cfg(unix)]
+    {
+        // `kill` and a closed terminal end the console cleanly, restoring the terminal.
+        use tokio::signal::unix::{SignalKind, signal};
+        let tx = driver.sender();
+        if let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = hup.recv() => {}
+                }
+                let _ = tx.send(Msg::Quit);
+            });
+        }
     }
     let result = driver.run(crossterm::event::EventStream::new()).await;
     drop(driver);

@@ -24,8 +24,15 @@ impl TerminalGuard {
         HOOK.call_once(|| {
             let previous = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| {
-                restore();
-                previous(info);
+                // A panic in a background task is caught and reported by the console, which keeps
+                // running: restoring the terminal (or printing over the screen) then would break
+                // it. Such panics go to the log; a panic of the console itself restores first.
+                if std::thread::current().name() == Some("main") {
+                    restore();
+                    previous(info);
+                } else {
+                    tracing::error!("background task panicked: {info}");
+                }
             }));
         });
         ACTIVE.store(true, Ordering::SeqCst);

@@ -312,9 +312,9 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 fn draw_alert(frame: &mut Frame, body: Rect, alert: &str, theme: &Theme) {
     let rect = Rect::new(
         body.x + 1,
-        body.y + body.height / 3,
+        body.y + body.height / 4,
         body.width - 2,
-        6.min(body.height),
+        8.min(body.height),
     );
     let lines = vec![
         Line::styled(sanitize(alert), theme.danger()),

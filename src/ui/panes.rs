@@ -71,9 +71,7 @@ fn draw_patients(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let (list_area, filter_area, detail_area) = (parts[0], parts[1], parts[2]);
 
     let mut lines = Vec::new();
-    if let Some(err) = &p.load_error {
-        lines.push(Line::styled(truncate(&sanitize(err), 200), theme.danger()));
-    }
+
     if p.rows.is_empty() && p.loading {
         lines.push(Line::styled(
             format!("{} Loading patients…", spinner(app)),
@@ -127,10 +125,18 @@ fn draw_patients(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.push(Line::styled(format!("{text:<width$}"), style));
     }
     frame.render_widget(Paragraph::new(lines), list_area);
-    frame.render_widget(
-        Paragraph::new(filter_line(app, Pane::Patients, &p.filter, theme)),
-        filter_area,
-    );
+    // A load error takes the filter line (not a list row, so scrolling stays exact).
+    let filter = match (&p.load_error, &app.prompt) {
+        (Some(err), None) => Line::styled(
+            truncate(
+                &format!("✗ {} · R reloads", sanitize(err)),
+                filter_area.width as usize,
+            ),
+            theme.danger(),
+        ),
+        _ => filter_line(app, Pane::Patients, &p.filter, theme),
+    };
+    frame.render_widget(Paragraph::new(filter), filter_area);
 
     // Detail strip of the highlighted patient.
     let mut detail = Vec::new();
@@ -346,7 +352,7 @@ fn draw_options(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.muted(),
         ));
     }
-    if let Some(w) = app.options_warning() {
+    for w in app.options_warnings() {
         lines.push(Line::styled(
             truncate(&format!("⚠ {w}"), width),
             theme.warning(),

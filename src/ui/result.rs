@@ -3,14 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, bold, centered, pane_block};
 use crate::app::App;
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::config::QrStyle;
 use crate::link::{self, format_countdown};
-use crate::qr::{QrError, QrMatrix};
+use crate::qr::QrMatrix;
 use crate::text::sanitize;
 
 /// Width of the details column beside the code.
@@ -217,8 +217,69 @@ pub fn needed_size(url: &str, style: QrStyle, info_lines: u16) -> (u16, u16) {
     }
 }
 
-/// The patient-facing view: the largest code that fits, the clinic's name, one sentence and the
-/// time left. No ids, no JSON, no keys.
+/// Columns of the text beside the code when the patient-facing view puts them side by side.
+const KIOSK_TEXT_WIDTH: u16 = 32;
+/// Lines the patient-facing view needs above and below the code when stacked.
+const KIOSK_STACK_LINES: u16 = 5;
+
+/// Where the patient-facing view puts the code: the layout and level that give the largest code.
+struct KioskFit {
+    code: QrMatrix,
+    scale: u16,
+    side_by_side: bool,
+}
+
+fn kiosk_fit(url: &str, style: QrStyle, area: Rect) -> Option<KioskFit> {
+    let mut best: Option<KioskFit> = None;
+    for ec in ['M', 'L'] {
+        let Ok(code) = QrMatrix::encode(url, ec) else {
+            continue;
+        };
+        let layouts = [
+            (
+                false,
+                area.width,
+                area.height.saturating_sub(KIOSK_STACK_LINES),
+            ),
+            (
+                true,
+                area.width.saturating_sub(KIOSK_TEXT_WIDTH + 2),
+                area.height,
+            ),
+        ];
+        for (side_by_side, cols, rows) in layouts {
+            if let Some(scale) = code.largest_scale(style, cols, rows)
+                && best.as_ref().is_none_or(|b| scale > b.scale)
+            {
+                best = Some(KioskFit {
+                    code: code.clone(),
+                    scale,
+                    side_by_side,
+                });
+            }
+        }
+    }
+    best
+}
+
+/// The smallest terminal in which the patient-facing view shows the code.
+fn kiosk_needed(url: &str, style: QrStyle) -> (u16, u16) {
+    let Ok(code) = QrMatrix::encode(url, 'L') else {
+        return (MIN_WIDTH, MIN_HEIGHT);
+    };
+    let (c, r) = code.cells(style);
+    let stacked = (c.max(MIN_WIDTH), (r + KIOSK_STACK_LINES).max(MIN_HEIGHT));
+    let side = ((c + KIOSK_TEXT_WIDTH + 2).max(MIN_WIDTH), r.max(MIN_HEIGHT));
+    if u32::from(side.0) * u32::from(side.1) < u32::from(stacked.0) * u32::from(stacked.1) {
+        side
+    } else {
+        stacked
+    }
+}
+
+/// The patient-facing view: the largest code that fits (beside or under the words, whichever
+/// gives the bigger code), the clinic's name, one sentence and the time left. No ids, no JSON,
+/// no keys.
 pub fn draw_kiosk(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(r) = &app.result else { return };
     let link = &r.link;
@@ -228,79 +289,107 @@ pub fn draw_kiosk(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .as_deref()
         .map(sanitize)
         .unwrap_or_else(|| "Connect your devices".into());
-    let header = Rect::new(area.x, area.y, area.width, 1);
-    frame.render_widget(
-        Paragraph::new(Line::styled(clinic, theme.primary())).alignment(Alignment::Center),
-        header,
-    );
-    let footer_h = 3;
-    let qr_space = Rect::new(
-        area.x,
-        area.y + 2,
-        area.width,
-        area.height.saturating_sub(2 + footer_h),
-    );
     let expired = link.is_expired(app.now);
     let blanked = app.kiosk_blanked();
     let sentence = if expired {
-        "This code has expired. Please ask the staff for a new one.".to_string()
+        "This code has expired. Please ask the staff for a new one."
     } else if blanked {
-        "Please ask the staff to show the code again.".to_string()
+        "Please ask the staff to show the code again."
     } else {
-        "Scan with your phone camera to connect your devices".to_string()
+        "Scan with your phone camera to connect your devices"
     };
-    if !expired && !blanked {
-        let url = &link.token.link_web_url;
-        let best = ['M', 'L'].iter().find_map(|ec| {
-            let q = QrMatrix::encode(url, *ec).ok()?;
-            let s = q.largest_scale(r.style, qr_space.width, qr_space.height)?;
-            Some((q, s))
-        });
-        match best {
-            Some((q, scale)) => {
-                let (c, rows) = q.cells_at(scale);
-                let spot = centered(qr_space, c, rows);
-                paint_qr(frame, spot, &q.lines_at(scale as usize), theme, r.invert);
-            }
-            None => {
-                let msg = match QrMatrix::fitting(url, r.style, 0, 0) {
-                    Err(QrError::DoesNotFit {
-                        need_cols,
-                        need_rows,
-                    }) => format!(
-                        "Enlarge the terminal to {} x {} to show the code",
-                        need_cols.max(MIN_WIDTH),
-                        (need_rows + 2 + footer_h).max(MIN_HEIGHT)
-                    ),
-                    _ => "The code cannot be shown".into(),
-                };
-                frame.render_widget(
-                    Paragraph::new(Line::styled(msg, theme.warning())).alignment(Alignment::Center),
-                    centered(qr_space, qr_space.width, 1),
-                );
-            }
-        }
-    }
-    let footer = Rect::new(
-        area.x,
-        area.bottom().saturating_sub(footer_h),
-        area.width,
-        footer_h,
-    );
     let time = if expired {
         String::new()
     } else {
         format!("Time left: {}", format_countdown(link.remaining(app.now)))
     };
-    frame.render_widget(
-        Paragraph::new(vec![Line::styled(sentence, bold()), Line::raw(time)])
-            .alignment(Alignment::Center)
-            .block(
-                Block::default()
-                    .borders(Borders::TOP)
-                    .border_type(BorderType::Plain)
-                    .border_style(theme.muted()),
-            ),
-        footer,
-    );
+    let url = &link.token.link_web_url;
+    let fit = if expired || blanked {
+        None
+    } else {
+        kiosk_fit(url, r.style, area)
+    };
+    let words = |with_clinic: bool| {
+        let mut lines = Vec::new();
+        if with_clinic {
+            lines.push(Line::styled(clinic.clone(), theme.primary()));
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(sentence, bold()));
+        lines.push(Line::raw(time.clone()));
+        lines
+    };
+    match fit {
+        Some(f) if f.side_by_side => {
+            let (c, rows) = f.code.cells_at(f.scale);
+            let spot = Rect::new(area.x, area.y + (area.height - rows) / 2, c, rows);
+            paint_qr(
+                frame,
+                spot,
+                &f.code.lines_at(f.scale as usize),
+                theme,
+                r.invert,
+            );
+            let text_x = area.x + c + 2;
+            let text = Rect::new(
+                text_x,
+                area.y,
+                area.right().saturating_sub(text_x),
+                area.height,
+            );
+            let lines = words(true);
+            let h = 8.min(text.height);
+            frame.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: true }),
+                Rect::new(text.x, text.y + (text.height - h) / 2, text.width, h),
+            );
+        }
+        Some(f) => {
+            frame.render_widget(
+                Paragraph::new(Line::styled(clinic.clone(), theme.primary()))
+                    .alignment(Alignment::Center),
+                Rect::new(area.x, area.y, area.width, 1),
+            );
+            let space = Rect::new(
+                area.x,
+                area.y + 2,
+                area.width,
+                area.height - KIOSK_STACK_LINES,
+            );
+            let (c, rows) = f.code.cells_at(f.scale);
+            paint_qr(
+                frame,
+                centered(space, c, rows),
+                &f.code.lines_at(f.scale as usize),
+                theme,
+                r.invert,
+            );
+            let footer = Rect::new(area.x, area.bottom() - 2, area.width, 2);
+            frame.render_widget(
+                Paragraph::new(words(false)).alignment(Alignment::Center),
+                footer,
+            );
+        }
+        None => {
+            let mut lines = words(true);
+            if !expired && !blanked {
+                let (w, h) = kiosk_needed(url, r.style);
+                lines.push(Line::default());
+                lines.push(Line::styled(
+                    format!(
+                        "Enlarge the terminal to {w} x {h} to show the code (now {} x {})",
+                        area.width, area.height
+                    ),
+                    theme.warning(),
+                ));
+            }
+            let h = lines.len() as u16;
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .alignment(Alignment::Center)
+                    .wrap(Wrap { trim: true }),
+                centered(area, area.width, h + 1),
+            );
+        }
+    }
 }
