@@ -254,15 +254,8 @@ async fn create_user(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply {
         Ok(m) => m,
         Err(r) => return r,
     };
-    let input = Value::Object(map.clone());
     let mut errors = Errors::default();
-    let client_user_id = match map.get("client_user_id") {
-        None => {
-            errors.missing(json!(["body", "client_user_id"]), &input);
-            None
-        }
-        Some(v) => errors.string(json!(["body", "client_user_id"]), v),
-    };
+    let client_user_id = errors.required(&map, "client_user_id", |e, loc, v| e.string(loc, v));
     let mut extra = UserExtras::default();
     match map.get("fallback_time_zone") {
         None | Some(Value::Null) => {}
@@ -360,16 +353,9 @@ async fn providers() -> Reply {
 
 /// Validates a `LinkTokenExchange` body like pydantic: every complaint at once.
 fn parse_link_request(map: &serde_json::Map<String, Value>) -> Result<LinkTokenRequest, Errors> {
-    let input = Value::Object(map.clone());
     let slugs = all_slugs();
     let mut errors = Errors::default();
-    let user_id = match map.get("user_id") {
-        None => {
-            errors.missing(json!(["body", "user_id"]), &input);
-            None
-        }
-        Some(v) => errors.uuid(json!(["body", "user_id"]), v),
-    };
+    let user_id = errors.required(map, "user_id", |e, loc, v| e.uuid(loc, v));
     let provider = match map.get("provider") {
         None | Some(Value::Null) => None,
         Some(v) => errors
@@ -536,27 +522,14 @@ async fn connect_demo(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply {
         Ok(m) => m,
         Err(r) => return r,
     };
-    let input = Value::Object(map.clone());
     let mut errors = Errors::default();
-    let user_id = match map.get("user_id") {
-        None => {
-            errors.missing(json!(["body", "user_id"]), &input);
-            None
-        }
-        Some(v) => errors.uuid(json!(["body", "user_id"]), v),
-    };
+    let user_id = errors.required(&map, "user_id", |e, loc, v| e.uuid(loc, v));
     let demo: Vec<&str> = catalog::all()
         .iter()
         .filter(|e| e.demo)
         .map(|e| e.slug.as_str())
         .collect();
-    let provider = match map.get("provider") {
-        None => {
-            errors.missing(json!(["body", "provider"]), &input);
-            None
-        }
-        Some(v) => errors.one_of(json!(["body", "provider"]), v, &demo),
-    };
+    let provider = errors.required(&map, "provider", |e, loc, v| e.one_of(loc, v, &demo));
     let (Some(user_id), Some(provider)) = (user_id, provider) else {
         return unprocessable(errors);
     };

@@ -46,6 +46,24 @@ impl Errors {
         self.push("missing", loc, "Field required", input);
     }
 
+    /// A required body field: pydantic's `missing` when absent (the whole body as its input),
+    /// else `check` with the field's location and value.
+    pub fn required<'a, T>(
+        &mut self,
+        body: &'a serde_json::Map<String, Value>,
+        name: &str,
+        check: impl FnOnce(&mut Self, Value, &'a Value) -> Option<T>,
+    ) -> Option<T> {
+        let loc = json!(["body", name]);
+        match body.get(name) {
+            Some(v) => check(self, loc, v),
+            None => {
+                self.missing(loc, &Value::Object(body.clone()));
+                None
+            }
+        }
+    }
+
     /// Checks a UUID given as a JSON value.
     pub fn uuid(&mut self, loc: Value, v: &Value) -> Option<Uuid> {
         match v {
