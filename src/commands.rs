@@ -36,6 +36,18 @@ impl Failure {
             message: message.into(),
         }
     }
+
+    /// A write to stdout failed. A closed pipe (`| head`) is a normal end, said nothing about.
+    pub fn stdout(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure {
+                code: 0,
+                message: String::new(),
+            }
+        } else {
+            Failure::internal(format!("cannot write to stdout: {e}"))
+        }
+    }
 }
 
 impl From<ApiError> for Failure {
@@ -53,7 +65,7 @@ fn out(text: &str) -> Outcome {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{text}")
         .and_then(|_| stdout.flush())
-        .map_err(|e| Failure::internal(format!("cannot write to stdout: {e}")))
+        .map_err(Failure::stdout)
 }
 
 /// Checks the link arguments; nothing has been sent yet.
@@ -214,7 +226,7 @@ fn print_users(users: &[User], json: bool, header: bool) -> Outcome {
         }
         Ok(())
     })();
-    result.map_err(|e| Failure::internal(format!("cannot write to stdout: {e}")))
+    result.map_err(Failure::stdout)
 }
 
 pub async fn users(session: &Session, search: Option<&str>, json: bool) -> Outcome {

@@ -188,9 +188,22 @@ impl QrMatrix {
 }
 
 /// Writes the code for `text` (level M) as a PNG file.
+///
+/// The code carries a live link token, so on Unix the file is readable by its owner only.
 pub fn save_png(text: &str, path: &std::path::Path) -> Result<(), String> {
+    use std::io::Write;
     let q = QrMatrix::encode(text, 'M').map_err(|e| e.to_string())?;
-    std::fs::write(path, q.png()).map_err(|e| format!("{}: {e}", path.display()))
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .and_then(|mut f| f.write_all(&q.png()))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Reads modules back from text drawn by [`QrMatrix::lines`] (half blocks): a grid of dark flags,

@@ -196,6 +196,10 @@ pub enum SettingsError {
     UnknownKeyPrefix,
     #[error("--base-url is not an absolute http(s) URL: {reason}")]
     BadBaseUrl { url: String, reason: String },
+    #[error(
+        "--base-url needs an API key: set VITAL_API_KEY or --api-key-file (an emulator started with `vital-onboard emulator` accepts any non-empty key), or drop --base-url to run the built-in demo"
+    )]
+    BaseUrlWithoutKey,
 }
 
 /// Reads a key file: its first line, trimmed.
@@ -272,6 +276,8 @@ impl ConnectionInput {
 
         let target = if self.demo || (key.is_none() && self.base_url.is_none()) {
             Target::Demo
+        } else if key.is_none() {
+            return Err(SettingsError::BaseUrlWithoutKey);
         } else if let Some(raw) = &self.base_url {
             let url = parse_http_url(raw).map_err(|reason| SettingsError::BadBaseUrl {
                 url: raw.clone(),
@@ -397,8 +403,13 @@ mod tests {
     }
 
     #[test]
-    fn base_url_without_key_is_custom_and_validated() {
+    fn base_url_needs_a_key_and_is_validated() {
         let mut i = input(None);
+        i.base_url = Some("http://localhost:8080".into());
+        assert_eq!(i.resolve(), Err(SettingsError::BaseUrlWithoutKey));
+        i.demo = true;
+        assert_eq!(i.resolve().unwrap().target, Target::Demo, "--demo wins");
+        let mut i = input(Some("anything"));
         i.base_url = Some("http://localhost:8080".into());
         assert!(matches!(i.resolve().unwrap().target, Target::Custom { .. }));
         i.base_url = Some("ftp://x".into());
@@ -409,7 +420,7 @@ mod tests {
 
     #[test]
     fn credentials_in_a_base_url_are_never_shown() {
-        let mut i = input(None);
+        let mut i = input(Some("k"));
         i.base_url = Some("https://user:s3cret@proxy.example/vital/".into());
         let c = i.resolve().unwrap();
         assert_eq!(c.label(), "https://proxy.example/vital");

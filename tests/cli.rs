@@ -233,6 +233,13 @@ async fn key_and_environment_mismatch_exit_2_before_any_request() {
     let o = run(cmd(None, Some("garbage")), &["providers"]).await;
     assert_eq!(code(&o), 2);
     assert!(text(&o.stderr).contains("sk_us_, sk_eu_"));
+    let o = run(cmd(Some("http://127.0.0.1:9"), None), &["providers"]).await;
+    assert_eq!(
+        code(&o),
+        2,
+        "--base-url without a key is refused before sending"
+    );
+    assert!(text(&o.stderr).contains("--base-url needs an API key"));
     let o = run(cmd(None, None), &["--api-key", "sk_us_abc", "providers"]).await;
     assert_eq!(code(&o), 2, "there is no --api-key flag");
     let o = run(
@@ -510,4 +517,24 @@ async fn link_copy_without_a_display_is_not_an_error() {
         "{err}"
     );
     assert!(!err.contains("Copied to the system clipboard"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_pipe_is_a_quiet_end() {
+    let emu = emulator(0).await;
+    let script = format!(
+        "set -o pipefail; VITAL_BASE_URL={} VITAL_API_KEY={KEY} {BIN} providers 2>&1 | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        emu.base_url()
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("bash").args(["-c", &script]).output().unwrap()
+    })
+    .await
+    .unwrap();
+    let printed = text(&out.stdout);
+    assert_eq!(
+        printed.trim(),
+        "0",
+        "exit 0 and no error when the reader goes away: {printed}"
+    );
 }

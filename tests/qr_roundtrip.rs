@@ -204,6 +204,12 @@ fn png_export_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("code.png");
         vital_onboard::qr::save_png(&url, &path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "the code holds a live token: owner only");
+        }
         let decoder =
             png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
         let mut reader = decoder.read_info().unwrap();

@@ -204,5 +204,10 @@ fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
         assert!(Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert_eq!(
+        xclip_out(&x.display),
+        on_clipboard,
+        "the copied link stays on the clipboard after the console quits"
+    );
     drop(pty);
 }

@@ -368,8 +368,8 @@ pub const BINDINGS: &[Binding] = &[
         Ctx::Prompt,
         &[code(KeyCode::Enter)],
         Action::PromptSubmit,
-        "save",
-        "Apply the text",
+        "apply",
+        "Apply the text (a filter is kept)",
     ),
     b(
         Ctx::Prompt,

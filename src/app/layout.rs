@@ -36,9 +36,9 @@ pub fn areas(area: Rect) -> Areas {
     .areas(area);
     let (patients, providers, options) = if area.width >= WIDE {
         let [p, v, o] = Layout::horizontal([
-            Constraint::Percentage(36),
             Constraint::Percentage(30),
-            Constraint::Percentage(34),
+            Constraint::Percentage(30),
+            Constraint::Percentage(40),
         ])
         .areas(body);
         (p, v, o)

@@ -95,6 +95,15 @@ impl OptionRow {
         }
     }
 
+    /// What it does for the patient, in at most 38 characters.
+    pub fn explain_short(self) -> &'static str {
+        match self {
+            OptionRow::RedirectUrl => "Where the browser goes when done.",
+            OptionRow::OnError => "Sign-in errors go to the redirect URL.",
+            OptionRow::OnClose => "Close button goes to the redirect URL.",
+        }
+    }
+
     /// What it does for the patient.
     pub fn explain(self) -> &'static str {
         match self {
@@ -131,6 +140,8 @@ pub struct Prompt {
     pub kind: PromptKind,
     pub input: Input,
     pub error: Option<String>,
+    /// The warning for this text was shown on an Enter: the next Enter goes ahead.
+    pub warning_acknowledged: bool,
 }
 
 impl Prompt {
@@ -139,6 +150,7 @@ impl Prompt {
             kind,
             input: Input::new(value.to_string()),
             error: None,
+            warning_acknowledged: false,
         }
     }
 
@@ -790,6 +802,10 @@ impl App {
                 if matches!(e, ApiError::Unauthorized { .. }) {
                     self.alert = Some(e.to_string());
                 }
+                self.toast(
+                    Level::Error,
+                    format!("The patient list did not load: {e} · R loads it again"),
+                );
                 self.patients.load_error = Some(e.to_string());
                 vec![]
             }
@@ -854,7 +870,10 @@ impl App {
                 }
                 self.options.redirect_error = None;
                 self.providers.error = None;
-                self.toast(Level::Success, "Link minted: let the patient scan the code");
+                self.toast(
+                    Level::Success,
+                    "Link minted: show the code (K turns it to the patient) or c to copy the URL",
+                );
             }
             Err(e) => self.on_api_error(&e, "The link was not minted"),
         }
@@ -1402,6 +1421,7 @@ impl App {
     fn after_prompt_edit(&mut self) {
         let Some(p) = &mut self.prompt else { return };
         p.error = None;
+        p.warning_acknowledged = false;
         if let PromptKind::Filter(pane) = p.kind {
             let text = p.input.value().to_string();
             self.apply_filter(pane, &text);
@@ -1452,6 +1472,13 @@ impl App {
                     p.error = Some(
                         "Type the patient's client_user_id (your system's id for them)".into(),
                     );
+                    return vec![];
+                }
+                if let Some(w) = p.warning().filter(|_| !p.warning_acknowledged) {
+                    p.error = Some(format!(
+                        "This {w}. Enter again creates it anyway; or edit it"
+                    ));
+                    p.warning_acknowledged = true;
                     return vec![];
                 }
                 if self.inflight.is_some() {

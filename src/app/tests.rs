@@ -508,6 +508,26 @@ fn new_user_warns_on_personal_data_and_duplicate_offers_existing() {
             .unwrap()
             .contains("email")
     );
+    assert!(
+        send(&mut app, [key(KeyCode::Enter)]).is_empty(),
+        "the first Enter only warns"
+    );
+    assert!(
+        app.prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("Enter again")
+    );
+    let fx = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(
+        matches!(&fx[..], [Effect::CreateUser { client_user_id, .. }] if client_user_id == "ana@example.com")
+    );
+    app.inflight = None;
+    send(&mut app, [ch('n')]);
+    send(&mut app, typed("ana@example.com"));
     for _ in 0..15 {
         send(&mut app, [key(KeyCode::Backspace)]);
     }

@@ -362,6 +362,14 @@ pub async fn run_console(
         }
     }
     let result = driver.run(crossterm::event::EventStream::new()).await;
+    // A link URL the console copied would vanish from an X11/Wayland clipboard with this process:
+    // hand it to the same helper `link --copy` uses, until it expires.
+    if let Some((url, expires)) = driver.app.clipboard.clone() {
+        let left = (expires - Utc::now()).to_std().unwrap_or_default();
+        if !left.is_zero() && cfg!(target_os = "linux") {
+            crate::clipboard::copy_and_keep(&url, left);
+        }
+    }
     drop(driver);
     drop(guard);
     result

@@ -40,8 +40,19 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         View::Panes => panes::draw(frame, &areas, app, theme),
         View::Result | View::Kiosk => result::draw(frame, areas.body, app, theme),
     }
-    draw_keys(frame, areas.keys, app, theme);
-    draw_status(frame, areas.status, app, theme);
+    // A long message takes the key bar's row too while it shows, so it is never cut.
+    let long_toast = app.inflight.is_none()
+        && app
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.text.chars().count() > areas.status.width as usize);
+    if long_toast {
+        let both = Rect::new(areas.keys.x, areas.keys.y, areas.keys.width, 2);
+        draw_status(frame, both, app, theme);
+    } else {
+        draw_keys(frame, areas.keys, app, theme);
+        draw_status(frame, areas.status, app, theme);
+    }
     if let Some(p) = &app.prompt
         && !matches!(p.kind, PromptKind::Filter(_))
     {
@@ -119,9 +130,17 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// The bindings active now, most specific context first, merged by their short label (`Up/k`
 /// and `Down/j` are one "move"). Paging keys are left to the help overlay.
 fn active_bindings(app: &App) -> Vec<(String, &'static str)> {
+    let mut active: Vec<&Binding> = app
+        .contexts()
+        .into_iter()
+        .flat_map(|ctx| keymap::bindings_for(&[ctx]).collect::<Vec<_>>())
+        .collect();
+    // What matters most first: the pane's own keys, mint, quit and help, then the rest; the bar
+    // drops from the end when narrow.
+    active.sort_by_key(|b| bar_rank(b.action));
     let mut out: Vec<(String, &'static str)> = Vec::new();
-    for ctx in app.contexts() {
-        for b in keymap::bindings_for(&[ctx]) {
+    {
+        for b in active {
             if matches!(
                 b.action,
                 keymap::Action::ForceQuit
@@ -145,6 +164,18 @@ fn active_bindings(app: &App) -> Vec<(String, &'static str)> {
         }
     }
     out
+}
+
+fn bar_rank(a: keymap::Action) -> u8 {
+    use keymap::Action::*;
+    match a {
+        Mint => 1,
+        Quit | Help => 2,
+        Filter | Reload => 3,
+        NextPane | PrevPane => 4,
+        Up | Down | PageUp | PageDown | Home | End => 5,
+        _ => 0,
+    }
 }
 
 fn short_keys(b: &Binding) -> String {
@@ -199,7 +230,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         Line::styled(hint(app), theme.muted())
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
 }
 
 /// What to do next, when nothing else is said.
@@ -249,7 +280,11 @@ fn draw_popup(
         .unwrap_or(20)
         .max(title.len() as u16 + 4)
         + 4;
-    let rect = centered(area, width.min(area.width - 4), lines.len() as u16 + 2);
+    let width = width.min(area.width - 4);
+    // Lines wrap inside the box, which grows to hold them.
+    let inner = width.saturating_sub(2).max(1) as usize;
+    let height: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let rect = centered(area, width, height as u16 + 2);
     let border = if danger {
         theme.danger()
     } else {

@@ -26,7 +26,7 @@ fn filter_line(app: &App, pane: Pane, kept: &str, theme: &Theme) -> Line<'static
             Span::styled("/", theme.key()),
             Span::raw(p.input.value().to_string()),
             Span::styled("▏", theme.primary()),
-            Span::styled("  Enter keeps · Esc clears", theme.muted()),
+            Span::styled("  Enter applies · Esc clears", theme.muted()),
         ]),
         _ if !kept.is_empty() => Line::from(vec![
             Span::styled("filter: ", theme.muted()),
@@ -127,13 +127,7 @@ fn draw_patients(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), list_area);
     // A load error takes the filter line (not a list row, so scrolling stays exact).
     let filter = match (&p.load_error, &app.prompt) {
-        (Some(err), None) => Line::styled(
-            truncate(
-                &format!("✗ {} · R reloads", sanitize(err)),
-                filter_area.width as usize,
-            ),
-            theme.danger(),
-        ),
+        (Some(_), None) => Line::styled("✗ the list did not load · R reloads", theme.danger()),
         _ => filter_line(app, Pane::Patients, &p.filter, theme),
     };
     frame.render_widget(Paragraph::new(filter), filter_area);
@@ -311,6 +305,24 @@ fn draw_providers(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(note), note_area);
 }
 
+/// Splits text into lines of at most `width` characters at spaces (long words are cut).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let cur = lines.last_mut().expect("one line");
+        let needed = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
+        if needed > width && !cur.is_empty() {
+            lines.push(word.to_string());
+        } else {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+    }
+    lines.into_iter().map(|l| truncate(&l, width)).collect()
+}
+
 fn draw_options(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let o = &app.options;
     let focused = app.focus == Pane::Options;
@@ -348,15 +360,25 @@ fn draw_options(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ));
         }
         lines.push(Line::styled(
-            truncate(&format!("  {}", row.explain()), width),
+            truncate(
+                &format!(
+                    "  {}",
+                    if row.explain().chars().count() + 2 <= width {
+                        row.explain()
+                    } else {
+                        row.explain_short()
+                    }
+                ),
+                width,
+            ),
             theme.muted(),
         ));
     }
     for w in app.options_warnings() {
-        lines.push(Line::styled(
-            truncate(&format!("⚠ {w}"), width),
-            theme.warning(),
-        ));
+        // Warnings wrap: each is a sentence staff must read whole.
+        for piece in wrap_words(&format!("⚠ {w}"), width) {
+            lines.push(Line::styled(piece, theme.warning()));
+        }
     }
     let used = lines.len() as u16;
     frame.render_widget(Paragraph::new(lines), inner);
@@ -370,14 +392,27 @@ fn draw_options(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
     if rest.height >= 2 {
         let preview = app.preview();
-        let body: Vec<Line> = if rest.height as usize > preview.lines().count() {
-            preview.lines().map(|l| Line::raw(sanitize(l))).collect()
+        let room = rest.height as usize - 1;
+        let mut body: Vec<String> = if room >= preview.lines().count() {
+            preview.lines().map(sanitize).collect()
         } else {
             let compact: serde_json::Value = serde_json::from_str(&preview).expect("valid JSON");
-            vec![Line::raw(sanitize(&compact.to_string()))]
+            let chars: Vec<char> = sanitize(&compact.to_string()).chars().collect();
+            chars
+                .chunks(width.max(1))
+                .map(|c| c.iter().collect())
+                .collect()
         };
-        let mut all = vec![Line::styled("Body m will send:", theme.muted())];
-        all.extend(body);
-        frame.render_widget(Paragraph::new(all).wrap(Wrap { trim: false }), rest);
+        let mut title = "Body m will send:".to_string();
+        if body.len() > room {
+            body.truncate(room);
+            title = "Body m will send (cut):".to_string();
+            if let Some(last) = body.last_mut() {
+                *last = truncate(&format!("{last}…"), width);
+            }
+        }
+        let mut all = vec![Line::styled(title, theme.muted())];
+        all.extend(body.into_iter().map(Line::raw));
+        frame.render_widget(Paragraph::new(all), rest);
     }
 }

@@ -14,7 +14,42 @@ use crate::qr::QrMatrix;
 use crate::text::sanitize;
 
 /// Width of the details column beside the code.
-pub const INFO_WIDTH: u16 = 46;
+pub const INFO_WIDTH: u16 = 52;
+/// Width of the labels in the details column.
+const LABEL_WIDTH: usize = 15;
+
+/// A list shortened to `budget` characters, saying how many it left out: `a, b, … (+3 more)`.
+fn summarize(list: &[String], budget: usize) -> String {
+    let all = list.join(", ");
+    if all.chars().count() <= budget {
+        return all;
+    }
+    let mut shown = String::new();
+    for (i, item) in list.iter().enumerate() {
+        let rest = list.len() - i;
+        let tail = format!(", … (+{rest} more)");
+        let next = if shown.is_empty() {
+            item.clone()
+        } else {
+            format!("{shown}, {item}")
+        };
+        let more = list.len() - i - 1;
+        let next_tail = if more == 0 {
+            String::new()
+        } else {
+            format!(", … (+{more} more)")
+        };
+        if next.chars().count() + next_tail.chars().count() > budget {
+            return if shown.is_empty() {
+                format!("{} providers", list.len())
+            } else {
+                format!("{shown}{tail}")
+            };
+        }
+        shown = next;
+    }
+    shown
+}
 
 /// Paints QR lines at `area`'s top-left with explicit colours.
 fn paint_qr(frame: &mut Frame, area: Rect, lines: &[String], theme: &Theme, invert: bool) {
@@ -56,7 +91,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     // Details.
     let remaining = link.remaining(app.now);
     let allow = match &link.request.filter_on_providers {
-        Some(list) => sanitize(&list.join(", ")),
+        Some(list) => sanitize(&summarize(list, INFO_WIDTH as usize - LABEL_WIDTH)),
         None => "all linkable providers".into(),
     };
     let flag = |on: bool| if on { "redirect" } else { "default" };
@@ -105,7 +140,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
         ]));
         info.push(Line::styled(
             format!(
-                "               valid up to {} min; the spec text says {}",
+                "               (up to {} min; the spec text says {})",
                 link::LIFETIME_MINUTES,
                 link::SPEC_LIFETIME_MINUTES
             ),
@@ -183,6 +218,10 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
                     "The QR code does not fit: enlarge the terminal to {} x {} (now {} x {})",
                     need.0, need.1, app.size.width, app.size.height
                 ),
+                theme.warning(),
+            ));
+            text.push(Line::styled(
+                "K shows it in the patient view, which fits smaller terminals",
                 theme.warning(),
             ));
         }
@@ -391,5 +430,21 @@ pub fn draw_kiosk(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 centered(area, area.width, h + 1),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summarize;
+
+    #[test]
+    fn long_lists_say_how_many_are_left_out() {
+        let list: Vec<String> = ["oura", "fitbit", "garmin", "whoop_v2", "dexcom_v3"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(summarize(&list[..2], 40), "oura, fitbit");
+        assert_eq!(summarize(&list, 30), "oura, fitbit, … (+3 more)");
+        assert_eq!(summarize(&list, 8), "5 providers");
     }
 }

@@ -156,6 +156,14 @@ both_sizes!(production_confirm, |w, h| {
     app.update(ch('m'));
     app
 });
+both_sizes!(duplicate_patient_offer_wraps, |w, h| {
+    let mut app = sized(loaded(5, false), w, h);
+    app.confirm = Some(crate::app::Confirm::UseExisting {
+        client_user_id: "trial-cgm-008".into(),
+        user_id: uuid::Uuid::nil(),
+    });
+    app
+});
 both_sizes!(minting_in_flight, |w, h| {
     let mut app = ready(w, h);
     app.update(ch('m'));
