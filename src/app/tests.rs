@@ -941,9 +941,9 @@ fn help_toggles_and_scrolls() {
 
 #[test]
 fn every_action_in_the_key_table_is_reachable() {
-    use keymap::{Action, BINDINGS, Ctx};
-    // For each binding, put the app into its context and press its first key: the action must
-    // change something or produce an effect (Back/Cancel/ConfirmNo are checked elsewhere).
+    use keymap::{BINDINGS, Ctx};
+    // For each binding, put the app into the state where its context is active and check that
+    // its first key reaches its action there (what each action does is tested above).
     for b in BINDINGS {
         if b.keys.is_empty() {
             continue;
@@ -989,6 +989,5 @@ fn every_action_in_the_key_table_is_reachable() {
         let k = b.keys[0];
         let got = keymap::lookup(&app.contexts(), &KeyEvent::new(k.code, k.mods));
         assert_eq!(got, Some(b.action), "{:?} in {:?}", k, b.ctx);
-        let _ = Action::Quit;
     }
 }
