@@ -11,13 +11,7 @@ use vital_onboard::api::{
 use vital_onboard::emulator::{Fault, stable_uuid};
 
 fn fault(path: &str, status: u16, times: u32) -> Fault {
-    Fault {
-        path_prefix: path.into(),
-        status,
-        times,
-        retry_after: None,
-        delay_ms: 0,
-    }
+    Fault::new(path, status, times)
 }
 
 #[tokio::test]

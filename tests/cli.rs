@@ -301,11 +301,8 @@ async fn unreachable_and_failing_api_exit_4() {
 
     let emu = emulator(0).await;
     emu.inject_fault(vital_onboard::emulator::Fault {
-        path_prefix: "/v2/providers".into(),
-        status: 503,
-        times: 3,
         retry_after: Some(0),
-        delay_ms: 0,
+        ..vital_onboard::emulator::Fault::new("/v2/providers", 503, 3)
     });
     let o = run(
         cmd(Some(emu.base_url().as_str()), Some(KEY)),

@@ -26,6 +26,14 @@ struct Harness {
 
 impl Harness {
     fn new(emu: &RunningEmulator, production: bool) -> Harness {
+        Harness::with_client(emu, client(emu), production)
+    }
+
+    fn with_client(
+        emu: &RunningEmulator,
+        client: vital_onboard::api::Client,
+        production: bool,
+    ) -> Harness {
         let (w, h) = (160, 48);
         let env = EnvInfo {
             badge: if production {
@@ -53,7 +61,7 @@ impl Harness {
             Terminal::new(TestBackend::new(w, h)).unwrap(),
             app,
             Theme { no_color: true },
-            client(emu),
+            client,
             system_clock(),
             Box::new(clipboard.clone()),
             Box::new(move |s: &str| sink.lock().unwrap().push(s.to_string())),
@@ -194,18 +202,33 @@ async fn validation_error_appears_next_to_the_field() {
     let mut h = Harness::new(&emu, false);
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Enter);
-    // The console checks slugs against the catalog; an emulator that disagrees answers 422.
+    // A host that refuses the redirect URL (the console's own checks passed) answers 422.
     emu.inject_fault(Fault {
-        path_prefix: "/v2/link/token".into(),
-        status: 422,
-        times: 1,
-        retry_after: None,
-        delay_ms: 0,
+        body: Some(serde_json::json!({"detail": [{
+            "type": "value_error",
+            "loc": ["body", "redirect_url"],
+            "msg": "URL host not allowed for this team",
+            "input": "https://clinic.example/done",
+        }]})),
+        ..Fault::new("/v2/link/token", 422, 1)
     });
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    h.keys("https://clinic.example/done");
+    h.key(KeyCode::Enter);
     h.key(KeyCode::Char('m'));
     let s = h.wait_for("The link was not minted").await;
-    assert!(s.contains("Injected fault"), "{s}");
+    assert!(
+        s.contains("✗ URL host not allowed for this team"),
+        "next to the field:\n{s}"
+    );
     assert!(h.driver.app.patients.selected.is_some(), "selection kept");
+    assert_eq!(
+        h.driver.app.options.redirect_url.as_deref(),
+        Some("https://clinic.example/done"),
+        "the typed URL is kept to fix"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -214,13 +237,7 @@ async fn server_failure_after_retries_says_what_to_do() {
     let mut h = Harness::new(&emu, false);
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Enter);
-    emu.inject_fault(Fault {
-        path_prefix: "/v2/link/token".into(),
-        status: 503,
-        times: 3,
-        retry_after: None,
-        delay_ms: 0,
-    });
+    emu.inject_fault(Fault::new("/v2/link/token", 503, 3));
     h.key(KeyCode::Char('m'));
     let s = h.wait_for("after 3 attempts").await;
     assert!(s.contains("Try again in a minute"), "{s}");
@@ -233,11 +250,8 @@ async fn esc_cancels_a_slow_mint_and_the_late_answer_is_dropped() {
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Enter);
     emu.inject_fault(Fault {
-        path_prefix: "/v2/link/token".into(),
-        status: 200,
-        times: 1,
-        retry_after: None,
         delay_ms: 1500,
+        ..Fault::new("/v2/link/token", 200, 1)
     });
     h.key(KeyCode::Char('m'));
     h.wait_for("Minting a link").await;
@@ -254,27 +268,7 @@ async fn esc_cancels_a_slow_mint_and_the_late_answer_is_dropped() {
 #[tokio::test(flavor = "multi_thread")]
 async fn refused_key_is_a_full_width_message() {
     let emu = emulator(3).await;
-    let mut h = Harness::new(&emu, false);
-    h.driver = Driver::new(
-        Terminal::new(TestBackend::new(160, 48)).unwrap(),
-        App::new(
-            EnvInfo {
-                badge: "SANDBOX us".into(),
-                production: false,
-                host: emu.base_url().to_string(),
-                key_prefix: Some("sk_us_"),
-            },
-            Prefs::default(),
-            chrono::Utc::now(),
-            Rect::new(0, 0, 160, 48),
-        ),
-        Theme { no_color: true },
-        client_with_key(&emu, Some("sk_us_wrong")),
-        system_clock(),
-        Box::new(Recorder::default()),
-        Box::new(|_: &str| {}),
-    );
-    h.driver.start();
+    let mut h = Harness::with_client(&emu, client_with_key(&emu, Some("sk_us_wrong")), false);
     let s = h.wait_for("The API refused this console").await;
     assert!(s.contains("refused by the test emulator"), "{s}");
     assert!(!s.contains("sk_us_wrong"), "the key is never shown");

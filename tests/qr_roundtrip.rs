@@ -81,8 +81,7 @@ fn app_with_link(url: &str, style: QrStyle, invert: bool, view: View, w: u16, h:
         invert,
         style,
         saved_png: None,
-        copied_natively: false,
-        expired_handled: false,
+
         kiosk_since: if view == View::Kiosk { Some(now) } else { None },
     });
     app.view = view;

@@ -254,10 +254,6 @@ pub struct ResultView {
     pub invert: bool,
     pub style: QrStyle,
     pub saved_png: Option<PathBuf>,
-    /// The URL was copied to the native clipboard (so it is cleared when the link expires).
-    pub copied_natively: bool,
-    /// The expiry has been handled (code blanked, clipboard cleared).
-    pub expired_handled: bool,
     pub kiosk_since: Option<DateTime<Utc>>,
 }
 
@@ -706,12 +702,12 @@ impl App {
             Msg::Minted { id, at, result } => self.on_minted(id, at, result),
             Msg::UserCreated { id, at, result } => self.on_created(id, at, result),
             Msg::Copied(outcome) => {
-                if let Some(r) = &mut self.result {
-                    r.copied_natively = outcome == CopyOutcome::System;
-                    if r.copied_natively {
-                        self.clipboard =
-                            Some((r.link.token.link_web_url.clone(), r.link.expires_at()));
-                    }
+                if let Some(r) = self
+                    .result
+                    .as_ref()
+                    .filter(|_| outcome == CopyOutcome::System)
+                {
+                    self.clipboard = Some((r.link.token.link_web_url.clone(), r.link.expires_at()));
                 }
                 self.toast(Level::Success, outcome.message());
                 vec![]
@@ -751,12 +747,7 @@ impl App {
             self.patients.connections.insert(id, Loadable::Loading);
             effects.push(Effect::LoadConnections { user_id: id });
         }
-        if let Some(r) = &mut self.result
-            && !r.expired_handled
-            && r.link.is_expired(now)
-        {
-            r.expired_handled = true;
-        }
+
         if let Some((text, _)) = self.clipboard.take_if(|(_, expires)| now >= *expires) {
             effects.push(Effect::ClearClipboard { text });
         }
@@ -850,8 +841,7 @@ impl App {
                     invert,
                     style,
                     saved_png: None,
-                    copied_natively: false,
-                    expired_handled: false,
+
                     kiosk_since: None,
                 });
                 if self.view == View::Kiosk {

@@ -381,6 +381,18 @@ fn token() -> LinkToken {
     }
 }
 
+/// Selects the highlighted patient, mints, and answers with [`token`] minted at [`t0`].
+fn show_link(app: &mut App) {
+    send(app, [key(KeyCode::Enter)]);
+    let (id, _) = mint_request(&send(app, [ch('m')]));
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    assert_eq!(app.view, View::Result);
+}
+
 #[test]
 fn mint_success_shows_result_and_r_mints_again() {
     let mut app = loaded(2, false);
@@ -684,13 +696,7 @@ fn paste_goes_into_the_prompt_without_control_characters() {
 #[test]
 fn expiry_blanks_and_clears_a_natively_copied_url_once() {
     let mut app = loaded(1, false);
-    send(&mut app, [key(KeyCode::Enter)]);
-    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
-    app.update(Msg::Minted {
-        id,
-        at: t0(),
-        result: Ok(token()),
-    });
+    show_link(&mut app);
     let fx = send(&mut app, [ch('c')]);
     assert_eq!(
         fx,
@@ -725,13 +731,7 @@ fn expiry_blanks_and_clears_a_natively_copied_url_once() {
 #[test]
 fn a_copied_url_is_cleared_at_expiry_from_any_view_even_after_a_new_mint() {
     let mut app = loaded(1, false);
-    send(&mut app, [key(KeyCode::Enter)]);
-    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
-    app.update(Msg::Minted {
-        id,
-        at: t0(),
-        result: Ok(token()),
-    });
+    show_link(&mut app);
     send(&mut app, [ch('c')]);
     app.update(Msg::Copied(CopyOutcome::System));
     let expiry = t0() + chrono::Duration::minutes(60);
@@ -771,13 +771,7 @@ fn a_copied_url_is_cleared_at_expiry_from_any_view_even_after_a_new_mint() {
 #[test]
 fn a_mint_answer_keeps_the_patient_view_and_closes_a_filter_prompt() {
     let mut app = loaded(2, false);
-    send(&mut app, [key(KeyCode::Enter)]);
-    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
-    app.update(Msg::Minted {
-        id,
-        at: t0(),
-        result: Ok(token()),
-    });
+    show_link(&mut app);
     let (id, _) = mint_request(&send(&mut app, [ch('r')]));
     send(&mut app, [ch('K')]);
     app.update(Msg::Minted {
@@ -882,13 +876,7 @@ fn osc52_only_copy_is_worded_honestly() {
 fn kiosk_any_key_returns_and_blanks_after_idle() {
     let mut app = loaded(1, false);
     app.prefs.kiosk_idle = Duration::from_secs(120);
-    send(&mut app, [key(KeyCode::Enter)]);
-    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
-    app.update(Msg::Minted {
-        id,
-        at: t0(),
-        result: Ok(token()),
-    });
+    show_link(&mut app);
     send(&mut app, [ch('K')]);
     assert_eq!(app.view, View::Kiosk);
     app.update(Msg::Tick(t0() + chrono::Duration::seconds(119)));
@@ -903,13 +891,7 @@ fn kiosk_any_key_returns_and_blanks_after_idle() {
 #[test]
 fn result_keys_toggle_qr_and_save_png() {
     let mut app = loaded(1, false);
-    send(&mut app, [key(KeyCode::Enter)]);
-    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
-    app.update(Msg::Minted {
-        id,
-        at: t0(),
-        result: Ok(token()),
-    });
+    show_link(&mut app);
     send(&mut app, [ch('i'), ch('f')]);
     let r = app.result.as_ref().unwrap();
     assert!(r.invert);

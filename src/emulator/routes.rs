@@ -71,7 +71,10 @@ async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> R
                 tokio::time::sleep(std::time::Duration::from_millis(f.delay_ms)).await;
             }
             let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            let mut resp = detail(status, "Injected fault from the emulator").into_response();
+            let body = f
+                .body
+                .unwrap_or_else(|| json!({ "detail": "Injected fault from the emulator" }));
+            let mut resp = (status, Json(body)).into_response();
             if let Some(secs) = f.retry_after {
                 resp.headers_mut().insert(
                     header::RETRY_AFTER,

@@ -71,10 +71,27 @@ pub struct Fault {
     /// Hold the answer this long first (for timeout tests).
     #[serde(default)]
     pub delay_ms: u64,
+    /// The JSON body to answer with; `{"detail": "Injected fault from the emulator"}` if unset.
+    #[serde(default)]
+    pub body: Option<Value>,
 }
 
 fn one() -> u32 {
     1
+}
+
+impl Fault {
+    /// The next `times` requests under `path_prefix` get `status`.
+    pub fn new(path_prefix: &str, status: u16, times: u32) -> Fault {
+        Fault {
+            path_prefix: path_prefix.to_string(),
+            status,
+            times,
+            retry_after: None,
+            delay_ms: 0,
+            body: None,
+        }
+    }
 }
 
 /// A link-token request the emulator accepted, for tests and QA (`/_emulator/link-requests`).
@@ -456,13 +473,7 @@ mod tests {
         assert_eq!(t.token(&tok).unwrap().1, TokenState::Valid);
         t.clock_offset = ChronoDuration::minutes(TOKEN_LIFETIME_MINUTES);
         assert_eq!(t.token(&tok).unwrap().1, TokenState::Expired);
-        t.faults.push_back(Fault {
-            path_prefix: "/v2/user".into(),
-            status: 503,
-            times: 2,
-            retry_after: None,
-            delay_ms: 0,
-        });
+        t.faults.push_back(Fault::new("/v2/user", 503, 2));
         assert!(t.take_fault("/v2/providers").is_none());
         assert!(t.take_fault("/v2/user/x").is_some());
         assert!(t.take_fault("/v2/user").is_some());
