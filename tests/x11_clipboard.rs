@@ -118,63 +118,23 @@ fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
     let x = start_xvfb(1);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let emu = rt.block_on(emulator(2));
-    let pty = portable_pty::native_pty_system()
-        .openpty(portable_pty::PtySize {
-            rows: 48,
-            cols: 160,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = portable_pty::CommandBuilder::new(BIN);
-    cmd.env("VITAL_BASE_URL", emu.base_url().as_str());
-    cmd.env("VITAL_API_KEY", KEY);
-    cmd.env("DISPLAY", &x.display);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env_remove("WAYLAND_DISPLAY");
-    cmd.env_remove("TMUX");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let mut writer = pty.master.take_writer().unwrap();
-    let parser = std::sync::Arc::new(std::sync::Mutex::new(vt100::Parser::new(
-        48.try_into().unwrap(),
-        160.try_into().unwrap(),
-        0,
-    )));
-    let feed = parser.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let wait_for = |text: &str| {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let s = parser.lock().unwrap().screen().contents();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
-    let mut send = |s: &str| {
-        std::io::Write::write_all(&mut writer, s.as_bytes()).unwrap();
-        std::thread::sleep(Duration::from_millis(60));
-    };
-    wait_for("patient-00002");
-    send("\r");
-    send("m");
-    wait_for("Link for the patient");
-    send("c");
-    wait_for("Copied to the system clipboard");
+    let base = emu.base_url().to_string();
+    let mut pty = common::pty::Pty::spawn_sized(
+        &[],
+        48,
+        160,
+        &[
+            ("VITAL_BASE_URL", &base),
+            ("VITAL_API_KEY", KEY),
+            ("DISPLAY", &x.display),
+        ],
+    );
+    pty.wait_for("patient-00002");
+    pty.send("\r");
+    pty.send("m");
+    pty.wait_for("Link for the patient");
+    pty.send("c");
+    pty.wait_for("Copied to the system clipboard");
     let on_clipboard = xclip_out(&x.display);
     assert!(
         on_clipboard.starts_with(&format!("{}link/?token=", emu.base_url())),
@@ -198,16 +158,11 @@ fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
         token_fp,
         "the URL the emulator issued"
     );
-    send("q");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline);
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    pty.send("q");
+    assert!(common::pty::wait_exit(&mut pty).success());
     assert_eq!(
         xclip_out(&x.display),
         on_clipboard,
         "the copied link stays on the clipboard after the console quits"
     );
-    drop(pty);
 }

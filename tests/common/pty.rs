@@ -1,0 +1,157 @@
+//! The real binary in a pseudo-terminal (portable-pty), read through a vt100 parser that also
+//! captures OSC 52 clipboard writes.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+pub const ROWS: u16 = 48;
+pub const COLS: u16 = 160;
+
+#[derive(Default)]
+pub struct Capture {
+    pub clipboard: Vec<Vec<u8>>,
+}
+
+impl vt100::Callbacks for Capture {
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard.push(data.to_vec());
+    }
+}
+
+pub type Parser = Arc<Mutex<vt100::Parser<Capture>>>;
+
+pub struct Pty {
+    pub parser: Parser,
+    writer: Box<dyn Write + Send>,
+    pub child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Pty {
+    /// The binary at 160x48 with a clean environment.
+    pub fn spawn(args: &[&str]) -> Pty {
+        Pty::spawn_sized(args, ROWS, COLS, &[])
+    }
+
+    /// The binary in a `rows` x `cols` PTY; `VITAL_*`, display and tmux variables removed, then
+    /// `env` set.
+    pub fn spawn_sized(args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        for var in [
+            "VITAL_API_KEY",
+            "VITAL_ENV",
+            "VITAL_REGION",
+            "VITAL_BASE_URL",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "TMUX",
+            "NO_COLOR",
+            "VITAL_ONBOARD_LOG",
+        ] {
+            cmd.env_remove(var);
+        }
+        let cfg = std::env::temp_dir().join("vital-onboard-e2e-empty.toml");
+        std::fs::write(&cfg, "").unwrap();
+        cmd.env("VITAL_ONBOARD_CONFIG", cfg);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser: Parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            rows.try_into().unwrap(),
+            cols.try_into().unwrap(),
+            0,
+            Capture::default(),
+        )));
+        let feed = parser.clone();
+        std::thread::spawn(move || {
+            let _master = pair.master; // keep the PTY open while reading
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Pty {
+            parser,
+            writer,
+            child,
+        }
+    }
+
+    pub fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Let the app read each burst on its own, so ESC is not merged with what follows.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    pub fn screen_lines(&self) -> Vec<String> {
+        let p = self.parser.lock().unwrap();
+        let s = p.screen();
+        let (rows, cols): (u16, u16) = (s.size().0.into(), s.size().1.into());
+        (0..rows)
+            .map(|r| {
+                (0..cols)
+                    .map(|c| {
+                        s.cell(r, c)
+                            .map(|cell| {
+                                let t = cell.contents();
+                                if t.is_empty() {
+                                    " ".to_string()
+                                } else {
+                                    t.to_string()
+                                }
+                            })
+                            .unwrap_or_else(|| " ".into())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    pub fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen_lines().join("\n");
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+pub fn wait_exit(pty: &mut Pty) -> portable_pty::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(s) = pty.child.try_wait().unwrap() {
+            std::thread::sleep(Duration::from_millis(200));
+            return s;
+        }
+        assert!(Instant::now() < deadline, "the console did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
