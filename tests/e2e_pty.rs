@@ -98,18 +98,7 @@ fn demo_flow_in_a_real_terminal() {
     assert_eq!(shown, url, "the URL under the code is the one in the code");
 
     // It is the link the emulator issued for exactly that request.
-    let token_enc = url
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap();
-    let token: String = url::form_urlencoded::parse(format!("t={token_enc}").as_bytes())
-        .next()
-        .unwrap()
-        .1
-        .into_owned();
+    let token = common::token_of(&url);
     let base = url.split("/link/").next().unwrap();
     let (status, body) = http_get(
         &format!("{base}/v2/link/providers"),

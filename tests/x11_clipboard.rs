@@ -141,18 +141,7 @@ fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
         "{on_clipboard:?}"
     );
     let token_fp = emu.link_requests()[0].token_fingerprint.clone();
-    let token_enc = on_clipboard
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap();
-    let token: String = url::form_urlencoded::parse(format!("t={token_enc}").as_bytes())
-        .next()
-        .unwrap()
-        .1
-        .into_owned();
+    let token = common::token_of(&on_clipboard);
     assert_eq!(
         vital_onboard::api::fingerprint(&token),
         token_fp,

@@ -47,6 +47,26 @@ pub fn matches(user: &User, needle_lower: &str) -> bool {
         || user.user_id.to_string().starts_with(needle_lower)
 }
 
+/// Recomputes which items a filter lets through, keeping the highlight on the same item when it
+/// is still visible (else the first). Shared by the Patient and Providers lists.
+pub fn refilter<T>(
+    items: &[T],
+    visible: &mut Vec<usize>,
+    cursor: &mut usize,
+    keeps: impl Fn(&T) -> bool,
+) {
+    let keep = visible.get(*cursor).copied();
+    *visible = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| keeps(item))
+        .map(|(i, _)| i)
+        .collect();
+    *cursor = keep
+        .and_then(|k| visible.iter().position(|&i| i == k))
+        .unwrap_or(0);
+}
+
 impl Patients {
     pub fn highlighted(&self) -> Option<&User> {
         self.visible.get(self.cursor).map(|&i| &self.rows[i])
@@ -93,19 +113,11 @@ impl Patients {
 
     /// Re-applies the filter; the highlighted user stays highlighted if still visible.
     pub fn set_filter(&mut self, filter: &str) {
-        let keep = self.visible.get(self.cursor).copied();
         self.filter = filter.to_string();
         let needle = self.filter.to_lowercase();
-        self.visible = self
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| matches(u, &needle))
-            .map(|(i, _)| i)
-            .collect();
-        self.cursor = keep
-            .and_then(|k| self.visible.iter().position(|&i| i == k))
-            .unwrap_or(0);
+        refilter(&self.rows, &mut self.visible, &mut self.cursor, |u| {
+            matches(u, &needle)
+        });
         self.offset = 0;
     }
 

@@ -128,23 +128,13 @@ impl Providers {
     }
 
     pub fn set_filter(&mut self, filter: &str) {
-        let keep = self.visible.get(self.cursor).copied();
         self.filter = filter.to_string();
         let needle = filter.to_lowercase();
-        self.visible = self
-            .items
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| {
-                needle.is_empty()
-                    || p.slug.to_lowercase().contains(&needle)
-                    || p.name.to_lowercase().contains(&needle)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        self.cursor = keep
-            .and_then(|k| self.visible.iter().position(|&i| i == k))
-            .unwrap_or(0);
+        super::patients::refilter(&self.items, &mut self.visible, &mut self.cursor, |p| {
+            needle.is_empty()
+                || p.slug.to_lowercase().contains(&needle)
+                || p.name.to_lowercase().contains(&needle)
+        });
         self.offset = 0;
     }
 

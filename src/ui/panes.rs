@@ -37,6 +37,11 @@ fn filter_line(app: &App, pane: Pane, kept: &str, theme: &Theme) -> Line<'static
     }
 }
 
+/// The spinner a pane title shows while its list loads.
+fn loading(app: &App, theme: &Theme) -> Span<'static> {
+    Span::styled(format!("{} loading ", spinner(app)), theme.primary())
+}
+
 fn draw_patients(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let p = &app.patients;
     let focused = app.focus == Pane::Patients;
@@ -52,10 +57,7 @@ fn draw_patients(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         title.push(Span::styled(format!("({count}) "), theme.muted()));
     }
     if p.loading {
-        title.push(Span::styled(
-            format!("{} loading ", spinner(app)),
-            theme.primary(),
-        ));
+        title.push(loading(app, theme));
     }
     let block = pane_block(Line::from(title), focused, theme);
     let inner = block.inner(area);
@@ -207,10 +209,7 @@ fn draw_providers(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         theme.muted(),
     ));
     if pv.source == Source::Loading {
-        title.push(Span::styled(
-            format!("{} loading ", spinner(app)),
-            theme.primary(),
-        ));
+        title.push(loading(app, theme));
     }
     let block = pane_block(Line::from(title), focused, theme);
     let inner = block.inner(area);

@@ -68,3 +68,13 @@ pub fn decode_grid(grid: &[Vec<bool>]) -> Result<String, String> {
     let (_, content) = first.decode().map_err(|e| e.to_string())?;
     Ok(content)
 }
+
+/// The link token inside a `link_web_url` (its `token` query value, percent-decoded).
+pub fn token_of(url: &str) -> String {
+    url::Url::parse(url)
+        .expect("a link URL")
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .expect("a token parameter")
+}
