@@ -2,14 +2,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use vital_onboard::cli::commands::{self, Failure};
 use vital_onboard::cli::{Cli, Command, UsersAction};
-use vital_onboard::commands::{self, Failure};
-use vital_onboard::config::Config;
-use vital_onboard::session::Session;
+use vital_onboard::setup::config::Config;
+use vital_onboard::setup::session::Session;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    vital_onboard::logging::init();
+    vital_onboard::setup::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -65,7 +65,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     "the console needs a terminal: in scripts use `link`, `users` or `providers` (see --help)",
                 ));
             }
-            vital_onboard::tui::run_console(&session, &config)
+            vital_onboard::runtime::run_console(&session, &config)
                 .await
                 .map_err(|e| Failure::internal(format!("terminal error: {e}")))
         }

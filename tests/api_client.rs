@@ -298,7 +298,7 @@ async fn times_out() {
     });
     let c = vital_onboard::api::Client::new(
         emu.base_url(),
-        Some(vital_onboard::settings::ApiKey::new(KEY)),
+        Some(vital_onboard::setup::connection::ApiKey::new(KEY)),
         "the test emulator",
         Duration::from_secs(1),
     );
@@ -350,7 +350,7 @@ async fn sends_user_agent_and_key_header() {
     });
     let c = vital_onboard::api::Client::new(
         url::Url::parse(&format!("http://{addr}")).unwrap(),
-        Some(vital_onboard::settings::ApiKey::new("sk_us_abc")),
+        Some(vital_onboard::setup::connection::ApiKey::new("sk_us_abc")),
         "t",
         Duration::from_secs(2),
     );
@@ -390,7 +390,9 @@ async fn redirects_are_not_followed_so_the_key_stays_home() {
     });
     let c = vital_onboard::api::Client::new(
         url::Url::parse(&format!("http://{addr}")).unwrap(),
-        Some(vital_onboard::settings::ApiKey::new("sk_us_secret")),
+        Some(vital_onboard::setup::connection::ApiKey::new(
+            "sk_us_secret",
+        )),
         "t",
         Duration::from_secs(2),
     );

@@ -15,7 +15,7 @@ use ratatui::layout::Rect;
 use vital_onboard::app::{App, EnvInfo, Msg, Prefs};
 use vital_onboard::clipboard::Recorder;
 use vital_onboard::emulator::{Fault, RunningEmulator};
-use vital_onboard::tui::{Driver, system_clock};
+use vital_onboard::runtime::{Driver, system_clock};
 use vital_onboard::ui::Theme;
 
 struct Harness {

@@ -65,7 +65,7 @@ fn demo_flow_in_a_real_terminal() {
 
     // Decode the QR code from the cells on screen.
     let lines = pty.screen_lines();
-    let grid = vital_onboard::qr::modules_from_lines(&lines);
+    let grid = vital_onboard::link::qr::modules_from_lines(&lines);
     let url = common::decode_grid(&grid).expect("the QR on screen decodes");
     assert!(
         url.starts_with("http://127.0.0.1:") && url.contains("/link/?token="),

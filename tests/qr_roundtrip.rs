@@ -12,8 +12,8 @@ use ratatui::layout::Rect;
 use ratatui::style::Color;
 use vital_onboard::api::{LinkToken, LinkTokenRequest, User, UsersPage};
 use vital_onboard::app::{App, EnvInfo, Msg, Prefs, View};
-use vital_onboard::config::QrStyle;
 use vital_onboard::link::MintedLink;
+use vital_onboard::link::qr::QrStyle;
 use vital_onboard::ui::{Theme, draw};
 
 fn url_of_len(n: usize) -> String {
@@ -202,7 +202,7 @@ fn png_export_round_trips() {
         let url = url_of_len(len);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("code.png");
-        vital_onboard::qr::save_png(&url, &path).unwrap();
+        vital_onboard::link::qr::save_png(&url, &path).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -215,10 +215,10 @@ fn png_export_round_trips() {
         let mut pixels = vec![0u8; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut pixels).unwrap();
         assert_eq!(info.color_type, png::ColorType::Grayscale);
-        let q = vital_onboard::qr::QrMatrix::encode(&url, 'M').unwrap();
+        let q = vital_onboard::link::qr::QrMatrix::encode(&url, 'M').unwrap();
         assert_eq!(
             info.width as usize,
-            q.full_width() * vital_onboard::qr::PNG_MODULE_PX as usize
+            q.full_width() * vital_onboard::link::qr::PNG_MODULE_PX as usize
         );
         let (w, h) = (info.width as usize, info.height as usize);
         let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
@@ -226,7 +226,7 @@ fn png_export_round_trips() {
         assert_eq!(grids[0].decode().unwrap().1, url);
         // The quiet zone is white.
         assert!(
-            pixels[..w * 4 * vital_onboard::qr::PNG_MODULE_PX as usize]
+            pixels[..w * 4 * vital_onboard::link::qr::PNG_MODULE_PX as usize]
                 .iter()
                 .all(|p| *p == 255)
         );

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::error::{ApiError, detail_text, field_errors};
 use super::types::*;
-use crate::settings::ApiKey;
+use crate::setup::connection::ApiKey;
 
 pub const USER_AGENT: &str = concat!("vital-onboard/", env!("CARGO_PKG_VERSION"));
 /// The most users `GET /v2/user` returns in one page.
@@ -59,7 +59,7 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base", &crate::settings::display_url(&self.base))
+            .field("base", &crate::setup::connection::display_url(&self.base))
             .field("target", &self.target)
             .finish_non_exhaustive()
     }

@@ -20,9 +20,9 @@ use crate::api::{
     ApiError, ConnectedProvider, CreatedUser, LinkToken, LinkTokenRequest, Provider, User,
     UsersPage,
 };
-use crate::config::QrStyle;
+use crate::link::qr::QrStyle;
 use crate::link::{self, LinkOptions, MintedLink};
-use crate::settings::{Connection, Target};
+use crate::setup::connection::{Connection, Target};
 use keymap::{Action, Ctx};
 use patients::{Loadable, Patients};
 use providers::{Providers, Source};
@@ -286,7 +286,7 @@ impl EnvInfo {
         EnvInfo {
             badge,
             production: c.is_production(),
-            host: crate::settings::display_url(host),
+            host: crate::setup::connection::display_url(host),
             key_prefix: c
                 .key
                 .as_ref()
@@ -648,7 +648,7 @@ impl App {
                         if matches!(e, ApiError::Unauthorized { .. }) {
                             self.alert = Some(e.to_string());
                         }
-                        let all: Vec<Provider> = crate::catalog::all()
+                        let all: Vec<Provider> = crate::link::catalog::all()
                             .iter()
                             .map(|c| c.to_provider())
                             .collect();
@@ -1204,8 +1204,8 @@ impl App {
             Action::QrStyle => {
                 if let Some(r) = &mut self.result {
                     r.style = match r.style {
-                        crate::config::QrStyle::Half => crate::config::QrStyle::Full,
-                        crate::config::QrStyle::Full => crate::config::QrStyle::Half,
+                        crate::link::qr::QrStyle::Half => crate::link::qr::QrStyle::Full,
+                        crate::link::qr::QrStyle::Full => crate::link::qr::QrStyle::Half,
                     };
                 }
                 vec![]

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::api::{AuthType, Provider};
-use crate::catalog;
+use crate::link::catalog;
 
 /// Sign-in groups, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::api::{ApiError, FieldError, LinkToken, UsersPage};
-use crate::catalog;
+use crate::link::catalog;
 use crossterm::event::{KeyCode, KeyModifiers};
 
 pub(crate) fn key(code: KeyCode) -> Msg {
@@ -895,7 +895,7 @@ fn result_keys_toggle_qr_and_save_png() {
     send(&mut app, [ch('i'), ch('f')]);
     let r = app.result.as_ref().unwrap();
     assert!(r.invert);
-    assert_eq!(r.style, crate::config::QrStyle::Full);
+    assert_eq!(r.style, crate::link::qr::QrStyle::Full);
     let fx = send(&mut app, [ch('s')]);
     match &fx[..] {
         [Effect::SavePng { url, path }] => {

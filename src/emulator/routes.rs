@@ -19,7 +19,7 @@ use super::Shared;
 use super::state::{Fault, TokenState, UserExtras, connection_json, user_json};
 use super::validate::{self, Errors};
 use crate::api::{LinkTokenRequest, RedirectBehaviour};
-use crate::catalog;
+use crate::link::catalog;
 
 type Reply = (StatusCode, Json<Value>);
 

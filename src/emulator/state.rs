@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::api::LinkTokenRequest;
-use crate::catalog;
+use crate::link::catalog;
 
 /// How long a link token lives.
 pub const TOKEN_LIFETIME_MINUTES: i64 = 60;

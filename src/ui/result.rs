@@ -8,9 +8,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{Theme, bold, centered, pane_block};
 use crate::app::App;
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
-use crate::config::QrStyle;
+use crate::link::qr::QrMatrix;
+use crate::link::qr::QrStyle;
 use crate::link::{self, format_countdown};
-use crate::qr::QrMatrix;
 use crate::text::sanitize;
 
 /// Width of the details column beside the code.

@@ -265,7 +265,7 @@ fn qr_on_the_result_screen_decodes_to_the_url() {
         .map(|l| l.chars().skip(1).take(70).collect())
         .collect();
     let qr_lines: Vec<String> = lines[1..].iter().take(40).cloned().collect();
-    let grid = crate::qr::modules_from_lines(&qr_lines);
+    let grid = crate::link::qr::modules_from_lines(&qr_lines);
     let decoded = decode(&grid).expect("decodes");
     assert_eq!(decoded, token().link_web_url);
 }

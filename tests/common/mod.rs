@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use vital_onboard::api::{Client, RetryPolicy};
 use vital_onboard::emulator::{EmulatorOptions, RunningEmulator, start_local};
-use vital_onboard::settings::ApiKey;
+use vital_onboard::setup::connection::ApiKey;
 
 pub const KEY: &str = "sk_us_test_key_7f3a9c";
 
@@ -46,7 +46,7 @@ pub fn fast_retry() -> RetryPolicy {
 
 /// Decodes a QR code drawn in half blocks (as `QrMatrix::lines` makes them) with rqrr.
 pub fn decode_half_blocks(lines: &[String]) -> Result<String, String> {
-    let grid = vital_onboard::qr::modules_from_half_blocks(lines);
+    let grid = vital_onboard::link::qr::modules_from_half_blocks(lines);
     decode_grid(&grid)
 }
 

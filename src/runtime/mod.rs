@@ -249,7 +249,7 @@ impl<B: Backend> Driver<B> {
             Effect::SavePng { url, path } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = crate::qr::save_png(&url, &path)
+                    let result = crate::link::qr::save_png(&url, &path)
                         .map(|()| std::fs::canonicalize(&path).unwrap_or(path));
                     let _ = tx.send(Msg::PngSaved(result));
                 });
@@ -301,8 +301,8 @@ async fn sleep_opt(d: Option<Duration>) {
 
 /// Opens the interactive console on the real terminal and runs it until the user quits.
 pub async fn run_console(
-    session: &crate::session::Session,
-    config: &crate::config::Config,
+    session: &crate::setup::session::Session,
+    config: &crate::setup::config::Config,
 ) -> std::io::Result<()> {
     use std::io::Write;
 

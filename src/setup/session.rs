@@ -3,7 +3,7 @@
 
 use crate::api::Client;
 use crate::emulator::{self, EmulatorOptions, RunningEmulator};
-use crate::settings::{ApiKey, Connection, Target};
+use crate::setup::connection::{ApiKey, Connection, Target};
 
 /// A client and, in demo mode, the emulator behind it (kept alive as long as the session).
 pub struct Session {

@@ -46,7 +46,7 @@ impl CatalogEntry {
     }
 }
 
-const RAW: &str = include_str!("../assets/providers.json");
+const RAW: &str = include_str!("../../assets/providers.json");
 
 /// Every provider in the catalog, in the order of the spec's `Providers` enum.
 pub fn all() -> &'static [CatalogEntry] {

@@ -6,7 +6,32 @@
 
 use qrcode::{Color, EcLevel};
 
-pub use crate::config::QrStyle;
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QrStyle {
+    /// Two modules per character cell (`▀`, `▄`, `█`).
+    #[default]
+    Half,
+    /// One module per two character cells, for fonts that leave gaps between lines.
+    Full,
+}
+
+impl QrStyle {
+    /// Columns per module: 1 for half blocks, 2 for full blocks.
+    pub fn scale(self) -> u16 {
+        match self {
+            QrStyle::Half => 1,
+            QrStyle::Full => 2,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            QrStyle::Half => "half blocks",
+            QrStyle::Full => "full blocks",
+        }
+    }
+}
 
 /// Light modules around the code, as the QR standard asks.
 pub const QUIET_ZONE: usize = 4;

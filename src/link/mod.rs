@@ -1,11 +1,14 @@
 //! Link-token rules shared by the command line and the console: input checks made before anything
-//! is sent, the request body, and what a minted link carries.
+//! is sent, the request body, and what a minted link carries; the provider [`catalog`] the checks
+//! use, and the [`qr`] code a link is shown as.
+
+pub mod catalog;
+pub mod qr;
 
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use crate::api::{LinkToken, LinkTokenRequest, RedirectBehaviour, fingerprint};
-use crate::catalog;
 
 /// How long a link lives, per the docs and the Jan 2025 changelog.
 pub const LIFETIME_MINUTES: i64 = 60;
@@ -29,7 +32,7 @@ pub fn check_redirect_url(raw: &str) -> Result<String, String> {
     if trimmed.is_empty() {
         return Err("the redirect URL is empty".into());
     }
-    crate::settings::parse_http_url(trimmed)
+    crate::setup::connection::parse_http_url(trimmed)
         .map(|_| trimmed.to_string())
         .map_err(|reason| format!("the redirect URL must be an absolute http(s) URL ({reason})"))
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::settings::{ConnectionInput, Environment, Region};
+use crate::setup::connection::{ConnectionInput, Environment, Region};
 
 #[derive(Debug, Parser)]
 #[command(

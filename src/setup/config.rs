@@ -8,32 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QrStyle {
-    /// Two modules per character cell (`▀`, `▄`, `█`).
-    #[default]
-    Half,
-    /// One module per two character cells, for fonts that leave gaps between lines.
-    Full,
-}
-
-impl QrStyle {
-    /// Columns per module: 1 for half blocks, 2 for full blocks.
-    pub fn scale(self) -> u16 {
-        match self {
-            QrStyle::Half => 1,
-            QrStyle::Full => 2,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            QrStyle::Half => "half blocks",
-            QrStyle::Full => "full blocks",
-        }
-    }
-}
+use crate::link::qr::QrStyle;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

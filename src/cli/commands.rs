@@ -7,12 +7,12 @@ use std::io::Write;
 use chrono::Utc;
 
 use crate::api::{ApiError, Provider, User};
-use crate::catalog;
 use crate::cli::{EmulatorArgs, LinkArgs};
 use crate::emulator::{self, EmulatorOptions};
+use crate::link::catalog;
+use crate::link::qr::QrMatrix;
 use crate::link::{self, LinkOptions, MintedLink};
-use crate::qr::QrMatrix;
-use crate::session::Session;
+use crate::setup::session::Session;
 use crate::text::sanitize;
 
 /// A command failure: the message for stderr and the exit code.
@@ -158,7 +158,7 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
         minted.fingerprint()
     );
     if let Some(path) = &args.qr_png {
-        crate::qr::save_png(&url, path)
+        crate::link::qr::save_png(&url, path)
             .map_err(|e| Failure::internal(format!("could not save the QR code: {e}")))?;
         eprintln!("Saved the QR code to {}", path.display());
     }

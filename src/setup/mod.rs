@@ -1,0 +1,8 @@
+//! What is settled once before the first request: where requests go and with which key
+//! ([`connection`]), the config file ([`config`]), the log file ([`logging`]), and the client (with
+//! the embedded emulator in demo mode) built from them ([`session`]).
+
+pub mod config;
+pub mod connection;
+pub mod logging;
+pub mod session;
