@@ -6,6 +6,24 @@
 
 use base64::Engine;
 
+/// How a copy went; the wording is honest about what the app can know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyOutcome {
+    /// The native clipboard took it (and OSC 52 was sent too).
+    System,
+    /// Only OSC 52 was sent: the terminal may or may not have taken it.
+    Osc52,
+}
+
+impl CopyOutcome {
+    pub fn message(self) -> &'static str {
+        match self {
+            CopyOutcome::System => "Copied to the system clipboard",
+            CopyOutcome::Osc52 => "Sent to your terminal's clipboard (OSC 52) — paste to check",
+        }
+    }
+}
+
 /// A clipboard the console can write. Tests record copies with [`Recorder`].
 pub trait Clipboard: Send {
     /// Puts `text` on the native clipboard; `false` when there is none.

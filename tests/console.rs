@@ -8,18 +8,26 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
+use crossterm::event::Event;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use vital_onboard::app::{App, EnvInfo, Msg, Prefs};
+use vital_onboard::app::{App, Badge, ConsoleConfig, EnvInfo};
 use vital_onboard::clipboard::Recorder;
 use vital_onboard::emulator::{Fault, RunningEmulator};
 use vital_onboard::runtime::{Driver, system_clock};
+use vital_onboard::setup::connection::{Environment, Region};
 use vital_onboard::ui::Theme;
+
+/// Terminal events as the real loop reads them.
+type Events = UnboundedReceiver<std::io::Result<Event>>;
 
 struct Harness {
     driver: Driver<TestBackend>,
+    events: Events,
+    typing: UnboundedSender<std::io::Result<Event>>,
     clipboard: Recorder,
     osc: Arc<Mutex<Vec<String>>>,
 }
@@ -37,17 +45,19 @@ impl Harness {
         let (w, h) = (160, 48);
         let env = EnvInfo {
             badge: if production {
-                "PRODUCTION us".into()
+                Badge::Vital {
+                    env: Environment::Production,
+                    region: Region::Us,
+                }
             } else {
-                "DEMO".into()
+                Badge::Demo
             },
-            production,
             host: emu.base_url().to_string(),
             key_prefix: None,
         };
         let app = App::new(
             env,
-            Prefs::default(),
+            ConsoleConfig::default(),
             chrono::Utc::now(),
             Rect::new(0, 0, w, h),
         );
@@ -67,8 +77,11 @@ impl Harness {
             Box::new(move |s: &str| sink.lock().unwrap().push(s.to_string())),
         );
         driver.start();
+        let (typing, events) = unbounded();
         Harness {
             driver,
+            events,
+            typing,
             clipboard,
             osc,
         }
@@ -89,7 +102,7 @@ impl Harness {
     async fn wait_for(&mut self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            self.driver.step(Duration::from_millis(50)).await.unwrap();
+            self.step(Duration::from_millis(50)).await;
             let s = self.screen();
             if s.contains(text) {
                 return s;
@@ -101,11 +114,21 @@ impl Harness {
         }
     }
 
-    fn key(&self, code: KeyCode) {
+    /// One turn of the real loop body.
+    async fn step(&mut self, limit: Duration) {
         self.driver
-            .sender()
-            .send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+            .step(&mut self.events, Some(limit))
+            .await
             .unwrap();
+    }
+
+    /// A terminal event, as the terminal would send it.
+    fn event(&self, event: Event) {
+        self.typing.unbounded_send(Ok(event)).unwrap();
+    }
+
+    fn key(&self, code: KeyCode) {
+        self.event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
 
     fn keys(&self, s: &str) {
@@ -116,7 +139,7 @@ impl Harness {
 
     async fn settle(&mut self) {
         for _ in 0..5 {
-            self.driver.step(Duration::from_millis(20)).await.unwrap();
+            self.step(Duration::from_millis(20)).await;
         }
     }
 }
@@ -164,8 +187,8 @@ async fn full_flow_mints_exactly_what_the_screen_showed_and_copies() {
     let url = h
         .driver
         .app
-        .result
-        .as_ref()
+        .screen
+        .shown()
         .unwrap()
         .link
         .token
@@ -259,9 +282,9 @@ async fn esc_cancels_a_slow_mint_and_the_late_answer_is_dropped() {
     h.wait_for("Cancelled: no link is shown").await;
     let until = Instant::now() + Duration::from_millis(1800);
     while Instant::now() < until {
-        h.driver.step(Duration::from_millis(100)).await.unwrap();
+        h.step(Duration::from_millis(100)).await;
     }
-    assert!(h.driver.app.result.is_none());
+    assert!(h.driver.app.screen.shown().is_none());
     assert!(!h.screen().contains("Link for the patient"));
 }
 
@@ -332,5 +355,5 @@ async fn loads_a_large_team_page_by_page_while_usable() {
     h.wait_for("patient-00001").await;
     h.key(KeyCode::Down);
     h.wait_for("(5006)").await;
-    assert_eq!(h.driver.app.patients.rows.len(), 5006);
+    assert_eq!(h.driver.app.patients.list.items().len(), 5006);
 }

@@ -11,10 +11,19 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 use vital_onboard::api::{LinkToken, LinkTokenRequest, User, UsersPage};
-use vital_onboard::app::{App, EnvInfo, Msg, Prefs, View};
+use vital_onboard::app::requests::RequestId;
+use vital_onboard::app::screen::{QrLook, Screen, ShownLink};
+use vital_onboard::app::{App, Badge, ConsoleConfig, EnvInfo, Msg};
 use vital_onboard::link::MintedLink;
 use vital_onboard::link::qr::QrStyle;
 use vital_onboard::ui::{Theme, draw};
+
+/// The two views that show a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Link,
+    Patient,
+}
 
 fn url_of_len(n: usize) -> String {
     let head = "https://link.tryvital.io/?token=";
@@ -37,12 +46,11 @@ fn app_with_link(url: &str, style: QrStyle, invert: bool, view: View, w: u16, h:
     let now = chrono::Utc::now();
     let mut app = App::new(
         EnvInfo {
-            badge: "DEMO".into(),
-            production: false,
+            badge: Badge::Demo,
             host: "http://127.0.0.1:1".into(),
             key_prefix: None,
         },
-        Prefs::default(),
+        ConsoleConfig::default(),
         now,
         Rect::new(0, 0, w, h),
     );
@@ -59,7 +67,7 @@ fn app_with_link(url: &str, style: QrStyle, invert: bool, view: View, w: u16, h:
     };
     app.start();
     app.update(Msg::UsersLoaded {
-        generation: 1,
+        request: RequestId(1),
         result: Ok(UsersPage {
             users: vec![user],
             total: 1,
@@ -67,24 +75,21 @@ fn app_with_link(url: &str, style: QrStyle, invert: bool, view: View, w: u16, h:
             limit: 500,
         }),
     });
-    app.result = Some(vital_onboard::app::ResultView {
-        link: MintedLink {
-            user_id: uuid::Uuid::nil(),
-            client_user_id: "patient-00001".into(),
-            token: LinkToken {
-                link_token: "t".into(),
-                link_web_url: url.into(),
-            },
-            request: LinkTokenRequest::default(),
-            minted_at: now,
+    let shown = ShownLink::new(MintedLink {
+        user_id: uuid::Uuid::nil(),
+        client_user_id: "patient-00001".into(),
+        token: LinkToken {
+            link_token: "t".into(),
+            link_web_url: url.into(),
         },
-        invert,
-        style,
-        saved_png: None,
-
-        kiosk_since: if view == View::Kiosk { Some(now) } else { None },
+        request: LinkTokenRequest::default(),
+        minted_at: now,
     });
-    app.view = view;
+    app.qr = QrLook { style, invert };
+    app.screen = match view {
+        View::Link => Screen::Link(shown),
+        View::Patient => Screen::PatientView { shown, since: now },
+    };
     app
 }
 
@@ -157,7 +162,7 @@ fn check(view: View) {
                 );
                 let decoded = common::decode_grid(&pixels(&buf, invert));
                 assert_eq!(decoded.as_deref(), Ok(url.as_str()), "{label} at {w}x{h}");
-                if view == View::Result {
+                if view == View::Link {
                     assert!(
                         screen.replace('\n', "").contains(&url[..30]),
                         "{label}: URL shown as text"
@@ -188,12 +193,12 @@ fn check(view: View) {
 
 #[test]
 fn result_view_codes_scan_at_the_claimed_size() {
-    check(View::Result);
+    check(View::Link);
 }
 
 #[test]
 fn patient_view_codes_scan_at_the_claimed_size() {
-    check(View::Kiosk);
+    check(View::Patient);
 }
 
 #[test]
@@ -271,7 +276,7 @@ fn the_result_screen_scans_on_dark_and_light_themes() {
     for (name, bg, fg) in [("dark", 30u8, 220u8), ("light", 250, 20)] {
         for style in [QrStyle::Half, QrStyle::Full] {
             let (w, h) = (200, 60);
-            let buf = render(&app_with_link(&url, style, false, View::Result, w, h), w, h);
+            let buf = render(&app_with_link(&url, style, false, View::Link, w, h), w, h);
             let (pw, ph, px) = photograph(&buf, bg, fg);
             let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
                 .join(format!("screen-{name}-{style:?}.png"));

@@ -7,10 +7,17 @@ fn readme_key_list_matches_the_key_table() {
     let start =
         readme.find("<!-- keys:start -->\n").expect("start marker") + "<!-- keys:start -->\n".len();
     let end = readme.find("<!-- keys:end -->").expect("end marker");
+    let generated = vital_onboard::app::keymap::markdown();
+    if std::env::var_os("UPDATE_README").is_some() {
+        // `UPDATE_README=1 cargo test --test readme` rewrites the list from the key table.
+        let updated = format!("{}{generated}{}", &readme[..start], &readme[end..]);
+        std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"), updated).unwrap();
+        return;
+    }
     assert_eq!(
         &readme[start..end],
-        vital_onboard::app::keymap::markdown(),
-        "README's key list is stale: paste the output of keymap::markdown() between the markers"
+        generated,
+        "README's key list is stale: run UPDATE_README=1 cargo test --test readme"
     );
 }
 

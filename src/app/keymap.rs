@@ -3,6 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::list::Motion;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
@@ -17,6 +19,7 @@ pub enum Action {
     Home,
     End,
     Filter,
+    ClearFilter,
     Select,
     NewUser,
     Reload,
@@ -31,9 +34,9 @@ pub enum Action {
     MintAgain,
     Back,
     InvertQr,
-    QrStyle,
+    SwitchQrStyle,
     SavePng,
-    Kiosk,
+    PatientView,
     PromptSubmit,
     PromptCancel,
     ConfirmYes,
@@ -52,13 +55,16 @@ pub enum Ctx {
     Panes,
     /// The Patient and Providers lists.
     Lists,
+    /// The focused list has a kept filter.
+    Filtered,
     Patients,
     Providers,
     Options,
     /// While a request is in flight.
     Busy,
-    Result,
-    Kiosk,
+    /// The staff link view.
+    LinkView,
+    PatientView,
     Prompt,
     Confirm,
     Help,
@@ -72,12 +78,13 @@ impl Ctx {
             Ctx::Always | Ctx::Global => "Anywhere",
             Ctx::Panes => "Panes",
             Ctx::Lists => "Patient and Providers lists",
+            Ctx::Filtered => "A list with a kept filter",
             Ctx::Patients => "Patient pane",
             Ctx::Providers => "Providers pane",
             Ctx::Options => "Options pane",
             Ctx::Busy => "While a request runs",
-            Ctx::Result => "Result view",
-            Ctx::Kiosk => "Patient-facing view",
+            Ctx::LinkView => "Link view",
+            Ctx::PatientView => "Patient-facing view",
             Ctx::Prompt => "Text prompts",
             Ctx::Confirm => "Confirmations",
             Ctx::Help => "Help overlay",
@@ -232,6 +239,13 @@ pub const BINDINGS: &[Binding] = &[
         "Filter the list: type to narrow, Enter keeps, Esc clears",
     ),
     b(
+        Ctx::Filtered,
+        &[code(KeyCode::Esc)],
+        Action::ClearFilter,
+        "clear filter",
+        "Clear the kept filter",
+    ),
+    b(
         Ctx::Patients,
         &[code(KeyCode::Enter)],
         Action::Select,
@@ -309,56 +323,56 @@ pub const BINDINGS: &[Binding] = &[
         "Cancel the request in flight",
     ),
     b(
-        Ctx::Result,
+        Ctx::LinkView,
         &[k('c')],
         Action::Copy,
         "copy",
         "Copy the link URL to the clipboard",
     ),
     b(
-        Ctx::Result,
+        Ctx::LinkView,
         &[k('r')],
         Action::MintAgain,
         "mint again",
         "Mint a new link with the same settings",
     ),
     b(
-        Ctx::Result,
+        Ctx::LinkView,
         &[k('i')],
         Action::InvertQr,
         "invert",
         "Invert the QR colours (for terminals that need it)",
     ),
     b(
-        Ctx::Result,
+        Ctx::LinkView,
         &[k('f')],
-        Action::QrStyle,
+        Action::SwitchQrStyle,
         "blocks",
         "Switch the QR between half and full blocks",
     ),
     b(
-        Ctx::Result,
+        Ctx::LinkView,
         &[k('s')],
         Action::SavePng,
         "save png",
         "Save the QR code as a PNG file",
     ),
     b(
-        Ctx::Result,
+        Ctx::LinkView,
         &[k('K')],
-        Action::Kiosk,
+        Action::PatientView,
         "patient view",
         "Show the patient-facing view",
     ),
     b(
-        Ctx::Result,
+        Ctx::LinkView,
         &[code(KeyCode::Esc)],
         Action::Back,
         "back",
         "Back to the panes (selections are kept)",
     ),
     b(
-        Ctx::Kiosk,
+        Ctx::PatientView,
         &[],
         Action::Back,
         "any key",
@@ -421,6 +435,21 @@ pub const BINDINGS: &[Binding] = &[
         "Hide the message (selections are kept)",
     ),
 ];
+
+impl Action {
+    /// The highlight movement this action is, if it is one.
+    pub fn motion(self) -> Option<Motion> {
+        match self {
+            Action::Up => Some(Motion::Up),
+            Action::Down => Some(Motion::Down),
+            Action::PageUp => Some(Motion::PageUp),
+            Action::PageDown => Some(Motion::PageDown),
+            Action::Home => Some(Motion::Home),
+            Action::End => Some(Motion::End),
+            _ => None,
+        }
+    }
+}
 
 impl Key {
     pub fn matches(&self, ev: &KeyEvent) -> bool {
@@ -497,12 +526,13 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Global,
     Ctx::Panes,
     Ctx::Lists,
+    Ctx::Filtered,
     Ctx::Patients,
     Ctx::Providers,
     Ctx::Options,
     Ctx::Busy,
-    Ctx::Result,
-    Ctx::Kiosk,
+    Ctx::LinkView,
+    Ctx::PatientView,
     Ctx::Prompt,
     Ctx::Confirm,
     Ctx::Help,
@@ -574,17 +604,17 @@ mod tests {
                 Some(Action::EditRedirect),
             ),
             (
-                vec![Ctx::Result],
+                vec![Ctx::LinkView],
                 ev(KeyCode::Char('K'), KeyModifiers::SHIFT),
-                Some(Action::Kiosk),
+                Some(Action::PatientView),
             ),
             (
-                vec![Ctx::Result],
+                vec![Ctx::LinkView],
                 ev(KeyCode::Char('K'), KeyModifiers::NONE),
-                Some(Action::Kiosk),
+                Some(Action::PatientView),
             ),
             (
-                vec![Ctx::Result],
+                vec![Ctx::LinkView],
                 ev(KeyCode::Char('k'), KeyModifiers::NONE),
                 None,
             ),

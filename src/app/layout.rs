@@ -1,7 +1,7 @@
 //! Screen geometry, shared by `update` (to scroll lists by the rows that show) and `ui` (to draw).
 //! Pure arithmetic on rectangles; no terminal.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 
 /// The smallest terminal the panes fit in.
 pub const MIN_WIDTH: u16 = 80;
@@ -11,12 +11,45 @@ pub const WIDE: u16 = 150;
 /// Lines under the patient list: the detail strip of the highlighted patient.
 pub const DETAIL_LINES: u16 = 4;
 
+/// A list pane: its frame, and inside the border the list rows, the filter line and the lines
+/// under it (the detail strip, or the provider's note).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListAreas {
+    pub frame: Rect,
+    pub list: Rect,
+    pub filter: Rect,
+    pub foot: Rect,
+}
+
+impl ListAreas {
+    fn new(frame: Rect, foot_lines: u16) -> ListAreas {
+        let inner = frame.inner(Margin::new(1, 1));
+        let [list, filter, foot] = Layout::vertical([
+            Constraint::Length(inner.height.saturating_sub(1 + foot_lines)),
+            Constraint::Length(1),
+            Constraint::Length(foot_lines),
+        ])
+        .areas(inner);
+        ListAreas {
+            frame,
+            list,
+            filter,
+            foot,
+        }
+    }
+}
+
+/// Lines under the provider list: the highlighted provider's description or a notice.
+pub const NOTE_LINES: u16 = 1;
+
+/// Where everything goes on a screen of a given size: computed once here, used by `update` to
+/// page and scroll by the rows that show, and by `ui` to draw into exactly those rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
     pub header: Rect,
     pub body: Rect,
-    pub patients: Rect,
-    pub providers: Rect,
+    pub patients: ListAreas,
+    pub providers: ListAreas,
     pub options: Rect,
     pub keys: Rect,
     pub status: Rect,
@@ -54,25 +87,12 @@ pub fn areas(area: Rect) -> Areas {
     Areas {
         header,
         body,
-        patients,
-        providers,
+        patients: ListAreas::new(patients, DETAIL_LINES),
+        providers: ListAreas::new(providers, NOTE_LINES),
         options,
         keys,
         status,
     }
-}
-
-/// Rows of the patient list (inside the border, above the filter line and detail strip).
-pub fn patient_rows(area: Rect) -> usize {
-    areas(area)
-        .patients
-        .height
-        .saturating_sub(2 + 1 + DETAIL_LINES) as usize
-}
-
-/// Lines of the provider list (inside the border, above the filter line and the description line).
-pub fn provider_lines(area: Rect) -> usize {
-    areas(area).providers.height.saturating_sub(2 + 2) as usize
 }
 
 #[cfg(test)]
@@ -83,11 +103,15 @@ mod tests {
     fn minimum_size_leaves_room_for_every_pane() {
         let a = Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT);
         assert!(!too_small(a));
-        assert!(patient_rows(a) >= 8, "{}", patient_rows(a));
-        assert!(provider_lines(a) >= 3, "{}", provider_lines(a));
+        let ar = areas(a);
+        assert!(ar.patients.list.height >= 8, "{:?}", ar.patients);
+        assert!(ar.providers.list.height >= 3, "{:?}", ar.providers);
         let big = Rect::new(0, 0, 160, 48);
         let ar = areas(big);
-        assert_eq!(ar.patients.y, ar.providers.y, "side by side when wide");
+        assert_eq!(
+            ar.patients.frame.y, ar.providers.frame.y,
+            "side by side when wide"
+        );
         assert!(too_small(Rect::new(0, 0, 79, 24)) && too_small(Rect::new(0, 0, 80, 23)));
     }
 }

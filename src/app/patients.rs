@@ -1,98 +1,83 @@
-//! The Patient pane: users loading page by page, a filter, a highlight and a selection.
+//! The Patient pane: users loading page by page, a filter, a highlight, the selection, the
+//! highlighted patient's connections, and creating a patient.
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::api::{ConnectedProvider, User};
+use super::list::{FilteredList, Motion};
+use super::overlay::Confirm;
+use super::requests::{Load, Request, RequestId};
+use super::{App, Effect, Level, layout};
+use crate::api::{ApiError, ConnectedProvider, CreatedUser, User, UsersPage};
 
-/// Something loaded in the background.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Loadable<T> {
-    Loading,
-    Loaded(T),
-    Failed(String),
-}
-
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Patients {
     /// Users in the order the API listed them (created ones appended).
-    pub rows: Vec<User>,
+    pub list: FilteredList<User>,
     /// `total` from the API, once the first page arrived.
     pub total: Option<u64>,
-    pub loading: bool,
-    pub load_error: Option<String>,
-    /// Which load is current: answers for an older one are dropped.
-    pub generation: u64,
-    pub filter: String,
-    /// Indices into `rows` that match the filter, in order.
-    pub visible: Vec<usize>,
-    /// Position of the highlight in `visible`.
-    pub cursor: usize,
-    /// First visible position (scrolling).
-    pub offset: usize,
+    pub load: Load<()>,
+    /// The newest page request: answers for another one are dropped.
+    pub page_request: RequestId,
     pub selected: Option<Uuid>,
-    pub connections: HashMap<Uuid, Loadable<Vec<ConnectedProvider>>>,
-    /// The id of the one user fetch whose answer may still select a user.
-    pub pending_user: Option<u64>,
+    pub connections: HashMap<Uuid, Load<Vec<ConnectedProvider>>>,
+    /// The one user fetch whose answer may still select a user.
+    pub pending_user: Option<RequestId>,
     /// The highlighted patient's connections should be loaded once the highlight rests.
     pub detail_pending: bool,
-    /// Row index of each user_id, so lookups stay O(1) for large teams.
+    /// Index of each user_id in the list, so lookups stay O(1) for large teams.
     index: HashMap<Uuid, usize>,
 }
 
+impl Default for Patients {
+    fn default() -> Self {
+        Patients {
+            list: FilteredList::default(),
+            total: None,
+            load: Load::Loaded(()),
+            page_request: RequestId::default(),
+            selected: None,
+            connections: HashMap::new(),
+            pending_user: None,
+            detail_pending: false,
+            index: HashMap::new(),
+        }
+    }
+}
+
+/// Whether a user passes the filter: part of the client_user_id (any case), or the start of the
+/// user_id. `needle_lower` is the filter in lower case.
 pub fn matches(user: &User, needle_lower: &str) -> bool {
     needle_lower.is_empty()
         || user.client_user_id.to_lowercase().contains(needle_lower)
         || user.user_id.to_string().starts_with(needle_lower)
 }
 
-/// Recomputes which items a filter lets through, keeping the highlight on the same item when it
-/// is still visible (else the first). Shared by the Patient and Providers lists.
-pub fn refilter<T>(
-    items: &[T],
-    visible: &mut Vec<usize>,
-    cursor: &mut usize,
-    keeps: impl Fn(&T) -> bool,
-) {
-    let keep = visible.get(*cursor).copied();
-    *visible = items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| keeps(item))
-        .map(|(i, _)| i)
-        .collect();
-    *cursor = keep
-        .and_then(|k| visible.iter().position(|&i| i == k))
-        .unwrap_or(0);
-}
-
 impl Patients {
     pub fn highlighted(&self) -> Option<&User> {
-        self.visible.get(self.cursor).map(|&i| &self.rows[i])
+        self.list.highlighted()
     }
 
     pub fn selected_user(&self) -> Option<&User> {
-        let id = self.selected?;
-        self.find(id).map(|i| &self.rows[i])
+        self.find(self.selected?)
     }
 
-    pub fn find(&self, id: Uuid) -> Option<usize> {
-        self.index.get(&id).copied()
+    pub fn find(&self, id: Uuid) -> Option<&User> {
+        self.index.get(&id).map(|&i| &self.list.items()[i])
     }
 
-    /// Adds loaded rows, keeping the filter and highlight.
+    /// Adds loaded users, keeping the filter and highlight; users already listed are skipped.
     pub fn append(&mut self, users: Vec<User>) {
-        let needle = self.filter.to_lowercase();
+        let needle = self.list.filter().to_lowercase();
         for u in users {
-            if self.find(u.user_id).is_some() {
+            if self.index.contains_key(&u.user_id) {
                 continue;
             }
-            if matches(&u, &needle) {
-                self.visible.push(self.rows.len());
-            }
-            self.index.insert(u.user_id, self.rows.len());
-            self.rows.push(u);
+            let (id, shows) = (u.user_id, matches(&u, &needle));
+            let i = self.list.push(u, shows);
+            self.index.insert(id, i);
         }
     }
 
@@ -100,34 +85,243 @@ impl Patients {
     /// disappear, the filter stays, and the highlighted user stays highlighted if still there.
     pub fn restart(&mut self, first_page: Vec<User>) {
         let keep = self.highlighted().map(|u| u.user_id);
-        self.rows.clear();
         self.index.clear();
-        self.visible.clear();
+        self.list.replace(Vec::new(), |_| true);
         self.append(first_page);
-        self.cursor = keep
-            .and_then(|id| self.find(id))
-            .and_then(|row| self.visible.iter().position(|&i| i == row))
-            .unwrap_or(0);
-        self.offset = 0;
-    }
-
-    /// Re-applies the filter; the highlighted user stays highlighted if still visible.
-    pub fn set_filter(&mut self, filter: &str) {
-        self.filter = filter.to_string();
-        let needle = self.filter.to_lowercase();
-        refilter(&self.rows, &mut self.visible, &mut self.cursor, |u| {
-            matches(u, &needle)
-        });
-        self.offset = 0;
-    }
-
-    /// Moves the highlight to a row index, clearing a filter that hides it.
-    pub fn highlight_row(&mut self, row: usize) {
-        if !self.visible.contains(&row) {
-            self.set_filter("");
+        if let Some(i) = keep.and_then(|id| self.index.get(&id).copied()) {
+            self.list.highlight_index(i);
         }
-        if let Some(pos) = self.visible.iter().position(|&i| i == row) {
-            self.cursor = pos;
+        self.list.scroll_to_top();
+    }
+
+    /// Applies a filter; the highlighted user stays highlighted if still visible.
+    pub fn set_filter(&mut self, filter: &str) {
+        let needle = filter.to_lowercase();
+        self.list
+            .set_filter(filter.to_string(), |u| matches(u, &needle));
+    }
+
+    /// Moves the highlight to a user, clearing a filter that hides it.
+    fn highlight(&mut self, id: Uuid) -> bool {
+        let Some(&i) = self.index.get(&id) else {
+            return false;
+        };
+        if !self.list.highlight_index(i) {
+            self.set_filter("");
+            self.list.highlight_index(i);
+        }
+        true
+    }
+}
+
+impl App {
+    /// The first page of the list (at start, and on `R`).
+    pub(super) fn load_patients(&mut self) -> Effect {
+        self.patients.load = Load::Loading;
+        self.patients.page_request = self.next_request_id();
+        Effect::LoadUsers {
+            offset: 0,
+            request: self.patients.page_request,
+        }
+    }
+
+    pub(super) fn reload_patients(&mut self) -> Vec<Effect> {
+        if self.patients.load.is_loading() {
+            self.toast(Level::Info, "The patient list is already loading");
+            return vec![];
+        }
+        vec![self.load_patients()]
+    }
+
+    pub(super) fn on_users(
+        &mut self,
+        request: RequestId,
+        result: Result<UsersPage, ApiError>,
+    ) -> Vec<Effect> {
+        if request != self.patients.page_request || !self.patients.load.is_loading() {
+            return vec![];
+        }
+        match result {
+            Ok(page) => {
+                let got = page.users.len() as u64;
+                let next = page.offset + got;
+                self.patients.total = Some(page.total);
+                if page.offset == 0 && !self.patients.list.items().is_empty() {
+                    self.patients.restart(page.users);
+                } else {
+                    self.patients.append(page.users);
+                }
+                self.want_detail();
+                if got > 0 && next < page.total {
+                    vec![Effect::LoadUsers {
+                        offset: next,
+                        request,
+                    }]
+                } else {
+                    self.patients.load = Load::Loaded(());
+                    vec![]
+                }
+            }
+            Err(e) => {
+                self.alert_if_refused(&e);
+                self.toast(
+                    Level::Error,
+                    format!("The patient list did not load: {e} · R loads it again"),
+                );
+                self.patients.load = Load::Failed(e.to_string());
+                vec![]
+            }
+        }
+    }
+
+    pub(super) fn on_connections(
+        &mut self,
+        user_id: Uuid,
+        result: Result<Vec<ConnectedProvider>, ApiError>,
+    ) {
+        let state = match result {
+            Ok(list) => Load::Loaded(list),
+            Err(e) => Load::Failed(e.to_string()),
+        };
+        self.patients.connections.insert(user_id, state);
+    }
+
+    pub(super) fn on_user_loaded(
+        &mut self,
+        id: RequestId,
+        result: Result<User, ApiError>,
+    ) -> Vec<Effect> {
+        if self.patients.pending_user != Some(id) {
+            return vec![];
+        }
+        self.patients.pending_user = None;
+        match result {
+            Ok(user) => {
+                let id = user.user_id;
+                self.patients.append(vec![user]);
+                self.select_user(id)
+            }
+            Err(e) => {
+                self.toast(Level::Error, e.to_string());
+                vec![]
+            }
+        }
+    }
+
+    /// Enter in the Patient pane.
+    pub(super) fn select_highlighted(&mut self) -> Vec<Effect> {
+        let Some(id) = self.patients.highlighted().map(|u| u.user_id) else {
+            return vec![];
+        };
+        let effects = self.select_user(id);
+        let name = self
+            .patients
+            .selected_user()
+            .map(|u| u.client_user_id.clone())
+            .unwrap_or_default();
+        self.toast(
+            Level::Info,
+            format!("Selected {name}: tick providers, then m to mint"),
+        );
+        effects
+    }
+
+    /// Selects a user (highlighting it) and loads its connections; a user not in the list is
+    /// fetched first.
+    pub(super) fn select_user(&mut self, user_id: Uuid) -> Vec<Effect> {
+        if !self.patients.highlight(user_id) {
+            let id = self.next_request_id();
+            self.patients.pending_user = Some(id);
+            return vec![Effect::LoadUser { id, user_id }];
+        }
+        self.patients.pending_user = None;
+        self.patients.selected = Some(user_id);
+        self.keep_cursors_visible();
+        self.patients.connections.insert(user_id, Load::Loading);
+        vec![Effect::LoadConnections { user_id }]
+    }
+
+    pub(super) fn move_patients(&mut self, motion: Motion) {
+        let page = layout::areas(self.size).patients.list.height as usize;
+        self.patients.list.move_cursor(motion, page);
+        self.keep_cursors_visible();
+    }
+
+    /// Asks for the highlighted patient's connections at the next tick, if not known yet.
+    pub(super) fn want_detail(&mut self) {
+        if let Some(u) = self.patients.highlighted() {
+            self.patients.detail_pending = !self.patients.connections.contains_key(&u.user_id);
+        }
+    }
+
+    /// At a tick: load the connections of the patient the highlight rests on.
+    pub(super) fn detail_effect(&mut self) -> Option<Effect> {
+        if !std::mem::take(&mut self.patients.detail_pending) {
+            return None;
+        }
+        let id = self.patients.highlighted()?.user_id;
+        if self.patients.connections.contains_key(&id) {
+            return None;
+        }
+        self.patients.connections.insert(id, Load::Loading);
+        Some(Effect::LoadConnections { user_id: id })
+    }
+
+    /// Enter in the new-patient prompt, once the text passed its checks.
+    pub(super) fn create_patient(
+        &mut self,
+        client_user_id: String,
+    ) -> Result<Vec<Effect>, &'static str> {
+        let id = self.begin(Request::CreateUser {
+            client_user_id: client_user_id.clone(),
+        })?;
+        Ok(vec![Effect::CreateUser { id, client_user_id }])
+    }
+
+    pub(super) fn on_created(
+        &mut self,
+        id: RequestId,
+        at: DateTime<Utc>,
+        result: Result<CreatedUser, ApiError>,
+    ) -> Vec<Effect> {
+        let Some(Request::CreateUser { client_user_id }) = self.finish(id) else {
+            return vec![];
+        };
+        match result {
+            Ok(created) => {
+                let user = User {
+                    user_id: created.user_id,
+                    team_id: None,
+                    client_user_id: created.client_user_id.clone(),
+                    created_on: Some(at),
+                    connected_sources: vec![],
+                    fallback_time_zone: None,
+                    fallback_birth_date: None,
+                    ingestion_start: None,
+                    ingestion_end: None,
+                };
+                self.patients.append(vec![user]);
+                if let Some(t) = &mut self.patients.total {
+                    *t += 1;
+                }
+                let effects = self.select_user(created.user_id);
+                self.toast(
+                    Level::Success,
+                    format!("Created and selected patient {client_user_id}"),
+                );
+                effects
+            }
+            Err(ApiError::DuplicateUser { user_id, .. }) => {
+                self.overlays.confirm = Some(Confirm::UseExisting {
+                    client_user_id,
+                    user_id,
+                });
+                vec![]
+            }
+            Err(e) => {
+                self.on_api_error(&e, "The patient was not created");
+                vec![]
+            }
         }
     }
 }

@@ -1,8 +1,12 @@
-//! The Providers pane: a checklist grouped by how the patient signs in.
+//! The Providers pane: a checklist grouped by how the patient signs in, the ticks (the
+//! allowlist), the one "direct" provider, and the built-in catalog when the API list fails.
 
 use std::collections::BTreeSet;
 
-use crate::api::{AuthType, Provider};
+use super::list::{FilteredList, Motion};
+use super::requests::Load;
+use super::{App, Level, layout};
+use crate::api::{ApiError, AuthType, Provider};
 use crate::link::catalog;
 
 /// Sign-in groups, in display order.
@@ -43,57 +47,13 @@ pub struct ProviderItem {
     pub name: String,
     pub description: String,
     pub group: Group,
+    /// [`Provider::can_link`], kept with the row.
     pub linkable: bool,
     pub deprecated: bool,
 }
 
-/// Where the list came from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Source {
-    Loading,
-    Api,
-    /// The embedded catalog, because the API call failed (the reason).
-    Catalog(String),
-}
-
-#[derive(Debug)]
-pub struct Providers {
-    pub items: Vec<ProviderItem>,
-    pub source: Source,
-    /// Ticked slugs (the allowlist). Empty = every linkable provider.
-    pub ticked: BTreeSet<String>,
-    /// The `provider` field: open this provider's sign-in directly.
-    pub direct: Option<String>,
-    pub filter: String,
-    pub visible: Vec<usize>,
-    pub cursor: usize,
-    pub offset: usize,
-    /// The API's complaint about the allowlist, after a refused mint.
-    pub error: Option<String>,
-}
-
-impl Default for Providers {
-    fn default() -> Self {
-        Providers {
-            items: Vec::new(),
-            source: Source::Loading,
-            ticked: BTreeSet::new(),
-            direct: None,
-            filter: String::new(),
-            visible: Vec::new(),
-            cursor: 0,
-            offset: 0,
-            error: None,
-        }
-    }
-}
-
 impl ProviderItem {
     pub fn from_provider(p: &Provider) -> ProviderItem {
-        let auth = p
-            .auth_type
-            .clone()
-            .or_else(|| catalog::get(&p.slug).map(|e| e.auth()));
         ProviderItem {
             slug: p.slug.clone(),
             name: if p.name.is_empty() {
@@ -102,44 +62,75 @@ impl ProviderItem {
                 p.name.clone()
             },
             description: p.description.clone(),
-            group: Group::of(auth.as_ref()),
-            linkable: auth.as_ref().is_none_or(AuthType::linkable),
+            group: Group::of(p.sign_in().as_ref()),
+            linkable: p.can_link(),
             deprecated: catalog::is_deprecated(&p.slug),
+        }
+    }
+
+    fn matches(&self, needle_lower: &str) -> bool {
+        needle_lower.is_empty()
+            || self.slug.to_lowercase().contains(needle_lower)
+            || self.name.to_lowercase().contains(needle_lower)
+    }
+}
+
+/// One drawn line of the list: a group heading or an item (its position among the visible ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListLine {
+    Heading(Group),
+    Item(usize),
+}
+
+#[derive(Debug)]
+pub struct Providers {
+    pub list: FilteredList<ProviderItem>,
+    /// `Failed` means the API list failed and the embedded catalog is shown instead.
+    pub load: Load<()>,
+    /// Ticked slugs (the allowlist). Empty = every linkable provider.
+    pub ticked: BTreeSet<String>,
+    /// The `provider` field: open this provider's sign-in directly.
+    pub direct: Option<String>,
+    /// The API's complaint about the allowlist, after a refused mint.
+    pub error: Option<String>,
+}
+
+impl Default for Providers {
+    fn default() -> Self {
+        Providers {
+            list: FilteredList::default(),
+            load: Load::Loading,
+            ticked: BTreeSet::new(),
+            direct: None,
+            error: None,
         }
     }
 }
 
 impl Providers {
-    pub fn set_items(&mut self, list: &[Provider], source: Source) {
+    pub fn set_items(&mut self, list: &[Provider]) {
         let mut items: Vec<ProviderItem> = list.iter().map(ProviderItem::from_provider).collect();
         items.sort_by(|a, b| {
             (a.group, a.name.to_lowercase()).cmp(&(b.group, b.name.to_lowercase()))
         });
-        self.items = items;
-        self.source = source;
         // Ticks survive a reload only for providers that still exist.
-        let known: BTreeSet<String> = self.items.iter().map(|i| i.slug.clone()).collect();
-        self.ticked.retain(|s| known.contains(s));
-        if self.direct.as_ref().is_some_and(|d| !known.contains(d)) {
+        let known: BTreeSet<&str> = items.iter().map(|i| i.slug.as_str()).collect();
+        self.ticked.retain(|s| known.contains(s.as_str()));
+        if self.direct.as_deref().is_some_and(|d| !known.contains(d)) {
             self.direct = None;
         }
-        let filter = self.filter.clone();
-        self.set_filter(&filter);
+        let needle = self.list.filter().to_lowercase();
+        self.list.replace(items, |p| p.matches(&needle));
     }
 
     pub fn set_filter(&mut self, filter: &str) {
-        self.filter = filter.to_string();
         let needle = filter.to_lowercase();
-        super::patients::refilter(&self.items, &mut self.visible, &mut self.cursor, |p| {
-            needle.is_empty()
-                || p.slug.to_lowercase().contains(&needle)
-                || p.name.to_lowercase().contains(&needle)
-        });
-        self.offset = 0;
+        self.list
+            .set_filter(filter.to_string(), |p| p.matches(&needle));
     }
 
     pub fn highlighted(&self) -> Option<&ProviderItem> {
-        self.visible.get(self.cursor).map(|&i| &self.items[i])
+        self.list.highlighted()
     }
 
     /// The allowlist to send: ticked slugs in display order, or `None` for "all linkable".
@@ -148,46 +139,145 @@ impl Providers {
             return None;
         }
         Some(
-            self.items
+            self.list
+                .items()
                 .iter()
                 .filter(|i| self.ticked.contains(&i.slug))
                 .map(|i| i.slug.clone())
                 .collect(),
         )
     }
-}
 
-/// One line of the drawn list: a group heading or an item (its position in `visible`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Row {
-    Header(Group),
-    Item(usize),
-}
-
-impl Providers {
     /// The drawn lines: a heading before each group, then its items.
-    pub fn rows(&self) -> Vec<Row> {
-        let mut out = Vec::with_capacity(self.visible.len() + 5);
+    pub fn lines(&self) -> Vec<ListLine> {
+        let mut out = Vec::with_capacity(self.list.visible().len() + 5);
         let mut last = None;
-        for (pos, &i) in self.visible.iter().enumerate() {
-            let g = self.items[i].group;
-            if last != Some(g) {
-                out.push(Row::Header(g));
-                last = Some(g);
+        for (pos, item) in self.list.visible_items() {
+            if last != Some(item.group) {
+                out.push(ListLine::Heading(item.group));
+                last = Some(item.group);
             }
-            out.push(Row::Item(pos));
+            out.push(ListLine::Item(pos));
         }
         out
     }
 
-    /// The line the highlight is on, and whether a heading stands right above it.
-    pub fn cursor_line(&self) -> (usize, bool) {
-        let rows = self.rows();
-        let line = rows
+    /// Scrolls so the highlighted line shows, with its group heading when that stands above it.
+    pub fn scroll(&mut self, rows: usize) {
+        let lines = self.lines();
+        let line = lines
             .iter()
-            .position(|r| *r == Row::Item(self.cursor))
+            .position(|l| *l == ListLine::Item(self.list.cursor()))
             .unwrap_or(0);
-        let header_above = line > 0 && matches!(rows[line - 1], Row::Header(_));
-        (line, header_above)
+        let heading_above = line > 0 && matches!(lines[line - 1], ListLine::Heading(_));
+        let top = if heading_above { line - 1 } else { line };
+        self.list.scroll_to_show(top, line, rows);
+    }
+}
+
+impl App {
+    pub(super) fn on_providers(&mut self, result: Result<Vec<Provider>, ApiError>) {
+        match result {
+            Ok(list) => {
+                self.providers.set_items(&list);
+                self.providers.load = Load::Loaded(());
+            }
+            Err(e) => {
+                self.alert_if_refused(&e);
+                self.providers_failed(e.to_string());
+            }
+        }
+        self.keep_cursors_visible();
+    }
+
+    /// The API list failed: the embedded catalog stands in, with the reason shown.
+    pub(super) fn providers_failed(&mut self, reason: String) {
+        let all: Vec<Provider> = catalog::all().iter().map(|c| c.to_provider()).collect();
+        self.providers.set_items(&all);
+        self.providers.load = Load::Failed(reason);
+    }
+
+    pub(super) fn move_providers(&mut self, motion: Motion) {
+        let page = layout::areas(self.size).providers.list.height as usize;
+        self.providers.list.move_cursor(motion, page);
+        self.keep_cursors_visible();
+    }
+
+    /// The highlighted provider, if Link can connect it; else says why not (`what` is what the
+    /// staff tried: "offer", "open").
+    fn linkable_highlight(&mut self, what: &str) -> Option<ProviderItem> {
+        let item = self.providers.highlighted()?.clone();
+        if item.linkable {
+            return Some(item);
+        }
+        self.toast(
+            Level::Warning,
+            format!(
+                "{} connects only from the mobile app (SDK): Link cannot {what} it",
+                item.name
+            ),
+        );
+        None
+    }
+
+    pub(super) fn toggle_provider(&mut self) {
+        let Some(item) = self.linkable_highlight("offer") else {
+            return;
+        };
+        if !self.providers.ticked.remove(&item.slug) {
+            self.providers.ticked.insert(item.slug);
+        }
+        self.providers.error = None;
+    }
+
+    pub(super) fn toggle_direct(&mut self) {
+        let Some(item) = self.linkable_highlight("open") else {
+            return;
+        };
+        if self.providers.direct.as_deref() == Some(item.slug.as_str()) {
+            self.providers.direct = None;
+            self.toast(
+                Level::Info,
+                "No direct provider: the patient picks from the list",
+            );
+        } else {
+            self.toast(
+                Level::Info,
+                format!(
+                    "Direct to {}: the link opens its sign-in straight away",
+                    item.name
+                ),
+            );
+            self.providers.direct = Some(item.slug);
+        }
+        self.providers.error = None;
+    }
+
+    pub(super) fn tick_all(&mut self) {
+        let linkable: Vec<String> = self
+            .providers
+            .list
+            .items()
+            .iter()
+            .filter(|p| p.linkable)
+            .map(|p| p.slug.clone())
+            .collect();
+        let n = linkable.len();
+        self.providers.ticked.extend(linkable);
+        self.providers.error = None;
+        self.toast(
+            Level::Info,
+            format!("Ticked all {n} providers Link can connect"),
+        );
+    }
+
+    pub(super) fn clear_ticks(&mut self) {
+        self.providers.ticked.clear();
+        self.providers.direct = None;
+        self.providers.error = None;
+        self.toast(
+            Level::Info,
+            "Cleared: with nothing ticked, the patient sees every linkable provider",
+        );
     }
 }

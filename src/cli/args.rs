@@ -121,7 +121,7 @@ pub enum Command {
     /// Run the Vital API emulator until SIGINT/SIGTERM.
     Emulator(EmulatorArgs),
     /// Internal: keeps a copied link on the clipboard after `link --copy` returns.
-    #[command(name = "__serve-clipboard", hide = true)]
+    #[command(name = crate::clipboard::SERVE_COMMAND, hide = true)]
     ServeClipboard { seconds: u64 },
 }
 

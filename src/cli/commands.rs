@@ -167,9 +167,9 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
         let native = crate::clipboard::copy_and_keep(&url, keep);
         let osc = crate::clipboard::osc52_to_tty(&url);
         let msg = if native {
-            crate::app::CopyOutcome::System.message()
+            crate::clipboard::CopyOutcome::System.message()
         } else if osc {
-            crate::app::CopyOutcome::Osc52.message()
+            crate::clipboard::CopyOutcome::Osc52.message()
         } else {
             "Not copied: no display and no terminal to send OSC 52 to"
         };
@@ -288,9 +288,10 @@ fn provider_row(p: &Provider) -> String {
         .as_ref()
         .map(|a| a.label().to_string())
         .unwrap_or_else(|| "-".into());
-    let link = match &p.auth_type {
-        Some(a) if !a.linkable() => "no (mobile SDK only)",
-        _ => "yes",
+    let link = if p.can_link() {
+        "yes"
+    } else {
+        "no (mobile SDK only)"
     };
     let deprecated = if catalog::is_deprecated(&p.slug) {
         " (deprecated)"
@@ -312,7 +313,7 @@ pub async fn providers(session: &Session, json: bool) -> Outcome {
     if json {
         for p in &list {
             let mut v = serde_json::to_value(p).expect("serializes");
-            let linkable = p.auth_type.as_ref().is_none_or(|a| a.linkable());
+            let linkable = p.can_link();
             v["linkable"] = serde_json::Value::Bool(linkable);
             out(&v.to_string())?;
         }

@@ -497,7 +497,7 @@ async fn link_providers(State(shared): State<Arc<Shared>>, headers: HeaderMap) -
     let list: Vec<Value> = catalog::all()
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.linkable())
+        .filter(|(_, e)| e.can_link())
         .filter(|(_, e)| {
             request
                 .filter_on_providers
@@ -586,7 +586,7 @@ async fn link_page(
                 .unwrap_or_default();
             let offered: Vec<String> = catalog::all()
                 .iter()
-                .filter(|e| e.linkable())
+                .filter(|e| e.can_link())
                 .filter(|e| {
                     r.filter_on_providers
                         .as_ref()

@@ -11,8 +11,6 @@ use uuid::Uuid;
 use crate::api::LinkTokenRequest;
 use crate::link::catalog;
 
-/// How long a link token lives.
-pub const TOKEN_LIFETIME_MINUTES: i64 = 60;
 /// The emulated team's id.
 pub const TEAM_ID: Uuid = Uuid::from_u128(0x5bd8_1c96_2194_4000_a775_ae85_526e_ba18);
 
@@ -326,7 +324,7 @@ impl Team {
             TokenRecord {
                 request,
                 minted_at,
-                expires_at: minted_at + ChronoDuration::minutes(TOKEN_LIFETIME_MINUTES),
+                expires_at: minted_at + ChronoDuration::minutes(crate::link::LIFETIME_MINUTES),
                 consumed: false,
             },
         );
@@ -471,7 +469,7 @@ mod tests {
         let mut t = Team::seeded(1);
         let tok = t.mint(LinkTokenRequest::default(), Value::Null);
         assert_eq!(t.token(&tok).unwrap().1, TokenState::Valid);
-        t.clock_offset = ChronoDuration::minutes(TOKEN_LIFETIME_MINUTES);
+        t.clock_offset = ChronoDuration::minutes(crate::link::LIFETIME_MINUTES);
         assert_eq!(t.token(&tok).unwrap().1, TokenState::Expired);
         t.faults.push_back(Fault::new("/v2/user", 503, 2));
         assert!(t.take_fault("/v2/providers").is_none());

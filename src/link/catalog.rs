@@ -29,9 +29,9 @@ impl CatalogEntry {
         AuthType::from(self.auth_type.as_str())
     }
 
-    /// Whether the Link web widget can connect it (mobile-SDK-only providers cannot).
-    pub fn linkable(&self) -> bool {
-        self.auth().linkable()
+    /// Whether the Link web widget can connect it: [`Provider::can_link`].
+    pub fn can_link(&self) -> bool {
+        self.to_provider().can_link()
     }
 
     pub fn to_provider(&self) -> Provider {
@@ -43,6 +43,21 @@ impl CatalogEntry {
             auth_type: Some(self.auth()),
             supported_resources: self.supported_resources.clone(),
         }
+    }
+}
+
+impl Provider {
+    /// How the patient signs in: the API's answer, else the catalog's.
+    pub fn sign_in(&self) -> Option<AuthType> {
+        self.auth_type
+            .clone()
+            .or_else(|| get(&self.slug).map(CatalogEntry::auth))
+    }
+
+    /// The one rule for "Link can connect this provider": mobile-SDK and app providers connect
+    /// only from the patient's phone; anything else (an unknown kind included) can be offered.
+    pub fn can_link(&self) -> bool {
+        self.sign_in().as_ref().is_none_or(AuthType::linkable)
     }
 }
 
@@ -116,10 +131,10 @@ mod tests {
             "manual",
             "omron_ble",
         ] {
-            assert!(!get(slug).unwrap().linkable(), "{slug}");
+            assert!(!get(slug).unwrap().can_link(), "{slug}");
         }
         for slug in ["oura", "fitbit", "dexcom", "freestyle_libre"] {
-            assert!(get(slug).unwrap().linkable(), "{slug}");
+            assert!(get(slug).unwrap().can_link(), "{slug}");
         }
         assert!(is_deprecated("google_fit") && is_deprecated("my_fitness_pal"));
         assert!(!is_deprecated("oura"));

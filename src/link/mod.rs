@@ -103,7 +103,7 @@ impl LinkOptions {
             .iter()
             .flatten()
             .chain(self.provider.iter())
-            .filter(|s| catalog::get(s).is_some_and(|e| !e.linkable()))
+            .filter(|s| catalog::get(s).is_some_and(|e| !e.can_link()))
             .map(String::as_str)
             .collect();
         if !sdk_only.is_empty() {
@@ -130,6 +130,22 @@ impl LinkOptions {
             on_error: redirect(self.on_error_redirect),
             on_close: redirect(self.on_close_redirect),
         }
+    }
+}
+
+/// A link URL: a credential for the next hour. `Debug` shows a fingerprint, never the URL.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LinkUrl(pub String);
+
+impl std::fmt::Debug for LinkUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LinkUrl({})", fingerprint(&self.0))
+    }
+}
+
+impl LinkUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -160,6 +176,10 @@ impl MintedLink {
 
     pub fn fingerprint(&self) -> String {
         fingerprint(&self.token.link_token)
+    }
+
+    pub fn url(&self) -> LinkUrl {
+        LinkUrl(self.token.link_web_url.clone())
     }
 
     /// Time left at `now`, zero once expired.

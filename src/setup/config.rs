@@ -21,9 +21,23 @@ pub struct Config {
     /// Shown in the patient-facing view.
     #[serde(default)]
     pub clinic_name: Option<String>,
-    /// Minutes after which the patient-facing view blanks the code.
-    #[serde(default)]
-    pub kiosk_idle_minutes: Option<u64>,
+    /// Minutes after which the patient-facing view blanks the code (`kiosk_idle_minutes` is
+    /// the older name, still read).
+    #[serde(default, alias = "kiosk_idle_minutes")]
+    pub patient_view_idle_minutes: Option<u64>,
+}
+
+/// The patient-facing view blanks the code after this long without a key, unless configured.
+pub const PATIENT_VIEW_IDLE_MINUTES: u64 = 10;
+
+impl Config {
+    /// How long the patient-facing view shows a code without a key being pressed.
+    pub fn patient_view_idle(&self) -> std::time::Duration {
+        let minutes = self
+            .patient_view_idle_minutes
+            .unwrap_or(PATIENT_VIEW_IDLE_MINUTES);
+        std::time::Duration::from_secs(minutes.saturating_mul(60))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +99,7 @@ mod tests {
         assert!(c.legacy_hosts);
         assert_eq!(c.qr_style, QrStyle::Full);
         assert_eq!(c.clinic_name.as_deref(), Some("Northside"));
-        assert_eq!(c.kiosk_idle_minutes, Some(5));
+        assert_eq!(c.patient_view_idle_minutes, Some(5));
         assert_eq!(Config::parse("", p).unwrap(), Config::default());
         let e = Config::parse("api_key = \"x\"", p).unwrap_err();
         assert!(e.to_string().contains("api_key"), "{e}");

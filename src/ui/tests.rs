@@ -8,7 +8,8 @@ use ratatui::layout::Rect;
 use super::{Theme, draw};
 use crate::api::{ApiError, LinkToken};
 use crate::app::tests::{ch, loaded, t0};
-use crate::app::{App, Effect, Msg};
+use crate::app::{App, Badge, Effect, Msg};
+use crate::setup::connection::{Environment, Region};
 
 fn key(code: KeyCode) -> Msg {
     crate::app::tests::key(code)
@@ -117,8 +118,10 @@ both_sizes!(panes_loading, |w, h| {
 both_sizes!(panes_ready, ready);
 both_sizes!(panes_production_badge, |w, h| {
     let mut app = ready(w, h);
-    app.env.badge = "PRODUCTION eu".into();
-    app.env.production = true;
+    app.env.badge = Badge::Vital {
+        env: Environment::Production,
+        region: Region::Eu,
+    };
     app.env.key_prefix = Some("pk_eu_");
     app.env.host = "https://api.eu.junction.com".into();
     app
@@ -151,14 +154,13 @@ both_sizes!(redirect_prompt_refused, |w, h| {
 });
 both_sizes!(production_confirm, |w, h| {
     let mut app = ready(w, h);
-    app.env.production = true;
-    app.env.badge = "PRODUCTION us".into();
+    app.env.badge = crate::app::tests::production_badge();
     app.update(ch('m'));
     app
 });
 both_sizes!(duplicate_patient_offer_wraps, |w, h| {
     let mut app = sized(loaded(5, false), w, h);
-    app.confirm = Some(crate::app::Confirm::UseExisting {
+    app.overlays.confirm = Some(crate::app::overlay::Confirm::UseExisting {
         client_user_id: "trial-cgm-008".into(),
         user_id: uuid::Uuid::nil(),
     });
@@ -176,13 +178,13 @@ both_sizes!(result_expired, |w, h| {
     app.toast = None;
     app
 });
-both_sizes!(kiosk_view, |w, h| {
+both_sizes!(patient_view, |w, h| {
     let mut app = minted(w, h);
-    app.prefs.clinic_name = Some("Northside Clinic".into());
+    app.config.clinic_name = Some("Northside Clinic".into());
     app.update(ch('K'));
     app
 });
-both_sizes!(kiosk_blanked, |w, h| {
+both_sizes!(patient_view_blanked, |w, h| {
     let mut app = minted(w, h);
     app.update(ch('K'));
     app.update(Msg::Tick(t0() + chrono::Duration::minutes(12)));
@@ -202,7 +204,7 @@ both_sizes!(refused_key_alert, |w, h| {
     );
     app.start();
     app.update(Msg::UsersLoaded {
-        generation: 1,
+        request: crate::app::requests::RequestId(1),
         result: Err(ApiError::Unauthorized {
             status: 401,
             target: "sandbox/us".into(),
@@ -248,7 +250,7 @@ fn help_lists_every_binding() {
     app.update(ch('?'));
     let mut seen = String::new();
     for scroll in 0..60 {
-        app.help = Some(scroll);
+        app.overlays.help = Some(crate::app::overlay::Help { scroll });
         seen.push_str(&render(&app, 160, 48));
     }
     for b in crate::app::keymap::BINDINGS {
@@ -289,4 +291,65 @@ fn decode(grid: &[Vec<bool>]) -> Result<String, String> {
     let grids = img.detect_grids();
     let g = grids.first().ok_or("no code")?;
     g.decode().map(|(_, c)| c).map_err(|e| e.to_string())
+}
+
+both_sizes!(kept_filter_and_esc_in_the_key_bar, |w, h| {
+    let mut app = sized(loaded(40, false), w, h);
+    for m in [ch('/'), ch('0'), ch('0'), ch('2'), key(KeyCode::Enter)] {
+        app.update(m);
+    }
+    app.toast = None;
+    app
+});
+
+#[test]
+fn an_alert_that_arrives_during_a_question_is_drawn_under_it() {
+    let mut app = ready(80, 24);
+    app.env.badge = crate::app::tests::production_badge();
+    app.update(ch('m'));
+    app.update(Msg::ProvidersLoaded(Err(ApiError::Unauthorized {
+        status: 401,
+        target: "production/us".into(),
+    })));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Mint a PRODUCTION link for patient-00003? y/N"),
+        "the question that y/N answer is visible:\n{screen}"
+    );
+}
+
+#[test]
+fn paging_keeps_the_highlight_inside_the_drawn_list_at_every_size() {
+    use ratatui::style::Modifier;
+    for (w, h) in [(80u16, 24u16), (100, 30), (120, 40), (160, 48), (200, 60)] {
+        for keys in [
+            vec![key(KeyCode::End)],
+            vec![key(KeyCode::PageDown), key(KeyCode::PageDown)],
+            vec![key(KeyCode::End), key(KeyCode::PageUp)],
+        ] {
+            for pane in [0, 1] {
+                let mut app = sized(loaded(300, false), w, h);
+                if pane == 1 {
+                    app.update(key(KeyCode::Tab));
+                }
+                for k in &keys {
+                    app.update(crate::app::tests::clone_msg(k));
+                }
+                let areas = crate::app::layout::areas(Rect::new(0, 0, w, h));
+                let list = if pane == 0 {
+                    areas.patients.list
+                } else {
+                    areas.providers.list
+                };
+                let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+                terminal
+                    .draw(|f| draw(f, &app, &Theme { no_color: true }))
+                    .unwrap();
+                let buf = terminal.backend().buffer();
+                let highlighted = (list.y..list.bottom())
+                    .any(|y| buf[(list.x, y)].modifier.contains(Modifier::REVERSED));
+                assert!(highlighted, "{w}x{h} pane {pane} after {keys:?}");
+            }
+        }
+    }
 }

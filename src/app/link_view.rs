@@ -1,0 +1,119 @@
+//! The staff link view: copy the URL, invert or restyle the code, save it as a PNG, turn the
+//! screen to the patient, go back. A URL put on the native clipboard is cleared when its link
+//! expires, whatever shows by then.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::screen::Screen;
+use super::{App, Effect, Level};
+use crate::clipboard::CopyOutcome;
+use crate::link::LinkUrl;
+use crate::link::qr::QrStyle;
+
+/// A link URL this console put on the native clipboard, and when its link expires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopiedUrl {
+    pub url: LinkUrl,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl App {
+    pub(super) fn copy_link(&mut self) -> Vec<Effect> {
+        let Some(shown) = self.screen.shown() else {
+            return vec![];
+        };
+        if shown.link.is_expired(self.now) {
+            self.toast(
+                Level::Warning,
+                "This link has expired: press r for a new one",
+            );
+            return vec![];
+        }
+        vec![Effect::Copy {
+            url: shown.link.url(),
+            expires_at: shown.link.expires_at(),
+        }]
+    }
+
+    /// The clipboard answered for `url` (which may no longer be the link on screen).
+    pub(super) fn on_copied(
+        &mut self,
+        url: LinkUrl,
+        expires_at: DateTime<Utc>,
+        outcome: CopyOutcome,
+    ) {
+        if outcome == CopyOutcome::System {
+            self.clipboard = Some(CopiedUrl { url, expires_at });
+        }
+        self.toast(Level::Success, outcome.message());
+    }
+
+    /// At a tick: the copied URL's link expired, so it leaves the clipboard.
+    pub(super) fn clipboard_expiry(&mut self, now: DateTime<Utc>) -> Option<Effect> {
+        self.clipboard
+            .take_if(|c| now >= c.expires_at)
+            .map(|c| Effect::ClearClipboard { url: c.url })
+    }
+
+    pub(super) fn invert_qr(&mut self) {
+        self.qr.invert = !self.qr.invert;
+    }
+
+    pub(super) fn switch_qr_style(&mut self) {
+        self.qr.style = match self.qr.style {
+            QrStyle::Half => QrStyle::Full,
+            QrStyle::Full => QrStyle::Half,
+        };
+    }
+
+    pub(super) fn save_png(&mut self) -> Vec<Effect> {
+        let Some(shown) = self.screen.shown() else {
+            return vec![];
+        };
+        let link = &shown.link;
+        let name = format!(
+            "vital-link-{}-{}.png",
+            crate::text::file_safe(&link.client_user_id),
+            link.minted_at.format("%Y%m%d-%H%M%S")
+        );
+        vec![Effect::SavePng {
+            url: link.url(),
+            path: PathBuf::from(name),
+        }]
+    }
+
+    /// The PNG of `url` was written: noted on that link, if it is still the one on screen.
+    pub(super) fn on_png_saved(&mut self, url: &LinkUrl, result: Result<PathBuf, String>) {
+        match result {
+            Ok(path) => {
+                self.toast(
+                    Level::Success,
+                    format!("Saved the QR code to {}", path.display()),
+                );
+                if let Some(shown) = self.screen.shown_mut().filter(|s| s.link.url() == *url) {
+                    shown.saved_png = Some(path);
+                }
+            }
+            Err(e) => self.toast(Level::Error, format!("Could not save the PNG: {e}")),
+        }
+    }
+
+    /// `K`: the link view turns to the patient.
+    pub(super) fn open_patient_view(&mut self) {
+        let screen = std::mem::replace(&mut self.screen, Screen::Panes);
+        self.screen = match screen {
+            Screen::Link(shown) => Screen::PatientView {
+                shown,
+                since: self.now,
+            },
+            other => other,
+        };
+    }
+
+    /// Esc in the link view: back to the panes, every choice kept.
+    pub(super) fn back_to_panes(&mut self) {
+        self.screen = Screen::Panes;
+    }
+}

@@ -1,0 +1,203 @@
+//! One filtered list with a highlight and scrolling, used by the Patient and Providers panes.
+//! The pane decides what matches and how many lines it draws; the list keeps `visible`, the
+//! cursor (a position in `visible`) and the first drawn line consistent.
+
+/// How a key moves the highlight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+}
+
+impl Motion {
+    /// The position `pos` moves to in a list of `len` items (`len > 0`) showing `page` rows.
+    pub fn apply(self, pos: usize, len: usize, page: usize) -> usize {
+        let last = len.saturating_sub(1);
+        let page = page.max(1);
+        match self {
+            Motion::Up => pos.saturating_sub(1),
+            Motion::Down => (pos + 1).min(last),
+            Motion::PageUp => pos.saturating_sub(page),
+            Motion::PageDown => (pos + page).min(last),
+            Motion::Home => 0,
+            Motion::End => last,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FilteredList<T> {
+    items: Vec<T>,
+    filter: String,
+    /// Indices into `items` that pass the filter, in order.
+    visible: Vec<usize>,
+    /// Position of the highlight in `visible`.
+    cursor: usize,
+    /// First drawn line (scrolling).
+    offset: usize,
+}
+
+impl<T> Default for FilteredList<T> {
+    fn default() -> Self {
+        FilteredList {
+            items: Vec::new(),
+            filter: String::new(),
+            visible: Vec::new(),
+            cursor: 0,
+            offset: 0,
+        }
+    }
+}
+
+impl<T> FilteredList<T> {
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// Indices into [`items`](Self::items) of what the filter lets through.
+    pub fn visible(&self) -> &[usize] {
+        &self.visible
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The visible items with their positions, from the first drawn one.
+    pub fn visible_items(&self) -> impl Iterator<Item = (usize, &T)> {
+        self.visible.iter().map(|&i| &self.items[i]).enumerate()
+    }
+
+    pub fn highlighted(&self) -> Option<&T> {
+        self.visible.get(self.cursor).map(|&i| &self.items[i])
+    }
+
+    /// Adds an item at the end; it shows when it `matches` the current filter. Returns its index.
+    pub fn push(&mut self, item: T, matches: bool) -> usize {
+        let index = self.items.len();
+        if matches {
+            self.visible.push(index);
+        }
+        self.items.push(item);
+        index
+    }
+
+    /// Replaces every item; the filter stays and is applied by `keeps`.
+    pub fn replace(&mut self, items: Vec<T>, keeps: impl Fn(&T) -> bool) {
+        let filter = std::mem::take(&mut self.filter);
+        self.items = items;
+        self.visible.clear();
+        self.cursor = 0;
+        self.set_filter(filter, keeps);
+    }
+
+    /// Applies a new filter, keeping the highlight on the same item when it is still visible
+    /// (else the first), and scrolling to the top.
+    pub fn set_filter(&mut self, filter: String, keeps: impl Fn(&T) -> bool) {
+        let keep = self.visible.get(self.cursor).copied();
+        self.filter = filter;
+        self.visible = self
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| keeps(item))
+            .map(|(i, _)| i)
+            .collect();
+        self.cursor = keep
+            .and_then(|k| self.visible.iter().position(|&i| i == k))
+            .unwrap_or(0);
+        self.offset = 0;
+    }
+
+    /// Moves the highlight to the item at `index`; false when the filter hides it.
+    pub fn highlight_index(&mut self, index: usize) -> bool {
+        match self.visible.iter().position(|&i| i == index) {
+            Some(pos) => {
+                self.cursor = pos;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves the highlight; `page` is how many rows the pane shows.
+    pub fn move_cursor(&mut self, motion: Motion, page: usize) {
+        if !self.visible.is_empty() {
+            self.cursor = motion.apply(self.cursor, self.visible.len(), page);
+        }
+    }
+
+    /// Scrolls so that drawn lines `first..=last` are inside a window of `rows` lines, `last`
+    /// winning when both cannot fit.
+    pub fn scroll_to_show(&mut self, first: usize, last: usize, rows: usize) {
+        let rows = rows.max(1);
+        for line in [first, last] {
+            if line < self.offset {
+                self.offset = line;
+            } else if line >= self.offset + rows {
+                self.offset = line + 1 - rows;
+            }
+        }
+    }
+
+    /// Sets the scroll position outright (after a reload).
+    pub fn scroll_to_top(&mut self) {
+        self.offset = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(n: usize) -> FilteredList<usize> {
+        let mut l = FilteredList::default();
+        for i in 0..n {
+            l.push(i, true);
+        }
+        l
+    }
+
+    #[test]
+    fn motions_clamp_to_the_list() {
+        let cases = [
+            (Motion::Up, 0, 0),
+            (Motion::Down, 9, 9),
+            (Motion::PageDown, 5, 9),
+            (Motion::PageUp, 3, 0),
+            (Motion::Home, 7, 0),
+            (Motion::End, 2, 9),
+        ];
+        for (m, from, want) in cases {
+            assert_eq!(m.apply(from, 10, 4), want, "{m:?} from {from}");
+        }
+    }
+
+    #[test]
+    fn filter_keeps_the_highlighted_item_and_scroll_shows_it() {
+        let mut l = list(20);
+        l.move_cursor(Motion::End, 5);
+        l.scroll_to_show(19, 19, 5);
+        assert_eq!(l.offset(), 15);
+        l.set_filter("odd".into(), |i| i % 2 == 1);
+        assert_eq!(l.highlighted(), Some(&19), "still highlighted");
+        assert_eq!(l.offset(), 0);
+        l.set_filter("even".into(), |i| i % 2 == 0);
+        assert_eq!(l.highlighted(), Some(&0), "hidden: the first");
+        assert!(!l.highlight_index(3));
+        assert!(l.highlight_index(4));
+        assert_eq!(l.cursor(), 2);
+    }
+}

@@ -1,0 +1,114 @@
+//! Minting: the checks before sending, the production question (asked for `m` and `r` alike),
+//! the request, and the answer becoming the link view.
+
+use chrono::{DateTime, Utc};
+
+use super::overlay::Confirm;
+use super::requests::{Request, RequestId};
+use super::screen::{Screen, ShownLink};
+use super::{App, Effect, Level};
+use crate::api::{ApiError, LinkToken, LinkTokenRequest};
+use crate::link::MintedLink;
+
+impl App {
+    /// `m`: mint for the selected patient with the panes' settings.
+    pub(super) fn mint(&mut self) -> Vec<Effect> {
+        let Some(user) = self.patients.selected_user() else {
+            self.toast(
+                Level::Warning,
+                "Select a patient first: Enter on a row in the Patient pane",
+            );
+            return vec![];
+        };
+        let (user_id, client_user_id) = (user.user_id, user.client_user_id.clone());
+        let options = self.link_options();
+        if let Err(problem) = options.check() {
+            self.toast(Level::Error, problem);
+            return vec![];
+        }
+        self.confirm_or_send(client_user_id, options.request(user_id))
+    }
+
+    /// `r`: the shown link's request again.
+    pub(super) fn mint_again(&mut self) -> Vec<Effect> {
+        let Some(shown) = self.screen.shown() else {
+            return vec![];
+        };
+        let (client_user_id, request) = (
+            shown.link.client_user_id.clone(),
+            shown.link.request.clone(),
+        );
+        self.confirm_or_send(client_user_id, request)
+    }
+
+    /// The one place production asks first.
+    fn confirm_or_send(
+        &mut self,
+        client_user_id: String,
+        request: LinkTokenRequest,
+    ) -> Vec<Effect> {
+        if self.env.is_production() {
+            self.overlays.confirm = Some(Confirm::ProductionMint {
+                client_user_id,
+                request,
+            });
+            return vec![];
+        }
+        self.send_mint(request)
+    }
+
+    pub(super) fn send_mint(&mut self, request: LinkTokenRequest) -> Vec<Effect> {
+        match self.begin(Request::Mint {
+            request: request.clone(),
+        }) {
+            Ok(id) => vec![Effect::Mint { id, request }],
+            Err(busy) => {
+                self.toast(Level::Warning, busy);
+                vec![]
+            }
+        }
+    }
+
+    pub(super) fn on_minted(
+        &mut self,
+        id: RequestId,
+        at: DateTime<Utc>,
+        result: Result<LinkToken, ApiError>,
+    ) -> Vec<Effect> {
+        let Some(Request::Mint { request }) = self.finish(id) else {
+            return vec![]; // stale or cancelled
+        };
+        self.now = self.now.max(at);
+        match result {
+            Ok(token) => {
+                let client_user_id = self
+                    .patients
+                    .find(request.user_id)
+                    .map(|u| u.client_user_id.clone())
+                    .unwrap_or_default();
+                let shown = ShownLink::new(MintedLink {
+                    user_id: request.user_id,
+                    client_user_id,
+                    token,
+                    request,
+                    minted_at: at,
+                });
+                self.screen = match self.screen {
+                    // A new link while the patient looks: show it to them, not the staff view.
+                    Screen::PatientView { .. } => Screen::PatientView { shown, since: at },
+                    _ => Screen::Link(shown),
+                };
+                // The filter is kept; its prompt would be hidden behind the link.
+                self.close_filter_prompt();
+                self.options.redirect_error = None;
+                self.providers.error = None;
+                self.toast(
+                    Level::Success,
+                    "Link minted: show the code (K turns it to the patient) or c to copy the URL",
+                );
+            }
+            Err(e) => self.on_api_error(&e, "The link was not minted"),
+        }
+        vec![]
+    }
+}

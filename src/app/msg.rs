@@ -1,0 +1,123 @@
+//! What goes into `update` ([`Msg`]: a key, a tick, an API answer) and what comes out
+//! ([`Effect`]: work for the runtime, answered later by a message). Link URLs travel as
+//! [`LinkUrl`], whose `Debug` shows a fingerprint only.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+use uuid::Uuid;
+
+use super::requests::{RequestId, Task};
+use crate::api::{
+    ApiError, ConnectedProvider, CreatedUser, LinkToken, LinkTokenRequest, Provider, User,
+    UsersPage,
+};
+use crate::clipboard::CopyOutcome;
+use crate::link::LinkUrl;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Tick(DateTime<Utc>),
+    UsersLoaded {
+        request: RequestId,
+        result: Result<UsersPage, ApiError>,
+    },
+    ProvidersLoaded(Result<Vec<Provider>, ApiError>),
+    ConnectionsLoaded {
+        user_id: Uuid,
+        result: Result<Vec<ConnectedProvider>, ApiError>,
+    },
+    UserLoaded {
+        id: RequestId,
+        result: Result<User, ApiError>,
+    },
+    /// A background task panicked (a bug); `id` is its request, if it had one.
+    TaskFailed {
+        task: Task,
+        id: Option<RequestId>,
+    },
+    /// Quit cleanly (SIGTERM, SIGHUP).
+    Quit,
+    Minted {
+        id: RequestId,
+        at: DateTime<Utc>,
+        result: Result<LinkToken, ApiError>,
+    },
+    UserCreated {
+        id: RequestId,
+        at: DateTime<Utc>,
+        result: Result<CreatedUser, ApiError>,
+    },
+    /// The clipboard took (or did not take) `url`, a link that expires at `expires_at`.
+    Copied {
+        url: LinkUrl,
+        expires_at: DateTime<Utc>,
+        outcome: CopyOutcome,
+    },
+    /// The PNG of `url`'s code was written (or not).
+    PngSaved {
+        url: LinkUrl,
+        result: Result<PathBuf, String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadUsers {
+        offset: u64,
+        request: RequestId,
+    },
+    LoadProviders,
+    LoadConnections {
+        user_id: Uuid,
+    },
+    LoadUser {
+        id: RequestId,
+        user_id: Uuid,
+    },
+    Mint {
+        id: RequestId,
+        request: LinkTokenRequest,
+    },
+    CreateUser {
+        id: RequestId,
+        client_user_id: String,
+    },
+    Cancel {
+        id: RequestId,
+    },
+    Copy {
+        url: LinkUrl,
+        expires_at: DateTime<Utc>,
+    },
+    /// Clear the native clipboard if it still holds this URL.
+    ClearClipboard {
+        url: LinkUrl,
+    },
+    SavePng {
+        url: LinkUrl,
+        path: PathBuf,
+    },
+}
+
+impl Effect {
+    /// The kind of background task this effect starts, if it starts one.
+    pub fn task(&self) -> Option<Task> {
+        match self {
+            Effect::LoadUsers { .. } => Some(Task::LoadUsers),
+            Effect::LoadProviders => Some(Task::LoadProviders),
+            Effect::LoadConnections { .. } => Some(Task::LoadConnections),
+            Effect::LoadUser { .. } => Some(Task::LoadUser),
+            Effect::Mint { .. } => Some(Task::Mint),
+            Effect::CreateUser { .. } => Some(Task::CreateUser),
+            Effect::Cancel { .. }
+            | Effect::Copy { .. }
+            | Effect::ClearClipboard { .. }
+            | Effect::SavePng { .. } => None,
+        }
+    }
+}

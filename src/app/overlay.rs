@@ -1,0 +1,159 @@
+//! What stands over the screen: a text prompt, a y/N question, the help, the full-width alert.
+//! One priority order decides both which of them owns the keys and the order they are painted
+//! in, so the one that answers the keys is always the one on top.
+
+use uuid::Uuid;
+
+use super::keymap::Ctx;
+use super::list::Motion;
+use super::prompt::Prompt;
+use super::{App, Effect, Level};
+use crate::api::LinkTokenRequest;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    /// Mint in production for this patient.
+    ProductionMint {
+        client_user_id: String,
+        request: LinkTokenRequest,
+    },
+    /// A create found the id taken: select the user that has it?
+    UseExisting {
+        client_user_id: String,
+        user_id: Uuid,
+    },
+}
+
+impl Confirm {
+    pub fn question(&self) -> String {
+        match self {
+            Confirm::ProductionMint { client_user_id, .. } => {
+                format!("Mint a PRODUCTION link for {client_user_id}? y/N")
+            }
+            Confirm::UseExisting {
+                client_user_id,
+                user_id,
+            } => {
+                format!("{client_user_id} already belongs to user {user_id}. Select that user? y/N")
+            }
+        }
+    }
+}
+
+/// The help overlay and how far it is scrolled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Help {
+    pub scroll: u16,
+}
+
+/// The most the help scrolls (more than its length; drawing clamps to what is there).
+const HELP_SCROLL_MAX: u16 = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverlayKind {
+    Prompt,
+    Confirm,
+    Help,
+    Alert,
+}
+
+impl OverlayKind {
+    /// Top first: the first one present owns the keys and is painted last (on top).
+    pub const PRIORITY: [OverlayKind; 4] = [
+        OverlayKind::Prompt,
+        OverlayKind::Confirm,
+        OverlayKind::Help,
+        OverlayKind::Alert,
+    ];
+
+    /// The key contexts active while this overlay is on top.
+    pub fn contexts(self) -> Vec<Ctx> {
+        match self {
+            OverlayKind::Prompt => vec![Ctx::Always, Ctx::Prompt],
+            OverlayKind::Confirm => vec![Ctx::Always, Ctx::Confirm],
+            OverlayKind::Help => vec![Ctx::Always, Ctx::Help, Ctx::Global],
+            OverlayKind::Alert => vec![Ctx::Always, Ctx::Alert, Ctx::Global],
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Overlays {
+    pub prompt: Option<Prompt>,
+    pub confirm: Option<Confirm>,
+    pub help: Option<Help>,
+    /// A problem that stops work until fixed (a refused key), shown full width.
+    pub alert: Option<String>,
+}
+
+impl Overlays {
+    pub fn has(&self, kind: OverlayKind) -> bool {
+        match kind {
+            OverlayKind::Prompt => self.prompt.is_some(),
+            OverlayKind::Confirm => self.confirm.is_some(),
+            OverlayKind::Help => self.help.is_some(),
+            OverlayKind::Alert => self.alert.is_some(),
+        }
+    }
+
+    /// The overlay that owns the keys.
+    pub fn top(&self) -> Option<OverlayKind> {
+        OverlayKind::PRIORITY.into_iter().find(|k| self.has(*k))
+    }
+
+    /// The overlays present, in painting order (the top one last).
+    pub fn bottom_up(&self) -> impl Iterator<Item = OverlayKind> + '_ {
+        OverlayKind::PRIORITY
+            .into_iter()
+            .rev()
+            .filter(|k| self.has(*k))
+    }
+}
+
+impl App {
+    /// Shows the full-width alert. A filter being typed closes (the filter is kept), since the
+    /// alert would hide the line the typing shows on.
+    pub(super) fn raise_alert(&mut self, text: String) {
+        self.close_filter_prompt();
+        self.overlays.alert = Some(text);
+    }
+
+    pub(super) fn toggle_help(&mut self) {
+        self.overlays.help = match self.overlays.help {
+            Some(_) => None,
+            None => Some(Help::default()),
+        };
+    }
+
+    pub(super) fn scroll_help(&mut self, motion: Motion) {
+        if let Some(h) = &mut self.overlays.help {
+            h.scroll = match motion {
+                Motion::Up => h.scroll.saturating_sub(1),
+                Motion::Down => (h.scroll + 1).min(HELP_SCROLL_MAX),
+                _ => h.scroll,
+            };
+        }
+    }
+
+    /// Esc on the help or the alert: closes the one on top.
+    pub(super) fn close_overlay(&mut self) {
+        match self.overlays.top() {
+            Some(OverlayKind::Help) => self.overlays.help = None,
+            Some(OverlayKind::Alert) => self.overlays.alert = None,
+            _ => {}
+        }
+    }
+
+    pub(super) fn confirm_yes(&mut self) -> Vec<Effect> {
+        match self.overlays.confirm.take() {
+            Some(Confirm::ProductionMint { request, .. }) => self.send_mint(request),
+            Some(Confirm::UseExisting { user_id, .. }) => self.select_user(user_id),
+            None => vec![],
+        }
+    }
+
+    pub(super) fn confirm_no(&mut self) {
+        self.overlays.confirm = None;
+        self.toast(Level::Info, "Nothing was sent");
+    }
+}

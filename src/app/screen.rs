@@ -1,0 +1,67 @@
+//! What fills the screen: the three panes, the staff's view of a minted link, or the
+//! patient-facing view of it (with the time it was turned to the patient, for the idle blank).
+//! A link is shown only inside a screen that has one, so no view can lack its link.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::link::MintedLink;
+use crate::link::qr::QrStyle;
+
+/// A minted link on screen.
+#[derive(Debug, Clone)]
+pub struct ShownLink {
+    pub link: MintedLink,
+    /// Where `s` saved its code, once it did.
+    pub saved_png: Option<PathBuf>,
+}
+
+impl ShownLink {
+    pub fn new(link: MintedLink) -> ShownLink {
+        ShownLink {
+            link,
+            saved_png: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Panes,
+    /// The staff link view: code, URL, details, countdown.
+    Link(ShownLink),
+    /// The patient-facing view, since `since` (the last key pressed in it).
+    PatientView {
+        shown: ShownLink,
+        since: DateTime<Utc>,
+    },
+}
+
+impl Screen {
+    /// The link on screen, in either view.
+    pub fn shown(&self) -> Option<&ShownLink> {
+        match self {
+            Screen::Panes => None,
+            Screen::Link(shown) | Screen::PatientView { shown, .. } => Some(shown),
+        }
+    }
+
+    pub fn shown_mut(&mut self) -> Option<&mut ShownLink> {
+        match self {
+            Screen::Panes => None,
+            Screen::Link(shown) | Screen::PatientView { shown, .. } => Some(shown),
+        }
+    }
+
+    pub fn is_panes(&self) -> bool {
+        matches!(self, Screen::Panes)
+    }
+}
+
+/// How the code is drawn: kept across links, set by `f` and `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QrLook {
+    pub style: QrStyle,
+    pub invert: bool,
+}

@@ -1,0 +1,110 @@
+//! Pure tests of key routing: panes, quit, releases, and every binding reachable.
+
+use super::*;
+
+#[test]
+fn tab_cycles_panes_and_options_starts_at_first_row() {
+    let mut app = loaded(3, false);
+    assert_eq!(app.focus, Pane::Patients);
+    app.options.row = OptionRow::OnClose;
+    send(&mut app, [key(KeyCode::Tab)]);
+    assert_eq!(app.focus, Pane::Providers);
+    send(&mut app, [key(KeyCode::Tab)]);
+    assert_eq!(
+        (app.focus, app.options.row),
+        (Pane::Options, OptionRow::RedirectUrl)
+    );
+    send(&mut app, [key(KeyCode::Tab)]);
+    assert_eq!(app.focus, Pane::Patients);
+    send(
+        &mut app,
+        [Msg::Key(KeyEvent::new(
+            KeyCode::BackTab,
+            KeyModifiers::SHIFT,
+        ))],
+    );
+    assert_eq!(app.focus, Pane::Options);
+}
+
+#[test]
+fn quit_keys() {
+    let mut app = loaded(1, false);
+    send(&mut app, [ch('q')]);
+    assert!(app.quit);
+    let mut app = loaded(1, false);
+    send(
+        &mut app,
+        [
+            ch('n'),
+            Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        ],
+    );
+    assert!(app.quit, "Ctrl-C quits even from a prompt");
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    let mut app = loaded(1, false);
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = crossterm::event::KeyEventKind::Release;
+    app.update(Msg::Key(release));
+    assert!(!app.quit);
+}
+
+#[test]
+fn every_action_in_the_key_table_is_reachable() {
+    use keymap::{BINDINGS, Ctx};
+    // For each binding, put the app into the state where its context is active and check that
+    // its first key reaches its action there (what each action does is tested above).
+    for b in BINDINGS {
+        if b.keys.is_empty() {
+            continue;
+        }
+        let mut app = loaded(5, false);
+        match b.ctx {
+            Ctx::Providers => app.focus = Pane::Providers,
+            Ctx::Options => app.focus = Pane::Options,
+            Ctx::LinkView | Ctx::Busy => {
+                app.update(key(KeyCode::Enter));
+                let (id, _) = mint_request(&app.update(ch('m')));
+                app.update(Msg::Minted {
+                    id,
+                    at: t0(),
+                    result: Ok(token()),
+                });
+                if b.ctx == Ctx::Busy {
+                    app.update(ch('r'));
+                }
+            }
+            Ctx::Prompt => {
+                app.update(ch('n'));
+            }
+            Ctx::Confirm => {
+                app.env.badge = production_badge();
+                app.update(key(KeyCode::Enter));
+                app.update(ch('m'));
+            }
+            Ctx::Help => {
+                app.update(ch('?'));
+            }
+            Ctx::Alert => {
+                app.overlays.alert = Some("refused".into());
+            }
+            Ctx::Filtered => {
+                app.update(ch('/'));
+                app.update(ch('1'));
+                app.update(key(KeyCode::Enter));
+            }
+            _ => {}
+        }
+        assert!(
+            app.contexts().contains(&b.ctx),
+            "{:?} not active for {:?}",
+            b.ctx,
+            b.action
+        );
+        let k = b.keys[0];
+        let got = keymap::lookup(&app.contexts(), &KeyEvent::new(k.code, k.mods));
+        assert_eq!(got, Some(b.action), "{:?} in {:?}", k, b.ctx);
+    }
+}

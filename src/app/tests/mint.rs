@@ -1,0 +1,165 @@
+//! Pure tests of minting: checks, production question, answers, errors, cancel.
+
+use super::*;
+
+#[test]
+fn mint_needs_a_patient() {
+    let mut app = loaded(2, false);
+    let fx = send(&mut app, [ch('m')]);
+    assert!(fx.is_empty());
+    assert!(
+        app.toast
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Select a patient")
+    );
+}
+
+#[test]
+fn mint_success_shows_result_and_r_mints_again() {
+    let mut app = loaded(2, false);
+    send(&mut app, [key(KeyCode::Enter)]);
+    let fx = send(&mut app, [ch('m')]);
+    let (id, req) = mint_request(&fx);
+    assert!(
+        app.tick_interval(t0()).is_some(),
+        "the spinner animates while minting"
+    );
+    send(&mut app, [ch('m')]);
+    assert!(app.toast.as_ref().unwrap().text.contains("already running"));
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    assert!(matches!(app.screen, Screen::Link(_)));
+    let r = app.screen.shown().unwrap();
+    assert_eq!(r.link.client_user_id, "patient-00001");
+    assert_eq!(app.remaining(), Some(Duration::from_secs(3600)));
+    let fx = send(&mut app, [ch('r')]);
+    let (id2, req2) = mint_request(&fx);
+    assert_eq!(req2, req);
+    assert_ne!(id2, id);
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(
+        matches!(app.screen, Screen::Link(_)),
+        "Esc cancels the re-mint first"
+    );
+    assert!(app.inflight.is_none());
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.screen.is_panes());
+    assert!(app.patients.selected.is_some(), "selections kept");
+}
+
+#[test]
+fn esc_cancels_and_stale_answers_are_ignored() {
+    let mut app = loaded(2, false);
+    send(&mut app, [key(KeyCode::Enter)]);
+    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
+    let fx = send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(fx, vec![Effect::Cancel { id }]);
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    assert!(
+        app.screen.shown().is_none(),
+        "a cancelled mint's answer changes nothing"
+    );
+    assert!(app.screen.is_panes());
+}
+
+#[test]
+fn production_mint_asks_first() {
+    let mut app = loaded(2, true);
+    send(&mut app, [key(KeyCode::Enter)]);
+    let fx = send(&mut app, [ch('m')]);
+    assert!(fx.is_empty());
+    assert_eq!(
+        app.overlays.confirm.as_ref().unwrap().question(),
+        "Mint a PRODUCTION link for patient-00001? y/N"
+    );
+    let fx = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(
+        fx.is_empty() && app.overlays.confirm.is_none(),
+        "Enter means the default, No"
+    );
+    send(&mut app, [ch('m')]);
+    let fx = send(&mut app, [ch('y')]);
+    mint_request(&fx);
+}
+
+#[test]
+fn api_errors_land_next_to_their_field_and_keep_selections() {
+    let mut app = loaded(2, false);
+    send(&mut app, [key(KeyCode::Enter), key(KeyCode::Tab), ch(' ')]);
+    let ticked = app.providers.ticked.clone();
+    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Err(ApiError::Validation {
+            fields: vec![FieldError {
+                field: "redirect_url".into(),
+                message: "URL not allowed".into(),
+            }],
+        }),
+    });
+    assert_eq!(
+        app.options.redirect_error.as_deref(),
+        Some("URL not allowed")
+    );
+    assert_eq!(app.providers.ticked, ticked);
+    assert!(app.patients.selected.is_some());
+    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Err(ApiError::Unauthorized {
+            status: 401,
+            target: "sandbox/us".into(),
+        }),
+    });
+    assert!(
+        app.overlays
+            .alert
+            .as_ref()
+            .unwrap()
+            .contains("refused by sandbox/us")
+    );
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.overlays.alert.is_none());
+    assert_eq!(app.providers.ticked, ticked);
+}
+
+#[test]
+fn production_mint_again_asks_too() {
+    let mut app = loaded(2, true);
+    send(&mut app, [key(KeyCode::Enter), ch('m')]);
+    let (id, _) = mint_request(&send(&mut app, [ch('y')]));
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    assert!(send(&mut app, [ch('r')]).is_empty());
+    assert!(app.overlays.confirm.is_some());
+    mint_request(&send(&mut app, [ch('y')]));
+}
+
+#[test]
+fn background_task_failure_clears_the_spinner() {
+    let mut app = loaded(1, false);
+    send(&mut app, [key(KeyCode::Enter)]);
+    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
+    app.update(Msg::TaskFailed {
+        task: Task::Mint,
+        id: Some(id),
+    });
+    assert!(app.inflight.is_none());
+    assert!(app.toast.as_ref().unwrap().text.contains("Internal error"));
+    app.update(Msg::Quit);
+    assert!(app.quit);
+}

@@ -1,0 +1,166 @@
+//! Pure tests of `update`: keys and API answers in, state and effects out. No terminal. One file
+//! per feature, as in `app/`; the helpers shared by them (and by the `ui` snapshots) are here.
+
+mod keys;
+mod link_view;
+mod mint;
+mod options;
+mod overlay;
+mod patient_view;
+mod patients;
+mod prompt;
+mod providers;
+mod status;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use uuid::Uuid;
+
+use super::options::OptionRow;
+use super::overlay::Confirm;
+use super::prompt::PromptKind;
+use super::requests::{RequestId, Task};
+use super::screen::Screen;
+use super::status::TOAST_SECS;
+use super::*;
+use crate::api::{
+    ApiError, CreatedUser, FieldError, LinkToken, LinkTokenRequest, Provider, User, UsersPage,
+};
+use crate::clipboard::CopyOutcome;
+use crate::link::LinkUrl;
+use crate::link::catalog;
+use crate::setup::connection::{Environment, Region};
+
+pub(crate) fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// A copy of a key message (messages are not `Clone`: answers carry errors).
+pub(crate) fn clone_msg(m: &Msg) -> Msg {
+    match m {
+        Msg::Key(k) => Msg::Key(*k),
+        other => panic!("only keys are cloned: {other:?}"),
+    }
+}
+
+pub(crate) fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+pub(crate) fn t0() -> DateTime<Utc> {
+    "2026-11-24T10:00:00Z".parse().unwrap()
+}
+
+fn user(n: usize) -> User {
+    let id = crate::emulator::generated_client_id(n);
+    User {
+        user_id: crate::emulator::stable_uuid(&id),
+        team_id: None,
+        client_user_id: id,
+        created_on: Some(t0()),
+        connected_sources: vec![],
+        fallback_time_zone: None,
+        fallback_birth_date: None,
+        ingestion_start: None,
+        ingestion_end: None,
+    }
+}
+
+pub(crate) fn production_badge() -> Badge {
+    Badge::Vital {
+        env: Environment::Production,
+        region: Region::Us,
+    }
+}
+
+pub(crate) fn env(production: bool) -> EnvInfo {
+    EnvInfo {
+        badge: if production {
+            production_badge()
+        } else {
+            Badge::Vital {
+                env: Environment::Sandbox,
+                region: Region::Us,
+            }
+        },
+        host: "https://api.sandbox.us.junction.com".into(),
+        key_prefix: Some("sk_us_"),
+    }
+}
+
+/// An app with `n` users and the catalog loaded.
+pub(crate) fn loaded(n: usize, production: bool) -> App {
+    let mut app = App::new(
+        env(production),
+        ConsoleConfig::default(),
+        t0(),
+        Rect::new(0, 0, 80, 24),
+    );
+    let fx = app.start();
+    assert_eq!(fx.len(), 2);
+    app.update(Msg::UsersLoaded {
+        request: RequestId(1),
+        result: Ok(UsersPage {
+            users: (1..=n).map(user).collect(),
+            total: n as u64,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    let all: Vec<Provider> = catalog::all().iter().map(|c| c.to_provider()).collect();
+    app.update(Msg::ProvidersLoaded(Ok(all)));
+    app
+}
+
+fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|m| app.update(m)).collect()
+}
+
+fn typed(s: &str) -> Vec<Msg> {
+    s.chars().map(ch).collect()
+}
+
+pub(crate) fn mint_request(effects: &[Effect]) -> (RequestId, LinkTokenRequest) {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Mint { id, request } => Some((*id, request.clone())),
+            _ => None,
+        })
+        .expect("a mint effect")
+}
+
+fn token() -> LinkToken {
+    LinkToken {
+        link_token: "tok+/=".into(),
+        link_web_url: "https://link.tryvital.io/?token=tok%2B%2F%3D&env=sandbox&region=us".into(),
+    }
+}
+
+pub(crate) fn link_url() -> LinkUrl {
+    LinkUrl(token().link_web_url)
+}
+
+/// The native clipboard took `url`, a link minted at [`t0`].
+pub(crate) fn copied(url: LinkUrl) -> Msg {
+    Msg::Copied {
+        url,
+        expires_at: t0() + chrono::Duration::minutes(60),
+        outcome: CopyOutcome::System,
+    }
+}
+
+/// Selects the highlighted patient, mints, and answers with [`token`] minted at [`t0`].
+fn show_link(app: &mut App) {
+    send(app, [key(KeyCode::Enter)]);
+    let (id, _) = mint_request(&send(app, [ch('m')]));
+    app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    assert!(matches!(app.screen, Screen::Link(_)));
+}

@@ -1,0 +1,84 @@
+//! Pure tests of overlays: help, and the one order for keys and drawing.
+
+use super::*;
+
+#[test]
+fn help_toggles_and_scrolls() {
+    let mut app = loaded(1, false);
+    send(&mut app, [ch('?')]);
+    assert_eq!(app.overlays.help.map(|h| h.scroll), Some(0));
+    send(&mut app, [ch('j'), ch('j'), ch('k')]);
+    assert_eq!(app.overlays.help.map(|h| h.scroll), Some(1));
+    assert_eq!(
+        app.patients.list.cursor(),
+        0,
+        "keys scroll the help, not the list"
+    );
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.overlays.help, None);
+}
+
+#[test]
+fn an_alert_during_a_question_stays_under_it_and_y_answers_the_visible_question() {
+    let mut app = loaded(2, true);
+    send(&mut app, [key(KeyCode::Enter), ch('m')]);
+    assert!(app.overlays.confirm.is_some());
+    // The provider list answers "key refused" while the question is open.
+    app.update(Msg::ProvidersLoaded(Err(ApiError::Unauthorized {
+        status: 401,
+        target: "production/us".into(),
+    })));
+    assert!(app.overlays.alert.is_some());
+    assert_eq!(
+        app.overlays.top(),
+        Some(crate::app::overlay::OverlayKind::Confirm)
+    );
+    assert_eq!(
+        app.overlays.bottom_up().last(),
+        Some(crate::app::overlay::OverlayKind::Confirm),
+        "painted last, on top"
+    );
+    let fx = send(&mut app, [ch('y')]);
+    mint_request(&fx);
+    assert_eq!(
+        app.overlays.top(),
+        Some(crate::app::overlay::OverlayKind::Alert)
+    );
+}
+
+#[test]
+fn an_alert_closes_a_filter_being_typed_and_keeps_the_filter() {
+    let mut app = loaded(30, false);
+    send(&mut app, [ch('/')]);
+    send(&mut app, typed("0001"));
+    app.update(Msg::ProvidersLoaded(Err(ApiError::Unauthorized {
+        status: 401,
+        target: "sandbox/us".into(),
+    })));
+    assert!(app.overlays.prompt.is_none() && app.overlays.alert.is_some());
+    assert_eq!(app.patients.list.filter(), "0001");
+}
+
+#[test]
+fn the_priority_order_is_the_key_order() {
+    use crate::app::overlay::OverlayKind;
+    let mut app = loaded(1, false);
+    app.overlays.alert = Some("a".into());
+    app.overlays.help = Some(crate::app::overlay::Help::default());
+    assert_eq!(app.overlays.top(), Some(OverlayKind::Help));
+    assert!(app.contexts().contains(&keymap::Ctx::Help));
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(
+        app.overlays.top(),
+        Some(OverlayKind::Alert),
+        "Esc closed the help only"
+    );
+    let order: Vec<_> = OverlayKind::PRIORITY.iter().rev().copied().collect();
+    app.overlays.help = Some(crate::app::overlay::Help::default());
+    app.overlays.confirm = Some(Confirm::UseExisting {
+        client_user_id: "x".into(),
+        user_id: Uuid::nil(),
+    });
+    app.overlays.prompt = Some(crate::app::prompt::Prompt::new(PromptKind::NewUser, ""));
+    assert_eq!(app.overlays.bottom_up().collect::<Vec<_>>(), order);
+}

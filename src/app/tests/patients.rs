@@ -1,0 +1,355 @@
+//! Pure tests of the Patient pane: paging, details, movement, filter, create, reload.
+
+use super::*;
+
+#[test]
+fn users_load_page_by_page_and_stale_pages_are_dropped() {
+    let mut app = App::new(
+        env(false),
+        ConsoleConfig::default(),
+        t0(),
+        Rect::new(0, 0, 80, 24),
+    );
+    app.start();
+    let fx = app.update(Msg::UsersLoaded {
+        request: RequestId(1),
+        result: Ok(UsersPage {
+            users: (1..=500).map(user).collect(),
+            total: 700,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    assert_eq!(
+        fx,
+        vec![Effect::LoadUsers {
+            offset: 500,
+            request: RequestId(1)
+        }]
+    );
+    assert!(app.patients.load.is_loading());
+    assert_eq!(app.patients.list.items().len(), 500, "usable while loading");
+    let stale = app.update(Msg::UsersLoaded {
+        request: RequestId(0),
+        result: Ok(UsersPage {
+            users: vec![user(999)],
+            total: 1,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    assert!(stale.is_empty());
+    assert_eq!(app.patients.list.items().len(), 500);
+    let fx = app.update(Msg::UsersLoaded {
+        request: RequestId(1),
+        result: Ok(UsersPage {
+            users: (501..=700).map(user).collect(),
+            total: 700,
+            offset: 500,
+            limit: 500,
+        }),
+    });
+    assert!(fx.is_empty());
+    assert!(!app.patients.load.is_loading());
+    assert_eq!(app.patients.list.items().len(), 700);
+}
+
+#[test]
+fn highlighted_patient_details_load_when_the_highlight_rests() {
+    let mut app = loaded(5, false);
+    assert!(
+        app.patients.detail_pending,
+        "the first row's details are wanted"
+    );
+    assert_eq!(app.tick_interval(t0()), Some(Duration::from_millis(200)));
+    send(&mut app, [ch('j'), ch('j')]);
+    let fx = app.update(Msg::Tick(t0()));
+    let third = user(3).user_id;
+    assert_eq!(
+        fx,
+        vec![Effect::LoadConnections { user_id: third }],
+        "one load, for where it rests"
+    );
+    assert!(app.update(Msg::Tick(t0())).is_empty());
+    send(&mut app, [ch('k'), ch('j')]);
+    assert!(
+        app.update(Msg::Tick(t0()))
+            .iter()
+            .all(|e| *e != Effect::LoadConnections { user_id: third }),
+        "not twice"
+    );
+}
+
+#[test]
+fn movement_keys_clamp_and_scroll() {
+    let mut app = loaded(100, false);
+    send(&mut app, [key(KeyCode::Up)]);
+    assert_eq!(app.patients.list.cursor(), 0);
+    send(&mut app, [ch('j'), ch('j'), key(KeyCode::Down)]);
+    assert_eq!(app.patients.list.cursor(), 3);
+    send(&mut app, [ch('k')]);
+    assert_eq!(app.patients.list.cursor(), 2);
+    send(&mut app, [key(KeyCode::End)]);
+    assert_eq!(app.patients.list.cursor(), 99);
+    let rows = layout::areas(app.size).patients.list.height as usize;
+    assert_eq!(
+        app.patients.list.offset(),
+        100 - rows,
+        "the highlight stays on screen"
+    );
+    send(&mut app, [key(KeyCode::PageUp)]);
+    assert_eq!(app.patients.list.cursor(), 99 - rows);
+    send(&mut app, [key(KeyCode::Home)]);
+    assert_eq!(
+        (app.patients.list.cursor(), app.patients.list.offset()),
+        (0, 0)
+    );
+    send(&mut app, [key(KeyCode::PageDown)]);
+    assert_eq!(app.patients.list.cursor(), rows);
+}
+
+#[test]
+fn filter_narrows_enter_keeps_and_selects_esc_clears() {
+    let mut app = loaded(30, false);
+    send(&mut app, [ch('/')]);
+    assert!(app.overlays.prompt.is_some());
+    send(&mut app, typed("0002"));
+    assert_eq!(
+        app.patients.list.visible().len(),
+        11,
+        "patient-00002 and 00020..29"
+    );
+    send(&mut app, [ch('q')]);
+    assert!(!app.quit, "q types into a prompt");
+    assert_eq!(app.patients.list.visible().len(), 0);
+    send(&mut app, [key(KeyCode::Backspace), ch('5')]);
+    assert_eq!(app.patients.list.visible().len(), 1);
+    let fx = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(app.overlays.prompt.is_none());
+    assert_eq!(app.patients.list.filter(), "00025", "the filter is kept");
+    let chosen = app.patients.selected_user().unwrap();
+    assert_eq!(chosen.client_user_id, "patient-00025");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadConnections {
+            user_id: chosen.user_id
+        }]
+    );
+    // Reopening `/` shows the kept filter, selected: typing replaces it; Esc clears it.
+    send(&mut app, [ch('/')]);
+    let p = app.overlays.prompt.as_ref().unwrap();
+    assert_eq!((p.input.value(), p.replace_on_type), ("00025", true));
+    assert_eq!(app.patients.list.visible().len(), 1, "still filtered");
+    send(&mut app, typed("0003"));
+    assert_eq!(app.patients.list.filter(), "0003", "typing replaced it");
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.overlays.prompt.is_none());
+    assert_eq!(
+        (
+            app.patients.list.filter(),
+            app.patients.list.visible().len()
+        ),
+        ("", 30)
+    );
+}
+
+#[test]
+fn a_kept_filter_can_be_edited_and_esc_in_the_list_clears_it() {
+    let mut app = loaded(30, false);
+    send(&mut app, [ch('/')]);
+    send(&mut app, typed("0002"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert!(app.contexts().contains(&keymap::Ctx::Filtered));
+    // Backspace edits the kept text instead of replacing it.
+    send(&mut app, [ch('/'), key(KeyCode::Backspace), ch('9')]);
+    assert_eq!(app.patients.list.filter(), "0009");
+    send(&mut app, [key(KeyCode::Enter)]);
+    // Esc in the list (no prompt open) clears the kept filter.
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.patients.list.filter(), "");
+    assert_eq!(app.patients.list.visible().len(), 30);
+    assert!(!app.contexts().contains(&keymap::Ctx::Filtered));
+    assert_eq!(app.toast.as_ref().unwrap().text, "Filter cleared");
+    // Nothing kept: Esc does nothing.
+    app.toast = None;
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.toast.is_none());
+}
+
+#[test]
+fn new_user_warns_on_personal_data_and_duplicate_offers_existing() {
+    let mut app = loaded(2, false);
+    send(&mut app, [ch('n')]);
+    send(&mut app, typed("ana@example.com"));
+    assert!(
+        app.overlays
+            .prompt
+            .as_ref()
+            .unwrap()
+            .warning()
+            .unwrap()
+            .contains("email")
+    );
+    assert!(
+        send(&mut app, [key(KeyCode::Enter)]).is_empty(),
+        "the first Enter only warns"
+    );
+    assert!(
+        app.overlays
+            .prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("Enter again")
+    );
+    let fx = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(
+        matches!(&fx[..], [Effect::CreateUser { client_user_id, .. }] if client_user_id == "ana@example.com")
+    );
+    app.inflight = None;
+    send(&mut app, [ch('n')]);
+    send(&mut app, typed("ana@example.com"));
+    for _ in 0..15 {
+        send(&mut app, [key(KeyCode::Backspace)]);
+    }
+    let fx = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(
+        fx.is_empty() && app.overlays.prompt.as_ref().unwrap().error.is_some(),
+        "empty is refused"
+    );
+    send(&mut app, typed("patient-00002"));
+    let fx = send(&mut app, [key(KeyCode::Enter)]);
+    let id = match &fx[..] {
+        [Effect::CreateUser { id, client_user_id }] => {
+            assert_eq!(client_user_id, "patient-00002");
+            *id
+        }
+        other => panic!("{other:?}"),
+    };
+    let existing = user(2).user_id;
+    app.update(Msg::UserCreated {
+        id,
+        at: t0(),
+        result: Err(ApiError::DuplicateUser {
+            client_user_id: "patient-00002".into(),
+            user_id: existing,
+            message: String::new(),
+        }),
+    });
+    assert!(
+        app.overlays
+            .confirm
+            .as_ref()
+            .unwrap()
+            .question()
+            .contains("Select that user?")
+    );
+    let fx = send(&mut app, [ch('y')]);
+    assert_eq!(app.patients.selected, Some(existing));
+    assert_eq!(fx, vec![Effect::LoadConnections { user_id: existing }]);
+}
+
+#[test]
+fn created_user_is_added_and_selected() {
+    let mut app = loaded(2, false);
+    send(&mut app, [ch('n')]);
+    send(&mut app, typed("walk-in-7"));
+    let id = match &send(&mut app, [key(KeyCode::Enter)])[..] {
+        [Effect::CreateUser { id, .. }] => *id,
+        other => panic!("{other:?}"),
+    };
+    let new_id = Uuid::new_v4();
+    app.update(Msg::UserCreated {
+        id,
+        at: t0(),
+        result: Ok(CreatedUser {
+            user_id: new_id,
+            client_user_id: "walk-in-7".into(),
+        }),
+    });
+    assert_eq!(app.patients.selected, Some(new_id));
+    assert_eq!(app.patients.total, Some(3));
+}
+
+#[test]
+fn reload_after_an_error_loads_again_and_keeps_rows() {
+    let mut app = loaded(3, false);
+    let fx = send(&mut app, [ch('R')]);
+    assert_eq!(
+        fx,
+        vec![Effect::LoadUsers {
+            offset: 0,
+            request: RequestId(2)
+        }]
+    );
+    assert!(send(&mut app, [ch('R')]).is_empty(), "not twice at once");
+    app.update(Msg::UsersLoaded {
+        request: RequestId(2),
+        result: Err(ApiError::Timeout {
+            target: "t".into(),
+            limit: Duration::from_secs(1),
+        }),
+    });
+    assert!(app.patients.load.error().is_some());
+    assert_eq!(app.patients.list.items().len(), 3, "rows kept");
+    send(&mut app, [ch('R')]);
+    app.update(Msg::UsersLoaded {
+        request: RequestId(3),
+        result: Ok(UsersPage {
+            users: (1..=4).map(user).collect(),
+            total: 4,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    assert_eq!(app.patients.list.items().len(), 4, "no duplicates");
+    send(&mut app, [ch('R')]);
+    app.update(Msg::UsersLoaded {
+        request: RequestId(4),
+        result: Ok(UsersPage {
+            users: vec![user(2), user(4)],
+            total: 2,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    let ids: Vec<_> = app
+        .patients
+        .list
+        .items()
+        .iter()
+        .map(|u| u.client_user_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["patient-00002", "patient-00004"],
+        "a deleted user disappears on reload"
+    );
+    assert!(app.patients.load.error().is_none());
+}
+
+#[test]
+fn stale_user_fetch_does_not_change_a_newer_selection() {
+    let mut app = loaded(3, false);
+    let far = Uuid::new_v4();
+    app.overlays.confirm = Some(Confirm::UseExisting {
+        client_user_id: "x".into(),
+        user_id: far,
+    });
+    let fx = send(&mut app, [ch('y')]);
+    let id = match &fx[..] {
+        [Effect::LoadUser { id, user_id }] if *user_id == far => *id,
+        other => panic!("{other:?}"),
+    };
+    send(&mut app, [ch('j'), key(KeyCode::Enter)]);
+    let chosen = app.patients.selected;
+    let mut u = user(99);
+    u.user_id = far;
+    app.update(Msg::UserLoaded { id, result: Ok(u) });
+    assert_eq!(
+        app.patients.selected, chosen,
+        "the staff's newer choice stands"
+    );
+}

@@ -1,0 +1,91 @@
+//! The interactive console on the real terminal: set-up, signals, the loop, and what happens to
+//! a copied link when the console quits.
+
+use std::io::Write;
+
+use chrono::Utc;
+
+use super::{Driver, OscSink, system_clock, terminal};
+use crate::app::{App, ConsoleConfig, EnvInfo, Msg};
+use crate::setup::config::Config;
+use crate::setup::session::Session;
+use crate::ui::Theme;
+
+/// Opens the interactive console on the real terminal and runs it until the user quits.
+pub async fn run_console(session: &Session, config: &Config) -> std::io::Result<()> {
+    let env = EnvInfo::from_connection(&session.connection, session.client.base_url());
+    let console = ConsoleConfig::new(config, *chrono::Local::now().offset());
+    let theme = Theme {
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let (guard, terminal) = terminal::TerminalGuard::enter()?;
+    let size = terminal.size()?;
+    let app = App::new(
+        env,
+        console,
+        Utc::now(),
+        ratatui::layout::Rect::new(0, 0, size.width, size.height),
+    );
+    let osc: OscSink = Box::new(|seq: &str| {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(seq.as_bytes());
+        let _ = out.flush();
+    });
+    let mut driver = Driver::new(
+        terminal,
+        app,
+        theme,
+        session.client.clone(),
+        system_clock(),
+        Box::new(crate::clipboard::Native::new()),
+        osc,
+    );
+    if std::env::var_os("VITAL_ONBOARD_PANIC_TEST").is_some() {
+        // Test hook (tests/e2e_pty.rs): proves the panic hook restores the terminal.
+        driver.draw()?;
+        panic!("panic test: VITAL_ONBOARD_PANIC_TEST is set");
+    }
+    quit_on_signals(driver.sender());
+    let result = driver.run(crossterm::event::EventStream::new()).await;
+    // A link URL the console copied would vanish from an X11/Wayland clipboard with this process:
+    // hand it to the same helper `link --copy` uses, until it expires.
+    if let Some(copied) = driver.app.clipboard.clone() {
+        let left = (copied.expires_at - Utc::now())
+            .to_std()
+            .unwrap_or_default();
+        if !left.is_zero() && cfg!(target_os = "linux") {
+            crate::clipboard::copy_and_keep(copied.url.as_str(), left);
+        }
+    }
+    drop(driver);
+    drop(guard);
+    result
+}
+
+/// `kill`, a closed terminal and an interrupt from outside end the console cleanly, restoring the
+/// terminal (in raw mode Ctrl-C arrives as a key, not as SIGINT).
+#[cfg(unix)]
+fn quit_on_signals(tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let kinds = [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+        SignalKind::quit(),
+    ];
+    let mut streams = Vec::new();
+    for kind in kinds {
+        match signal(kind) {
+            Ok(s) => streams.push(s),
+            Err(e) => tracing::warn!("cannot watch a signal: {e}"),
+        }
+    }
+    tokio::spawn(async move {
+        let waits = streams.iter_mut().map(|s| Box::pin(s.recv()));
+        futures::future::select_all(waits).await;
+        let _ = tx.send(Msg::Quit);
+    });
+}
+
+#[cfg(not(unix))]
+fn quit_on_signals(_tx: tokio::sync::mpsc::UnboundedSender<Msg>) {}

@@ -1,0 +1,149 @@
+//! Carrying out the app's effects: API calls as tasks that post their answer back (a panic in
+//! one becomes `Msg::TaskFailed`), cancellation by request id, the clipboard on its own thread,
+//! OSC 52 between frames, and PNG files off the loop.
+
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::Driver;
+use crate::api::client::MAX_PAGE;
+use crate::app::requests::{RequestId, Task};
+use crate::app::{Effect, Msg};
+use crate::clipboard::{Clipboard, CopyOutcome};
+use crate::link::LinkUrl;
+
+impl<B: Backend> Driver<B> {
+    pub(super) fn run_effects(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.run_effect(effect);
+        }
+    }
+
+    /// Runs `fut` as a task that posts its message back. A panic in it (a bug) becomes
+    /// `Msg::TaskFailed`, so the console neither hangs on a spinner nor dies half-drawn.
+    fn spawn<F>(&mut self, task: Task, id: Option<RequestId>, fut: F)
+    where
+        F: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        use futures::FutureExt;
+        let tx = self.tx.clone();
+        let handle = tokio::spawn(async move {
+            let msg = std::panic::AssertUnwindSafe(fut)
+                .catch_unwind()
+                .await
+                .unwrap_or(Msg::TaskFailed { task, id });
+            let _ = tx.send(msg);
+        });
+        if let Some(id) = id {
+            self.tasks.retain(|_, h| !h.is_finished());
+            self.tasks.insert(id, handle.abort_handle());
+        }
+    }
+
+    fn run_effect(&mut self, effect: Effect) {
+        let client = self.client.clone();
+        let clock = self.clock.clone();
+        match effect {
+            Effect::LoadUsers { offset, request } => {
+                self.spawn(Task::LoadUsers, None, async move {
+                    let result = client.list_users(offset, MAX_PAGE).await;
+                    Msg::UsersLoaded { request, result }
+                });
+            }
+            Effect::LoadProviders => self.spawn(Task::LoadProviders, None, async move {
+                Msg::ProvidersLoaded(client.providers().await)
+            }),
+            Effect::LoadConnections { user_id } => {
+                self.spawn(Task::LoadConnections, None, async move {
+                    let result = client.connected_providers(user_id).await;
+                    Msg::ConnectionsLoaded { user_id, result }
+                });
+            }
+            Effect::LoadUser { id, user_id } => {
+                self.spawn(Task::LoadUser, Some(id), async move {
+                    let result = client.get_user(user_id).await;
+                    Msg::UserLoaded { id, result }
+                });
+            }
+            Effect::Mint { id, request } => self.spawn(Task::Mint, Some(id), async move {
+                let result = client.link_token(&request).await;
+                if let Ok(t) = &result {
+                    let fingerprint = crate::api::fingerprint(&t.link_token);
+                    tracing::info!(user_id = %request.user_id, %fingerprint, "link minted");
+                }
+                let at = clock();
+                Msg::Minted { id, at, result }
+            }),
+            Effect::CreateUser { id, client_user_id } => {
+                self.spawn(Task::CreateUser, Some(id), async move {
+                    let result = client.create_user(&client_user_id).await;
+                    let at = clock();
+                    Msg::UserCreated { id, at, result }
+                });
+            }
+            Effect::Cancel { id } => {
+                if let Some(h) = self.tasks.remove(&id) {
+                    h.abort();
+                }
+            }
+            Effect::Copy { url, expires_at } => {
+                // Between frames, never inside one: the terminal gets the whole sequence at once.
+                let seq = crate::clipboard::osc52(url.as_str(), crate::clipboard::in_tmux());
+                (self.osc)(&seq);
+                let _ = self.clipboard.send(ClipboardJob::Set { url, expires_at });
+            }
+            Effect::ClearClipboard { url } => {
+                let _ = self.clipboard.send(ClipboardJob::ClearIf(url));
+            }
+            Effect::SavePng { url, path } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::link::qr::save_png(url.as_str(), &path)
+                        .map(|()| std::fs::canonicalize(&path).unwrap_or(path));
+                    let _ = tx.send(Msg::PngSaved { url, result });
+                });
+            }
+        }
+    }
+}
+
+pub(super) enum ClipboardJob {
+    Set {
+        url: LinkUrl,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    },
+    ClearIf(LinkUrl),
+}
+
+/// The native clipboard lives on a thread of its own: on X11 a read can wait seconds for another
+/// program, and the input loop must not. The one clipboard handle stays alive as long as the
+/// console (X11 drops the text with its owner).
+pub(super) fn clipboard_thread(
+    mut clipboard: Box<dyn Clipboard>,
+    tx: UnboundedSender<Msg>,
+) -> std::sync::mpsc::Sender<ClipboardJob> {
+    let (jobs, rx) = std::sync::mpsc::channel::<ClipboardJob>();
+    std::thread::Builder::new()
+        .name("clipboard".into())
+        .spawn(move || {
+            while let Ok(job) = rx.recv() {
+                match job {
+                    ClipboardJob::Set { url, expires_at } => {
+                        let outcome = if clipboard.set(url.as_str()) {
+                            CopyOutcome::System
+                        } else {
+                            CopyOutcome::Osc52
+                        };
+                        let _ = tx.send(Msg::Copied {
+                            url,
+                            expires_at,
+                            outcome,
+                        });
+                    }
+                    ClipboardJob::ClearIf(url) => clipboard.clear_if(url.as_str()),
+                }
+            }
+        })
+        .expect("the clipboard thread starts");
+    jobs
+}

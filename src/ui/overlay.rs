@@ -1,0 +1,160 @@
+//! What stands over the screen, painted in the order `app::overlay` gives (the overlay that owns
+//! the keys last, on top): the full-width alert, the help, a y/N question, a boxed prompt.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+use super::Theme;
+use super::widgets::centered;
+use crate::app::layout;
+use crate::app::overlay::OverlayKind;
+use crate::app::{App, keymap};
+use crate::text::sanitize;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let o = &app.overlays;
+    for kind in o.bottom_up() {
+        match kind {
+            OverlayKind::Alert => {
+                if let Some(alert) = &o.alert {
+                    draw_alert(frame, layout::areas(area).body, alert, theme);
+                }
+            }
+            OverlayKind::Help => {
+                if let Some(help) = o.help {
+                    draw_help(frame, area, help.scroll, theme);
+                }
+            }
+            OverlayKind::Confirm => {
+                if let Some(c) = &o.confirm {
+                    let line = Line::from(c.question());
+                    let danger = app.env.is_production();
+                    draw_popup(frame, area, "Confirm", &[line], theme, danger);
+                }
+            }
+            OverlayKind::Prompt => {
+                if let Some(p) = &o.prompt {
+                    super::prompt::draw(frame, area, p, theme);
+                }
+            }
+        }
+    }
+}
+
+fn draw_popup(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: &[Line],
+    theme: &Theme,
+    danger: bool,
+) {
+    let width = lines
+        .iter()
+        .map(|l| l.width() as u16)
+        .max()
+        .unwrap_or(20)
+        .max(title.len() as u16 + 4)
+        + 4;
+    let width = width.min(area.width - 4);
+    // Lines wrap inside the box, which grows to hold them.
+    let inner = width.saturating_sub(2).max(1) as usize;
+    let height: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let rect = centered(area, width, height as u16 + 2);
+    let border = if danger {
+        theme.danger()
+    } else {
+        theme.focused_border()
+    };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines.to_vec())
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_type(BorderType::Rounded)
+                    .border_style(border)
+                    .title(format!(" {title} ")),
+            ),
+        rect,
+    );
+}
+
+fn draw_alert(frame: &mut Frame, body: Rect, alert: &str, theme: &Theme) {
+    let rect = Rect::new(
+        body.x + 1,
+        body.y + body.height / 4,
+        body.width - 2,
+        8.min(body.height),
+    );
+    let lines = vec![
+        Line::styled(sanitize(alert), theme.danger()),
+        Line::default(),
+        Line::styled(
+            "Fix the setting and start vital-onboard again. Esc hides this message; your selections are kept.",
+            theme.muted(),
+        ),
+    ];
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_type(BorderType::Thick)
+                .border_style(theme.danger())
+                .title(" The API refused this console "),
+        ),
+        rect,
+    );
+}
+
+/// The help lines, generated from the key table.
+pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut last = "";
+    for ctx in keymap::HELP_ORDER {
+        let title = ctx.title();
+        if title != last {
+            if !lines.is_empty() {
+                lines.push(Line::default());
+            }
+            lines.push(Line::styled(title.to_string(), theme.primary()));
+            last = title;
+        }
+        for b in keymap::BINDINGS.iter().filter(|b| b.ctx == *ctx) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<18}", b.keys_label()), theme.key()),
+                Span::raw(b.help),
+            ]));
+        }
+    }
+    lines
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+    let lines = help_lines(theme);
+    let rect = centered(area, 96.min(area.width - 2), area.height - 2);
+    frame.render_widget(Clear, rect);
+    let inner_h = rect.height.saturating_sub(2);
+    let total = lines.len() as u16;
+    let title = if total > inner_h {
+        " Keys (↑↓ scroll · Esc closes) ".to_string()
+    } else {
+        " Keys (Esc closes) ".to_string()
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll.min(total.saturating_sub(inner_h)), 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_type(BorderType::Rounded)
+                    .border_style(theme.focused_border())
+                    .title(title),
+            ),
+        rect,
+    );
+}

@@ -1,0 +1,160 @@
+//! The Patient pane: the list with its count and spinner, the filter line, and the detail strip
+//! of the highlighted patient (user_id and connections).
+
+use ratatui::Frame;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Theme;
+use super::prompt::filter_line;
+use super::widgets::{loading, pane_block, spinner};
+use crate::api::{ConnectionStatus, User};
+use crate::app::layout::ListAreas;
+use crate::app::prompt::ListPane;
+use crate::app::requests::Load;
+use crate::app::{App, Pane};
+use crate::text::{sanitize, truncate};
+
+pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
+    let p = &app.patients;
+    let focused = app.focus == Pane::Patients;
+    let loaded = p.list.items().len();
+    let shown = p.list.visible().len();
+    let mut title = vec![Span::raw(" Patient ")];
+    let count = match p.total {
+        Some(_) if shown != loaded => format!("{shown} of {loaded}"),
+        Some(t) if (loaded as u64) < t => format!("{loaded} of {t}"),
+        Some(_) => format!("{loaded}"),
+        None => String::new(),
+    };
+    if !count.is_empty() {
+        title.push(Span::styled(format!("({count}) "), theme.muted()));
+    }
+    if p.load.is_loading() {
+        title.push(loading(app, theme));
+    }
+    frame.render_widget(pane_block(Line::from(title), focused, theme), areas.frame);
+
+    let mut lines = Vec::new();
+    if loaded == 0 && p.load.is_loading() {
+        lines.push(Line::styled(
+            format!("{} Loading patients…", spinner(app)),
+            theme.muted(),
+        ));
+    } else if shown == 0 && loaded > 0 {
+        lines.push(Line::styled("No patient matches the filter", theme.muted()));
+    } else if loaded == 0 && p.load == Load::Loaded(()) {
+        lines.push(Line::styled(
+            "No patients yet: n creates one",
+            theme.muted(),
+        ));
+    }
+    let width = areas.list.width as usize;
+    let id_w = width.saturating_sub(2 + 11 + 8).clamp(8, 20);
+    for (pos, u) in p
+        .list
+        .visible_items()
+        .skip(p.list.offset())
+        .take(areas.list.height as usize)
+    {
+        let text = truncate(&row_text(u, Some(u.user_id) == p.selected, id_w), width);
+        let style = if pos == p.list.cursor() && focused {
+            theme.selected()
+        } else if pos == p.list.cursor() {
+            theme.primary()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(format!("{text:<width$}"), style));
+    }
+    frame.render_widget(Paragraph::new(lines), areas.list);
+    // A load error takes the filter line (not a list row, so scrolling stays exact).
+    let filter = match (&p.load, &app.overlays.prompt) {
+        (Load::Failed(_), None) => {
+            Line::styled("✗ the list did not load · R reloads", theme.danger())
+        }
+        _ => filter_line(app, ListPane::Patients, theme),
+    };
+    frame.render_widget(Paragraph::new(filter), areas.filter);
+    frame.render_widget(
+        Paragraph::new(detail(app, theme)).wrap(Wrap { trim: true }),
+        areas.foot,
+    );
+}
+
+/// One list row: selection mark, client_user_id, created date, connected providers.
+fn row_text(u: &User, selected: bool, id_w: usize) -> String {
+    let mark = if selected { "● " } else { "  " };
+    let created = u
+        .created_on
+        .map_or_else(|| "-".repeat(10), |d| d.format("%Y-%m-%d").to_string());
+    let slugs = u.connected_slugs();
+    let conn = match slugs.len() {
+        0 => String::new(),
+        1 => sanitize(slugs[0]),
+        n => format!("{} +{}", sanitize(slugs[0]), n - 1),
+    };
+    format!(
+        "{mark}{:<id_w$} {created} {conn}",
+        truncate(&sanitize(&u.client_user_id), id_w)
+    )
+}
+
+/// The detail strip of the highlighted patient.
+fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let p = &app.patients;
+    let Some(u) = p.highlighted() else {
+        return vec![Line::styled("No patient highlighted", theme.muted())];
+    };
+    let none = || vec![Span::styled("no connected providers", theme.muted())];
+    let conns: Vec<Span> = match p.connections.get(&u.user_id) {
+        Some(Load::Loaded(list)) if list.is_empty() => none(),
+        Some(Load::Loaded(list)) => list
+            .iter()
+            .flat_map(|c| {
+                let (mark, style) = match &c.status {
+                    ConnectionStatus::Connected => ("✓", theme.success()),
+                    ConnectionStatus::Error => ("✗", theme.danger()),
+                    _ => ("?", theme.warning()),
+                };
+                let status = c
+                    .error_details
+                    .as_ref()
+                    .map(|e| format!(" {}", sanitize(&e.error_type)))
+                    .unwrap_or_default();
+                [
+                    Span::raw(sanitize(&c.slug)),
+                    Span::styled(
+                        format!(" {mark} {}{status}  ", sanitize(c.status.as_str())),
+                        style,
+                    ),
+                ]
+            })
+            .collect(),
+        Some(Load::Loading) => vec![Span::styled(
+            format!("{} loading connections…", spinner(app)),
+            theme.muted(),
+        )],
+        Some(Load::Failed(e)) => {
+            vec![Span::styled(truncate(&sanitize(e), 120), theme.danger())]
+        }
+        None => {
+            let slugs = u.connected_slugs();
+            if slugs.is_empty() {
+                none()
+            } else {
+                vec![Span::raw(sanitize(&slugs.join(", ")))]
+            }
+        }
+    };
+    let mut line = vec![Span::styled("connected ", theme.muted())];
+    line.extend(conns);
+    vec![
+        Line::from(vec![
+            Span::styled("user_id ", theme.muted()),
+            Span::raw(u.user_id.to_string()),
+        ]),
+        Line::from(line),
+    ]
+}

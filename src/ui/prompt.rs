@@ -1,0 +1,81 @@
+//! Text prompts: the filter line of a list pane (live while typing, else the kept filter), and
+//! the boxed prompts for a new patient and the redirect URL.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+use super::Theme;
+use super::widgets::centered;
+use crate::app::App;
+use crate::app::prompt::{ListPane, Prompt, PromptKind};
+
+/// The filter line of a list: the live prompt, a kept filter, or a hint.
+pub fn filter_line(app: &App, pane: ListPane, theme: &Theme) -> Line<'static> {
+    let kept = app.list_filter(pane);
+    match &app.overlays.prompt {
+        Some(p) if p.kind == PromptKind::Filter(pane) => {
+            // A kept filter shown for editing looks selected: typing replaces it.
+            let text = if p.replace_on_type {
+                Span::styled(p.input.value().to_string(), theme.selected())
+            } else {
+                Span::raw(p.input.value().to_string())
+            };
+            Line::from(vec![
+                Span::styled("/", theme.key()),
+                text,
+                Span::styled("▏", theme.primary()),
+                Span::styled("  Enter applies · Esc clears", theme.muted()),
+            ])
+        }
+        _ if !kept.is_empty() => Line::from(vec![
+            Span::styled("filter: ", theme.muted()),
+            Span::styled(kept.to_string(), theme.primary()),
+            Span::styled("  (/ edits · Esc clears)", theme.muted()),
+        ]),
+        _ => Line::styled("/ filters", theme.muted()),
+    }
+}
+
+/// The boxed prompt (a filter is drawn on its list's filter line instead).
+pub fn draw(frame: &mut Frame, area: Rect, p: &Prompt, theme: &Theme) {
+    let help = match p.kind {
+        PromptKind::Filter(_) => return,
+        PromptKind::NewUser => {
+            "Your system's id for the patient: no names, emails or phone numbers"
+        }
+        PromptKind::RedirectUrl => "An absolute http(s) URL; empty clears it",
+    };
+    let width = (area.width - 8).min(72);
+    let inner = width as usize - 4;
+    let value = p.input.value();
+    let scroll = p.input.visual_scroll(inner);
+    let shown: String = value.chars().skip(scroll).take(inner).collect();
+    let second = if let Some(e) = &p.error {
+        Line::styled(e.clone(), theme.danger())
+    } else if let Some(w) = p.warning() {
+        Line::styled(format!("Warning: this {w}"), theme.warning())
+    } else {
+        Line::styled(help, theme.muted())
+    };
+    let lines = vec![
+        Line::from(shown),
+        second,
+        Line::styled("Enter saves · Esc cancels", theme.muted()),
+    ];
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(theme.focused_border())
+                .title(format!(" {} ", p.title())),
+        ),
+        rect,
+    );
+    let cursor = (p.input.visual_cursor().saturating_sub(scroll)) as u16;
+    frame.set_cursor_position((rect.x + 1 + cursor, rect.y + 1));
+}

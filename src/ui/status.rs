@@ -1,0 +1,157 @@
+//! The two bottom rows: the key bar (the keys that work now, from the key table) and the status
+//! line (the request in flight, the latest message, or what to do next).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Theme;
+use super::widgets::spinner;
+use crate::app::keymap::{self, Action, Binding};
+use crate::app::layout::Areas;
+use crate::app::requests::Request;
+use crate::app::screen::Screen;
+use crate::app::{App, Level};
+use crate::text::sanitize;
+
+pub fn draw(frame: &mut Frame, areas: &Areas, app: &App, theme: &Theme) {
+    // A long message takes the key bar's row too while it shows, so it is never cut.
+    let long_toast = app.inflight.is_none()
+        && app
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.text.chars().count() > areas.status.width as usize);
+    if long_toast {
+        let both = Rect::new(areas.keys.x, areas.keys.y, areas.keys.width, 2);
+        draw_status(frame, both, app, theme);
+    } else {
+        draw_keys(frame, areas.keys, app, theme);
+        draw_status(frame, areas.status, app, theme);
+    }
+}
+
+/// The bindings active now, most specific context first, merged by their short label (`Up/k`
+/// and `Down/j` are one "move"). Paging keys are left to the help overlay.
+fn active_bindings(app: &App) -> Vec<(String, &'static str)> {
+    let mut active: Vec<&Binding> = app
+        .contexts()
+        .into_iter()
+        .flat_map(|ctx| keymap::bindings_for(&[ctx]).collect::<Vec<_>>())
+        .collect();
+    // What matters most first: the pane's own keys, mint, quit and help, then the rest; the bar
+    // drops from the end when narrow.
+    active.sort_by_key(|b| bar_rank(b.action));
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for b in active {
+        if matches!(
+            b.action,
+            Action::ForceQuit | Action::PageUp | Action::PageDown | Action::Home | Action::End
+        ) {
+            continue;
+        }
+        let label = short_keys(b);
+        match out.iter_mut().find(|(_, s)| *s == b.short) {
+            Some((keys, _)) => {
+                if !keys.split('/').any(|k| k == label) {
+                    keys.push('/');
+                    keys.push_str(&label);
+                }
+            }
+            None => out.push((label, b.short)),
+        }
+    }
+    out
+}
+
+fn bar_rank(a: Action) -> u8 {
+    use Action::*;
+    match a {
+        // A kept filter hides rows: how to clear it comes first while one is set.
+        ClearFilter => 0,
+        Mint => 2,
+        Quit | Help => 3,
+        Filter | Reload => 4,
+        NextPane | PrevPane => 5,
+        Up | Down | PageUp | PageDown | Home | End => 6,
+        _ => 1,
+    }
+}
+
+fn short_keys(b: &Binding) -> String {
+    b.keys.first().map_or_else(
+        || "any key".into(),
+        |k| match k.label().as_str() {
+            "Up" => "↑".to_string(),
+            "Down" => "↓".to_string(),
+            "PageUp" => "PgUp".to_string(),
+            "PageDown" => "PgDn".to_string(),
+            other => other.to_string(),
+        },
+    )
+}
+
+fn draw_keys(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = Vec::new();
+    let mut width = 0usize;
+    for (keys, what) in active_bindings(app) {
+        let piece = keys.chars().count() + what.chars().count() + 3;
+        if width + piece > area.width as usize {
+            break;
+        }
+        width += piece;
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let line = if let Some(f) = &app.inflight {
+        let what = match &f.request {
+            Request::Mint { .. } => "Minting a link".to_string(),
+            Request::CreateUser { client_user_id } => {
+                format!("Creating patient {}", sanitize(client_user_id))
+            }
+        };
+        Line::from(vec![
+            Span::styled(format!("{} ", spinner(app)), theme.primary()),
+            Span::raw(format!("{what}… ")),
+            Span::styled("(Esc cancels)", theme.muted()),
+        ])
+    } else if let Some(t) = &app.toast {
+        let style = match t.level {
+            Level::Info => Style::new(),
+            Level::Success => theme.success(),
+            Level::Warning => theme.warning(),
+            Level::Error => theme.danger(),
+        };
+        Line::styled(sanitize(&t.text), style)
+    } else {
+        Line::styled(hint(app), theme.muted())
+    };
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+}
+
+/// What to do next, when nothing else is said.
+fn hint(app: &App) -> String {
+    match app.screen {
+        Screen::Link(_) | Screen::PatientView { .. } => {
+            "Let the patient scan the code, or c to copy the link".into()
+        }
+        Screen::Panes => match app.patients.selected_user() {
+            None => "Pick a patient: ↑↓ then Enter, / to filter, n for a new one".into(),
+            Some(u) => {
+                let allow = match app.providers.ticked.len() {
+                    0 => "all linkable providers".to_string(),
+                    n => format!("{n} provider(s) allowed"),
+                };
+                format!(
+                    "Patient {} · {allow} · m mints the link",
+                    sanitize(&u.client_user_id)
+                )
+            }
+        },
+    }
+}

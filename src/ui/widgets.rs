@@ -1,0 +1,102 @@
+//! Small drawing helpers shared by the views: pane frames, centring, wrapping, the spinner and
+//! painting a QR code in its explicit colours.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+
+use super::Theme;
+use crate::app::App;
+use crate::text::truncate;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn spinner(app: &App) -> &'static str {
+    SPINNER[app.spinner % SPINNER.len()]
+}
+
+/// The spinner a pane title shows while its list loads.
+pub fn loading(app: &App, theme: &Theme) -> Span<'static> {
+    Span::styled(format!("{} loading ", spinner(app)), theme.primary())
+}
+
+/// A centred rectangle of at most `w` x `h`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// A block for a pane, highlighted when focused.
+pub fn pane_block<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .title(title);
+    if focused {
+        block.border_style(theme.focused_border())
+    } else {
+        block.border_style(theme.muted())
+    }
+}
+
+pub fn bold() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+
+/// Splits text into lines of at most `width` characters at spaces (long words are cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let cur = lines.last_mut().expect("one line");
+        let needed = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
+        if needed > width && !cur.is_empty() {
+            lines.push(word.to_string());
+        } else {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+    }
+    lines.into_iter().map(|l| truncate(&l, width)).collect()
+}
+
+/// Splits text into lines of `width` characters (URLs have no spaces to wrap at).
+pub fn chunk(s: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    chars
+        .chunks(width.max(1))
+        .map(|c| c.iter().collect())
+        .collect()
+}
+
+/// Paints QR lines at `area`'s top-left with explicit colours.
+pub fn paint_qr(frame: &mut Frame, area: Rect, lines: &[String], theme: &Theme, invert: bool) {
+    let style = theme.qr(invert);
+    let buf = frame.buffer_mut();
+    for (dy, line) in lines.iter().enumerate() {
+        let y = area.y + dy as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        for (dx, ch) in line.chars().enumerate() {
+            let x = area.x + dx as u16;
+            if x >= area.right() {
+                break;
+            }
+            buf[(x, y)].set_char(ch).set_style(style);
+        }
+    }
+}
