@@ -357,3 +357,24 @@ async fn loads_a_large_team_page_by_page_while_usable() {
     h.wait_for("(5006)").await;
     assert_eq!(h.driver.app.patients.list.items().len(), 5006);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terminal_events_go_through_the_real_loop_resize_and_paste_included() {
+    let emu = emulator(3).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00003").await;
+    // The terminal shrinks: the loop resizes the frame and the app says what it needs.
+    h.driver.terminal.backend_mut().resize(60, 20);
+    h.event(Event::Resize(60, 20));
+    h.wait_for("at least 80 x 24 (now 60 x 20)").await;
+    h.driver.terminal.backend_mut().resize(160, 48);
+    h.event(Event::Resize(160, 48));
+    h.wait_for("patient-00003").await;
+    // A bracketed paste lands in the open prompt, without its control characters.
+    h.key(KeyCode::Char('n'));
+    h.event(Event::Paste("walk-in-\u{1b}[31m42\n".into()));
+    h.wait_for("walk-in-[31m42").await;
+    h.key(KeyCode::Enter);
+    h.wait_for("Created and selected patient walk-in-[31m42")
+        .await;
+}
