@@ -54,14 +54,6 @@ impl Native {
         };
         Native { inner }
     }
-
-    pub fn available(&self) -> bool {
-        self.inner.is_some()
-    }
-
-    pub fn get(&mut self) -> Option<String> {
-        self.inner.as_mut()?.get_text().ok()
-    }
 }
 
 impl Default for Native {
@@ -79,7 +71,12 @@ impl Clipboard for Native {
     }
 
     fn clear_if(&mut self, text: &str) {
-        if self.get().as_deref() == Some(text)
+        if self
+            .inner
+            .as_mut()
+            .and_then(|c| c.get_text().ok())
+            .as_deref()
+            == Some(text)
             && let Some(c) = &mut self.inner
         {
             let _ = c.clear();

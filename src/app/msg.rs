@@ -103,21 +103,3 @@ pub enum Effect {
         path: PathBuf,
     },
 }
-
-impl Effect {
-    /// The kind of background task this effect starts, if it starts one.
-    pub fn task(&self) -> Option<Task> {
-        match self {
-            Effect::LoadUsers { .. } => Some(Task::LoadUsers),
-            Effect::LoadProviders => Some(Task::LoadProviders),
-            Effect::LoadConnections { .. } => Some(Task::LoadConnections),
-            Effect::LoadUser { .. } => Some(Task::LoadUser),
-            Effect::Mint { .. } => Some(Task::Mint),
-            Effect::CreateUser { .. } => Some(Task::CreateUser),
-            Effect::Cancel { .. }
-            | Effect::Copy { .. }
-            | Effect::ClearClipboard { .. }
-            | Effect::SavePng { .. } => None,
-        }
-    }
-}

@@ -231,13 +231,8 @@ pub fn save_png(text: &str, path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Reads modules back from text drawn by [`QrMatrix::lines`] (half blocks): a grid of dark flags,
-/// two rows per line. Used by tests that decode what the screen shows.
-pub fn modules_from_half_blocks(lines: &[String]) -> Vec<Vec<bool>> {
-    modules_from_lines(lines)
-}
-
-/// Reads the pixel grid (two per cell vertically) back from drawn lines, whatever the scale.
+/// Reads the pixel grid (two per cell vertically) back from lines drawn by [`QrMatrix::lines`],
+/// whatever the scale: what a camera would see. The tests decode the screen with it.
 pub fn modules_from_lines(lines: &[String]) -> Vec<Vec<bool>> {
     let mut grid = Vec::new();
     for line in lines {
@@ -348,7 +343,7 @@ mod tests {
     #[test]
     fn half_block_text_round_trips_to_modules() {
         let q = QrMatrix::encode("round trip", 'M').unwrap();
-        let grid = modules_from_half_blocks(&q.lines(QrStyle::Half));
+        let grid = modules_from_lines(&q.lines(QrStyle::Half));
         for (y, row) in grid.iter().enumerate().take(q.full_width()) {
             for (x, dark) in row.iter().enumerate().take(q.full_width()) {
                 assert_eq!(*dark, q.is_dark(x, y), "({x},{y})");

@@ -46,7 +46,7 @@ pub fn fast_retry() -> RetryPolicy {
 
 /// Decodes a QR code drawn in half blocks (as `QrMatrix::lines` makes them) with rqrr.
 pub fn decode_half_blocks(lines: &[String]) -> Result<String, String> {
-    let grid = vital_onboard::link::qr::modules_from_half_blocks(lines);
+    let grid = vital_onboard::link::qr::modules_from_lines(lines);
     decode_grid(&grid)
 }
 
