@@ -55,6 +55,17 @@ pub struct Areas {
     pub status: Rect,
 }
 
+/// The help overlay's box: centred, at most 96 wide, two rows short of the screen.
+pub fn help_area(area: Rect) -> Rect {
+    let (w, h) = (96.min(area.width - 2), area.height - 2);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
 pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }

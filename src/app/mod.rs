@@ -213,7 +213,12 @@ impl App {
     /// the keys (the same order `ui` paints them in).
     pub fn contexts(&self) -> Vec<Ctx> {
         if let Some(top) = self.overlays.top() {
-            return top.contexts();
+            let mut ctx = top.contexts();
+            if self.filtering().is_some() {
+                // While a filter is typed, the arrows move among the matches (as in fzf).
+                ctx.insert(1, Ctx::Filtering);
+            }
+            return ctx;
         }
         let mut ctx = vec![Ctx::Always];
         if self.inflight.is_some() {
@@ -241,6 +246,15 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if layout::too_small(self.size) {
+            // Nothing acts unseen: the screen shows only how large it needs to be.
+            if let Some(Action::Quit | Action::ForceQuit) =
+                keymap::lookup(&[Ctx::Always, Ctx::Global], &key)
+            {
+                self.quit = true;
+            }
+            return vec![];
+        }
         let top = self.overlays.top();
         if top.is_none() && matches!(self.screen, Screen::PatientView { .. }) {
             self.patient_view_key(&key);
@@ -249,7 +263,7 @@ impl App {
         let action = keymap::lookup(&self.contexts(), &key);
         if top == Some(OverlayKind::Prompt) {
             return match action {
-                Some(Action::ForceQuit) => self.act(Action::ForceQuit),
+                Some(a @ (Action::ForceQuit | Action::Up | Action::Down)) => self.act(a),
                 Some(Action::PromptSubmit) => self.submit_prompt(),
                 Some(Action::PromptCancel) => self.act(Action::PromptCancel),
                 _ => {

@@ -4,10 +4,10 @@
 
 use uuid::Uuid;
 
-use super::keymap::Ctx;
+use super::keymap::{self, Ctx};
 use super::list::Motion;
 use super::prompt::Prompt;
-use super::{App, Effect, Level};
+use super::{App, Effect, Level, layout};
 use crate::api::LinkTokenRequest;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,9 +45,6 @@ impl Confirm {
 pub struct Help {
     pub scroll: u16,
 }
-
-/// The most the help scrolls (more than its length; drawing clamps to what is there).
-const HELP_SCROLL_MAX: u16 = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OverlayKind {
@@ -118,18 +115,32 @@ impl App {
         self.overlays.alert = Some(text);
     }
 
+    /// `?`: the help opens at the section of what is on screen (or closes).
     pub(super) fn toggle_help(&mut self) {
-        self.overlays.help = match self.overlays.help {
-            Some(_) => None,
-            None => Some(Help::default()),
-        };
+        if self.overlays.help.take().is_some() {
+            return;
+        }
+        let here = self
+            .contexts()
+            .into_iter()
+            .find(|c| !matches!(c, Ctx::Always | Ctx::Busy | Ctx::Global))
+            .unwrap_or(Ctx::Global);
+        let scroll = (keymap::help_line_of(here) as u16).min(self.help_scroll_max());
+        self.overlays.help = Some(Help { scroll });
+    }
+
+    /// The furthest the help scrolls: its last line at the bottom of its box.
+    fn help_scroll_max(&self) -> u16 {
+        let rows = layout::help_area(self.size).height.saturating_sub(2);
+        (keymap::help_len() as u16).saturating_sub(rows)
     }
 
     pub(super) fn scroll_help(&mut self, motion: Motion) {
+        let max = self.help_scroll_max();
         if let Some(h) = &mut self.overlays.help {
             h.scroll = match motion {
                 Motion::Up => h.scroll.saturating_sub(1),
-                Motion::Down => (h.scroll + 1).min(HELP_SCROLL_MAX),
+                Motion::Down => (h.scroll + 1).min(max),
                 _ => h.scroll,
             };
         }
@@ -147,13 +158,31 @@ impl App {
     pub(super) fn confirm_yes(&mut self) -> Vec<Effect> {
         match self.overlays.confirm.take() {
             Some(Confirm::ProductionMint { request, .. }) => self.send_mint(request),
-            Some(Confirm::UseExisting { user_id, .. }) => self.select_user(user_id),
+            Some(Confirm::UseExisting {
+                client_user_id,
+                user_id,
+            }) => {
+                let effects = self.select_user(user_id);
+                // A user not loaded yet is named once its fetch answers.
+                if self.patients.selected == Some(user_id) {
+                    self.toast(
+                        Level::Info,
+                        format!("Selected {client_user_id}: tick providers, then m to mint"),
+                    );
+                }
+                effects
+            }
             None => vec![],
         }
     }
 
     pub(super) fn confirm_no(&mut self) {
-        self.overlays.confirm = None;
-        self.toast(Level::Info, "Nothing was sent");
+        let text = match self.overlays.confirm.take() {
+            Some(Confirm::UseExisting { client_user_id, .. }) => format!(
+                "Not created: the API refused {client_user_id} (another user has it); nothing else changed"
+            ),
+            _ => "Nothing was sent".to_string(),
+        };
+        self.toast(Level::Info, text);
     }
 }

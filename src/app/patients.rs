@@ -197,9 +197,14 @@ impl App {
         self.patients.pending_user = None;
         match result {
             Ok(user) => {
-                let id = user.user_id;
+                let (id, name) = (user.user_id, user.client_user_id.clone());
                 self.patients.append(vec![user]);
-                self.select_user(id)
+                let effects = self.select_user(id);
+                self.toast(
+                    Level::Info,
+                    format!("Selected {name}: tick providers, then m to mint"),
+                );
+                effects
             }
             Err(e) => {
                 self.toast(Level::Error, e.to_string());

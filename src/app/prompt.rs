@@ -113,6 +113,14 @@ impl App {
         self.overlays.prompt = Some(Prompt::editing(PromptKind::Filter(pane), &kept));
     }
 
+    /// The list whose filter is being typed, if one is.
+    pub fn filtering(&self) -> Option<ListPane> {
+        match self.overlays.prompt.as_ref()?.kind {
+            PromptKind::Filter(pane) => Some(pane),
+            _ => None,
+        }
+    }
+
     /// The kept filter of a list pane.
     pub fn list_filter(&self, pane: ListPane) -> &str {
         match pane {

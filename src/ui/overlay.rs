@@ -111,50 +111,48 @@ fn draw_alert(frame: &mut Frame, body: Rect, alert: &str, theme: &Theme) {
     );
 }
 
-/// The help lines, generated from the key table.
-pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
+/// The help lines, generated from the key table (see `keymap::help_sections`).
+fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    let mut last = "";
-    for ctx in keymap::HELP_ORDER {
-        let title = ctx.title();
-        if title != last {
-            if !lines.is_empty() {
-                lines.push(Line::default());
-            }
-            lines.push(Line::styled(title.to_string(), theme.primary()));
-            last = title;
-        }
-        for b in keymap::BINDINGS.iter().filter(|b| b.ctx == *ctx) {
+    for section in keymap::help_sections() {
+        lines.push(Line::styled(section.title.to_string(), theme.primary()));
+        for b in section.bindings {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<18}", b.keys_label()), theme.key()),
                 Span::raw(b.help),
             ]));
         }
+        lines.push(Line::default());
     }
+    lines.pop();
     lines
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
     let lines = help_lines(theme);
-    let rect = centered(area, 96.min(area.width - 2), area.height - 2);
+    let rect = layout::help_area(area);
     frame.render_widget(Clear, rect);
-    let inner_h = rect.height.saturating_sub(2);
+    let rows = rect.height.saturating_sub(2);
     let total = lines.len() as u16;
-    let title = if total > inner_h {
-        " Keys (↑↓ scroll · Esc closes) ".to_string()
+    let top = scroll.min(total.saturating_sub(rows));
+    // Where you are: the lines shown, of how many.
+    let title = if total > rows {
+        format!(
+            " Keys {}–{} of {total} (↑↓ scroll · Esc closes) ",
+            top + 1,
+            (top + rows).min(total)
+        )
     } else {
         " Keys (Esc closes) ".to_string()
     };
     frame.render_widget(
-        Paragraph::new(lines)
-            .scroll((scroll.min(total.saturating_sub(inner_h)), 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_type(BorderType::Rounded)
-                    .border_style(theme.focused_border())
-                    .title(title),
-            ),
+        Paragraph::new(lines).scroll((top, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(theme.focused_border())
+                .title(title),
+        ),
         rect,
     );
 }

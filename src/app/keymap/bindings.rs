@@ -160,7 +160,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('R')],
         Action::Reload,
         "reload",
-        "Load the patient list again (after an error, or to see new patients)",
+        "Load the patient list again (after an error, or for new)",
     ),
     b(
         Ctx::Providers,
@@ -188,7 +188,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('p')],
         Action::DirectProvider,
         "direct",
-        "Send the patient straight to this provider's sign-in (one at most)",
+        "Open this provider's sign-in directly (one at most)",
     ),
     b(
         Ctx::Options,
@@ -275,11 +275,25 @@ pub const BINDINGS: &[Binding] = &[
         "Any key returns to the staff view",
     ),
     b(
+        Ctx::Filtering,
+        &[code(KeyCode::Up), ctrl('p')],
+        Action::Up,
+        "move",
+        "Move the highlight up among the matches",
+    ),
+    b(
+        Ctx::Filtering,
+        &[code(KeyCode::Down), ctrl('n')],
+        Action::Down,
+        "move",
+        "Move the highlight down among the matches",
+    ),
+    b(
         Ctx::Prompt,
         &[code(KeyCode::Enter)],
         Action::PromptSubmit,
         "apply",
-        "Apply the text (a filter is kept)",
+        "Apply (a filter is kept; patients: selects the match)",
     ),
     b(
         Ctx::Prompt,
@@ -318,7 +332,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         Ctx::Help,
-        &[code(KeyCode::Esc), k('?')],
+        &[code(KeyCode::Esc), k('?'), k('q')],
         Action::CloseOverlay,
         "close",
         "Close the help",

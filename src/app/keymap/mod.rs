@@ -65,6 +65,8 @@ pub enum Ctx {
     /// The staff link view.
     LinkView,
     PatientView,
+    /// A list filter being typed (with `Prompt`).
+    Filtering,
     Prompt,
     Confirm,
     Help,
@@ -85,6 +87,7 @@ impl Ctx {
             Ctx::Busy => "While a request runs",
             Ctx::LinkView => "Link view",
             Ctx::PatientView => "Patient-facing view",
+            Ctx::Filtering => "While typing a filter",
             Ctx::Prompt => "Text prompts",
             Ctx::Confirm => "Confirmations",
             Ctx::Help => "Help overlay",
@@ -209,23 +212,72 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Busy,
     Ctx::LinkView,
     Ctx::PatientView,
+    Ctx::Filtering,
     Ctx::Prompt,
     Ctx::Confirm,
     Ctx::Help,
     Ctx::Alert,
 ];
 
+/// One section of the help and the README's key list: a title and its bindings.
+pub struct HelpSection {
+    pub title: &'static str,
+    pub bindings: Vec<&'static Binding>,
+}
+
+impl HelpSection {
+    /// Lines the section takes in the help overlay: the title, its keys, a blank line.
+    pub fn lines(&self) -> usize {
+        self.bindings.len() + 2
+    }
+}
+
+/// The help's sections in order (contexts with one title share a section).
+pub fn help_sections() -> Vec<HelpSection> {
+    let mut out: Vec<HelpSection> = Vec::new();
+    for ctx in HELP_ORDER {
+        let title = ctx.title();
+        if out.last().is_none_or(|s| s.title != title) {
+            out.push(HelpSection {
+                title,
+                bindings: Vec::new(),
+            });
+        }
+        let section = out.last_mut().expect("pushed above");
+        section
+            .bindings
+            .extend(BINDINGS.iter().filter(|b| b.ctx == *ctx));
+    }
+    out
+}
+
+/// The help line on which the section of `ctx` starts.
+pub fn help_line_of(ctx: Ctx) -> usize {
+    help_sections()
+        .iter()
+        .take_while(|s| s.title != ctx.title())
+        .map(HelpSection::lines)
+        .sum()
+}
+
+/// Lines of the whole help (its last blank line left out).
+pub fn help_len() -> usize {
+    help_sections()
+        .iter()
+        .map(HelpSection::lines)
+        .sum::<usize>()
+        .saturating_sub(1)
+}
+
 /// The key list as Markdown, exactly as README.md carries it between its key-table markers.
 pub fn markdown() -> String {
     let mut out = String::new();
-    let mut last_title = "";
-    for ctx in HELP_ORDER {
-        let title = ctx.title();
-        if title != last_title {
-            out.push_str(&format!("\n**{title}**\n\n| key | action |\n|---|---|\n"));
-            last_title = title;
-        }
-        for bind in BINDINGS.iter().filter(|b| b.ctx == *ctx) {
+    for section in help_sections() {
+        out.push_str(&format!(
+            "\n**{}**\n\n| key | action |\n|---|---|\n",
+            section.title
+        ));
+        for bind in section.bindings {
             out.push_str(&format!("| `{}` | {} |\n", bind.keys_label(), bind.help));
         }
     }
@@ -328,6 +380,14 @@ mod tests {
         for b in BINDINGS {
             assert!(HELP_ORDER.contains(&b.ctx));
             assert!(!b.help.is_empty() && !b.short.is_empty());
+        }
+        for b in BINDINGS {
+            // The help box is 96 wide with a 20-column key column: at 80 columns 56 remain.
+            assert!(
+                b.help.chars().count() <= 56,
+                "too long for the help at 80 columns: {}",
+                b.help
+            );
         }
         let md = markdown();
         for b in BINDINGS {

@@ -76,6 +76,9 @@ fn every_action_in_the_key_table_is_reachable() {
                     app.update(ch('r'));
                 }
             }
+            Ctx::Filtering => {
+                app.update(ch('/'));
+            }
             Ctx::Prompt => {
                 app.update(ch('n'));
             }
@@ -107,4 +110,38 @@ fn every_action_in_the_key_table_is_reachable() {
         let got = keymap::lookup(&app.contexts(), &KeyEvent::new(k.code, k.mods));
         assert_eq!(got, Some(b.action), "{:?} in {:?}", k, b.ctx);
     }
+}
+
+#[test]
+fn on_the_too_small_screen_only_quit_works() {
+    let mut app = loaded(5, false);
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::Resize(60, 20));
+    let before = (app.focus, app.providers.ticked.len(), app.overlays.top());
+    for m in [
+        ch('m'),
+        ch('a'),
+        key(KeyCode::Tab),
+        ch('x'),
+        ch('?'),
+        ch('/'),
+        ch('n'),
+    ] {
+        assert!(app.update(m).is_empty(), "nothing is sent unseen");
+    }
+    assert_eq!(
+        (app.focus, app.providers.ticked.len(), app.overlays.top()),
+        before,
+        "nothing changes unseen"
+    );
+    assert!(app.inflight.is_none());
+    app.update(ch('q'));
+    assert!(app.quit, "q still quits");
+    let mut app = loaded(5, false);
+    app.update(Msg::Resize(60, 20));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(app.quit, "Ctrl-C still quits");
 }

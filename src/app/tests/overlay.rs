@@ -3,16 +3,40 @@
 use super::*;
 
 #[test]
-fn help_toggles_and_scrolls() {
+fn help_opens_at_the_section_of_the_view_scrolls_and_q_closes_it() {
     let mut app = loaded(1, false);
     send(&mut app, [ch('?')]);
-    assert_eq!(app.overlays.help.map(|h| h.scroll), Some(0));
+    let at = keymap::help_line_of(keymap::Ctx::Patients) as u16;
+    assert!(at > 0);
+    assert_eq!(
+        app.overlays.help.map(|h| h.scroll),
+        Some(at),
+        "the Patient pane's keys"
+    );
     send(&mut app, [ch('j'), ch('j'), ch('k')]);
-    assert_eq!(app.overlays.help.map(|h| h.scroll), Some(1));
+    assert_eq!(app.overlays.help.map(|h| h.scroll), Some(at + 1));
     assert_eq!(
         app.patients.list.cursor(),
         0,
         "keys scroll the help, not the list"
+    );
+    send(&mut app, [ch('q')]);
+    assert_eq!(app.overlays.help, None, "q closes the help");
+    assert!(!app.quit, "and does not quit");
+    // In the link view the help opens at its section, clamped so the box stays full.
+    show_link(&mut app);
+    send(&mut app, [ch('?')]);
+    let scroll = app.overlays.help.unwrap().scroll;
+    let want = keymap::help_line_of(keymap::Ctx::LinkView) as u16;
+    let rows = layout::help_area(app.size).height - 2;
+    assert_eq!(scroll, want.min(keymap::help_len() as u16 - rows));
+    for _ in 0..300 {
+        send(&mut app, [ch('j')]);
+    }
+    assert_eq!(
+        app.overlays.help.unwrap().scroll,
+        keymap::help_len() as u16 - rows,
+        "no further than the last line"
     );
     send(&mut app, [key(KeyCode::Esc)]);
     assert_eq!(app.overlays.help, None);

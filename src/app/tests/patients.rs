@@ -246,9 +246,62 @@ fn new_user_warns_on_personal_data_and_duplicate_offers_existing() {
             .question()
             .contains("Select that user?")
     );
+    send(&mut app, [key(KeyCode::Enter)]); // select patient-00001 first
+    app.overlays.confirm = Some(Confirm::UseExisting {
+        client_user_id: "patient-00002".into(),
+        user_id: existing,
+    });
     let fx = send(&mut app, [ch('y')]);
     assert_eq!(app.patients.selected, Some(existing));
     assert_eq!(fx, vec![Effect::LoadConnections { user_id: existing }]);
+    assert_eq!(
+        app.toast.as_ref().unwrap().text,
+        "Selected patient-00002: tick providers, then m to mint",
+        "the status names the user now selected"
+    );
+}
+
+#[test]
+fn refusing_the_existing_user_says_the_api_refused_the_create() {
+    let mut app = loaded(2, false);
+    app.overlays.confirm = Some(Confirm::UseExisting {
+        client_user_id: "patient-00002".into(),
+        user_id: user(2).user_id,
+    });
+    send(&mut app, [ch('n')]);
+    let text = &app.toast.as_ref().unwrap().text;
+    assert!(text.contains("the API refused patient-00002"), "{text}");
+    assert!(!text.contains("Nothing was sent"));
+    assert_eq!(app.patients.selected, None);
+}
+
+#[test]
+fn selecting_a_user_not_loaded_yet_names_it_once_fetched() {
+    let mut app = loaded(2, false);
+    let far = Uuid::new_v4();
+    app.overlays.confirm = Some(Confirm::UseExisting {
+        client_user_id: "walk-in-3".into(),
+        user_id: far,
+    });
+    let fx = send(&mut app, [ch('y')]);
+    let [Effect::LoadUser { id, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    let mut u = user(3);
+    u.user_id = far;
+    u.client_user_id = "walk-in-3".into();
+    app.update(Msg::UserLoaded {
+        id: *id,
+        result: Ok(u),
+    });
+    assert_eq!(app.patients.selected, Some(far));
+    assert!(
+        app.toast
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Selected walk-in-3")
+    );
 }
 
 #[test]
@@ -352,4 +405,37 @@ fn stale_user_fetch_does_not_change_a_newer_selection() {
         app.patients.selected, chosen,
         "the staff's newer choice stands"
     );
+}
+
+#[test]
+fn while_filtering_the_arrows_move_among_matches_and_enter_selects_the_highlighted_one() {
+    let mut app = loaded(30, false);
+    send(&mut app, [ch('/')]);
+    send(&mut app, typed("0001"));
+    assert_eq!(app.patients.list.visible().len(), 11, "00001 and 00010..19");
+    send(
+        &mut app,
+        [
+            key(KeyCode::Down),
+            key(KeyCode::Down),
+            Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)),
+            Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+        ],
+    );
+    assert_eq!(app.overlays.prompt.as_ref().unwrap().input.value(), "0001");
+    assert_eq!(
+        app.patients.highlighted().unwrap().client_user_id,
+        "patient-00011"
+    );
+    send(
+        &mut app,
+        [key(KeyCode::Up), key(KeyCode::Down), key(KeyCode::Down)],
+    );
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(
+        app.patients.selected_user().unwrap().client_user_id,
+        "patient-00012",
+        "the highlighted match, not the first"
+    );
+    assert!(app.toast.as_ref().unwrap().text.contains("patient-00012"));
 }
