@@ -171,3 +171,34 @@ fn a_panic_restores_the_terminal() {
         p.screen().contents()
     );
 }
+
+#[test]
+fn no_color_keeps_the_code_black_on_white() {
+    let mut pty = Pty::spawn_sized(&[], ROWS, COLS, &[("NO_COLOR", "1")]);
+    pty.wait_for("patient-00012");
+    pty.send("\r");
+    pty.wait_for("Selected");
+    pty.send("m");
+    pty.wait_for("Expires in");
+    let p = pty.parser.lock().unwrap();
+    let screen = p.screen();
+    let (mut dark, mut others) = (0, 0);
+    for row in 0..ROWS {
+        for col in 0..COLS {
+            let cell = screen.cell(row, col).unwrap();
+            if ["▀", "▄", "█"].contains(&cell.contents()) {
+                if (cell.fgcolor(), cell.bgcolor()) == (vt100::Color::Idx(16), vt100::Color::Idx(231))
+                {
+                    dark += 1;
+                } else {
+                    others += 1;
+                }
+            }
+        }
+    }
+    assert!(dark > 200, "the code is drawn in explicit black on white ({dark} cells)");
+    assert_eq!(others, 0, "no module in the terminal's own colours");
+    // Everything else follows NO_COLOR: the badge is reversed, not coloured.
+    let badge = screen.cell(0, 1).unwrap();
+    assert_eq!(badge.bgcolor(), vt100::Color::Default);
+}

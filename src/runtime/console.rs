@@ -18,6 +18,9 @@ pub async fn run_console(session: &Session, config: &Config) -> std::io::Result<
     let theme = Theme {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
     };
+    // The theme honours NO_COLOR itself; crossterm would also drop the QR code's explicit black
+    // on white, and a scanner needs those whatever the terminal's theme.
+    crossterm::style::force_color_output(true);
     let (guard, terminal) = terminal::TerminalGuard::enter()?;
     let size = terminal.size()?;
     let app = App::new(
