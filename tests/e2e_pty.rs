@@ -187,7 +187,8 @@ fn no_color_keeps_the_code_black_on_white() {
         for col in 0..COLS {
             let cell = screen.cell(row, col).unwrap();
             if ["▀", "▄", "█"].contains(&cell.contents()) {
-                if (cell.fgcolor(), cell.bgcolor()) == (vt100::Color::Idx(16), vt100::Color::Idx(231))
+                if (cell.fgcolor(), cell.bgcolor())
+                    == (vt100::Color::Idx(16), vt100::Color::Idx(231))
                 {
                     dark += 1;
                 } else {
@@ -196,7 +197,10 @@ fn no_color_keeps_the_code_black_on_white() {
             }
         }
     }
-    assert!(dark > 200, "the code is drawn in explicit black on white ({dark} cells)");
+    assert!(
+        dark > 200,
+        "the code is drawn in explicit black on white ({dark} cells)"
+    );
     assert_eq!(others, 0, "no module in the terminal's own colours");
     // Everything else follows NO_COLOR: the badge is reversed, not coloured.
     let badge = screen.cell(0, 1).unwrap();

@@ -55,15 +55,38 @@ pub struct Areas {
     pub status: Rect,
 }
 
-/// The help overlay's box: centred, at most 96 wide, two rows short of the screen.
-pub fn help_area(area: Rect) -> Rect {
+/// Past messages the help overlay shows above the keys, at most.
+pub const HELP_MESSAGES: usize = 5;
+
+/// The help overlay: a box of recent messages (when there are any) above the keys' box; both
+/// centred, at most 96 wide, two rows short of the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpAreas {
+    pub messages: Option<Rect>,
+    pub keys: Rect,
+}
+
+pub fn help_areas(area: Rect, messages: usize) -> HelpAreas {
     let (w, h) = (96.min(area.width - 2), area.height - 2);
-    Rect::new(
+    let outer = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
         w,
         h,
-    )
+    );
+    let shown = messages.min(HELP_MESSAGES) as u16;
+    if shown == 0 {
+        return HelpAreas {
+            messages: None,
+            keys: outer,
+        };
+    }
+    let [top, keys] =
+        Layout::vertical([Constraint::Length(shown + 2), Constraint::Min(3)]).areas(outer);
+    HelpAreas {
+        messages: Some(top),
+        keys,
+    }
 }
 
 pub fn too_small(area: Rect) -> bool {

@@ -39,7 +39,7 @@ use prompt::{ListPane, PromptKind};
 use providers::Providers;
 use requests::{InFlight, RequestId};
 use screen::{QrLook, Screen};
-pub use status::{Level, Toast};
+pub use status::{Level, PastMessage, Toast};
 
 use crate::link::qr::QrStyle;
 use crate::setup::config::Config;
@@ -133,6 +133,8 @@ pub struct App {
     /// expires, whichever view is showing.
     pub clipboard: Option<CopiedUrl>,
     pub toast: Option<Toast>,
+    /// The messages shown so far (the last few), for the help overlay.
+    pub messages: status::Messages,
     pub spinner: usize,
     pub quit: bool,
     last_request: RequestId,
@@ -158,6 +160,7 @@ impl App {
             inflight: None,
             clipboard: None,
             toast: None,
+            messages: status::Messages::new(),
             spinner: 0,
             quit: false,
             last_request: RequestId::default(),
@@ -255,6 +258,7 @@ impl App {
             }
             return vec![];
         }
+        self.acknowledge_toast();
         let top = self.overlays.top();
         if top.is_none() && matches!(self.screen, Screen::PatientView { .. }) {
             self.patient_view_key(&key);

@@ -131,7 +131,8 @@ impl App {
 
     /// The furthest the help scrolls: its last line at the bottom of its box.
     fn help_scroll_max(&self) -> u16 {
-        let rows = layout::help_area(self.size).height.saturating_sub(2);
+        let areas = layout::help_areas(self.size, self.messages.len());
+        let rows = areas.keys.height.saturating_sub(2);
         (keymap::help_len() as u16).saturating_sub(rows)
     }
 

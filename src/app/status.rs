@@ -1,11 +1,17 @@
-//! The status line's messages (toasts): what just happened, good or bad.
+//! The status line's messages (toasts): what just happened, good or bad. Information goes after
+//! a few seconds; warnings and errors stay until the user presses a key or a newer message comes.
+//! The last few are kept, with their time, for the help overlay to show again.
+
+use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 
 use super::App;
 
-/// How long a toast stays, in seconds.
+/// How long an information or success message stays, in seconds.
 pub const TOAST_SECS: i64 = 6;
+/// How many past messages are kept.
+pub const HISTORY: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -13,6 +19,13 @@ pub enum Level {
     Success,
     Warning,
     Error,
+}
+
+impl Level {
+    /// Warnings and errors stay until the user acts on them.
+    pub fn sticky(self) -> bool {
+        matches!(self, Level::Warning | Level::Error)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,22 +36,52 @@ pub struct Toast {
     pub at: Option<DateTime<Utc>>,
 }
 
+/// A message that was shown, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PastMessage {
+    pub at: DateTime<Utc>,
+    pub level: Level,
+    pub text: String,
+}
+
 impl App {
     pub(super) fn toast(&mut self, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        if self.messages.len() == HISTORY {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(PastMessage {
+            at: self.now,
+            level,
+            text: text.clone(),
+        });
         self.toast = Some(Toast {
-            text: text.into(),
+            text,
             level,
             at: None,
         });
     }
 
-    /// At a tick: a toast goes once it has shown long enough.
+    /// The messages shown so far, newest first.
+    pub fn recent_messages(&self) -> impl Iterator<Item = &PastMessage> {
+        self.messages.iter().rev()
+    }
+
+    /// At a tick: an information message goes once it has shown long enough.
     pub(super) fn expire_toast(&mut self, now: DateTime<Utc>) {
         if let Some(t) = &mut self.toast {
             let at = *t.at.get_or_insert(now);
-            if (now - at).num_seconds() >= TOAST_SECS {
+            if !t.level.sticky() && (now - at).num_seconds() >= TOAST_SECS {
                 self.toast = None;
             }
         }
     }
+
+    /// A key was pressed: a warning or error has been seen and acted on.
+    pub(super) fn acknowledge_toast(&mut self) {
+        self.toast.take_if(|t| t.level.sticky());
+    }
 }
+
+/// Kept for the help overlay.
+pub type Messages = VecDeque<PastMessage>;

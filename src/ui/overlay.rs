@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
@@ -10,8 +11,8 @@ use super::Theme;
 use super::widgets::centered;
 use crate::app::layout;
 use crate::app::overlay::OverlayKind;
-use crate::app::{App, keymap};
-use crate::text::sanitize;
+use crate::app::{App, Level, keymap};
+use crate::text::{sanitize, truncate};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let o = &app.overlays;
@@ -24,7 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
             OverlayKind::Help => {
                 if let Some(help) = o.help {
-                    draw_help(frame, area, help.scroll, theme);
+                    draw_help(frame, area, app, help.scroll, theme);
                 }
             }
             OverlayKind::Confirm => {
@@ -128,9 +129,13 @@ fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
+    let areas = layout::help_areas(area, app.messages.len());
+    if let Some(rect) = areas.messages {
+        draw_recent_messages(frame, rect, app, theme);
+    }
     let lines = help_lines(theme);
-    let rect = layout::help_area(area);
+    let rect = areas.keys;
     frame.render_widget(Clear, rect);
     let rows = rect.height.saturating_sub(2);
     let total = lines.len() as u16;
@@ -152,6 +157,40 @@ fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
                 .border_type(BorderType::Rounded)
                 .border_style(theme.focused_border())
                 .title(title),
+        ),
+        rect,
+    );
+}
+
+/// The last few messages, newest first, with their clock time.
+fn draw_recent_messages(frame: &mut Frame, rect: Rect, app: &App, theme: &Theme) {
+    let width = rect.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = app
+        .recent_messages()
+        .take(layout::HELP_MESSAGES)
+        .map(|m| {
+            let time =
+                m.at.with_timezone(&app.config.utc_offset)
+                    .format("%H:%M:%S");
+            let style = match m.level {
+                Level::Error => theme.danger(),
+                Level::Warning => theme.warning(),
+                Level::Info | Level::Success => Style::new(),
+            };
+            Line::from(vec![
+                Span::styled(format!("{time} "), theme.muted()),
+                Span::styled(truncate(&sanitize(&m.text), width.saturating_sub(9)), style),
+            ])
+        })
+        .collect();
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(theme.muted())
+                .title(" Recent messages "),
         ),
         rect,
     );

@@ -353,3 +353,11 @@ fn paging_keeps_the_highlight_inside_the_drawn_list_at_every_size() {
         }
     }
 }
+both_sizes!(help_shows_recent_messages, |w, h| {
+    let mut app = sized(loaded(5, false), w, h);
+    app.update(ch('m'));
+    app.update(key(KeyCode::Tab));
+    app.update(ch('a'));
+    app.update(ch('?'));
+    app
+});

@@ -16,3 +16,37 @@ fn toasts_last_from_their_first_tick_not_from_a_stale_clock() {
     app.update(Msg::Tick(later + chrono::Duration::seconds(TOAST_SECS)));
     assert!(app.toast.is_none());
 }
+
+#[test]
+fn errors_stay_until_a_key_and_past_messages_are_kept() {
+    let mut app = loaded(2, false);
+    app.update(Msg::Tick(t0()));
+    send(&mut app, [ch('m')]);
+    let warning = app.toast.clone().unwrap();
+    assert_eq!(warning.level, Level::Warning, "{warning:?}");
+    app.update(Msg::Tick(t0() + chrono::Duration::minutes(10)));
+    assert_eq!(
+        app.toast.as_ref().map(|t| &t.text),
+        Some(&warning.text),
+        "still there"
+    );
+    // A key: seen and acted on.
+    send(&mut app, [ch('j')]);
+    assert!(app.toast.is_none());
+    // A newer message replaces an error at once.
+    send(&mut app, [ch('m')]);
+    send(&mut app, [key(KeyCode::Tab), ch('x')]);
+    assert_eq!(app.toast.as_ref().unwrap().level, Level::Info);
+    let texts: Vec<&str> = app.recent_messages().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts.len(), 3);
+    assert!(texts[0].starts_with("Cleared"), "newest first: {texts:?}");
+    assert!(texts[1].starts_with("Select a patient first"));
+    for _ in 0..30 {
+        send(&mut app, [ch('x')]);
+    }
+    assert_eq!(
+        app.recent_messages().count(),
+        crate::app::status::HISTORY,
+        "bounded"
+    );
+}
