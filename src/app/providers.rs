@@ -148,6 +148,19 @@ impl Providers {
         )
     }
 
+    /// How many ticked providers the kept filter hides.
+    pub fn ticked_hidden(&self) -> usize {
+        let shown: BTreeSet<&str> = self
+            .list
+            .visible_items()
+            .map(|(_, p)| p.slug.as_str())
+            .collect();
+        self.ticked
+            .iter()
+            .filter(|s| !shown.contains(s.as_str()))
+            .count()
+    }
+
     /// The drawn lines: a heading before each group, then its items.
     pub fn lines(&self) -> Vec<ListLine> {
         let mut out = Vec::with_capacity(self.list.visible().len() + 5);
@@ -253,21 +266,26 @@ impl App {
         self.providers.error = None;
     }
 
+    /// `a`: every provider Link can connect, except deprecated ones (those only by hand).
     pub(super) fn tick_all(&mut self) {
-        let linkable: Vec<String> = self
-            .providers
-            .list
-            .items()
+        let items = self.providers.list.items();
+        let wanted: Vec<String> = items
             .iter()
-            .filter(|p| p.linkable)
+            .filter(|p| p.linkable && !p.deprecated)
             .map(|p| p.slug.clone())
             .collect();
-        let n = linkable.len();
-        self.providers.ticked.extend(linkable);
+        let deprecated = items.iter().filter(|p| p.linkable && p.deprecated).count();
+        let n = wanted.len();
+        self.providers.ticked.extend(wanted);
         self.providers.error = None;
+        let skipped = match deprecated {
+            0 => String::new(),
+            1 => " (not the deprecated one: Space ticks it by hand)".into(),
+            d => format!(" (not the {d} deprecated ones: Space ticks them by hand)"),
+        };
         self.toast(
             Level::Info,
-            format!("Ticked all {n} providers Link can connect"),
+            format!("Ticked all {n} providers Link can connect{skipped}"),
         );
     }
 

@@ -70,10 +70,19 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         ));
     }
     frame.render_widget(Paragraph::new(lines), areas.list);
-    frame.render_widget(
-        Paragraph::new(filter_line(app, ListPane::Providers, theme)),
-        areas.filter,
-    );
+    let mut filter = filter_line(app, ListPane::Providers, theme);
+    let hidden = pv.ticked_hidden();
+    if hidden > 0 && !pv.list.filter().is_empty() {
+        // Ticks the filter hides still count: say so where the filter shows.
+        filter.spans.insert(
+            0,
+            Span::styled(
+                format!("{hidden} ticked, hidden by the filter · "),
+                theme.warning(),
+            ),
+        );
+    }
+    frame.render_widget(Paragraph::new(filter), areas.filter);
     let note = if let Some(e) = &pv.error {
         Line::styled(truncate(&sanitize(e), width), theme.danger())
     } else if let Load::Failed(why) = &pv.load {

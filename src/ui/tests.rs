@@ -361,3 +361,35 @@ both_sizes!(help_shows_recent_messages, |w, h| {
     app.update(ch('?'));
     app
 });
+
+#[test]
+fn a_kept_filter_that_hides_ticks_says_so() {
+    let mut app = sized(loaded(5, false), 80, 24);
+    for m in [
+        key(KeyCode::Tab),
+        ch('/'),
+        ch('o'),
+        ch('u'),
+        ch('r'),
+        ch('a'),
+        key(KeyCode::Enter),
+        ch(' '),
+    ] {
+        app.update(m);
+    }
+    for m in [
+        ch('/'),
+        ch('f'),
+        ch('i'),
+        ch('t'),
+        key(KeyCode::Enter),
+        ch(' '),
+    ] {
+        app.update(m);
+    }
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("1 ticked, hidden by the filter"),
+        "{screen}"
+    );
+}

@@ -174,7 +174,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('a')],
         Action::TickAll,
         "all",
-        "Tick every provider Link can connect",
+        "Tick every linkable provider (deprecated ones: by hand)",
     ),
     b(
         Ctx::Providers,

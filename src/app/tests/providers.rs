@@ -32,7 +32,22 @@ fn providers_toggle_all_clear_and_direct() {
         "nothing ticked = all linkable"
     );
     send(&mut app, [ch('a')]);
-    assert_eq!(app.providers.ticked.len(), 31, "every linkable provider");
+    assert_eq!(
+        app.providers.ticked.len(),
+        29,
+        "every linkable provider but the two deprecated ones"
+    );
+    assert!(
+        !app.providers.ticked.contains("google_fit")
+            && !app.providers.ticked.contains("my_fitness_pal")
+    );
+    assert!(
+        app.toast
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("not the 2 deprecated ones")
+    );
     assert!(!app.providers.ticked.contains("apple_health_kit"));
     send(&mut app, [ch('p')]);
     assert_eq!(app.providers.direct.as_deref(), Some(first.as_str()));
@@ -55,4 +70,21 @@ fn sdk_only_providers_cannot_be_ticked() {
     send(&mut app, [ch(' '), ch('p')]);
     assert!(app.providers.ticked.is_empty() && app.providers.direct.is_none());
     assert!(app.toast.as_ref().unwrap().text.contains("mobile app"));
+}
+
+#[test]
+fn a_kept_filter_counts_the_ticks_it_hides() {
+    let mut app = loaded(1, false);
+    send(&mut app, [key(KeyCode::Tab), ch('/')]);
+    send(&mut app, typed("oura"));
+    send(&mut app, [key(KeyCode::Enter), ch(' '), ch('/')]);
+    send(&mut app, typed("fitbit"));
+    send(&mut app, [key(KeyCode::Enter), ch(' ')]);
+    assert_eq!(
+        app.providers.ticked_hidden(),
+        1,
+        "oura is ticked but filtered out"
+    );
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.providers.ticked_hidden(), 0);
 }
