@@ -53,6 +53,29 @@ pub enum QrError {
     DoesNotFit { need_cols: u16, need_rows: u16 },
 }
 
+/// Where and how large a code is drawn: see [`QrMatrix::best_fit`].
+#[derive(Debug, Clone)]
+pub struct Fit {
+    pub code: QrMatrix,
+    /// Columns per module (rows per module are half that).
+    pub scale: u16,
+    /// Which of the rooms offered.
+    pub room: usize,
+    /// The style drawn: half blocks when full blocks did not fit.
+    pub style: QrStyle,
+}
+
+impl Fit {
+    /// Character cells (columns, rows) of the drawn code.
+    pub fn cells(&self) -> (u16, u16) {
+        self.code.cells_at(self.scale)
+    }
+
+    pub fn lines(&self) -> Vec<String> {
+        self.code.lines_at(self.scale as usize)
+    }
+}
+
 impl QrMatrix {
     /// Encodes `text` at error correction M (`'M'`) or L (`'L'`).
     pub fn encode(text: &str, ec: char) -> Result<QrMatrix, QrError> {
@@ -144,6 +167,41 @@ impl QrMatrix {
             s += step;
         }
         best
+    }
+
+    /// The largest code for `text` that fits one of `rooms` (columns, rows): the room, the
+    /// error-correction level (M before L at the same size) and the scale that give the biggest
+    /// modules, earlier rooms winning ties. When `style` is full blocks and none fits, half blocks
+    /// are tried, so the patient always gets a code where one can be drawn.
+    pub fn best_fit(text: &str, style: QrStyle, rooms: &[(u16, u16)]) -> Option<Fit> {
+        let styles: &[QrStyle] = match style {
+            QrStyle::Full => &[QrStyle::Full, QrStyle::Half],
+            QrStyle::Half => &[QrStyle::Half],
+        };
+        for &drawn in styles {
+            let mut best: Option<Fit> = None;
+            for ec in ['M', 'L'] {
+                let Ok(code) = QrMatrix::encode(text, ec) else {
+                    continue;
+                };
+                for (room, &(cols, rows)) in rooms.iter().enumerate() {
+                    if let Some(scale) = code.largest_scale(drawn, cols, rows)
+                        && best.as_ref().is_none_or(|b| scale > b.scale)
+                    {
+                        best = Some(Fit {
+                            code: code.clone(),
+                            scale,
+                            room,
+                            style: drawn,
+                        });
+                    }
+                }
+            }
+            if best.is_some() {
+                return best;
+            }
+        }
+        None
     }
 
     /// The code as lines of text, quiet zone included. Dark modules are the glyphs (`█▀▄`), light

@@ -1,18 +1,18 @@
-//! The staff link view: the QR code (beside or above the details), the details, the countdown
-//! and the URL as text.
+//! The staff link view: the largest QR code that fits (beside or above the details), the
+//! details with the expiry time, and the URL as text on rows of its own.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
-use super::widgets::{bold, chunk, paint_qr, pane_block};
+use super::widgets::{bold, chunk, paint_qr};
 use crate::app::App;
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::screen::ShownLink;
+use crate::link::format_countdown;
 use crate::link::qr::{QrMatrix, QrStyle};
-use crate::link::{self, format_countdown};
 use crate::text::sanitize;
 
 /// Width of the details column beside the code.
@@ -53,24 +53,146 @@ fn summarize(list: &[String], budget: usize) -> String {
     shown
 }
 
+/// Rows of the body the link view spends outside the code and details: the heading, and the
+/// label above the URL.
+const FRAME_ROWS: u16 = 2;
+/// Rows the screen spends outside the body: header, key bar, status line.
+const SCREEN_ROWS: u16 = 3;
+
+/// "11:00 (in 59 min)": the clock time a link expires at and how long is left.
+pub fn expiry_words(app: &App, shown: &ShownLink) -> String {
+    let link = &shown.link;
+    let at = link
+        .expires_at()
+        .with_timezone(&app.config.utc_offset)
+        .format("%H:%M");
+    let left = link.remaining(app.now).as_secs();
+    let rest = if left >= 120 {
+        format!("in {} min", left / 60)
+    } else {
+        format!("in {}", format_countdown(link.remaining(app.now)))
+    };
+    format!("{at} ({rest})")
+}
+
 pub fn draw(frame: &mut Frame, body: Rect, app: &App, shown: &ShownLink, theme: &Theme) {
     let link = &shown.link;
     let look = app.qr;
     let url = sanitize(&link.token.link_web_url);
     let expired = link.is_expired(app.now);
-    let block = pane_block(Line::from(" Link for the patient "), true, theme);
-    let inner = block.inner(body);
-    frame.render_widget(block, body);
+    let info = details(app, shown, theme);
+    // The URL stands alone on full-width rows at the bottom, so a mouse selection of it picks up
+    // nothing else (no border, no code).
+    let url_lines = chunk(&url, body.width as usize);
+    let url_rows = url_lines.len() as u16;
+    let main = Rect::new(
+        body.x,
+        body.y + 1,
+        body.width,
+        body.height.saturating_sub(FRAME_ROWS + url_rows),
+    );
+    let info_rows = info.len() as u16;
+    let rooms = [
+        // Beside the details.
+        (
+            main.width.saturating_sub(INFO_WIDTH + 2),
+            if main.height >= info_rows {
+                main.height
+            } else {
+                0
+            },
+        ),
+        // Above them.
+        (main.width, main.height.saturating_sub(info_rows + 1)),
+    ];
+    let fit = QrMatrix::best_fit(&link.token.link_web_url, look.style, &rooms);
 
-    // Details.
-    let remaining = link.remaining(app.now);
+    let mut heading = vec![Span::styled("Link for the patient", bold())];
+    if !link.client_user_id.is_empty() {
+        heading.push(Span::raw(format!(" · {}", sanitize(&link.client_user_id))));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(heading)),
+        Rect::new(body.x, body.y, body.width, 1),
+    );
+
+    let mut notes = Vec::new();
+    let info_area = match &fit {
+        Some(f) => {
+            let (cols, rows) = f.cells();
+            let code_area = Rect::new(main.x, main.y, cols, rows);
+            if expired {
+                let msg = Rect::new(code_area.x, code_area.y + rows / 2, cols, 1);
+                frame.render_widget(
+                    Paragraph::new(Line::styled("Expired — press r", theme.danger()))
+                        .alignment(Alignment::Center),
+                    msg,
+                );
+            } else {
+                paint_qr(frame, code_area, &f.lines(), theme, look.invert);
+            }
+            if f.style != look.style {
+                let (w, h) = needed_size(&link.token.link_web_url, look.style, info_rows, body);
+                notes.push(Line::styled(
+                    format!(
+                        "Full blocks do not fit: half blocks shown (enlarge the terminal to {w} x {h} for full blocks)"
+                    ),
+                    theme.warning(),
+                ));
+            }
+            if f.room == 0 {
+                Rect::new(
+                    main.x + cols + 2,
+                    main.y,
+                    main.width - cols - 2,
+                    main.height,
+                )
+            } else {
+                Rect::new(
+                    main.x,
+                    main.y + rows + 1,
+                    main.width,
+                    main.height - rows - 1,
+                )
+            }
+        }
+        None => {
+            notes.extend(does_not_fit(
+                app,
+                &link.token.link_web_url,
+                info_rows,
+                body,
+                theme,
+            ));
+            main
+        }
+    };
+    let mut text = notes;
+    text.extend(info);
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), info_area);
+
+    let url_top = body.bottom().saturating_sub(url_rows + 1);
+    let mut lines = vec![Line::styled("Link URL (c copies it):", theme.muted())];
+    lines.extend(
+        url_lines
+            .into_iter()
+            .map(|l| Line::styled(l, theme.primary())),
+    );
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect::new(body.x, url_top, body.width, url_rows + 1),
+    );
+}
+
+/// The details beside (or under) the code.
+fn details(app: &App, shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
+    let link = &shown.link;
     let allow = match &link.request.filter_on_providers {
         Some(list) => sanitize(&summarize(list, INFO_WIDTH as usize - LABEL_WIDTH)),
         None => "all linkable providers".into(),
     };
     let flag = |on: bool| if on { "redirect" } else { "default" };
     let mut info = vec![
-        kv("Patient", &sanitize(&link.client_user_id), theme),
         kv("user_id", &link.user_id.to_string(), theme),
         kv("Allowed", &allow, theme),
         kv(
@@ -102,137 +224,79 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, shown: &ShownLink, theme: 
             theme,
         ),
     ];
-    if expired {
+    if link.is_expired(app.now) {
         info.push(Line::from(vec![
-            Span::styled(format!("{:<15}", "Expires"), theme.muted()),
+            Span::styled(format!("{:<LABEL_WIDTH$}", "Expires"), theme.muted()),
             Span::styled("Expired — press r for a new link", theme.danger()),
         ]));
     } else {
         info.push(Line::from(vec![
-            Span::styled(format!("{:<15}", "Expires in"), theme.muted()),
-            Span::styled(format_countdown(remaining), bold()),
+            Span::styled(format!("{:<LABEL_WIDTH$}", "Expires"), theme.muted()),
+            Span::styled(expiry_words(app, shown), bold()),
         ]));
-        info.push(Line::styled(
-            format!(
-                "               (up to {} min; the spec text says {})",
-                link::LIFETIME_MINUTES,
-                link::SPEC_LIFETIME_MINUTES
-            ),
-            theme.muted(),
-        ));
     }
     info.push(kv("Token", &link.fingerprint(), theme));
     if let Some(p) = &shown.saved_png {
         info.push(kv("PNG", &p.display().to_string(), theme));
     }
+    info
+}
 
-    // Where the code goes: beside the details, or above them, or nowhere (then say the size).
-    let side_cols = inner.width.saturating_sub(INFO_WIDTH + 1);
-    let fit_side = QrMatrix::fitting(
-        &link.token.link_web_url,
-        look.style,
-        side_cols,
-        inner.height,
-    );
-    let url_lines_side = chunk(&url, INFO_WIDTH as usize).len() as u16;
-    let (qr_area, info_area, qr) = match fit_side {
-        Ok(q) if info.len() as u16 + 2 + url_lines_side <= inner.height => {
-            let (c, _) = q.cells(look.style);
-            let qa = Rect::new(inner.x, inner.y, c, inner.height);
-            let ia = Rect::new(inner.x + c + 1, inner.y, inner.width - c - 1, inner.height);
-            (Some(qa), ia, Some(q))
-        }
-        _ => {
-            let url_lines = chunk(&url, inner.width as usize).len() as u16;
-            let below = info.len() as u16 + 2 + url_lines;
-            match QrMatrix::fitting(
-                &link.token.link_web_url,
-                look.style,
-                inner.width,
-                inner.height.saturating_sub(below),
-            ) {
-                Ok(q) => {
-                    let (_, rows) = q.cells(look.style);
-                    let qa = Rect::new(inner.x, inner.y, inner.width, rows);
-                    let ia = Rect::new(inner.x, inner.y + rows, inner.width, inner.height - rows);
-                    (Some(qa), ia, Some(q))
-                }
-                Err(_) => (None, inner, None),
-            }
-        }
+/// What to say when no code fits: which dimension is short, or that no code can hold the link.
+fn does_not_fit(
+    app: &App,
+    url: &str,
+    info_rows: u16,
+    body: Rect,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    if QrMatrix::encode(url, 'L').is_err() {
+        return vec![Line::styled(
+            format!(
+                "This link is too long for a QR code ({} characters): c copies it, or read it below",
+                url.chars().count()
+            ),
+            theme.warning(),
+        )];
+    }
+    let (w, h) = needed_size(url, app.qr.style, info_rows, body);
+    let (now_w, now_h) = (app.size.width, app.size.height);
+    let short = match (w > now_w, h > now_h) {
+        (true, true) => format!("{} more columns and {} more rows", w - now_w, h - now_h),
+        (true, false) => format!("{} more columns", w - now_w),
+        _ => format!("{} more rows", h.saturating_sub(now_h)),
     };
-
-    let mut text = Vec::new();
-    match (&qr, qr_area) {
-        (Some(q), Some(area)) if !expired => {
-            paint_qr(frame, area, &q.lines(look.style), theme, look.invert);
-            text.push(Line::styled(
-                format!(
-                    "QR v{} · EC {} · {} · {}",
-                    q.version(),
-                    q.ec_level(),
-                    look.style.label(),
-                    if look.invert {
-                        "inverted"
-                    } else {
-                        "dark on light"
-                    }
-                ),
-                theme.muted(),
-            ));
-        }
-        (Some(q), Some(area)) => {
-            let (c, rows) = q.cells(look.style);
-            let msg = Rect::new(area.x, area.y + rows / 2, c, 1);
-            frame.render_widget(
-                Paragraph::new(Line::styled("Expired — press r", theme.danger()))
-                    .alignment(Alignment::Center),
-                msg,
-            );
-        }
-        _ => {
-            let need = needed_size(&link.token.link_web_url, look.style, info.len() as u16);
-            text.push(Line::styled(
-                format!(
-                    "The QR code does not fit: enlarge the terminal to {} x {} (now {} x {})",
-                    need.0, need.1, app.size.width, app.size.height
-                ),
-                theme.warning(),
-            ));
-            text.push(Line::styled(
-                "K shows it in the patient view, which fits smaller terminals",
-                theme.warning(),
-            ));
-        }
-    }
-    text.extend(info);
-    text.push(Line::styled("Link URL (c copies it):", theme.muted()));
-    let url_width = info_area.width as usize;
-    for piece in chunk(&url, url_width) {
-        text.push(Line::styled(piece, theme.primary()));
-    }
-    frame.render_widget(Paragraph::new(text), info_area);
+    vec![
+        Line::styled(
+            format!(
+                "The QR code needs {short}: enlarge the terminal to {w} x {h} (now {now_w} x {now_h})"
+            ),
+            theme.warning(),
+        ),
+        Line::styled(
+            "K shows it in the patient view, which fits smaller terminals",
+            theme.warning(),
+        ),
+    ]
 }
 
 fn kv(key: &str, value: &str, theme: &Theme) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{key:<15}"), theme.muted()),
+        Span::styled(format!("{key:<LABEL_WIDTH$}"), theme.muted()),
         Span::raw(value.to_string()),
     ])
 }
 
-/// The terminal size at which the code fits beside the details.
-pub fn needed_size(url: &str, style: QrStyle, info_lines: u16) -> (u16, u16) {
-    match QrMatrix::encode(url, 'L') {
-        Ok(q) => {
-            let (c, r) = q.cells(style);
-            (
-                (c + INFO_WIDTH + 3).max(MIN_WIDTH),
-                (r.max(info_lines + 6) + 5).max(MIN_HEIGHT),
-            )
-        }
-        Err(_) => (0, 0),
-    }
+/// The smallest terminal in which the code fits beside the details in `style`.
+fn needed_size(url: &str, style: QrStyle, info_rows: u16, body: Rect) -> (u16, u16) {
+    let Ok(q) = QrMatrix::encode(url, 'L') else {
+        return (MIN_WIDTH, MIN_HEIGHT);
+    };
+    let (c, r) = q.cells(style);
+    let w = (c + 2 + INFO_WIDTH).max(MIN_WIDTH).max(body.width);
+    let url_rows = chunk(url, w as usize).len() as u16;
+    let h = (r.max(info_rows) + FRAME_ROWS + url_rows + SCREEN_ROWS).max(MIN_HEIGHT);
+    (w, h)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::screen::ShownLink;
 use crate::link::format_countdown;
-use crate::link::qr::{QrMatrix, QrStyle};
+use crate::link::qr::{Fit, QrMatrix, QrStyle};
 use crate::text::sanitize;
 
 /// Columns of the text beside the code when the patient-facing view puts them side by side.
@@ -21,44 +21,20 @@ const PATIENT_VIEW_TEXT_WIDTH: u16 = 32;
 /// Lines the patient-facing view needs above and below the code when stacked.
 const PATIENT_VIEW_STACK_LINES: u16 = 5;
 
-/// Where the patient-facing view puts the code: the layout and level that give the largest code.
-struct PatientViewFit {
-    code: QrMatrix,
-    scale: u16,
-    side_by_side: bool,
-}
-
-fn fit(url: &str, style: QrStyle, area: Rect) -> Option<PatientViewFit> {
-    let mut best: Option<PatientViewFit> = None;
-    for ec in ['M', 'L'] {
-        let Ok(code) = QrMatrix::encode(url, ec) else {
-            continue;
-        };
-        let layouts = [
-            (
-                false,
-                area.width,
-                area.height.saturating_sub(PATIENT_VIEW_STACK_LINES),
-            ),
-            (
-                true,
-                area.width.saturating_sub(PATIENT_VIEW_TEXT_WIDTH + 2),
-                area.height,
-            ),
-        ];
-        for (side_by_side, cols, rows) in layouts {
-            if let Some(scale) = code.largest_scale(style, cols, rows)
-                && best.as_ref().is_none_or(|b| scale > b.scale)
-            {
-                best = Some(PatientViewFit {
-                    code: code.clone(),
-                    scale,
-                    side_by_side,
-                });
-            }
-        }
-    }
-    best
+/// The largest code that fits: stacked under the clinic's name (room 0) or beside the words
+/// (room 1). Full blocks that do not fit fall back to half blocks.
+fn fit(url: &str, style: QrStyle, area: Rect) -> Option<Fit> {
+    let rooms = [
+        (
+            area.width,
+            area.height.saturating_sub(PATIENT_VIEW_STACK_LINES),
+        ),
+        (
+            area.width.saturating_sub(PATIENT_VIEW_TEXT_WIDTH + 2),
+            area.height,
+        ),
+    ];
+    QrMatrix::best_fit(url, style, &rooms)
 }
 
 /// The smallest terminal in which the patient-facing view shows the code.
@@ -122,7 +98,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: 
         lines
     };
     match fit {
-        Some(f) if f.side_by_side => {
+        Some(f) if f.room == 1 => {
             let (c, rows) = f.code.cells_at(f.scale);
             let spot = Rect::new(area.x, area.y + (area.height - rows) / 2, c, rows);
             paint_qr(
@@ -174,7 +150,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: 
         }
         None => {
             let mut lines = words(true);
-            if !expired && !blanked {
+            if !expired && !blanked && QrMatrix::encode(url, 'L').is_err() {
+                lines.push(Line::default());
+                lines.push(Line::styled(
+                    "This link is too long for a QR code: the staff can send it to you instead.",
+                    theme.warning(),
+                ));
+            } else if !expired && !blanked {
                 let (w, h) = needed(url, look.style);
                 lines.push(Line::default());
                 lines.push(Line::styled(

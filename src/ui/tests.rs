@@ -393,3 +393,89 @@ fn a_kept_filter_that_hides_ticks_says_so() {
         "{screen}"
     );
 }
+
+/// The columns of the widest run of QR glyphs on any row.
+fn code_width(screen: &str) -> usize {
+    screen
+        .lines()
+        .map(|l| {
+            let cells: Vec<char> = l.chars().collect();
+            let first = cells.iter().position(|c| "█▀▄".contains(*c));
+            let last = cells.iter().rposition(|c| "█▀▄".contains(*c));
+            match (first, last) {
+                (Some(a), Some(b)) => b - a + 1,
+                _ => 0,
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_staff_view_code_grows_on_a_large_terminal() {
+    let small = code_width(&render(&minted(160, 48), 160, 48));
+    let large = code_width(&render(&minted(220, 64), 220, 64));
+    assert!(small > 30 && small < 45, "scale 1 at 160x48: {small}");
+    assert!(
+        large >= 2 * small - 2,
+        "scaled modules at 220x64: {large} vs {small}"
+    );
+}
+
+#[test]
+fn the_url_stands_on_rows_of_its_own() {
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        let screen = render(&minted(w, h), w, h);
+        let lines: Vec<&str> = screen.lines().collect();
+        let label = lines
+            .iter()
+            .position(|l| l.starts_with("Link URL"))
+            .unwrap();
+        let url: String = lines[label + 1..lines.len() - 2].concat();
+        assert_eq!(
+            url,
+            token().link_web_url,
+            "{w}x{h}: only the URL on those rows"
+        );
+    }
+}
+
+#[test]
+fn full_blocks_that_do_not_fit_fall_back_to_half_blocks_and_say_so() {
+    let mut app = minted(160, 48);
+    app.update(ch('f'));
+    let screen = render(&app, 160, 48);
+    assert!(code_width(&screen) > 30, "a code is drawn:\n{screen}");
+    assert!(
+        screen.contains("Full blocks do not fit: half blocks shown"),
+        "{screen}"
+    );
+    let mut app = minted(80, 24);
+    app.update(ch('f'));
+    app.update(ch('K'));
+    let screen = render(&app, 80, 24);
+    assert!(
+        code_width(&screen) > 30,
+        "the patient gets a code:\n{screen}"
+    );
+}
+
+#[test]
+fn a_code_that_does_not_fit_names_the_short_dimension() {
+    let screen = render(&minted(120, 26), 120, 26);
+    assert!(
+        screen.contains(
+            "The QR code needs 3 more rows: enlarge the terminal to 120 x 29 (now 120 x 26)"
+        ),
+        "{screen}"
+    );
+}
+
+#[test]
+fn at_the_claimed_size_the_code_is_drawn() {
+    let screen = render(&minted(120, 29), 120, 29);
+    assert!(
+        code_width(&screen) > 30 && !screen.contains("enlarge"),
+        "{screen}"
+    );
+}
