@@ -24,6 +24,9 @@ pub struct Config {
     /// Minutes after which the patient-facing view blanks the code.
     #[serde(default)]
     pub kiosk_idle_minutes: Option<u64>,
+    /// Read-only mode, as `--read-only`: no user is created and no link minted.
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +81,7 @@ mod tests {
     fn parses_all_keys_and_rejects_unknown_ones() {
         let p = Path::new("c.toml");
         let c = Config::parse(
-            "legacy_hosts = true\nqr_style = \"full\"\nclinic_name = \"Northside\"\nkiosk_idle_minutes = 5\n",
+            "legacy_hosts = true\nqr_style = \"full\"\nclinic_name = \"Northside\"\nkiosk_idle_minutes = 5\nread_only = true\n",
             p,
         )
         .unwrap();
@@ -86,6 +89,7 @@ mod tests {
         assert_eq!(c.qr_style, QrStyle::Full);
         assert_eq!(c.clinic_name.as_deref(), Some("Northside"));
         assert_eq!(c.kiosk_idle_minutes, Some(5));
+        assert!(c.read_only);
         assert_eq!(Config::parse("", p).unwrap(), Config::default());
         let e = Config::parse("api_key = \"x\"", p).unwrap_err();
         assert!(e.to_string().contains("api_key"), "{e}");
