@@ -110,23 +110,23 @@ pub fn one_line(s: &str, max: usize) -> String {
     truncate(&collapsed, max)
 }
 
-/// Removes the invisible formatting characters ([`is_invisible_format`]) from every string in a
-/// JSON value, keys included. For `--json` output, where serde already escapes controls.
-pub fn strip_invisible_json(v: &mut serde_json::Value) {
+/// [`sanitize`]s every string in a JSON value, keys included, for `--json` output: serde
+/// escapes controls, but a reader that prints the decoded strings (`jq -r`) would pass escape
+/// sequences and bidi controls to the terminal.
+pub fn sanitize_json(v: &mut serde_json::Value) {
     use serde_json::Value;
-    let strip = |s: &str| -> String { s.chars().filter(|c| !is_invisible_format(*c)).collect() };
     match v {
         Value::String(s) => {
-            if s.chars().any(is_invisible_format) {
-                *s = strip(s);
+            if s.chars().any(is_unsafe) {
+                *s = sanitize(s);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(strip_invisible_json),
+        Value::Array(items) => items.iter_mut().for_each(sanitize_json),
         Value::Object(map) => {
             let old = std::mem::take(map);
             for (k, mut item) in old {
-                strip_invisible_json(&mut item);
-                map.insert(strip(&k), item);
+                sanitize_json(&mut item);
+                map.insert(sanitize(&k), item);
             }
         }
         _ => {}
@@ -200,9 +200,9 @@ mod tests {
     }
 
     #[test]
-    fn json_strings_lose_invisible_characters() {
-        let mut v = serde_json::json!({"a\u{202E}": ["x\u{200B}y", 1, {"k": "\u{2066}z"}]});
-        strip_invisible_json(&mut v);
+    fn json_strings_are_sanitized() {
+        let mut v = serde_json::json!({"a\u{202E}": ["x\u{200B}y", 1, {"k": "\u{2066}z\u{1b}[2J"}]});
+        sanitize_json(&mut v);
         assert_eq!(v, serde_json::json!({"a": ["xy", 1, {"k": "z"}]}));
     }
 

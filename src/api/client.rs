@@ -215,6 +215,12 @@ impl Client {
                             limit: self.timeout,
                         });
                     }
+                    WireFailure::Malformed(reason) => {
+                        return Err(ApiError::Decode {
+                            target: self.target.clone(),
+                            reason: format!("not an HTTP answer: {reason}"),
+                        });
+                    }
                     WireFailure::Dropped(_)
                         if method == Method::GET && attempt < self.retry.max_retries =>
                     {
@@ -261,6 +267,10 @@ impl Client {
         } else {
             ERROR_BODY_LIMIT
         };
+        let announced = resp.content_length().unwrap_or(0);
+        if status.is_success() && announced > cap as u64 {
+            return Err(self.too_large(cap));
+        }
         let body = read_capped(resp, limit)
             .await
             .map_err(|e| self.body_error(e))?;
@@ -273,19 +283,23 @@ impl Client {
             });
         }
         if status.is_success() && body.truncated {
-            return Err(ApiError::Unexpected {
-                target: self.target.clone(),
-                what: format!(
-                    "an answer larger than {} KiB, not read to its end",
-                    cap / 1024
-                ),
-            });
+            return Err(self.too_large(cap));
         }
         Ok(Answer {
             status,
             text: body.text,
             location,
         })
+    }
+
+    fn too_large(&self, cap: usize) -> ApiError {
+        ApiError::Unexpected {
+            target: self.target.clone(),
+            what: format!(
+                "an answer larger than {} KiB, not read to its end",
+                cap / 1024
+            ),
+        }
     }
 
     /// An error while reading a body: a time-out, or the connection dropped mid-answer.

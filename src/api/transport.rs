@@ -20,17 +20,11 @@ pub(crate) struct CappedBody {
 }
 
 /// Reads at most `cap` bytes of the body, chunk by chunk, and stops there: a huge answer is
-/// never held whole. A body announced (`Content-Length`) as longer than the cap is not read at all.
+/// never held whole.
 pub(crate) async fn read_capped(
     mut resp: Response,
     cap: usize,
 ) -> Result<CappedBody, reqwest::Error> {
-    if resp.content_length().is_some_and(|n| n > cap as u64) {
-        return Ok(CappedBody {
-            text: String::new(),
-            truncated: true,
-        });
-    }
     let mut buf: Vec<u8> = Vec::new();
     while let Some(chunk) = resp.chunk().await? {
         let room = cap - buf.len();
@@ -60,6 +54,8 @@ pub(crate) enum WireFailure {
     Timeout,
     /// The request was sent, then the connection was dropped before a whole answer came.
     Dropped(String),
+    /// The answer was not HTTP (a bad status line or header).
+    Malformed(String),
 }
 
 /// The innermost cause of an error, without the URL (which may carry a query).
@@ -108,5 +104,9 @@ pub(crate) fn classify_send_error(e: &reqwest::Error) -> WireFailure {
     if e.is_timeout() {
         return WireFailure::Timeout;
     }
-    WireFailure::Dropped(root_cause(e))
+    let cause = root_cause(e);
+    if cause.starts_with("invalid HTTP") || cause.contains("message head is too large") {
+        return WireFailure::Malformed(cause);
+    }
+    WireFailure::Dropped(cause)
 }

@@ -13,7 +13,7 @@ use crate::link::catalog;
 use crate::link::qr::QrMatrix;
 use crate::link::{self, LinkOptions, MintedLink};
 use crate::setup::session::Session;
-use crate::text::{sanitize, strip_invisible_json as sanitize_json};
+use crate::text::{sanitize, sanitize_json};
 
 /// A command failure: the message for stderr and the exit code.
 #[derive(Debug)]
