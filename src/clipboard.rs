@@ -272,7 +272,12 @@ mod tests {
         let names: Vec<&str> = env.iter().map(|(n, _)| *n).collect();
         assert_eq!(
             names,
-            ["DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "XAUTHORITY"]
+            [
+                "DISPLAY",
+                "WAYLAND_DISPLAY",
+                "XDG_RUNTIME_DIR",
+                "XAUTHORITY"
+            ]
         );
     }
 

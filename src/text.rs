@@ -201,7 +201,8 @@ mod tests {
 
     #[test]
     fn json_strings_are_sanitized() {
-        let mut v = serde_json::json!({"a\u{202E}": ["x\u{200B}y", 1, {"k": "\u{2066}z\u{1b}[2J"}]});
+        let mut v =
+            serde_json::json!({"a\u{202E}": ["x\u{200B}y", 1, {"k": "\u{2066}z\u{1b}[2J"}]});
         sanitize_json(&mut v);
         assert_eq!(v, serde_json::json!({"a": ["xy", 1, {"k": "z"}]}));
     }

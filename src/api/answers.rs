@@ -233,7 +233,10 @@ mod tests {
         let e = g.accept(&page(0, 2, MAX_TOTAL + 1)).unwrap_err();
         assert!(e.to_string().contains("claims"), "{e}");
         let mut g = PageGuard::new("t", 2);
-        assert!(g.accept(&page(0, 2, 1)).is_err(), "2 users for a total of 1");
+        assert!(
+            g.accept(&page(0, 2, 1)).is_err(),
+            "2 users for a total of 1"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod client;
+mod endpoints;
 pub mod error;
 pub mod retry;
 pub mod transport;

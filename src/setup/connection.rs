@@ -336,7 +336,10 @@ impl ConnectionInput {
             }
             if let Some(asked) = self.region.filter(|r| *r != key_region) {
                 let (asked, remedy) = if self.region_from_var {
-                    (format!("VITAL_REGION={}", asked.as_str()), "set VITAL_REGION to")
+                    (
+                        format!("VITAL_REGION={}", asked.as_str()),
+                        "set VITAL_REGION to",
+                    )
                 } else {
                     (format!("--region {}", asked.as_str()), "use --region")
                 };
