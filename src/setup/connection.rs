@@ -516,6 +516,57 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_to_another_machine_needs_insecure_http() {
+        let mut i = input(Some("k"));
+        i.base_url = Some("http://proxy.example:8080".into());
+        let e = i.resolve().unwrap_err();
+        assert!(matches!(e, SettingsError::InsecureHttp { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("--base-url http://proxy.example:8080"),
+            "{e}"
+        );
+        i.base_url_from_var = true;
+        assert!(
+            i.resolve()
+                .unwrap_err()
+                .to_string()
+                .starts_with("VITAL_BASE_URL")
+        );
+        i.insecure_http = true;
+        assert!(i.resolve().is_ok());
+        for ok in [
+            "http://127.0.0.1:9",
+            "http://localhost:8080",
+            "http://[::1]:1",
+            "https://proxy.example",
+        ] {
+            let mut i = input(Some("k"));
+            i.base_url = Some(ok.into());
+            assert!(i.resolve().is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn read_only_reaches_the_connection() {
+        let mut i = input(Some("sk_us_abc"));
+        assert!(
+            i.resolve()
+                .unwrap()
+                .refuse_if_read_only("mint a link")
+                .is_ok()
+        );
+        i.read_only = true;
+        let c = i.resolve().unwrap();
+        assert!(c.read_only);
+        let e = c.refuse_if_read_only("mint a link").unwrap_err();
+        assert!(
+            e.contains("read-only mode") && e.contains("will not mint a link"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn credentials_in_a_base_url_are_never_shown() {
         let mut i = input(Some("k"));
         i.base_url = Some("https://user:s3cret@proxy.example/vital/".into());
