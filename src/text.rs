@@ -116,11 +116,7 @@ pub fn one_line(s: &str, max: usize) -> String {
 pub fn sanitize_json(v: &mut serde_json::Value) {
     use serde_json::Value;
     match v {
-        Value::String(s) => {
-            if s.chars().any(is_unsafe) {
-                *s = sanitize(s);
-            }
-        }
+        Value::String(s) if s.chars().any(is_unsafe) => *s = sanitize(s),
         Value::Array(items) => items.iter_mut().for_each(sanitize_json),
         Value::Object(map) => {
             let old = std::mem::take(map);
