@@ -1,7 +1,7 @@
 //! Connection settings: which API to talk to, with which key. Pure resolution from the command
 //! line, the environment and the config file, so it can be tested without a process.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use url::Url;
@@ -245,40 +245,7 @@ pub enum SettingsError {
     BaseUrlWithoutKey,
 }
 
-/// Reads a key file: its first line, trimmed, with a warning when group or others can read it.
-/// A file that group or others can write is refused (like ssh does with keys).
-pub fn read_key_file(path: &Path) -> Result<(ApiKey, Option<String>), SettingsError> {
-    let mut warning = None;
-    #[cfg(unix)]
-    if let Ok(meta) = std::fs::metadata(path) {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = meta.permissions().mode() & 0o7777;
-        if mode & 0o022 != 0 {
-            return Err(SettingsError::KeyFileWritable {
-                path: path.to_path_buf(),
-                mode,
-            });
-        }
-        if mode & 0o044 != 0 {
-            warning = Some(format!(
-                "the API key file {} can be read by group or others (mode {mode:04o}): run `chmod 600 {}`",
-                path.display(),
-                path.display()
-            ));
-        }
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| SettingsError::KeyFile {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let first = text.lines().next().unwrap_or("").trim();
-    if first.is_empty() {
-        return Err(SettingsError::EmptyKeyFile {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok((ApiKey::new(first), warning))
-}
+pub use super::key_file::read_key_file;
 
 /// A URL for display: without user name, password or a trailing slash.
 pub fn display_url(url: &Url) -> String {
