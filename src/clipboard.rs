@@ -112,6 +112,12 @@ fn spawn_server(text: &str, keep_for: std::time::Duration) -> std::io::Result<bo
     use std::io::{BufRead, BufReader, Write};
     use std::process::{Command, Stdio};
     let mut cmd = Command::new(std::env::current_exe()?);
+    // It may outlive this process by an hour: it gets only what the display needs, never the API
+    // key or anything else of ours, and the text comes on a pipe, never in its arguments.
+    cmd.env_clear();
+    for (name, value) in helper_env(|n| std::env::var_os(n)) {
+        cmd.env(name, value);
+    }
     cmd.arg(SERVE_COMMAND)
         .arg(keep_for.as_secs().to_string())
         .stdin(Stdio::piped())
@@ -132,6 +138,30 @@ fn spawn_server(text: &str, keep_for: std::time::Duration) -> std::io::Result<bo
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
     Ok(line.trim() == "ready")
+}
+
+/// The variables the clipboard helper is started with: the display's (`DISPLAY`,
+/// `WAYLAND_DISPLAY`, `XDG_RUNTIME_DIR`, `XAUTHORITY`), and `HOME` only when `XAUTHORITY` is
+/// unset (X11 then reads `~/.Xauthority`). Nothing else.
+pub fn helper_env(
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Vec<(&'static str, std::ffi::OsString)> {
+    let mut env: Vec<(&'static str, std::ffi::OsString)> = [
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+        "XDG_RUNTIME_DIR",
+        "XAUTHORITY",
+    ]
+    .into_iter()
+    .filter_map(|n| var(n).map(|v| (n, v)))
+    .collect();
+    if var("XAUTHORITY").is_none()
+        && var("DISPLAY").is_some()
+        && let Some(home) = var("HOME")
+    {
+        env.push(("HOME", home));
+    }
+    env
 }
 
 /// The body of `__serve-clipboard SECONDS`: reads the text on stdin, puts it on the clipboard,
@@ -226,6 +256,43 @@ mod tests {
         assert_eq!(
             osc52("hi", true),
             "\x1b]52;c;aGk=\x07\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+        );
+    }
+
+    #[test]
+    fn helper_gets_only_the_display_variables() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |n: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == n)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        let env = helper_env(vars(&[
+            ("DISPLAY", ":1"),
+            ("VITAL_API_KEY", "sk_us_secret"),
+            ("HOME", "/home/a"),
+            ("PATH", "/bin"),
+        ]));
+        let names: Vec<&str> = env.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["DISPLAY", "HOME"], "HOME for ~/.Xauthority");
+        let env = helper_env(vars(&[
+            ("WAYLAND_DISPLAY", "wayland-0"),
+            ("XDG_RUNTIME_DIR", "/run/user/1"),
+            ("XAUTHORITY", "/tmp/x"),
+            ("DISPLAY", ":1"),
+            ("HOME", "/home/a"),
+        ]));
+        let names: Vec<&str> = env.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "DISPLAY",
+                "WAYLAND_DISPLAY",
+                "XDG_RUNTIME_DIR",
+                "XAUTHORITY"
+            ]
         );
     }
 

@@ -3,9 +3,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use vital_onboard::cli::commands::{self, Failure};
-use vital_onboard::cli::{Cli, Command, UsersAction};
+use vital_onboard::cli::{Cli, Command, UsersAction, UsersArgs};
 use vital_onboard::setup::config::Config;
 use vital_onboard::setup::session::Session;
+use vital_onboard::text::sanitize;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -25,7 +26,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
-                eprintln!("error: {}", f.message);
+                // Messages can carry text from the network (an error's detail): one sanitizer.
+                eprintln!("error: {}", sanitize(&f.message));
             }
             ExitCode::from(f.code)
         }
@@ -43,20 +45,46 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
     let config = Config::load(cli.connection.config.as_deref())
         .map_err(|e| Failure::input(e.to_string()))?;
-    let connection = cli
+    let mut input = cli
         .connection
         .input(|name| std::env::var(name).ok(), config.legacy_hosts)
-        .map_err(Failure::input)?
-        .resolve()
-        .map_err(|e| Failure::input(e.to_string()))?;
+        .map_err(Failure::input)?;
+    input.read_only |= config.read_only;
+    let connection = input.resolve().map_err(|e| Failure::input(e.to_string()))?;
+    for w in &connection.warnings {
+        eprintln!("warning: {w}");
+    }
     // Input checks come before any emulator starts or request leaves.
     let link_options = match &cli.command {
-        Some(Command::Link(args)) => Some(commands::link_options(args)?),
+        Some(Command::Link(args)) => {
+            connection
+                .refuse_if_read_only("mint a link")
+                .map_err(Failure::input)?;
+            Some(commands::link_options(args)?)
+        }
+        Some(Command::Users(UsersArgs {
+            action: Some(UsersAction::Create { .. }),
+            ..
+        })) => {
+            connection
+                .refuse_if_read_only("create a user")
+                .map_err(Failure::input)?;
+            None
+        }
         _ => None,
     };
-    let session = Session::open(connection)
+    let mut session = Session::open(connection)
         .await
         .map_err(|e| Failure::internal(format!("cannot start the demo emulator: {e}")))?;
+    if !matches!(cli.command, None | Some(Command::Tui)) {
+        // The command line says on stderr why it waits; the console has its status line.
+        session.client = session
+            .client
+            .clone()
+            .with_retry_notice(std::sync::Arc::new(|n| {
+                eprintln!("note: {}", sanitize(&n.to_string()))
+            }));
+    }
     match cli.command {
         None | Some(Command::Tui) => {
             use std::io::IsTerminal;

@@ -397,7 +397,13 @@ async fn redirects_are_not_followed_so_the_key_stays_home() {
         Duration::from_secs(2),
     );
     let e = c.providers().await.unwrap_err();
-    assert!(matches!(e, ApiError::Refused { status: 307, .. }), "{e:?}");
+    assert!(
+        matches!(e, ApiError::Redirected { status: 307, .. }),
+        "{e:?}"
+    );
+    assert_eq!(e.exit_code(), 4, "a redirect is not a refusal (3)");
+    assert!(e.to_string().contains("redirects are not followed"), "{e}");
+    assert!(e.to_string().contains("--base-url"), "{e}");
     assert!(
         !visited.await.unwrap(),
         "the redirect target was never contacted"

@@ -155,3 +155,89 @@ fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
         "the copied link stays on the clipboard after the console quits"
     );
 }
+
+/// The pids of running `__serve-clipboard` helpers whose environment names `display`.
+fn helpers_on(display: &str) -> Vec<u32> {
+    let want = format!("DISPLAY={display}");
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            String::from_utf8_lossy(&cmdline).contains("__serve-clipboard")
+                && environ.split(|b| *b == 0).any(|v| v == want.as_bytes())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_clipboard_helper_gets_neither_the_key_nor_the_url() {
+    if !tools_present() {
+        return;
+    }
+    const LEAK_KEY: &str = "sk_us_LEAKCHECK_helper_77aa";
+    let x = start_xvfb(2);
+    let emu = vital_onboard::emulator::start_local(vital_onboard::emulator::EmulatorOptions {
+        users: 2,
+        api_key: Some(LEAK_KEY.into()),
+    })
+    .await
+    .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["link", "--user", "patient-00001", "--copy"])
+        .env("VITAL_BASE_URL", emu.base_url().as_str())
+        .env("VITAL_API_KEY", LEAK_KEY)
+        .env("VITAL_ONBOARD_SECRET_SAMPLE", "must-not-pass")
+        .env("DISPLAY", &x.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("TMUX")
+        .stdin(Stdio::null());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let token = common::token_of(&url);
+    let pids = helpers_on(&x.display);
+    assert_eq!(pids.len(), 1, "one helper keeps the link on the clipboard");
+    let pid = pids[0];
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
+    // Done looking: the helper was started by this test's command; end it by its pid.
+    let _ = Command::new("kill").arg(pid.to_string()).status();
+    let cmdline = String::from_utf8_lossy(&cmdline).to_string();
+    let environ = String::from_utf8_lossy(&environ).to_string();
+    assert!(
+        !cmdline.contains(&token),
+        "the URL is not in argv: {cmdline:?}"
+    );
+    assert!(!cmdline.contains("LEAKCHECK"));
+    assert!(
+        !environ.contains("LEAKCHECK"),
+        "the key is not in its environment"
+    );
+    let names: Vec<&str> = environ
+        .split('\0')
+        .filter(|v| !v.is_empty())
+        .map(|v| v.split('=').next().unwrap())
+        .collect();
+    for name in &names {
+        assert!(
+            [
+                "DISPLAY",
+                "WAYLAND_DISPLAY",
+                "XDG_RUNTIME_DIR",
+                "XAUTHORITY",
+                "HOME"
+            ]
+            .contains(name),
+            "the helper got {name}: {names:?}"
+        );
+    }
+    assert!(names.contains(&"DISPLAY"));
+}

@@ -73,8 +73,48 @@ pub enum ApiError {
     )]
     Timeout { target: String, limit: Duration },
 
+    /// No connection could be made (after the retries): nothing reached the API.
     #[error("could not reach {target} ({reason}): check the network, the host and --base-url")]
     Unreachable { target: String, reason: String },
+
+    /// The request was sent, then the connection was dropped before a whole answer came.
+    /// `may_have_run`: the request changes something (a POST), so it was not retried.
+    #[error("{}", dropped_text(.target, .reason, *.attempts, *.may_have_run))]
+    Dropped {
+        target: String,
+        reason: String,
+        attempts: u32,
+        may_have_run: bool,
+    },
+
+    /// The TLS certificate is not one the system trusts. Never retried; the key was not sent.
+    #[error(
+        "the TLS certificate of {target} is not trusted by this system ({reason}): refused, not retried, and the API key was not sent; check --base-url and the system's CA certificates"
+    )]
+    UntrustedCertificate { target: String, reason: String },
+
+    /// A 3xx. Redirects are not followed: the key header would travel with them.
+    #[error(
+        "{target} answered with a redirect (HTTP {status}{}): redirects are not followed, as the API key would travel with them; check --base-url",
+        .location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default()
+    )]
+    Redirected {
+        status: u16,
+        target: String,
+        /// The `Location` header, sanitized and cut short.
+        location: Option<String>,
+    },
+
+    /// `link_web_url` is not an absolute https URL (or http on a loopback host).
+    #[error(
+        "{target} answered with an unexpected link ({reason}): it was not shown, copied or saved; report it"
+    )]
+    UnexpectedLink { target: String, reason: String },
+
+    /// A well-formed answer that makes no sense: a page that does not advance, a negative or
+    /// absurd total, a body over the size limit.
+    #[error("{target} sent an unexpected answer: {what}; try again, or report it")]
+    Unexpected { target: String, what: String },
 
     /// The response was not the JSON we expect.
     #[error(
@@ -87,20 +127,53 @@ pub enum ApiError {
     Cancelled,
 }
 
+/// The most characters of a `detail` (or one field message) kept for display.
+pub const DETAIL_MAX_CHARS: usize = 300;
+/// The most field messages of a 422 shown; the rest are counted.
+const MAX_FIELDS_SHOWN: usize = 8;
+
 fn join_fields(fields: &[FieldError]) -> String {
     if fields.is_empty() {
         return "no details given".into();
     }
-    fields
+    let mut text = fields
         .iter()
+        .take(MAX_FIELDS_SHOWN)
         .map(ToString::to_string)
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if fields.len() > MAX_FIELDS_SHOWN {
+        text.push_str(&format!("; and {} more", fields.len() - MAX_FIELDS_SHOWN));
+    }
+    text
+}
+
+fn dropped_text(target: &str, reason: &str, attempts: u32, may_have_run: bool) -> String {
+    let mut text =
+        format!("the connection to {target} was dropped after the request was sent ({reason})");
+    if may_have_run {
+        text.push_str(
+            ": not retried, as it may have been carried out; check (for example with `vital-onboard users --search`) before trying again",
+        );
+    } else if attempts > 1 {
+        text.push_str(&format!(
+            " on each of {attempts} attempts: try again in a minute, or check --base-url"
+        ));
+    } else {
+        text.push_str(": try again");
+    }
+    text
+}
+
+/// A network string made fit for a message: one line, no controls, at most
+/// [`DETAIL_MAX_CHARS`] characters.
+fn shown(s: &str) -> String {
+    crate::text::one_line(s, DETAIL_MAX_CHARS)
 }
 
 impl ApiError {
-    /// Exit code of the command-line tools: 3 when the API refused, 4 when it could not be
-    /// reached or failed.
+    /// Exit code of the command-line tools: 3 when the API refused (4xx), 4 when it could not be
+    /// reached, failed, redirected, or answered something unexpected.
     pub fn exit_code(&self) -> u8 {
         match self {
             ApiError::Unauthorized { .. }
@@ -111,6 +184,11 @@ impl ApiError {
             ApiError::Server { .. }
             | ApiError::Timeout { .. }
             | ApiError::Unreachable { .. }
+            | ApiError::Dropped { .. }
+            | ApiError::UntrustedCertificate { .. }
+            | ApiError::Redirected { .. }
+            | ApiError::UnexpectedLink { .. }
+            | ApiError::Unexpected { .. }
             | ApiError::Decode { .. }
             | ApiError::Cancelled => 4,
         }
@@ -130,20 +208,21 @@ impl ApiError {
 
 /// Reads `detail` of an error body, whatever its shape: a string, an object with
 /// `error_message`/`message`, an array of `{loc, msg}`, or anything else as compact JSON.
+///
+/// The result is one line without control characters, at most [`DETAIL_MAX_CHARS`] long.
 pub fn detail_text(body: &str) -> String {
-    match serde_json::from_str::<Value>(body) {
+    let text = match serde_json::from_str::<Value>(body) {
         Ok(v) => match v.get("detail") {
             Some(d) => value_text(d),
             None => value_text(&v),
         },
-        Err(_) => {
-            let t = body.trim();
-            if t.is_empty() {
-                "empty response".into()
-            } else {
-                crate::text::truncate(t, 300)
-            }
-        }
+        Err(_) => body.to_string(),
+    };
+    let text = shown(&text);
+    if text.is_empty() {
+        "empty response".into()
+    } else {
+        text
     }
 }
 
@@ -179,7 +258,7 @@ pub fn field_errors(body: &str) -> Vec<FieldError> {
                 .map(|i| {
                     field_error(i).unwrap_or_else(|| FieldError {
                         field: String::new(),
-                        message: value_text(i),
+                        message: shown(&value_text(i)),
                     })
                 })
                 .collect();
@@ -220,8 +299,8 @@ fn field_error(v: &Value) -> Option<FieldError> {
         })
         .unwrap_or_default();
     Some(FieldError {
-        field: loc,
-        message: msg,
+        field: crate::text::one_line(&loc, 80),
+        message: shown(&msg),
     })
 }
 

@@ -1,11 +1,21 @@
 //! The Vital (Junction) API client. Knows HTTP and JSON; knows nothing of terminals.
+//!
+//! [`client`] makes the calls; [`retry`] says when and how long to wait between attempts;
+//! [`transport`] reads bodies up to a cap and sorts wire failures; [`answers`] checks what comes
+//! back (the link URL, paging); [`error`] is the one error type; [`types`] the wire structs.
 
+pub mod answers;
 pub mod client;
+mod endpoints;
 pub mod error;
+pub mod retry;
+pub mod transport;
 pub mod types;
 
-pub use client::{Client, RetryPolicy};
+pub use answers::{PageGuard, check_link_url, is_loopback};
+pub use client::Client;
 pub use error::{ApiError, FieldError};
+pub use retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
 pub use types::*;
 
 use sha2::{Digest, Sha256};

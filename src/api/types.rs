@@ -358,3 +358,90 @@ mod tests {
         assert!(!dbg.contains("secret-token"), "{dbg}");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! Whatever JSON arrives, the wire parsers answer `Ok` or `Err`, never panic, and an open
+    //! enum keeps any string it does not know.
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f)
+                .map(Value::Number)
+                .unwrap_or(Value::Null)),
+            "\\PC{0,12}".prop_map(Value::String),
+            "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+                .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            let keys = prop_oneof![
+                Just("users".to_string()),
+                Just("total".to_string()),
+                Just("user_id".to_string()),
+                Just("client_user_id".to_string()),
+                Just("slug".to_string()),
+                Just("name".to_string()),
+                Just("status".to_string()),
+                Just("auth_type".to_string()),
+                Just("detail".to_string()),
+                Just("providers".to_string()),
+                Just("link_web_url".to_string()),
+                Just("msg".to_string()),
+                Just("loc".to_string()),
+                "[a-z_]{1,8}",
+            ];
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(keys, inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn wire_parsers_never_panic(v in any_json()) {
+            let text = v.to_string();
+            let _ = serde_json::from_str::<UsersPage>(&text);
+            let _ = serde_json::from_str::<User>(&text);
+            let _ = serde_json::from_str::<Vec<Provider>>(&text);
+            let _ = serde_json::from_str::<Provider>(&text);
+            let _ = serde_json::from_str::<ConnectedProviders>(&text);
+            let _ = serde_json::from_str::<LinkToken>(&text);
+            let _ = serde_json::from_str::<LinkProvider>(&text);
+            let _ = serde_json::from_str::<CreatedUser>(&text);
+            let _ = crate::api::error::detail_text(&text);
+            let fields = crate::api::error::field_errors(&text);
+            prop_assert!(!fields.is_empty());
+            let shown = crate::api::error::detail_text(&text);
+            prop_assert!(!shown.chars().any(crate::text::is_unsafe));
+            prop_assert!(shown.chars().count() <= crate::api::error::DETAIL_MAX_CHARS);
+        }
+
+        #[test]
+        fn error_parsers_never_panic_on_any_text(s in "\\PC{0,200}") {
+            prop_assert!(!crate::api::error::field_errors(&s).is_empty());
+            prop_assert!(!crate::api::error::detail_text(&s).chars().any(crate::text::is_unsafe));
+        }
+
+        #[test]
+        fn open_enums_keep_every_unknown_value(s in "\\PC{0,30}") {
+            let json = Value::String(s.clone()).to_string();
+            let a: AuthType = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(a.as_str(), s.as_str());
+            let c: ConnectionStatus = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(c.as_str(), s.as_str());
+            let p: Provider = serde_json::from_value(serde_json::json!({
+                "name": "n", "slug": "s", "auth_type": s,
+            })).unwrap();
+            let auth = p.auth_type.unwrap();
+            prop_assert_eq!(auth.as_str(), s.as_str());
+        }
+    }
+}

@@ -48,6 +48,14 @@ pub struct ConnectionArgs {
     #[arg(long = "timeout", global = true, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout_secs: Option<u64>,
+    /// Allow plain http to a host that is not this machine (the API key then crosses the network
+    /// unencrypted). Without it such a --base-url is refused.
+    #[arg(long, global = true)]
+    pub insecure_http: bool,
+    /// Read-only mode: no user is created and no link is minted (also `read_only = true` in the
+    /// config file).
+    #[arg(long, global = true)]
+    pub read_only: bool,
     /// Config file (TOML); default: $VITAL_ONBOARD_CONFIG or the platform config directory.
     #[arg(long, global = true, env = "VITAL_ONBOARD_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -100,6 +108,11 @@ impl ConnectionArgs {
             legacy_hosts: self.legacy_hosts || legacy_from_config,
             demo: self.demo,
             timeout_secs,
+            env_from_var: self.environment.is_none() && environment.is_some(),
+            region_from_var: self.region.is_none() && region.is_some(),
+            base_url_from_var: self.base_url.is_none(),
+            insecure_http: self.insecure_http,
+            read_only: self.read_only,
         })
     }
 }

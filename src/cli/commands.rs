@@ -6,14 +6,14 @@ use std::io::Write;
 
 use chrono::Utc;
 
-use crate::api::{ApiError, Provider, User};
+use crate::api::{ApiError, PageGuard, Provider, User};
 use crate::cli::{EmulatorArgs, LinkArgs};
 use crate::emulator::{self, EmulatorOptions};
 use crate::link::catalog;
 use crate::link::qr::QrMatrix;
 use crate::link::{self, LinkOptions, MintedLink};
 use crate::setup::session::Session;
-use crate::text::sanitize;
+use crate::text::{sanitize, sanitize_json};
 
 /// A command failure: the message for stderr and the exit code.
 #[derive(Debug)]
@@ -128,9 +128,20 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
         fingerprint = %minted.fingerprint(),
         "link minted"
     );
-    let url = minted.token.link_web_url.clone();
+    // Checked by the client (an absolute https URL, or http on loopback, no controls); sanitized
+    // all the same, as every network string is before output.
+    let url = sanitize(&minted.token.link_web_url);
     let qr = if args.qr {
-        Some(QrMatrix::encode(&url, 'M').map_err(|e| Failure::internal(e.to_string()))?)
+        match QrMatrix::encode(&url, 'M') {
+            Ok(q) => Some(q),
+            Err(e) => {
+                eprintln!(
+                    "note: no QR code: the link ({} characters) does not fit in one ({e}); use the URL",
+                    url.chars().count()
+                );
+                None
+            }
+        }
     } else {
         None
     };
@@ -138,7 +149,9 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
         if let Some(q) = &qr {
             eprint!("{}", q.ansi());
         }
-        out(&minted.to_json().to_string())?;
+        let mut json = minted.to_json();
+        sanitize_json(&mut json);
+        out(&json.to_string())?;
     } else {
         if let Some(q) = &qr {
             out(q.ansi().trim_end_matches('\n'))?;
@@ -219,7 +232,9 @@ fn print_users(users: &[User], json: bool, header: bool) -> Outcome {
         }
         for u in users {
             if json {
-                write(serde_json::to_string(u).expect("users serialize"))?;
+                let mut v = serde_json::to_value(u).expect("users serialize");
+                sanitize_json(&mut v);
+                write(v.to_string())?;
             } else {
                 write(user_row(u))?;
             }
@@ -238,23 +253,26 @@ pub async fn users(session: &Session, search: Option<&str>, json: bool) -> Outco
         let found = session.client.search_users(q).await?;
         print_users(&found, json, true)?;
         if !json {
-            eprintln!("{} user(s) match {q:?}", found.len());
+            eprintln!("{} user(s) match {:?}", found.len(), sanitize(q));
         }
         return Ok(());
     }
-    let mut offset = 0u64;
+    let page_size = crate::api::client::MAX_PAGE;
+    let mut guard = PageGuard::new(session.client.target(), page_size);
     let mut first = true;
     loop {
         let page = session
             .client
-            .list_users(offset, crate::api::client::MAX_PAGE)
+            .list_users(guard.next_offset(), page_size)
             .await?;
+        // A page that repeats the last one (or any answer that makes no sense) stops here,
+        // before it is printed.
+        let next = guard.accept(&page)?;
         print_users(&page.users, json, first)?;
         first = false;
-        offset += page.users.len() as u64;
-        if page.users.is_empty() || offset >= page.total {
+        if next.is_none() {
             if !json {
-                eprintln!("{} user(s)", page.total);
+                eprintln!("{} user(s)", guard.seen());
             }
             return Ok(());
         }
@@ -271,7 +289,9 @@ pub async fn create_user(session: &Session, client_user_id: &str, json: bool) ->
     }
     let created = session.client.create_user(id).await?;
     if json {
-        out(&serde_json::to_string(&created).expect("serializes"))
+        let mut v = serde_json::to_value(&created).expect("serializes");
+        sanitize_json(&mut v);
+        out(&v.to_string())
     } else {
         out(&created.user_id.to_string())?;
         eprintln!(
@@ -315,6 +335,7 @@ pub async fn providers(session: &Session, json: bool) -> Outcome {
             let mut v = serde_json::to_value(p).expect("serializes");
             let linkable = p.can_link();
             v["linkable"] = serde_json::Value::Bool(linkable);
+            sanitize_json(&mut v);
             out(&v.to_string())?;
         }
         return Ok(());

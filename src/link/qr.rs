@@ -272,21 +272,43 @@ impl QrMatrix {
 
 /// Writes the code for `text` (level M) as a PNG file.
 ///
-/// The code carries a live link token, so on Unix the file is readable by its owner only.
+/// The code carries a live link token, so the file is always created fresh, readable by its
+/// owner only (0600 on Unix): the PNG goes to a new temporary file in the same folder (created
+/// exclusively, so nothing there is followed or reused), which is then renamed over `path`. An
+/// existing file at `path` keeps neither its permissions nor its contents, and a symbolic link
+/// there is replaced, not followed.
 pub fn save_png(text: &str, path: &std::path::Path) -> Result<(), String> {
     use std::io::Write;
     let q = QrMatrix::encode(text, 'M').map_err(|e| e.to_string())?;
+    let shown = |e: std::io::Error| format!("{}: {e}", path.display());
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{}: not a file name", path.display()))?;
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        uuid::Uuid::new_v4().simple()
+    ));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options
-        .open(path)
-        .and_then(|mut f| f.write_all(&q.png()))
-        .map_err(|e| format!("{}: {e}", path.display()))
+    let written = options.open(&temp).and_then(|mut f| {
+        f.write_all(&q.png())?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(shown(e));
+    }
+    Ok(())
 }
 
 /// Reads the pixel grid (two per cell vertically) back from lines drawn by [`QrMatrix::lines`],
@@ -396,6 +418,36 @@ mod tests {
             Some(2)
         );
         assert_eq!(q.largest_scale(QrStyle::Half, w - 1, 100), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn save_png_makes_a_fresh_private_file_and_replaces_a_symlink() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("code.png");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        save_png("https://link.example/?token=a", &path).unwrap();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "not the old 0644");
+        assert!(std::fs::read(&path).unwrap().starts_with(b"\x89PNG"));
+
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep me").unwrap();
+        let link = dir.path().join("link.png");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        save_png("https://link.example/?token=b", &link).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        let meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(meta.is_file(), "the link itself was replaced by a file");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "no temporary file left: {left:?}");
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub struct Config {
     /// the older name, still read).
     #[serde(default, alias = "kiosk_idle_minutes")]
     pub patient_view_idle_minutes: Option<u64>,
+    /// Read-only mode, as `--read-only`: no user is created and no link minted.
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// The patient-facing view blanks the code after this long without a key, unless configured.
@@ -92,7 +95,7 @@ mod tests {
     fn parses_all_keys_and_rejects_unknown_ones() {
         let p = Path::new("c.toml");
         let c = Config::parse(
-            "legacy_hosts = true\nqr_style = \"full\"\nclinic_name = \"Northside\"\nkiosk_idle_minutes = 5\n",
+            "legacy_hosts = true\nqr_style = \"full\"\nclinic_name = \"Northside\"\nkiosk_idle_minutes = 5\nread_only = true\n",
             p,
         )
         .unwrap();
@@ -100,6 +103,7 @@ mod tests {
         assert_eq!(c.qr_style, QrStyle::Full);
         assert_eq!(c.clinic_name.as_deref(), Some("Northside"));
         assert_eq!(c.patient_view_idle_minutes, Some(5));
+        assert!(c.read_only);
         assert_eq!(Config::parse("", p).unwrap(), Config::default());
         let e = Config::parse("api_key = \"x\"", p).unwrap_err();
         assert!(e.to_string().contains("api_key"), "{e}");

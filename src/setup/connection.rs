@@ -1,7 +1,7 @@
 //! Connection settings: which API to talk to, with which key. Pure resolution from the command
 //! line, the environment and the config file, so it can be tested without a process.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use url::Url;
@@ -129,6 +129,15 @@ pub struct ConnectionInput {
     pub legacy_hosts: bool,
     pub demo: bool,
     pub timeout_secs: u64,
+    /// Where `env`, `region` and `base_url` came from: `true` for the variable
+    /// (`VITAL_ENV`, ...), `false` for the flag. Messages name the source.
+    pub env_from_var: bool,
+    pub region_from_var: bool,
+    pub base_url_from_var: bool,
+    /// `--insecure-http`: allow plain http to a host that is not this machine.
+    pub insecure_http: bool,
+    /// `--read-only` or `read_only = true`: no user is created and no link minted.
+    pub read_only: bool,
 }
 
 /// Resolved connection settings.
@@ -140,9 +149,25 @@ pub struct Connection {
     pub key: Option<ApiKey>,
     pub legacy_hosts: bool,
     pub timeout: Duration,
+    /// Read-only mode (`--read-only`, `read_only = true`): front ends refuse to create users
+    /// and to mint links, before sending anything ([`Connection::refuse_if_read_only`]).
+    pub read_only: bool,
+    /// Things to tell the user before starting (a key file others can read).
+    pub warnings: Vec<String>,
 }
 
 impl Connection {
+    /// In read-only mode, the message that refuses `action` (`mint a link`); else `Ok`.
+    pub fn refuse_if_read_only(&self, action: &str) -> Result<(), String> {
+        if self.read_only {
+            Err(format!(
+                "read-only mode (--read-only or read_only = true in the config file): will not {action}; nothing was sent"
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     /// The base URL, except in demo mode, where the emulator's address is known only once it runs.
     pub fn base_url(&self) -> Option<Url> {
         match &self.target {
@@ -174,48 +199,53 @@ pub enum SettingsError {
     KeyFile { path: PathBuf, reason: String },
     #[error("the API key file {path} is empty: put the key on its first line")]
     EmptyKeyFile { path: PathBuf },
+    /// `asked` is the setting as given (`--env production`, `VITAL_ENV=production`).
     #[error(
-        "--env {asked} does not match the API key, which is a {key_env} key ({prefix}…): use the {key_env} key, or drop --env"
+        "{asked} does not match the API key, which is a {key_env} key ({prefix}…): use the {key_env} key, or {remedy}"
     )]
     EnvMismatch {
-        asked: &'static str,
+        asked: String,
+        remedy: &'static str,
         key_env: &'static str,
         prefix: &'static str,
     },
     #[error(
-        "--region {asked} does not match the API key, which is a {key_region} key ({prefix}…): teams are regional; use --region {key_region}"
+        "{asked} does not match the API key, which is a {key_region} key ({prefix}…): teams are regional; {remedy} {key_region}"
     )]
     RegionMismatch {
-        asked: &'static str,
+        asked: String,
+        remedy: &'static str,
         key_region: &'static str,
         prefix: &'static str,
     },
     #[error(
+        "{source_name} {url} is plain http to a host that is not this machine: the API key would cross the network unencrypted. Use https, or add --insecure-http if you accept that"
+    )]
+    InsecureHttp {
+        source_name: &'static str,
+        url: String,
+    },
+    #[error(
+        "the API key file {path} can be written by group or others (mode {mode:04o}): anyone who can change it could swap in their key; run `chmod 600 {path}`"
+    )]
+    KeyFileWritable { path: PathBuf, mode: u32 },
+    #[error(
         "the API key does not start with sk_us_, sk_eu_, pk_us_ or pk_eu_, so its environment is unknown: check VITAL_API_KEY, or give --base-url to use another host"
     )]
     UnknownKeyPrefix,
-    #[error("--base-url is not an absolute http(s) URL: {reason}")]
-    BadBaseUrl { url: String, reason: String },
+    #[error("{source_name} is not an absolute http(s) URL: {reason}")]
+    BadBaseUrl {
+        source_name: &'static str,
+        url: String,
+        reason: String,
+    },
     #[error(
         "--base-url needs an API key: set VITAL_API_KEY or --api-key-file (an emulator started with `vital-onboard emulator` accepts any non-empty key), or drop --base-url to run the built-in demo"
     )]
     BaseUrlWithoutKey,
 }
 
-/// Reads a key file: its first line, trimmed.
-pub fn read_key_file(path: &Path) -> Result<ApiKey, SettingsError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SettingsError::KeyFile {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let first = text.lines().next().unwrap_or("").trim();
-    if first.is_empty() {
-        return Err(SettingsError::EmptyKeyFile {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(ApiKey::new(first))
-}
+pub use super::key_file::read_key_file;
 
 /// A URL for display: without user name, password or a trailing slash.
 pub fn display_url(url: &Url) -> String {
@@ -240,8 +270,13 @@ pub fn parse_http_url(s: &str) -> Result<Url, String> {
 
 impl ConnectionInput {
     pub fn resolve(&self) -> Result<Connection, SettingsError> {
+        let mut warnings = Vec::new();
         let key = match &self.api_key_file {
-            Some(path) => Some(read_key_file(path)?),
+            Some(path) => {
+                let (key, warning) = read_key_file(path)?;
+                warnings.extend(warning);
+                Some(key)
+            }
             None => self
                 .api_key_env
                 .as_deref()
@@ -254,15 +289,30 @@ impl ConnectionInput {
 
         if let (Some(k), Some((key_env, key_region))) = (&key, scope) {
             if let Some(asked) = self.env.filter(|e| *e != key_env) {
+                let (asked, remedy) = if self.env_from_var {
+                    (format!("VITAL_ENV={}", asked.as_str()), "unset VITAL_ENV")
+                } else {
+                    (format!("--env {}", asked.as_str()), "drop --env")
+                };
                 return Err(SettingsError::EnvMismatch {
-                    asked: asked.as_str(),
+                    asked,
+                    remedy,
                     key_env: key_env.as_str(),
                     prefix: k.prefix(),
                 });
             }
             if let Some(asked) = self.region.filter(|r| *r != key_region) {
+                let (asked, remedy) = if self.region_from_var {
+                    (
+                        format!("VITAL_REGION={}", asked.as_str()),
+                        "set VITAL_REGION to",
+                    )
+                } else {
+                    (format!("--region {}", asked.as_str()), "use --region")
+                };
                 return Err(SettingsError::RegionMismatch {
-                    asked: asked.as_str(),
+                    asked,
+                    remedy,
                     key_region: key_region.as_str(),
                     prefix: k.prefix(),
                 });
@@ -279,10 +329,22 @@ impl ConnectionInput {
         } else if key.is_none() {
             return Err(SettingsError::BaseUrlWithoutKey);
         } else if let Some(raw) = &self.base_url {
+            let source_name = if self.base_url_from_var {
+                "VITAL_BASE_URL"
+            } else {
+                "--base-url"
+            };
             let url = parse_http_url(raw).map_err(|reason| SettingsError::BadBaseUrl {
+                source_name,
                 url: raw.clone(),
                 reason,
             })?;
+            if url.scheme() == "http" && !crate::api::is_loopback(&url) && !self.insecure_http {
+                return Err(SettingsError::InsecureHttp {
+                    source_name,
+                    url: display_url(&url),
+                });
+            }
             Target::Custom { url }
         } else {
             if scope.is_none() {
@@ -302,6 +364,8 @@ impl ConnectionInput {
             key,
             legacy_hosts: self.legacy_hosts,
             timeout,
+            read_only: self.read_only,
+            warnings,
         })
     }
 }
@@ -416,6 +480,57 @@ mod tests {
         assert!(matches!(i.resolve(), Err(SettingsError::BadBaseUrl { .. })));
         i.base_url = Some("not a url".into());
         assert!(matches!(i.resolve(), Err(SettingsError::BadBaseUrl { .. })));
+    }
+
+    #[test]
+    fn plain_http_to_another_machine_needs_insecure_http() {
+        let mut i = input(Some("k"));
+        i.base_url = Some("http://proxy.example:8080".into());
+        let e = i.resolve().unwrap_err();
+        assert!(matches!(e, SettingsError::InsecureHttp { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("--base-url http://proxy.example:8080"),
+            "{e}"
+        );
+        i.base_url_from_var = true;
+        assert!(
+            i.resolve()
+                .unwrap_err()
+                .to_string()
+                .starts_with("VITAL_BASE_URL")
+        );
+        i.insecure_http = true;
+        assert!(i.resolve().is_ok());
+        for ok in [
+            "http://127.0.0.1:9",
+            "http://localhost:8080",
+            "http://[::1]:1",
+            "https://proxy.example",
+        ] {
+            let mut i = input(Some("k"));
+            i.base_url = Some(ok.into());
+            assert!(i.resolve().is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn read_only_reaches_the_connection() {
+        let mut i = input(Some("sk_us_abc"));
+        assert!(
+            i.resolve()
+                .unwrap()
+                .refuse_if_read_only("mint a link")
+                .is_ok()
+        );
+        i.read_only = true;
+        let c = i.resolve().unwrap();
+        assert!(c.read_only);
+        let e = c.refuse_if_read_only("mint a link").unwrap_err();
+        assert!(
+            e.contains("read-only mode") && e.contains("will not mint a link"),
+            "{e}"
+        );
     }
 
     #[test]

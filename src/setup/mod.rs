@@ -1,8 +1,10 @@
 //! What is settled once before the first request: where requests go and with which key
-//! ([`connection`]), the config file ([`config`]), the log file ([`logging`]), and the client (with
-//! the embedded emulator in demo mode) built from them ([`session`]).
+//! ([`connection`], the key file in [`key_file`]), the config file ([`config`]), the log file
+//! ([`logging`]), and the client (with the embedded emulator in demo mode) built from them
+//! ([`session`]).
 
 pub mod config;
 pub mod connection;
+pub mod key_file;
 pub mod logging;
 pub mod session;
