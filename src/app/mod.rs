@@ -242,6 +242,9 @@ impl App {
                     }
                     ctx.push(Ctx::Lists);
                 }
+                if self.patients.load.is_loading() {
+                    ctx.push(Ctx::Loading);
+                }
                 ctx.extend([Ctx::Panes, Ctx::Global]);
             }
         }
@@ -287,6 +290,7 @@ impl App {
             Action::Mint => self.mint(),
             Action::MintAgain => self.mint_again(),
             Action::Cancel => self.cancel_request(),
+            Action::StopLoading => self.stop_loading_patients(),
             Action::ConfirmYes => self.confirm_yes(),
             Action::Copy => self.copy_link(),
             Action::SavePng => self.save_png(),
@@ -336,6 +340,7 @@ impl App {
             | Action::Mint
             | Action::MintAgain
             | Action::Cancel
+            | Action::StopLoading
             | Action::ConfirmYes
             | Action::Copy
             | Action::SavePng

@@ -10,7 +10,8 @@ use super::list::{FilteredList, Motion};
 use super::overlay::Confirm;
 use super::requests::{Load, Request, RequestId};
 use super::{App, Effect, Level, layout};
-use crate::api::{ApiError, ConnectedProvider, CreatedUser, User, UsersPage};
+use crate::api::client::MAX_PAGE;
+use crate::api::{ApiError, ConnectedProvider, CreatedUser, PageGuard, User, UsersPage};
 
 #[derive(Debug)]
 pub struct Patients {
@@ -21,6 +22,8 @@ pub struct Patients {
     pub load: Load<()>,
     /// The newest page request: answers for another one are dropped.
     pub page_request: RequestId,
+    /// Walks the pages of the current load and stops one that never advances.
+    pages: PageGuard,
     pub selected: Option<Uuid>,
     pub connections: HashMap<Uuid, Load<Vec<ConnectedProvider>>>,
     /// The one user fetch whose answer may still select a user.
@@ -38,6 +41,7 @@ impl Default for Patients {
             total: None,
             load: Load::Loaded(()),
             page_request: RequestId::default(),
+            pages: PageGuard::new("the API", MAX_PAGE),
             selected: None,
             connections: HashMap::new(),
             pending_user: None,
@@ -118,6 +122,7 @@ impl App {
     /// The first page of the list (at start, and on `R`).
     pub(super) fn load_patients(&mut self) -> Effect {
         self.patients.load = Load::Loading;
+        self.patients.pages = PageGuard::new(self.env.host.clone(), MAX_PAGE);
         self.patients.page_request = self.next_request_id();
         Effect::LoadUsers {
             offset: 0,
@@ -125,12 +130,35 @@ impl App {
         }
     }
 
+    /// `R`: the list again from its first page; a load still running (waiting out a long
+    /// `Retry-After`, say) is stopped and started over.
     pub(super) fn reload_patients(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
         if self.patients.load.is_loading() {
-            self.toast(Level::Info, "The patient list is already loading");
+            effects.push(Effect::Cancel {
+                id: self.patients.page_request,
+            });
+        }
+        effects.push(self.load_patients());
+        effects
+    }
+
+    /// Esc while the list loads (and nothing else runs): stop it, keeping what arrived.
+    pub(super) fn stop_loading_patients(&mut self) -> Vec<Effect> {
+        if !self.patients.load.is_loading() {
             return vec![];
         }
-        vec![self.load_patients()]
+        self.patients.load = Load::Failed("stopped: R loads it again".into());
+        self.toast(
+            Level::Info,
+            format!(
+                "Stopped loading the patient list ({} loaded): R loads it again",
+                self.patients.list.items().len()
+            ),
+        );
+        vec![Effect::Cancel {
+            id: self.patients.page_request,
+        }]
     }
 
     pub(super) fn on_users(
@@ -141,10 +169,11 @@ impl App {
         if request != self.patients.page_request || !self.patients.load.is_loading() {
             return vec![];
         }
-        match result {
-            Ok(page) => {
-                let got = page.users.len() as u64;
-                let next = page.offset + got;
+        match result.and_then(|page| {
+            let next = self.patients.pages.accept(&page)?;
+            Ok((page, next))
+        }) {
+            Ok((page, next)) => {
                 self.patients.total = Some(page.total);
                 if page.offset == 0 && !self.patients.list.items().is_empty() {
                     self.patients.restart(page.users);
@@ -152,11 +181,8 @@ impl App {
                     self.patients.append(page.users);
                 }
                 self.want_detail();
-                if got > 0 && next < page.total {
-                    vec![Effect::LoadUsers {
-                        offset: next,
-                        request,
-                    }]
+                if let Some(offset) = next {
+                    vec![Effect::LoadUsers { offset, request }]
                 } else {
                     self.patients.load = Load::Loaded(());
                     vec![]

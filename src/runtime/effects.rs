@@ -45,7 +45,7 @@ impl<B: Backend> Driver<B> {
         let clock = self.clock.clone();
         match effect {
             Effect::LoadUsers { offset, request } => {
-                self.spawn(Task::LoadUsers, None, async move {
+                self.spawn(Task::LoadUsers, Some(request), async move {
                     let result = client.list_users(offset, MAX_PAGE).await;
                     Msg::UsersLoaded { request, result }
                 });

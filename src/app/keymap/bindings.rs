@@ -142,6 +142,13 @@ pub const BINDINGS: &[Binding] = &[
         "Clear the kept filter",
     ),
     b(
+        Ctx::Loading,
+        &[code(KeyCode::Esc)],
+        Action::StopLoading,
+        "stop loading",
+        "Stop loading the patient list (R starts it again)",
+    ),
+    b(
         Ctx::Patients,
         &[code(KeyCode::Enter)],
         Action::Select,

@@ -30,6 +30,7 @@ pub enum Action {
     EditRedirect,
     Mint,
     Cancel,
+    StopLoading,
     Copy,
     MintAgain,
     Back,
@@ -57,6 +58,8 @@ pub enum Ctx {
     Lists,
     /// The focused list has a kept filter.
     Filtered,
+    /// The patient list is loading (in the panes).
+    Loading,
     Patients,
     Providers,
     Options,
@@ -81,6 +84,7 @@ impl Ctx {
             Ctx::Panes => "Panes",
             Ctx::Lists => "Patient and Providers lists",
             Ctx::Filtered => "A list with a kept filter",
+            Ctx::Loading => "While the patient list loads",
             Ctx::Patients => "Patient pane",
             Ctx::Providers => "Providers pane",
             Ctx::Options => "Options pane",
@@ -206,6 +210,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Panes,
     Ctx::Lists,
     Ctx::Filtered,
+    Ctx::Loading,
     Ctx::Patients,
     Ctx::Providers,
     Ctx::Options,

@@ -76,6 +76,9 @@ fn every_action_in_the_key_table_is_reachable() {
                     app.update(ch('r'));
                 }
             }
+            Ctx::Loading => {
+                app.update(ch('R'));
+            }
             Ctx::Filtering => {
                 app.update(ch('/'));
             }

@@ -337,7 +337,6 @@ fn reload_after_an_error_loads_again_and_keeps_rows() {
             request: RequestId(2)
         }]
     );
-    assert!(send(&mut app, [ch('R')]).is_empty(), "not twice at once");
     app.update(Msg::UsersLoaded {
         request: RequestId(2),
         result: Err(ApiError::Timeout {
@@ -438,4 +437,106 @@ fn while_filtering_the_arrows_move_among_matches_and_enter_selects_the_highlight
         "the highlighted match, not the first"
     );
     assert!(app.toast.as_ref().unwrap().text.contains("patient-00012"));
+}
+
+#[test]
+fn esc_stops_the_list_loading_and_r_starts_it_over() {
+    let mut app = App::new(
+        env(false),
+        ConsoleConfig::default(),
+        t0(),
+        Rect::new(0, 0, 80, 24),
+    );
+    app.start();
+    let first = app.patients.page_request;
+    app.update(Msg::UsersLoaded {
+        request: first,
+        result: Ok(UsersPage {
+            users: (1..=500).map(user).collect(),
+            total: 5000,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    assert!(app.contexts().contains(&keymap::Ctx::Loading));
+    // R while a page waits (a long Retry-After, say): the old load stops, a new one starts.
+    let fx = send(&mut app, [ch('R')]);
+    let second = app.patients.page_request;
+    assert_ne!(second, first);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Cancel { id: first },
+            Effect::LoadUsers {
+                offset: 0,
+                request: second
+            }
+        ]
+    );
+    // Esc stops it, keeping the rows that arrived; a late page is dropped.
+    let fx = send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(fx, vec![Effect::Cancel { id: second }]);
+    assert!(!app.patients.load.is_loading());
+    assert!(
+        app.toast
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Stopped loading the patient list (500 loaded)")
+    );
+    let late = app.update(Msg::UsersLoaded {
+        request: second,
+        result: Ok(UsersPage {
+            users: (1..=500).map(user).collect(),
+            total: 5000,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    assert!(late.is_empty());
+    assert_eq!(app.patients.list.items().len(), 500);
+    assert!(!app.contexts().contains(&keymap::Ctx::Loading));
+}
+
+#[test]
+fn a_list_that_never_advances_stops_with_an_error() {
+    let mut app = App::new(
+        env(false),
+        ConsoleConfig::default(),
+        t0(),
+        Rect::new(0, 0, 80, 24),
+    );
+    app.start();
+    let request = app.patients.page_request;
+    let page = |offset| UsersPage {
+        users: (1..=500).map(user).collect(),
+        total: 1_000_000,
+        offset,
+        limit: 500,
+    };
+    let fx = app.update(Msg::UsersLoaded {
+        request,
+        result: Ok(page(0)),
+    });
+    assert_eq!(
+        fx,
+        vec![Effect::LoadUsers {
+            offset: 500,
+            request
+        }]
+    );
+    // The server answers the same 500 users again for the next offset.
+    let fx = app.update(Msg::UsersLoaded {
+        request,
+        result: Ok(page(500)),
+    });
+    assert!(fx.is_empty(), "no more requests");
+    let error = app
+        .patients
+        .load
+        .error()
+        .expect("the load failed")
+        .to_string();
+    assert!(error.contains("the same 500 users"), "{error}");
+    assert_eq!(app.patients.list.items().len(), 500);
 }
