@@ -54,6 +54,7 @@ impl Harness {
             },
             host: emu.base_url().to_string(),
             key_prefix: None,
+            read_only: false,
         };
         let app = App::new(
             env,

@@ -35,6 +35,8 @@ pub struct EnvInfo {
     pub host: String,
     /// `sk_us_` at most; never the key.
     pub key_prefix: Option<&'static str>,
+    /// `--read-only`: nothing is created or minted.
+    pub read_only: bool,
 }
 
 impl EnvInfo {
@@ -58,6 +60,7 @@ impl EnvInfo {
                 .as_ref()
                 .map(|k| k.prefix())
                 .filter(|p| !p.is_empty() && c.target != Target::Demo),
+            read_only: c.read_only,
         }
     }
 

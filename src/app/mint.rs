@@ -13,6 +13,9 @@ use crate::link::MintedLink;
 impl App {
     /// `m`: mint for the selected patient with the panes' settings.
     pub(super) fn mint(&mut self) -> Vec<Effect> {
+        if self.refused_read_only("mint a link") {
+            return vec![];
+        }
         let Some(user) = self.patients.selected_user() else {
             self.toast(
                 Level::Warning,
@@ -31,6 +34,9 @@ impl App {
 
     /// `r`: the shown link's request again.
     pub(super) fn mint_again(&mut self) -> Vec<Effect> {
+        if self.refused_read_only("mint a link") {
+            return vec![];
+        }
         let Some(shown) = self.screen.shown() else {
             return vec![];
         };

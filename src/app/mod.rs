@@ -316,6 +316,7 @@ impl App {
             Action::PrevPane => self.focus_pane(self.focus.prev()),
             Action::Filter => self.open_filter(),
             Action::ClearFilter => self.clear_filter(),
+            Action::NewUser if self.refused_read_only("create a patient") => {}
             Action::NewUser => self.open_prompt(PromptKind::NewUser),
             Action::Toggle if self.focus == Pane::Providers => self.toggle_provider(),
             Action::Toggle => self.toggle_option(),

@@ -78,6 +78,15 @@ impl App {
         self.last_request
     }
 
+    /// In read-only mode nothing is created or minted: says so and answers true.
+    pub(super) fn refused_read_only(&mut self, action: &str) -> bool {
+        if self.env.read_only {
+            let text = crate::setup::connection::read_only_refusal(action);
+            self.toast(Level::Warning, upper_first(&text));
+        }
+        self.env.read_only
+    }
+
     /// The one busy check: starts `request` unless another is in flight.
     pub(super) fn begin(&mut self, request: Request) -> Result<RequestId, &'static str> {
         if self.inflight.is_some() {
@@ -166,4 +175,12 @@ impl App {
             ),
         );
     }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

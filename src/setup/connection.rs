@@ -156,13 +156,18 @@ pub struct Connection {
     pub warnings: Vec<String>,
 }
 
+/// What read-only mode says when asked to `action` (the command line and the console alike).
+pub fn read_only_refusal(action: &str) -> String {
+    format!(
+        "read-only mode (--read-only or read_only = true in the config file): will not {action}; nothing was sent"
+    )
+}
+
 impl Connection {
     /// In read-only mode, the message that refuses `action` (`mint a link`); else `Ok`.
     pub fn refuse_if_read_only(&self, action: &str) -> Result<(), String> {
         if self.read_only {
-            Err(format!(
-                "read-only mode (--read-only or read_only = true in the config file): will not {action}; nothing was sent"
-            ))
+            Err(read_only_refusal(action))
         } else {
             Ok(())
         }

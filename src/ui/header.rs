@@ -33,6 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
         Span::raw(" "),
     ];
+    if env.read_only {
+        spans.push(Span::styled(" READ-ONLY ", theme.badge(false)));
+        spans.push(Span::raw(" "));
+    }
     let host = match env.badge {
         Badge::Demo => format!("built-in emulator at {}", env.host),
         _ => env.host.clone(),

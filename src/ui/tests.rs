@@ -479,3 +479,8 @@ fn at_the_claimed_size_the_code_is_drawn() {
         "{screen}"
     );
 }
+both_sizes!(read_only_badge, |w, h| {
+    let mut app = ready(w, h);
+    app.env.read_only = true;
+    app
+});

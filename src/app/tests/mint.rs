@@ -163,3 +163,18 @@ fn background_task_failure_clears_the_spinner() {
     app.update(Msg::Quit);
     assert!(app.quit);
 }
+
+#[test]
+fn read_only_mode_mints_and_creates_nothing_and_says_so() {
+    let mut app = loaded(2, false);
+    app.env.read_only = true;
+    let fx = send(&mut app, [key(KeyCode::Enter), ch('m')]);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Mint { .. })));
+    let text = app.toast.as_ref().unwrap().text.clone();
+    assert!(text.starts_with("Read-only mode"), "{text}");
+    assert!(text.contains("will not mint a link; nothing was sent"), "{text}");
+    send(&mut app, [ch('n')]);
+    assert!(app.overlays.prompt.is_none(), "no new-patient prompt");
+    assert!(app.toast.as_ref().unwrap().text.contains("will not create a patient"));
+    assert!(app.inflight.is_none());
+}
