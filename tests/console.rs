@@ -382,3 +382,21 @@ async fn terminal_events_go_through_the_real_loop_resize_and_paste_included() {
     h.wait_for("Created and selected patient walk-in-[31m42")
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rate_limited_mint_counts_down_in_the_status_line() {
+    let emu = emulator(3).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00003").await;
+    h.key(KeyCode::Enter);
+    emu.inject_fault(Fault {
+        retry_after: Some(2),
+        ..Fault::new("/v2/link/token", 429, 1)
+    });
+    h.key(KeyCode::Char('m'));
+    let s = h.wait_for("retrying in 2 s (attempt 2 of 3)").await;
+    assert!(s.contains("Minting a link… rate limited by"), "{s}");
+    h.wait_for("retrying in 1 s").await;
+    h.wait_for("Link for the patient").await;
+    assert_eq!(emu.link_requests().len(), 1);
+}

@@ -128,6 +128,8 @@ pub struct App {
     pub providers: Providers,
     pub options: OptionsForm,
     pub inflight: Option<InFlight>,
+    /// The newest notice that a call waits before trying again.
+    pub retrying: Option<requests::Retrying>,
     pub qr: QrLook,
     /// A link URL this console put on the native clipboard: cleared from it when the link
     /// expires, whichever view is showing.
@@ -158,6 +160,7 @@ impl App {
             providers: Providers::default(),
             options: OptionsForm::default(),
             inflight: None,
+            retrying: None,
             clipboard: None,
             toast: None,
             messages: status::Messages::new(),
@@ -197,6 +200,7 @@ impl App {
             Msg::ConnectionsLoaded { user_id, result } => self.on_connections(user_id, result),
             Msg::TaskFailed { task, id } => self.on_task_failed(task, id),
             Msg::Quit => self.quit = true,
+            Msg::Retrying { notice, at } => self.on_retrying(notice, at),
             Msg::Copied {
                 url,
                 expires_at,

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::requests::{RequestId, Task};
 use crate::api::{
-    ApiError, ConnectedProvider, CreatedUser, LinkToken, LinkTokenRequest, Provider, User,
-    UsersPage,
+    ApiError, ConnectedProvider, CreatedUser, LinkToken, LinkTokenRequest, Provider, RetryNotice,
+    User, UsersPage,
 };
 use crate::clipboard::CopyOutcome;
 use crate::link::LinkUrl;
@@ -40,8 +40,13 @@ pub enum Msg {
         task: Task,
         id: Option<RequestId>,
     },
-    /// Quit cleanly (SIGTERM, SIGHUP).
+    /// Quit cleanly (SIGTERM, SIGHUP, SIGINT, SIGQUIT).
     Quit,
+    /// A call in flight waits `notice.wait` from `at` before trying again (429, 5xx).
+    Retrying {
+        notice: RetryNotice,
+        at: DateTime<Utc>,
+    },
     Minted {
         id: RequestId,
         at: DateTime<Utc>,

@@ -30,6 +30,8 @@ pub struct Patients {
     pub pending_user: Option<RequestId>,
     /// The highlighted patient's connections should be loaded once the highlight rests.
     pub detail_pending: bool,
+    /// Who was highlighted at the last tick: the highlight rests when a tick finds it again.
+    detail_candidate: Option<Uuid>,
     /// Index of each user_id in the list, so lookups stay O(1) for large teams.
     index: HashMap<Uuid, usize>,
 }
@@ -46,6 +48,7 @@ impl Default for Patients {
             connections: HashMap::new(),
             pending_user: None,
             detail_pending: false,
+            detail_candidate: None,
             index: HashMap::new(),
         }
     }
@@ -169,6 +172,7 @@ impl App {
         if request != self.patients.page_request || !self.patients.load.is_loading() {
             return vec![];
         }
+        self.retrying = None;
         match result.and_then(|page| {
             let next = self.patients.pages.accept(&page)?;
             Ok((page, next))
@@ -285,12 +289,18 @@ impl App {
         }
     }
 
-    /// At a tick: load the connections of the patient the highlight rests on.
+    /// At a tick: load the connections of the patient the highlight rests on (the one the
+    /// previous tick found highlighted too, so moving through the list loads nothing).
     pub(super) fn detail_effect(&mut self) -> Option<Effect> {
-        if !std::mem::take(&mut self.patients.detail_pending) {
+        if !self.patients.detail_pending {
             return None;
         }
         let id = self.patients.highlighted()?.user_id;
+        if self.patients.detail_candidate.replace(id) != Some(id) {
+            return None;
+        }
+        self.patients.detail_pending = false;
+        self.patients.detail_candidate = None;
         if self.patients.connections.contains_key(&id) {
             return None;
         }

@@ -2,7 +2,9 @@
 //! shown while an answer is awaited, the one busy check for requests that change something, and
 //! where an API error lands (a refused key always becomes the full-width alert).
 
-use crate::api::{ApiError, LinkTokenRequest};
+use chrono::{DateTime, Utc};
+
+use crate::api::{ApiError, LinkTokenRequest, RetryNotice};
 
 use super::{App, Effect, Level};
 
@@ -69,6 +71,25 @@ pub struct InFlight {
     pub request: Request,
 }
 
+/// A call waiting out a `Retry-After` (or a back-off) before its next attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retrying {
+    pub notice: RetryNotice,
+    pub until: DateTime<Utc>,
+}
+
+impl Retrying {
+    /// `rate limited by sandbox/us, retrying in 9 s (attempt 2 of 3)`, counting down to `now`.
+    pub fn describe(&self, now: DateTime<Utc>) -> String {
+        let left = (self.until - now).to_std().unwrap_or_default();
+        RetryNotice {
+            wait: left,
+            ..self.notice.clone()
+        }
+        .to_string()
+    }
+}
+
 /// Why a second request cannot start.
 pub const BUSY: &str = "A request is already running: wait, or Esc to cancel it";
 
@@ -99,7 +120,28 @@ impl App {
 
     /// The request in flight, if `id` is it; it is finished by taking it.
     pub(super) fn finish(&mut self, id: RequestId) -> Option<Request> {
-        self.inflight.take_if(|f| f.id == id).map(|f| f.request)
+        let done = self.inflight.take_if(|f| f.id == id).map(|f| f.request);
+        if done.is_some() {
+            self.retrying = None;
+        }
+        done
+    }
+
+    /// A call in flight waits before trying again: the status line counts down.
+    pub(super) fn on_retrying(&mut self, notice: RetryNotice, at: DateTime<Utc>) {
+        let wait = chrono::Duration::from_std(notice.wait).unwrap_or_default();
+        self.retrying = Some(Retrying {
+            notice,
+            until: at + wait,
+        });
+    }
+
+    /// The wait to show now, if one is under way for something the staff wait on.
+    pub fn retry_wait(&self) -> Option<&Retrying> {
+        let waiting = self.inflight.is_some() || self.patients.load.is_loading();
+        self.retrying
+            .as_ref()
+            .filter(|r| waiting && r.until > self.now)
     }
 
     /// Esc while a request runs: drop it and say what may have happened anyway.

@@ -49,6 +49,9 @@ pub struct Driver<B: Backend> {
     rx: UnboundedReceiver<Msg>,
     tasks: HashMap<RequestId, AbortHandle>,
     dirty: bool,
+    /// When the last tick ran: the next is due one interval later, however many other
+    /// messages came in between (typing does not hold up the countdown).
+    last_tick: tokio::time::Instant,
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
@@ -73,6 +76,14 @@ impl<B: Backend> Driver<B> {
     ) -> Self {
         let (tx, rx) = unbounded_channel();
         let clipboard = effects::clipboard_thread(clipboard, tx.clone());
+        // A call that waits out a Retry-After says so, for the status line's countdown.
+        let (notices, now) = (tx.clone(), clock.clone());
+        let client = client.with_retry_notice(Arc::new(move |notice: &crate::api::RetryNotice| {
+            let _ = notices.send(Msg::Retrying {
+                notice: notice.clone(),
+                at: now(),
+            });
+        }));
         Driver {
             terminal,
             app,
@@ -85,6 +96,7 @@ impl<B: Backend> Driver<B> {
             rx,
             tasks: HashMap::new(),
             dirty: true,
+            last_tick: tokio::time::Instant::now(),
         }
     }
 
@@ -125,7 +137,9 @@ impl<B: Backend> Driver<B> {
     where
         S: Stream<Item = std::io::Result<Event>> + Unpin,
     {
-        let tick = self.app.tick_interval((self.clock)());
+        let tick = self.app.tick_interval((self.clock)()).map(|every| {
+            (self.last_tick + every).saturating_duration_since(tokio::time::Instant::now())
+        });
         let got = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(event)) => event_msg(event),
@@ -136,7 +150,10 @@ impl<B: Backend> Driver<B> {
                 }
             },
             msg = self.rx.recv() => msg,
-            () = sleep_opt(tick) => Some(Msg::Tick((self.clock)())),
+            () = sleep_opt(tick) => {
+                self.last_tick = tokio::time::Instant::now();
+                Some(Msg::Tick((self.clock)()))
+            }
             () = sleep_opt(limit) => None,
         };
         let handled = got.is_some();

@@ -108,6 +108,9 @@ fn draw_keys(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let waiting = app
+        .retry_wait()
+        .map(|r| format!("{} ", sanitize(&r.describe(app.now))));
     let line = if let Some(f) = &app.inflight {
         let what = match &f.request {
             Request::Mint { .. } => "Minting a link".to_string(),
@@ -118,7 +121,15 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Line::from(vec![
             Span::styled(format!("{} ", spinner(app)), theme.primary()),
             Span::raw(format!("{what}… ")),
+            Span::styled(waiting.unwrap_or_default(), theme.warning()),
             Span::styled("(Esc cancels)", theme.muted()),
+        ])
+    } else if let Some(waiting) = waiting {
+        Line::from(vec![
+            Span::styled(format!("{} ", spinner(app)), theme.primary()),
+            Span::raw("Loading the patient list… "),
+            Span::styled(waiting, theme.warning()),
+            Span::styled("(Esc stops)", theme.muted()),
         ])
     } else if let Some(t) = &app.toast {
         let style = match t.level {

@@ -172,9 +172,47 @@ fn read_only_mode_mints_and_creates_nothing_and_says_so() {
     assert!(!fx.iter().any(|e| matches!(e, Effect::Mint { .. })));
     let text = app.toast.as_ref().unwrap().text.clone();
     assert!(text.starts_with("Read-only mode"), "{text}");
-    assert!(text.contains("will not mint a link; nothing was sent"), "{text}");
+    assert!(
+        text.contains("will not mint a link; nothing was sent"),
+        "{text}"
+    );
     send(&mut app, [ch('n')]);
     assert!(app.overlays.prompt.is_none(), "no new-patient prompt");
-    assert!(app.toast.as_ref().unwrap().text.contains("will not create a patient"));
+    assert!(
+        app.toast
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("will not create a patient")
+    );
     assert!(app.inflight.is_none());
+}
+
+#[test]
+fn a_retry_wait_counts_down_and_ends_with_the_answer() {
+    let mut app = loaded(2, false);
+    send(&mut app, [key(KeyCode::Enter)]);
+    let (id, _) = mint_request(&send(&mut app, [ch('m')]));
+    app.update(Msg::Retrying {
+        notice: crate::api::RetryNotice {
+            reason: crate::api::RetryReason::RateLimited,
+            wait: Duration::from_secs(12),
+            next_attempt: 2,
+            max_attempts: 3,
+            target: "sandbox/us".into(),
+        },
+        at: t0(),
+    });
+    app.update(Msg::Tick(t0() + chrono::Duration::seconds(5)));
+    let wait = app.retry_wait().expect("waiting").describe(app.now);
+    assert_eq!(
+        wait,
+        "rate limited by sandbox/us, retrying in 7 s (attempt 2 of 3)"
+    );
+    app.update(Msg::Minted {
+        id,
+        at: t0() + chrono::Duration::seconds(13),
+        result: Ok(token()),
+    });
+    assert!(app.retry_wait().is_none() && app.retrying.is_none());
 }

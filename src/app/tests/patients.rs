@@ -62,7 +62,13 @@ fn highlighted_patient_details_load_when_the_highlight_rests() {
         "the first row's details are wanted"
     );
     assert_eq!(app.tick_interval(t0()), Some(Duration::from_millis(200)));
-    send(&mut app, [ch('j'), ch('j')]);
+    send(&mut app, [ch('j')]);
+    assert!(app.update(Msg::Tick(t0())).is_empty(), "not rested yet");
+    send(&mut app, [ch('j')]);
+    assert!(
+        app.update(Msg::Tick(t0())).is_empty(),
+        "moved since the last tick"
+    );
     let fx = app.update(Msg::Tick(t0()));
     let third = user(3).user_id;
     assert_eq!(
@@ -72,6 +78,7 @@ fn highlighted_patient_details_load_when_the_highlight_rests() {
     );
     assert!(app.update(Msg::Tick(t0())).is_empty());
     send(&mut app, [ch('k'), ch('j')]);
+    app.update(Msg::Tick(t0()));
     assert!(
         app.update(Msg::Tick(t0()))
             .iter()
