@@ -200,6 +200,7 @@ impl App {
             Msg::ConnectionsLoaded { user_id, result } => self.on_connections(user_id, result),
             Msg::TaskFailed { task, id } => self.on_task_failed(task, id),
             Msg::Quit => self.quit = true,
+            Msg::Suspend => {}
             Msg::Retrying { notice, at } => self.on_retrying(notice, at),
             Msg::Copied {
                 url,

@@ -42,6 +42,9 @@ pub enum Msg {
     },
     /// Quit cleanly (SIGTERM, SIGHUP, SIGINT, SIGQUIT).
     Quit,
+    /// Stop for a while (SIGTSTP): carried out by the runtime, which gives the terminal back
+    /// and redraws when continued; the app's state does not change.
+    Suspend,
     /// A call in flight waits `notice.wait` from `at` before trying again (429, 5xx).
     Retrying {
         notice: RetryNotice,

@@ -49,6 +49,11 @@ pub async fn run_console(session: &Session, config: &Config) -> std::io::Result<
         panic!("panic test: VITAL_ONBOARD_PANIC_TEST is set");
     }
     quit_on_signals(driver.sender());
+    #[cfg(unix)]
+    {
+        suspend_on_signal(driver.sender());
+        driver.suspend = Some(Box::new(terminal::suspend));
+    }
     let result = driver.run(crossterm::event::EventStream::new()).await;
     // A link URL the console copied would vanish from an X11/Wayland clipboard with this process:
     // hand it to the same helper `link --copy` uses, until it expires.
@@ -88,6 +93,24 @@ fn quit_on_signals(tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
         futures::future::select_all(waits).await;
         let _ = tx.send(Msg::Quit);
     });
+}
+
+/// `kill -TSTP`: the loop gives the terminal back before stopping (see `terminal::suspend`).
+#[cfg(unix)]
+fn suspend_on_signal(tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::from_raw(signal_hook::consts::SIGTSTP)) {
+        Ok(mut tstp) => {
+            tokio::spawn(async move {
+                while tstp.recv().await.is_some() {
+                    if tx.send(Msg::Suspend).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Err(e) => tracing::warn!("cannot watch SIGTSTP: {e}"),
+    }
 }
 
 #[cfg(not(unix))]

@@ -52,6 +52,9 @@ pub struct Driver<B: Backend> {
     /// When the last tick ran: the next is due one interval later, however many other
     /// messages came in between (typing does not hold up the countdown).
     last_tick: tokio::time::Instant,
+    /// Gives the terminal back and stops the process until continued (the real console sets
+    /// it; tests have no process to stop).
+    pub suspend: Option<Box<dyn FnMut() -> std::io::Result<()> + Send>>,
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
@@ -97,6 +100,7 @@ impl<B: Backend> Driver<B> {
             tasks: HashMap::new(),
             dirty: true,
             last_tick: tokio::time::Instant::now(),
+            suspend: None,
         }
     }
 
@@ -162,6 +166,19 @@ impl<B: Backend> Driver<B> {
                 self.terminal
                     .autoresize()
                     .map_err(|e| std::io::Error::other(e.to_string()))?;
+            }
+            if matches!(msg, Msg::Suspend)
+                && let Some(suspend) = &mut self.suspend
+            {
+                suspend()?;
+                // Back from the stop: the terminal may show anything, so clear it and forget
+                // what was drawn (both buffers empty), and the next frame draws it all. No
+                // cursor query: `Terminal::clear` asks the terminal, which not every one answers.
+                let io = |e: B::Error| std::io::Error::other(e.to_string());
+                self.terminal.backend_mut().clear().map_err(io)?;
+                self.terminal.swap_buffers();
+                self.terminal.swap_buffers();
+                self.terminal.autoresize().map_err(io)?;
             }
             self.handle(msg);
         }

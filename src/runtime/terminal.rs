@@ -35,19 +35,33 @@ impl TerminalGuard {
                 }
             }));
         });
-        ACTIVE.store(true, Ordering::SeqCst);
         let guard = TerminalGuard;
-        enable_raw_mode()?;
-        // Mouse capture stays off so staff can select text with the mouse.
-        execute!(
-            stdout(),
-            EnterAlternateScreen,
-            EnableBracketedPaste,
-            cursor::Hide
-        )?;
+        enter_modes()?;
         let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
         Ok((guard, terminal))
     }
+}
+
+/// Raw mode, the alternate screen, bracketed paste, a hidden cursor. Mouse capture stays off so
+/// staff can select text with the mouse.
+fn enter_modes() -> std::io::Result<()> {
+    ACTIVE.store(true, Ordering::SeqCst);
+    enable_raw_mode()?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
+}
+
+/// `kill -TSTP` (Ctrl-Z is a key in raw mode): give the terminal back, stop, and take it again
+/// when continued (SIGCONT). The caller redraws the whole screen afterwards.
+#[cfg(unix)]
+pub fn suspend() -> std::io::Result<()> {
+    restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    enter_modes()
 }
 
 /// Undoes everything `enter` did. Idempotent: only the first call after `enter` acts.

@@ -28,6 +28,7 @@ pub struct Pty {
     pub parser: Parser,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Arc<Mutex<Box<dyn portable_pty::MasterPty + Send>>>,
 }
 
 impl Pty {
@@ -80,8 +81,10 @@ impl Pty {
             Capture::default(),
         )));
         let feed = parser.clone();
+        let master = Arc::new(Mutex::new(pair.master));
+        let keep = master.clone();
         std::thread::spawn(move || {
-            let _master = pair.master; // keep the PTY open while reading
+            let _master = keep; // keep the PTY open while reading
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -94,7 +97,43 @@ impl Pty {
             parser,
             writer,
             child,
+            master,
         }
+    }
+
+    /// The terminal settings the program left on the PTY (raw mode or not).
+    pub fn termios(&self) -> nix::sys::termios::Termios {
+        self.master
+            .lock()
+            .unwrap()
+            .get_termios()
+            .expect("a unix PTY has termios")
+    }
+
+    /// Whether the PTY is in the line-editing mode a shell expects (not raw).
+    pub fn is_cooked(&self) -> bool {
+        use nix::sys::termios::LocalFlags;
+        let t = self.termios();
+        t.local_flags
+            .contains(LocalFlags::ICANON | LocalFlags::ECHO)
+    }
+
+    pub fn signal(&self, sig: nix::sys::signal::Signal) {
+        let pid = self.child.process_id().expect("a running child");
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), sig).unwrap();
+    }
+
+    /// Waits until `done` holds for the screen, or fails after a few seconds.
+    pub fn wait_until(&self, what: &str, done: impl Fn(&Pty) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !done(self) {
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn in_alternate_screen(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
     }
 
     pub fn send(&mut self, bytes: &str) {
