@@ -9,6 +9,7 @@ mod overlay;
 mod patient_view;
 mod patients;
 mod prompt;
+mod properties;
 mod providers;
 mod status;
 
