@@ -400,3 +400,44 @@ async fn a_rate_limited_mint_counts_down_in_the_status_line() {
     h.wait_for("Link for the patient").await;
     assert_eq!(emu.link_requests().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_keys_is_handled_whole_before_one_frame() {
+    let emu = emulator(3).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00003").await;
+    h.key(KeyCode::Char('n'));
+    h.settle().await;
+    // 5,000 characters typed at once (a paste into a terminal without bracketed paste).
+    let typed: String = "abcdefghij".repeat(500);
+    for c in typed.chars() {
+        h.key(KeyCode::Char(c));
+    }
+    let before = h.driver.frames();
+    h.step(Duration::from_millis(50)).await;
+    assert_eq!(
+        h.driver.frames(),
+        before + 1,
+        "one frame for the whole burst"
+    );
+    let value = h
+        .driver
+        .app
+        .overlays
+        .prompt
+        .as_ref()
+        .unwrap()
+        .input
+        .value()
+        .to_string();
+    assert_eq!(value.len(), 5000, "every key handled");
+    // The last frame shows the last keys: the prompt's text ends at the cursor.
+    let screen = h.screen();
+    assert!(screen.contains("abcdefghijabcdefghij"), "{screen}");
+    let row = screen.lines().find(|l| l.contains("abcdefghij")).unwrap();
+    let inside = row.split('│').nth(1).expect("inside the prompt box");
+    assert!(
+        inside.trim_end().ends_with("abcdefghij"),
+        "the tail shows: {row}"
+    );
+}

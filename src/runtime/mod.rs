@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::Event;
-use futures::{Stream, StreamExt};
+use futures::{FutureExt, Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -26,6 +26,9 @@ use crate::clipboard::Clipboard;
 use crate::ui::{self, Theme};
 
 pub use console::run_console;
+
+/// The most terminal events handled between two frames.
+const BURST: usize = 10_000;
 
 /// Where time comes from (tests pass a controllable clock).
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -55,6 +58,8 @@ pub struct Driver<B: Backend> {
     /// Gives the terminal back and stops the process until continued (the real console sets
     /// it; tests have no process to stop).
     pub suspend: Option<Box<dyn FnMut() -> std::io::Result<()> + Send>>,
+    /// Frames drawn so far.
+    frames: u64,
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
@@ -101,6 +106,7 @@ impl<B: Backend> Driver<B> {
             dirty: true,
             last_tick: tokio::time::Instant::now(),
             suspend: None,
+            frames: 0,
         }
     }
 
@@ -126,7 +132,13 @@ impl<B: Backend> Driver<B> {
             .draw(|f| ui::draw(f, app, theme))
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         self.dirty = false;
+        self.frames += 1;
         Ok(())
+    }
+
+    /// How many frames were drawn: one per burst of input, not one per key.
+    pub fn frames(&self) -> u64 {
+        self.frames
     }
 
     /// The loop body: waits for a terminal event, a message or a tick (or `limit`, when given),
@@ -162,33 +174,56 @@ impl<B: Backend> Driver<B> {
         };
         let handled = got.is_some();
         if let Some(msg) = got {
-            if matches!(msg, Msg::Resize(..)) {
-                self.terminal
-                    .autoresize()
-                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+            self.take(msg)?;
+        }
+        // A burst (a paste without bracketed paste, a held key) is handled whole before the
+        // next frame, so the last frame shows the last key and drawing does not lag behind.
+        for _ in 0..BURST {
+            match events.next().now_or_never() {
+                Some(Some(Ok(event))) => {
+                    if let Some(msg) = event_msg(event) {
+                        self.take(msg)?;
+                    }
+                }
+                Some(Some(Err(e))) => return Err(e),
+                Some(None) => {
+                    self.app.quit = true;
+                    break;
+                }
+                None => break,
             }
-            if matches!(msg, Msg::Suspend)
-                && let Some(suspend) = &mut self.suspend
-            {
-                suspend()?;
-                // Back from the stop: the terminal may show anything, so clear it and forget
-                // what was drawn (both buffers empty), and the next frame draws it all. No
-                // cursor query: `Terminal::clear` asks the terminal, which not every one answers.
-                let io = |e: B::Error| std::io::Error::other(e.to_string());
-                self.terminal.backend_mut().clear().map_err(io)?;
-                self.terminal.swap_buffers();
-                self.terminal.swap_buffers();
-                self.terminal.autoresize().map_err(io)?;
-            }
-            self.handle(msg);
         }
         while let Ok(msg) = self.rx.try_recv() {
-            self.handle(msg);
+            self.take(msg)?;
         }
         if self.dirty {
             self.draw()?;
         }
         Ok(handled)
+    }
+
+    /// Handles one message, first doing what the terminal itself needs for it (a resize, a stop).
+    fn take(&mut self, msg: Msg) -> std::io::Result<()> {
+        if matches!(msg, Msg::Resize(..)) {
+            self.terminal
+                .autoresize()
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        if matches!(msg, Msg::Suspend)
+            && let Some(suspend) = &mut self.suspend
+        {
+            suspend()?;
+            // Back from the stop: the terminal may show anything, so clear it and forget
+            // what was drawn (both buffers empty), and the next frame draws it all. No
+            // cursor query: `Terminal::clear` asks the terminal, which not every one answers.
+            let io = |e: B::Error| std::io::Error::other(e.to_string());
+            self.terminal.backend_mut().clear().map_err(io)?;
+            self.terminal.swap_buffers();
+            self.terminal.swap_buffers();
+            self.terminal.autoresize().map_err(io)?;
+        }
+        self.handle(msg);
+        Ok(())
     }
 
     /// The main loop over a terminal event stream. Returns when the app quits.

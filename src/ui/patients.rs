@@ -74,7 +74,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         (Load::Failed(_), None) => {
             Line::styled("✗ the list did not load · R reloads", theme.danger())
         }
-        _ => filter_line(app, ListPane::Patients, theme),
+        _ => filter_line(app, ListPane::Patients, areas.filter.width, theme),
     };
     frame.render_widget(Paragraph::new(filter), areas.filter);
     frame.render_widget(

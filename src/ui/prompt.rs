@@ -11,22 +11,46 @@ use super::widgets::centered;
 use crate::app::App;
 use crate::app::prompt::{ListPane, Prompt, PromptKind};
 
-/// The filter line of a list: the live prompt, a kept filter, or a hint.
-pub fn filter_line(app: &App, pane: ListPane, theme: &Theme) -> Line<'static> {
+/// What the live filter hint takes after the text.
+const FILTER_HINT: &str = "  Enter applies · Esc clears";
+
+/// The end of `text` that fits in `width` columns, marked `…` when cut (the cursor is at the end).
+fn tail(text: &str, width: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= width {
+        return text.to_string();
+    }
+    let keep = width.saturating_sub(1);
+    let mut out = String::from("…");
+    out.extend(&chars[chars.len() - keep..]);
+    out
+}
+
+/// The filter line of a list, `width` columns: the live prompt, a kept filter, or a hint.
+pub fn filter_line(app: &App, pane: ListPane, width: u16, theme: &Theme) -> Line<'static> {
     let kept = app.list_filter(pane);
     match &app.overlays.prompt {
         Some(p) if p.kind == PromptKind::Filter(pane) => {
+            // The text first: the hint goes when the two do not fit.
+            let room = usize::from(width).saturating_sub(2);
+            let len = p.input.value().chars().count();
+            let hint = if len + FILTER_HINT.chars().count() <= room {
+                FILTER_HINT
+            } else {
+                ""
+            };
+            let value = tail(p.input.value(), room);
             // A kept filter shown for editing looks selected: typing replaces it.
             let text = if p.replace_on_type {
-                Span::styled(p.input.value().to_string(), theme.selected())
+                Span::styled(value, theme.selected())
             } else {
-                Span::raw(p.input.value().to_string())
+                Span::raw(value)
             };
             Line::from(vec![
                 Span::styled("/", theme.key()),
                 text,
                 Span::styled("▏", theme.primary()),
-                Span::styled("  Enter applies · Esc clears", theme.muted()),
+                Span::styled(hint, theme.muted()),
             ])
         }
         _ if !kept.is_empty() => Line::from(vec![

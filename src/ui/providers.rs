@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         ));
     }
     frame.render_widget(Paragraph::new(lines), areas.list);
-    let mut filter = filter_line(app, ListPane::Providers, theme);
+    let mut filter = filter_line(app, ListPane::Providers, areas.filter.width, theme);
     let hidden = pv.ticked_hidden();
     if hidden > 0 && !pv.list.filter().is_empty() {
         // Ticks the filter hides still count: say so where the filter shows.

@@ -484,3 +484,16 @@ both_sizes!(read_only_badge, |w, h| {
     app.env.read_only = true;
     app
 });
+
+#[test]
+fn a_long_filter_shows_its_tail_where_the_cursor_is() {
+    let mut app = sized(loaded(5, false), 80, 24);
+    app.update(ch('/'));
+    let text: String = "x".repeat(1096) + "0003";
+    app.update(Msg::Paste(text));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("/…xxxx") && screen.contains("xxxx0003▏"),
+        "{screen}"
+    );
+}
