@@ -315,7 +315,7 @@ async fn new_patient_and_duplicate_offer() {
     h.key(KeyCode::Char('n'));
     h.keys("walk-in-9");
     h.key(KeyCode::Enter);
-    h.wait_for("Created and selected patient walk-in-9").await;
+    h.wait_for("Created patient walk-in-9").await;
     assert!(emu.with_team(|t| t.by_client_id("walk-in-9").is_some()));
     h.key(KeyCode::Char('n'));
     h.keys("patient-00002");
@@ -379,7 +379,7 @@ async fn terminal_events_go_through_the_real_loop_resize_and_paste_included() {
     h.event(Event::Paste("walk-in-\u{1b}[31m42\n".into()));
     h.wait_for("walk-in-[31m42").await;
     h.key(KeyCode::Enter);
-    h.wait_for("Created and selected patient walk-in-[31m42")
+    h.wait_for("Created patient walk-in-[31m42")
         .await;
 }
 

@@ -348,7 +348,7 @@ impl App {
                 let effects = self.select_user(created.user_id);
                 self.toast(
                     Level::Success,
-                    format!("Created and selected patient {client_user_id}"),
+                    format!("Created patient {client_user_id} (selected: tick providers, then m)"),
                 );
                 effects
             }

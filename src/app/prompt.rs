@@ -221,7 +221,7 @@ impl App {
                 }
                 if let Some(w) = p.warning().filter(|_| !p.warning_acknowledged) {
                     p.error = Some(format!(
-                        "This {w}. Enter again creates it anyway; or edit it"
+                        "This {w}. Enter again creates the patient anyway; or edit the id"
                     ));
                     p.warning_acknowledged = true;
                     return vec![];

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::Theme;
-use super::widgets::centered;
+use super::widgets::{centered, wrap_words};
 use crate::app::App;
 use crate::app::prompt::{ListPane, Prompt, PromptKind};
 
@@ -76,18 +76,24 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &Prompt, theme: &Theme) {
     let value = p.input.value();
     let scroll = p.input.visual_scroll(inner);
     let shown: String = value.chars().skip(scroll).take(inner).collect();
-    let second = if let Some(e) = &p.error {
-        Line::styled(e.clone(), theme.danger())
+    // The message under the text wraps, so it is read whole at every size.
+    let (message, style) = if let Some(e) = &p.error {
+        (e.clone(), theme.danger())
     } else if let Some(w) = p.warning() {
-        Line::styled(format!("Warning: this {w}"), theme.warning())
+        (
+            format!("Warning: this {w}. Enter twice creates the patient anyway."),
+            theme.warning(),
+        )
     } else {
-        Line::styled(help, theme.muted())
+        (help.to_string(), theme.muted())
     };
-    let lines = vec![
-        Line::from(shown),
-        second,
-        Line::styled("Enter saves · Esc cancels", theme.muted()),
-    ];
+    let mut lines = vec![Line::from(shown)];
+    lines.extend(
+        wrap_words(&message, inner)
+            .into_iter()
+            .map(|l| Line::styled(l, style)),
+    );
+    lines.push(Line::styled("Enter saves · Esc cancels", theme.muted()));
     let rect = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
