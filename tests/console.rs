@@ -379,8 +379,7 @@ async fn terminal_events_go_through_the_real_loop_resize_and_paste_included() {
     h.event(Event::Paste("walk-in-\u{1b}[31m42\n".into()));
     h.wait_for("walk-in-[31m42").await;
     h.key(KeyCode::Enter);
-    h.wait_for("Created patient walk-in-[31m42")
-        .await;
+    h.wait_for("Created patient walk-in-[31m42").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -206,6 +206,29 @@ impl MintedLink {
     }
 }
 
+/// A connection's `error_type` (`ClientFacingConnectionErrorDetails`) in plain words, with what
+/// to do. Unknown codes (the enum is open) are shown as they came.
+pub fn connection_problem(error_type: &str) -> String {
+    let words = match error_type {
+        "token_refresh_failed" => "the provider stopped accepting the sign-in: connect again",
+        "webhook_registration_failed" => {
+            "the provider did not accept notifications: connect again, or ask Vital support"
+        }
+        "user_not_found" => "the provider no longer knows this account: connect again",
+        "deregistered_per_provider" => "the provider disconnected it: connect again",
+        "required_scopes_not_granted" => {
+            "some permissions were not granted: connect again and allow every item asked for"
+        }
+        "provider_credential_error" => "the username or password was wrong: connect again",
+        "provider_password_expired" => {
+            "the provider password expired: change it with the provider, then connect again"
+        }
+        "unknown" => "the provider reported an unknown problem: connect again",
+        other => return format!("error {other}: connect again"),
+    };
+    words.to_string()
+}
+
 /// `mm:ss` (or `h:mm:ss`) for a countdown.
 pub fn format_countdown(d: std::time::Duration) -> String {
     let s = d.as_secs();
@@ -218,6 +241,18 @@ pub fn format_countdown(d: std::time::Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn connection_problems_in_plain_words() {
+        assert_eq!(
+            connection_problem("provider_credential_error"),
+            "the username or password was wrong: connect again"
+        );
+        assert_eq!(
+            connection_problem("new_code"),
+            "error new_code: connect again"
+        );
+    }
+
     use super::*;
 
     #[test]

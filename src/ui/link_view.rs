@@ -169,6 +169,23 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, shown: &ShownLink, theme: 
     };
     let mut text = notes;
     text.extend(info);
+    if let Some(f) = fit.as_ref().filter(|_| !expired) {
+        // For QA: which code is drawn, out of the way under the details.
+        text.push(Line::styled(
+            format!(
+                "QR v{} · EC {} · {} · {}",
+                f.code.version(),
+                f.code.ec_level(),
+                f.style.label(),
+                if look.invert {
+                    "inverted"
+                } else {
+                    "dark on light"
+                }
+            ),
+            theme.muted(),
+        ));
+    }
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), info_area);
 
     let url_top = body.bottom().saturating_sub(url_rows + 1);

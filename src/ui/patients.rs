@@ -14,6 +14,7 @@ use crate::app::layout::ListAreas;
 use crate::app::prompt::ListPane;
 use crate::app::requests::Load;
 use crate::app::{App, Pane};
+use crate::link;
 use crate::text::{sanitize, truncate};
 
 pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
@@ -107,7 +108,7 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let Some(u) = p.highlighted() else {
         return vec![Line::styled("No patient highlighted", theme.muted())];
     };
-    let none = || vec![Span::styled("no connected providers", theme.muted())];
+    let none = || vec![Span::styled("none", theme.muted())];
     let conns: Vec<Span> = match p.connections.get(&u.user_id) {
         Some(Load::Loaded(list)) if list.is_empty() => none(),
         Some(Load::Loaded(list)) => list
@@ -118,17 +119,19 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                     ConnectionStatus::Error => ("✗", theme.danger()),
                     _ => ("?", theme.warning()),
                 };
-                let status = c
-                    .error_details
-                    .as_ref()
-                    .map(|e| format!(" {}", sanitize(&e.error_type)))
-                    .unwrap_or_default();
+                let words = match (&c.status, &c.error_details) {
+                    (_, Some(e)) => link::connection_problem(&sanitize(&e.error_type)),
+                    (ConnectionStatus::Connected, None) => String::new(),
+                    (other, None) => sanitize(other.as_str()),
+                };
+                let words = if words.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({words})")
+                };
                 [
                     Span::raw(sanitize(&c.slug)),
-                    Span::styled(
-                        format!(" {mark} {}{status}  ", sanitize(c.status.as_str())),
-                        style,
-                    ),
+                    Span::styled(format!(" {mark}{words}  "), style),
                 ]
             })
             .collect(),
@@ -148,7 +151,7 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             }
         }
     };
-    let mut line = vec![Span::styled("connected ", theme.muted())];
+    let mut line = vec![Span::styled("Connections: ", theme.muted())];
     line.extend(conns);
     vec![
         Line::from(vec![

@@ -156,7 +156,8 @@ fn hint(app: &App) -> String {
             Some(u) => {
                 let allow = match app.providers.ticked.len() {
                     0 => "all linkable providers".to_string(),
-                    n => format!("{n} provider(s) allowed"),
+                    1 => "1 provider allowed".to_string(),
+                    n => format!("{n} providers allowed"),
                 };
                 format!(
                     "Patient {} · {allow} · m mints the link",

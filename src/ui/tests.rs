@@ -497,3 +497,36 @@ fn a_long_filter_shows_its_tail_where_the_cursor_is() {
         "{screen}"
     );
 }
+
+#[test]
+fn connections_are_said_in_plain_words() {
+    let mut app = sized(loaded(3, false), 160, 48);
+    let id = app.patients.highlighted().unwrap().user_id;
+    let conn = |slug: &str, status: &str, error: Option<&str>| {
+        serde_json::from_value::<crate::api::ConnectedProvider>(serde_json::json!({
+            "slug": slug,
+            "status": status,
+            "error_details": error.map(|e| serde_json::json!({"error_type": e})),
+        }))
+        .unwrap()
+    };
+    app.update(Msg::ConnectionsLoaded {
+        user_id: id,
+        result: Ok(vec![]),
+    });
+    assert!(render(&app, 160, 48).contains("Connections: none"));
+    app.update(Msg::ConnectionsLoaded {
+        user_id: id,
+        result: Ok(vec![
+            conn("oura", "connected", None),
+            conn("fitbit", "error", Some("provider_credential_error")),
+        ]),
+    });
+    let screen = render(&app, 160, 48);
+    assert!(screen.contains("Connections: oura ✓"), "{screen}");
+    assert!(screen.contains("fitbit ✗ (the username or"), "{screen}");
+    assert!(
+        screen.contains("password was wrong: connect again)"),
+        "{screen}"
+    );
+}
