@@ -34,17 +34,13 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App, theme: &Theme) {
 
 /// The bindings active now, most specific context first, merged by their short label (`Up/k`
 /// and `Down/j` are one "move"). Paging keys are left to the help overlay.
-fn active_bindings(app: &App) -> Vec<(String, &'static str)> {
-    let mut active: Vec<&Binding> = app
+fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
+    let mut out: Vec<(String, &'static str, Action)> = Vec::new();
+    for b in app
         .contexts()
         .into_iter()
         .flat_map(|ctx| keymap::bindings_for(&[ctx]).collect::<Vec<_>>())
-        .collect();
-    // What matters most first: the pane's own keys, mint, quit and help, then the rest; the bar
-    // drops from the end when narrow.
-    active.sort_by_key(|b| bar_rank(b.action));
-    let mut out: Vec<(String, &'static str)> = Vec::new();
-    for b in active {
+    {
         if matches!(
             b.action,
             Action::ForceQuit | Action::PageUp | Action::PageDown | Action::Home | Action::End
@@ -52,30 +48,32 @@ fn active_bindings(app: &App) -> Vec<(String, &'static str)> {
             continue;
         }
         let label = short_keys(b);
-        match out.iter_mut().find(|(_, s)| *s == b.short) {
-            Some((keys, _)) => {
+        match out.iter_mut().find(|(_, s, _)| *s == b.short) {
+            Some((keys, _, _)) => {
                 if !keys.split('/').any(|k| k == label) {
                     keys.push('/');
                     keys.push_str(&label);
                 }
             }
-            None => out.push((label, b.short)),
+            None => out.push((label, b.short, b.action)),
         }
     }
     out
 }
 
-fn bar_rank(a: Action) -> u8 {
+/// What the user needs next, lower first: how to answer or leave what is open, how to move on
+/// (Tab, q, ?), the main step of the view, then the rest. The bar keeps the most needed keys
+/// that fit and shows them in the key table's order.
+fn need(a: Action) -> u8 {
     use Action::*;
     match a {
-        // A kept filter hides rows: how to clear it comes first while one is set.
-        ClearFilter => 0,
-        Mint => 2,
-        Quit | Help => 3,
-        Filter | Reload => 4,
-        NextPane | PrevPane => 5,
-        Up | Down | PageUp | PageDown | Home | End => 6,
-        _ => 1,
+        ClearFilter | Cancel | StopLoading | PromptSubmit | PromptCancel | ConfirmYes
+        | ConfirmNo | CloseOverlay => 0,
+        NextPane | Quit | Help => 1,
+        Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect => 2,
+        MintAgain | Filter | NewUser => 3,
+        Up | Down | PageUp | PageDown | Home | End => 5,
+        _ => 4,
     }
 }
 
@@ -92,15 +90,31 @@ fn short_keys(b: &Binding) -> String {
     )
 }
 
+/// The keys the bar shows in `width` columns.
+fn bar(app: &App, width: usize) -> Vec<(String, &'static str)> {
+    let all = active_bindings(app);
+    let cost =
+        |(keys, what, _): &(String, &str, Action)| keys.chars().count() + what.chars().count() + 3;
+    let mut by_need: Vec<usize> = (0..all.len()).collect();
+    by_need.sort_by_key(|&i| need(all[i].2));
+    let mut chosen = vec![false; all.len()];
+    let mut used = 0;
+    for i in by_need {
+        if used + cost(&all[i]) <= width {
+            used += cost(&all[i]);
+            chosen[i] = true;
+        }
+    }
+    all.into_iter()
+        .zip(chosen)
+        .filter(|(_, c)| *c)
+        .map(|((keys, what, _), _)| (keys, what))
+        .collect()
+}
+
 fn draw_keys(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    let mut width = 0usize;
-    for (keys, what) in active_bindings(app) {
-        let piece = keys.chars().count() + what.chars().count() + 3;
-        if width + piece > area.width as usize {
-            break;
-        }
-        width += piece;
+    for (keys, what) in bar(app, area.width as usize) {
         spans.push(Span::styled(keys, theme.key()));
         spans.push(Span::raw(format!(" {what}  ")));
     }

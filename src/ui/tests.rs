@@ -530,3 +530,28 @@ fn connections_are_said_in_plain_words() {
         "{screen}"
     );
 }
+
+#[test]
+fn at_80_columns_the_key_bar_always_says_how_to_move_on() {
+    let bar = |app: &App| render(app, 80, 24).lines().nth(22).unwrap().to_string();
+    for focus_tabs in 0..3 {
+        let mut app = ready(80, 24);
+        for _ in 0..focus_tabs {
+            app.update(key(KeyCode::Tab));
+        }
+        app.update(ch('/'));
+        app.update(ch('0'));
+        app.update(key(KeyCode::Enter));
+        app.toast = None;
+        let line = bar(&app);
+        assert!(line.contains("Tab next pane"), "{focus_tabs} tabs: {line}");
+        assert!(line.contains("q quit") && line.contains("? help"), "{line}");
+    }
+    let mut app = minted(80, 24);
+    app.update(ch('r'));
+    let line = bar(&app);
+    assert!(
+        line.contains("q quit") && line.contains("? help"),
+        "busy link view: {line}"
+    );
+}
