@@ -76,30 +76,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-/// The exact body `m` will send: pretty when it fits, else compact and marked when cut.
+/// The exact body `m` will send, pretty-printed. What does not fit is cut visibly: a line too
+/// long ends in `…`, lines that do not fit become "… N more lines"; nothing wraps mid-token.
 fn draw_preview(frame: &mut Frame, rest: Rect, app: &App, theme: &Theme) {
     let width = rest.width as usize;
     let preview = app.preview();
     let room = rest.height as usize - 1;
-    let mut body: Vec<String> = if room >= preview.lines().count() {
-        preview.lines().map(sanitize).collect()
-    } else {
-        let compact: serde_json::Value = serde_json::from_str(&preview).expect("valid JSON");
-        let chars: Vec<char> = sanitize(&compact.to_string()).chars().collect();
-        chars
-            .chunks(width.max(1))
-            .map(|c| c.iter().collect())
-            .collect()
-    };
-    let mut title = "Body m will send:".to_string();
+    let mut body: Vec<Line> = preview
+        .lines()
+        .map(|l| Line::raw(truncate(&sanitize(l), width)))
+        .collect();
     if body.len() > room {
-        body.truncate(room);
-        title = "Body m will send (cut):".to_string();
-        if let Some(last) = body.last_mut() {
-            *last = truncate(&format!("{last}…"), width);
-        }
+        let shown = room.saturating_sub(1);
+        let more = body.len() - shown;
+        body.truncate(shown);
+        body.push(Line::styled(format!("… {more} more lines"), theme.muted()));
     }
-    let mut all = vec![Line::styled(title, theme.muted())];
-    all.extend(body.into_iter().map(Line::raw));
+    let mut all = vec![Line::styled("Body m will send:", theme.muted())];
+    all.extend(body);
     frame.render_widget(Paragraph::new(all), rest);
 }

@@ -555,3 +555,57 @@ fn at_80_columns_the_key_bar_always_says_how_to_move_on() {
         "busy link view: {line}"
     );
 }
+
+#[test]
+fn the_body_preview_is_exact_or_visibly_cut() {
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        let app = ready(w, h);
+        let screen = render(&app, w, h);
+        let pretty = app.preview();
+        let pretty_lines: Vec<&str> = pretty.lines().collect();
+        let start = screen.find("Body m will send:").expect("the preview");
+        let col = screen[..start].rsplit('\n').next().unwrap().chars().count();
+        let mut shown = Vec::new();
+        for line in screen[start..].lines().skip(1) {
+            let piece: String = line
+                .chars()
+                .skip(col)
+                .take_while(|c| !"┃│".contains(*c))
+                .collect();
+            let piece = piece.trim_end().to_string();
+            if piece.is_empty() {
+                break;
+            }
+            shown.push(piece);
+        }
+        let cut = shown
+            .last()
+            .is_some_and(|l| l.starts_with('…') && l.ends_with("more lines"));
+        let body = if cut {
+            &shown[..shown.len() - 1]
+        } else {
+            &shown[..]
+        };
+        for (i, line) in body.iter().enumerate() {
+            match line.strip_suffix('…') {
+                Some(head) => assert!(pretty_lines[i].starts_with(head), "{w}x{h}: {line:?}"),
+                None => assert_eq!(line.as_str(), pretty_lines[i], "{w}x{h}"),
+            }
+        }
+        if cut {
+            let more: usize = shown.last().unwrap()[4..]
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(
+                body.len() + more,
+                pretty_lines.len(),
+                "{w}x{h}: the count is right"
+            );
+        } else {
+            assert_eq!(body.len(), pretty_lines.len(), "{w}x{h}: all of it");
+        }
+    }
+}
