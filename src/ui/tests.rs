@@ -573,7 +573,7 @@ fn the_body_preview_is_exact_or_visibly_cut() {
                 .take_while(|c| !"┃│".contains(*c))
                 .collect();
             let piece = piece.trim_end().to_string();
-            if piece.is_empty() {
+            if piece.is_empty() || piece.starts_with(['━', '─']) {
                 break;
             }
             shown.push(piece);
