@@ -1,6 +1,8 @@
 //! Small text helpers shared by the command line and the console, and the one sanitizer every
 //! string from the network goes through before it is printed or drawn ([`sanitize`]).
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 /// Whether `c` is an invisible formatting character that can reorder or hide text on screen:
 /// bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069, U+061C, U+200E/200F),
 /// zero-width characters (U+200B–200D, U+2060–2064, U+FEFF), and other invisible format
@@ -129,14 +131,39 @@ pub fn sanitize_json(v: &mut serde_json::Value) {
     }
 }
 
-/// Cuts `s` to at most `max` characters, marking the cut with an ellipsis.
+/// Cuts `s` to at most `max` terminal columns (display width: a CJK or emoji character takes
+/// two), marking the cut with an ellipsis.
 pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    // Bounded in columns and in characters (zero-width ones take no column).
+    if s.width() <= max && s.chars().count() <= max {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    let mut out = String::new();
+    let (mut used, mut count) = (0, 0);
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max || count + 2 > max {
+            break;
+        }
+        used += w;
+        count += 1;
+        out.push(c);
+    }
     out.push('…');
     out
+}
+
+/// `s` cut to `width` terminal columns (see [`truncate`]) and padded with spaces to exactly
+/// that many: a table cell. Wide (CJK) and emoji characters count two columns.
+pub fn cell(s: &str, width: usize) -> String {
+    let cut = truncate(s, width);
+    let pad = width.saturating_sub(cut.width());
+    format!("{cut}{}", " ".repeat(pad))
+}
+
+/// Terminal columns `s` takes.
+pub fn width(s: &str) -> usize {
+    s.width()
 }
 
 /// A string made safe for a file name: letters, digits, `-` and `_` kept, the rest `_`.
@@ -213,6 +240,16 @@ mod tests {
     fn truncate_marks_the_cut() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+    }
+
+    #[test]
+    fn widths_are_display_columns_not_characters() {
+        // Each CJK character and this emoji take two columns.
+        assert_eq!(width("患者-7"), 6);
+        assert_eq!(truncate("患者患者患者", 5), "患者…");
+        assert_eq!(cell("患者", 6), "患者  ");
+        assert_eq!(cell("🩺x", 4), "🩺x ");
+        assert_eq!(width(&cell("患者患者患者", 7)), 7);
     }
 
     proptest! {

@@ -11,27 +11,30 @@ pub const WIDE: u16 = 150;
 /// Lines under the patient list: the detail strip of the highlighted patient.
 pub const DETAIL_LINES: u16 = 4;
 
-/// A list pane: its frame, and inside the border the list rows, the filter line and the lines
-/// under it (the detail strip, or the provider's note).
+/// A list pane: its frame, and inside the border the column headings (none for providers), the
+/// list rows, the filter line and the lines under it (the detail strip, or the provider's note).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListAreas {
     pub frame: Rect,
+    pub head: Rect,
     pub list: Rect,
     pub filter: Rect,
     pub foot: Rect,
 }
 
 impl ListAreas {
-    fn new(frame: Rect, foot_lines: u16) -> ListAreas {
+    fn new(frame: Rect, head_lines: u16, foot_lines: u16) -> ListAreas {
         let inner = frame.inner(Margin::new(1, 1));
-        let [list, filter, foot] = Layout::vertical([
-            Constraint::Length(inner.height.saturating_sub(1 + foot_lines)),
+        let [head, list, filter, foot] = Layout::vertical([
+            Constraint::Length(head_lines),
+            Constraint::Length(inner.height.saturating_sub(head_lines + 1 + foot_lines)),
             Constraint::Length(1),
             Constraint::Length(foot_lines),
         ])
         .areas(inner);
         ListAreas {
             frame,
+            head,
             list,
             filter,
             foot,
@@ -39,8 +42,17 @@ impl ListAreas {
     }
 }
 
-/// Lines under the provider list: the highlighted provider's description or a notice.
-pub const NOTE_LINES: u16 = 1;
+/// Lines under the provider list for the highlighted provider's description or a notice: two
+/// on a tall screen, so a description is not cut.
+fn note_lines(body: Rect) -> u16 {
+    if body.height >= 36 { 2 } else { 1 }
+}
+
+/// Columns the Patient pane takes side by side: its widest row (mark, client_user_id column,
+/// date, connections) and the border.
+pub const PATIENTS_WIDE: u16 = 52;
+/// Columns the Options pane takes side by side: its longest explanation and the border.
+pub const OPTIONS_WIDE: u16 = 84;
 
 /// Where everything goes on a screen of a given size: computed once here, used by `update` to
 /// page and scroll by the rows that show, and by `ui` to draw into exactly those rows.
@@ -102,10 +114,12 @@ pub fn areas(area: Rect) -> Areas {
     ])
     .areas(area);
     let (patients, providers, options) = if area.width >= WIDE {
+        // The Providers pane takes what the other two do not need: names and descriptions uncut.
+        let options = OPTIONS_WIDE.min(area.width / 3);
         let [p, v, o] = Layout::horizontal([
-            Constraint::Percentage(30),
-            Constraint::Percentage(30),
-            Constraint::Percentage(40),
+            Constraint::Length(PATIENTS_WIDE),
+            Constraint::Fill(1),
+            Constraint::Length(options),
         ])
         .areas(body);
         (p, v, o)
@@ -121,8 +135,8 @@ pub fn areas(area: Rect) -> Areas {
     Areas {
         header,
         body,
-        patients: ListAreas::new(patients, DETAIL_LINES),
-        providers: ListAreas::new(providers, NOTE_LINES),
+        patients: ListAreas::new(patients, 1, DETAIL_LINES),
+        providers: ListAreas::new(providers, 0, note_lines(body)),
         options,
         keys,
         status,

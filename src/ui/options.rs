@@ -11,7 +11,7 @@ use super::Theme;
 use super::widgets::{pane_block, wrap_words};
 use crate::app::options::OptionRow;
 use crate::app::{App, Pane};
-use crate::text::{sanitize, truncate};
+use crate::text::{cell, sanitize, truncate};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let o = &app.options;
@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Style::new()
         };
         let text = truncate(&value, width);
-        lines.push(Line::styled(format!("{text:<width$}"), style));
+        lines.push(Line::styled(cell(&text, width), style));
         if row == OptionRow::RedirectUrl
             && let Some(e) = &o.redirect_error
         {

@@ -15,7 +15,7 @@ use crate::app::prompt::ListPane;
 use crate::app::requests::Load;
 use crate::app::{App, Pane};
 use crate::link;
-use crate::text::{sanitize, truncate};
+use crate::text::{cell, sanitize, truncate, width as width_of};
 
 pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     let p = &app.patients;
@@ -23,14 +23,15 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     let loaded = p.list.items().len();
     let shown = p.list.visible().len();
     let mut title = vec![Span::raw(" Patient ")];
-    let count = match p.total {
-        Some(_) if shown != loaded => format!("{shown} of {loaded}"),
-        Some(t) if (loaded as u64) < t => format!("{loaded} of {t}"),
-        Some(_) => format!("{loaded}"),
-        None => String::new(),
-    };
+    let count = position(
+        p.list.offset(),
+        areas.list.height as usize,
+        shown,
+        loaded,
+        p.total,
+    );
     if !count.is_empty() {
-        title.push(Span::styled(format!("({count}) "), theme.muted()));
+        title.push(Span::styled(format!("{count} "), theme.muted()));
     }
     if p.load.is_loading() {
         title.push(loading(app, theme));
@@ -52,14 +53,38 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         ));
     }
     let width = areas.list.width as usize;
-    let id_w = width.saturating_sub(2 + 11 + 8).clamp(8, 20);
+    let page: Vec<&User> = p
+        .list
+        .visible_items()
+        .skip(p.list.offset())
+        .take(areas.list.height as usize)
+        .map(|(_, u)| u)
+        .collect();
+    let id_w = id_width(
+        width,
+        page.iter().map(|u| width_of(&sanitize(&u.client_user_id))),
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            cell(
+                &format!(
+                    "  {} {} connected",
+                    cell("client_user_id", id_w),
+                    cell("created", 10)
+                ),
+                width,
+            ),
+            theme.muted(),
+        )),
+        areas.head,
+    );
     for (pos, u) in p
         .list
         .visible_items()
         .skip(p.list.offset())
         .take(areas.list.height as usize)
     {
-        let text = truncate(&row_text(u, Some(u.user_id) == p.selected, id_w), width);
+        let text = cell(&row_text(u, Some(u.user_id) == p.selected, id_w), width);
         let style = if pos == p.list.cursor() && focused {
             theme.selected()
         } else if pos == p.list.cursor() {
@@ -67,7 +92,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         } else {
             Style::new()
         };
-        lines.push(Line::styled(format!("{text:<width$}"), style));
+        lines.push(Line::styled(text, style));
     }
     frame.render_widget(Paragraph::new(lines), areas.list);
     // A load error takes the filter line (not a list row, so scrolling stays exact).
@@ -84,6 +109,53 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     );
 }
 
+/// The client_user_id column: as wide as the widest id on the page (and its heading), leaving
+/// the date its room; connections take what is left.
+fn id_width(width: usize, ids: impl Iterator<Item = usize>) -> usize {
+    let widest = ids.max().unwrap_or(0).max("client_user_id".len());
+    widest.min(width.saturating_sub(2 + 11)).max(8)
+}
+
+/// `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where the list is: `121–140 of 56,000`, `1–11 of 11 matches`, and while loading how far it
+/// got (`500 of 5,006 loaded`).
+fn position(offset: usize, rows: usize, shown: usize, loaded: usize, total: Option<u64>) -> String {
+    if total.is_none() && loaded == 0 {
+        return String::new();
+    }
+    let range = if shown == 0 {
+        "0".to_string()
+    } else {
+        let last = (offset + rows).min(shown);
+        format!("{}–{}", thousands(offset + 1), thousands(last))
+    };
+    let mut out = if shown == loaded {
+        format!("{range} of {}", thousands(shown))
+    } else {
+        format!("{range} of {} matches", thousands(shown))
+    };
+    if let Some(t) = total.filter(|t| (loaded as u64) < *t) {
+        out.push_str(&format!(
+            " · {} of {} loaded",
+            thousands(loaded),
+            thousands(t as usize)
+        ));
+    }
+    out
+}
+
 /// One list row: selection mark, client_user_id, created date, connected providers.
 fn row_text(u: &User, selected: bool, id_w: usize) -> String {
     let mark = if selected { "● " } else { "  " };
@@ -97,8 +169,8 @@ fn row_text(u: &User, selected: bool, id_w: usize) -> String {
         n => format!("{} +{}", sanitize(slugs[0]), n - 1),
     };
     format!(
-        "{mark}{:<id_w$} {created} {conn}",
-        truncate(&sanitize(&u.client_user_id), id_w)
+        "{mark}{} {created} {conn}",
+        cell(&sanitize(&u.client_user_id), id_w)
     )
 }
 
@@ -160,4 +232,26 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         ]),
         Line::from(line),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{position, thousands};
+
+    #[test]
+    fn the_title_says_where_the_list_is() {
+        assert_eq!(thousands(56_000), "56,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(
+            position(120, 20, 56_000, 56_000, Some(56_000)),
+            "121–140 of 56,000"
+        );
+        assert_eq!(position(0, 20, 11, 40, Some(40)), "1–11 of 11 matches");
+        assert_eq!(position(0, 20, 0, 40, Some(40)), "0 of 0 matches");
+        assert_eq!(
+            position(0, 20, 500, 500, Some(5006)),
+            "1–20 of 500 · 500 of 5,006 loaded"
+        );
+        assert_eq!(position(0, 20, 0, 0, None), "");
+    }
 }

@@ -14,7 +14,7 @@ use crate::app::prompt::ListPane;
 use crate::app::providers::{ListLine, ProviderItem, Providers};
 use crate::app::requests::Load;
 use crate::app::{App, Pane};
-use crate::text::{sanitize, truncate};
+use crate::text::{cell, sanitize, truncate};
 
 pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     let pv = &app.providers;
@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
                 } else {
                     Style::new()
                 };
-                lines.push(Line::styled(format!("{text:<width$}"), style));
+                lines.push(Line::styled(cell(&text, width), style));
             }
         }
     }

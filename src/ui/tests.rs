@@ -609,3 +609,58 @@ fn the_body_preview_is_exact_or_visibly_cut() {
         }
     }
 }
+
+#[test]
+fn wide_characters_keep_the_columns_aligned() {
+    let mut app = App::new(
+        loaded(0, false).env.clone(),
+        Default::default(),
+        t0(),
+        Rect::new(0, 0, 160, 48),
+    );
+    app.start();
+    let users: Vec<crate::api::User> = ["患者-0001", "🩺-0002", "plain-0003"]
+        .iter()
+        .map(|id| crate::api::User {
+            user_id: uuid::Uuid::new_v4(),
+            team_id: None,
+            client_user_id: (*id).to_string(),
+            created_on: Some(t0()),
+            connected_sources: vec![],
+            fallback_time_zone: None,
+            fallback_birth_date: None,
+            ingestion_start: None,
+            ingestion_end: None,
+        })
+        .collect();
+    app.update(Msg::UsersLoaded {
+        request: app.patients.page_request,
+        result: Ok(crate::api::UsersPage {
+            users,
+            total: 3,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    terminal
+        .draw(|f| draw(f, &app, &Theme { no_color: true }))
+        .unwrap();
+    let buf = terminal.backend().buffer();
+    let list = crate::app::layout::areas(Rect::new(0, 0, 160, 48))
+        .patients
+        .list;
+    let date_columns: Vec<u16> = (list.y..list.y + 3)
+        .map(|y| {
+            (list.x..list.right())
+                .find(|&x| {
+                    (0..4).all(|i| buf[(x + i, y)].symbol() == &"2026"[i as usize..=i as usize])
+                })
+                .expect("a date on the row")
+        })
+        .collect();
+    assert!(
+        date_columns.windows(2).all(|w| w[0] == w[1]),
+        "the dates start in one column: {date_columns:?}"
+    );
+}
