@@ -206,3 +206,42 @@ fn no_color_keeps_the_code_black_on_white() {
     let badge = screen.cell(0, 1).unwrap();
     assert_eq!(badge.bgcolor(), vt100::Color::Default);
 }
+
+/// The README's "A first run", key for key, at 80 x 24: the patient-facing view shows a code
+/// that scans to the link just minted.
+#[test]
+fn the_readme_first_run_at_80x24_shows_a_code() {
+    let mut pty = Pty::spawn_sized(&[], 24, 80, &[]);
+    pty.wait_for("patient-00001");
+    pty.send("/");
+    pty.send("00012");
+    pty.send("\r");
+    pty.wait_for("Selected patient-00012");
+    pty.send("\t");
+    for slug in ["oura", "fitbit"] {
+        pty.send("/");
+        pty.send(slug);
+        pty.send("\r");
+        pty.send(" ");
+    }
+    pty.wait_for("Providers (2 allowed)");
+    pty.send("\t");
+    pty.send("\r");
+    pty.send("https://example.com/done");
+    pty.send("\r");
+    for k in ["j", " ", "j", " "] {
+        pty.send(k);
+    }
+    pty.wait_for("[x] On close: redirect");
+    pty.send("m");
+    pty.wait_for("enlarge the terminal to");
+    pty.send("K");
+    pty.wait_for("Scan with your phone camera");
+    let grid = vital_onboard::link::qr::modules_from_lines(&pty.screen_lines());
+    let url = common::decode_grid(&grid).expect("the code on the 80 x 24 screen decodes");
+    assert!(url.contains("/link/?token="), "{url}");
+    pty.send("x");
+    pty.wait_for("Link for the patient");
+    pty.send("q");
+    assert!(wait_exit(&mut pty).success());
+}
