@@ -170,14 +170,13 @@ pub fn serve(seconds: u64) -> std::io::Result<()> {
     use std::io::{Read, Write};
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text)?;
-    let mut clip =
-        match arboard::Clipboard::new().and_then(|mut c| c.set_text(text.clone()).map(|()| c)) {
-            Ok(c) => c,
-            Err(_) => {
-                println!("error");
-                return Ok(());
-            }
-        };
+    let Ok(mut clip) =
+        arboard::Clipboard::new().and_then(|mut c| c.set_text(text.clone()).map(|()| c))
+    else {
+        // The parent reads this one line (see `copy_and_keep`).
+        println!("error");
+        return Ok(());
+    };
     {
         let mut out = std::io::stdout();
         writeln!(out, "ready")?;

@@ -82,7 +82,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             .client
             .clone()
             .with_retry_notice(std::sync::Arc::new(|n| {
-                eprintln!("note: {}", sanitize(&n.to_string()))
+                eprintln!("note: {}", sanitize(&n.to_string()));
             }));
     }
     match cli.command {

@@ -1,4 +1,4 @@
-//! Whole-app tests: the real loop (`Driver`) on ratatui's TestBackend with the emulator
+//! Whole-app tests: the real loop (`Driver`) on ratatui's `TestBackend` with the emulator
 //! in-process. Keys go in through the message channel; the tests wait for text on screen and
 //! check what the emulator received and what the clipboard got.
 
@@ -358,7 +358,7 @@ async fn loads_a_large_team_page_by_page_while_usable() {
     let mut h = Harness::new(&emu, false);
     h.wait_for("patient-00001").await;
     h.key(KeyCode::Down);
-    h.wait_for("(5006)").await;
+    h.wait_for("1–37 of 5,006 ").await;
     assert_eq!(h.driver.app.patients.list.items().len(), 5006);
 }
 

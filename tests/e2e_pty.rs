@@ -110,7 +110,7 @@ fn demo_flow_in_a_real_terminal() {
         .iter()
         .map(|p| p["slug"].as_str().unwrap())
         .collect();
-    slugs.sort();
+    slugs.sort_unstable();
     assert_eq!(slugs, ["fitbit", "oura"]);
     let (status, page) = http_get(&url, None);
     assert_eq!(status, 200);

@@ -13,7 +13,7 @@ struct Raw {
 }
 
 impl Raw {
-    async fn new(emu: &vital_onboard::emulator::RunningEmulator) -> Raw {
+    fn new(emu: &vital_onboard::emulator::RunningEmulator) -> Raw {
         let _ = rustls::crypto::ring::default_provider().install_default();
         Raw {
             http: reqwest::Client::builder()
@@ -63,7 +63,7 @@ fn first_error(v: &Value) -> (&str, Value, &str) {
 #[tokio::test]
 async fn limit_over_500_is_422() {
     let emu = emulator(1).await;
-    let raw = Raw::new(&emu).await;
+    let raw = Raw::new(&emu);
     let (status, body) = raw.get("/v2/user?limit=501").await;
     assert_eq!(status, 422);
     let (kind, loc, msg) = first_error(&body);
@@ -81,7 +81,7 @@ async fn limit_over_500_is_422() {
 #[tokio::test]
 async fn path_uuid_is_validated() {
     let emu = emulator(0).await;
-    let raw = Raw::new(&emu).await;
+    let raw = Raw::new(&emu);
     for path in ["/v2/user/not-a-uuid", "/v2/user/providers/not-a-uuid"] {
         let (status, body) = raw.get(path).await;
         assert_eq!(status, 422, "{path}");
@@ -97,7 +97,7 @@ async fn path_uuid_is_validated() {
 #[tokio::test]
 async fn link_token_body_validation() {
     let emu = emulator(1).await;
-    let raw = Raw::new(&emu).await;
+    let raw = Raw::new(&emu);
     let user = stable_uuid("patient-00001");
     let cases = [
         (json!({}), "missing", json!(["body", "user_id"])),
@@ -181,7 +181,7 @@ async fn link_token_body_validation() {
 #[tokio::test]
 async fn duplicate_user_body_matches_spec() {
     let emu = emulator(0).await;
-    let raw = Raw::new(&emu).await;
+    let raw = Raw::new(&emu);
     let (status, created) = raw.post("/v2/user", r#"{"client_user_id":"dup-1"}"#).await;
     assert_eq!(status, 200);
     for field in [
@@ -211,7 +211,7 @@ async fn duplicate_user_body_matches_spec() {
 #[tokio::test]
 async fn auth_is_required_except_for_link_token_calls() {
     let emu = emulator(0).await;
-    let raw = Raw::new(&emu).await;
+    let raw = Raw::new(&emu);
     let r = raw
         .http
         .get(format!("{}/v2/providers", raw.base))
@@ -243,7 +243,7 @@ async fn auth_is_required_except_for_link_token_calls() {
 #[tokio::test]
 async fn trailing_slash_redirects_and_unknown_paths_404() {
     let emu = emulator(0).await;
-    let raw = Raw::new(&emu).await;
+    let raw = Raw::new(&emu);
     let r = raw
         .http
         .get(format!("{}/v2/user/?limit=1", raw.base))
@@ -260,7 +260,7 @@ async fn trailing_slash_redirects_and_unknown_paths_404() {
 #[tokio::test]
 async fn link_page_shows_valid_expired_and_unknown() {
     let emu = emulator(1).await;
-    let raw = Raw::new(&emu).await;
+    let raw = Raw::new(&emu);
     let user = stable_uuid("patient-00001");
     let (_, minted) = raw
         .post(
@@ -294,7 +294,7 @@ async fn link_page_shows_valid_expired_and_unknown() {
 #[tokio::test]
 async fn large_teams_page_quickly_and_correctly() {
     let emu = emulator(100_000).await;
-    let raw = Raw::new(&emu).await;
+    let raw = Raw::new(&emu);
     let (status, body) = raw.get("/v2/user?offset=99900&limit=500").await;
     assert_eq!(status, 200);
     assert_eq!(body["total"], 100_006);

@@ -346,7 +346,7 @@ async fn waiting_out_retry_after_is_said_on_stderr_and_observable() {
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let s2 = seen.clone();
     let c = client(&h).with_retry_notice(std::sync::Arc::new(move |n| {
-        s2.lock().unwrap().push(n.clone())
+        s2.lock().unwrap().push(n.clone());
     }));
     c.providers().await.unwrap();
     let seen = seen.lock().unwrap();

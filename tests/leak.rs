@@ -1,6 +1,6 @@
 //! The API key never leaks: every command, run with a distinctive key against the emulator (and
 //! with debug logging on), keeps it out of stdout, stderr, the log file and the saved PNG. The
-//! clipboard helper's arguments and environment are checked under Xvfb in tests/x11_clipboard.rs.
+//! clipboard helper's arguments and environment are checked under Xvfb in `tests/x11_clipboard.rs`.
 
 mod common;
 
@@ -123,4 +123,59 @@ async fn the_key_appears_in_no_output_log_or_file() {
         );
         assert_eq!(mode(&png), 0o600, "the PNG is the owner's only");
     }
+}
+
+/// The console flow with the same distinctive key: select, mint, save the PNG, copy, quit. The
+/// key is in nothing the program wrote to the terminal, nor in the log or the PNG.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_console_shows_and_writes_no_trace_of_the_key() {
+    let emu = start_local(EmulatorOptions {
+        users: 3,
+        api_key: Some(LEAK_KEY.into()),
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("console.log");
+    let base = emu.base_url().to_string();
+    let log_arg = log.to_str().unwrap().to_string();
+    let mut pty = common::pty::Pty::spawn_in(
+        &["--base-url", &base],
+        48,
+        160,
+        &[
+            ("VITAL_API_KEY", LEAK_KEY),
+            ("VITAL_ONBOARD_LOG", "debug"),
+            ("VITAL_ONBOARD_LOG_FILE", &log_arg),
+        ],
+        Some(dir.path()),
+    );
+    pty.wait_for("patient-00001");
+    pty.send("\r");
+    pty.wait_for("Selected");
+    pty.send("m");
+    pty.wait_for("Link for the patient");
+    pty.send("s");
+    pty.wait_for("Saved the QR code");
+    pty.send("c");
+    pty.wait_for("OSC 52");
+    pty.send("q");
+    assert!(common::pty::wait_exit(&mut pty).success());
+    let raw = String::from_utf8_lossy(&pty.raw.lock().unwrap()).to_string();
+    assert!(
+        raw.contains("sk_us_"),
+        "the header shows the prefix, so the capture is real"
+    );
+    assert!(!raw.contains(MARK), "the terminal never got the key");
+    let logged = std::fs::read_to_string(&log).expect("the log was written");
+    assert!(logged.contains("link minted"), "{logged}");
+    assert!(!logged.contains(MARK), "the log holds no key");
+    let pngs: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+        .collect();
+    assert_eq!(pngs.len(), 1, "one PNG saved");
+    let bytes = std::fs::read(pngs[0].path()).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains(MARK));
 }

@@ -241,7 +241,7 @@ fn png_export_round_trips() {
 
 /// The screen as a camera sees it: each cell 8 x 16 pixels, glyph halves in the cell's colours,
 /// default colours taken from a dark or a light terminal theme. Returns greyscale pixels.
-fn photograph(buf: &Buffer, theme_bg: u8, theme_fg: u8) -> (usize, usize, Vec<u8>) {
+fn photograph(buf: &Buffer, background: u8, foreground: u8) -> (usize, usize, Vec<u8>) {
     let grey = |c: Color, default: u8| match c {
         Color::Indexed(16) | Color::Black => 0,
         Color::Indexed(231) | Color::White => 255,
@@ -254,7 +254,7 @@ fn photograph(buf: &Buffer, theme_bg: u8, theme_fg: u8) -> (usize, usize, Vec<u8
     for cy in 0..buf.area.height as usize {
         for cx in 0..buf.area.width as usize {
             let cell = &buf[(cx as u16, cy as u16)];
-            let (fg, bg) = (grey(cell.fg, theme_fg), grey(cell.bg, theme_bg));
+            let (fg, bg) = (grey(cell.fg, foreground), grey(cell.bg, background));
             let (top, bottom) = match cell.symbol() {
                 "█" => (fg, fg),
                 "▀" => (fg, bg),

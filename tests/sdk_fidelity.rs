@@ -1,4 +1,4 @@
-//! Wire fidelity: the official Python SDKs (PyPI `vital` 2.1.569 and `junction-api-sdk` 2.0.0),
+//! Wire fidelity: the official Python SDKs (`PyPI` `vital` 2.1.569 and `junction-api-sdk` 2.0.0),
 //! pointed at the emulator, must parse every response and reject the same bad requests.
 //!
 //! `.ci/run` installs the two SDKs into a virtualenv and sets `VITAL_SDK_PYTHON` to its python, so

@@ -173,10 +173,10 @@ fn helpers_on(display: &str) -> Vec<u32> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_clipboard_helper_gets_neither_the_key_nor_the_url() {
+    const LEAK_KEY: &str = "sk_us_LEAKCHECK_helper_77aa";
     if !tools_present() {
         return;
     }
-    const LEAK_KEY: &str = "sk_us_LEAKCHECK_helper_77aa";
     let x = start_xvfb(2);
     let emu = vital_onboard::emulator::start_local(vital_onboard::emulator::EmulatorOptions {
         users: 2,

@@ -82,6 +82,7 @@ impl Client {
         }
     }
 
+    #[must_use]
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
@@ -91,6 +92,7 @@ impl Client {
     /// `Retry-After`, a 5xx, a failed connection), with why and for how long. The command line
     /// prints it on stderr; the console can count it down in its status line. The observer runs
     /// on the task making the call: it must not block.
+    #[must_use]
     pub fn with_retry_notice(mut self, observer: RetryObserver) -> Self {
         self.observer = Some(observer);
         self
@@ -158,9 +160,10 @@ impl Client {
                         "api call"
                     );
                     if retryable(status) && attempt < self.retry.max_retries {
-                        let wait = retry_after(resp.headers())
-                            .map(|d| d.min(self.retry.max_delay))
-                            .unwrap_or_else(|| self.retry.backoff(attempt));
+                        let wait = retry_after(resp.headers()).map_or_else(
+                            || self.retry.backoff(attempt),
+                            |d| d.min(self.retry.max_delay),
+                        );
                         let reason = if status == StatusCode::TOO_MANY_REQUESTS {
                             RetryReason::RateLimited
                         } else {
@@ -269,7 +272,7 @@ impl Client {
         }
         let body = read_capped(resp, limit)
             .await
-            .map_err(|e| self.body_error(e))?;
+            .map_err(|e| self.body_error(&e))?;
         if retryable(status) {
             return Err(ApiError::Server {
                 status: status.as_u16(),
@@ -299,7 +302,7 @@ impl Client {
     }
 
     /// An error while reading a body: a time-out, or the connection dropped mid-answer.
-    fn body_error(&self, e: reqwest::Error) -> ApiError {
+    fn body_error(&self, e: &reqwest::Error) -> ApiError {
         if e.is_timeout() {
             ApiError::Timeout {
                 target: self.target.clone(),
@@ -308,7 +311,7 @@ impl Client {
         } else {
             ApiError::Dropped {
                 target: self.target.clone(),
-                reason: format!("while the answer was read: {}", root_cause(&e)),
+                reason: format!("while the answer was read: {}", root_cause(e)),
                 attempts: 1,
                 may_have_run: false,
             }

@@ -8,15 +8,14 @@ use super::answers::{MAX_TOTAL, check_link_url};
 use super::client::{Client, MAX_PAGE};
 use super::error::{ApiError, detail_text};
 use super::transport::{BODY_LIMIT, LIST_BODY_LIMIT};
-use super::types::*;
+use super::types::{
+    ConnectedProvider, ConnectedProviders, CreatedUser, DemoConnectionStatus, LinkProvider,
+    LinkToken, LinkTokenRequest, Provider, SuccessResponse, User, UsersPage,
+};
 
 impl Client {
     /// `GET /v2/user?offset=&limit=` (limit at most 500).
     pub async fn list_users(&self, offset: u64, limit: u32) -> Result<UsersPage, ApiError> {
-        let mut url = self.url(&["v2", "user"]);
-        url.query_pairs_mut()
-            .append_pair("offset", &offset.to_string())
-            .append_pair("limit", &limit.min(MAX_PAGE).to_string());
         /// The page as it comes, with numbers that may be negative or huge.
         #[derive(serde::Deserialize)]
         struct WirePage {
@@ -25,6 +24,10 @@ impl Client {
             offset: serde_json::Number,
             limit: serde_json::Number,
         }
+        let mut url = self.url(&["v2", "user"]);
+        url.query_pairs_mut()
+            .append_pair("offset", &offset.to_string())
+            .append_pair("limit", &limit.min(MAX_PAGE).to_string());
         let wire: WirePage = self
             .call_capped(Method::GET, url, None, "the user list", LIST_BODY_LIMIT)
             .await?;
@@ -63,7 +66,7 @@ impl Client {
         .await
     }
 
-    /// A user by Vital user_id (a UUID) or, failing that form, by client_user_id.
+    /// A user by Vital `user_id` (a UUID) or, failing that form, by `client_user_id`.
     pub async fn find_user(&self, id_or_client_id: &str) -> Result<User, ApiError> {
         match Uuid::parse_str(id_or_client_id.trim()) {
             Ok(id) => self.get_user(id).await,
@@ -79,7 +82,7 @@ impl Client {
             .await
     }
 
-    /// `POST /v2/user`. A client_user_id already in use comes back as `DuplicateUser`.
+    /// `POST /v2/user`. A `client_user_id` already in use comes back as `DuplicateUser`.
     pub async fn create_user(&self, client_user_id: &str) -> Result<CreatedUser, ApiError> {
         let url = self.url(&["v2", "user"]);
         let body = serde_json::json!({ "client_user_id": client_user_id });

@@ -232,8 +232,7 @@ fn value_text(v: &Value) -> String {
         Value::Object(o) => ["error_message", "message", "msg", "detail"]
             .iter()
             .find_map(|k| o.get(*k).and_then(Value::as_str))
-            .map(str::to_string)
-            .unwrap_or_else(|| v.to_string()),
+            .map_or_else(|| v.to_string(), str::to_string),
         Value::Array(items) => items
             .iter()
             .map(|i| match field_error(i) {

@@ -24,7 +24,11 @@ use sha2::{Digest, Sha256};
 /// 12 hex digits. Safe to show, log and store in the audit log.
 pub fn fingerprint(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
-    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let hex: String = digest.iter().take(6).fold(String::new(), |mut out, b| {
+        use std::fmt::Write;
+        let _ = write!(out, "{b:02x}");
+        out
+    });
     format!("sha256:{hex}")
 }
 

@@ -21,7 +21,7 @@ impl Default for RetryPolicy {
         RetryPolicy {
             max_retries: 2,
             base_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(60),
+            max_delay: Duration::from_mins(1),
         }
     }
 }

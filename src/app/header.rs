@@ -58,7 +58,7 @@ impl EnvInfo {
             key_prefix: c
                 .key
                 .as_ref()
-                .map(|k| k.prefix())
+                .map(super::super::setup::connection::ApiKey::prefix)
                 .filter(|p| !p.is_empty() && c.target != Target::Demo),
             read_only: c.read_only,
         }

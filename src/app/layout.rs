@@ -48,7 +48,7 @@ fn note_lines(body: Rect) -> u16 {
     if body.height >= 36 { 2 } else { 1 }
 }
 
-/// Columns the Patient pane takes side by side: its widest row (mark, client_user_id column,
+/// Columns the Patient pane takes side by side: its widest row (mark, `client_user_id` column,
 /// date, connections) and the border.
 pub const PATIENTS_WIDE: u16 = 52;
 /// Columns the Options pane takes side by side: its longest explanation and the border.

@@ -193,14 +193,12 @@ impl App {
     /// The messages that only change state.
     fn update_state(&mut self, msg: Msg) {
         match msg {
-            Msg::Key(_) => {} // key releases and repeats
             Msg::Paste(text) => self.paste(&text),
             Msg::Resize(w, h) => self.resize(w, h),
             Msg::ProvidersLoaded(result) => self.on_providers(result),
             Msg::ConnectionsLoaded { user_id, result } => self.on_connections(user_id, result),
             Msg::TaskFailed { task, id } => self.on_task_failed(task, id),
             Msg::Quit => self.quit = true,
-            Msg::Suspend => {}
             Msg::Retrying { notice, at } => self.on_retrying(notice, at),
             Msg::Copied {
                 url,
@@ -208,8 +206,11 @@ impl App {
                 outcome,
             } => self.on_copied(url, expires_at, outcome),
             Msg::PngSaved { url, result } => self.on_png_saved(&url, result),
-            // Handled by `update`, which starts work for them.
-            Msg::Tick(_)
+            // Key releases and repeats; a stop is the runtime's to carry out; the rest are
+            // handled by `update`, which starts work for them.
+            Msg::Key(_)
+            | Msg::Suspend
+            | Msg::Tick(_)
             | Msg::UsersLoaded { .. }
             | Msg::UserLoaded { .. }
             | Msg::Minted { .. }

@@ -32,7 +32,7 @@ pub struct Patients {
     pub detail_pending: bool,
     /// Who was highlighted at the last tick: the highlight rests when a tick finds it again.
     detail_candidate: Option<Uuid>,
-    /// Index of each user_id in the list, so lookups stay O(1) for large teams.
+    /// Index of each `user_id` in the list, so lookups stay O(1) for large teams.
     index: HashMap<Uuid, usize>,
 }
 
@@ -54,8 +54,8 @@ impl Default for Patients {
     }
 }
 
-/// Whether a user passes the filter: part of the client_user_id (any case), or the start of the
-/// user_id. `needle_lower` is the filter in lower case.
+/// Whether a user passes the filter: part of the `client_user_id` (any case), or the start of the
+/// `user_id`. `needle_lower` is the filter in lower case.
 pub fn matches(user: &User, needle_lower: &str) -> bool {
     needle_lower.is_empty()
         || user.client_user_id.to_lowercase().contains(needle_lower)

@@ -1,4 +1,4 @@
-//! Text prompts: the live filter of a list pane, the new patient's client_user_id, and the
+//! Text prompts: the live filter of a list pane, the new patient's `client_user_id`, and the
 //! redirect URL. A prompt owns the keyboard while open (see the overlay order in `overlay`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -80,7 +80,7 @@ impl Prompt {
         }
     }
 
-    /// A live warning for what is typed (personal data in a client_user_id).
+    /// A live warning for what is typed (personal data in a `client_user_id`).
     pub fn warning(&self) -> Option<&'static str> {
         match self.kind {
             PromptKind::NewUser => link::personal_data_warning(self.input.value()),

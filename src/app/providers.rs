@@ -205,7 +205,10 @@ impl App {
 
     /// The API list failed: the embedded catalog stands in, with the reason shown.
     pub(super) fn providers_failed(&mut self, reason: String) {
-        let all: Vec<Provider> = catalog::all().iter().map(|c| c.to_provider()).collect();
+        let all: Vec<Provider> = catalog::all()
+            .iter()
+            .map(super::super::link::catalog::CatalogEntry::to_provider)
+            .collect();
         self.providers.set_items(&all);
         self.providers.load = Load::Failed(reason);
     }

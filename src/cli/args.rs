@@ -25,17 +25,21 @@ pub struct Cli {
 
 /// Settings shared by every subcommand.
 #[derive(Debug, Clone, Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "command-line switches are bools"
+)]
 pub struct ConnectionArgs {
-    /// Read the API key from the first line of this file (instead of VITAL_API_KEY).
+    /// Read the API key from the first line of this file (instead of `VITAL_API_KEY`).
     #[arg(long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
-    /// Vital environment (env VITAL_ENV); default: from the key prefix (sk_ = sandbox, pk_ = production).
+    /// Vital environment (env `VITAL_ENV`); default: from the key prefix (sk_ = sandbox, pk_ = production).
     #[arg(long = "env", global = true, value_enum)]
     pub environment: Option<Environment>,
-    /// Vital region (env VITAL_REGION); default: from the key prefix (_us_, _eu_).
+    /// Vital region (env `VITAL_REGION`); default: from the key prefix (_us_, _eu_).
     #[arg(long, global = true, value_enum)]
     pub region: Option<Region>,
-    /// Talk to this host instead of Vital's, an emulator or a proxy (env VITAL_BASE_URL).
+    /// Talk to this host instead of Vital's, an emulator or a proxy (env `VITAL_BASE_URL`).
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
     /// Use the legacy tryvital.io hosts instead of junction.com.
@@ -44,7 +48,7 @@ pub struct ConnectionArgs {
     /// Run on the built-in emulator (the default when no API key is configured).
     #[arg(long, global = true)]
     pub demo: bool,
-    /// Per-request time limit in seconds, 1 to 600 (env VITAL_TIMEOUT_SECS) [default: 20].
+    /// Per-request time limit in seconds, 1 to 600 (env `VITAL_TIMEOUT_SECS`) [default: 20].
     #[arg(long = "timeout", global = true, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout_secs: Option<u64>,
@@ -56,7 +60,7 @@ pub struct ConnectionArgs {
     /// config file).
     #[arg(long, global = true)]
     pub read_only: bool,
-    /// Config file (TOML); default: $VITAL_ONBOARD_CONFIG or the platform config directory.
+    /// Config file (TOML); default: $`VITAL_ONBOARD_CONFIG` or the platform config directory.
     #[arg(long, global = true, env = "VITAL_ONBOARD_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 }
@@ -145,7 +149,7 @@ pub enum Behaviour {
 
 #[derive(Debug, Clone, Args)]
 pub struct LinkArgs {
-    /// The patient: a Vital user_id (UUID) or the team's client_user_id.
+    /// The patient: a Vital `user_id` (UUID) or the team's `client_user_id`.
     #[arg(long, value_name = "USER")]
     pub user: String,
     /// Open this provider's sign-in directly instead of the list.
@@ -160,7 +164,7 @@ pub struct LinkArgs {
     /// Password/email providers: redirect with the error instead of showing it.
     #[arg(long, value_enum)]
     pub on_error: Option<Behaviour>,
-    /// The Close button redirects (error user_cancelled) instead of closing the tab.
+    /// The Close button redirects (error `user_cancelled`) instead of closing the tab.
     #[arg(long, value_enum)]
     pub on_close: Option<Behaviour>,
     /// Print one JSON object instead of the URL.
@@ -182,7 +186,7 @@ pub struct LinkArgs {
 pub struct UsersArgs {
     #[command(subcommand)]
     pub action: Option<UsersAction>,
-    /// Search by user_id or client_user_id (at least 2 characters).
+    /// Search by `user_id` or `client_user_id` (at least 2 characters).
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
     /// One JSON object a line.
@@ -192,7 +196,7 @@ pub struct UsersArgs {
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum UsersAction {
-    /// Create a user with this client_user_id.
+    /// Create a user with this `client_user_id`.
     Create {
         client_user_id: String,
         #[arg(long)]

@@ -38,6 +38,7 @@ impl Failure {
     }
 
     /// A write to stdout failed. A closed pipe (`| head`) is a normal end, said nothing about.
+    #[allow(clippy::needless_pass_by_value, reason = "shaped for map_err")]
     pub fn stdout(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             Failure {
@@ -64,7 +65,7 @@ pub type Outcome = Result<(), Failure>;
 fn out(text: &str) -> Outcome {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{text}")
-        .and_then(|_| stdout.flush())
+        .and_then(|()| stdout.flush())
         .map_err(Failure::stdout)
 }
 
@@ -209,8 +210,7 @@ fn connected_summary(u: &User) -> String {
 fn user_row(u: &User) -> String {
     let created = u
         .created_on
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| "-".into());
+        .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d").to_string());
     format!(
         "{:<24} {:<36} {:<10} {}",
         sanitize(&u.client_user_id),
@@ -306,8 +306,7 @@ fn provider_row(p: &Provider) -> String {
     let auth = p
         .auth_type
         .as_ref()
-        .map(|a| a.label().to_string())
-        .unwrap_or_else(|| "-".into());
+        .map_or_else(|| "-".into(), |a| a.label().to_string());
     let link = if p.can_link() {
         "yes"
     } else {

@@ -44,7 +44,9 @@ pub(crate) struct Shared {
 impl Shared {
     /// The team, locked. Handlers never hold it across an await.
     fn team(&self) -> MutexGuard<'_, Team> {
-        self.team.lock().unwrap_or_else(|p| p.into_inner())
+        self.team
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -101,7 +101,7 @@ async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> R
     next.run(req).await
 }
 
-/// FastAPI answers an unknown path with 404 `{"detail": "Not Found"}` and redirects a trailing
+/// `FastAPI` answers an unknown path with 404 `{"detail": "Not Found"}` and redirects a trailing
 /// slash to the path without it.
 async fn not_found(uri: axum::http::Uri) -> Response {
     let path = uri.path();
@@ -116,7 +116,7 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     detail(StatusCode::NOT_FOUND, "Not Found").into_response()
 }
 
-/// Parses a JSON object body the way FastAPI does, or answers its 422.
+/// Parses a JSON object body the way `FastAPI` does, or answers its 422.
 fn json_body(body: &Bytes) -> Result<serde_json::Map<String, Value>, Reply> {
     let v: Value = serde_json::from_slice(body).map_err(|e| {
         (
@@ -149,9 +149,10 @@ fn int_param(
 ) -> Option<i64> {
     match q.get(name) {
         None => Some(default),
-        Some(raw) => match raw.trim().parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
+        Some(raw) => {
+            if let Ok(n) = raw.trim().parse::<i64>() {
+                Some(n)
+            } else {
                 errors.push(
                     "int_parsing",
                     json!(["query", name]),
@@ -160,7 +161,7 @@ fn int_param(
                 );
                 None
             }
-        },
+        }
     }
 }
 
@@ -265,7 +266,7 @@ async fn create_user(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply {
         Some(v) => {
             extra.fallback_time_zone = errors
                 .string(json!(["body", "fallback_time_zone"]), v)
-                .map(str::to_string)
+                .map(str::to_string);
         }
     }
     for (name, slot) in [
@@ -358,7 +359,7 @@ async fn providers() -> Reply {
 fn parse_link_request(map: &serde_json::Map<String, Value>) -> Result<LinkTokenRequest, Errors> {
     let slugs = all_slugs();
     let mut errors = Errors::default();
-    let user_id = errors.required(map, "user_id", |e, loc, v| e.uuid(loc, v));
+    let user_id = errors.required(map, "user_id", super::validate::Errors::uuid);
     let provider = match map.get("provider") {
         None | Some(Value::Null) => None,
         Some(v) => errors
@@ -441,8 +442,10 @@ fn public_base(shared: &Shared, headers: &HeaderMap) -> String {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
-        .map(|h| format!("http://{h}"))
-        .unwrap_or_else(|| format!("http://{}", shared.addr))
+        .map_or_else(
+            || format!("http://{}", shared.addr),
+            |h| format!("http://{h}"),
+        )
 }
 
 async fn link_token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Reply {
@@ -470,6 +473,10 @@ async fn link_token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body:
     ok(json!({ "link_token": token, "link_web_url": link_web_url }))
 }
 
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "called with the state just looked up"
+)]
 fn token_refusal(state: Option<TokenState>) -> Reply {
     let (kind, msg) = match state {
         None => ("invalid_token", "The link token is not valid."),
@@ -526,7 +533,7 @@ async fn connect_demo(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply {
         Err(r) => return r,
     };
     let mut errors = Errors::default();
-    let user_id = errors.required(&map, "user_id", |e, loc, v| e.uuid(loc, v));
+    let user_id = errors.required(&map, "user_id", super::validate::Errors::uuid);
     let demo: Vec<&str> = catalog::all()
         .iter()
         .filter(|e| e.demo)
@@ -560,7 +567,7 @@ async fn link_page(
     State(shared): State<Arc<Shared>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let token = q.get("token").map(String::as_str).unwrap_or("");
+    let token = q.get("token").map_or("", String::as_str);
     let team = shared.team();
     let (status, title, body) = match team.token(token) {
         None => (

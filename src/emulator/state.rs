@@ -138,7 +138,7 @@ pub fn stable_uuid(name: &str) -> Uuid {
     uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
-/// `patient-00001`, the client_user_id of the n-th generated user (from 1).
+/// `patient-00001`, the `client_user_id` of the n-th generated user (from 1).
 pub fn generated_client_id(n: usize) -> String {
     format!("patient-{n:05}")
 }
@@ -237,7 +237,7 @@ impl Team {
             .map(|&i| &self.users[i])
     }
 
-    /// Users whose user_id starts with, or whose client_user_id contains, the query
+    /// Users whose `user_id` starts with, or whose `client_user_id` contains, the query
     /// (case-insensitive); at most 100.
     pub fn search(&self, query: &str) -> Vec<&EmUser> {
         let q = query.to_lowercase();
@@ -251,7 +251,7 @@ impl Team {
             .collect()
     }
 
-    /// Creates a user, or returns the one that already has this client_user_id.
+    /// Creates a user, or returns the one that already has this `client_user_id`.
     pub fn create(&mut self, client_user_id: &str, extra: UserExtras) -> Result<&EmUser, &EmUser> {
         if let Some(&i) = self.by_client_id.get(client_user_id) {
             return Err(&self.users[i]);

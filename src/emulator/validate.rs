@@ -1,4 +1,4 @@
-//! Validation errors shaped like the real API's (FastAPI + pydantic 2): HTTP 422 with
+//! Validation errors shaped like the real API's (`FastAPI` + pydantic 2): HTTP 422 with
 //! `{"detail": [{"type", "loc", "msg", "input", "ctx"?}]}`.
 
 use serde_json::{Value, json};
@@ -8,6 +8,10 @@ use uuid::Uuid;
 pub struct Errors(pub Vec<Value>);
 
 impl Errors {
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "callers build `loc` in place with json!"
+    )]
     pub fn push(&mut self, kind: &str, loc: Value, msg: impl Into<String>, input: &Value) {
         self.0.push(json!({
             "type": kind,
@@ -17,6 +21,10 @@ impl Errors {
         }));
     }
 
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "callers build `loc` and `ctx` in place with json!"
+    )]
     pub fn push_ctx(
         &mut self,
         kind: &str,
@@ -55,19 +63,18 @@ impl Errors {
         check: impl FnOnce(&mut Self, Value, &'a Value) -> Option<T>,
     ) -> Option<T> {
         let loc = json!(["body", name]);
-        match body.get(name) {
-            Some(v) => check(self, loc, v),
-            None => {
-                self.missing(loc, &Value::Object(body.clone()));
-                None
-            }
+        if let Some(v) = body.get(name) {
+            check(self, loc, v)
+        } else {
+            self.missing(loc, &Value::Object(body.clone()));
+            None
         }
     }
 
     /// Checks a UUID given as a JSON value.
     pub fn uuid(&mut self, loc: Value, v: &Value) -> Option<Uuid> {
-        match v {
-            Value::String(s) => match Uuid::parse_str(s) {
+        if let Value::String(s) = v {
+            match Uuid::parse_str(s) {
                 Ok(u) => Some(u),
                 Err(e) => {
                     self.push_ctx(
@@ -79,16 +86,15 @@ impl Errors {
                     );
                     None
                 }
-            },
-            _ => {
-                self.push(
-                    "uuid_type",
-                    loc,
-                    "UUID input should be a string, bytes or UUID object",
-                    v,
-                );
-                None
             }
+        } else {
+            self.push(
+                "uuid_type",
+                loc,
+                "UUID input should be a string, bytes or UUID object",
+                v,
+            );
+            None
         }
     }
 
@@ -113,27 +119,25 @@ impl Errors {
         let parsed = v
             .as_str()
             .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-        match parsed {
-            Some(d) => Some(d.format("%Y-%m-%d").to_string()),
-            None => {
-                self.push(
-                    "date_from_datetime_parsing",
-                    loc,
-                    "Input should be a valid date or datetime, invalid date separator",
-                    v,
-                );
-                None
-            }
+        if let Some(d) = parsed {
+            Some(d.format("%Y-%m-%d").to_string())
+        } else {
+            self.push(
+                "date_from_datetime_parsing",
+                loc,
+                "Input should be a valid date or datetime, invalid date separator",
+                v,
+            );
+            None
         }
     }
 
     pub fn string<'a>(&mut self, loc: Value, v: &'a Value) -> Option<&'a str> {
-        match v.as_str() {
-            Some(s) => Some(s),
-            None => {
-                self.push("string_type", loc, "Input should be a valid string", v);
-                None
-            }
+        if let Some(s) = v.as_str() {
+            Some(s)
+        } else {
+            self.push("string_type", loc, "Input should be a valid string", v);
+            None
         }
     }
 }

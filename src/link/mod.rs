@@ -37,7 +37,7 @@ pub fn check_redirect_url(raw: &str) -> Result<String, String> {
         .map_err(|reason| format!("the redirect URL must be an absolute http(s) URL ({reason})"))
 }
 
-/// Why a client_user_id looks like personal data (the docs ask for none there), if it does.
+/// Why a `client_user_id` looks like personal data (the docs ask for none there), if it does.
 pub fn personal_data_warning(client_user_id: &str) -> Option<&'static str> {
     let s = client_user_id.trim();
     if let Some((local, domain)) = s.split_once('@')
@@ -334,7 +334,7 @@ mod tests {
             "59:59"
         );
         assert_eq!(
-            format_countdown(std::time::Duration::from_secs(3600)),
+            format_countdown(std::time::Duration::from_hours(1)),
             "1:00:00"
         );
         assert_eq!(format_countdown(std::time::Duration::ZERO), "00:00");

@@ -44,8 +44,8 @@ impl Region {
 
 /// The Vital host for an environment and region (table in the API notes).
 pub fn vital_host(env: Environment, region: Region, legacy: bool) -> &'static str {
-    use Environment::*;
-    use Region::*;
+    use Environment::{Production, Sandbox};
+    use Region::{Eu, Us};
     match (env, region, legacy) {
         (Production, Us, false) => "https://api.us.junction.com",
         (Production, Eu, false) => "https://api.eu.junction.com",
@@ -119,6 +119,10 @@ pub enum Target {
 
 /// What the user gave: flags, environment variables and config, before resolution.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "it mirrors the command-line switches"
+)]
 pub struct ConnectionInput {
     /// The value of `VITAL_API_KEY`, if set.
     pub api_key_env: Option<String>,

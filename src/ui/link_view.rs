@@ -117,55 +117,52 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, shown: &ShownLink, theme: 
     );
 
     let mut notes = Vec::new();
-    let info_area = match &fit {
-        Some(f) => {
-            let (cols, rows) = f.cells();
-            let code_area = Rect::new(main.x, main.y, cols, rows);
-            if expired {
-                let msg = Rect::new(code_area.x, code_area.y + rows / 2, cols, 1);
-                frame.render_widget(
-                    Paragraph::new(Line::styled("Expired — press r", theme.danger()))
-                        .alignment(Alignment::Center),
-                    msg,
-                );
-            } else {
-                paint_qr(frame, code_area, &f.lines(), theme, look.invert);
-            }
-            if f.style != look.style {
-                let (w, h) = needed_size(&link.token.link_web_url, look.style, info_rows, body);
-                notes.push(Line::styled(
-                    format!(
-                        "Full blocks do not fit: half blocks shown (enlarge the terminal to {w} x {h} for full blocks)"
-                    ),
-                    theme.warning(),
-                ));
-            }
-            if f.room == 0 {
-                Rect::new(
-                    main.x + cols + 2,
-                    main.y,
-                    main.width - cols - 2,
-                    main.height,
-                )
-            } else {
-                Rect::new(
-                    main.x,
-                    main.y + rows + 1,
-                    main.width,
-                    main.height - rows - 1,
-                )
-            }
+    let info_area = if let Some(f) = &fit {
+        let (cols, rows) = f.cells();
+        let code_area = Rect::new(main.x, main.y, cols, rows);
+        if expired {
+            let msg = Rect::new(code_area.x, code_area.y + rows / 2, cols, 1);
+            frame.render_widget(
+                Paragraph::new(Line::styled("Expired — press r", theme.danger()))
+                    .alignment(Alignment::Center),
+                msg,
+            );
+        } else {
+            paint_qr(frame, code_area, &f.lines(), theme, look.invert);
         }
-        None => {
-            notes.extend(does_not_fit(
-                app,
-                &link.token.link_web_url,
-                info_rows,
-                body,
-                theme,
+        if f.style != look.style {
+            let (w, h) = needed_size(&link.token.link_web_url, look.style, info_rows, body);
+            notes.push(Line::styled(
+                format!(
+                    "Full blocks do not fit: half blocks shown (enlarge the terminal to {w} x {h} for full blocks)"
+                ),
+                theme.warning(),
             ));
-            main
         }
+        if f.room == 0 {
+            Rect::new(
+                main.x + cols + 2,
+                main.y,
+                main.width - cols - 2,
+                main.height,
+            )
+        } else {
+            Rect::new(
+                main.x,
+                main.y + rows + 1,
+                main.width,
+                main.height - rows - 1,
+            )
+        }
+    } else {
+        notes.extend(does_not_fit(
+            app,
+            &link.token.link_web_url,
+            info_rows,
+            body,
+            theme,
+        ));
+        main
     };
     let mut text = notes;
     text.extend(info);
@@ -306,14 +303,14 @@ fn kv(key: &str, value: &str, theme: &Theme) -> Line<'static> {
 
 /// The smallest terminal in which the code fits beside the details in `style`.
 fn needed_size(url: &str, style: QrStyle, info_rows: u16, body: Rect) -> (u16, u16) {
-    let Ok(q) = QrMatrix::encode(url, 'L') else {
+    let Ok(code) = QrMatrix::encode(url, 'L') else {
         return (MIN_WIDTH, MIN_HEIGHT);
     };
-    let (c, r) = q.cells(style);
-    let w = (c + 2 + INFO_WIDTH).max(MIN_WIDTH).max(body.width);
-    let url_rows = chunk(url, w as usize).len() as u16;
-    let h = (r.max(info_rows) + FRAME_ROWS + url_rows + SCREEN_ROWS).max(MIN_HEIGHT);
-    (w, h)
+    let (code_cols, code_rows) = code.cells(style);
+    let width = (code_cols + 2 + INFO_WIDTH).max(MIN_WIDTH).max(body.width);
+    let url_rows = chunk(url, width as usize).len() as u16;
+    let height = (code_rows.max(info_rows) + FRAME_ROWS + url_rows + SCREEN_ROWS).max(MIN_HEIGHT);
+    (width, height)
 }
 
 #[cfg(test)]
@@ -324,7 +321,7 @@ mod tests {
     fn long_lists_say_how_many_are_left_out() {
         let list: Vec<String> = ["oura", "fitbit", "garmin", "whoop_v2", "dexcom_v3"]
             .iter()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         assert_eq!(summarize(&list[..2], 40), "oura, fitbit");
         assert_eq!(summarize(&list, 30), "oura, fitbit, … (+3 more)");

@@ -65,8 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: 
         .config
         .clinic_name
         .as_deref()
-        .map(sanitize)
-        .unwrap_or_else(|| "Connect your devices".into());
+        .map_or_else(|| "Connect your devices".into(), sanitize);
     let expired = link.is_expired(app.now);
     let blanked = app.patient_view_blanked();
     let sentence = if expired {

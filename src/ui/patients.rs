@@ -1,5 +1,5 @@
 //! The Patient pane: the list with its count and spinner, the filter line, and the detail strip
-//! of the highlighted patient (user_id and connections).
+//! of the highlighted patient (`user_id` and connections).
 
 use ratatui::Frame;
 use ratatui::style::Style;
@@ -109,7 +109,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     );
 }
 
-/// The client_user_id column: as wide as the widest id on the page (and its heading), leaving
+/// The `client_user_id` column: as wide as the widest id on the page (and its heading), leaving
 /// the date its room; connections take what is left.
 fn id_width(width: usize, ids: impl Iterator<Item = usize>) -> usize {
     let widest = ids.max().unwrap_or(0).max("client_user_id".len());
@@ -121,7 +121,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -156,7 +156,7 @@ fn position(offset: usize, rows: usize, shown: usize, loaded: usize, total: Opti
     out
 }
 
-/// One list row: selection mark, client_user_id, created date, connected providers.
+/// One list row: selection mark, `client_user_id`, created date, connected providers.
 fn row_text(u: &User, selected: bool, id_w: usize) -> String {
     let mark = if selected { "● " } else { "  " };
     let created = u

@@ -65,7 +65,11 @@ fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
 /// (Tab, q, ?), the main step of the view, then the rest. The bar keeps the most needed keys
 /// that fit and shows them in the key table's order.
 fn need(a: Action) -> u8 {
-    use Action::*;
+    use Action::{
+        Back, Cancel, ClearFilter, CloseOverlay, ConfirmNo, ConfirmYes, Copy, Down, EditRedirect,
+        End, Filter, Help, Home, Mint, MintAgain, NewUser, NextPane, PageDown, PageUp, PatientView,
+        PromptCancel, PromptSubmit, Quit, Select, StopLoading, Toggle, Up,
+    };
     match a {
         ClearFilter | Cancel | StopLoading | PromptSubmit | PromptCancel | ConfirmYes
         | ConfirmNo | CloseOverlay => 0,

@@ -1,4 +1,4 @@
-//! Snapshots of every view at 80x24 and 160x48 (TestBackend + insta). Review diffs like code.
+//! Snapshots of every view at 80x24 and 160x48 (`TestBackend` + insta). Review diffs like code.
 
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -108,7 +108,7 @@ macro_rules! both_sizes {
 both_sizes!(panes_loading, |w, h| {
     let mut app = App::new(
         loaded(0, false).env.clone(),
-        Default::default(),
+        crate::app::ConsoleConfig::default(),
         t0(),
         Rect::new(0, 0, w, h),
     );
@@ -198,7 +198,7 @@ both_sizes!(help_overlay, |w, h| {
 both_sizes!(refused_key_alert, |w, h| {
     let mut app = App::new(
         loaded(0, false).env.clone(),
-        Default::default(),
+        crate::app::ConsoleConfig::default(),
         t0(),
         Rect::new(0, 0, w, h),
     );
@@ -614,7 +614,7 @@ fn the_body_preview_is_exact_or_visibly_cut() {
 fn wide_characters_keep_the_columns_aligned() {
     let mut app = App::new(
         loaded(0, false).env.clone(),
-        Default::default(),
+        crate::app::ConsoleConfig::default(),
         t0(),
         Rect::new(0, 0, 160, 48),
     );

@@ -26,6 +26,8 @@ pub type Parser = Arc<Mutex<vt100::Parser<Capture>>>;
 
 pub struct Pty {
     pub parser: Parser,
+    /// Every byte the program wrote to the terminal.
+    pub raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     master: Arc<Mutex<Box<dyn portable_pty::MasterPty + Send>>>,
@@ -40,6 +42,17 @@ impl Pty {
     /// The binary in a `rows` x `cols` PTY; `VITAL_*`, display and tmux variables removed, then
     /// `env` set.
     pub fn spawn_sized(args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
+        Pty::spawn_in(args, rows, cols, env, None)
+    }
+
+    /// As [`spawn_sized`](Pty::spawn_sized), in the working directory `cwd` when given.
+    pub fn spawn_in(
+        args: &[&str],
+        rows: u16,
+        cols: u16,
+        env: &[(&str, &str)],
+        cwd: Option<&std::path::Path>,
+    ) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -70,6 +83,9 @@ impl Pty {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        if let Some(dir) = cwd {
+            cmd.cwd(dir);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -81,6 +97,8 @@ impl Pty {
             Capture::default(),
         )));
         let feed = parser.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let record = raw.clone();
         let master = Arc::new(Mutex::new(pair.master));
         let keep = master.clone();
         std::thread::spawn(move || {
@@ -91,10 +109,12 @@ impl Pty {
                     break;
                 }
                 feed.lock().unwrap().process(&buf[..n]);
+                record.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         Pty {
             parser,
+            raw,
             writer,
             child,
             master,
@@ -151,16 +171,17 @@ impl Pty {
             .map(|r| {
                 (0..cols)
                     .map(|c| {
-                        s.cell(r, c)
-                            .map(|cell| {
+                        s.cell(r, c).map_or_else(
+                            || " ".into(),
+                            |cell| {
                                 let t = cell.contents();
                                 if t.is_empty() {
                                     " ".to_string()
                                 } else {
                                     t.to_string()
                                 }
-                            })
-                            .unwrap_or_else(|| " ".into())
+                            },
+                        )
                     })
                     .collect()
             })

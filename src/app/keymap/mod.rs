@@ -171,7 +171,7 @@ impl Key {
 }
 
 impl Binding {
-    /// The keys as shown: `Up/k`. Duplicate labels (BackTab with and without SHIFT) appear once.
+    /// The keys as shown: `Up/k`. Duplicate labels (`BackTab` with and without SHIFT) appear once.
     pub fn keys_label(&self) -> String {
         if self.keys.is_empty() {
             return "any key".into();

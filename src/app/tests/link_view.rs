@@ -21,7 +21,7 @@ fn expiry_blanks_and_clears_a_natively_copied_url_once() {
     );
     let fx = app.update(Msg::Tick(t0() + chrono::Duration::minutes(59)));
     assert!(fx.is_empty());
-    assert_eq!(app.remaining(), Some(Duration::from_secs(60)));
+    assert_eq!(app.remaining(), Some(Duration::from_mins(1)));
     let fx = app.update(Msg::Tick(t0() + chrono::Duration::minutes(60)));
     assert_eq!(fx, vec![Effect::ClearClipboard { url: link_url() }]);
     assert!(
@@ -42,7 +42,7 @@ fn a_copied_url_is_cleared_at_expiry_from_any_view_even_after_a_new_mint() {
     let expiry = t0() + chrono::Duration::minutes(60);
     assert_eq!(
         app.tick_interval(t0() + chrono::Duration::minutes(59))
-            .map(|d| d <= Duration::from_secs(60)),
+            .map(|d| d <= Duration::from_mins(1)),
         Some(true)
     );
     // A new link that is not copied replaces the result; then back to the panes.

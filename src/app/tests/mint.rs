@@ -36,7 +36,7 @@ fn mint_success_shows_result_and_r_mints_again() {
     assert!(matches!(app.screen, Screen::Link(_)));
     let r = app.screen.shown().unwrap();
     assert_eq!(r.link.client_user_id, "patient-00001");
-    assert_eq!(app.remaining(), Some(Duration::from_secs(3600)));
+    assert_eq!(app.remaining(), Some(Duration::from_hours(1)));
     let fx = send(&mut app, [ch('r')]);
     let (id2, req2) = mint_request(&fx);
     assert_eq!(req2, req);

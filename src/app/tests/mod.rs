@@ -112,7 +112,10 @@ pub(crate) fn loaded(n: usize, production: bool) -> App {
             limit: 500,
         }),
     });
-    let all: Vec<Provider> = catalog::all().iter().map(|c| c.to_provider()).collect();
+    let all: Vec<Provider> = catalog::all()
+        .iter()
+        .map(super::super::link::catalog::CatalogEntry::to_provider)
+        .collect();
     app.update(Msg::ProvidersLoaded(Ok(all)));
     app
 }

@@ -31,7 +31,7 @@ fn a_mint_answer_keeps_the_patient_view_and_closes_a_filter_prompt() {
 #[test]
 fn kiosk_any_key_returns_and_blanks_after_idle() {
     let mut app = loaded(1, false);
-    app.config.patient_view_idle = Duration::from_secs(120);
+    app.config.patient_view_idle = Duration::from_mins(2);
     show_link(&mut app);
     send(&mut app, [ch('K')]);
     assert!(matches!(app.screen, Screen::PatientView { .. }));
