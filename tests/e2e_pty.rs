@@ -26,20 +26,14 @@ fn http_get(url: &str, header: Option<(&str, &str)>) -> (u16, String) {
     })
 }
 
-#[test]
-fn demo_flow_in_a_real_terminal() {
-    let mut pty = Pty::spawn(&[]);
-    let first = pty.wait_for("patient-00012");
-    assert!(first.contains(" DEMO "), "{first}");
-    assert!(pty.parser.lock().unwrap().screen().alternate_screen());
-
-    // Filter to a patient; Enter selects.
+/// Steps 2-4 of the README's first run: filter to patient-00012 and select it, tick Oura and
+/// Fitbit, set the redirect URL and turn on both redirect options.
+fn choose_as_the_readme_says(pty: &mut Pty, redirect_url: &str) {
     pty.send("/");
     pty.send("00012");
     pty.send("\r");
     pty.wait_for("Selected patient-00012");
     pty.wait_for("[ ] Fitbit");
-    // Tick two providers.
     pty.send("\t");
     for slug in ["oura", "fitbit"] {
         pty.send("/");
@@ -48,16 +42,24 @@ fn demo_flow_in_a_real_terminal() {
         pty.send(" ");
     }
     pty.wait_for("Providers (2 allowed)");
-    // Redirect URL and both redirect options.
     pty.send("\t");
     pty.send("\r");
-    pty.send("https://clinic.example/done");
+    pty.send(redirect_url);
     pty.send("\r");
-    pty.send("j");
-    pty.send(" ");
-    pty.send("j");
-    pty.send(" ");
+    for k in ["j", " ", "j", " "] {
+        pty.send(k);
+    }
     pty.wait_for("[x] On close: redirect");
+}
+
+#[test]
+fn demo_flow_in_a_real_terminal() {
+    let mut pty = Pty::spawn(&[]);
+    let first = pty.wait_for("patient-00012");
+    assert!(first.contains(" DEMO "), "{first}");
+    assert!(pty.parser.lock().unwrap().screen().alternate_screen());
+
+    choose_as_the_readme_says(&mut pty, "https://clinic.example/done");
     pty.send("m");
     pty.wait_for("Link for the patient");
     let screen = pty.wait_for("Expires ");
@@ -213,26 +215,7 @@ fn no_color_keeps_the_code_black_on_white() {
 fn the_readme_first_run_at_80x24_shows_a_code() {
     let mut pty = Pty::spawn_sized(&[], 24, 80, &[]);
     pty.wait_for("patient-00001");
-    pty.send("/");
-    pty.send("00012");
-    pty.send("\r");
-    pty.wait_for("Selected patient-00012");
-    pty.send("\t");
-    for slug in ["oura", "fitbit"] {
-        pty.send("/");
-        pty.send(slug);
-        pty.send("\r");
-        pty.send(" ");
-    }
-    pty.wait_for("Providers (2 allowed)");
-    pty.send("\t");
-    pty.send("\r");
-    pty.send("https://example.com/done");
-    pty.send("\r");
-    for k in ["j", " ", "j", " "] {
-        pty.send(k);
-    }
-    pty.wait_for("[x] On close: redirect");
+    choose_as_the_readme_says(&mut pty, "https://example.com/done");
     pty.send("m");
     pty.wait_for("enlarge the terminal to");
     pty.send("K");

@@ -78,21 +78,24 @@ fn xclip_out(display: &str) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn link_copy_leaves_the_url_on_the_clipboard_after_it_returns() {
-    if !tools_present() {
-        return;
-    }
-    let x = start_xvfb(0);
-    let emu = emulator(2).await;
+/// `link --user patient-00001 --copy` against `base` on the X display; its output and URL.
+async fn link_copy(
+    display: &str,
+    base: &str,
+    key: &str,
+    extra_env: &[(&str, &str)],
+) -> (std::process::Output, String) {
     let mut cmd = Command::new(BIN);
     cmd.args(["link", "--user", "patient-00001", "--copy"])
-        .env("VITAL_BASE_URL", emu.base_url().as_str())
-        .env("VITAL_API_KEY", KEY)
-        .env("DISPLAY", &x.display)
+        .env("VITAL_BASE_URL", base)
+        .env("VITAL_API_KEY", key)
+        .env("DISPLAY", display)
         .env_remove("WAYLAND_DISPLAY")
         .env_remove("TMUX")
         .stdin(Stdio::null());
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
     let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap();
@@ -102,6 +105,17 @@ async fn link_copy_leaves_the_url_on_the_clipboard_after_it_returns() {
         String::from_utf8_lossy(&out.stderr)
     );
     let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out, url)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_copy_leaves_the_url_on_the_clipboard_after_it_returns() {
+    if !tools_present() {
+        return;
+    }
+    let x = start_xvfb(0);
+    let emu = emulator(2).await;
+    let (out, url) = link_copy(&x.display, emu.base_url().as_str(), KEY, &[]).await;
     assert!(String::from_utf8_lossy(&out.stderr).contains("Copied to the system clipboard"));
     assert_eq!(
         xclip_out(&x.display),
@@ -184,24 +198,8 @@ async fn the_clipboard_helper_gets_neither_the_key_nor_the_url() {
     })
     .await
     .unwrap();
-    let mut cmd = Command::new(BIN);
-    cmd.args(["link", "--user", "patient-00001", "--copy"])
-        .env("VITAL_BASE_URL", emu.base_url().as_str())
-        .env("VITAL_API_KEY", LEAK_KEY)
-        .env("VITAL_ONBOARD_SECRET_SAMPLE", "must-not-pass")
-        .env("DISPLAY", &x.display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("TMUX")
-        .stdin(Stdio::null());
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let extra = [("VITAL_ONBOARD_SECRET_SAMPLE", "must-not-pass")];
+    let (_, url) = link_copy(&x.display, emu.base_url().as_str(), LEAK_KEY, &extra).await;
     let token = common::token_of(&url);
     let pids = helpers_on(&x.display);
     assert_eq!(pids.len(), 1, "one helper keeps the link on the clipboard");

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::Theme;
-use super::widgets::centered;
+use super::widgets::{centered, popup_block};
 use crate::app::layout;
 use crate::app::overlay::OverlayKind;
 use crate::app::{App, Level, keymap};
@@ -73,13 +73,7 @@ fn draw_popup(
     frame.render_widget(
         Paragraph::new(lines.to_vec())
             .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_type(BorderType::Rounded)
-                    .border_style(border)
-                    .title(format!(" {title} ")),
-            ),
+            .block(popup_block(title, border)),
         rect,
     );
 }
@@ -143,21 +137,17 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Them
     // Where you are: the lines shown, of how many.
     let title = if total > rows {
         format!(
-            " Keys {}–{} of {total} (↑↓ scroll · Esc closes) ",
+            "Keys {}–{} of {total} (↑↓ scroll · Esc closes)",
             top + 1,
             (top + rows).min(total)
         )
     } else {
-        " Keys (Esc closes) ".to_string()
+        "Keys (Esc closes)".to_string()
     };
     frame.render_widget(
-        Paragraph::new(lines).scroll((top, 0)).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(theme.focused_border())
-                .title(title),
-        ),
+        Paragraph::new(lines)
+            .scroll((top, 0))
+            .block(popup_block(&title, theme.focused_border())),
         rect,
     );
 }
@@ -185,13 +175,7 @@ fn draw_recent_messages(frame: &mut Frame, rect: Rect, app: &App, theme: &Theme)
         .collect();
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(theme.muted())
-                .title(" Recent messages "),
-        ),
+        Paragraph::new(lines).block(popup_block("Recent messages", theme.muted())),
         rect,
     );
 }

@@ -4,10 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::Theme;
-use super::widgets::{centered, wrap_words};
+use super::widgets::{centered, popup_block, wrap_words};
 use crate::app::App;
 use crate::app::prompt::{ListPane, Prompt, PromptKind};
 
@@ -97,13 +97,7 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &Prompt, theme: &Theme) {
     let rect = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(theme.focused_border())
-                .title(format!(" {} ", p.title())),
-        ),
+        Paragraph::new(lines).block(popup_block(p.title(), theme.focused_border())),
         rect,
     );
     let cursor = (p.input.visual_cursor().saturating_sub(scroll)) as u16;

@@ -93,6 +93,28 @@ pub(crate) fn env(production: bool) -> EnvInfo {
     }
 }
 
+/// An app that has just asked for its first page and the providers.
+pub(crate) fn starting() -> App {
+    let mut app = App::new(
+        env(false),
+        ConsoleConfig::default(),
+        t0(),
+        Rect::new(0, 0, 80, 24),
+    );
+    app.start();
+    app
+}
+
+/// A page of the generated users `range`, out of `total`, at `offset`.
+pub(crate) fn page(range: std::ops::RangeInclusive<usize>, total: u64, offset: u64) -> UsersPage {
+    UsersPage {
+        users: range.map(user).collect(),
+        total,
+        offset,
+        limit: 500,
+    }
+}
+
 /// An app with `n` users and the catalog loaded.
 pub(crate) fn loaded(n: usize, production: bool) -> App {
     let mut app = App::new(

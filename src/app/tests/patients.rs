@@ -4,21 +4,10 @@ use super::*;
 
 #[test]
 fn users_load_page_by_page_and_stale_pages_are_dropped() {
-    let mut app = App::new(
-        env(false),
-        ConsoleConfig::default(),
-        t0(),
-        Rect::new(0, 0, 80, 24),
-    );
-    app.start();
+    let mut app = starting();
     let fx = app.update(Msg::UsersLoaded {
         request: RequestId(1),
-        result: Ok(UsersPage {
-            users: (1..=500).map(user).collect(),
-            total: 700,
-            offset: 0,
-            limit: 500,
-        }),
+        result: Ok(page(1..=500, 700, 0)),
     });
     assert_eq!(
         fx,
@@ -42,12 +31,7 @@ fn users_load_page_by_page_and_stale_pages_are_dropped() {
     assert_eq!(app.patients.list.items().len(), 500);
     let fx = app.update(Msg::UsersLoaded {
         request: RequestId(1),
-        result: Ok(UsersPage {
-            users: (501..=700).map(user).collect(),
-            total: 700,
-            offset: 500,
-            limit: 500,
-        }),
+        result: Ok(page(501..=700, 700, 500)),
     });
     assert!(fx.is_empty());
     assert!(!app.patients.load.is_loading());
@@ -356,12 +340,7 @@ fn reload_after_an_error_loads_again_and_keeps_rows() {
     send(&mut app, [ch('R')]);
     app.update(Msg::UsersLoaded {
         request: RequestId(3),
-        result: Ok(UsersPage {
-            users: (1..=4).map(user).collect(),
-            total: 4,
-            offset: 0,
-            limit: 500,
-        }),
+        result: Ok(page(1..=4, 4, 0)),
     });
     assert_eq!(app.patients.list.items().len(), 4, "no duplicates");
     send(&mut app, [ch('R')]);
@@ -448,22 +427,11 @@ fn while_filtering_the_arrows_move_among_matches_and_enter_selects_the_highlight
 
 #[test]
 fn esc_stops_the_list_loading_and_r_starts_it_over() {
-    let mut app = App::new(
-        env(false),
-        ConsoleConfig::default(),
-        t0(),
-        Rect::new(0, 0, 80, 24),
-    );
-    app.start();
+    let mut app = starting();
     let first = app.patients.page_request;
     app.update(Msg::UsersLoaded {
         request: first,
-        result: Ok(UsersPage {
-            users: (1..=500).map(user).collect(),
-            total: 5000,
-            offset: 0,
-            limit: 500,
-        }),
+        result: Ok(page(1..=500, 5000, 0)),
     });
     assert!(app.contexts().contains(&keymap::Ctx::Loading));
     // R while a page waits (a long Retry-After, say): the old load stops, a new one starts.
@@ -493,12 +461,7 @@ fn esc_stops_the_list_loading_and_r_starts_it_over() {
     );
     let late = app.update(Msg::UsersLoaded {
         request: second,
-        result: Ok(UsersPage {
-            users: (1..=500).map(user).collect(),
-            total: 5000,
-            offset: 0,
-            limit: 500,
-        }),
+        result: Ok(page(1..=500, 5000, 0)),
     });
     assert!(late.is_empty());
     assert_eq!(app.patients.list.items().len(), 500);
@@ -507,13 +470,7 @@ fn esc_stops_the_list_loading_and_r_starts_it_over() {
 
 #[test]
 fn a_list_that_never_advances_stops_with_an_error() {
-    let mut app = App::new(
-        env(false),
-        ConsoleConfig::default(),
-        t0(),
-        Rect::new(0, 0, 80, 24),
-    );
-    app.start();
+    let mut app = starting();
     let request = app.patients.page_request;
     let page = |offset| UsersPage {
         users: (1..=500).map(user).collect(),
