@@ -621,17 +621,7 @@ fn wide_characters_keep_the_columns_aligned() {
     app.start();
     let users: Vec<crate::api::User> = ["患者-0001", "🩺-0002", "plain-0003"]
         .iter()
-        .map(|id| crate::api::User {
-            user_id: uuid::Uuid::new_v4(),
-            team_id: None,
-            client_user_id: (*id).to_string(),
-            created_on: Some(t0()),
-            connected_sources: vec![],
-            fallback_time_zone: None,
-            fallback_birth_date: None,
-            ingestion_start: None,
-            ingestion_end: None,
-        })
+        .map(|id| crate::app::tests::user_named(id))
         .collect();
     app.update(Msg::UsersLoaded {
         request: app.patients.page_request,

@@ -57,10 +57,17 @@ pub(crate) fn t0() -> DateTime<Utc> {
 
 fn user(n: usize) -> User {
     let id = crate::emulator::generated_client_id(n);
+    let mut u = user_named(&id);
+    u.user_id = crate::emulator::stable_uuid(&id);
+    u
+}
+
+/// A user with this client_user_id, created at [`t0`], with a random user_id.
+pub(crate) fn user_named(client_user_id: &str) -> User {
     User {
-        user_id: crate::emulator::stable_uuid(&id),
+        user_id: Uuid::new_v4(),
         team_id: None,
-        client_user_id: id,
+        client_user_id: client_user_id.to_string(),
         created_on: Some(t0()),
         connected_sources: vec![],
         fallback_time_zone: None,
