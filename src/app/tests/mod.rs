@@ -62,7 +62,7 @@ fn user(n: usize) -> User {
     u
 }
 
-/// A user with this client_user_id, created at [`t0`], with a random user_id.
+/// A user with this `client_user_id`, created at [`t0`], with a random `user_id`.
 pub(crate) fn user_named(client_user_id: &str) -> User {
     User {
         user_id: Uuid::new_v4(),
