@@ -280,7 +280,8 @@ pub struct ProvidersArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Behaviour {
-    /// Send the patient's browser to the redirect URL.
+    // Sends the patient's browser to the redirect URL. (No doc comment: clap would switch the
+    // whole help to its long layout for one possible value.)
     Redirect,
 }
 
