@@ -93,6 +93,7 @@ impl Client {
 
     /// Names the setting the host came from (`--base-url`, `VITAL_BASE_URL`), for the advice in
     /// messages. A Vital host stays [`HostOrigin::Vital`] whatever named it.
+    #[must_use]
     pub fn with_origin(mut self, origin: HostOrigin) -> Self {
         if self.origin != HostOrigin::Vital {
             self.origin = origin;
@@ -105,6 +106,7 @@ impl Client {
         self.origin
     }
 
+    #[must_use]
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
@@ -114,6 +116,7 @@ impl Client {
     /// `Retry-After`, a 5xx, a failed connection), with why and for how long. The command line
     /// prints it on stderr; the console can count it down in its status line. The observer runs
     /// on the task making the call: it must not block.
+    #[must_use]
     pub fn with_retry_notice(mut self, observer: RetryObserver) -> Self {
         self.observer = Some(observer);
         self
@@ -181,9 +184,10 @@ impl Client {
                         "api call"
                     );
                     if retryable(status) && attempt < self.retry.max_retries {
-                        let wait = retry_after(resp.headers())
-                            .map(|d| d.min(self.retry.max_delay))
-                            .unwrap_or_else(|| self.retry.backoff(attempt));
+                        let wait = retry_after(resp.headers()).map_or_else(
+                            || self.retry.backoff(attempt),
+                            |d| d.min(self.retry.max_delay),
+                        );
                         let reason = if status == StatusCode::TOO_MANY_REQUESTS {
                             RetryReason::RateLimited
                         } else {
@@ -289,7 +293,7 @@ impl Client {
         }
         let body = read_capped(resp, limit)
             .await
-            .map_err(|e| self.body_error(e))?;
+            .map_err(|e| self.body_error(&e))?;
         if retryable(status) {
             return Err(ApiError::Server {
                 status: status.as_u16(),
@@ -338,7 +342,7 @@ impl Client {
     }
 
     /// An error while reading a body: a time-out, or the connection dropped mid-answer.
-    fn body_error(&self, e: reqwest::Error) -> ApiError {
+    fn body_error(&self, e: &reqwest::Error) -> ApiError {
         if e.is_timeout() {
             ApiError::Timeout {
                 target: self.target.clone(),
@@ -347,7 +351,7 @@ impl Client {
         } else {
             ApiError::Dropped {
                 target: self.target.clone(),
-                reason: format!("while the answer was read: {}", root_cause(&e)),
+                reason: format!("while the answer was read: {}", root_cause(e)),
                 attempts: 1,
                 may_have_run: false,
             }

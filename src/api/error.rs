@@ -1,6 +1,7 @@
 //! One error type for every API call. Its `Display` says what happened *and* what to do next;
 //! the advice names the setting the host came from ([`HostOrigin`]), never a terminal.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -177,7 +178,7 @@ fn join_fields(fields: &[FieldError]) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     if fields.len() > MAX_FIELDS_SHOWN {
-        text.push_str(&format!("; and {} more", fields.len() - MAX_FIELDS_SHOWN));
+        let _ = write!(text, "; and {} more", fields.len() - MAX_FIELDS_SHOWN);
     }
     text
 }
@@ -190,9 +191,10 @@ fn dropped_text(target: &str, reason: &str, attempts: u32, may_have_run: bool) -
             ": not retried, as it may have been carried out; check (for example with `vital-onboard users --search`) before trying again",
         );
     } else if attempts > 1 {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             " on each of {attempts} attempts: try again in a minute, or check --base-url"
-        ));
+        );
     } else {
         text.push_str(": try again");
     }
@@ -344,8 +346,7 @@ fn value_text(v: &Value) -> String {
         Value::Object(o) => ["error_message", "message", "msg", "detail"]
             .iter()
             .find_map(|k| o.get(*k).and_then(Value::as_str))
-            .map(str::to_string)
-            .unwrap_or_else(|| v.to_string()),
+            .map_or_else(|| v.to_string(), str::to_string),
         Value::Array(items) => items
             .iter()
             .map(|i| match field_error(i) {

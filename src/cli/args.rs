@@ -1,6 +1,9 @@
 //! Command-line definitions (clap). The API key is deliberately *not* a flag: it would leak into
 //! shell history and `ps`. It comes from `VITAL_API_KEY` or `--api-key-file`.
 
+// The doc comments here are the `--help` text: backticks would show in it.
+#![allow(clippy::doc_markdown)]
+
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -81,7 +84,7 @@ impl ConnectionArgs {
         let mut out = Vec::new();
         let mut note = |set: bool, name| {
             if set {
-                out.push(name)
+                out.push(name);
             }
         };
         note(self.api_key_file.is_some(), "--api-key-file");

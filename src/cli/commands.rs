@@ -50,6 +50,7 @@ impl Failure {
     }
 
     /// A write to stdout failed. A closed pipe (`| head`) is a normal end, said nothing about.
+    #[allow(clippy::needless_pass_by_value)] // taken by value to be `map_err(Failure::stdout)`
     pub fn stdout(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             Failure {
@@ -76,7 +77,7 @@ pub type Outcome = Result<(), Failure>;
 fn out(text: &str) -> Outcome {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{text}")
-        .and_then(|_| stdout.flush())
+        .and_then(|()| stdout.flush())
         .map_err(Failure::stdout)
 }
 
@@ -145,16 +146,14 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
     // all the same, as every network string is before output.
     let url = sanitize(&minted.token.link_web_url);
     let qr = if args.qr {
-        match QrMatrix::encode(&url, 'M') {
-            Ok(q) => Some(q),
-            Err(_) => {
-                eprintln!(
-                    "note: no QR code: the link ({} characters) is too long for one; use the URL",
-                    url.chars().count()
-                );
-                None
-            }
+        let q = QrMatrix::encode(&url, 'M').ok();
+        if q.is_none() {
+            eprintln!(
+                "note: no QR code: the link ({} characters) is too long for one; use the URL",
+                url.chars().count()
+            );
         }
+        q
     } else {
         None
     };
@@ -236,8 +235,7 @@ fn connected_summary(u: &User) -> String {
 fn user_row(u: &User) -> String {
     let created = u
         .created_on
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| "-".into());
+        .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d").to_string());
     format!(
         "{:<24} {:<36} {:<10} {}",
         sanitize(&u.client_user_id),
@@ -333,8 +331,7 @@ fn provider_row(p: &Provider) -> String {
     let auth = p
         .auth_type
         .as_ref()
-        .map(|a| a.label().to_string())
-        .unwrap_or_else(|| "-".into());
+        .map_or_else(|| "-".into(), |a| a.label().to_string());
     let link = if p.can_link() {
         "yes"
     } else {

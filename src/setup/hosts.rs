@@ -7,8 +7,8 @@ use super::connection::{Environment, Region};
 
 /// The Vital host for an environment and region (table in the API notes).
 pub fn vital_host(env: Environment, region: Region, legacy: bool) -> &'static str {
-    use Environment::*;
-    use Region::*;
+    use Environment::{Production, Sandbox};
+    use Region::{Eu, Us};
     match (env, region, legacy) {
         (Production, Us, false) => "https://api.us.junction.com",
         (Production, Eu, false) => "https://api.eu.junction.com",
@@ -24,8 +24,8 @@ pub fn vital_host(env: Environment, region: Region, legacy: bool) -> &'static st
 /// Whether `url` is one of Vital's hosts ([`vital_host`], the legacy tryvital.io ones included):
 /// only then do messages send the user to Vital's status page.
 pub fn is_vital_host(url: &Url) -> bool {
-    use Environment::*;
-    use Region::*;
+    use Environment::{Production, Sandbox};
+    use Region::{Eu, Us};
     let Some(host) = url.host_str() else {
         return false;
     };
