@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use vital_onboard::cli::commands::{self, Failure};
-use vital_onboard::cli::{Cli, Command, UsersAction, UsersArgs};
+use vital_onboard::cli::{Cli, Command, CreateArgs, UsersAction, UsersArgs};
 use vital_onboard::setup::config::Config;
 use vital_onboard::setup::session::Session;
 use vital_onboard::text::sanitize;
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run_interruptible(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
@@ -34,22 +34,61 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs the command; Ctrl-C (SIGINT) ends `link`, `users` and `providers` with exit 130 and a
+/// word on what may have happened. The console reads Ctrl-C as a key (and handles its own
+/// signals); the emulator stops on it by itself.
+async fn run_interruptible(cli: Cli) -> Result<(), Failure> {
+    let interrupted = match &cli.command {
+        None | Some(Command::Tui(_) | Command::Emulator(_) | Command::ServeClipboard { .. }) => {
+            return run(cli).await;
+        }
+        Some(Command::Link(_)) => {
+            "interrupted: no link was printed (one may have been minted all the same; it expires within the hour)"
+        }
+        Some(Command::Users(UsersArgs {
+            action: Some(UsersAction::Create(_)),
+            ..
+        })) => {
+            "interrupted: the user may have been created all the same; check with `vital-onboard users --search`"
+        }
+        Some(Command::Users(_) | Command::Providers(_)) => "interrupted",
+    };
+    tokio::select! {
+        result = run(cli) => result,
+        _ = tokio::signal::ctrl_c() => Err(Failure::interrupted(interrupted)),
+    }
+}
+
 async fn run(cli: Cli) -> Result<(), Failure> {
+    let connection_args = cli.connection().map_err(Failure::input)?;
     match &cli.command {
         Some(Command::Emulator(args)) => return commands::emulator(args).await,
         Some(Command::ServeClipboard { seconds }) => {
             return vital_onboard::clipboard::serve(*seconds)
                 .map_err(|e| Failure::internal(e.to_string()));
         }
+        Some(Command::Users(UsersArgs {
+            action: Some(UsersAction::Create(_)),
+            search: Some(_),
+            ..
+        })) => {
+            return Err(Failure::input(
+                "--search does not go with `users create`: search with `users --search TEXT`",
+            ));
+        }
         _ => {}
     }
-    let config = Config::load(cli.connection.config.as_deref())
-        .map_err(|e| Failure::input(e.to_string()))?;
-    let mut input = cli
-        .connection
+    let connection_args = connection_args.expect("every command but emulator has settings");
+    let config = Config::load(
+        connection_args
+            .config_path(|name| std::env::var(name).ok())
+            .as_deref(),
+    )
+    .map_err(|e| Failure::input(e.to_string()))?;
+    let mut input = connection_args
         .input(|name| std::env::var(name).ok(), config.legacy_hosts)
         .map_err(Failure::input)?;
-    input.read_only |= config.read_only;
+    input.read_only = cli.read_only() || config.read_only;
     let connection = input.resolve().map_err(|e| Failure::input(e.to_string()))?;
     for w in &connection.warnings {
         eprintln!("warning: {w}");
@@ -76,7 +115,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let mut session = Session::open(connection)
         .await
         .map_err(|e| Failure::internal(format!("cannot start the demo emulator: {e}")))?;
-    if !matches!(cli.command, None | Some(Command::Tui)) {
+    if !matches!(cli.command, None | Some(Command::Tui(_))) {
         // The command line says on stderr why it waits; the console has its status line.
         session.client = session
             .client
@@ -86,7 +125,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }));
     }
     match cli.command {
-        None | Some(Command::Tui) => {
+        None | Some(Command::Tui(_)) => {
             use std::io::IsTerminal;
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 return Err(Failure::input(
@@ -101,13 +140,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             commands::link(&session, &args, link_options.expect("checked above")).await
         }
         Some(Command::Users(args)) => match args.action {
-            Some(UsersAction::Create {
+            Some(UsersAction::Create(CreateArgs {
                 client_user_id,
                 json,
-            }) => commands::create_user(&session, &client_user_id, json).await,
+                ..
+            })) => commands::create_user(&session, &client_user_id, json || args.json).await,
             None => commands::users(&session, args.search.as_deref(), args.json).await,
         },
-        Some(Command::Providers { json }) => commands::providers(&session, json).await,
+        Some(Command::Providers(args)) => commands::providers(&session, args.json).await,
         Some(Command::Emulator(_) | Command::ServeClipboard { .. }) => {
             unreachable!("handled above")
         }

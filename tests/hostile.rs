@@ -102,10 +102,15 @@ async fn escapes_in_error_bodies_never_reach_the_terminal() {
     let err = text(&o.stderr);
     assert!(err.contains("bad") && err.contains("thing"), "{err}");
     assert_clean("stderr", &err);
+    // An HTML 404 is not the API saying "no such user": it is described, never echoed.
     let o = run(cmd(&h.url()), &["link", "--user", "someone"]).await;
-    assert_eq!(code(&o), 3);
+    assert_eq!(code(&o), 4);
     let err = text(&o.stderr);
-    assert!(err.contains("Bad gateway"), "{err}");
+    assert!(err.contains("an HTML page titled"), "{err}");
+    assert!(
+        !err.contains("Bad gateway") && !err.contains("<html"),
+        "{err}"
+    );
     assert_clean("stderr", &err);
     assert_eq!(err.lines().count(), 1, "one line: {err:?}");
     let o = run(cmd(&h.url()), &["users", "create", "p1"]).await;
@@ -229,10 +234,10 @@ async fn link_qr_with_a_link_too_long_for_a_code_still_prints_the_url() {
     let o = run(cmd(&h.url()), &["link", "--user", "p1", "--qr"]).await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     assert_eq!(text(&o.stdout).trim(), url, "the minted link is not lost");
-    assert!(
-        text(&o.stderr).contains("does not fit"),
-        "{}",
-        text(&o.stderr)
+    assert_eq!(
+        text(&o.stderr).lines().next().unwrap(),
+        "note: no QR code: the link (3028 characters) is too long for one; use the URL",
+        "said once"
     );
 }
 
@@ -456,4 +461,92 @@ async fn an_untrusted_certificate_is_refused_and_not_retried() {
         1,
         "tried once, not three times"
     );
+}
+
+/// A server that is not the Vital API: a web server's HTML 404 page for every path but
+/// `/v2/providers`, which answers 200 with plain text, and `/v2/team` which fails with an HTML 503.
+fn web_server(r: &Request) -> Reply {
+    let html = |status: u16, title: &str| {
+        Reply::Http {
+        status,
+        headers: vec![("content-type".into(), "text/html".into())],
+        body: format!("<!DOCTYPE html>\n<html><head><title>{title}</title></head><body><h1>{title}</h1><p>nginx</p></body></html>").into_bytes(),
+    }
+    };
+    if r.path.starts_with("/v2/providers") {
+        Reply::Http {
+            status: 200,
+            headers: vec![("content-type".into(), "text/plain".into())],
+            body: b"Hello from the clinic intranet".to_vec(),
+        }
+    } else if r.path.starts_with("/v2/team") {
+        html(503, "503 Service Temporarily Unavailable")
+    } else {
+        html(404, "404 Not Found")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_that_is_not_the_vital_api_says_so_and_names_the_setting() {
+    let h = Hostile::start(web_server).await;
+    let host = h.url();
+    // From VITAL_BASE_URL: the message names the variable.
+    let o = run(cmd(&host), &["link", "--user", "patient-00001"]).await;
+    assert_eq!(code(&o), 4, "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        format!(
+            "error: {host} does not answer like the Vital API (HTTP 404 with an HTML page titled \"404 Not Found\"): check VITAL_BASE_URL\n"
+        )
+    );
+    assert!(o.stdout.is_empty());
+    // From --base-url: the message names the flag.
+    let mut c = cmd(&host);
+    c.env_remove("VITAL_BASE_URL");
+    let o = run(c, &["--base-url", &host, "users"]).await;
+    assert_eq!(code(&o), 4, "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        format!(
+            "error: {host} does not answer like the Vital API (HTTP 404 with an HTML page titled \"404 Not Found\"): check --base-url\n"
+        )
+    );
+    // A 200 that is not JSON is the same, not a decode error.
+    let o = run(cmd(&host), &["providers"]).await;
+    assert_eq!(code(&o), 4);
+    assert_eq!(
+        text(&o.stderr),
+        format!(
+            "error: {host} does not answer like the Vital API (HTTP 200 with a body that is not JSON): check VITAL_BASE_URL\n"
+        )
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn vitals_status_page_is_named_only_for_vitals_hosts() {
+    let h = Hostile::start(web_server).await;
+    let mut c = cmd(&h.url());
+    c.env("VITAL_TIMEOUT_SECS", "5");
+    let o = run(c, &["users", "--search", "ab"]).await;
+    assert_eq!(code(&o), 4, "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let last = err.lines().last().unwrap();
+    assert_eq!(
+        last,
+        format!(
+            "error: {} answered HTTP 503 after 3 attempts: an HTML page titled \"503 Service Temporarily Unavailable\". Try again in a minute; if it persists, check the host VITAL_BASE_URL names",
+            h.url()
+        )
+    );
+    assert!(!err.contains("status.junction.com"), "{err}");
+    // The client of a Vital host (only built here, never sent) advises the status page.
+    let vital = Client::new(
+        url::Url::parse("https://api.sandbox.eu.tryvital.io").unwrap(),
+        None,
+        "sandbox/eu",
+        Duration::from_secs(1),
+    );
+    assert_eq!(vital.origin(), vital_onboard::api::HostOrigin::Vital);
+    assert_eq!(client(&h).origin(), vital_onboard::api::HostOrigin::Other);
 }

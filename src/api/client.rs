@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::error::{ApiError, detail_text, field_errors};
+use super::error::{ApiError, HostOrigin, detail_text, field_errors, not_json};
 use super::retry::{
     RetryNotice, RetryObserver, RetryPolicy, RetryReason, connect_timeout_for, retry_after,
     retryable, seconds,
@@ -32,6 +32,7 @@ pub struct Client {
     connect_timeout: Duration,
     retry: RetryPolicy,
     observer: Option<RetryObserver>,
+    origin: HostOrigin,
 }
 
 impl std::fmt::Debug for Client {
@@ -47,12 +48,15 @@ impl std::fmt::Debug for Client {
 pub(super) struct Answer {
     pub(super) status: StatusCode,
     pub(super) text: String,
+    /// Whether the body went on past its cap.
+    pub(super) truncated: bool,
     /// The `Location` header, for a 3xx.
     location: Option<String>,
 }
 
 impl Client {
-    /// `target` names the API in messages (`sandbox/us`); `base` is its host.
+    /// `target` names the API in messages (`sandbox/us`); `base` is its host. Messages advise
+    /// Vital's status page when `base` is one of Vital's hosts; see [`Client::with_origin`].
     pub fn new(
         base: Url,
         key: Option<ApiKey>,
@@ -72,14 +76,34 @@ impl Client {
             .expect("the HTTP client can be built");
         Client {
             http,
-            base,
             key,
             target: target.into(),
             timeout,
             connect_timeout,
             retry: RetryPolicy::default(),
             observer: None,
+            origin: if crate::setup::connection::is_vital_host(&base) {
+                HostOrigin::Vital
+            } else {
+                HostOrigin::Other
+            },
+            base,
         }
+    }
+
+    /// Names the setting the host came from (`--base-url`, `VITAL_BASE_URL`), for the advice in
+    /// messages. A Vital host stays [`HostOrigin::Vital`] whatever named it.
+    #[must_use]
+    pub fn with_origin(mut self, origin: HostOrigin) -> Self {
+        if self.origin != HostOrigin::Vital {
+            self.origin = origin;
+        }
+        self
+    }
+
+    /// Where the host came from, as messages see it.
+    pub fn origin(&self) -> HostOrigin {
+        self.origin
     }
 
     #[must_use]
@@ -215,10 +239,7 @@ impl Client {
                         });
                     }
                     WireFailure::Malformed(reason) => {
-                        return Err(ApiError::Decode {
-                            target: self.target.clone(),
-                            reason: format!("not an HTTP answer: {reason}"),
-                        });
+                        return Err(self.not_vital(format!("not an HTTP answer: {reason}")));
                     }
                     WireFailure::Dropped(_)
                         if method == Method::GET && attempt < self.retry.max_retries =>
@@ -278,7 +299,10 @@ impl Client {
                 status: status.as_u16(),
                 target: self.target.clone(),
                 attempts,
-                detail: detail_text(&body.text),
+                // An HTML error page is described, never echoed.
+                detail: not_json(&body.text, body.truncated)
+                    .unwrap_or_else(|| detail_text(&body.text)),
+                origin: self.origin,
             });
         }
         if status.is_success() && body.truncated {
@@ -287,8 +311,24 @@ impl Client {
         Ok(Answer {
             status,
             text: body.text,
+            truncated: body.truncated,
             location,
         })
+    }
+
+    fn not_vital(&self, what: String) -> ApiError {
+        ApiError::NotVital {
+            target: self.target.clone(),
+            what,
+            origin: self.origin,
+        }
+    }
+
+    /// [`ApiError::NotVital`] when the answer's body is not JSON (an HTML page, plain text,
+    /// nothing): the Vital API answers JSON, errors included.
+    pub(super) fn not_vital_answer(&self, answer: &Answer) -> Option<ApiError> {
+        let kind = not_json(&answer.text, answer.truncated)?;
+        Some(self.not_vital(format!("HTTP {} with {kind}", answer.status.as_u16())))
     }
 
     fn too_large(&self, cap: usize) -> ApiError {
@@ -328,6 +368,9 @@ impl Client {
                 location: answer.location.clone(),
             };
         }
+        if let Some(e) = self.not_vital_answer(answer) {
+            return e;
+        }
         match status.as_u16() {
             401 | 403 => ApiError::Unauthorized {
                 status: status.as_u16(),
@@ -351,10 +394,15 @@ impl Client {
         }
     }
 
-    pub(super) fn decode<T: DeserializeOwned>(&self, body: &str) -> Result<T, ApiError> {
-        serde_json::from_str(body).map_err(|e| ApiError::Decode {
-            target: self.target.clone(),
-            reason: crate::text::one_line(&e.to_string(), 200),
+    /// Reads a successful answer: a body that is not JSON at all is [`ApiError::NotVital`];
+    /// JSON of another shape is [`ApiError::Decode`].
+    pub(super) fn decode<T: DeserializeOwned>(&self, answer: &Answer) -> Result<T, ApiError> {
+        serde_json::from_str(&answer.text).map_err(|e| {
+            self.not_vital_answer(answer)
+                .unwrap_or_else(|| ApiError::Decode {
+                    target: self.target.clone(),
+                    reason: crate::text::one_line(&e.to_string(), 200),
+                })
         })
     }
 
@@ -368,7 +416,7 @@ impl Client {
     ) -> Result<T, ApiError> {
         let answer = self.exchange(method, url, body, None, cap).await?;
         if answer.status.is_success() {
-            self.decode(&answer.text)
+            self.decode(&answer)
         } else {
             Err(self.refusal(&answer, what))
         }

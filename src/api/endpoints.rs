@@ -91,7 +91,7 @@ impl Client {
             .await?;
         let (status, text) = (answer.status, answer.text.as_str());
         if status.is_success() {
-            return self.decode(text);
+            return self.decode(&answer);
         }
         if status == StatusCode::BAD_REQUEST {
             #[derive(serde::Deserialize)]
@@ -187,7 +187,9 @@ impl Client {
             .await?;
         let status = answer.status;
         if status.is_success() {
-            self.decode(&answer.text)
+            self.decode(&answer)
+        } else if let Some(e) = self.not_vital_answer(&answer) {
+            Err(e)
         } else if matches!(status.as_u16(), 401 | 403) {
             // Here 401 is about the link token (invalid, expired, consumed), not the API key.
             Err(ApiError::Refused {

@@ -1,5 +1,7 @@
-//! One error type for every API call. Its `Display` says what happened *and* what to do next.
+//! One error type for every API call. Its `Display` says what happened *and* what to do next;
+//! the advice names the setting the host came from ([`HostOrigin`]), never a terminal.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -24,6 +26,32 @@ impl std::fmt::Display for FieldError {
     }
 }
 
+/// Where the client's host came from, so messages advise checking the right thing: Vital's
+/// status page only for Vital's hosts, `--base-url` or `VITAL_BASE_URL` for another host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HostOrigin {
+    /// One of Vital's hosts (junction.com, or the legacy tryvital.io ones).
+    Vital,
+    /// A host named by `--base-url` (an emulator or a proxy).
+    BaseUrlFlag,
+    /// A host named by `VITAL_BASE_URL`.
+    BaseUrlVar,
+    /// Any other host: the embedded demo emulator, or a client built by hand.
+    #[default]
+    Other,
+}
+
+impl HostOrigin {
+    /// The setting that names the host, when the user gave one.
+    pub fn setting(self) -> Option<&'static str> {
+        match self {
+            HostOrigin::BaseUrlFlag => Some("--base-url"),
+            HostOrigin::BaseUrlVar => Some("VITAL_BASE_URL"),
+            HostOrigin::Vital | HostOrigin::Other => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum ApiError {
     /// 401/403.
@@ -42,10 +70,8 @@ pub enum ApiError {
         message: String,
     },
 
-    /// 404.
-    #[error(
-        "{what} was not found ({detail}): check the id, or list users with `vital-onboard users`"
-    )]
+    /// 404. `detail` (the API's own sentence) is shown only when it says more than "not found".
+    #[error("{}", not_found_text(.what, .detail))]
     NotFound { what: String, detail: String },
 
     /// 422 with field messages.
@@ -56,15 +82,24 @@ pub enum ApiError {
     #[error("the API refused the request (HTTP {status}): {detail}")]
     Refused { status: u16, detail: String },
 
-    /// 429 / 5xx after the retries ran out.
-    #[error(
-        "{target} answered HTTP {status} after {attempts} attempts: {detail}. Try again in a minute; if it persists, check status.junction.com"
-    )]
+    /// 429 / 5xx after the retries ran out. Vital's status page is named only for Vital's hosts.
+    #[error("{}", server_text(.target, *.status, *.attempts, .detail, *.origin))]
     Server {
         status: u16,
         target: String,
         attempts: u32,
         detail: String,
+        origin: HostOrigin,
+    },
+
+    /// The host answered, but not as the Vital API does: an HTML page, a body that is not JSON,
+    /// or not HTTP at all. Most often `--base-url` names the wrong host or port.
+    #[error("{}", not_vital_text(.target, .what, *.origin))]
+    NotVital {
+        target: String,
+        /// What came back, in words (`HTTP 404 with an HTML page titled "Not Found"`).
+        what: String,
+        origin: HostOrigin,
     },
 
     #[error(
@@ -143,7 +178,7 @@ fn join_fields(fields: &[FieldError]) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     if fields.len() > MAX_FIELDS_SHOWN {
-        text.push_str(&format!("; and {} more", fields.len() - MAX_FIELDS_SHOWN));
+        let _ = write!(text, "; and {} more", fields.len() - MAX_FIELDS_SHOWN);
     }
     text
 }
@@ -156,13 +191,91 @@ fn dropped_text(target: &str, reason: &str, attempts: u32, may_have_run: bool) -
             ": not retried, as it may have been carried out; check (for example with `vital-onboard users --search`) before trying again",
         );
     } else if attempts > 1 {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             " on each of {attempts} attempts: try again in a minute, or check --base-url"
-        ));
+        );
     } else {
         text.push_str(": try again");
     }
     text
+}
+
+fn not_found_text(what: &str, detail: &str) -> String {
+    let says_more = !detail.is_empty()
+        && detail != "empty response"
+        && !detail.to_lowercase().contains("not found");
+    if says_more {
+        format!(
+            "{what} was not found ({detail}): check the id, or list users with `vital-onboard users`"
+        )
+    } else {
+        format!("{what} was not found: check the id, or list users with `vital-onboard users`")
+    }
+}
+
+fn server_text(
+    target: &str,
+    status: u16,
+    attempts: u32,
+    detail: &str,
+    origin: HostOrigin,
+) -> String {
+    let advice = match (origin, origin.setting()) {
+        (HostOrigin::Vital, _) => {
+            " Try again in a minute; if it persists, check status.junction.com".to_string()
+        }
+        (_, Some(setting)) => {
+            format!(" Try again in a minute; if it persists, check the host {setting} names")
+        }
+        (_, None) => " Try again in a minute".to_string(),
+    };
+    format!("{target} answered HTTP {status} after {attempts} attempts: {detail}.{advice}")
+}
+
+fn not_vital_text(target: &str, what: &str, origin: HostOrigin) -> String {
+    let advice = match (origin, origin.setting()) {
+        (HostOrigin::Vital, _) => "something on the network answered in its place (a proxy or a captive portal?): check the network".to_string(),
+        (_, Some(setting)) => format!("check {setting}"),
+        (_, None) => "check the host's address".to_string(),
+    };
+    format!("{target} does not answer like the Vital API ({what}): {advice}")
+}
+
+/// What a body that is not JSON looks like, in words safe to show (`an HTML page titled
+/// "Not Found"`, `an empty body`, `a body that is not JSON`); `None` when it is JSON. A body cut
+/// at its cap (`truncated`) that starts like JSON counts as JSON.
+pub fn not_json(body: &str, truncated: bool) -> Option<String> {
+    let trimmed = body.trim_start_matches('\u{feff}').trim();
+    if trimmed.is_empty() {
+        return Some("an empty body".into());
+    }
+    if serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok()
+        || (truncated && trimmed.starts_with(['{', '[']))
+    {
+        return None;
+    }
+    let lower = trimmed.to_lowercase();
+    if lower.starts_with('<')
+        && (lower.contains("<html") || lower.contains("<!doctype") || lower.contains("<body"))
+    {
+        let title = lower.find("<title").and_then(|start| {
+            let open_end = start + lower[start..].find('>')? + 1;
+            let close = open_end + lower[open_end..].find("</title")?;
+            // Byte offsets of the lowercased text match the original only for ASCII case
+            // changes: fall back to no title when they differ.
+            let raw = trimmed
+                .get(open_end..close)
+                .filter(|_| lower.len() == trimmed.len())?;
+            let t = crate::text::one_line(raw, 80);
+            (!t.is_empty()).then_some(t)
+        });
+        return Some(match title {
+            Some(t) => format!("an HTML page titled {t:?}"),
+            None => "an HTML page".into(),
+        });
+    }
+    Some("a body that is not JSON".into())
 }
 
 /// A network string made fit for a message: one line, no controls, at most
@@ -189,6 +302,7 @@ impl ApiError {
             | ApiError::Redirected { .. }
             | ApiError::UnexpectedLink { .. }
             | ApiError::Unexpected { .. }
+            | ApiError::NotVital { .. }
             | ApiError::Decode { .. }
             | ApiError::Cancelled => 4,
         }
@@ -365,5 +479,91 @@ mod tests {
         };
         assert!(t.to_string().contains("20s"));
         assert_eq!(t.exit_code(), 4);
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_described_not_echoed() {
+        assert_eq!(not_json(r#"{"detail":"x"}"#, false), None);
+        assert_eq!(not_json("[1,2]", false), None);
+        assert_eq!(not_json(r#"{"detail":"AAAA"#, true), None, "cut JSON");
+        assert_eq!(not_json(" \n", false).as_deref(), Some("an empty body"));
+        assert_eq!(
+            not_json(
+                "<!DOCTYPE html><html><head><title>404 Not\n Found</title></head><body>x</body></html>",
+                false
+            )
+            .as_deref(),
+            Some(r#"an HTML page titled "404 Not Found""#)
+        );
+        assert_eq!(
+            not_json("<html><body>Bad gateway</body></html>", false).as_deref(),
+            Some("an HTML page")
+        );
+        assert_eq!(
+            not_json("Cannot GET /v2/providers", false).as_deref(),
+            Some("a body that is not JSON")
+        );
+    }
+
+    #[test]
+    fn not_found_says_it_once() {
+        let e = ApiError::NotFound {
+            what: r#"a user with client_user_id "x""#.into(),
+            detail: "User with client_user_id x not found".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            r#"a user with client_user_id "x" was not found: check the id, or list users with `vital-onboard users`"#
+        );
+        let e = ApiError::NotFound {
+            what: "the link token".into(),
+            detail: "Token was consumed".into(),
+        };
+        assert!(e.to_string().contains("(Token was consumed)"), "{e}");
+    }
+
+    #[test]
+    fn the_status_page_is_named_only_for_vital_hosts() {
+        let server = |origin| ApiError::Server {
+            status: 503,
+            target: "t".into(),
+            attempts: 3,
+            detail: "down".into(),
+            origin,
+        };
+        assert!(
+            server(HostOrigin::Vital)
+                .to_string()
+                .contains("status.junction.com")
+        );
+        for o in [
+            HostOrigin::BaseUrlFlag,
+            HostOrigin::BaseUrlVar,
+            HostOrigin::Other,
+        ] {
+            let text = server(o).to_string();
+            assert!(!text.contains("status.junction.com"), "{text}");
+            assert_eq!(server(o).exit_code(), 4);
+        }
+        assert!(
+            server(HostOrigin::BaseUrlVar)
+                .to_string()
+                .ends_with("check the host VITAL_BASE_URL names")
+        );
+        let nv = |origin| ApiError::NotVital {
+            target: "http://127.0.0.1:9".into(),
+            what: "HTTP 404 with an HTML page".into(),
+            origin,
+        };
+        assert_eq!(
+            nv(HostOrigin::BaseUrlFlag).to_string(),
+            "http://127.0.0.1:9 does not answer like the Vital API (HTTP 404 with an HTML page): check --base-url"
+        );
+        assert!(
+            nv(HostOrigin::BaseUrlVar)
+                .to_string()
+                .ends_with("check VITAL_BASE_URL")
+        );
+        assert_eq!(nv(HostOrigin::Vital).exit_code(), 4);
     }
 }

@@ -14,7 +14,7 @@ pub mod types;
 
 pub use answers::{PageGuard, check_link_url, is_loopback};
 pub use client::Client;
-pub use error::{ApiError, FieldError};
+pub use error::{ApiError, FieldError, HostOrigin};
 pub use retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
 pub use types::*;
 

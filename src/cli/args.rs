@@ -1,11 +1,15 @@
 //! Command-line definitions (clap). The API key is deliberately *not* a flag: it would leak into
 //! shell history and `ps`. It comes from `VITAL_API_KEY` or `--api-key-file`.
 
+// The doc comments here are the `--help` text: backticks would show in it.
+#![allow(clippy::doc_markdown)]
+
 use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::help;
 use crate::setup::connection::{ConnectionInput, Environment, Region};
 
 #[derive(Debug, Parser)]
@@ -13,59 +17,124 @@ use crate::setup::connection::{ConnectionInput, Environment, Region};
     name = "vital-onboard",
     version,
     about = "Connect a patient's wearables to Vital (Junction): pick the patient, allow providers, mint a link, show its QR code.",
-    after_help = "With no API key configured, everything runs on a built-in emulator of the Vital API (demo mode).\n\
-                  The API key is read from VITAL_API_KEY or --api-key-file, never from a flag."
+    after_help = help::MAIN
 )]
 pub struct Cli {
+    /// Connection options for the console, or for the command that follows (they may also come
+    /// after it).
     #[command(flatten)]
     pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub guard: GuardArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-/// Settings shared by every subcommand.
-#[derive(Debug, Clone, Args)]
-#[allow(
-    clippy::struct_excessive_bools,
-    reason = "command-line switches are bools"
-)]
+/// Where requests go and with which key: on the console and on every command that calls the API
+/// (not on `emulator`). Accepted before the command, after it, or both (a setting given twice is
+/// refused).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
-    /// Read the API key from the first line of this file (instead of `VITAL_API_KEY`).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Read the API key from the first line of this file (instead of VITAL_API_KEY).
+    #[arg(long, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
-    /// Vital environment (env `VITAL_ENV`); default: from the key prefix (sk_ = sandbox, pk_ = production).
-    #[arg(long = "env", global = true, value_enum)]
+    /// Vital environment (env VITAL_ENV); default: from the key prefix (sk_ = sandbox, pk_ = production).
+    #[arg(long = "env", value_enum)]
     pub environment: Option<Environment>,
-    /// Vital region (env `VITAL_REGION`); default: from the key prefix (_us_, _eu_).
-    #[arg(long, global = true, value_enum)]
+    /// Vital region (env VITAL_REGION); default: from the key prefix (_us_, _eu_).
+    #[arg(long, value_enum)]
     pub region: Option<Region>,
-    /// Talk to this host instead of Vital's, an emulator or a proxy (env `VITAL_BASE_URL`).
-    #[arg(long, global = true, value_name = "URL")]
+    /// Talk to this host instead of Vital's, an emulator or a proxy (env VITAL_BASE_URL).
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Use the legacy tryvital.io hosts instead of junction.com.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub legacy_hosts: bool,
     /// Run on the built-in emulator (the default when no API key is configured).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub demo: bool,
-    /// Per-request time limit in seconds, 1 to 600 (env `VITAL_TIMEOUT_SECS`) [default: 20].
-    #[arg(long = "timeout", global = true, value_name = "SECS",
+    /// Per-request time limit in seconds, 1 to 600 (env VITAL_TIMEOUT_SECS) [default: 20].
+    #[arg(long = "timeout", value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout_secs: Option<u64>,
     /// Allow plain http to a host that is not this machine (the API key then crosses the network
     /// unencrypted). Without it such a --base-url is refused.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub insecure_http: bool,
-    /// Read-only mode: no user is created and no link is minted (also `read_only = true` in the
-    /// config file).
-    #[arg(long, global = true)]
-    pub read_only: bool,
-    /// Config file (TOML); default: $`VITAL_ONBOARD_CONFIG` or the platform config directory.
-    #[arg(long, global = true, env = "VITAL_ONBOARD_CONFIG", value_name = "PATH")]
+    /// Config file (TOML) (env VITAL_ONBOARD_CONFIG); default: the platform config directory.
+    #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 }
 
+/// `--read-only`: on the console and the commands that change something (`link`,
+/// `users create`).
+#[derive(Debug, Clone, Copy, Default, Args)]
+#[command(next_help_heading = "Connection")]
+pub struct GuardArgs {
+    /// Read-only mode: no user is created and no link is minted (also `read_only = true` in the
+    /// config file).
+    #[arg(long)]
+    pub read_only: bool,
+}
+
 impl ConnectionArgs {
+    /// The flags set here, by name, for messages.
+    pub fn given(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let mut note = |set: bool, name| {
+            if set {
+                out.push(name);
+            }
+        };
+        note(self.api_key_file.is_some(), "--api-key-file");
+        note(self.environment.is_some(), "--env");
+        note(self.region.is_some(), "--region");
+        note(self.base_url.is_some(), "--base-url");
+        note(self.legacy_hosts, "--legacy-hosts");
+        note(self.demo, "--demo");
+        note(self.timeout_secs.is_some(), "--timeout");
+        note(self.insecure_http, "--insecure-http");
+        note(self.config.is_some(), "--config");
+        out
+    }
+
+    /// These settings with `later`'s (given after a subcommand) added. A setting given in both
+    /// places is refused, as clap refuses a flag given twice.
+    pub fn merged(&self, later: &ConnectionArgs) -> Result<ConnectionArgs, String> {
+        let both: Vec<&str> = self
+            .given()
+            .into_iter()
+            .filter(|f| later.given().contains(f))
+            .collect();
+        if let Some(flag) = both.first() {
+            return Err(format!(
+                "{flag} is given both before and after the command: give it once"
+            ));
+        }
+        Ok(ConnectionArgs {
+            api_key_file: later.api_key_file.clone().or(self.api_key_file.clone()),
+            environment: later.environment.or(self.environment),
+            region: later.region.or(self.region),
+            base_url: later.base_url.clone().or(self.base_url.clone()),
+            legacy_hosts: later.legacy_hosts || self.legacy_hosts,
+            demo: later.demo || self.demo,
+            timeout_secs: later.timeout_secs.or(self.timeout_secs),
+            insecure_http: later.insecure_http || self.insecure_http,
+            config: later.config.clone().or(self.config.clone()),
+        })
+    }
+
+    /// The config file: `--config`, else `VITAL_ONBOARD_CONFIG` (looked up with `env`; an empty
+    /// variable counts as unset), else none (the platform default).
+    pub fn config_path(&self, env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+        self.config.clone().or_else(|| {
+            env("VITAL_ONBOARD_CONFIG")
+                .filter(|v| !v.trim().is_empty())
+                .map(PathBuf::from)
+        })
+    }
+
     /// The unresolved settings. `env` looks up environment variables (`VITAL_API_KEY`,
     /// `VITAL_ENV`, `VITAL_REGION`, `VITAL_BASE_URL`, `VITAL_TIMEOUT_SECS`); a flag wins over its
     /// variable, and an empty variable counts as unset.
@@ -116,34 +185,106 @@ impl ConnectionArgs {
             region_from_var: self.region.is_none() && region.is_some(),
             base_url_from_var: self.base_url.is_none(),
             insecure_http: self.insecure_http,
-            read_only: self.read_only,
+            // Set by the caller from `--read-only` and the config file.
+            read_only: false,
         })
+    }
+}
+
+impl Cli {
+    /// The connection settings for the command given: those before it and those after it (and,
+    /// for `users create`, after `users` too). `None` for `emulator`, which takes none: any given
+    /// before it are refused.
+    pub fn connection(&self) -> Result<Option<ConnectionArgs>, String> {
+        let top = &self.connection;
+        let own = match &self.command {
+            None => return Ok(Some(top.clone())),
+            Some(Command::Tui(a)) => top.merged(&a.connection)?,
+            Some(Command::Link(a)) => top.merged(&a.connection)?,
+            Some(Command::Providers(a)) => top.merged(&a.connection)?,
+            Some(Command::Users(u)) => {
+                let users = top.merged(&u.connection)?;
+                match &u.action {
+                    Some(UsersAction::Create(c)) => users.merged(&c.connection)?,
+                    None => users,
+                }
+            }
+            Some(Command::Emulator(_) | Command::ServeClipboard { .. }) => {
+                if let Some(flag) = top.given().first() {
+                    return Err(format!(
+                        "{flag} does not apply to `emulator`: it serves on --host and --port (see `vital-onboard emulator --help`)"
+                    ));
+                }
+                if self.guard.read_only {
+                    return Err("--read-only does not apply to `emulator`".into());
+                }
+                return Ok(None);
+            }
+        };
+        Ok(Some(own))
+    }
+
+    /// `--read-only`, wherever it was given.
+    pub fn read_only(&self) -> bool {
+        self.guard.read_only
+            || match &self.command {
+                Some(Command::Tui(a)) => a.guard.read_only,
+                Some(Command::Link(a)) => a.guard.read_only,
+                Some(Command::Users(UsersArgs {
+                    action: Some(UsersAction::Create(c)),
+                    ..
+                })) => c.guard.read_only,
+                _ => false,
+            }
     }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the interactive console (the default).
-    Tui,
+    #[command(after_help = help::TUI)]
+    Tui(TuiArgs),
     /// Mint a link for one patient and print its URL.
+    #[command(after_help = help::LINK)]
     Link(LinkArgs),
-    /// List, search or create users.
+    /// List or search users, or create one (`users create`).
+    #[command(after_help = help::USERS)]
     Users(UsersArgs),
     /// List the providers the team can offer.
-    Providers {
-        /// One JSON object a line.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Run the Vital API emulator until SIGINT/SIGTERM.
+    #[command(after_help = help::PROVIDERS)]
+    Providers(ProvidersArgs),
+    /// Run the Vital API emulator until Ctrl-C (SIGINT) or SIGTERM.
+    #[command(after_help = help::EMULATOR)]
     Emulator(EmulatorArgs),
     /// Internal: keeps a copied link on the clipboard after `link --copy` returns.
     #[command(name = crate::clipboard::SERVE_COMMAND, hide = true)]
-    ServeClipboard { seconds: u64 },
+    ServeClipboard {
+        /// How long to keep the link, in seconds.
+        seconds: u64,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub guard: GuardArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ProvidersArgs {
+    /// One JSON object a line.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Behaviour {
+    // Sends the patient's browser to the redirect URL. (No doc comment: clap would switch the
+    // whole help to its long layout for one possible value.)
     Redirect,
 }
 
@@ -152,10 +293,10 @@ pub struct LinkArgs {
     /// The patient: a Vital `user_id` (UUID) or the team's `client_user_id`.
     #[arg(long, value_name = "USER")]
     pub user: String,
-    /// Open this provider's sign-in directly instead of the list.
+    /// Open this provider's sign-in directly instead of the list (any case).
     #[arg(long, value_name = "SLUG")]
     pub provider: Option<String>,
-    /// Allowlist of providers the patient may connect (comma-separated slugs).
+    /// Allowlist of providers the patient may connect (comma-separated slugs, any case).
     #[arg(long, value_name = "a,b,c", value_delimiter = ',', num_args = 1)]
     pub providers: Option<Vec<String>>,
     /// Where the widget sends the patient's browser when done or failed.
@@ -170,7 +311,7 @@ pub struct LinkArgs {
     /// Print one JSON object instead of the URL.
     #[arg(long)]
     pub json: bool,
-    /// Also print the QR code.
+    /// Also show the QR code, on stderr (stdout keeps the URL alone).
     #[arg(long)]
     pub qr: bool,
     /// Also save the QR code as a PNG file.
@@ -179,10 +320,13 @@ pub struct LinkArgs {
     /// Copy the URL to the clipboard (kept after the command returns; see README).
     #[arg(long)]
     pub copy: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 #[derive(Debug, Clone, Args)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct UsersArgs {
     #[command(subcommand)]
     pub action: Option<UsersAction>,
@@ -192,23 +336,36 @@ pub struct UsersArgs {
     /// One JSON object a line.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum UsersAction {
-    /// Create a user with this `client_user_id`.
-    Create {
-        client_user_id: String,
-        #[arg(long)]
-        json: bool,
-    },
+    /// Create a user with this client_user_id and print its user_id.
+    #[command(after_help = help::USERS_CREATE)]
+    Create(CreateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateArgs {
+    /// The team's id for the patient (no personal data: not an email address or phone number).
+    pub client_user_id: String,
+    /// Print the created user as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct EmulatorArgs {
+    /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: IpAddr,
-    /// 0 picks a free port.
+    /// Port to listen on; 0 picks a free port.
     #[arg(long, default_value_t = 0)]
     pub port: u16,
     /// Generated users patient-00001... on top of the demo patients.

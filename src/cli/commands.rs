@@ -1,6 +1,7 @@
 //! The non-interactive commands: `link`, `users`, `users create`, `providers`, `emulator`.
-//! Output goes to stdout; notes and errors to stderr. Exit codes: 0 ok, 2 bad input (nothing
-//! sent), 3 the API refused, 4 the API could not be reached or failed after retries.
+//! Output goes to stdout; notes, errors and `link --qr`'s code to stderr. Exit codes: 0 ok, 2 bad
+//! input (nothing sent), 3 the API refused, 4 the API could not be reached, failed after retries
+//! or did not answer like the Vital API, 130 interrupted by Ctrl-C (SIGINT).
 
 use std::io::Write;
 
@@ -10,10 +11,13 @@ use crate::api::{ApiError, PageGuard, Provider, User};
 use crate::cli::{EmulatorArgs, LinkArgs};
 use crate::emulator::{self, EmulatorOptions};
 use crate::link::catalog;
-use crate::link::qr::QrMatrix;
+use crate::link::qr::{QrMatrix, QrStyle};
 use crate::link::{self, LinkOptions, MintedLink};
 use crate::setup::session::Session;
 use crate::text::{sanitize, sanitize_json};
+
+/// The exit code after Ctrl-C (SIGINT): 128 + 2, as shells report it.
+pub const INTERRUPTED: u8 = 130;
 
 /// A command failure: the message for stderr and the exit code.
 #[derive(Debug)]
@@ -37,8 +41,16 @@ impl Failure {
         }
     }
 
+    /// Ctrl-C (SIGINT) ended the command: exit 130, as shells report an interrupted program.
+    pub fn interrupted(message: impl Into<String>) -> Self {
+        Failure {
+            code: INTERRUPTED,
+            message: message.into(),
+        }
+    }
+
     /// A write to stdout failed. A closed pipe (`| head`) is a normal end, said nothing about.
-    #[allow(clippy::needless_pass_by_value, reason = "shaped for map_err")]
+    #[allow(clippy::needless_pass_by_value)] // taken by value to be `map_err(Failure::stdout)`
     pub fn stdout(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             Failure {
@@ -75,14 +87,15 @@ pub fn link_options(args: &LinkArgs) -> Result<LinkOptions, Failure> {
         Some(u) => Some(link::check_redirect_url(u).map_err(Failure::input)?),
         None => None,
     };
+    // Slugs are lower case on the wire; `Oura,FITBIT` means `oura,fitbit`.
     let allowlist = args.providers.as_ref().map(|list| {
         list.iter()
-            .map(|s| s.trim().to_string())
+            .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
     });
     let options = LinkOptions {
-        provider: args.provider.as_ref().map(|p| p.trim().to_string()),
+        provider: args.provider.as_ref().map(|p| p.trim().to_lowercase()),
         allowlist,
         redirect_url,
         on_error_redirect: args.on_error.is_some(),
@@ -133,30 +146,27 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
     // all the same, as every network string is before output.
     let url = sanitize(&minted.token.link_web_url);
     let qr = if args.qr {
-        match QrMatrix::encode(&url, 'M') {
-            Ok(q) => Some(q),
-            Err(e) => {
-                eprintln!(
-                    "note: no QR code: the link ({} characters) does not fit in one ({e}); use the URL",
-                    url.chars().count()
-                );
-                None
-            }
+        let q = QrMatrix::encode(&url, 'M').ok();
+        if q.is_none() {
+            eprintln!(
+                "note: no QR code: the link ({} characters) is too long for one; use the URL",
+                url.chars().count()
+            );
         }
+        q
     } else {
         None
     };
+    // The code goes to stderr, so stdout holds the URL (or the JSON) alone:
+    // `URL=$(vital-onboard link ... --qr)` shows the code and keeps the URL.
+    if let Some(q) = &qr {
+        eprint!("{}", qr_for_stderr(q));
+    }
     if args.json {
-        if let Some(q) = &qr {
-            eprint!("{}", q.ansi());
-        }
         let mut json = minted.to_json();
         sanitize_json(&mut json);
         out(&json.to_string())?;
     } else {
-        if let Some(q) = &qr {
-            out(q.ansi().trim_end_matches('\n'))?;
-        }
         out(&url)?;
     }
     eprintln!(
@@ -196,6 +206,21 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
         );
     }
     Ok(())
+}
+
+/// The code as `link --qr` shows it on stderr: black on white in explicit colours on a terminal
+/// (whatever its theme), else plain half blocks with no escape sequence, dark modules drawn as
+/// the glyphs (dark on light where the text is dark on a light background; many phone cameras
+/// also read the inverted code a dark theme shows).
+fn qr_for_stderr(q: &QrMatrix) -> String {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        q.ansi()
+    } else {
+        let mut text = q.lines(QrStyle::Half).join("\n");
+        text.push('\n');
+        text
+    }
 }
 
 fn connected_summary(u: &User) -> String {
@@ -350,8 +375,12 @@ pub async fn providers(session: &Session, json: bool) -> Outcome {
 }
 
 /// Serves the emulator until SIGINT or SIGTERM, after printing exactly one line
-/// `listening on http://HOST:PORT`.
+/// `listening on http://HOST:PORT`. SIGTERM ends it with exit 0, Ctrl-C (SIGINT) with 130, both
+/// after a clean shutdown and without a word.
 pub async fn emulator(args: &EmulatorArgs) -> Outcome {
+    // Watched before the line is printed: a signal sent as soon as it is read is not missed.
+    let signals =
+        Signals::watch().map_err(|e| Failure::internal(format!("cannot watch signals: {e}")))?;
     let emu = emulator::start(
         args.host,
         args.port,
@@ -366,23 +395,55 @@ pub async fn emulator(args: &EmulatorArgs) -> Outcome {
         "listening on {}",
         emu.base_url().as_str().trim_end_matches('/')
     ))?;
-    wait_for_signal().await;
+    let stop = signals.next().await;
     emu.shutdown().await;
-    Ok(())
+    match stop {
+        Stop::Interrupt => Err(Failure::interrupted("")),
+        Stop::Terminate => Ok(()),
+    }
 }
 
-async fn wait_for_signal() {
+enum Stop {
+    Interrupt,
+    Terminate,
+}
+
+/// SIGINT and SIGTERM, watched from the moment of [`Signals::watch`].
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn watch() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn next(mut self) -> Stop {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Stop::Interrupt,
+                _ = self.terminate.recv() => Stop::Terminate,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            Stop::Interrupt
+        }
     }
 }

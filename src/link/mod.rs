@@ -15,6 +15,19 @@ pub const LIFETIME_MINUTES: i64 = 60;
 /// What the endpoint's own text in the spec says.
 pub const SPEC_LIFETIME_MINUTES: i64 = 10;
 
+/// Checks a provider the patient is to connect through Link: a known slug (the error names the
+/// closest) that Link can connect. `what` is what the link does with it (`offer`, `open`).
+fn check_linkable(slug: &str, what: &str) -> Result<(), String> {
+    check_slug(slug)?;
+    match catalog::get(slug) {
+        Some(e) if !e.can_link() => Err(format!(
+            "{slug} ({}) connects only from the mobile app (SDK): Link cannot {what} it; see `vital-onboard providers`",
+            e.name
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Checks a provider slug against the catalog; the error names the closest slug.
 pub fn check_slug(slug: &str) -> Result<(), String> {
     if catalog::is_known(slug) {
@@ -67,10 +80,11 @@ pub struct LinkOptions {
 }
 
 impl LinkOptions {
-    /// Every check made before sending; the first problem found.
+    /// Every check made before sending; the first problem found. A provider that connects only
+    /// from the mobile SDK is refused, as the console refuses to tick it.
     pub fn check(&self) -> Result<(), String> {
         if let Some(p) = &self.provider {
-            check_slug(p)?;
+            check_linkable(p, "open")?;
         }
         if let Some(list) = &self.allowlist {
             if list.is_empty() {
@@ -80,7 +94,7 @@ impl LinkOptions {
                 );
             }
             for slug in list {
-                check_slug(slug)?;
+                check_linkable(slug, "offer")?;
             }
         }
         if let Some(url) = &self.redirect_url {
@@ -97,20 +111,6 @@ impl LinkOptions {
                 "on_error/on_close redirect is set but there is no redirect URL to go to"
                     .to_string(),
             );
-        }
-        let sdk_only: Vec<&str> = self
-            .allowlist
-            .iter()
-            .flatten()
-            .chain(self.provider.iter())
-            .filter(|s| catalog::get(s).is_some_and(|e| !e.can_link()))
-            .map(String::as_str)
-            .collect();
-        if !sdk_only.is_empty() {
-            out.push(format!(
-                "{} connect only from the mobile SDK: the Link page cannot offer them",
-                sdk_only.join(", ")
-            ));
         }
         if let (Some(p), Some(list)) = (&self.provider, &self.allowlist)
             && !list.contains(p)
@@ -304,11 +304,18 @@ mod tests {
         };
         assert!(o.check().unwrap_err().contains("allowlist is empty"));
         o.allowlist = Some(vec!["oura".into(), "apple_health_kit".into()]);
+        assert_eq!(
+            o.check().unwrap_err(),
+            "apple_health_kit (Apple HealthKit) connects only from the mobile app (SDK): Link cannot offer it; see `vital-onboard providers`"
+        );
+        o.allowlist = Some(vec!["oura".into()]);
+        o.provider = Some("omron_ble".into());
+        assert!(o.check().unwrap_err().contains("Link cannot open it"));
         o.on_close_redirect = true;
         o.provider = Some("fitbit".into());
         assert!(o.check().is_ok());
         let w = o.warnings();
-        assert_eq!(w.len(), 3, "{w:?}");
+        assert_eq!(w.len(), 2, "{w:?}");
         o.redirect_url = Some("notaurl".into());
         assert!(o.check().is_err());
     }

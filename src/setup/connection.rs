@@ -42,21 +42,7 @@ impl Region {
     }
 }
 
-/// The Vital host for an environment and region (table in the API notes).
-pub fn vital_host(env: Environment, region: Region, legacy: bool) -> &'static str {
-    use Environment::{Production, Sandbox};
-    use Region::{Eu, Us};
-    match (env, region, legacy) {
-        (Production, Us, false) => "https://api.us.junction.com",
-        (Production, Eu, false) => "https://api.eu.junction.com",
-        (Sandbox, Us, false) => "https://api.sandbox.us.junction.com",
-        (Sandbox, Eu, false) => "https://api.sandbox.eu.junction.com",
-        (Production, Us, true) => "https://api.tryvital.io",
-        (Production, Eu, true) => "https://api.eu.tryvital.io",
-        (Sandbox, Us, true) => "https://api.sandbox.tryvital.io",
-        (Sandbox, Eu, true) => "https://api.sandbox.eu.tryvital.io",
-    }
-}
+pub use super::hosts::{is_vital_host, vital_host};
 
 /// A team API key. Its `Debug` and `Display` show only the recognised prefix, never the key.
 #[derive(Clone, PartialEq, Eq)]
@@ -111,8 +97,8 @@ impl std::fmt::Debug for ApiKey {
 pub enum Target {
     /// A real Vital host.
     Vital { env: Environment, region: Region },
-    /// `--base-url`: an emulator or proxy.
-    Custom { url: Url },
+    /// `--base-url` or `VITAL_BASE_URL` (`from_var`): an emulator or proxy.
+    Custom { url: Url, from_var: bool },
     /// The embedded emulator, started in-process.
     Demo,
 }
@@ -183,7 +169,7 @@ impl Connection {
             Target::Vital { env, region } => {
                 Some(Url::parse(vital_host(*env, *region, self.legacy_hosts)).expect("static host"))
             }
-            Target::Custom { url } => Some(url.clone()),
+            Target::Custom { url, .. } => Some(url.clone()),
             Target::Demo => None,
         }
     }
@@ -192,8 +178,22 @@ impl Connection {
     pub fn label(&self) -> String {
         match &self.target {
             Target::Vital { env, region } => format!("{}/{}", env.as_str(), region.as_str()),
-            Target::Custom { url } => display_url(url),
+            Target::Custom { url, .. } => display_url(url),
             Target::Demo => "the demo emulator".into(),
+        }
+    }
+
+    /// Where the host came from, for the advice in API errors.
+    pub fn host_origin(&self) -> crate::api::HostOrigin {
+        use crate::api::HostOrigin;
+        match &self.target {
+            Target::Vital { .. } => HostOrigin::Vital,
+            Target::Custom { url, .. } if is_vital_host(url) => HostOrigin::Vital,
+            Target::Custom { from_var: true, .. } => HostOrigin::BaseUrlVar,
+            Target::Custom {
+                from_var: false, ..
+            } => HostOrigin::BaseUrlFlag,
+            Target::Demo => HostOrigin::Other,
         }
     }
 
@@ -354,7 +354,10 @@ impl ConnectionInput {
                     url: display_url(&url),
                 });
             }
-            Target::Custom { url }
+            Target::Custom {
+                url,
+                from_var: self.base_url_from_var,
+            }
         } else {
             if scope.is_none() {
                 return Err(SettingsError::UnknownKeyPrefix);

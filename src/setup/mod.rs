@@ -1,10 +1,11 @@
 //! What is settled once before the first request: where requests go and with which key
-//! ([`connection`], the key file in [`key_file`]), the config file ([`config`]), the log file
+//! ([`connection`], Vital's hosts in [`hosts`], the key file in [`key_file`]), the config file ([`config`]), the log file
 //! ([`logging`]), and the client (with the embedded emulator in demo mode) built from them
 //! ([`session`]).
 
 pub mod config;
 pub mod connection;
+pub mod hosts;
 pub mod key_file;
 pub mod logging;
 pub mod session;

@@ -43,7 +43,8 @@ impl Session {
                     connection.key.clone(),
                     connection.label(),
                     connection.timeout,
-                );
+                )
+                .with_origin(connection.host_origin());
                 Ok(Session {
                     client,
                     connection,

@@ -1,0 +1,99 @@
+//! The text at the end of each command's `--help`: examples, then the exit codes that command
+//! can return. Kept apart from the argument definitions so both stay short.
+
+/// The end of `vital-onboard --help`.
+pub const MAIN: &str = "\
+With no API key configured, everything runs on a built-in emulator of the Vital API (demo mode).
+The API key is read from VITAL_API_KEY or --api-key-file, never from a flag. Connection options
+may come before or after the command.
+
+Examples:
+  vital-onboard                                   open the console (demo mode without a key)
+  VITAL_API_KEY=sk_us_... vital-onboard           the console on Vital's sandbox (US)
+  vital-onboard link --user patient-00012 --qr    mint a link, show its code
+  vital-onboard emulator --port 8080              a standalone emulator
+
+Exit codes: 0 done, 1 internal failure, 2 bad input or settings (nothing sent), 3 the API
+refused, 4 the API could not be reached or did not answer like the Vital API, 130 interrupted
+(Ctrl-C) in a command. The console quits with 0 on q, Ctrl-C or a signal.";
+
+/// The end of `vital-onboard tui --help`.
+pub const TUI: &str = "\
+Examples:
+  vital-onboard tui
+  vital-onboard tui --read-only --env production
+
+Exit codes: 0 quit (q, Ctrl-C in the console, or SIGINT/SIGTERM/SIGHUP), 1 terminal error,
+2 bad settings or no terminal.";
+
+/// The exit codes of the commands that call the API.
+macro_rules! command_codes {
+    () => {
+        "Exit codes: 0 done, 1 internal failure, 2 bad input or settings (nothing sent), 3 the API
+refused, 4 the API could not be reached or did not answer like the Vital API, 130 interrupted
+(Ctrl-C)."
+    };
+}
+
+/// The end of `vital-onboard link --help`.
+pub const LINK: &str = concat!(
+    "\
+Examples:
+  vital-onboard link --user patient-00012
+  vital-onboard link --user patient-00012 --providers oura,fitbit --qr
+  URL=$(vital-onboard link --user mrn-100231 --qr)     # the code on the terminal, the URL in $URL
+  vital-onboard link --user 3f2c...-uuid --provider dexcom --redirect-url https://clinic.example/done --on-close redirect --json
+
+The URL alone goes to stdout; the QR code (--qr), the expiry and notes go to stderr. The code is
+black on white when stderr is a terminal, plain half blocks (dark modules drawn) when it is not.
+
+",
+    command_codes!()
+);
+
+/// The end of `vital-onboard users --help`.
+pub const USERS: &str = concat!(
+    "\
+Examples:
+  vital-onboard users
+  vital-onboard users --search mrn-10 --json
+  vital-onboard users create walk-in-42
+
+",
+    command_codes!()
+);
+
+/// The end of `vital-onboard users create --help`.
+pub const USERS_CREATE: &str = concat!(
+    "\
+Examples:
+  vital-onboard users create walk-in-42
+  ID=$(vital-onboard users create walk-in-43)
+
+A client_user_id already in use says which user has it (exit 3).
+
+",
+    command_codes!()
+);
+
+/// The end of `vital-onboard providers --help`.
+pub const PROVIDERS: &str = concat!(
+    "\
+Examples:
+  vital-onboard providers
+  vital-onboard providers --json
+
+",
+    command_codes!()
+);
+
+/// The end of `vital-onboard emulator --help`.
+pub const EMULATOR: &str = "\
+Prints exactly one line, `listening on http://HOST:PORT`, then serves until stopped. Point the
+other commands at it with --base-url (any non-empty key, or only --api-key when given).
+
+Examples:
+  vital-onboard emulator --port 8080
+  vital-onboard emulator --users 2000 --api-key test-key
+
+Exit codes: 0 stopped by SIGTERM, 1 cannot listen, 2 bad input, 130 stopped by Ctrl-C (SIGINT).";

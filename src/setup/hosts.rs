@@ -1,0 +1,65 @@
+//! Vital's hosts: the one table of environment x region (and the legacy tryvital.io names), and
+//! whether a URL is one of them.
+
+use url::Url;
+
+use super::connection::{Environment, Region};
+
+/// The Vital host for an environment and region (table in the API notes).
+pub fn vital_host(env: Environment, region: Region, legacy: bool) -> &'static str {
+    use Environment::{Production, Sandbox};
+    use Region::{Eu, Us};
+    match (env, region, legacy) {
+        (Production, Us, false) => "https://api.us.junction.com",
+        (Production, Eu, false) => "https://api.eu.junction.com",
+        (Sandbox, Us, false) => "https://api.sandbox.us.junction.com",
+        (Sandbox, Eu, false) => "https://api.sandbox.eu.junction.com",
+        (Production, Us, true) => "https://api.tryvital.io",
+        (Production, Eu, true) => "https://api.eu.tryvital.io",
+        (Sandbox, Us, true) => "https://api.sandbox.tryvital.io",
+        (Sandbox, Eu, true) => "https://api.sandbox.eu.tryvital.io",
+    }
+}
+
+/// Whether `url` is one of Vital's hosts ([`vital_host`], the legacy tryvital.io ones included):
+/// only then do messages send the user to Vital's status page.
+pub fn is_vital_host(url: &Url) -> bool {
+    use Environment::{Production, Sandbox};
+    use Region::{Eu, Us};
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    [Sandbox, Production].into_iter().any(|env| {
+        [Us, Eu].into_iter().any(|region| {
+            [false, true].into_iter().any(|legacy| {
+                Url::parse(vital_host(env, region, legacy))
+                    .is_ok_and(|v| v.host_str().is_some_and(|h| h.eq_ignore_ascii_case(host)))
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vital_hosts_are_recognised_legacy_ones_too() {
+        for h in [
+            "https://api.us.junction.com",
+            "https://api.sandbox.eu.junction.com/",
+            "https://API.tryvital.io/v2",
+            "https://api.sandbox.eu.tryvital.io",
+        ] {
+            assert!(is_vital_host(&Url::parse(h).unwrap()), "{h}");
+        }
+        for h in [
+            "http://127.0.0.1:8080",
+            "https://vital-proxy.clinic.example",
+            "https://junction.com",
+            "https://api.us.junction.com.evil.example",
+        ] {
+            assert!(!is_vital_host(&Url::parse(h).unwrap()), "{h}");
+        }
+    }
+}

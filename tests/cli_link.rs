@@ -1,0 +1,180 @@
+//! `link` on the command line: stdout holds the URL (or the JSON) alone and `--qr`'s code goes to
+//! stderr, in colour only on a terminal; provider slugs in any case; SDK-only providers refused.
+
+mod common;
+
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+
+fn cmd(base: &str) -> Command {
+    let mut c = Command::new(BIN);
+    for var in [
+        "VITAL_ENV",
+        "VITAL_REGION",
+        "VITAL_TIMEOUT_SECS",
+        "VITAL_ONBOARD_LOG",
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+    ] {
+        c.env_remove(var);
+    }
+    let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
+    std::fs::write(&cfg, "").unwrap();
+    c.env("VITAL_ONBOARD_CONFIG", cfg)
+        .env("VITAL_BASE_URL", base)
+        .env("VITAL_API_KEY", KEY)
+        .stdin(Stdio::null());
+    c
+}
+
+async fn run(mut c: Command, args: &[&str]) -> Output {
+    c.args(args);
+    tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// The QR lines at the start of stderr (before the "Link for" line).
+fn code_lines(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .take_while(|l| !l.starts_with("Link for"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_qr_keeps_stdout_for_the_url_and_the_code_on_stderr_is_plain() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let o = run(cmd(&base), &["link", "--user", "patient-00001", "--qr"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(out.lines().count(), 1, "the URL alone: {out:?}");
+    let url = out.trim_end().to_string();
+    assert!(url.starts_with(&format!("{base}link/?token=")), "{url}");
+    let err = text(&o.stderr);
+    assert!(
+        !err.contains('\x1b'),
+        "no escape sequences when stderr is not a terminal"
+    );
+    let lines = code_lines(&err);
+    assert!(lines.len() > 10, "{err}");
+    assert_eq!(decode_half_blocks(&lines).unwrap(), url);
+
+    // --json --qr: stdout is one JSON object, the code on stderr.
+    let o = run(
+        cmd(&base),
+        &["link", "--user", "patient-00001", "--qr", "--json"],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON alone");
+    let err = text(&o.stderr);
+    assert!(!err.contains('\x1b'));
+    assert_eq!(
+        decode_half_blocks(&code_lines(&err)).unwrap(),
+        v["link_web_url"].as_str().unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn url_capture_in_a_terminal_shows_the_code_in_colour() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    }
+    let emu = emulator(1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let captured = dir.path().join("url");
+    // `script` gives the command a terminal; stdout is redirected as `URL=$(...)` would.
+    let line = format!(
+        "{BIN} link --user patient-00001 --qr > {}",
+        captured.display()
+    );
+    let mut c = cmd(emu.base_url().as_str());
+    c.env("TERM", "xterm-256color");
+    let mut script = Command::new("script");
+    script.args(["-qec", &line, "/dev/null"]);
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => script.env(k, v),
+            None => script.env_remove(k),
+        };
+    }
+    let o = tokio::task::spawn_blocking(move || script.stdin(Stdio::null()).output().unwrap())
+        .await
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    let terminal = text(&o.stdout);
+    assert!(
+        terminal.contains("\x1b[38;5;16;48;5;231m"),
+        "black on white on a terminal: {terminal:?}"
+    );
+    let url = std::fs::read_to_string(&captured).unwrap();
+    assert_eq!(url.lines().count(), 1, "{url:?}");
+    assert!(url.starts_with("http://127.0.0.1:") && !url.contains('\x1b'));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_slugs_match_in_any_case() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let o = run(
+        cmd(&base),
+        &[
+            "link",
+            "--user",
+            "patient-00001",
+            "--providers",
+            "Oura,FITBIT",
+            "--provider",
+            "Oura",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let sent = &emu.link_requests()[0].body;
+    assert_eq!(
+        sent["filter_on_providers"],
+        serde_json::json!(["oura", "fitbit"])
+    );
+    assert_eq!(sent["provider"], "oura");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sdk_only_providers_are_refused_before_sending() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--providers", "oura,Apple_Health_Kit"],
+            "error: apple_health_kit (Apple HealthKit) connects only from the mobile app (SDK): Link cannot offer it; see `vital-onboard providers`\n",
+        ),
+        (
+            &["--provider", "omron_ble"],
+            "error: omron_ble (Omron (Bluetooth)) connects only from the mobile app (SDK): Link cannot open it; see `vital-onboard providers`\n",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec!["link", "--user", "patient-00001"];
+        args.extend_from_slice(extra);
+        let o = run(cmd(&base), &args).await;
+        assert_eq!(code(&o), 2, "{args:?}: {}", text(&o.stderr));
+        assert_eq!(text(&o.stderr), *expected, "{args:?}");
+        assert!(o.stdout.is_empty());
+    }
+    assert!(emu.link_requests().is_empty(), "nothing sent");
+}
