@@ -348,6 +348,13 @@ impl Team {
         Some((rec, state))
     }
 
+    /// Marks a token used (a connection made through it): it cannot be used again.
+    pub fn consume(&mut self, token: &str) {
+        if let Some(rec) = self.tokens.get_mut(token) {
+            rec.consumed = true;
+        }
+    }
+
     /// Takes the next injected fault that matches `path`, if any.
     pub fn take_fault(&mut self, path: &str) -> Option<Fault> {
         let i = self

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod hostile;
+pub mod link_web;
 pub mod pty;
 
 use std::time::Duration;
