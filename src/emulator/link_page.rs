@@ -55,10 +55,10 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
 }
 
 /// The providers this token lets the patient connect, in catalog order.
-pub fn offered(rec: &TokenRecord) -> Vec<&'static CatalogEntry> {
+pub fn offered(team: &super::state::Team, rec: &TokenRecord) -> Vec<&'static CatalogEntry> {
     catalog::all()
         .iter()
-        .filter(|e| e.can_link())
+        .filter(|e| e.can_link() && !team.disabled.contains(&e.slug))
         .filter(|e| {
             rec.request
                 .filter_on_providers
@@ -159,9 +159,9 @@ pub async fn start(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -
         Err(r) => return r,
     };
     if let Some(slug) = &rec.request.provider {
-        return provider_page(token, rec, slug, None);
+        return provider_page(&team, token, rec, slug, None);
     }
-    let items: String = offered(rec)
+    let items: String = offered(&team, rec)
         .iter()
         .map(|e| {
             format!(
@@ -194,14 +194,20 @@ pub async fn provider(State(shared): State<Arc<Shared>>, Query(q): Query<Params>
     let slug = q.get("slug").map(String::as_str).unwrap_or("");
     let team = shared.team();
     match valid(&team, token) {
-        Ok((rec, _)) => provider_page(token, rec, slug, None),
+        Ok((rec, _)) => provider_page(&team, token, rec, slug, None),
         Err(r) => r,
     }
 }
 
 /// The sign-in page of `slug` for this token (with an error from a failed attempt).
-fn provider_page(token: &str, rec: &TokenRecord, slug: &str, error: Option<&str>) -> Response {
-    let Some(entry) = allowed(rec, slug) else {
+fn provider_page(
+    team: &super::state::Team,
+    token: &str,
+    rec: &TokenRecord,
+    slug: &str,
+    error: Option<&str>,
+) -> Response {
+    let Some(entry) = allowed(team, rec, slug) else {
         return page(
             StatusCode::NOT_FOUND,
             "Provider not offered",
@@ -249,11 +255,15 @@ fn provider_page(token: &str, rec: &TokenRecord, slug: &str, error: Option<&str>
     )
 }
 
-fn allowed(rec: &TokenRecord, slug: &str) -> Option<&'static CatalogEntry> {
+fn allowed(
+    team: &super::state::Team,
+    rec: &TokenRecord,
+    slug: &str,
+) -> Option<&'static CatalogEntry> {
     if rec.request.provider.as_deref() == Some(slug) {
         return catalog::get(slug).filter(|e| e.can_link());
     }
-    offered(rec).into_iter().find(|e| e.slug == slug)
+    offered(team, rec).into_iter().find(|e| e.slug == slug)
 }
 
 /// `GET /link/oauth/callback?token=…&slug=…&decision=allow`: the OAuth provider sent the
@@ -279,8 +289,8 @@ fn finish(shared: &Shared, q: &Params) -> Response {
         Ok((rec, _)) => rec.clone(),
         Err(r) => return r,
     };
-    let Some(entry) = allowed(&rec, slug) else {
-        return provider_page(token, &rec, slug, None);
+    let Some(entry) = allowed(&team, &rec, slug) else {
+        return provider_page(&team, token, &rec, slug, None);
     };
     let failure = match entry.auth() {
         AuthType::Password if q.get("password").is_some_and(|p| p == "wrong") => Some((
@@ -313,7 +323,7 @@ fn finish(shared: &Shared, q: &Params) -> Response {
         {
             return see_other(&to);
         }
-        return provider_page(token, &rec, slug, Some(&format!("{text} ({kind})")));
+        return provider_page(&team, token, &rec, slug, Some(&format!("{text} ({kind})")));
     }
     team.connect(rec.request.user_id, &entry.slug);
     team.consume(token);

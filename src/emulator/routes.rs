@@ -502,7 +502,7 @@ async fn link_providers(State(shared): State<Arc<Shared>>, headers: HeaderMap) -
     let list: Vec<Value> = catalog::all()
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.can_link())
+        .filter(|(_, e)| e.can_link() && !team.disabled.contains(&e.slug))
         .filter(|(_, e)| {
             request
                 .filter_on_providers

@@ -108,6 +108,8 @@ pub struct Team {
     tokens: HashMap<String, TokenRecord>,
     pub faults: VecDeque<Fault>,
     pub link_requests: Vec<RecordedLink>,
+    /// Providers the team has not enabled: the Link page and `/v2/link/providers` leave them out.
+    pub disabled: std::collections::HashSet<String>,
     /// Added to the wall clock, so tests can expire tokens.
     pub clock_offset: ChronoDuration,
 }

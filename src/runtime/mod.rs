@@ -55,6 +55,8 @@ pub struct Driver<B: Backend> {
     /// Gives the terminal back and stops the process until continued (the real console sets
     /// it; tests have no process to stop).
     pub suspend: Option<Box<dyn FnMut() -> std::io::Result<()> + Send>>,
+    /// The audit log, when it could be opened.
+    history: Option<Arc<std::sync::Mutex<crate::history::Store>>>,
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
@@ -101,6 +103,24 @@ impl<B: Backend> Driver<B> {
             dirty: true,
             last_tick: tokio::time::Instant::now(),
             suspend: None,
+            history: None,
+        }
+    }
+
+    /// Opens the audit log at `path`; if it cannot be, the console says why and goes on.
+    pub fn open_history(&mut self, path: Option<&std::path::Path>) {
+        let Some(path) = path else {
+            let _ = self.tx.send(Msg::HistoryUnavailable(
+                "no data folder for history.sqlite3".into(),
+            ));
+            return;
+        };
+        match crate::history::Store::open(path) {
+            Ok(store) => self.history = Some(Arc::new(std::sync::Mutex::new(store))),
+            Err(e) => {
+                tracing::warn!("audit log unavailable: {e}");
+                let _ = self.tx.send(Msg::HistoryUnavailable(e.to_string()));
+            }
         }
     }
 

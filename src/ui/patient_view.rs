@@ -67,9 +67,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: 
         .as_deref()
         .map(sanitize)
         .unwrap_or_else(|| "Connect your devices".into());
-    let expired = link.is_expired(app.now);
+    let news = super::watcher::patient_sentence(shown);
+    let expired = link.is_expired(app.now) || shown.watch.consumed();
     let blanked = app.patient_view_blanked();
-    let sentence = if expired {
+    let sentence = if let Some(news) = &news {
+        news.as_str()
+    } else if expired {
         "This code has expired. Please ask the staff for a new one."
     } else if blanked {
         "Please ask the staff to show the code again."
