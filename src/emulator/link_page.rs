@@ -242,7 +242,7 @@ fn provider_page(
         ),
         _ => format!(
             "{error}<p>{name} asks: allow this clinic to read your {name} data ({})?</p>\
-             <form method=\"get\" action=\"/link/oauth/callback\" id=\"consent\">{hidden}\
+             <form id=\"consent\" method=\"get\" action=\"/link/oauth/callback\">{hidden}\
              <input type=\"hidden\" name=\"decision\" value=\"allow\">\
              <button type=\"submit\">Allow</button></form>",
             html_escape(&entry.supported_resources.join(", "))
