@@ -16,7 +16,7 @@ use crate::text::sanitize;
 /// How often the watcher asks while all is well.
 pub const POLL: Duration = Duration::from_secs(3);
 /// The longest wait between checks after repeated failures.
-pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+pub const MAX_BACKOFF: Duration = Duration::from_mins(1);
 /// A connection made this close before the mint still counts as made through the link.
 const SKEW_SECS: i64 = 5;
 
@@ -38,12 +38,15 @@ pub struct Failed {
     pub advice: String,
 }
 
+/// A connection as a check saw it: slug, `created_on`, status.
+pub type Seen = (String, Option<DateTime<Utc>>, String);
+
 /// The watch on one shown link.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Watch {
-    /// The connections at the first check (mint time): slug, created_on, status. One that
+    /// The connections at the first check (mint time): slug, `created_on`, status. One that
     /// later differs (new, reconnected, changed status) is news.
-    pub baseline: Option<Vec<(String, Option<DateTime<Utc>>, String)>>,
+    pub baseline: Option<Vec<Seen>>,
     pub in_flight: bool,
     pub next_at: Option<DateTime<Utc>>,
     pub last_check: Option<DateTime<Utc>>,

@@ -128,7 +128,7 @@ fn see_other(location: &str) -> Response {
 fn valid<'a>(
     team: &'a super::state::Team,
     token: &str,
-) -> Result<(&'a TokenRecord, String), Response> {
+) -> Result<(&'a TokenRecord, String), Box<Response>> {
     match team.token(token) {
         Some((rec, TokenState::Valid)) => {
             let who = team
@@ -137,8 +137,8 @@ fn valid<'a>(
                 .unwrap_or_default();
             Ok((rec, who))
         }
-        Some((_, state)) => Err(refused(Some(&state))),
-        None => Err(refused(None)),
+        Some((_, state)) => Err(Box::new(refused(Some(&state)))),
+        None => Err(Box::new(refused(None))),
     }
 }
 
@@ -152,26 +152,26 @@ fn close_form(token: &str) -> String {
 
 /// `GET /link/?token=…`: the provider list, or the direct provider's page.
 pub async fn start(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -> Response {
-    let token = q.get("token").map(String::as_str).unwrap_or("");
+    let token = q.get("token").map_or("", String::as_str);
     let team = shared.team();
     let (rec, who) = match valid(&team, token) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if let Some(slug) = &rec.request.provider {
         return provider_page(&team, token, rec, slug, None);
     }
-    let items: String = offered(&team, rec)
-        .iter()
-        .map(|e| {
-            format!(
-                "<li data-slug=\"{slug}\"><a class=\"p\" href=\"/link/provider?token={t}&amp;slug={slug}\">{name}</a></li>",
-                slug = html_escape(&e.slug),
-                t = html_escape(&enc(token)),
-                name = html_escape(&e.name),
-            )
-        })
-        .collect();
+    let mut items = String::new();
+    for e in offered(&team, rec) {
+        use std::fmt::Write;
+        let _ = write!(
+            items,
+            "<li data-slug=\"{slug}\"><a class=\"p\" href=\"/link/provider?token={t}&amp;slug={slug}\">{name}</a></li>",
+            slug = html_escape(&e.slug),
+            t = html_escape(&enc(token)),
+            name = html_escape(&e.name),
+        );
+    }
     page(
         StatusCode::OK,
         "Connect your devices",
@@ -190,12 +190,12 @@ pub async fn start(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -
 
 /// `GET /link/provider?token=…&slug=…`: one provider's sign-in.
 pub async fn provider(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -> Response {
-    let token = q.get("token").map(String::as_str).unwrap_or("");
-    let slug = q.get("slug").map(String::as_str).unwrap_or("");
+    let token = q.get("token").map_or("", String::as_str);
+    let slug = q.get("slug").map_or("", String::as_str);
     let team = shared.team();
     match valid(&team, token) {
         Ok((rec, _)) => provider_page(&team, token, rec, slug, None),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -282,12 +282,12 @@ pub async fn connect(State(shared): State<Arc<Shared>>, Form(q): Form<Params>) -
 
 /// Completes (or fails) a connection attempt.
 fn finish(shared: &Shared, q: &Params) -> Response {
-    let token = q.get("token").map(String::as_str).unwrap_or("");
-    let slug = q.get("slug").map(String::as_str).unwrap_or("");
+    let token = q.get("token").map_or("", String::as_str);
+    let slug = q.get("slug").map_or("", String::as_str);
     let mut team = shared.team();
     let rec = match valid(&team, token) {
         Ok((rec, _)) => rec.clone(),
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(entry) = allowed(&team, &rec, slug) else {
         return provider_page(&team, token, &rec, slug, None);
@@ -349,11 +349,11 @@ fn finish(shared: &Shared, q: &Params) -> Response {
 
 /// `POST /link/close`: the Close button.
 pub async fn close(State(shared): State<Arc<Shared>>, Form(q): Form<Params>) -> Response {
-    let token = q.get("token").map(String::as_str).unwrap_or("");
+    let token = q.get("token").map_or("", String::as_str);
     let team = shared.team();
     let rec = match valid(&team, token) {
         Ok((rec, _)) => rec,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if rec.request.on_close.is_some()
         && let Some(to) = rec.request.redirect_url.as_deref().and_then(|u| {

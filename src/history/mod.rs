@@ -1,5 +1,5 @@
 //! The audit log: every link event (minted, copied, shown to the patient, connected, connection
-//! error, expired, mint failed) as a row in SQLite at
+//! error, expired, mint failed) as a row in `SQLite` at
 //! `$XDG_DATA_HOME/vital-onboard/history.sqlite3` (WAL, so two consoles can write at once;
 //! schema versioned with migrations; file 0600, folder 0700). Never the API key, the token or the
 //! link URL: links are known by their fingerprint. A log that cannot be opened or written never

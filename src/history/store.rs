@@ -1,4 +1,4 @@
-//! The SQLite file behind the audit log: opening it (folder 0700, file 0600, WAL, a busy
+//! The `SQLite` file behind the audit log: opening it (folder 0700, file 0600, WAL, a busy
 //! timeout so two consoles share it), the migrations (`PRAGMA user_version`; a file from a newer
 //! version is refused, not changed), writing events and reading links back.
 
@@ -62,7 +62,7 @@ impl HistoryError {
 /// Which links to read back.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// A user_id or client_user_id.
+    /// A `user_id` or `client_user_id`.
     pub user: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub limit: Option<usize>,
