@@ -117,11 +117,11 @@ fn demo_flow_in_a_real_terminal() {
     let (status, page) = http_get(&url, None);
     assert_eq!(status, 200);
     assert!(
-        page.contains("<b id=\"patient\">patient-00012</b>"),
+        page.contains("<span id=\"patient\">patient-00012</span>"),
         "{page}"
     );
     assert!(page.contains("https://clinic.example/done"));
-    assert!(page.contains("on_error: redirect; on_close: redirect"));
+    assert!(page.contains("data-slug=\"oura\"") && page.contains("data-slug=\"fitbit\""));
 
     // Copy: with no display, the URL goes out as OSC 52.
     pty.send("c");

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::screen::Screen;
 use super::{App, Effect, Level};
 use crate::clipboard::CopyOutcome;
+use crate::history::Outcome;
 use crate::link::LinkUrl;
 use crate::link::qr::QrStyle;
 
@@ -43,11 +44,19 @@ impl App {
         url: LinkUrl,
         expires_at: DateTime<Utc>,
         outcome: CopyOutcome,
-    ) {
+    ) -> Vec<Effect> {
+        let ours = self.screen.shown().is_some_and(|s| s.link.url() == url);
         if outcome == CopyOutcome::System {
             self.clipboard = Some(CopiedUrl { url, expires_at });
         }
         self.toast(Level::Success, outcome.message());
+        if ours {
+            return self
+                .audit_shown(Outcome::Copied, None, None)
+                .into_iter()
+                .collect();
+        }
+        vec![]
     }
 
     /// At a tick: the copied URL's link expired, so it leaves the clipboard.
@@ -101,7 +110,7 @@ impl App {
     }
 
     /// `K`: the link view turns to the patient.
-    pub(super) fn open_patient_view(&mut self) {
+    pub(super) fn open_patient_view(&mut self) -> Vec<Effect> {
         let screen = std::mem::replace(&mut self.screen, Screen::Panes);
         self.screen = match screen {
             Screen::Link(shown) => Screen::PatientView {
@@ -110,6 +119,9 @@ impl App {
             },
             other => other,
         };
+        self.audit_shown(Outcome::ShownToPatient, None, None)
+            .into_iter()
+            .collect()
     }
 
     /// Esc in the link view: back to the panes, every choice kept.

@@ -8,6 +8,7 @@ use super::requests::{Request, RequestId};
 use super::screen::{Screen, ShownLink};
 use super::{App, Effect, Level};
 use crate::api::{ApiError, LinkToken, LinkTokenRequest};
+use crate::history::Outcome;
 use crate::link::MintedLink;
 
 impl App {
@@ -112,9 +113,25 @@ impl App {
                     Level::Success,
                     "Link minted: show the code (K turns it to the patient) or c to copy the URL",
                 );
+                let mut effects: Vec<Effect> = self
+                    .audit_shown(Outcome::Minted, None, None)
+                    .into_iter()
+                    .collect();
+                effects.extend(self.offered_effect());
+                effects.extend(self.watch_effect(at));
+                effects
             }
-            Err(e) => self.on_api_error(&e, "The link was not minted"),
+            Err(e) => {
+                self.on_api_error(&e, "The link was not minted");
+                let client_user_id = self
+                    .patients
+                    .find(request.user_id)
+                    .map(|u| u.client_user_id.clone())
+                    .unwrap_or_default();
+                let mut event = self.event(Outcome::MintFailed, &request, &client_user_id, at);
+                event.error = Some(crate::text::sanitize(&e.to_string()));
+                vec![Effect::Audit(Box::new(event))]
+            }
         }
-        vec![]
     }
 }

@@ -6,12 +6,14 @@
 //! actions (one line per arm), the active key contexts and the ticks.
 
 pub mod header;
+pub mod history;
 pub mod keymap;
 pub mod layout;
 pub mod link_view;
 pub mod list;
 pub mod mint;
 pub mod msg;
+pub mod offered;
 pub mod options;
 pub mod overlay;
 pub mod patient_view;
@@ -21,6 +23,7 @@ pub mod providers;
 pub mod requests;
 pub mod screen;
 pub mod status;
+pub mod watcher;
 
 use std::time::Duration;
 
@@ -94,6 +97,8 @@ pub struct ConsoleConfig {
     pub qr_style: QrStyle,
     pub clinic_name: Option<String>,
     pub patient_view_idle: Duration,
+    /// Ask `GET /v2/link/providers` after each mint (`check_link_providers`, default on).
+    pub check_link_providers: bool,
 }
 
 impl ConsoleConfig {
@@ -103,6 +108,7 @@ impl ConsoleConfig {
             qr_style: config.qr_style,
             clinic_name: config.clinic_name.clone(),
             patient_view_idle: config.patient_view_idle(),
+            check_link_providers: config.check_link_providers.unwrap_or(true),
         }
     }
 }
@@ -139,6 +145,8 @@ pub struct App {
     pub messages: status::Messages,
     pub spinner: usize,
     pub quit: bool,
+    /// Why the audit log is unavailable, once it is known to be.
+    pub history_unavailable: Option<String>,
     last_request: RequestId,
 }
 
@@ -166,6 +174,7 @@ impl App {
             messages: status::Messages::new(),
             spinner: 0,
             quit: false,
+            history_unavailable: None,
             last_request: RequestId::default(),
         }
     }
@@ -183,6 +192,12 @@ impl App {
             Msg::UserLoaded { id, result } => self.on_user_loaded(id, result),
             Msg::Minted { id, at, result } => self.on_minted(id, at, result),
             Msg::UserCreated { id, at, result } => self.on_created(id, at, result),
+            Msg::Watched { link, at, result } => self.on_watched(&link, at, result),
+            Msg::Copied {
+                url,
+                expires_at,
+                outcome,
+            } => self.on_copied(url, expires_at, outcome),
             other => {
                 self.update_state(other);
                 vec![]
@@ -200,12 +215,9 @@ impl App {
             Msg::TaskFailed { task, id } => self.on_task_failed(task, id),
             Msg::Quit => self.quit = true,
             Msg::Retrying { notice, at } => self.on_retrying(notice, at),
-            Msg::Copied {
-                url,
-                expires_at,
-                outcome,
-            } => self.on_copied(url, expires_at, outcome),
             Msg::PngSaved { url, result } => self.on_png_saved(&url, result),
+            Msg::LinkProvidersLoaded { link, result } => self.on_link_providers(&link, result),
+            Msg::HistoryUnavailable(reason) => self.on_history_unavailable(reason),
             // Key releases and repeats; a stop is the runtime's to carry out; the rest are
             // handled by `update`, which starts work for them.
             Msg::Key(_)
@@ -214,7 +226,9 @@ impl App {
             | Msg::UsersLoaded { .. }
             | Msg::UserLoaded { .. }
             | Msg::Minted { .. }
-            | Msg::UserCreated { .. } => {}
+            | Msg::UserCreated { .. }
+            | Msg::Watched { .. }
+            | Msg::Copied { .. } => {}
         }
     }
 
@@ -301,6 +315,7 @@ impl App {
             Action::Copy => self.copy_link(),
             Action::SavePng => self.save_png(),
             Action::PromptSubmit => self.submit_prompt(),
+            Action::PatientView => self.open_patient_view(),
             other => {
                 self.act_on_state(other);
                 vec![]
@@ -333,7 +348,6 @@ impl App {
             Action::Back => self.back_to_panes(),
             Action::InvertQr => self.invert_qr(),
             Action::SwitchQrStyle => self.switch_qr_style(),
-            Action::PatientView => self.open_patient_view(),
             Action::PromptCancel => self.cancel_prompt(),
             // Motions are handled above; these start work and are handled by `act`.
             Action::Up
@@ -351,7 +365,8 @@ impl App {
             | Action::ConfirmYes
             | Action::Copy
             | Action::SavePng
-            | Action::PromptSubmit => {}
+            | Action::PromptSubmit
+            | Action::PatientView => {}
         }
     }
 
@@ -425,10 +440,15 @@ impl App {
         self.now = now;
         self.spinner = self.spinner.wrapping_add(1);
         self.expire_toast(now);
-        [self.detail_effect(), self.clipboard_expiry(now)]
-            .into_iter()
-            .flatten()
-            .collect()
+        [
+            self.detail_effect(),
+            self.clipboard_expiry(now),
+            self.watch_effect(now),
+            self.expiry_audit(now),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     /// Time left on the shown link.

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::requests::{RequestId, Task};
 use crate::api::{
-    ApiError, ConnectedProvider, CreatedUser, LinkToken, LinkTokenRequest, Provider, RetryNotice,
-    User, UsersPage,
+    ApiError, ConnectedProvider, CreatedUser, LinkProvider, LinkToken, LinkTokenRequest, Provider,
+    RetryNotice, User, UsersPage,
 };
 use crate::clipboard::CopyOutcome;
 use crate::link::LinkUrl;
@@ -66,6 +66,19 @@ pub enum Msg {
         expires_at: DateTime<Utc>,
         outcome: CopyOutcome,
     },
+    /// A watcher check of the shown link (known by its fingerprint `link`) answered.
+    Watched {
+        link: String,
+        at: DateTime<Utc>,
+        result: Result<Vec<ConnectedProvider>, ApiError>,
+    },
+    /// What the Link page will offer for the shown link (`GET /v2/link/providers`).
+    LinkProvidersLoaded {
+        link: String,
+        result: Result<Vec<LinkProvider>, ApiError>,
+    },
+    /// The audit log cannot be opened or written, and why.
+    HistoryUnavailable(String),
     /// The PNG of `url`'s code was written (or not).
     PngSaved {
         url: LinkUrl,
@@ -110,4 +123,16 @@ pub enum Effect {
         url: LinkUrl,
         path: PathBuf,
     },
+    /// One watcher check of the link with fingerprint `link`.
+    WatchConnections {
+        user_id: Uuid,
+        link: String,
+    },
+    /// Ask what the Link page will offer for this token.
+    CheckLinkProviders {
+        link: String,
+        token: LinkToken,
+    },
+    /// Write a row of the audit log.
+    Audit(Box<crate::history::Event>),
 }

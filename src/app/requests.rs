@@ -21,6 +21,8 @@ pub enum Task {
     LoadUser,
     Mint,
     CreateUser,
+    Watch,
+    LinkProviders,
 }
 
 impl Task {
@@ -33,6 +35,8 @@ impl Task {
             Task::LoadUser => "load a patient",
             Task::Mint => "mint a link",
             Task::CreateUser => "create a patient",
+            Task::Watch => "watch for the connection",
+            Task::LinkProviders => "check what the patient will see",
         }
     }
 }
@@ -207,7 +211,8 @@ impl App {
             }
             Task::LoadProviders => self.providers_failed("internal error".into()),
             Task::LoadUser => self.patients.pending_user = None,
-            Task::LoadConnections | Task::Mint | Task::CreateUser => {}
+            Task::Watch => self.watch_task_failed(),
+            Task::LoadConnections | Task::Mint | Task::CreateUser | Task::LinkProviders => {}
         }
         self.toast(
             Level::Error,

@@ -15,6 +15,12 @@ pub struct ShownLink {
     pub link: MintedLink,
     /// Where `s` saved its code, once it did.
     pub saved_png: Option<PathBuf>,
+    /// The connection watcher of this link (it stops when the link leaves the screen).
+    pub watch: super::watcher::Watch,
+    /// What the Link page will offer for it, once asked.
+    pub offered: Option<super::offered::Offered>,
+    /// The expiry was written to the audit log.
+    pub expiry_logged: bool,
 }
 
 impl ShownLink {
@@ -22,6 +28,9 @@ impl ShownLink {
         ShownLink {
             link,
             saved_png: None,
+            watch: super::watcher::Watch::default(),
+            offered: None,
+            expiry_logged: false,
         }
     }
 }

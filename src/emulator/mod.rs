@@ -2,6 +2,7 @@
 //! in-memory state, demo data and fault injection. It backs `--demo`, the tests, and
 //! `vital-onboard emulator`.
 
+mod link_page;
 mod routes;
 pub mod state;
 mod validate;

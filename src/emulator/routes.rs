@@ -10,12 +10,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::Shared;
+use super::link_page;
 use super::state::{Fault, TokenState, UserExtras, connection_json, user_json};
 use super::validate::{self, Errors};
 use crate::api::{LinkTokenRequest, RedirectBehaviour};
@@ -50,8 +51,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/link/token", post(link_token))
         .route("/v2/link/providers", get(link_providers))
         .route("/v2/link/connect/demo", post(connect_demo))
-        .route("/link", get(link_page))
-        .route("/link/", get(link_page))
+        .route("/link", get(link_page::start))
+        .route("/link/", get(link_page::start))
+        .route("/link/provider", get(link_page::provider))
+        .route("/link/oauth/callback", get(link_page::oauth_callback))
+        .route("/link/connect", post(link_page::connect))
+        .route("/link/close", post(link_page::close))
         .route("/_emulator/link-requests", get(recorded_links))
         .route("/_emulator/faults", post(add_fault))
         .fallback(not_found)
@@ -504,7 +509,7 @@ async fn link_providers(State(shared): State<Arc<Shared>>, headers: HeaderMap) -
     let list: Vec<Value> = catalog::all()
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.can_link())
+        .filter(|(_, e)| e.can_link() && !team.disabled.contains(&e.slug))
         .filter(|(_, e)| {
             request
                 .filter_on_providers
@@ -551,88 +556,6 @@ async fn connect_demo(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply {
     } else {
         detail(StatusCode::NOT_FOUND, format!("User {user_id} not found"))
     }
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-/// A minimal stand-in for the Link widget: says whether the token is valid, for whom, and what
-/// the patient would be offered.
-async fn link_page(
-    State(shared): State<Arc<Shared>>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let token = q.get("token").map_or("", String::as_str);
-    let team = shared.team();
-    let (status, title, body) = match team.token(token) {
-        None => (
-            StatusCode::NOT_FOUND,
-            "Link not valid",
-            "<p>This link is not valid. Ask the clinic for a new one.</p>".to_string(),
-        ),
-        Some((_, TokenState::Expired)) => (
-            StatusCode::GONE,
-            "Link expired",
-            "<p>This link has expired. Ask the clinic for a new one.</p>".to_string(),
-        ),
-        Some((_, TokenState::Consumed)) => (
-            StatusCode::GONE,
-            "Link already used",
-            "<p>This link was already used to connect a device.</p>".to_string(),
-        ),
-        Some((rec, TokenState::Valid)) => {
-            let r = &rec.request;
-            let who = team
-                .user(r.user_id)
-                .map(|u| u.client_user_id.clone())
-                .unwrap_or_default();
-            let offered: Vec<String> = catalog::all()
-                .iter()
-                .filter(|e| e.can_link())
-                .filter(|e| {
-                    r.filter_on_providers
-                        .as_ref()
-                        .is_none_or(|a| a.contains(&e.slug))
-                })
-                .map(|e| format!("<li data-slug=\"{}\">{}</li>", e.slug, html_escape(&e.name)))
-                .collect();
-            (
-                StatusCode::OK,
-                "Connect your devices",
-                format!(
-                    "<p>Link valid for patient <b id=\"patient\">{}</b> until {}.</p>\
-                     <ul id=\"providers\">{}</ul>\
-                     <p>Direct provider: <span id=\"provider\">{}</span>; redirect: <span id=\"redirect\">{}</span>; \
-                     on_error: {}; on_close: {}</p>",
-                    html_escape(&who),
-                    rec.expires_at.to_rfc3339(),
-                    offered.join(""),
-                    html_escape(r.provider.as_deref().unwrap_or("none")),
-                    html_escape(r.redirect_url.as_deref().unwrap_or("none")),
-                    if r.on_error.is_some() {
-                        "redirect"
-                    } else {
-                        "default"
-                    },
-                    if r.on_close.is_some() {
-                        "redirect"
-                    } else {
-                        "default"
-                    },
-                ),
-            )
-        }
-    };
-    let page = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-         <body><h1>{title}</h1>{body}<p><small>vital-onboard emulator</small></p></body></html>"
-    );
-    (status, Html(page)).into_response()
 }
 
 async fn recorded_links(State(shared): State<Arc<Shared>>) -> Reply {

@@ -108,6 +108,8 @@ pub struct Team {
     tokens: HashMap<String, TokenRecord>,
     pub faults: VecDeque<Fault>,
     pub link_requests: Vec<RecordedLink>,
+    /// Providers the team has not enabled: the Link page and `/v2/link/providers` leave them out.
+    pub disabled: std::collections::HashSet<String>,
     /// Added to the wall clock, so tests can expire tokens.
     pub clock_offset: ChronoDuration,
 }
@@ -346,6 +348,13 @@ impl Team {
             TokenState::Valid
         };
         Some((rec, state))
+    }
+
+    /// Marks a token used (a connection made through it): it cannot be used again.
+    pub fn consume(&mut self, token: &str) {
+        if let Some(rec) = self.tokens.get_mut(token) {
+            rec.consumed = true;
+        }
     }
 
     /// Takes the next injected fault that matches `path`, if any.

@@ -48,6 +48,7 @@ pub async fn run_console(session: &Session, config: &Config) -> std::io::Result<
         driver.draw()?;
         panic!("panic test: VITAL_ONBOARD_PANIC_TEST is set");
     }
+    driver.open_history(crate::history::default_path().as_deref());
     quit_on_signals(driver.sender());
     #[cfg(unix)]
     {

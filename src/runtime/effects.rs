@@ -95,6 +95,34 @@ impl<B: Backend> Driver<B> {
             Effect::ClearClipboard { url } => {
                 let _ = self.clipboard.send(ClipboardJob::ClearIf(url));
             }
+            Effect::WatchConnections { user_id, link } => {
+                self.spawn(Task::Watch, None, async move {
+                    let result = client.connected_providers(user_id).await;
+                    let at = clock();
+                    Msg::Watched { link, at, result }
+                });
+            }
+            Effect::CheckLinkProviders { link, token } => {
+                self.spawn(Task::LinkProviders, None, async move {
+                    let result = client.link_providers(&token.link_token).await;
+                    Msg::LinkProvidersLoaded { link, result }
+                });
+            }
+            Effect::Audit(event) => {
+                let Some(store) = self.history.clone() else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let store = store
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    if let Err(e) = store.record(&event) {
+                        tracing::warn!("audit log write failed: {e}");
+                        let _ = tx.send(Msg::HistoryUnavailable(e.to_string()));
+                    }
+                });
+            }
             Effect::SavePng { url, path } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {

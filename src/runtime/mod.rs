@@ -60,6 +60,8 @@ pub struct Driver<B: Backend> {
     pub suspend: Option<Box<dyn FnMut() -> std::io::Result<()> + Send>>,
     /// Frames drawn so far.
     frames: u64,
+    /// The audit log, when it could be opened.
+    history: Option<Arc<std::sync::Mutex<crate::history::Store>>>,
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
@@ -107,6 +109,24 @@ impl<B: Backend> Driver<B> {
             last_tick: tokio::time::Instant::now(),
             suspend: None,
             frames: 0,
+            history: None,
+        }
+    }
+
+    /// Opens the audit log at `path`; if it cannot be, the console says why and goes on.
+    pub fn open_history(&mut self, path: Option<&std::path::Path>) {
+        let Some(path) = path else {
+            let _ = self.tx.send(Msg::HistoryUnavailable(
+                "no data folder for history.sqlite3".into(),
+            ));
+            return;
+        };
+        match crate::history::Store::open(path) {
+            Ok(store) => self.history = Some(Arc::new(std::sync::Mutex::new(store))),
+            Err(e) => {
+                tracing::warn!("audit log unavailable: {e}");
+                let _ = self.tx.send(Msg::HistoryUnavailable(e.to_string()));
+            }
         }
     }
 

@@ -28,6 +28,9 @@ pub struct Config {
     /// Read-only mode, as `--read-only`: no user is created and no link minted.
     #[serde(default)]
     pub read_only: bool,
+    /// Ask the API what the Link page will offer right after minting (default on).
+    #[serde(default)]
+    pub check_link_providers: Option<bool>,
 }
 
 /// The patient-facing view blanks the code after this long without a key, unless configured.

@@ -80,6 +80,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, shown: &ShownLink, theme: 
     let look = app.qr;
     let url = sanitize(&link.token.link_web_url);
     let expired = link.is_expired(app.now);
+    let used = shown.watch.consumed();
     let info = details(app, shown, theme);
     // The URL stands alone on full-width rows at the bottom, so a mouse selection of it picks up
     // nothing else (no border, no code).
@@ -120,13 +121,14 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, shown: &ShownLink, theme: 
     let info_area = if let Some(f) = &fit {
         let (cols, rows) = f.cells();
         let code_area = Rect::new(main.x, main.y, cols, rows);
-        if expired {
+        if expired || used {
             let msg = Rect::new(code_area.x, code_area.y + rows / 2, cols, 1);
-            frame.render_widget(
-                Paragraph::new(Line::styled("Expired — press r", theme.danger()))
-                    .alignment(Alignment::Center),
-                msg,
-            );
+            let words = if used {
+                Line::styled("Used — r for another", theme.success())
+            } else {
+                Line::styled("Expired — press r", theme.danger())
+            };
+            frame.render_widget(Paragraph::new(words).alignment(Alignment::Center), msg);
         } else {
             paint_qr(frame, code_area, &f.lines(), theme, look.invert);
         }
@@ -253,6 +255,8 @@ fn details(app: &App, shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
     if let Some(p) = &shown.saved_png {
         info.push(kv("PNG", &p.display().to_string(), theme));
     }
+    info.extend(super::watcher::offered_lines(shown, theme));
+    info.extend(super::watcher::staff_lines(app, shown, theme));
     info
 }
 

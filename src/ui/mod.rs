@@ -13,6 +13,7 @@ mod status;
 #[cfg(test)]
 mod tests;
 pub mod theme;
+mod watcher;
 mod widgets;
 
 use ratatui::Frame;

@@ -66,9 +66,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: 
         .clinic_name
         .as_deref()
         .map_or_else(|| "Connect your devices".into(), sanitize);
-    let expired = link.is_expired(app.now);
+    let news = super::watcher::patient_sentence(shown);
+    let expired = link.is_expired(app.now) || shown.watch.consumed();
     let blanked = app.patient_view_blanked();
-    let sentence = if expired {
+    let sentence = if let Some(news) = &news {
+        news.as_str()
+    } else if expired {
         "This code has expired. Please ask the staff for a new one."
     } else if blanked {
         "Please ask the staff to show the code again."

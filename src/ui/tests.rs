@@ -654,3 +654,68 @@ fn wide_characters_keep_the_columns_aligned() {
         "the dates start in one column: {date_columns:?}"
     );
 }
+
+/// The shown link after the watcher's first check (nothing new) and a second that finds Oura
+/// (or an error), with the Link page's answer in.
+fn watched(w: u16, h: u16, second: serde_json::Value) -> App {
+    let mut app = minted(w, h);
+    let link = app.screen.shown().unwrap().link.fingerprint();
+    let at = t0() + chrono::Duration::seconds(1);
+    app.update(Msg::Watched {
+        link: link.clone(),
+        at,
+        result: Ok(vec![]),
+    });
+    let offered: Vec<crate::api::LinkProvider> = serde_json::from_value(serde_json::json!([
+        {"id": 1, "name": "Oura", "slug": "oura"}
+    ]))
+    .unwrap();
+    app.update(Msg::LinkProvidersLoaded {
+        link: link.clone(),
+        result: Ok(offered),
+    });
+    let list = serde_json::from_value(serde_json::Value::Array(vec![second])).unwrap();
+    app.update(Msg::Watched {
+        link,
+        at: at + chrono::Duration::seconds(3),
+        result: Ok(list),
+    });
+    app.toast = None;
+    app
+}
+
+fn oura_connected() -> serde_json::Value {
+    serde_json::json!({"name": "Oura", "slug": "oura", "status": "connected",
+        "created_on": "2026-03-02T10:00:30Z",
+        "resource_availability": {"sleep": {"status": "available"}, "activity": {"status": "available"}}})
+}
+
+both_sizes!(watcher_checking, |w, h| {
+    let mut app = minted(w, h);
+    let link = app.screen.shown().unwrap().link.fingerprint();
+    app.update(Msg::Watched {
+        link,
+        at: t0() + chrono::Duration::seconds(1),
+        result: Err(ApiError::Unreachable {
+            target: "the test host".into(),
+            reason: "connection refused".into(),
+        }),
+    });
+    app.toast = None;
+    app
+});
+both_sizes!(watcher_connected, |w, h| watched(w, h, oura_connected()));
+both_sizes!(watcher_connection_error, |w, h| {
+    watched(
+        w,
+        h,
+        serde_json::json!({"name": "Oura", "slug": "oura", "status": "error",
+            "created_on": "2026-03-02T10:00:30Z",
+            "error_details": {"error_type": "required_scopes_not_granted", "error_message": "x"}}),
+    )
+});
+both_sizes!(patient_view_connected, |w, h| {
+    let mut app = watched(w, h, oura_connected());
+    app.update(ch('K'));
+    app
+});

@@ -1,7 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod harness;
 pub mod hostile;
+pub mod link_web;
 pub mod pty;
 
 use std::time::Duration;

@@ -22,7 +22,11 @@ fn expiry_blanks_and_clears_a_natively_copied_url_once() {
     let fx = app.update(Msg::Tick(t0() + chrono::Duration::minutes(59)));
     assert!(fx.is_empty());
     assert_eq!(app.remaining(), Some(Duration::from_mins(1)));
-    let fx = app.update(Msg::Tick(t0() + chrono::Duration::minutes(60)));
+    let mut fx = app.update(Msg::Tick(t0() + chrono::Duration::minutes(60)));
+    // The expiry also goes to the audit log.
+    assert!(
+        matches!(fx.pop(), Some(Effect::Audit(e)) if e.outcome == crate::history::Outcome::Expired)
+    );
     assert_eq!(fx, vec![Effect::ClearClipboard { url: link_url() }]);
     assert!(
         app.update(Msg::Tick(t0() + chrono::Duration::minutes(61)))

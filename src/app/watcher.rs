@@ -1,0 +1,242 @@
+//! The connection watcher: while a minted link is on screen (staff or patient-facing view), ask
+//! `GET /v2/user/providers/{user_id}` every [`POLL`], one request at a time, backing off on
+//! errors, and stop when the view closes (the watch lives in the shown link), the link expires,
+//! or a connection consumes it. A provider not connected at mint time that now is becomes
+//! "Connected: Oura ✓"; an `error` status is put in plain words with what to do.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::{App, Effect, Level};
+use crate::api::{ApiError, ConnectedProvider, ConnectionStatus};
+use crate::history::Outcome;
+use crate::text::sanitize;
+
+/// How often the watcher asks while all is well.
+pub const POLL: Duration = Duration::from_secs(3);
+/// The longest wait between checks after repeated failures.
+pub const MAX_BACKOFF: Duration = Duration::from_mins(1);
+/// A connection made this close before the mint still counts as made through the link.
+const SKEW_SECS: i64 = 5;
+
+/// A connection the watcher saw arrive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrived {
+    pub slug: String,
+    pub name: String,
+    pub resources: Vec<String>,
+}
+
+/// A connection that failed, in plain words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failed {
+    pub slug: String,
+    pub name: String,
+    pub error_type: String,
+    /// What happened and what to do, for the staff.
+    pub advice: String,
+}
+
+/// A connection as a check saw it: slug, `created_on`, status.
+pub type Seen = (String, Option<DateTime<Utc>>, String);
+
+/// The watch on one shown link.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Watch {
+    /// The connections at the first check (mint time): slug, `created_on`, status. One that
+    /// later differs (new, reconnected, changed status) is news.
+    pub baseline: Option<Vec<Seen>>,
+    pub in_flight: bool,
+    pub next_at: Option<DateTime<Utc>>,
+    pub last_check: Option<DateTime<Utc>>,
+    /// Checks failed in a row, and the newest reason.
+    pub failures: u32,
+    pub last_error: Option<String>,
+    pub arrived: Vec<Arrived>,
+    pub failed: Vec<Failed>,
+}
+
+impl Watch {
+    /// A connection arrived: the link is used up (tokens are one-time).
+    pub fn consumed(&self) -> bool {
+        !self.arrived.is_empty()
+    }
+
+    /// The wait before the next check, doubling per failure in a row.
+    pub fn delay(&self) -> Duration {
+        let factor = 2u32.saturating_pow(self.failures.min(5));
+        (POLL * factor).min(MAX_BACKOFF)
+    }
+}
+
+/// `error_type` in plain words, with what to do.
+pub fn advice(error_type: &str) -> String {
+    match error_type {
+        "provider_credential_error" => {
+            "the sign-in was refused: ask the patient to check their username and password and try again (r for a new link)"
+        }
+        "provider_password_expired" => {
+            "the patient's password has expired: they should reset it with the provider, then scan a new link"
+        }
+        "required_scopes_not_granted" => {
+            "the patient did not allow every permission: mint a new link (r) and ask them to allow all"
+        }
+        "incorrect_mfa_code" => "the sign-in code was wrong: mint a new link (r) and try again",
+        "unsupported_region" => "the provider does not serve the patient's region: try another provider",
+        "duplicate_connection" => {
+            "this provider account is already connected to another patient: check who it belongs to"
+        }
+        "provider_api_error" => "the provider's service failed: wait a few minutes and mint a new link (r)",
+        "token_expired" | "token_consumed" | "invalid_token" => "the link can no longer be used: press r for a new one",
+        "user_cancelled" => "the patient closed the page: press r if they want to try again",
+        _ => "the connection failed: press r to try again, or check the provider's status",
+    }
+    .to_string()
+}
+
+fn resources(c: &ConnectedProvider) -> Vec<String> {
+    let mut out: Vec<String> = c
+        .resource_availability
+        .iter()
+        .filter(|(_, v)| v.get("status").and_then(|s| s.as_str()) != Some("unavailable"))
+        .map(|(k, _)| sanitize(k))
+        .collect();
+    out.sort();
+    out
+}
+
+impl App {
+    /// At a tick: the check that is due on the shown link, if any.
+    pub(super) fn watch_effect(&mut self, now: DateTime<Utc>) -> Option<Effect> {
+        let shown = self.screen.shown_mut()?;
+        let w = &mut shown.watch;
+        if w.in_flight || w.consumed() || shown.link.is_expired(now) {
+            return None;
+        }
+        if w.next_at.is_some_and(|at| now < at) {
+            return None;
+        }
+        w.in_flight = true;
+        Some(Effect::WatchConnections {
+            user_id: shown.link.user_id,
+            link: shown.link.fingerprint(),
+        })
+    }
+
+    /// The answer to a check of the link with fingerprint `link` (dropped if it left the screen).
+    pub(super) fn on_watched(
+        &mut self,
+        link: &str,
+        at: DateTime<Utc>,
+        result: Result<Vec<ConnectedProvider>, ApiError>,
+    ) -> Vec<Effect> {
+        let Some(shown) = self
+            .screen
+            .shown_mut()
+            .filter(|s| s.link.fingerprint() == link)
+        else {
+            return vec![];
+        };
+        let minted_at = shown.link.minted_at;
+        let w = &mut shown.watch;
+        w.in_flight = false;
+        w.last_check = Some(at);
+        let list = match result {
+            Ok(list) => list,
+            Err(e) => {
+                w.failures += 1;
+                w.last_error = Some(sanitize(&e.to_string()));
+                w.next_at = Some(at + chrono::Duration::from_std(w.delay()).unwrap_or_default());
+                return vec![];
+            }
+        };
+        w.failures = 0;
+        w.last_error = None;
+        w.next_at = Some(at + chrono::Duration::from_std(POLL).unwrap_or_default());
+        // Made since the mint (the API's times have whole seconds, and clocks differ a little).
+        let since_mint = |t: Option<DateTime<Utc>>| {
+            t.is_some_and(|t| t >= minted_at - chrono::Duration::seconds(SKEW_SECS))
+        };
+        let key =
+            |c: &ConnectedProvider| (c.slug.clone(), c.created_on, c.status.as_str().to_string());
+        let baseline = w
+            .baseline
+            .get_or_insert_with(|| {
+                list.iter()
+                    .filter(|c| {
+                        !since_mint(c.created_on)
+                            && !since_mint(c.error_details.as_ref().and_then(|d| d.errored_at))
+                    })
+                    .map(key)
+                    .collect()
+            })
+            .clone();
+        let mut news = Vec::new();
+        for c in &list {
+            if baseline.contains(&key(c)) {
+                continue;
+            }
+            let name = sanitize(if c.name.is_empty() { &c.slug } else { &c.name });
+            let slug = sanitize(&c.slug);
+            match &c.status {
+                ConnectionStatus::Error => {
+                    let error_type = c
+                        .error_details
+                        .as_ref()
+                        .map_or("unknown", |d| d.error_type.as_str());
+                    if w.failed.iter().any(|f| f.slug == slug) {
+                        continue;
+                    }
+                    let f = Failed {
+                        slug,
+                        name,
+                        error_type: sanitize(error_type),
+                        advice: advice(error_type),
+                    };
+                    news.push((
+                        Outcome::ConnectionError,
+                        f.slug.clone(),
+                        Some(f.error_type.clone()),
+                        Level::Error,
+                        format!("{} could not connect: {}", f.name, f.advice),
+                    ));
+                    w.failed.push(f);
+                }
+                ConnectionStatus::Connected => {
+                    if w.arrived.iter().any(|a| a.slug == slug) {
+                        continue;
+                    }
+                    w.failed.retain(|f| f.slug != slug);
+                    news.push((
+                        Outcome::Connected,
+                        slug.clone(),
+                        None,
+                        Level::Success,
+                        format!("Connected: {name} ✓ — the link is used up; r mints another"),
+                    ));
+                    w.arrived.push(Arrived {
+                        slug,
+                        name,
+                        resources: resources(c),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let mut effects = Vec::new();
+        for (outcome, slug, error, level, text) in news {
+            effects.extend(self.audit_shown(outcome, Some(&slug), error.as_deref()));
+            self.toast(level, text);
+        }
+        effects
+    }
+
+    /// A watch task panicked: let the next tick try again.
+    pub(super) fn watch_task_failed(&mut self) {
+        if let Some(shown) = self.screen.shown_mut() {
+            shown.watch.in_flight = false;
+            shown.watch.failures += 1;
+        }
+    }
+}

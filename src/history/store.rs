@@ -1,0 +1,279 @@
+//! The `SQLite` file behind the audit log: opening it (folder 0700, file 0600, WAL, a busy
+//! timeout so two consoles share it), the migrations (`PRAGMA user_version`; a file from a newer
+//! version is refused, not changed), writing events and reading links back.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, params};
+use uuid::Uuid;
+
+use super::{Event, LinkRecord, Outcome};
+
+/// Each step brings the schema to the version of its index + 1.
+const MIGRATIONS: &[&str] = &["CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        time TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        region TEXT NOT NULL,
+        host TEXT NOT NULL,
+        user_id TEXT,
+        client_user_id TEXT NOT NULL,
+        provider TEXT,
+        allowlist TEXT,
+        redirect_url TEXT,
+        on_error INTEGER NOT NULL,
+        on_close INTEGER NOT NULL,
+        preset TEXT,
+        token_fingerprint TEXT,
+        outcome TEXT NOT NULL,
+        error TEXT
+    );
+    CREATE INDEX events_fingerprint ON events(token_fingerprint);
+    CREATE INDEX events_time ON events(time);"];
+
+/// Why the log is unavailable, in words for the status line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct HistoryError(pub String);
+
+impl HistoryError {
+    fn from_sql(e: &rusqlite::Error, path: &Path) -> HistoryError {
+        let p = path.display();
+        HistoryError(match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                format!("{p} is locked by another program")
+            }
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                format!(
+                    "{p} is damaged (not a readable database): move it aside to start a new log"
+                )
+            }
+            Some(ErrorCode::DiskFull) => format!("the disk holding {p} is full"),
+            Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+                format!("{p} cannot be written ({e})")
+            }
+            _ => format!("{p}: {e}"),
+        })
+    }
+}
+
+/// Which links to read back.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// A `user_id` or `client_user_id`.
+    pub user: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub limit: Option<usize>,
+}
+
+/// `$XDG_DATA_HOME/vital-onboard/history.sqlite3` (the platform data folder elsewhere).
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("VITAL_ONBOARD_HISTORY").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(d).join("vital-onboard/history.sqlite3"));
+    }
+    directories::ProjectDirs::from("", "", "vital-onboard")
+        .map(|d| d.data_dir().join("history.sqlite3"))
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({})", self.path.display())
+    }
+}
+
+#[cfg(unix)]
+fn private_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn private_file(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(drop)
+}
+
+fn to_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Store {
+    /// Opens (creating and migrating) the log at `path`.
+    pub fn open(path: &Path) -> Result<Store, HistoryError> {
+        private_file(path)
+            .map_err(|e| HistoryError(format!("{} cannot be created: {e}", path.display())))?;
+        let sql = |e: rusqlite::Error| HistoryError::from_sql(&e, path);
+        let conn = Connection::open(path).map_err(sql)?;
+        conn.busy_timeout(Duration::from_secs(2)).map_err(sql)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(sql)?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(HistoryError(format!(
+                "{} was written by a newer vital-onboard (schema {version}; this one knows {known}): left unchanged",
+                path.display()
+            )));
+        }
+        let _: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(sql)?;
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            conn.execute_batch(&format!(
+                "BEGIN; {step}; PRAGMA user_version = {}; COMMIT;",
+                i + 1
+            ))
+            .map_err(sql)?;
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn record(&self, e: &Event) -> Result<(), HistoryError> {
+        let allowlist = e
+            .allowlist
+            .as_ref()
+            .map(|l| serde_json::to_string(l).unwrap_or_default());
+        self.conn
+            .execute(
+                "INSERT INTO events (time, environment, region, host, user_id, client_user_id,
+                 provider, allowlist, redirect_url, on_error, on_close, preset, token_fingerprint,
+                 outcome, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    to_text(e.time),
+                    e.environment,
+                    e.region,
+                    e.host,
+                    e.user_id.map(|u| u.to_string()),
+                    e.client_user_id,
+                    e.provider,
+                    allowlist,
+                    e.redirect_url,
+                    e.on_error,
+                    e.on_close,
+                    e.preset,
+                    e.token_fingerprint,
+                    e.outcome.as_str(),
+                    e.error,
+                ],
+            )
+            .map(drop)
+            .map_err(|err| HistoryError::from_sql(&err, &self.path))
+    }
+
+    fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+        let time: String = r.get(0)?;
+        let user_id: Option<String> = r.get(4)?;
+        let allowlist: Option<String> = r.get(7)?;
+        let outcome: String = r.get(13)?;
+        Ok(Event {
+            time: DateTime::parse_from_rfc3339(&time).map_or_else(|_| Utc::now(), |t| t.to_utc()),
+            environment: r.get(1)?,
+            region: r.get(2)?,
+            host: r.get(3)?,
+            user_id: user_id.and_then(|u| Uuid::parse_str(&u).ok()),
+            client_user_id: r.get(5)?,
+            provider: r.get(6)?,
+            allowlist: allowlist.and_then(|a| serde_json::from_str(&a).ok()),
+            redirect_url: r.get(8)?,
+            on_error: r.get(9)?,
+            on_close: r.get(10)?,
+            preset: r.get(11)?,
+            token_fingerprint: r.get(12)?,
+            outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Minted),
+            error: r.get(14)?,
+        })
+    }
+
+    /// Every event, oldest first.
+    pub fn events(&self) -> Result<Vec<Event>, HistoryError> {
+        let sql = |e: rusqlite::Error| HistoryError::from_sql(&e, &self.path);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT time, environment, region, host, user_id, client_user_id, provider,
+                 allowlist, redirect_url, on_error, on_close, preset, token_fingerprint, outcome,
+                 error FROM events ORDER BY id",
+            )
+            .map_err(sql)?;
+        let rows = stmt.query_map([], Self::row).map_err(sql)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(sql)
+    }
+
+    /// The minted links that match, newest first, with what became of each.
+    pub fn links(&self, filter: &Filter) -> Result<Vec<LinkRecord>, HistoryError> {
+        let events = self.events()?;
+        let mut out: Vec<LinkRecord> = Vec::new();
+        for e in events.iter().rev() {
+            if e.outcome != Outcome::Minted {
+                continue;
+            }
+            if let Some(u) = &filter.user
+                && e.client_user_id != *u
+                && e.user_id.is_none_or(|id| id.to_string() != *u)
+            {
+                continue;
+            }
+            if filter.since.is_some_and(|s| e.time < s) {
+                continue;
+            }
+            let later: Vec<&Event> = events
+                .iter()
+                .filter(|x| {
+                    x.token_fingerprint.is_some() && x.token_fingerprint == e.token_fingerprint
+                })
+                .filter(|x| x.outcome != Outcome::Minted)
+                .collect();
+            let mut connected: Vec<String> = later
+                .iter()
+                .filter(|x| x.outcome == Outcome::Connected)
+                .filter_map(|x| x.provider.clone())
+                .collect();
+            connected.dedup();
+            out.push(LinkRecord {
+                minted: e.clone(),
+                connected,
+                last_outcome: later.last().map_or(Outcome::Minted, |x| x.outcome),
+            });
+            if filter.limit.is_some_and(|l| out.len() >= l) {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}

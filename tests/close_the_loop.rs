@@ -1,0 +1,149 @@
+//! Whole-app tests of closing the loop: a connection made through the emulator's Link page
+//! (form posts with reqwest) shows up on screen within one poll, in the staff and the
+//! patient-facing view; the Link-page check names a ticked provider the team has not enabled;
+//! a failing watcher says so; the audit log gets the rows, and the raw file holds no secret.
+
+mod common;
+
+use std::time::Duration;
+
+use common::harness::Console;
+use common::link_web::Browser;
+use common::*;
+use crossterm::event::KeyCode;
+use vital_onboard::emulator::Fault;
+use vital_onboard::history::{Filter, Outcome, Store};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_through_the_link_page_shows_within_one_poll_and_is_logged() {
+    let emu = emulator(12).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data/vital-onboard/history.sqlite3");
+    let mut c = Console::new(&emu, Some(&db));
+    let url = c.mint_for("patient-00007", &["oura", "fitbit"]).await;
+    let screen = c.wait_for("Watching for the connection… (last check").await;
+    assert!(
+        screen.contains("The patient will see: Fitbit, Oura")
+            || screen.contains("The patient will see: Oura, Fitbit"),
+        "{screen}"
+    );
+    c.key(KeyCode::Char('K'));
+    c.wait_for("Scan with your phone camera").await;
+    let web = Browser::new(&emu);
+    let token = token_of(&url);
+    let done = web.allow(&token, "oura").await;
+    assert!(done.html.contains("Oura is connected"));
+    let (patient, took) = c
+        .wait_for_within(
+            "Oura is connected. You can hand the device back.",
+            Duration::from_secs(5),
+        )
+        .await;
+    // One poll (3 s) plus the tick that starts it (1 s in the link views).
+    assert!(
+        took <= Duration::from_millis(4500),
+        "seen after {took:?}, more than one poll"
+    );
+    eprintln!("connection seen {took:?} after the Link page connected");
+    assert!(
+        !patient.contains('▀') && !patient.contains('█'),
+        "the used code is blanked:\n{patient}"
+    );
+    c.key(KeyCode::Char('x'));
+    let staff = c.wait_for("Connected: Oura ✓").await;
+    assert!(
+        staff.contains("resources:") && staff.contains("sleep"),
+        "{staff}"
+    );
+    assert!(staff.contains("Used — r for another") && staff.contains("r mints another"));
+    assert!(
+        !staff.contains("Watching for the connection"),
+        "the watcher stopped"
+    );
+    // The audit log: minted, shown, connected for that fingerprint; nothing secret in the file.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let store = Store::open(&db).unwrap();
+    let events = store.events().unwrap();
+    let outcomes: Vec<Outcome> = events.iter().map(|e| e.outcome).collect();
+    assert!(outcomes.contains(&Outcome::Minted) && outcomes.contains(&Outcome::ShownToPatient));
+    assert!(outcomes.contains(&Outcome::Connected), "{outcomes:?}");
+    let links = store
+        .links(&Filter {
+            user: Some("patient-00007".into()),
+            ..Filter::default()
+        })
+        .unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].connected, ["oura"]);
+    assert_eq!(
+        links[0].minted.allowlist.as_deref(),
+        Some(&["fitbit".to_string(), "oura".to_string()][..])
+    );
+    drop(store);
+    drop(c);
+    let mut raw = std::fs::read(&db).unwrap();
+    for side in ["-wal", "-shm"] {
+        if let Ok(more) = std::fs::read(format!("{}{side}", db.display())) {
+            raw.extend(more);
+        }
+    }
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.contains("patient-00007"), "the file is the log");
+    assert!(!raw.contains(&token), "the token is in the log file");
+    assert!(
+        !raw.contains(&url) && !raw.contains("/link/?token="),
+        "the link URL is in the log file"
+    );
+    let enc: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
+    assert!(!raw.contains(&enc));
+    assert!(!raw.contains(KEY), "the API key is in the log file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(db.parent().unwrap()), 0o700);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_link_page_check_names_a_ticked_provider_the_team_has_not_enabled() {
+    let emu = emulator(12).await;
+    emu.with_team(|t| t.disabled.insert("fitbit".into()));
+    let mut c = Console::new(&emu, None);
+    c.mint_for("patient-00003", &["oura", "fitbit"]).await;
+    let screen = c
+        .wait_for("Not shown: fitbit (not enabled for the team)")
+        .await;
+    assert!(screen.contains("The patient will see: Oura"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failing_checks_are_shown_and_back_off_then_recover() {
+    let emu = emulator(12).await;
+    let mut c = Console::new(&emu, None);
+    c.mint_for("patient-00004", &["oura"]).await;
+    c.wait_for("Watching for the connection… (last check").await;
+    emu.inject_fault(Fault::new("/v2/user/providers/", 404, 1));
+    let screen = c
+        .wait_for_within(
+            "Checks are failing (1 in a row, next in 6 s)",
+            Duration::from_secs(8),
+        )
+        .await
+        .0;
+    assert!(screen.contains("Link for the patient"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unusable_audit_log_never_stops_minting() {
+    let emu = emulator(12).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    std::fs::write(&db, b"this is not a database, it is a note to self").unwrap();
+    let mut c = Console::new(&emu, Some(&db));
+    c.wait_for("The audit log is unavailable").await;
+    c.key(KeyCode::Char('x'));
+    let url = c.mint_for("patient-00005", &["oura"]).await;
+    assert!(url.contains("/link/?token="));
+}
