@@ -228,3 +228,22 @@ fn the_readme_first_run_at_80x24_shows_a_code() {
     pty.send("q");
     assert!(wait_exit(&mut pty).success());
 }
+
+/// With nothing ticking (no spinner, no countdown, no message), a key still wakes the loop at
+/// once: the loop never polls the terminal with a waker that goes nowhere.
+#[test]
+fn an_idle_console_answers_keys() {
+    let mut pty = Pty::spawn(&[]);
+    pty.wait_for("Connections:");
+    std::thread::sleep(Duration::from_millis(1500));
+    for _ in 0..3 {
+        pty.send("?");
+        pty.wait_for("Keys ");
+        pty.send("q");
+        pty.wait_until("q closed the help", |p| {
+            !p.screen_lines().join("\n").contains("Keys ")
+        });
+    }
+    pty.send("q");
+    assert!(wait_exit(&mut pty).success());
+}

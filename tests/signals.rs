@@ -50,7 +50,10 @@ fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
     // Still working: keys act, and q quits with the terminal restored.
     pty.send("?");
     pty.wait_for("Keys ");
-    pty.send("\x1b");
+    pty.send("q");
+    pty.wait_until("q closed the help", |p| {
+        !p.screen_lines().join("\n").contains("Keys ")
+    });
     pty.send("q");
     assert!(wait_exit(&mut pty).success());
     assert!(!pty.in_alternate_screen() && pty.is_cooked());

@@ -69,6 +69,11 @@ fn copy_inside_tmux_reaches_the_tmux_clipboard() {
     };
     let cfg = std::env::temp_dir().join("vital-onboard-tmux-empty.toml");
     std::fs::write(&cfg, "").unwrap();
+    // The audit log goes to a file of the test's own, never the machine's data folder.
+    let history = std::env::temp_dir().join(format!(
+        "vital-onboard-tmux-history-{}.sqlite3",
+        std::process::id()
+    ));
     tmux.run(&[
         "-f",
         "/dev/null",
@@ -90,6 +95,8 @@ fn copy_inside_tmux_reaches_the_tmux_clipboard() {
         "WAYLAND_DISPLAY=",
         "-e",
         &format!("VITAL_ONBOARD_CONFIG={}", cfg.display()),
+        "-e",
+        &format!("VITAL_ONBOARD_HISTORY={}", history.display()),
         BIN,
     ]);
     tmux.run(&["set-option", "-g", "set-clipboard", "on"]);

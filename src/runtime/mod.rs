@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::Event;
-use futures::{FutureExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -199,7 +199,14 @@ impl<B: Backend> Driver<B> {
         // A burst (a paste without bracketed paste, a held key) is handled whole before the
         // next frame, so the last frame shows the last key and drawing does not lag behind.
         for _ in 0..BURST {
-            match events.next().now_or_never() {
+            // Polled with this task's own context (not `now_or_never`'s no-op waker), so a
+            // stream that parks a waker when it has nothing (crossterm's does) still wakes us.
+            let ready = std::future::poll_fn(|cx| match events.poll_next_unpin(cx) {
+                std::task::Poll::Ready(item) => std::task::Poll::Ready(Some(item)),
+                std::task::Poll::Pending => std::task::Poll::Ready(None),
+            })
+            .await;
+            match ready {
                 Some(Some(Ok(event))) => {
                     if let Some(msg) = event_msg(event) {
                         self.take(msg)?;

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+
+/// Programs spawned so far by this test binary (each gets its own audit log file).
+static SPAWNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 pub const ROWS: u16 = 48;
 pub const COLS: u16 = 160;
 
@@ -79,6 +82,13 @@ impl Pty {
         let cfg = std::env::temp_dir().join("vital-onboard-e2e-empty.toml");
         std::fs::write(&cfg, "").unwrap();
         cmd.env("VITAL_ONBOARD_CONFIG", cfg);
+        // The audit log goes to a file of the test's own, never the machine's data folder.
+        let history = std::env::temp_dir().join(format!(
+            "vital-onboard-e2e-history-{}-{}.sqlite3",
+            std::process::id(),
+            SPAWNED.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        cmd.env("VITAL_ONBOARD_HISTORY", history);
         cmd.env("TERM", "xterm-256color");
         for (k, v) in env {
             cmd.env(k, v);
