@@ -9,6 +9,8 @@ mod patient_view;
 mod patients;
 mod prompt;
 mod providers;
+#[cfg(test)]
+mod screen_tests;
 mod status;
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ use crate::app::tests::{ch, loaded, t0};
 use crate::app::{App, Badge, Effect, Msg};
 use crate::setup::connection::{Environment, Region};
 
-fn key(code: KeyCode) -> Msg {
+pub(super) fn key(code: KeyCode) -> Msg {
     crate::app::tests::key(code)
 }
 
@@ -33,12 +33,12 @@ pub fn render(app: &App, w: u16, h: u16) -> String {
     out
 }
 
-fn sized(mut app: App, w: u16, h: u16) -> App {
+pub(super) fn sized(mut app: App, w: u16, h: u16) -> App {
     app.update(Msg::Resize(w, h));
     app
 }
 
-fn token() -> LinkToken {
+pub(super) fn token() -> LinkToken {
     LinkToken {
         link_token: "dGVzdCB0b2tlbiBmb3Igc25hcHNob3Rz".into(),
         link_web_url:
@@ -48,7 +48,7 @@ fn token() -> LinkToken {
 }
 
 /// A patient selected, two providers ticked, redirect options set.
-fn ready(w: u16, h: u16) -> App {
+pub(super) fn ready(w: u16, h: u16) -> App {
     let mut app = sized(loaded(40, false), w, h);
     for m in [
         ch('j'),
@@ -73,7 +73,7 @@ fn ready(w: u16, h: u16) -> App {
     app
 }
 
-fn minted(w: u16, h: u16) -> App {
+pub(super) fn minted(w: u16, h: u16) -> App {
     let mut app = ready(w, h);
     let fx = app.update(ch('m'));
     let id = match &fx[..] {
@@ -394,266 +394,11 @@ fn a_kept_filter_that_hides_ticks_says_so() {
     );
 }
 
-/// The columns of the widest run of QR glyphs on any row.
-fn code_width(screen: &str) -> usize {
-    screen
-        .lines()
-        .map(|l| {
-            let cells: Vec<char> = l.chars().collect();
-            let first = cells.iter().position(|c| "█▀▄".contains(*c));
-            let last = cells.iter().rposition(|c| "█▀▄".contains(*c));
-            match (first, last) {
-                (Some(a), Some(b)) => b - a + 1,
-                _ => 0,
-            }
-        })
-        .max()
-        .unwrap_or(0)
-}
-
-#[test]
-fn the_staff_view_code_grows_on_a_large_terminal() {
-    let small = code_width(&render(&minted(160, 48), 160, 48));
-    let large = code_width(&render(&minted(220, 64), 220, 64));
-    assert!(small > 30 && small < 45, "scale 1 at 160x48: {small}");
-    assert!(
-        large >= 2 * small - 2,
-        "scaled modules at 220x64: {large} vs {small}"
-    );
-}
-
-#[test]
-fn the_url_stands_on_rows_of_its_own() {
-    for (w, h) in [(80u16, 24u16), (160, 48)] {
-        let screen = render(&minted(w, h), w, h);
-        let lines: Vec<&str> = screen.lines().collect();
-        let label = lines
-            .iter()
-            .position(|l| l.starts_with("Link URL"))
-            .unwrap();
-        let url: String = lines[label + 1..lines.len() - 2].concat();
-        assert_eq!(
-            url,
-            token().link_web_url,
-            "{w}x{h}: only the URL on those rows"
-        );
-    }
-}
-
-#[test]
-fn full_blocks_that_do_not_fit_fall_back_to_half_blocks_and_say_so() {
-    let mut app = minted(160, 48);
-    app.update(ch('f'));
-    let screen = render(&app, 160, 48);
-    assert!(code_width(&screen) > 30, "a code is drawn:\n{screen}");
-    assert!(
-        screen.contains("Full blocks do not fit: half blocks shown"),
-        "{screen}"
-    );
-    let mut app = minted(80, 24);
-    app.update(ch('f'));
-    app.update(ch('K'));
-    let screen = render(&app, 80, 24);
-    assert!(
-        code_width(&screen) > 30,
-        "the patient gets a code:\n{screen}"
-    );
-}
-
-#[test]
-fn a_code_that_does_not_fit_names_the_short_dimension() {
-    let screen = render(&minted(120, 26), 120, 26);
-    assert!(
-        screen.contains(
-            "The QR code needs 3 more rows: enlarge the terminal to 120 x 29 (now 120 x 26)"
-        ),
-        "{screen}"
-    );
-}
-
-#[test]
-fn at_the_claimed_size_the_code_is_drawn() {
-    let screen = render(&minted(120, 29), 120, 29);
-    assert!(
-        code_width(&screen) > 30 && !screen.contains("enlarge"),
-        "{screen}"
-    );
-}
 both_sizes!(read_only_badge, |w, h| {
     let mut app = ready(w, h);
     app.env.read_only = true;
     app
 });
-
-#[test]
-fn a_long_filter_shows_its_tail_where_the_cursor_is() {
-    let mut app = sized(loaded(5, false), 80, 24);
-    app.update(ch('/'));
-    let text: String = "x".repeat(1096) + "0003";
-    app.update(Msg::Paste(text));
-    let screen = render(&app, 80, 24);
-    assert!(
-        screen.contains("/…xxxx") && screen.contains("xxxx0003▏"),
-        "{screen}"
-    );
-}
-
-#[test]
-fn connections_are_said_in_plain_words() {
-    let mut app = sized(loaded(3, false), 160, 48);
-    let id = app.patients.highlighted().unwrap().user_id;
-    let conn = |slug: &str, status: &str, error: Option<&str>| {
-        serde_json::from_value::<crate::api::ConnectedProvider>(serde_json::json!({
-            "slug": slug,
-            "status": status,
-            "error_details": error.map(|e| serde_json::json!({"error_type": e})),
-        }))
-        .unwrap()
-    };
-    app.update(Msg::ConnectionsLoaded {
-        user_id: id,
-        result: Ok(vec![]),
-    });
-    assert!(render(&app, 160, 48).contains("Connections: none"));
-    app.update(Msg::ConnectionsLoaded {
-        user_id: id,
-        result: Ok(vec![
-            conn("oura", "connected", None),
-            conn("fitbit", "error", Some("provider_credential_error")),
-        ]),
-    });
-    let screen = render(&app, 160, 48);
-    assert!(screen.contains("Connections: oura ✓"), "{screen}");
-    assert!(screen.contains("fitbit ✗ (the username or"), "{screen}");
-    assert!(
-        screen.contains("password was wrong: connect again)"),
-        "{screen}"
-    );
-}
-
-#[test]
-fn at_80_columns_the_key_bar_always_says_how_to_move_on() {
-    let bar = |app: &App| render(app, 80, 24).lines().nth(22).unwrap().to_string();
-    for focus_tabs in 0..3 {
-        let mut app = ready(80, 24);
-        for _ in 0..focus_tabs {
-            app.update(key(KeyCode::Tab));
-        }
-        app.update(ch('/'));
-        app.update(ch('0'));
-        app.update(key(KeyCode::Enter));
-        app.toast = None;
-        let line = bar(&app);
-        assert!(line.contains("Tab next pane"), "{focus_tabs} tabs: {line}");
-        assert!(line.contains("q quit") && line.contains("? help"), "{line}");
-    }
-    let mut app = minted(80, 24);
-    app.update(ch('r'));
-    let line = bar(&app);
-    assert!(
-        line.contains("q quit") && line.contains("? help"),
-        "busy link view: {line}"
-    );
-}
-
-#[test]
-fn the_body_preview_is_exact_or_visibly_cut() {
-    for (w, h) in [(80u16, 24u16), (160, 48)] {
-        let app = ready(w, h);
-        let screen = render(&app, w, h);
-        let pretty = app.preview();
-        let pretty_lines: Vec<&str> = pretty.lines().collect();
-        let start = screen.find("Body m will send:").expect("the preview");
-        let col = screen[..start].rsplit('\n').next().unwrap().chars().count();
-        let mut shown = Vec::new();
-        for line in screen[start..].lines().skip(1) {
-            let piece: String = line
-                .chars()
-                .skip(col)
-                .take_while(|c| !"┃│".contains(*c))
-                .collect();
-            let piece = piece.trim_end().to_string();
-            if piece.is_empty() || piece.starts_with(['━', '─']) {
-                break;
-            }
-            shown.push(piece);
-        }
-        let cut = shown
-            .last()
-            .is_some_and(|l| l.starts_with('…') && l.ends_with("more lines"));
-        let body = if cut {
-            &shown[..shown.len() - 1]
-        } else {
-            &shown[..]
-        };
-        for (i, line) in body.iter().enumerate() {
-            match line.strip_suffix('…') {
-                Some(head) => assert!(pretty_lines[i].starts_with(head), "{w}x{h}: {line:?}"),
-                None => assert_eq!(line.as_str(), pretty_lines[i], "{w}x{h}"),
-            }
-        }
-        if cut {
-            let more: usize = shown.last().unwrap()[4..]
-                .split(' ')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
-            assert_eq!(
-                body.len() + more,
-                pretty_lines.len(),
-                "{w}x{h}: the count is right"
-            );
-        } else {
-            assert_eq!(body.len(), pretty_lines.len(), "{w}x{h}: all of it");
-        }
-    }
-}
-
-#[test]
-fn wide_characters_keep_the_columns_aligned() {
-    let mut app = App::new(
-        loaded(0, false).env.clone(),
-        crate::app::ConsoleConfig::default(),
-        t0(),
-        Rect::new(0, 0, 160, 48),
-    );
-    app.start();
-    let users: Vec<crate::api::User> = ["患者-0001", "🩺-0002", "plain-0003"]
-        .iter()
-        .map(|id| crate::app::tests::user_named(id))
-        .collect();
-    app.update(Msg::UsersLoaded {
-        request: app.patients.page_request,
-        result: Ok(crate::api::UsersPage {
-            users,
-            total: 3,
-            offset: 0,
-            limit: 500,
-        }),
-    });
-    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    terminal
-        .draw(|f| draw(f, &app, &Theme { no_color: true }))
-        .unwrap();
-    let buf = terminal.backend().buffer();
-    let list = crate::app::layout::areas(Rect::new(0, 0, 160, 48))
-        .patients
-        .list;
-    let date_columns: Vec<u16> = (list.y..list.y + 3)
-        .map(|y| {
-            (list.x..list.right())
-                .find(|&x| {
-                    (0..4).all(|i| buf[(x + i, y)].symbol() == &"2026"[i as usize..=i as usize])
-                })
-                .expect("a date on the row")
-        })
-        .collect();
-    assert!(
-        date_columns.windows(2).all(|w| w[0] == w[1]),
-        "the dates start in one column: {date_columns:?}"
-    );
-}
 
 /// The shown link after the watcher's first check (nothing new) and a second that finds Oura
 /// (or an error), with the Link page's answer in.
