@@ -2,12 +2,14 @@
 //! per feature, as in `app/`; the helpers shared by them (and by the `ui` snapshots) are here.
 
 mod keys;
+pub(crate) mod history_view;
 mod link_view;
 mod mint;
 mod options;
 mod overlay;
 mod patient_view;
 mod patients;
+pub(crate) mod presets;
 mod prompt;
 mod properties;
 mod providers;
