@@ -91,7 +91,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let (config, config_notice) = if matches!(cli.command, None | Some(Command::Tui(_))) {
         Config::load_or_notice(config_path.as_deref())
     } else {
-        let mut c = Config::load(config_path.as_deref()).map_err(|e| Failure::input(e.to_string()))?;
+        let mut c =
+            Config::load(config_path.as_deref()).map_err(|e| Failure::input(e.to_string()))?;
         if c.path.is_none() {
             c.path = Config::path_for(config_path.as_deref());
         }
@@ -138,7 +139,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         let url = emu.public_url();
         eprintln!("warning: {}", vital_onboard::emulator::lan::WARNING);
         eprintln!("note: demo links use {url}");
-        let notice = format!("Demo served to the network at {url}: anyone on it can open the links");
+        let notice =
+            format!("Demo served to the network at {url}: anyone on it can open the links");
         config_notice = Some(match config_notice {
             Some(n) => format!("{n}. {notice}"),
             None => notice,

@@ -73,14 +73,51 @@ fn event(user: &str, user_id: uuid::Uuid, fp: &str, outcome: Outcome, ago: Durat
 /// Three links: patient-00001 connected (2 h ago), patient-00002 not (1 h ago), patient-00003
 /// not, 10 days ago.
 fn seed(db: &Path) -> [uuid::Uuid; 3] {
-    let ids = [1, 2, 3].map(|n| vital_onboard::emulator::stable_uuid(&vital_onboard::emulator::generated_client_id(n)));
+    let ids = [1, 2, 3].map(|n| {
+        vital_onboard::emulator::stable_uuid(&vital_onboard::emulator::generated_client_id(n))
+    });
     let s = Store::open(db).unwrap();
     let h = Duration::hours;
-    s.record(&event("patient-00003", ids[2], "sha256:333333333333", Outcome::Minted, Duration::days(10))).unwrap();
-    s.record(&event("patient-00001", ids[0], "sha256:111111111111", Outcome::Minted, h(2))).unwrap();
-    s.record(&event("patient-00001", ids[0], "sha256:111111111111", Outcome::Connected, h(2) - Duration::minutes(3))).unwrap();
-    s.record(&event("patient-00002", ids[1], "sha256:222222222222", Outcome::Minted, h(1))).unwrap();
-    s.record(&event("patient-00002", ids[1], "sha256:222222222222", Outcome::Copied, h(1))).unwrap();
+    s.record(&event(
+        "patient-00003",
+        ids[2],
+        "sha256:333333333333",
+        Outcome::Minted,
+        Duration::days(10),
+    ))
+    .unwrap();
+    s.record(&event(
+        "patient-00001",
+        ids[0],
+        "sha256:111111111111",
+        Outcome::Minted,
+        h(2),
+    ))
+    .unwrap();
+    s.record(&event(
+        "patient-00001",
+        ids[0],
+        "sha256:111111111111",
+        Outcome::Connected,
+        h(2) - Duration::minutes(3),
+    ))
+    .unwrap();
+    s.record(&event(
+        "patient-00002",
+        ids[1],
+        "sha256:222222222222",
+        Outcome::Minted,
+        h(1),
+    ))
+    .unwrap();
+    s.record(&event(
+        "patient-00002",
+        ids[1],
+        "sha256:222222222222",
+        Outcome::Copied,
+        h(1),
+    ))
+    .unwrap();
     ids
 }
 
@@ -94,13 +131,25 @@ async fn history_lists_links_newest_first_with_whether_the_patient_connected() {
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
-    assert!(lines[0].contains("patient-00002") && lines[0].ends_with("not connected (copied)"), "{out}");
-    assert!(lines[1].contains("patient-00001") && lines[1].ends_with("connected oura"), "{out}");
-    assert!(lines[1].contains("oura,fitbit\twearables\tsha256:111111111111"), "{out}");
+    assert!(
+        lines[0].contains("patient-00002") && lines[0].ends_with("not connected (copied)"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("patient-00001") && lines[1].ends_with("connected oura"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("oura,fitbit\twearables\tsha256:111111111111"),
+        "{out}"
+    );
     assert!(lines[2].contains("patient-00003"), "{out}");
 
     let o = run(cmd(&db, None), &["history", "--since", "7d", "--json"]).await;
-    let rows: Vec<Value> = text(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["minted"]["client_user_id"], "patient-00002");
     assert_eq!(rows[1]["connected"], serde_json::json!(["oura"]));
@@ -118,7 +167,11 @@ async fn history_without_a_log_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let o = run(cmd(&dir.path().join("none.sqlite3"), None), &["history"]).await;
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("no audit log at"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no audit log at"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -150,7 +203,14 @@ async fn link_json_says_what_the_patient_will_see() {
     let base = emu.base_url().to_string();
     let o = run(
         cmd(&db, Some(&base)),
-        &["link", "--user", "patient-00001", "--providers", "oura,fitbit", "--json"],
+        &[
+            "link",
+            "--user",
+            "patient-00001",
+            "--providers",
+            "oura,fitbit",
+            "--json",
+        ],
     )
     .await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
@@ -181,7 +241,10 @@ async fn an_emulator_served_as_its_lan_address_hands_out_links_on_it() {
     let lan: std::net::IpAddr = "192.168.1.20".parse().unwrap();
     emu.serve_as(lan);
     let port = emu.addr.port();
-    assert_eq!(emu.public_url().as_str(), format!("http://192.168.1.20:{port}/"));
+    assert_eq!(
+        emu.public_url().as_str(),
+        format!("http://192.168.1.20:{port}/")
+    );
     // The request goes to loopback; only the answer names the LAN address.
     let c = client(&emu);
     let user = c.find_user("patient-00001").await.unwrap();
@@ -191,9 +254,15 @@ async fn an_emulator_served_as_its_lan_address_hands_out_links_on_it() {
     };
     // A client not told of the LAN address refuses plain http to it.
     assert!(c.link_token(&request).await.is_err());
-    let token = c.with_lan_links("192.168.1.20").link_token(&request).await.unwrap();
+    let token = c
+        .with_lan_links("192.168.1.20")
+        .link_token(&request)
+        .await
+        .unwrap();
     assert!(
-        token.link_web_url.starts_with(&format!("http://192.168.1.20:{port}/link/?token=")),
+        token
+            .link_web_url
+            .starts_with(&format!("http://192.168.1.20:{port}/link/?token=")),
         "{}",
         token.link_web_url
     );

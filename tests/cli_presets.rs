@@ -86,8 +86,16 @@ async fn presets_lists_them_as_text_and_json() {
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
-    assert!(lines[0].starts_with("wearables\toura, fitbit; redirect https://clinic.example/done; on error: redirect"), "{out}");
-    assert!(lines[1].starts_with("cgm\tall linkable providers; direct dexcom_v3"), "{out}");
+    assert!(
+        lines[0].starts_with(
+            "wearables\toura, fitbit; redirect https://clinic.example/done; on error: redirect"
+        ),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("cgm\tall linkable providers; direct dexcom_v3"),
+        "{out}"
+    );
     let o = run(cmd(&c, None), &["presets", "--json"]).await;
     let rows: Vec<Value> = text(&o.stdout)
         .lines()
@@ -111,11 +119,19 @@ async fn presets_check_passes_a_clean_file_and_names_each_problem_with_its_line(
     let err = text(&o.stderr);
     let file = c.display().to_string();
     for want in [
-        format!("{file}:line 3: preset \"rings\": unknown provider \"fitbt\": did you mean \"fitbit\"?"),
+        format!(
+            "{file}:line 3: preset \"rings\": unknown provider \"fitbt\": did you mean \"fitbit\"?"
+        ),
         format!("{file}:line 7: preset \"phones\": apple_health_kit"),
-        format!("{file}:line 8: preset \"phones\": a redirect option is on but there is no redirect_url"),
-        format!("{file}:line 11: preset \"rings\": the name \"rings\" is used by an earlier preset"),
-        format!("{file}:line 12: preset \"rings\": the redirect URL must be an absolute http(s) URL"),
+        format!(
+            "{file}:line 8: preset \"phones\": a redirect option is on but there is no redirect_url"
+        ),
+        format!(
+            "{file}:line 11: preset \"rings\": the name \"rings\" is used by an earlier preset"
+        ),
+        format!(
+            "{file}:line 12: preset \"rings\": the redirect URL must be an absolute http(s) URL"
+        ),
     ] {
         assert!(err.contains(&want), "{want}\nnot in:\n{err}");
     }
@@ -190,5 +206,9 @@ async fn link_preset_uses_the_preset_and_flags_override_its_fields() {
     .await;
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no such preset in the config file (there: wearables, cgm)"));
-    assert_eq!(emu.link_requests().len(), 2, "nothing sent for an unknown preset");
+    assert_eq!(
+        emu.link_requests().len(),
+        2,
+        "nothing sent for an unknown preset"
+    );
 }

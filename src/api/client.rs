@@ -95,15 +95,16 @@ impl Client {
         }
     }
 
-    /// Names the setting the host came from (`--base-url`, `VITAL_BASE_URL`), for the advice in
-    /// messages. A Vital host stays [`HostOrigin::Vital`] whatever named it.
-    #[must_use]
     /// Accepts plain-http links to `host` (the demo emulator served to the LAN).
     #[must_use]
     pub fn with_lan_links(mut self, host: &str) -> Self {
         self.lan_link_host = Some(host.to_string());
         self
     }
+
+    /// Names the setting the host came from (`--base-url`, `VITAL_BASE_URL`), for the advice in
+    /// messages. A Vital host stays [`HostOrigin::Vital`] whatever named it.
+    #[must_use]
 
     pub fn with_origin(mut self, origin: HostOrigin) -> Self {
         if self.origin != HostOrigin::Vital {

@@ -109,7 +109,10 @@ impl App {
             return vec![];
         }
         let Some(request) = request_of(&record) else {
-            self.toast(Level::Error, "This row has no user_id: it cannot be minted again");
+            self.toast(
+                Level::Error,
+                "This row has no user_id: it cannot be minted again",
+            );
             return vec![];
         };
         self.overlays.history = None;

@@ -63,7 +63,12 @@ impl App {
     /// Fills the Providers and Options panes from `preset`.
     pub fn apply_preset(&mut self, preset: &Preset) {
         let options = preset.link_options();
-        self.providers.ticked = options.allowlist.clone().unwrap_or_default().into_iter().collect();
+        self.providers.ticked = options
+            .allowlist
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         self.providers.direct.clone_from(&options.provider);
         self.providers.error = None;
         self.options.redirect_url.clone_from(&options.redirect_url);
@@ -125,7 +130,9 @@ impl App {
             return Err("Type a name for the preset".into());
         }
         if self.presets.all.iter().any(|p| p.name == name) {
-            return Err(format!("A preset named {name} exists already: choose another name"));
+            return Err(format!(
+                "A preset named {name} exists already: choose another name"
+            ));
         }
         let Some(path) = self.config.config_path.clone() else {
             return Err("There is no config file to save to (no config directory)".into());
@@ -144,11 +151,17 @@ impl App {
                     .as_ref()
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
-                self.toast(Level::Success, format!("Saved preset {} to {where_}", preset.name));
+                self.toast(
+                    Level::Success,
+                    format!("Saved preset {} to {where_}", preset.name),
+                );
                 self.presets.active = Some(preset.name.clone());
                 self.presets.all.push(preset);
             }
-            Err(e) => self.toast(Level::Error, format!("Preset {} not saved: {e}", preset.name)),
+            Err(e) => self.toast(
+                Level::Error,
+                format!("Preset {} not saved: {e}", preset.name),
+            ),
         }
     }
 

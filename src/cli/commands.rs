@@ -95,7 +95,11 @@ pub fn link_options(args: &LinkArgs, config: &Config) -> Result<LinkOptions, Fai
                 let names: Vec<&str> = config.preset.iter().map(|p| p.name.as_str()).collect();
                 Failure::input(format!(
                     "--preset {name:?}: no such preset in the config file (there: {})",
-                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
                 ))
             })?
             .link_options(),
@@ -248,7 +252,11 @@ pub async fn link(
 /// will not offer, with the reason); on failure `patient_will_see_error` and a note on stderr.
 async fn add_offered(session: &Session, minted: &MintedLink, json: &mut serde_json::Value) {
     use crate::app::offered::{Offered, compare};
-    match session.client.link_providers(&minted.token.link_token).await {
+    match session
+        .client
+        .link_providers(&minted.token.link_token)
+        .await
+    {
         Ok(list) => {
             if let Offered::Known { names, missing } = compare(&minted.request, &list) {
                 json["patient_will_see"] = serde_json::json!(names);

@@ -26,7 +26,11 @@ pub fn parse_since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Stri
         "h" => Duration::hours(n),
         "d" => Duration::days(n),
         "w" => Duration::weeks(n),
-        _ => return Err(format!("--since {t:?}: the unit is m, h, d or w (7d, 12h, 30m, 2w)")),
+        _ => {
+            return Err(format!(
+                "--since {t:?}: the unit is m, h, d or w (7d, 12h, 30m, 2w)"
+            ));
+        }
     };
     Ok(now - span)
 }
@@ -85,12 +89,11 @@ pub async fn history(session: Option<&Session>, q: &HistoryQuery) -> Outcome {
         since,
         limit: None,
     };
-    let mut links = tokio::task::spawn_blocking(move || {
-        Store::open(&path).and_then(|s| s.links(&filter))
-    })
-    .await
-    .map_err(|e| Failure::internal(e.to_string()))?
-    .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))?;
+    let mut links =
+        tokio::task::spawn_blocking(move || Store::open(&path).and_then(|s| s.links(&filter)))
+            .await
+            .map_err(|e| Failure::internal(e.to_string()))?
+            .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))?;
     if q.pending {
         links.retain(|l| !l.is_connected());
         if let Some(session) = session {
@@ -163,7 +166,10 @@ mod tests {
         let now: DateTime<Utc> = "2026-11-24T10:00:00Z".parse().unwrap();
         assert_eq!(parse_since("7d", now).unwrap(), now - Duration::days(7));
         assert_eq!(parse_since("12h", now).unwrap(), now - Duration::hours(12));
-        assert_eq!(parse_since("30m", now).unwrap(), now - Duration::minutes(30));
+        assert_eq!(
+            parse_since("30m", now).unwrap(),
+            now - Duration::minutes(30)
+        );
         assert_eq!(parse_since("2w", now).unwrap(), now - Duration::weeks(2));
         assert!(parse_since("7", now).unwrap_err().contains("unit"));
         assert!(parse_since("d", now).is_err());

@@ -8,6 +8,6 @@ pub mod history;
 pub mod presets;
 
 pub use args::{
-    Behaviour, Cli, Command, ConnectionArgs, CreateArgs, EmulatorArgs, GuardArgs, LinkArgs,
-    HistoryArgs, PresetsAction, PresetsArgs, ProvidersArgs, TuiArgs, UsersAction, UsersArgs,
+    Behaviour, Cli, Command, ConnectionArgs, CreateArgs, EmulatorArgs, GuardArgs, HistoryArgs,
+    LinkArgs, PresetsAction, PresetsArgs, ProvidersArgs, TuiArgs, UsersAction, UsersArgs,
 };

@@ -12,7 +12,9 @@ use crate::text::sanitize;
 /// Reads the config file named (or the default one) with its text, for the line numbers.
 fn read(explicit: Option<&Path>) -> Result<(Config, String), Failure> {
     let Some(path) = Config::path_for(explicit) else {
-        return Err(Failure::input("no config file: there is no config directory"));
+        return Err(Failure::input(
+            "no config file: there is no config directory",
+        ));
     };
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Failure::input(format!(
@@ -42,11 +44,16 @@ pub fn presets(explicit: Option<&Path>, json: bool, check: bool) -> Outcome {
                 if config.preset.len() == 1 { "" } else { "s" },
             )));
         }
-        lines.push(format!("{} preset(s), no problem found", config.preset.len()));
+        lines.push(format!(
+            "{} preset(s), no problem found",
+            config.preset.len()
+        ));
     } else if json {
         lines.extend(config.preset.iter().map(|p| p.to_json().to_string()));
     } else if config.preset.is_empty() {
-        eprintln!("no presets in the config file (add [[preset]] tables: see assets/config.example.toml)");
+        eprintln!(
+            "no presets in the config file (add [[preset]] tables: see assets/config.example.toml)"
+        );
     } else {
         lines.extend(
             config

@@ -65,19 +65,31 @@ mod tests {
 
     #[test]
     fn a_specific_listen_address_is_used_as_is() {
-        assert_eq!(choose(ip("127.0.0.1"), Some(ip("192.168.1.20"))), ip("127.0.0.1"));
+        assert_eq!(
+            choose(ip("127.0.0.1"), Some(ip("192.168.1.20"))),
+            ip("127.0.0.1")
+        );
         assert_eq!(choose(ip("10.0.0.5"), None), ip("10.0.0.5"));
     }
 
     #[test]
     fn the_unspecified_address_becomes_the_lan_address() {
-        assert_eq!(choose(ip("0.0.0.0"), Some(ip("192.168.1.20"))), ip("192.168.1.20"));
+        assert_eq!(
+            choose(ip("0.0.0.0"), Some(ip("192.168.1.20"))),
+            ip("192.168.1.20")
+        );
         assert_eq!(choose(ip("::"), Some(ip("fd00::7"))), ip("fd00::7"));
     }
 
     #[test]
     fn without_a_usable_lan_address_it_falls_back_to_loopback() {
-        for route in [None, Some(ip("127.0.0.1")), Some(ip("169.254.3.4")), Some(ip("fe80::1")), Some(ip("0.0.0.0"))] {
+        for route in [
+            None,
+            Some(ip("127.0.0.1")),
+            Some(ip("169.254.3.4")),
+            Some(ip("fe80::1")),
+            Some(ip("0.0.0.0")),
+        ] {
             assert_eq!(choose(ip("0.0.0.0"), route), ip("127.0.0.1"), "{route:?}");
         }
     }

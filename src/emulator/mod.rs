@@ -75,7 +75,8 @@ impl RunningEmulator {
             .shared
             .public_authority
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(lan::authority(ip, self.addr.port()));
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(lan::authority(ip, self.addr.port()));
     }
 
     /// The URL others reach the emulator at: the one [`Self::serve_as`] set, else [`Self::base_url`].

@@ -81,7 +81,11 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: preset {:?}: {}", self.line, self.preset, self.message)
+        write!(
+            f,
+            "line {}: preset {:?}: {}",
+            self.line, self.preset, self.message
+        )
     }
 }
 
@@ -135,7 +139,10 @@ pub fn lint(text: &str, presets: &[Preset]) -> Vec<Problem> {
             add("name", "the name is empty".into());
         }
         if presets[..i].iter().any(|q| q.name == p.name) {
-            add("name", format!("the name {:?} is used by an earlier preset", p.name));
+            add(
+                "name",
+                format!("the name {:?} is used by an earlier preset", p.name),
+            );
         }
         let options = p.link_options();
         match &options.allowlist {
@@ -165,7 +172,11 @@ pub fn lint(text: &str, presets: &[Preset]) -> Vec<Problem> {
                 }
             }
             None if p.on_error.is_some() || p.on_close.is_some() => add(
-                if p.on_error.is_some() { "on_error" } else { "on_close" },
+                if p.on_error.is_some() {
+                    "on_error"
+                } else {
+                    "on_close"
+                },
                 "a redirect option is on but there is no redirect_url to go to".into(),
             ),
             None => {}
@@ -209,7 +220,8 @@ pub fn save(path: &Path, preset: &Preset) -> Result<(), String> {
     };
     let new = with_preset(&text, preset)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     std::fs::write(path, new).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
@@ -223,13 +235,16 @@ pub fn with_preset(text: &str, preset: &Preset) -> Result<String, String> {
         .get("preset")
         .and_then(toml_edit::Item::as_array_of_tables)
         .is_some_and(|a| {
-            a.iter()
-                .any(|t| t.get("name").and_then(toml_edit::Item::as_str) == Some(&preset.name))
+            a.iter().any(|t| {
+                t.get("name").and_then(toml_edit::Item::as_str) == Some(preset.name.as_str())
+            })
         });
     if exists {
         return Err(format!("a preset named {:?} exists already", preset.name));
     }
     let mut table = toml_edit::Table::new();
+    // A blank line before the new table, as a person would leave one.
+    table.decor_mut().set_prefix("\n");
     table.insert("name", toml_edit::value(preset.name.as_str()));
     if let Some(list) = &preset.providers {
         let array: toml_edit::Array = list.iter().map(String::as_str).collect();
@@ -287,7 +302,10 @@ redirect_url = "ftp://example.com"
     #[test]
     fn lint_names_every_problem_with_its_line() {
         let c = Config::parse(FILE, Path::new("c.toml")).unwrap();
-        let problems: Vec<String> = lint(FILE, &c.preset).iter().map(ToString::to_string).collect();
+        let problems: Vec<String> = lint(FILE, &c.preset)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let expect = [
             "line 6: preset \"wearables\": unknown provider \"fitbt\": did you mean \"fitbit\"?",
             "line 6: preset \"wearables\": apple_health_kit",
@@ -335,8 +353,20 @@ redirect_url = "ftp://example.com"
         ), "{out}");
         let back = Config::parse(&out, Path::new("c")).unwrap();
         assert_eq!(back.preset.last(), Some(&p));
-        assert!(with_preset(FILE, &Preset { name: "broken".into(), ..Preset::default() }).is_err());
+        assert!(
+            with_preset(
+                FILE,
+                &Preset {
+                    name: "broken".into(),
+                    ..Preset::default()
+                }
+            )
+            .is_err()
+        );
         let fresh = with_preset("", &p).unwrap();
-        assert_eq!(Config::parse(&fresh, Path::new("c")).unwrap().preset, vec![p]);
+        assert_eq!(
+            Config::parse(&fresh, Path::new("c")).unwrap().preset,
+            vec![p]
+        );
     }
 }

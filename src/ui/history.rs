@@ -37,7 +37,10 @@ fn row_text(app: &App, r: &LinkRecord, width: usize) -> String {
             "{time}  {}  {}  {}  {}",
             cell(&truncate(&sanitize(&m.client_user_id), 22), 22),
             cell(&truncate(&sanitize(&allowed), 28), 28),
-            cell(&truncate(&sanitize(m.preset.as_deref().unwrap_or("-")), 16), 16),
+            cell(
+                &truncate(&sanitize(m.preset.as_deref().unwrap_or("-")), 16),
+                16
+            ),
             sanitize(&outcome)
         )
     } else {
@@ -62,17 +65,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme:
     match &view.records {
         None => lines.push(Line::styled("Reading the audit log…", theme.muted())),
         Some(Err(e)) => lines.push(Line::styled(
-            truncate(&format!("The audit log cannot be read: {}", sanitize(e)), inner),
+            truncate(
+                &format!("The audit log cannot be read: {}", sanitize(e)),
+                inner,
+            ),
             theme.danger(),
         )),
         Some(Ok(all)) if all.is_empty() => lines.push(Line::styled(
             "No links yet: every link minted here is logged",
             theme.muted(),
         )),
-        Some(Ok(_)) if visible.is_empty() => lines.push(Line::styled(
-            "No link matches the filter",
-            theme.muted(),
-        )),
+        Some(Ok(_)) if visible.is_empty() => {
+            lines.push(Line::styled("No link matches the filter", theme.muted()))
+        }
         Some(Ok(_)) => {
             let top = view.cursor.saturating_sub(rows.saturating_sub(1));
             for (i, r) in visible.iter().enumerate().skip(top).take(rows) {
@@ -104,7 +109,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme:
         theme.muted(),
     ));
     let title = match &view.records {
-        Some(Ok(all)) => format!("History: {} of {} links, newest first", visible.len(), all.len()),
+        Some(Ok(all)) => format!(
+            "History: {} of {} links, newest first",
+            visible.len(),
+            all.len()
+        ),
         _ => "History".to_string(),
     };
     frame.render_widget(Clear, rect);

@@ -55,7 +55,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: PresetPicker, them
         .collect();
     lines.push(Line::default());
     lines.push(Line::from(vec![Span::styled(
-        truncate("Enter uses it (fills Providers and Options) · Esc closes", inner),
+        truncate(
+            "Enter uses it (fills Providers and Options) · Esc closes",
+            inner,
+        ),
         theme.muted(),
     )]));
     frame.render_widget(Clear, rect);

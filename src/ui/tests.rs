@@ -728,7 +728,11 @@ both_sizes!(preset_list, |w, h| {
 });
 both_sizes!(preset_active_and_modified, |w, h| {
     let mut app = crate::app::tests::presets::with_presets(sized(loaded(5, false), w, h));
-    for m in [ch('P'), crate::app::tests::key(KeyCode::Enter), crate::app::tests::key(KeyCode::BackTab)] {
+    for m in [
+        ch('P'),
+        crate::app::tests::key(KeyCode::Enter),
+        crate::app::tests::key(KeyCode::BackTab),
+    ] {
         app.update(m);
     }
     app.update(ch('j'));

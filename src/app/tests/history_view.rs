@@ -88,8 +88,14 @@ fn enter_mints_again_with_the_rows_settings_for_the_same_patient() {
     let fx = send(&mut app, [key(KeyCode::Enter)]);
     let (_, request) = mint_request(&fx);
     assert_eq!(request.user_id, user(2).user_id);
-    assert_eq!(request.filter_on_providers, Some(vec!["dexcom_v3".to_string()]));
-    assert_eq!(request.redirect_url.as_deref(), Some("https://example.com/done"));
+    assert_eq!(
+        request.filter_on_providers,
+        Some(vec!["dexcom_v3".to_string()])
+    );
+    assert_eq!(
+        request.redirect_url.as_deref(),
+        Some("https://example.com/done")
+    );
     assert!(request.on_error.is_some() && request.on_close.is_none());
     assert_eq!(app.overlays.top(), None);
 }
@@ -99,7 +105,10 @@ fn in_production_the_re_mint_asks_first() {
     let mut app = with_history(loaded(5, true));
     let fx = send(&mut app, [key(KeyCode::Enter)]);
     assert!(fx.is_empty());
-    assert!(matches!(app.overlays.confirm, Some(Confirm::ProductionMint { .. })));
+    assert!(matches!(
+        app.overlays.confirm,
+        Some(Confirm::ProductionMint { .. })
+    ));
     let fx = send(&mut app, [ch('y')]);
     assert_eq!(mint_request(&fx).1.user_id, user(1).user_id);
 }

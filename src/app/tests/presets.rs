@@ -45,7 +45,10 @@ fn p_opens_the_list_and_enter_fills_the_panes() {
     assert_eq!(app.overlays.top(), None);
     let ticked: Vec<&str> = app.providers.ticked.iter().map(String::as_str).collect();
     assert_eq!(ticked, ["fitbit", "oura"]);
-    assert_eq!(app.options.redirect_url.as_deref(), Some("https://example.com/done"));
+    assert_eq!(
+        app.options.redirect_url.as_deref(),
+        Some("https://example.com/done")
+    );
     assert!(app.options.on_error && !app.options.on_close);
     assert_eq!(app.preset_label().as_deref(), Some("Preset: wearables"));
 }
@@ -101,19 +104,38 @@ fn s_saves_the_current_choices_under_a_new_name() {
     app.update(ch('S'));
     assert_eq!(app.overlays.top(), Some(OverlayKind::Prompt));
     // A taken name keeps the prompt open with the reason.
-    let fx = send(&mut app, typed("dexcom").into_iter().chain([key(KeyCode::Enter)]));
+    let fx = send(
+        &mut app,
+        typed("dexcom").into_iter().chain([key(KeyCode::Enter)]),
+    );
     assert!(fx.is_empty());
-    assert!(app.overlays.prompt.as_ref().unwrap().error.as_ref().unwrap().contains("exists"));
+    assert!(
+        app.overlays
+            .prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("exists")
+    );
     for _ in 0..6 {
         app.update(key(KeyCode::Backspace));
     }
-    let fx = send(&mut app, typed("clinic").into_iter().chain([key(KeyCode::Enter)]));
+    let fx = send(
+        &mut app,
+        typed("clinic").into_iter().chain([key(KeyCode::Enter)]),
+    );
     let [Effect::SavePreset { path, preset }] = fx.as_slice() else {
         panic!("{fx:?}");
     };
     assert_eq!(path, std::path::Path::new("/nonexistent/config.toml"));
+    let mut ticks = preset.providers.clone().unwrap();
+    ticks.sort();
+    assert_eq!(ticks, ["fitbit", "oura"]);
     let expected = Preset {
         name: "clinic".into(),
+        providers: preset.providers.clone(),
         ..wearables()
     };
     assert_eq!(preset, &expected);
@@ -158,7 +180,10 @@ fn a_config_notice_shows_as_a_warning() {
 #[test]
 fn a_mint_records_the_active_preset_in_the_audit_log() {
     let mut app = with_presets(loaded(5, false));
-    send(&mut app, [ch('P'), key(KeyCode::Enter), key(KeyCode::Enter)]);
+    send(
+        &mut app,
+        [ch('P'), key(KeyCode::Enter), key(KeyCode::Enter)],
+    );
     let fx = send(&mut app, [ch('m')]);
     let (id, _) = mint_request(&fx);
     let fx = app.update(Msg::Minted {
