@@ -223,7 +223,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('P')],
         Action::Presets,
         "presets",
-        "Pick a preset of the config file: it fills Providers and Options",
+        "Pick a preset: it fills Providers and Options",
     ),
     b(
         Ctx::Panes,
@@ -237,7 +237,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('H')],
         Action::History,
         "history",
-        "Show the history: links handed out, newest first, and who connected",
+        "Show the history of links and who connected",
     ),
     b(
         Ctx::Busy,
@@ -391,14 +391,14 @@ pub const BINDINGS: &[Binding] = &[
         &[k('/')],
         Action::HistoryFilter,
         "filter",
-        "Filter the history (patient, preset, provider, fingerprint)",
+        "Filter the history (patient, preset, provider)",
     ),
     b(
         Ctx::History,
         &[code(KeyCode::Enter)],
         Action::HistoryMint,
         "mint again",
-        "Mint a new link with that row's settings for the same patient",
+        "Mint again: that row's settings, the same patient",
     ),
     b(
         Ctx::History,
