@@ -105,7 +105,6 @@ impl Client {
     /// Names the setting the host came from (`--base-url`, `VITAL_BASE_URL`), for the advice in
     /// messages. A Vital host stays [`HostOrigin::Vital`] whatever named it.
     #[must_use]
-
     pub fn with_origin(mut self, origin: HostOrigin) -> Self {
         if self.origin != HostOrigin::Vital {
             self.origin = origin;
