@@ -3,8 +3,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use vital_onboard::cli::commands::{self, Failure};
-use vital_onboard::cli::{Cli, Command, CreateArgs, UsersAction, UsersArgs};
+use vital_onboard::cli::{Cli, Command, CreateArgs, PresetsAction, UsersAction, UsersArgs};
 use vital_onboard::setup::config::Config;
+use vital_onboard::setup::connection::Target;
 use vital_onboard::setup::session::Session;
 use vital_onboard::text::sanitize;
 
@@ -51,7 +52,9 @@ async fn run_interruptible(cli: Cli) -> Result<(), Failure> {
         })) => {
             "interrupted: the user may have been created all the same; check with `vital-onboard users --search`"
         }
-        Some(Command::Users(_) | Command::Providers(_)) => "interrupted",
+        Some(
+            Command::Users(_) | Command::Providers(_) | Command::Presets(_) | Command::History(_),
+        ) => "interrupted",
     };
     tokio::select! {
         result = run(cli) => result,
@@ -79,12 +82,22 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         _ => {}
     }
     let connection_args = connection_args.expect("every command but emulator has settings");
-    let config = Config::load(
-        connection_args
-            .config_path(|name| std::env::var(name).ok())
-            .as_deref(),
-    )
-    .map_err(|e| Failure::input(e.to_string()))?;
+    let config_path = connection_args.config_path(|name| std::env::var(name).ok());
+    if let Some(Command::Presets(args)) = &cli.command {
+        let check = matches!(args.action, Some(PresetsAction::Check));
+        return vital_onboard::cli::presets::presets(config_path.as_deref(), args.json, check);
+    }
+    // The console starts with the defaults and a notice; a command stops (exit 2).
+    let (config, config_notice) = if matches!(cli.command, None | Some(Command::Tui(_))) {
+        Config::load_or_notice(config_path.as_deref())
+    } else {
+        let mut c =
+            Config::load(config_path.as_deref()).map_err(|e| Failure::input(e.to_string()))?;
+        if c.path.is_none() {
+            c.path = Config::path_for(config_path.as_deref());
+        }
+        (c, None)
+    };
     let mut input = connection_args
         .input(|name| std::env::var(name).ok(), config.legacy_hosts)
         .map_err(Failure::input)?;
@@ -99,7 +112,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             connection
                 .refuse_if_read_only("mint a link")
                 .map_err(Failure::input)?;
-            Some(commands::link_options(args)?)
+            Some(commands::link_options(args, &config)?)
         }
         Some(Command::Users(UsersArgs {
             action: Some(UsersAction::Create { .. }),
@@ -112,9 +125,27 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         _ => None,
     };
-    let mut session = Session::open(connection)
+    let lan = connection_args.lan;
+    if lan && !matches!(connection.target, Target::Demo) {
+        return Err(Failure::input(
+            "--lan goes with demo mode (--demo, or no API key): it serves the demo emulator to the local network",
+        ));
+    }
+    let mut session = Session::open_with(connection, lan)
         .await
         .map_err(|e| Failure::internal(format!("cannot start the demo emulator: {e}")))?;
+    let mut config_notice = config_notice;
+    if lan && let Some(emu) = &session.emulator {
+        let url = emu.public_url();
+        eprintln!("warning: {}", vital_onboard::emulator::lan::WARNING);
+        eprintln!("note: demo links use {url}");
+        let notice =
+            format!("Demo served to the network at {url}: anyone on it can open the links");
+        config_notice = Some(match config_notice {
+            Some(n) => format!("{n}. {notice}"),
+            None => notice,
+        });
+    }
     if !matches!(cli.command, None | Some(Command::Tui(_))) {
         // The command line says on stderr why it waits; the console has its status line.
         session.client = session
@@ -132,12 +163,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     "the console needs a terminal: in scripts use `link`, `users` or `providers` (see --help)",
                 ));
             }
-            vital_onboard::runtime::run_console(&session, &config)
+            vital_onboard::runtime::run_console(&session, &config, config_notice)
                 .await
                 .map_err(|e| Failure::internal(format!("terminal error: {e}")))
         }
         Some(Command::Link(args)) => {
-            commands::link(&session, &args, link_options.expect("checked above")).await
+            let check = config.check_link_providers.unwrap_or(true);
+            commands::link(&session, &args, link_options.expect("checked above"), check).await
         }
         Some(Command::Users(args)) => match args.action {
             Some(UsersAction::Create(CreateArgs {
@@ -148,7 +180,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             None => commands::users(&session, args.search.as_deref(), args.json).await,
         },
         Some(Command::Providers(args)) => commands::providers(&session, args.json).await,
-        Some(Command::Emulator(_) | Command::ServeClipboard { .. }) => {
+        Some(Command::History(args)) => {
+            let query = vital_onboard::cli::history::HistoryQuery {
+                json: args.json,
+                user: args.user.clone(),
+                since: args.since.clone(),
+                pending: args.pending,
+            };
+            // The API is asked only with a key: the demo emulator knows nothing of the log.
+            let api = (!session.is_demo()).then_some(&session);
+            vital_onboard::cli::history::history(api, &query).await
+        }
+        Some(Command::Emulator(_) | Command::ServeClipboard { .. } | Command::Presets(_)) => {
             unreachable!("handled above")
         }
     }

@@ -33,6 +33,9 @@ pub struct Client {
     retry: RetryPolicy,
     observer: Option<RetryObserver>,
     origin: HostOrigin,
+    /// The one non-loopback host a plain-http `link_web_url` may name: the demo emulator's LAN
+    /// address (`--demo --lan`).
+    pub(super) lan_link_host: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -88,7 +91,15 @@ impl Client {
                 HostOrigin::Other
             },
             base,
+            lan_link_host: None,
         }
+    }
+
+    /// Accepts plain-http links to `host` (the demo emulator served to the LAN).
+    #[must_use]
+    pub fn with_lan_links(mut self, host: &str) -> Self {
+        self.lan_link_host = Some(host.to_string());
+        self
     }
 
     /// Names the setting the host came from (`--base-url`, `VITAL_BASE_URL`), for the advice in

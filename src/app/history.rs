@@ -38,7 +38,7 @@ impl App {
             redirect_url: request.redirect_url.clone(),
             on_error: request.on_error.is_some(),
             on_close: request.on_close.is_some(),
-            preset: None,
+            preset: self.preset_for_audit(),
             token_fingerprint: None,
             outcome,
             error: None,

@@ -49,7 +49,7 @@ impl App {
     }
 
     /// The one place production asks first.
-    fn confirm_or_send(
+    pub(super) fn confirm_or_send(
         &mut self,
         client_user_id: String,
         request: LinkTokenRequest,

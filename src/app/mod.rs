@@ -7,6 +7,7 @@
 
 pub mod header;
 pub mod history;
+pub mod history_view;
 pub mod keymap;
 pub mod layout;
 pub mod link_view;
@@ -18,6 +19,7 @@ pub mod options;
 pub mod overlay;
 pub mod patient_view;
 pub mod patients;
+pub mod presets;
 pub mod prompt;
 pub mod providers;
 pub mod requests;
@@ -99,6 +101,10 @@ pub struct ConsoleConfig {
     pub patient_view_idle: Duration,
     /// Ask `GET /v2/link/providers` after each mint (`check_link_providers`, default on).
     pub check_link_providers: bool,
+    /// The config file's presets.
+    pub presets: Vec<crate::setup::config::Preset>,
+    /// The config file `S` saves presets to.
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 impl ConsoleConfig {
@@ -109,6 +115,8 @@ impl ConsoleConfig {
             clinic_name: config.clinic_name.clone(),
             patient_view_idle: config.patient_view_idle(),
             check_link_providers: config.check_link_providers.unwrap_or(true),
+            presets: config.preset.clone(),
+            config_path: config.path.clone(),
         }
     }
 }
@@ -133,6 +141,7 @@ pub struct App {
     pub patients: Patients,
     pub providers: Providers,
     pub options: OptionsForm,
+    pub presets: presets::Presets,
     pub inflight: Option<InFlight>,
     /// The newest notice that a call waits before trying again.
     pub retrying: Option<requests::Retrying>,
@@ -152,7 +161,12 @@ pub struct App {
 
 impl App {
     pub fn new(env: EnvInfo, config: ConsoleConfig, now: DateTime<Utc>, size: Rect) -> App {
+        let presets = presets::Presets {
+            all: config.presets.clone(),
+            ..presets::Presets::default()
+        };
         App {
+            presets,
             env,
             qr: QrLook {
                 style: config.qr_style,
@@ -218,6 +232,8 @@ impl App {
             Msg::PngSaved { url, result } => self.on_png_saved(&url, result),
             Msg::LinkProvidersLoaded { link, result } => self.on_link_providers(&link, result),
             Msg::HistoryUnavailable(reason) => self.on_history_unavailable(reason),
+            Msg::PresetSaved { preset, result } => self.on_preset_saved(preset, result),
+            Msg::HistoryLoaded(result) => self.on_history_loaded(result),
             // Key releases and repeats; a stop is the runtime's to carry out; the rest are
             // handled by `update`, which starts work for them.
             Msg::Key(_)
@@ -316,6 +332,8 @@ impl App {
             Action::SavePng => self.save_png(),
             Action::PromptSubmit => self.submit_prompt(),
             Action::PatientView => self.open_patient_view(),
+            Action::History => self.open_history(),
+            Action::HistoryMint => self.mint_from_history(),
             other => {
                 self.act_on_state(other);
                 vec![]
@@ -349,6 +367,10 @@ impl App {
             Action::InvertQr => self.invert_qr(),
             Action::SwitchQrStyle => self.switch_qr_style(),
             Action::PromptCancel => self.cancel_prompt(),
+            Action::Presets => self.open_presets(),
+            Action::ApplyPreset => self.apply_highlighted_preset(),
+            Action::SavePreset => self.open_save_preset(),
+            Action::HistoryFilter => self.open_history_filter(),
             // Motions are handled above; these start work and are handled by `act`.
             Action::Up
             | Action::Down
@@ -366,7 +388,9 @@ impl App {
             | Action::Copy
             | Action::SavePng
             | Action::PromptSubmit
-            | Action::PatientView => {}
+            | Action::PatientView
+            | Action::History
+            | Action::HistoryMint => {}
         }
     }
 
@@ -383,8 +407,11 @@ impl App {
 
     /// Arrows and paging: the help scrolls when open, else the focused pane moves.
     fn move_highlight(&mut self, motion: list::Motion) {
-        if self.overlays.top() == Some(OverlayKind::Help) {
-            return self.scroll_help(motion);
+        match self.overlays.top() {
+            Some(OverlayKind::Help) => return self.scroll_help(motion),
+            Some(OverlayKind::Presets) => return self.move_preset_cursor(motion),
+            Some(OverlayKind::History) => return self.move_history_cursor(motion),
+            _ => {}
         }
         match self.focus {
             Pane::Patients => self.move_patients(motion),

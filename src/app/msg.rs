@@ -79,6 +79,13 @@ pub enum Msg {
     },
     /// The audit log cannot be opened or written, and why.
     HistoryUnavailable(String),
+    /// The audit log's links, newest first (or why they could not be read).
+    HistoryLoaded(Result<Vec<crate::history::LinkRecord>, String>),
+    /// The config file was written with this new preset (or why not).
+    PresetSaved {
+        preset: crate::setup::config::Preset,
+        result: Result<(), String>,
+    },
     /// The PNG of `url`'s code was written (or not).
     PngSaved {
         url: LinkUrl,
@@ -135,4 +142,11 @@ pub enum Effect {
     },
     /// Write a row of the audit log.
     Audit(Box<crate::history::Event>),
+    /// Read the audit log's links for the history overlay.
+    LoadHistory,
+    /// Append this preset to the config file at `path`, keeping what is there.
+    SavePreset {
+        path: PathBuf,
+        preset: crate::setup::config::Preset,
+    },
 }

@@ -1,4 +1,5 @@
-//! What stands over the screen: a text prompt, a y/N question, the help, the full-width alert.
+//! What stands over the screen: a text prompt, a y/N question, the preset list, the history,
+//! the help, the full-width alert.
 //! One priority order decides both which of them owns the keys and the order they are painted
 //! in, so the one that answers the keys is always the one on top.
 
@@ -50,15 +51,19 @@ pub struct Help {
 pub enum OverlayKind {
     Prompt,
     Confirm,
+    Presets,
+    History,
     Help,
     Alert,
 }
 
 impl OverlayKind {
     /// Top first: the first one present owns the keys and is painted last (on top).
-    pub const PRIORITY: [OverlayKind; 4] = [
+    pub const PRIORITY: [OverlayKind; 6] = [
         OverlayKind::Prompt,
         OverlayKind::Confirm,
+        OverlayKind::Presets,
+        OverlayKind::History,
         OverlayKind::Help,
         OverlayKind::Alert,
     ];
@@ -68,6 +73,8 @@ impl OverlayKind {
         match self {
             OverlayKind::Prompt => vec![Ctx::Always, Ctx::Prompt],
             OverlayKind::Confirm => vec![Ctx::Always, Ctx::Confirm],
+            OverlayKind::Presets => vec![Ctx::Always, Ctx::Presets, Ctx::Global],
+            OverlayKind::History => vec![Ctx::Always, Ctx::History, Ctx::Global],
             OverlayKind::Help => vec![Ctx::Always, Ctx::Help, Ctx::Global],
             OverlayKind::Alert => vec![Ctx::Always, Ctx::Alert, Ctx::Global],
         }
@@ -79,6 +86,10 @@ pub struct Overlays {
     pub prompt: Option<Prompt>,
     pub confirm: Option<Confirm>,
     pub help: Option<Help>,
+    /// The preset list (`P`).
+    pub presets: Option<super::presets::PresetPicker>,
+    /// The history (`H`).
+    pub history: Option<super::history_view::HistoryView>,
     /// A problem that stops work until fixed (a refused key), shown full width.
     pub alert: Option<String>,
 }
@@ -88,6 +99,8 @@ impl Overlays {
         match kind {
             OverlayKind::Prompt => self.prompt.is_some(),
             OverlayKind::Confirm => self.confirm.is_some(),
+            OverlayKind::Presets => self.presets.is_some(),
+            OverlayKind::History => self.history.is_some(),
             OverlayKind::Help => self.help.is_some(),
             OverlayKind::Alert => self.alert.is_some(),
         }
@@ -151,6 +164,8 @@ impl App {
     pub(super) fn close_overlay(&mut self) {
         match self.overlays.top() {
             Some(OverlayKind::Help) => self.overlays.help = None,
+            Some(OverlayKind::Presets) => self.overlays.presets = None,
+            Some(OverlayKind::History) => self.overlays.history = None,
             Some(OverlayKind::Alert) => self.overlays.alert = None,
             _ => {}
         }

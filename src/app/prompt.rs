@@ -1,5 +1,5 @@
-//! Text prompts: the live filter of a list pane, the new patient's `client_user_id`, and the
-//! redirect URL. A prompt owns the keyboard while open (see the overlay order in `overlay`).
+//! Text prompts: the live filter of a list pane, the new patient's `client_user_id`, the
+//! redirect URL and a new preset's name. A prompt owns the keyboard while open (see the overlay order in `overlay`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
@@ -29,6 +29,10 @@ pub enum PromptKind {
     Filter(ListPane),
     NewUser,
     RedirectUrl,
+    /// The name of a new preset (`S`).
+    PresetName,
+    /// The history's filter (`/` in `H`).
+    HistoryFilter,
 }
 
 #[derive(Debug)]
@@ -77,6 +81,8 @@ impl Prompt {
             PromptKind::Filter(_) => "Filter",
             PromptKind::NewUser => "New patient: client_user_id",
             PromptKind::RedirectUrl => "Redirect URL",
+            PromptKind::PresetName => "Save as preset: name",
+            PromptKind::HistoryFilter => "Filter the history",
         }
     }
 
@@ -171,17 +177,19 @@ impl App {
         };
         p.error = None;
         p.warning_acknowledged = false;
-        if let PromptKind::Filter(pane) = p.kind {
-            let text = p.input.value().to_string();
-            self.apply_filter(pane, &text);
+        let text = p.input.value().to_string();
+        match p.kind {
+            PromptKind::Filter(pane) => self.apply_filter(pane, &text),
+            PromptKind::HistoryFilter => self.set_history_filter(&text),
+            _ => {}
         }
     }
 
     pub(super) fn cancel_prompt(&mut self) {
-        if let Some(p) = self.overlays.prompt.take()
-            && let PromptKind::Filter(pane) = p.kind
-        {
-            self.apply_filter(pane, "");
+        match self.overlays.prompt.take().map(|p| p.kind) {
+            Some(PromptKind::Filter(pane)) => self.apply_filter(pane, ""),
+            Some(PromptKind::HistoryFilter) => self.set_history_filter(""),
+            _ => {}
         }
     }
 
@@ -212,6 +220,20 @@ impl App {
                 }
                 vec![]
             }
+            PromptKind::HistoryFilter => {
+                self.overlays.prompt = None;
+                vec![]
+            }
+            PromptKind::PresetName => match self.submit_preset_name(&value) {
+                Ok(effects) => {
+                    self.overlays.prompt = None;
+                    effects
+                }
+                Err(reason) => {
+                    self.prompt_error(reason);
+                    vec![]
+                }
+            },
             PromptKind::NewUser => {
                 if value.is_empty() {
                     self.prompt_error(

@@ -35,6 +35,7 @@ pub struct Cli {
 /// refused).
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Connection")]
+#[allow(clippy::struct_excessive_bools)] // clap flags: each is one switch on the command line
 pub struct ConnectionArgs {
     /// Read the API key from the first line of this file (instead of VITAL_API_KEY).
     #[arg(long, value_name = "PATH")]
@@ -54,6 +55,10 @@ pub struct ConnectionArgs {
     /// Run on the built-in emulator (the default when no API key is configured).
     #[arg(long)]
     pub demo: bool,
+    /// With demo mode: serve the demo emulator to the local network, so a phone on it can open
+    /// the links (they then use this machine's LAN address).
+    #[arg(long)]
+    pub lan: bool,
     /// Per-request time limit in seconds, 1 to 600 (env VITAL_TIMEOUT_SECS) [default: 20].
     #[arg(long = "timeout", value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=600))]
@@ -93,6 +98,7 @@ impl ConnectionArgs {
         note(self.base_url.is_some(), "--base-url");
         note(self.legacy_hosts, "--legacy-hosts");
         note(self.demo, "--demo");
+        note(self.lan, "--lan");
         note(self.timeout_secs.is_some(), "--timeout");
         note(self.insecure_http, "--insecure-http");
         note(self.config.is_some(), "--config");
@@ -119,6 +125,7 @@ impl ConnectionArgs {
             base_url: later.base_url.clone().or(self.base_url.clone()),
             legacy_hosts: later.legacy_hosts || self.legacy_hosts,
             demo: later.demo || self.demo,
+            lan: later.lan || self.lan,
             timeout_secs: later.timeout_secs.or(self.timeout_secs),
             insecure_http: later.insecure_http || self.insecure_http,
             config: later.config.clone().or(self.config.clone()),
@@ -202,6 +209,8 @@ impl Cli {
             Some(Command::Tui(a)) => top.merged(&a.connection)?,
             Some(Command::Link(a)) => top.merged(&a.connection)?,
             Some(Command::Providers(a)) => top.merged(&a.connection)?,
+            Some(Command::Presets(a)) => top.merged(&a.connection)?,
+            Some(Command::History(a)) => top.merged(&a.connection)?,
             Some(Command::Users(u)) => {
                 let users = top.merged(&u.connection)?;
                 match &u.action {
@@ -253,6 +262,12 @@ pub enum Command {
     /// List the providers the team can offer.
     #[command(after_help = help::PROVIDERS)]
     Providers(ProvidersArgs),
+    /// List the config file's presets, or check them (`presets check`).
+    #[command(after_help = help::PRESETS)]
+    Presets(PresetsArgs),
+    /// The audit log: the links handed out, newest first, and whether the patient connected.
+    #[command(after_help = help::HISTORY)]
+    History(HistoryArgs),
     /// Run the Vital API emulator until Ctrl-C (SIGINT) or SIGTERM.
     #[command(after_help = help::EMULATOR)]
     Emulator(EmulatorArgs),
@@ -281,6 +296,41 @@ pub struct ProvidersArgs {
     pub connection: ConnectionArgs,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct PresetsArgs {
+    #[command(subcommand)]
+    pub action: Option<PresetsAction>,
+    /// One JSON object a line.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    /// One JSON object a line.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this patient (a user_id or client_user_id).
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Only links minted this recently: 30m, 12h, 7d, 2w.
+    #[arg(long, value_name = "AGE")]
+    pub since: Option<String>,
+    /// Only links whose patient never connected (with an API key: checked with the API).
+    #[arg(long)]
+    pub pending: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum PresetsAction {
+    /// Check every preset; exit 2 when something is wrong.
+    Check,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Behaviour {
     // Sends the patient's browser to the redirect URL. (No doc comment: clap would switch the
@@ -293,6 +343,9 @@ pub struct LinkArgs {
     /// The patient: a Vital `user_id` (UUID) or the team's `client_user_id`.
     #[arg(long, value_name = "USER")]
     pub user: String,
+    /// Start from this preset of the config file (the flags given override its fields).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
     /// Open this provider's sign-in directly instead of the list (any case).
     #[arg(long, value_name = "SLUG")]
     pub provider: Option<String>,

@@ -1,4 +1,5 @@
-//! The non-interactive commands: `link`, `users`, `users create`, `providers`, `emulator`.
+//! The non-interactive commands: `link`, `users`, `users create`, `providers`, `emulator`
+//! (`presets` is in [`super::presets`]).
 //! Output goes to stdout; notes, errors and `link --qr`'s code to stderr. Exit codes: 0 ok, 2 bad
 //! input (nothing sent), 3 the API refused, 4 the API could not be reached, failed after retries
 //! or did not answer like the Vital API, 130 interrupted by Ctrl-C (SIGINT).
@@ -13,6 +14,7 @@ use crate::emulator::{self, EmulatorOptions};
 use crate::link::catalog;
 use crate::link::qr::{QrMatrix, QrStyle};
 use crate::link::{self, LinkOptions, MintedLink};
+use crate::setup::config::Config;
 use crate::setup::session::Session;
 use crate::text::{sanitize, sanitize_json};
 
@@ -81,25 +83,53 @@ fn out(text: &str) -> Outcome {
         .map_err(Failure::stdout)
 }
 
-/// Checks the link arguments; nothing has been sent yet.
-pub fn link_options(args: &LinkArgs) -> Result<LinkOptions, Failure> {
-    let redirect_url = match &args.redirect_url {
+/// Checks the link arguments; nothing has been sent yet. `--preset` starts from that preset
+/// of the config file; each flag given overrides its field.
+pub fn link_options(args: &LinkArgs, config: &Config) -> Result<LinkOptions, Failure> {
+    let base = match &args.preset {
+        Some(name) => config
+            .preset
+            .iter()
+            .find(|p| &p.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = config.preset.iter().map(|p| p.name.as_str()).collect();
+                Failure::input(format!(
+                    "--preset {name:?}: no such preset in the config file (there: {})",
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ))
+            })?
+            .link_options(),
+        None => LinkOptions::default(),
+    };
+    let redirect_url = match args.redirect_url.as_ref().or(base.redirect_url.as_ref()) {
         Some(u) => Some(link::check_redirect_url(u).map_err(Failure::input)?),
         None => None,
     };
     // Slugs are lower case on the wire; `Oura,FITBIT` means `oura,fitbit`.
-    let allowlist = args.providers.as_ref().map(|list| {
-        list.iter()
-            .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-    });
+    let allowlist = args
+        .providers
+        .as_ref()
+        .map(|list| {
+            list.iter()
+                .map(|s| s.trim().to_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .or(base.allowlist);
     let options = LinkOptions {
-        provider: args.provider.as_ref().map(|p| p.trim().to_lowercase()),
+        provider: args
+            .provider
+            .as_ref()
+            .map(|p| p.trim().to_lowercase())
+            .or(base.provider),
         allowlist,
         redirect_url,
-        on_error_redirect: args.on_error.is_some(),
-        on_close_redirect: args.on_close.is_some(),
+        on_error_redirect: args.on_error.is_some() || base.on_error_redirect,
+        on_close_redirect: args.on_close.is_some() || base.on_close_redirect,
     };
     options.check().map_err(Failure::input)?;
     if args.user.trim().is_empty() {
@@ -123,7 +153,14 @@ pub fn link_options(args: &LinkArgs) -> Result<LinkOptions, Failure> {
     Ok(options)
 }
 
-pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> Outcome {
+/// Mints the link. With `--json` and `check_link_providers` on (the default), the object also
+/// says what the Link page will offer (`patient_will_see`, `not_offered`: see `app::offered`).
+pub async fn link(
+    session: &Session,
+    args: &LinkArgs,
+    options: LinkOptions,
+    check_link_providers: bool,
+) -> Outcome {
     for w in options.warnings() {
         eprintln!("warning: {w}");
     }
@@ -164,6 +201,9 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
     }
     if args.json {
         let mut json = minted.to_json();
+        if check_link_providers {
+            add_offered(session, &minted, &mut json).await;
+        }
         sanitize_json(&mut json);
         out(&json.to_string())?;
     } else {
@@ -206,6 +246,32 @@ pub async fn link(session: &Session, args: &LinkArgs, options: LinkOptions) -> O
         );
     }
     Ok(())
+}
+
+/// `patient_will_see` (the names the Link page offers) and `not_offered` (each asked-for slug it
+/// will not offer, with the reason); on failure `patient_will_see_error` and a note on stderr.
+async fn add_offered(session: &Session, minted: &MintedLink, json: &mut serde_json::Value) {
+    use crate::app::offered::{Offered, compare};
+    match session
+        .client
+        .link_providers(&minted.token.link_token)
+        .await
+    {
+        Ok(list) => {
+            if let Offered::Known { names, missing } = compare(&minted.request, &list) {
+                json["patient_will_see"] = serde_json::json!(names);
+                json["not_offered"] = missing
+                    .iter()
+                    .map(|m| serde_json::json!({ "slug": m.slug, "reason": m.reason }))
+                    .collect();
+            }
+        }
+        Err(e) => {
+            let reason = sanitize(&e.to_string());
+            eprintln!("note: could not ask what the Link page will offer: {reason}");
+            json["patient_will_see_error"] = serde_json::Value::String(reason);
+        }
+    }
 }
 
 /// The code as `link --qr` shows it on stderr: black on white in explicit colours on a terminal
@@ -391,9 +457,13 @@ pub async fn emulator(args: &EmulatorArgs) -> Outcome {
     )
     .await
     .map_err(|e| Failure::internal(format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
+    if emulator::lan::is_exposed(args.host) {
+        emu.serve_as(emulator::lan::public_host(args.host));
+        eprintln!("warning: {}", emulator::lan::WARNING);
+    }
     out(&format!(
         "listening on {}",
-        emu.base_url().as_str().trim_end_matches('/')
+        emu.public_url().as_str().trim_end_matches('/')
     ))?;
     let stop = signals.next().await;
     emu.shutdown().await;

@@ -92,8 +92,32 @@ pub const EMULATOR: &str = "\
 Prints exactly one line, `listening on http://HOST:PORT`, then serves until stopped. Point the
 other commands at it with --base-url (any non-empty key, or only --api-key when given).
 
+--host 0.0.0.0 serves it to the local network (a phone on the same Wi-Fi can open demo links): the
+printed URL and every link_web_url then use this machine's LAN address, with a warning.
+
 Examples:
   vital-onboard emulator --port 8080
   vital-onboard emulator --users 2000 --api-key test-key
+  vital-onboard emulator --host 0.0.0.0 --port 8080
 
 Exit codes: 0 stopped by SIGTERM, 1 cannot listen, 2 bad input, 130 stopped by Ctrl-C (SIGINT).";
+
+/// The end of `vital-onboard presets --help`.
+pub const PRESETS: &str = "\
+Examples:
+  vital-onboard presets                 the presets of the config file, one a line
+  vital-onboard presets --json          one JSON object a line
+  vital-onboard presets check           check them: unknown, SDK-only or deprecated providers,
+                                        redirect options without a URL, duplicate names
+
+Exit codes: 0 done (check: nothing wrong), 2 the config file is missing or broken, or (check)
+a preset has a problem.";
+
+/// The end of `vital-onboard history --help`.
+pub const HISTORY: &str = "\
+Examples:
+  vital-onboard history                          every link, newest first
+  vital-onboard history --since 7d --user patient-00012
+  vital-onboard history --pending --json         who to call back
+
+Exit codes: 0 done, 1 the audit log cannot be read, 2 bad input or no audit log yet.";

@@ -1,7 +1,9 @@
 //! A local emulator of the Vital API (axum): the same wire contract as the real service, with
 //! in-memory state, demo data and fault injection. It backs `--demo`, the tests, and
-//! `vital-onboard emulator`.
+//! `vital-onboard emulator`. Served to the local network, its links use the LAN address
+//! ([`lan`]).
 
+pub mod lan;
 mod link_page;
 mod routes;
 pub mod state;
@@ -40,6 +42,8 @@ pub(crate) struct Shared {
     team: Mutex<Team>,
     api_key: Option<String>,
     addr: SocketAddr,
+    /// `host:port` every `link_web_url` uses when set (served to the LAN), whatever `Host` says.
+    public_authority: Mutex<Option<String>>,
 }
 
 impl Shared {
@@ -62,6 +66,31 @@ pub struct RunningEmulator {
 impl RunningEmulator {
     pub fn base_url(&self) -> Url {
         Url::parse(&format!("http://{}", self.addr)).expect("socket address is a valid host")
+    }
+
+    /// From now on, every `link_web_url` (and [`Self::public_url`]) uses `ip` on this port: the
+    /// machine's LAN address, for a phone on the same network.
+    pub fn serve_as(&self, ip: IpAddr) {
+        *self
+            .shared
+            .public_authority
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(lan::authority(ip, self.addr.port()));
+    }
+
+    /// The URL others reach the emulator at: the one [`Self::serve_as`] set, else [`Self::base_url`].
+    pub fn public_url(&self) -> Url {
+        let authority = self
+            .shared
+            .public_authority
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        match authority {
+            Some(a) => Url::parse(&format!("http://{a}")).expect("socket address is a valid host"),
+            None => self.base_url(),
+        }
     }
 
     /// Every link-token request accepted so far, oldest first.
@@ -116,6 +145,7 @@ pub async fn start(
         team: Mutex::new(Team::seeded(options.users)),
         api_key: options.api_key,
         addr,
+        public_authority: Mutex::new(None),
     });
     let app = routes::router(shared.clone());
     let (tx, rx) = oneshot::channel::<()>();

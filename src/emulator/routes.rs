@@ -443,6 +443,14 @@ fn parse_link_request(map: &serde_json::Map<String, Value>) -> Result<LinkTokenR
 
 /// The address the caller used to reach us, for building `link_web_url`.
 fn public_base(shared: &Shared, headers: &HeaderMap) -> String {
+    let served_as = shared
+        .public_authority
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    if let Some(a) = served_as {
+        return format!("http://{a}");
+    }
     headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -12,7 +12,13 @@ use crate::setup::session::Session;
 use crate::ui::Theme;
 
 /// Opens the interactive console on the real terminal and runs it until the user quits.
-pub async fn run_console(session: &Session, config: &Config) -> std::io::Result<()> {
+/// `config_notice` says why the config file could not be used (the console then runs on the
+/// defaults and shows it).
+pub async fn run_console(
+    session: &Session,
+    config: &Config,
+    config_notice: Option<String>,
+) -> std::io::Result<()> {
     let env = EnvInfo::from_connection(&session.connection, session.client.base_url());
     let console = ConsoleConfig::new(config, *chrono::Local::now().offset());
     let theme = Theme {
@@ -23,12 +29,15 @@ pub async fn run_console(session: &Session, config: &Config) -> std::io::Result<
     crossterm::style::force_color_output(true);
     let (guard, terminal) = terminal::TerminalGuard::enter()?;
     let size = terminal.size()?;
-    let app = App::new(
+    let mut app = App::new(
         env,
         console,
         Utc::now(),
         ratatui::layout::Rect::new(0, 0, size.width, size.height),
     );
+    if let Some(notice) = config_notice {
+        app.config_notice(notice);
+    }
     let osc: OscSink = Box::new(|seq: &str| {
         let mut out = std::io::stdout();
         let _ = out.write_all(seq.as_bytes());

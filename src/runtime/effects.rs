@@ -123,6 +123,34 @@ impl<B: Backend> Driver<B> {
                     }
                 });
             }
+            Effect::LoadHistory => {
+                let tx = self.tx.clone();
+                let Some(store) = self.history.clone() else {
+                    let _ = tx.send(Msg::HistoryLoaded(Err(
+                        "the audit log is unavailable".into()
+                    )));
+                    return;
+                };
+                tokio::task::spawn_blocking(move || {
+                    let store = store
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let result = store
+                        .links(&crate::history::Filter {
+                            limit: Some(500),
+                            ..Default::default()
+                        })
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::HistoryLoaded(result));
+                });
+            }
+            Effect::SavePreset { path, preset } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::setup::presets::save(&path, &preset);
+                    let _ = tx.send(Msg::PresetSaved { preset, result });
+                });
+            }
             Effect::SavePng { url, path } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {

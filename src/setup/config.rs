@@ -2,13 +2,39 @@
 //!
 //! Looked up at `--config PATH`, else `$VITAL_ONBOARD_CONFIG`, else the platform config directory
 //! (`~/.config/vital-onboard/config.toml` on Linux). A missing default file means defaults; a
-//! file that is named but missing, or that does not parse, is an error (exit 2).
+//! file that is named but missing, or that does not parse, is an error (exit 2) for the commands;
+//! the console starts with defaults and says why ([`Config::load_or_notice`]). A parse error
+//! names the line and column. The `[[preset]]` entries are checked and saved by
+//! [`super::presets`].
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use crate::api::RedirectBehaviour;
 use crate::link::qr::QrStyle;
+
+/// A `[[preset]]` entry: a named set of link choices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preset {
+    pub name: String,
+    /// The allowlist; missing means every linkable provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub providers: Option<Vec<String>>,
+    /// Open this provider's sign-in directly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_error: Option<RedirectBehaviour>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_close: Option<RedirectBehaviour>,
+    /// The environment the preset is meant for (`sandbox` or `production`), shown and checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +57,12 @@ pub struct Config {
     /// Ask the API what the Link page will offer right after minting (default on).
     #[serde(default)]
     pub check_link_providers: Option<bool>,
+    /// Named link choices (`[[preset]]`).
+    #[serde(default)]
+    pub preset: Vec<Preset>,
+    /// Where the file was read from (not a key of the file).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
 }
 
 /// The patient-facing view blanks the code after this long without a key, unless configured.
@@ -62,10 +94,40 @@ pub fn default_path() -> Option<PathBuf> {
 
 impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            reason: e.message().to_string(),
-        })
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|span| {
+                    let (line, column) = line_column(text, span.start);
+                    format!("line {line}, column {column}: ")
+                })
+                .unwrap_or_default();
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                reason: format!("{at}{}", e.message().trim()),
+            }
+        })?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// The path the config file is read from and `S` writes to: `explicit`, else the default.
+    pub fn path_for(explicit: Option<&Path>) -> Option<PathBuf> {
+        explicit.map(Path::to_path_buf).or_else(default_path)
+    }
+
+    /// For the console: a broken file gives the defaults and the reason to show.
+    pub fn load_or_notice(explicit: Option<&Path>) -> (Config, Option<String>) {
+        match Config::load(explicit) {
+            Ok(c) => (c, None),
+            Err(e) => {
+                let config = Config {
+                    path: Config::path_for(explicit),
+                    ..Config::default()
+                };
+                (config, Some(format!("{e}; using the defaults")))
+            }
+        }
     }
 
     /// Loads the config: `explicit` (flag or env) must exist; the default path may be missing.
@@ -79,15 +141,24 @@ impl Config {
         };
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text, &path),
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(Config::default())
-            }
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(Config {
+                path: Some(path),
+                ..Config::default()
+            }),
             Err(e) => Err(ConfigError::Read {
                 path,
                 reason: e.to_string(),
             }),
         }
     }
+}
+
+/// The 1-based line and column of a byte offset in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 #[cfg(test)]
@@ -107,9 +178,32 @@ mod tests {
         assert_eq!(c.clinic_name.as_deref(), Some("Northside"));
         assert_eq!(c.patient_view_idle_minutes, Some(5));
         assert!(c.read_only);
-        assert_eq!(Config::parse("", p).unwrap(), Config::default());
+        assert_eq!(Config::parse("", p).unwrap().preset, vec![]);
         let e = Config::parse("api_key = \"x\"", p).unwrap_err();
         assert!(e.to_string().contains("api_key"), "{e}");
+    }
+
+    #[test]
+    fn a_parse_error_names_line_and_column() {
+        let e = Config::parse("clinic_name = \"A\"\nqr_style = = 3\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2, column"), "{e}");
+        let (c, notice) = Config::load_or_notice(Some(Path::new("/nonexistent/c.toml")));
+        assert_eq!(c.preset, vec![]);
+        assert!(notice.unwrap().contains("using the defaults"));
+    }
+
+    #[test]
+    fn parses_presets() {
+        let c = Config::parse(
+            "[[preset]]\nname = \"wearables\"\nproviders = [\"oura\", \"fitbit\"]\non_error = \"redirect\"\nredirect_url = \"https://e.com\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.preset.len(), 1);
+        assert_eq!(c.preset[0].on_error, Some(RedirectBehaviour::Redirect));
+        assert!(Config::parse("[[preset]]\nname = \"x\"\ncolour = 1\n", Path::new("c")).is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! What is settled once before the first request: where requests go and with which key
 //! ([`connection`], Vital's hosts in [`hosts`], the key file in [`key_file`]), the config file ([`config`]), the log file
-//! ([`logging`]), and the client (with the embedded emulator in demo mode) built from them
+//! ([`logging`]), the presets in it ([`presets`]), and the client (with the embedded emulator in demo mode) built from them
 //! ([`session`]).
 
 pub mod config;
@@ -8,4 +8,5 @@ pub mod connection;
 pub mod hosts;
 pub mod key_file;
 pub mod logging;
+pub mod presets;
 pub mod session;

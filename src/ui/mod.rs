@@ -2,11 +2,13 @@
 //! `ui/X.rs` draws what `app/X.rs` holds, into the rectangles `app::layout` computes.
 
 mod header;
+mod history;
 mod link_view;
 mod options;
 mod overlay;
 mod patient_view;
 mod patients;
+mod presets;
 mod prompt;
 mod providers;
 #[cfg(test)]

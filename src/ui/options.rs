@@ -1,5 +1,5 @@
 //! The Options pane: the three rows with a line each on what they do for the patient, the
-//! warnings, and the exact body `m` will send.
+//! warnings, and the exact body `m` will send; its title names the active preset.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,7 +16,11 @@ use crate::text::{cell, sanitize, truncate};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let o = &app.options;
     let focused = app.focus == Pane::Options;
-    let block = pane_block(Line::from(" Options "), focused, theme);
+    let title = match app.preset_label() {
+        Some(label) => format!(" Options · {} ", sanitize(&label)),
+        None => " Options ".to_string(),
+    };
+    let block = pane_block(Line::from(title), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;

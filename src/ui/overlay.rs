@@ -1,5 +1,6 @@
 //! What stands over the screen, painted in the order `app::overlay` gives (the overlay that owns
-//! the keys last, on top): the full-width alert, the help, a y/N question, a boxed prompt.
+//! the keys last, on top): the full-width alert, the help, the history, the preset list, a y/N
+//! question, a boxed prompt.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -26,6 +27,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             OverlayKind::Help => {
                 if let Some(help) = o.help {
                     draw_help(frame, area, app, help.scroll, theme);
+                }
+            }
+            OverlayKind::History => {
+                if let Some(view) = &o.history {
+                    super::history::draw(frame, area, app, view, theme);
+                }
+            }
+            OverlayKind::Presets => {
+                if let Some(picker) = o.presets {
+                    super::presets::draw(frame, area, app, picker, theme);
                 }
             }
             OverlayKind::Confirm => {

@@ -70,6 +70,8 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &Prompt, theme: &Theme) {
             "Your system's id for the patient: no names, emails or phone numbers"
         }
         PromptKind::RedirectUrl => "An absolute http(s) URL; empty clears it",
+        PromptKind::PresetName => "Saves the ticks, direct provider and options to the config file",
+        PromptKind::HistoryFilter => "Patient, preset, provider or fingerprint; Esc clears",
     };
     let width = (area.width - 8).min(72);
     let inner = width as usize - 4;

@@ -464,3 +464,36 @@ both_sizes!(patient_view_connected, |w, h| {
     app.update(ch('K'));
     app
 });
+
+both_sizes!(preset_list, |w, h| {
+    let mut app = crate::app::tests::presets::with_presets(sized(loaded(5, false), w, h));
+    app.update(ch('P'));
+    app.update(ch('j'));
+    app
+});
+both_sizes!(preset_active_and_modified, |w, h| {
+    let mut app = crate::app::tests::presets::with_presets(sized(loaded(5, false), w, h));
+    for m in [
+        ch('P'),
+        crate::app::tests::key(KeyCode::Enter),
+        crate::app::tests::key(KeyCode::BackTab),
+    ] {
+        app.update(m);
+    }
+    app.update(ch('j'));
+    app.update(ch(' '));
+    app
+});
+both_sizes!(history_overlay, |w, h| {
+    let mut app = crate::app::tests::history_view::with_history(sized(loaded(5, false), w, h));
+    app.update(ch('j'));
+    app
+});
+both_sizes!(history_overlay_filtered, |w, h| {
+    let mut app = crate::app::tests::history_view::with_history(sized(loaded(5, false), w, h));
+    for c in "/garmin".chars() {
+        app.update(ch(c));
+    }
+    app.update(crate::app::tests::key(KeyCode::Enter));
+    app
+});

@@ -43,6 +43,12 @@ pub enum Action {
     ConfirmYes,
     ConfirmNo,
     CloseOverlay,
+    Presets,
+    ApplyPreset,
+    SavePreset,
+    History,
+    HistoryFilter,
+    HistoryMint,
 }
 
 /// Where a binding applies. Several contexts are active at once (e.g. `Panes` + `Patients`).
@@ -75,6 +81,10 @@ pub enum Ctx {
     Help,
     /// A full-width message (a refused key).
     Alert,
+    /// The preset list (`P`).
+    Presets,
+    /// The history overlay (`H`).
+    History,
 }
 
 impl Ctx {
@@ -96,6 +106,8 @@ impl Ctx {
             Ctx::Confirm => "Confirmations",
             Ctx::Help => "Help overlay",
             Ctx::Alert => "Full-width messages",
+            Ctx::Presets => "Preset list",
+            Ctx::History => "History",
         }
     }
 }
@@ -220,6 +232,8 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Filtering,
     Ctx::Prompt,
     Ctx::Confirm,
+    Ctx::Presets,
+    Ctx::History,
     Ctx::Help,
     Ctx::Alert,
 ];

@@ -96,6 +96,13 @@ fn every_action_in_the_key_table_is_reachable() {
             Ctx::Alert => {
                 app.overlays.alert = Some("refused".into());
             }
+            Ctx::Presets => {
+                app = super::presets::with_presets(app);
+                app.update(ch('P'));
+            }
+            Ctx::History => {
+                app.update(ch('H'));
+            }
             Ctx::Filtered => {
                 app.update(ch('/'));
                 app.update(ch('1'));

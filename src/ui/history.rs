@@ -1,0 +1,124 @@
+//! The history overlay (`H`): the audit log's links, newest first, one a row (time, patient,
+//! what was allowed, preset, whether the patient connected), the highlighted one marked, the
+//! kept filter and the keys under it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::Theme;
+use super::widgets::{centered, popup_block};
+use crate::app::App;
+use crate::app::history_view::HistoryView;
+use crate::history::LinkRecord;
+use crate::text::{cell, sanitize, truncate};
+
+fn row_text(app: &App, r: &LinkRecord, width: usize) -> String {
+    let m = &r.minted;
+    let time = m
+        .time
+        .with_timezone(&app.config.utc_offset)
+        .format("%m-%d %H:%M");
+    let allowed = match (&m.provider, &m.allowlist) {
+        (Some(p), _) => format!("direct {p}"),
+        (None, Some(l)) => l.join(","),
+        (None, None) => "all".to_string(),
+    };
+    let outcome = if r.is_connected() {
+        format!("✓ {}", r.connected.join(","))
+    } else {
+        format!("— {}", r.last_outcome.as_str().replace('_', " "))
+    };
+    let wide = width >= 100;
+    let text = if wide {
+        format!(
+            "{time}  {}  {}  {}  {}",
+            cell(&truncate(&sanitize(&m.client_user_id), 22), 22),
+            cell(&truncate(&sanitize(&allowed), 28), 28),
+            cell(
+                &truncate(&sanitize(m.preset.as_deref().unwrap_or("-")), 16),
+                16
+            ),
+            sanitize(&outcome)
+        )
+    } else {
+        format!(
+            "{time}  {}  {}  {}",
+            cell(&truncate(&sanitize(&m.client_user_id), 16), 16),
+            cell(&truncate(&sanitize(&allowed), 14), 14),
+            sanitize(&outcome)
+        )
+    };
+    cell(&truncate(&text, width), width)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme: &Theme) {
+    let width = area.width.saturating_sub(4).min(120);
+    let height = area.height.saturating_sub(4);
+    let rect = centered(area, width, height);
+    let inner = width.saturating_sub(2) as usize;
+    let rows = height.saturating_sub(5) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let visible = view.visible();
+    match &view.records {
+        None => lines.push(Line::styled("Reading the audit log…", theme.muted())),
+        Some(Err(e)) => lines.push(Line::styled(
+            truncate(
+                &format!("The audit log cannot be read: {}", sanitize(e)),
+                inner,
+            ),
+            theme.danger(),
+        )),
+        Some(Ok(all)) if all.is_empty() => lines.push(Line::styled(
+            "No links yet: every link minted here is logged",
+            theme.muted(),
+        )),
+        Some(Ok(_)) if visible.is_empty() => {
+            lines.push(Line::styled("No link matches the filter", theme.muted()));
+        }
+        Some(Ok(_)) => {
+            let top = view.cursor.saturating_sub(rows.saturating_sub(1));
+            for (i, r) in visible.iter().enumerate().skip(top).take(rows) {
+                let style = if i == view.cursor {
+                    theme.selected()
+                } else if r.is_connected() {
+                    Style::new()
+                } else {
+                    theme.muted()
+                };
+                lines.push(Line::styled(row_text(app, r, inner), style));
+            }
+        }
+    }
+    while lines.len() < rows {
+        lines.push(Line::default());
+    }
+    let filter = if view.filter.is_empty() {
+        String::new()
+    } else {
+        format!("Filter: {} · ", sanitize(&view.filter))
+    };
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        truncate(
+            &format!("{filter}Enter mints again for that patient · / filters · Esc closes"),
+            inner,
+        ),
+        theme.muted(),
+    ));
+    let title = match &view.records {
+        Some(Ok(all)) => format!(
+            "History: {} of {} links, newest first",
+            visible.len(),
+            all.len()
+        ),
+        _ => "History".to_string(),
+    };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(popup_block(&title, theme.focused_border())),
+        rect,
+    );
+}
