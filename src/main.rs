@@ -3,8 +3,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use vital_onboard::cli::commands::{self, Failure};
-use vital_onboard::cli::{Cli, Command, UsersAction};
+use vital_onboard::cli::{Cli, Command, UsersAction, UsersArgs, doctor, login, meta};
 use vital_onboard::setup::config::Config;
+use vital_onboard::setup::profiles;
 use vital_onboard::setup::session::Session;
 
 fn main() -> ExitCode {
@@ -39,16 +40,42 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             return vital_onboard::clipboard::serve(*seconds)
                 .map_err(|e| Failure::internal(e.to_string()));
         }
+        // These need no readable config file, key or connection.
+        Some(Command::Completions { shell }) => return meta::completions(*shell),
+        Some(Command::Man { dir }) => return meta::man(dir.as_deref()),
+        Some(Command::Config { action }) => {
+            return meta::config(action, cli.connection.config.as_deref());
+        }
+        Some(Command::Doctor { json }) => return doctor::doctor(&cli.connection, *json).await,
         _ => {}
     }
     let config = Config::load(cli.connection.config.as_deref())
         .map_err(|e| Failure::input(e.to_string()))?;
-    let connection = cli
-        .connection
-        .input(|name| std::env::var(name).ok(), config.legacy_hosts)
-        .map_err(Failure::input)?
-        .resolve()
-        .map_err(|e| Failure::input(e.to_string()))?;
+    match &cli.command {
+        Some(Command::Login(args)) => return login::login(&cli.connection, &config, args).await,
+        Some(Command::Logout) => return login::logout(&cli.connection, &config),
+        Some(Command::Status) => return login::status(&cli.connection, &config),
+        Some(Command::Profiles { json }) => return login::list_profiles(&config, *json),
+        _ => {}
+    }
+    // Key sources, first wins: VITAL_API_KEY, --api-key-file, the profile's keychain entry, demo.
+    let connection = login::connection(&cli.connection, &config)?;
+    let config = profiles::effective_config(&config, connection.profile.as_deref());
+    if connection.read_only
+        && matches!(
+            cli.command,
+            Some(Command::Link(_))
+                | Some(Command::Users(UsersArgs {
+                    action: Some(UsersAction::Create { .. }),
+                    ..
+                }))
+        )
+    {
+        return Err(Failure::input(format!(
+            "profile {} is read-only (read_only = true in the config): nothing was sent",
+            connection.profile.as_deref().unwrap_or("?")
+        )));
+    }
     // Input checks come before any emulator starts or request leaves.
     let link_options = match &cli.command {
         Some(Command::Link(args)) => Some(commands::link_options(args)?),
@@ -80,7 +107,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             None => commands::users(&session, args.search.as_deref(), args.json).await,
         },
         Some(Command::Providers { json }) => commands::providers(&session, json).await,
-        Some(Command::Emulator(_) | Command::ServeClipboard { .. }) => {
+        Some(
+            Command::Emulator(_)
+            | Command::ServeClipboard { .. }
+            | Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::Config { .. }
+            | Command::Doctor { .. }
+            | Command::Login(_)
+            | Command::Logout
+            | Command::Status
+            | Command::Profiles { .. },
+        ) => {
             unreachable!("handled above")
         }
     }

@@ -51,6 +51,14 @@ pub struct ConnectionArgs {
     /// Config file (TOML); default: $VITAL_ONBOARD_CONFIG or the platform config directory.
     #[arg(long, global = true, env = "VITAL_ONBOARD_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Use this profile ([profile.NAME] in the config file, or "demo"; env VITAL_ONBOARD_PROFILE).
+    #[arg(
+        long,
+        global = true,
+        env = "VITAL_ONBOARD_PROFILE",
+        value_name = "NAME"
+    )]
+    pub profile: Option<String>,
 }
 
 impl ConnectionArgs {
@@ -100,6 +108,7 @@ impl ConnectionArgs {
             legacy_hosts: self.legacy_hosts || legacy_from_config,
             demo: self.demo,
             timeout_secs,
+            ..Default::default()
         })
     }
 }
@@ -120,9 +129,61 @@ pub enum Command {
     },
     /// Run the Vital API emulator until SIGINT/SIGTERM.
     Emulator(EmulatorArgs),
+    /// Check an API key against the API and store it in the OS keychain for the profile.
+    Login(LoginArgs),
+    /// Remove the profile's stored key (keychain entry and fallback file).
+    Logout,
+    /// Show the profile, environment, region, host, key prefix and where the key comes from.
+    Status,
+    /// List the profiles with their environment and whether a key is stored.
+    Profiles {
+        /// One JSON object a line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the terminal, colours, clipboard, key, keychain, clock and config; say how to fix.
+    Doctor {
+        /// One JSON object a line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per command into a folder.
+    Man {
+        /// Write vital-onboard.1 and one page per subcommand here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Write the example config file, or print where it is read from.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
     /// Internal: keeps a copied link on the clipboard after `link --copy` returns.
     #[command(name = "__serve-clipboard", hide = true)]
     ServeClipboard { seconds: u64 },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    /// Read the key from the first line of standard input instead of a hidden prompt.
+    #[arg(long)]
+    pub stdin: bool,
+    /// Where no keychain answers, store the key in an owner-only (0600) file without asking.
+    #[arg(long)]
+    pub file: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ConfigAction {
+    /// Write the commented example config (never over an existing file).
+    Init,
+    /// Print the path the config file is read from.
+    Path,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,12 +3,19 @@
 //! Looked up at `--config PATH`, else `$VITAL_ONBOARD_CONFIG`, else the platform config directory
 //! (`~/.config/vital-onboard/config.toml` on Linux). A missing default file means defaults; a
 //! file that is named but missing, or that does not parse, is an error (exit 2).
+//! `[profile.NAME]` tables are described in `setup::profiles`; [`EXAMPLE`] is the commented file
+//! `config init` writes.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::link::qr::QrStyle;
+use crate::setup::profiles::{self, Profile};
+
+/// The commented example config that `vital-onboard config init` writes.
+pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +31,12 @@ pub struct Config {
     /// Minutes after which the patient-facing view blanks the code.
     #[serde(default)]
     pub kiosk_idle_minutes: Option<u64>,
+    /// The profile used when neither `--profile` nor `VITAL_ONBOARD_PROFILE` names one.
+    #[serde(default)]
+    pub default_profile: Option<String>,
+    /// `[profile.NAME]` tables.
+    #[serde(default, rename = "profile")]
+    pub profiles: BTreeMap<String, Profile>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,10 +55,17 @@ pub fn default_path() -> Option<PathBuf> {
 
 impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             reason: e.message().to_string(),
-        })
+        })?;
+        profiles::validate(&config.profiles, config.default_profile.as_deref()).map_err(
+            |reason| ConfigError::Parse {
+                path: path.to_path_buf(),
+                reason,
+            },
+        )?;
+        Ok(config)
     }
 
     /// Loads the config: `explicit` (flag or env) must exist; the default path may be missing.
@@ -89,6 +109,25 @@ mod tests {
         assert_eq!(Config::parse("", p).unwrap(), Config::default());
         let e = Config::parse("api_key = \"x\"", p).unwrap_err();
         assert!(e.to_string().contains("api_key"), "{e}");
+    }
+
+    #[test]
+    fn the_example_parses_commented_and_uncommented() {
+        let p = Path::new("example.toml");
+        assert_eq!(Config::parse(EXAMPLE, p).unwrap(), Config::default());
+        let uncommented: String = EXAMPLE
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| {
+                let t = l.trim_start();
+                t.starts_with('[') || t.split_once(" = ").is_some_and(|(k, _)| !k.contains(' '))
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c = Config::parse(&uncommented, p).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+        assert_eq!(c.profiles.len(), 3);
+        assert_eq!(c.default_profile.as_deref(), Some("us-sandbox"));
+        assert!(c.profiles["eu-production"].read_only);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Connection settings: which API to talk to, with which key. Pure resolution from the command
 //! line, the environment and the config file, so it can be tested without a process.
+//!
+//! Key sources, first wins: `VITAL_API_KEY`, `--api-key-file`, the profile's stored key (keychain
+//! or its fallback file, looked up by the caller: see `setup::profiles`), else demo.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -117,6 +120,47 @@ pub enum Target {
     Demo,
 }
 
+/// Where the key in use came from (`status` and `doctor` say it; never the key itself).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum KeySource {
+    /// `VITAL_API_KEY`.
+    Variable,
+    /// `--api-key-file PATH`.
+    File(PathBuf),
+    /// The OS keychain entry of the profile.
+    Keychain,
+    /// The owner-only fallback file `login` wrote where no keychain answered.
+    StoredFile(PathBuf),
+    /// No key: demo mode (or a key-less `--demo`).
+    #[default]
+    None,
+}
+
+impl KeySource {
+    pub fn describe(&self) -> String {
+        match self {
+            KeySource::Variable => "the VITAL_API_KEY variable".into(),
+            KeySource::File(p) => format!("the file {} (--api-key-file)", p.display()),
+            KeySource::Keychain => "the OS keychain (vital-onboard login)".into(),
+            KeySource::StoredFile(p) => {
+                format!("the owner-only file {} (vital-onboard login)", p.display())
+            }
+            KeySource::None => "none: demo mode".into(),
+        }
+    }
+}
+
+/// A profile's connection settings (`[profile.NAME]` in the config file); flags and variables win
+/// over them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileSettings {
+    pub name: String,
+    pub env: Option<Environment>,
+    pub region: Option<Region>,
+    pub base_url: Option<String>,
+    pub read_only: bool,
+}
+
 /// What the user gave: flags, environment variables and config, before resolution.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectionInput {
@@ -129,6 +173,11 @@ pub struct ConnectionInput {
     pub legacy_hosts: bool,
     pub demo: bool,
     pub timeout_secs: u64,
+    /// The chosen profile, if any.
+    pub profile: Option<ProfileSettings>,
+    /// The profile's stored key (keychain or fallback file), used only when neither
+    /// `VITAL_API_KEY` nor `--api-key-file` gives one.
+    pub stored_key: Option<(ApiKey, KeySource)>,
 }
 
 /// Resolved connection settings.
@@ -140,6 +189,12 @@ pub struct Connection {
     pub key: Option<ApiKey>,
     pub legacy_hosts: bool,
     pub timeout: Duration,
+    /// The chosen profile's name, for the console header and `status`.
+    pub profile: Option<String>,
+    /// Where the key came from.
+    pub key_source: KeySource,
+    /// The profile says nothing may be created or minted.
+    pub read_only: bool,
 }
 
 impl Connection {
@@ -186,6 +241,24 @@ pub enum SettingsError {
         "--region {asked} does not match the API key, which is a {key_region} key ({prefix}…): teams are regional; use --region {key_region}"
     )]
     RegionMismatch {
+        asked: &'static str,
+        key_region: &'static str,
+        prefix: &'static str,
+    },
+    #[error(
+        "profile {profile} says {asked}, but its API key is a {key_env} key ({prefix}…): run `vital-onboard login --profile {profile}` with a {asked} key, or fix environment in [profile.{profile}]"
+    )]
+    ProfileEnvMismatch {
+        profile: String,
+        asked: &'static str,
+        key_env: &'static str,
+        prefix: &'static str,
+    },
+    #[error(
+        "profile {profile} says region {asked}, but its API key is a {key_region} key ({prefix}…): teams are regional; fix region in [profile.{profile}] or log in with a {asked} key"
+    )]
+    ProfileRegionMismatch {
+        profile: String,
         asked: &'static str,
         key_region: &'static str,
         prefix: &'static str,
@@ -239,18 +312,31 @@ pub fn parse_http_url(s: &str) -> Result<Url, String> {
 }
 
 impl ConnectionInput {
-    pub fn resolve(&self) -> Result<Connection, SettingsError> {
-        let key = match &self.api_key_file {
-            Some(path) => Some(read_key_file(path)?),
-            None => self
+    /// True when `VITAL_API_KEY` or `--api-key-file` gives the key, so no stored one is needed.
+    pub fn has_explicit_key(&self) -> bool {
+        self.api_key_file.is_some()
+            || self
                 .api_key_env
                 .as_deref()
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(ApiKey::new),
+                .is_some_and(|k| !k.trim().is_empty())
+    }
+
+    pub fn resolve(&self) -> Result<Connection, SettingsError> {
+        let env_key = self
+            .api_key_env
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(ApiKey::new);
+        let (key, key_source) = match (env_key, &self.api_key_file, &self.stored_key) {
+            (Some(k), _, _) => (Some(k), KeySource::Variable),
+            (None, Some(path), _) => (Some(read_key_file(path)?), KeySource::File(path.clone())),
+            (None, None, Some((k, source))) => (Some(k.clone()), source.clone()),
+            (None, None, None) => (None, KeySource::None),
         };
         let timeout = Duration::from_secs(self.timeout_secs.max(1));
         let scope = key.as_ref().and_then(ApiKey::scope);
+        let profile = self.profile.as_ref();
 
         if let (Some(k), Some((key_env, key_region))) = (&key, scope) {
             if let Some(asked) = self.env.filter(|e| *e != key_env) {
@@ -267,18 +353,47 @@ impl ConnectionInput {
                     prefix: k.prefix(),
                 });
             }
+            if let Some(p) = profile.filter(|_| self.env.is_none())
+                && let Some(asked) = p.env.filter(|e| *e != key_env)
+            {
+                return Err(SettingsError::ProfileEnvMismatch {
+                    profile: p.name.clone(),
+                    asked: asked.as_str(),
+                    key_env: key_env.as_str(),
+                    prefix: k.prefix(),
+                });
+            }
+            if let Some(p) = profile.filter(|_| self.region.is_none())
+                && let Some(asked) = p.region.filter(|r| *r != key_region)
+            {
+                return Err(SettingsError::ProfileRegionMismatch {
+                    profile: p.name.clone(),
+                    asked: asked.as_str(),
+                    key_region: key_region.as_str(),
+                    prefix: k.prefix(),
+                });
+            }
         }
         let env = self
             .env
+            .or(profile.and_then(|p| p.env))
             .or(scope.map(|s| s.0))
             .unwrap_or(Environment::Sandbox);
-        let region = self.region.or(scope.map(|s| s.1)).unwrap_or(Region::Us);
+        let region = self
+            .region
+            .or(profile.and_then(|p| p.region))
+            .or(scope.map(|s| s.1))
+            .unwrap_or(Region::Us);
+        let base_url = self
+            .base_url
+            .clone()
+            .or_else(|| profile.and_then(|p| p.base_url.clone()));
 
-        let target = if self.demo || (key.is_none() && self.base_url.is_none()) {
+        let target = if self.demo || (key.is_none() && base_url.is_none()) {
             Target::Demo
         } else if key.is_none() {
             return Err(SettingsError::BaseUrlWithoutKey);
-        } else if let Some(raw) = &self.base_url {
+        } else if let Some(raw) = &base_url {
             let url = parse_http_url(raw).map_err(|reason| SettingsError::BadBaseUrl {
                 url: raw.clone(),
                 reason,
@@ -299,9 +414,16 @@ impl ConnectionInput {
             target,
             env,
             region,
+            key_source: if key.is_some() {
+                key_source
+            } else {
+                KeySource::None
+            },
             key,
             legacy_hosts: self.legacy_hosts,
             timeout,
+            profile: profile.map(|p| p.name.clone()),
+            read_only: profile.is_some_and(|p| p.read_only),
         })
     }
 }
@@ -435,11 +557,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("key");
         std::fs::write(&p, "  sk_eu_secret  \nsecond line\n").unwrap();
-        let mut i = input(Some("pk_us_other"));
+        let mut i = input(None);
         i.api_key_file = Some(p.clone());
         let c = i.resolve().unwrap();
         assert_eq!(c.key.as_ref().unwrap().expose(), "sk_eu_secret");
         assert_eq!(c.label(), "sandbox/eu");
+        assert_eq!(c.key_source, KeySource::File(p.clone()));
         std::fs::write(&p, "\n").unwrap();
         assert!(matches!(
             i.resolve(),
@@ -447,6 +570,91 @@ mod tests {
         ));
         i.api_key_file = Some(dir.path().join("missing"));
         assert!(matches!(i.resolve(), Err(SettingsError::KeyFile { .. })));
+    }
+
+    #[test]
+    fn key_sources_in_order_variable_file_stored_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("key");
+        std::fs::write(&p, "sk_eu_fromfile\n").unwrap();
+        let stored = Some((
+            ApiKey::new("pk_us_stored"),
+            KeySource::StoredFile(dir.path().join("s")),
+        ));
+        let mut i = input(Some("sk_us_fromvar"));
+        i.api_key_file = Some(p.clone());
+        i.stored_key = stored.clone();
+        let c = i.resolve().unwrap();
+        assert_eq!(
+            (c.key.unwrap().expose(), c.key_source),
+            ("sk_us_fromvar", KeySource::Variable)
+        );
+        i.api_key_env = Some("  ".into());
+        let c = i.resolve().unwrap();
+        assert_eq!(c.key.unwrap().expose(), "sk_eu_fromfile");
+        assert_eq!(c.key_source, KeySource::File(p));
+        i.api_key_file = None;
+        let c = i.resolve().unwrap();
+        assert_eq!(c.key.as_ref().unwrap().expose(), "pk_us_stored");
+        assert!(matches!(c.key_source, KeySource::StoredFile(_)));
+        assert_eq!(c.label(), "production/us");
+        i.stored_key = None;
+        let c = i.resolve().unwrap();
+        assert_eq!((c.target, c.key_source), (Target::Demo, KeySource::None));
+    }
+
+    fn profile(env: Option<Environment>, region: Option<Region>) -> ProfileSettings {
+        ProfileSettings {
+            name: "eu-prod".into(),
+            env,
+            region,
+            base_url: None,
+            read_only: true,
+        }
+    }
+
+    #[test]
+    fn profile_settings_fill_in_and_mismatches_are_refused() {
+        let mut i = input(None);
+        i.stored_key = Some((ApiKey::new("pk_eu_abc"), KeySource::Keychain));
+        i.profile = Some(profile(Some(Environment::Production), Some(Region::Eu)));
+        let c = i.resolve().unwrap();
+        assert_eq!(c.label(), "production/eu");
+        assert_eq!(c.profile.as_deref(), Some("eu-prod"));
+        assert!(c.read_only);
+
+        i.stored_key = Some((ApiKey::new("sk_eu_abc"), KeySource::Keychain));
+        let e = i.resolve().unwrap_err();
+        assert!(matches!(e, SettingsError::ProfileEnvMismatch { .. }), "{e}");
+        assert!(
+            e.to_string().contains("profile eu-prod says production"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("abc"), "never shows the key");
+
+        i.profile = Some(profile(None, Some(Region::Us)));
+        assert!(matches!(
+            i.resolve(),
+            Err(SettingsError::ProfileRegionMismatch { .. })
+        ));
+        // A flag wins over the profile, and is checked as a flag.
+        i.region = Some(Region::Eu);
+        assert!(i.resolve().is_ok());
+        i.env = Some(Environment::Production);
+        assert!(matches!(
+            i.resolve(),
+            Err(SettingsError::EnvMismatch { .. })
+        ));
+
+        // A profile's base_url is used like --base-url, and the flag wins.
+        let mut i = input(Some("anything"));
+        i.profile = Some(ProfileSettings {
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..profile(None, None)
+        });
+        assert_eq!(i.resolve().unwrap().label(), "http://127.0.0.1:9");
+        i.base_url = Some("http://127.0.0.1:10".into());
+        assert_eq!(i.resolve().unwrap().label(), "http://127.0.0.1:10");
     }
 
     #[test]
