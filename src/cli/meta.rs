@@ -48,7 +48,8 @@ pub fn man(dir: Option<&Path>) -> Outcome {
     match dir {
         None => {
             let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command())
+            // Like the pages `--dir` writes: no `help` pseudo-command.
+            clap_mangen::Man::new(Cli::command().disable_help_subcommand(true))
                 .render(&mut buf)
                 .map_err(|e| Failure::internal(e.to_string()))?;
             write_stdout(&buf)
