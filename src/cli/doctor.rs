@@ -411,6 +411,12 @@ async fn key_checks(connection: &Connection) -> Vec<Check> {
     };
     let host = display_url(&base);
     let label = connection.label();
+    // `sandbox/us (https://api.sandbox.us.junction.com)`, or just the host for --base-url.
+    let at = if label == host {
+        host.clone()
+    } else {
+        format!("{label} ({host})")
+    };
     let prefix = connection.key.as_ref().map_or("", |k| k.prefix());
     let prefix = if prefix.is_empty() {
         "a key with no known prefix".to_string()
@@ -424,11 +430,11 @@ async fn key_checks(connection: &Connection) -> Vec<Check> {
             ..Default::default()
         });
     let key = match client.list_users(0, 1).await {
-        Ok(_) => check("key", Level::Ok, format!("{prefix} from {source} is accepted by {label} ({host})")),
+        Ok(_) => check("key", Level::Ok, format!("{prefix} from {source} is accepted by {at}")),
         Err(ApiError::Unauthorized { status, .. }) => check(
             "key",
             Level::Fail,
-            format!("{prefix} from {source} is refused by {label} ({host}, HTTP {status})"),
+            format!("{prefix} from {source} is refused by {at} (HTTP {status})"),
         )
         .fix(format!("`vital-onboard login{who}` with a key for {label}, or correct VITAL_API_KEY / --api-key-file")),
         Err(e) => check("key", Level::Fail, format!("{prefix} from {source} could not be checked: {}", sanitize(&e.to_string())))

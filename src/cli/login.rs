@@ -154,11 +154,12 @@ pub async fn login(args: &ConnectionArgs, config: &Config, login: &LoginArgs) ->
         "" => "with no known prefix".to_string(),
         p => format!("{p}…"),
     };
-    eprintln!(
-        "The key ({prefix}) was accepted by {} ({}).",
-        connection.label(),
-        host(&connection)
-    );
+    let (label, host) = (connection.label(), host(&connection));
+    if label == host {
+        eprintln!("The key ({prefix}) was accepted by {host}.");
+    } else {
+        eprintln!("The key ({prefix}) was accepted by {label} ({host}).");
+    }
     let account = keychain::account(profile.as_deref());
     let fallback = keychain::fallback_path(&account);
     let chain = OsKeychain;
