@@ -231,7 +231,7 @@ pub fn list(config: &Config, keychain: &dyn Keychain) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::setup::connection::{ApiKey, KeySource, Target};
+    use crate::setup::connection::{ApiKey, KeySource, SettingsError, Target};
     use crate::setup::keychain::KeychainError;
     use std::path::Path;
 
@@ -402,5 +402,95 @@ mod tests {
         assert_eq!(rows[0].key, Stored::Keychain);
         assert_eq!(rows[0].environment, "production");
         assert!(rows[1].default && !rows[0].default);
+    }
+
+    /// The pure resolution of `crate::setup::connection`, with the fields profiles fill in.
+    fn raw_input(key: Option<&str>) -> ConnectionInput {
+        input(key)
+    }
+
+    #[test]
+    fn key_sources_in_order_variable_file_stored_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("key");
+        std::fs::write(&p, "sk_eu_fromfile\n").unwrap();
+        let stored = Some((
+            ApiKey::new("pk_us_stored"),
+            KeySource::StoredFile(dir.path().join("s")),
+        ));
+        let mut i = raw_input(Some("sk_us_fromvar"));
+        i.api_key_file = Some(p.clone());
+        i.stored_key = stored.clone();
+        let c = i.resolve().unwrap();
+        assert_eq!(
+            (c.key.unwrap().expose(), c.key_source),
+            ("sk_us_fromvar", KeySource::Variable)
+        );
+        i.api_key_env = Some("  ".into());
+        let c = i.resolve().unwrap();
+        assert_eq!(c.key.unwrap().expose(), "sk_eu_fromfile");
+        assert_eq!(c.key_source, KeySource::File(p));
+        i.api_key_file = None;
+        let c = i.resolve().unwrap();
+        assert_eq!(c.key.as_ref().unwrap().expose(), "pk_us_stored");
+        assert!(matches!(c.key_source, KeySource::StoredFile(_)));
+        assert_eq!(c.label(), "production/us");
+        i.stored_key = None;
+        let c = i.resolve().unwrap();
+        assert_eq!((c.target, c.key_source), (Target::Demo, KeySource::None));
+    }
+
+    fn settings_of(env: Option<Environment>, region: Option<Region>) -> ProfileSettings {
+        ProfileSettings {
+            name: "eu-prod".into(),
+            env,
+            region,
+            base_url: None,
+            read_only: true,
+        }
+    }
+
+    #[test]
+    fn profile_settings_fill_in_and_mismatches_are_refused() {
+        let mut i = raw_input(None);
+        i.stored_key = Some((ApiKey::new("pk_eu_abc"), KeySource::Keychain));
+        i.profile = Some(settings_of(Some(Environment::Production), Some(Region::Eu)));
+        let c = i.resolve().unwrap();
+        assert_eq!(c.label(), "production/eu");
+        assert_eq!(c.profile.as_deref(), Some("eu-prod"));
+        assert!(c.read_only);
+
+        i.stored_key = Some((ApiKey::new("sk_eu_abc"), KeySource::Keychain));
+        let e = i.resolve().unwrap_err();
+        assert!(matches!(e, SettingsError::ProfileEnvMismatch { .. }), "{e}");
+        assert!(
+            e.to_string().contains("profile eu-prod says production"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("abc"), "never shows the key");
+
+        i.profile = Some(settings_of(None, Some(Region::Us)));
+        assert!(matches!(
+            i.resolve(),
+            Err(SettingsError::ProfileRegionMismatch { .. })
+        ));
+        // A flag wins over the profile, and is checked as a flag.
+        i.region = Some(Region::Eu);
+        assert!(i.resolve().is_ok());
+        i.env = Some(Environment::Production);
+        assert!(matches!(
+            i.resolve(),
+            Err(SettingsError::EnvMismatch { .. })
+        ));
+
+        // A profile's base_url is used like --base-url, and the flag wins.
+        let mut i = raw_input(Some("anything"));
+        i.profile = Some(ProfileSettings {
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..settings_of(None, None)
+        });
+        assert_eq!(i.resolve().unwrap().label(), "http://127.0.0.1:9");
+        i.base_url = Some("http://127.0.0.1:10".into());
+        assert_eq!(i.resolve().unwrap().label(), "http://127.0.0.1:10");
     }
 }
