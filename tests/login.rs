@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::pty::{Pty, wait_exit};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -475,4 +476,44 @@ async fn man_pages_for_every_command_render() {
             assert!(shown.contains("doctor"), "{shown}");
         }
     }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_prompt_hides_the_key_and_asks_before_writing_a_file() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let home = Home::new();
+    let h = home.dir.path().to_path_buf();
+    let mut pty = tokio::task::spawn_blocking(move || {
+        let (cfg, hs) = (h.join(".config"), h.display().to_string());
+        let cfg = cfg.display().to_string();
+        let env = [
+            ("VITAL_BASE_URL", base.as_str()),
+            ("HOME", hs.as_str()),
+            ("XDG_CONFIG_HOME", cfg.as_str()),
+            (
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/vital-onboard-test-bus",
+            ),
+        ];
+        Pty::spawn_sized(&["login"], 24, 120, &env)
+    })
+    .await
+    .unwrap();
+    pty.wait_for("(input hidden)");
+    pty.send(&format!("{KEY}\r"));
+    let screen = pty.wait_for("readable only by you? [y/N]");
+    assert!(
+        !screen.contains(KEY) && !screen.contains("test_key"),
+        "never echoed:\n{screen}"
+    );
+    assert!(screen.contains("no keychain answered"), "{screen}");
+    pty.send("y\r");
+    let screen = pty.wait_for("Stored in");
+    assert!(wait_exit(&mut pty).success(), "{screen}");
+    let file = home.key_file("default");
+    assert_eq!(mode(&file), 0o600);
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), KEY);
+    assert!(!pty.screen_lines().join("\n").contains(KEY));
 }

@@ -40,11 +40,21 @@ pub fn chosen(args: &ConnectionArgs, config: &Config) -> Result<Option<String>, 
 /// one. Warnings (a key file others can read) go to stderr.
 pub fn connection(args: &ConnectionArgs, config: &Config) -> Result<Connection, Failure> {
     let profile = chosen(args, config)?;
+    connection_for(args, config, profile.as_deref())
+}
+
+/// The connection for `profile` (a name from [`profiles::list`], `demo`, or none), with the
+/// same flags and variables: what the console uses when the staff pick a profile.
+pub fn connection_for(
+    args: &ConnectionArgs,
+    config: &Config,
+    profile: Option<&str>,
+) -> Result<Connection, Failure> {
     let mut notes = vec![];
     let result = profiles::resolve(
         input(args, config)?,
         config,
-        profile.as_deref(),
+        profile,
         &OsKeychain,
         &mut notes,
     );
