@@ -182,6 +182,12 @@ pub async fn login(args: &ConnectionArgs, config: &Config, login: &LoginArgs) ->
             )),
         }
     });
+    let input = input(args, config)?;
+    if input.has_explicit_key() {
+        eprintln!(
+            "note: VITAL_API_KEY or --api-key-file is set and wins over the stored key (order: {KEY_ORDER})"
+        );
+    }
     match stored {
         Ok(()) => {
             if let Some(old) = fallback.as_deref().filter(|p| p.exists()) {
