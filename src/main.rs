@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use vital_onboard::cli::commands::{self, Failure};
-use vital_onboard::cli::{Cli, Command, UsersAction, UsersArgs, doctor, login, meta};
+use vital_onboard::cli::{Cli, Command, UsersAction, doctor, login, meta};
 use vital_onboard::setup::config::Config;
 use vital_onboard::setup::profiles;
 use vital_onboard::setup::session::Session;
@@ -61,21 +61,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     // Key sources, first wins: VITAL_API_KEY, --api-key-file, the profile's keychain entry, demo.
     let connection = login::connection(&cli.connection, &config)?;
     let config = profiles::effective_config(&config, connection.profile.as_deref());
-    if connection.read_only
-        && matches!(
-            cli.command,
-            Some(Command::Link(_))
-                | Some(Command::Users(UsersArgs {
-                    action: Some(UsersAction::Create { .. }),
-                    ..
-                }))
-        )
-    {
-        return Err(Failure::input(format!(
-            "profile {} is read-only (read_only = true in the config): nothing was sent",
-            connection.profile.as_deref().unwrap_or("?")
-        )));
-    }
+    login::refuse_if_read_only(&connection, cli.command.as_ref())?;
     // Input checks come before any emulator starts or request leaves.
     let link_options = match &cli.command {
         Some(Command::Link(args)) => Some(commands::link_options(args)?),

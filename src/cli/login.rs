@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Read, Write};
 
 use crate::api::ApiError;
 use crate::cli::commands::{Failure, Outcome};
-use crate::cli::{ConnectionArgs, LoginArgs};
+use crate::cli::{Command, ConnectionArgs, LoginArgs, UsersAction, UsersArgs};
 use crate::setup::config::Config;
 use crate::setup::connection::{
     ApiKey, Connection, ConnectionInput, KeySource, Target, display_url,
@@ -62,6 +62,26 @@ pub fn connection_for(
         eprintln!("warning: {n}");
     }
     result.map_err(Failure::input)
+}
+
+/// A read-only profile (`read_only = true`) refuses `link` and `users create` before anything
+/// is sent.
+pub fn refuse_if_read_only(connection: &Connection, command: Option<&Command>) -> Outcome {
+    let writes = matches!(
+        command,
+        Some(Command::Link(_))
+            | Some(Command::Users(UsersArgs {
+                action: Some(UsersAction::Create { .. }),
+                ..
+            }))
+    );
+    if connection.read_only && writes {
+        return Err(Failure::input(format!(
+            "profile {} is read-only (read_only = true in the config): nothing was sent",
+            connection.profile.as_deref().unwrap_or("?")
+        )));
+    }
+    Ok(())
 }
 
 fn profile_label(profile: Option<&str>) -> String {
