@@ -3,9 +3,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use vital_onboard::cli::commands::{self, Failure};
-use vital_onboard::cli::{Cli, Command, CreateArgs, PresetsAction, UsersAction, UsersArgs};
+use vital_onboard::cli::{
+    Cli, Command, CreateArgs, PresetsAction, UsersAction, UsersArgs, doctor, login, meta,
+};
 use vital_onboard::setup::config::Config;
 use vital_onboard::setup::connection::Target;
+use vital_onboard::setup::profiles;
 use vital_onboard::setup::session::Session;
 use vital_onboard::text::sanitize;
 
@@ -40,7 +43,22 @@ fn main() -> ExitCode {
 /// signals); the emulator stops on it by itself.
 async fn run_interruptible(cli: Cli) -> Result<(), Failure> {
     let interrupted = match &cli.command {
-        None | Some(Command::Tui(_) | Command::Emulator(_) | Command::ServeClipboard { .. }) => {
+        None
+        | Some(
+            Command::Tui(_)
+            | Command::Emulator(_)
+            | Command::ServeClipboard { .. }
+            // `login` reads a hidden prompt (Ctrl-C there must end it at once, as it does);
+            // the others are quick and change nothing.
+            | Command::Login(_)
+            | Command::Logout(_)
+            | Command::Status(_)
+            | Command::Profiles(_)
+            | Command::Doctor(_)
+            | Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::Config { .. },
+        ) => {
             return run(cli).await;
         }
         Some(Command::Link(_)) => {
@@ -83,6 +101,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
     let connection_args = connection_args.expect("every command but emulator has settings");
     let config_path = connection_args.config_path(|name| std::env::var(name).ok());
+    match &cli.command {
+        // These need no readable config file, key or connection.
+        Some(Command::Completions { shell }) => return meta::completions(*shell),
+        Some(Command::Man { dir }) => return meta::man(dir.as_deref()),
+        Some(Command::Config { action }) => return meta::config(action, config_path.as_deref()),
+        Some(Command::Doctor(args)) => return doctor::doctor(&connection_args, args.json).await,
+        _ => {}
+    }
     if let Some(Command::Presets(args)) = &cli.command {
         let check = matches!(args.action, Some(PresetsAction::Check));
         return vital_onboard::cli::presets::presets(config_path.as_deref(), args.json, check);
@@ -98,14 +124,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         (c, None)
     };
-    let mut input = connection_args
-        .input(|name| std::env::var(name).ok(), config.legacy_hosts)
-        .map_err(Failure::input)?;
-    input.read_only = cli.read_only() || config.read_only;
-    let connection = input.resolve().map_err(|e| Failure::input(e.to_string()))?;
+    match &cli.command {
+        Some(Command::Login(args)) => return login::login(&connection_args, &config, args).await,
+        Some(Command::Logout(_)) => return login::logout(&connection_args, &config),
+        Some(Command::Status(_)) => return login::status(&connection_args, &config),
+        Some(Command::Profiles(args)) => return login::list_profiles(&config, args.json),
+        _ => {}
+    }
+    // Key sources, first wins: VITAL_API_KEY, --api-key-file, the profile's keychain entry, demo.
+    let mut connection = login::connection(&connection_args, &config)?;
+    connection.read_only |= cli.read_only() || config.read_only;
     for w in &connection.warnings {
         eprintln!("warning: {w}");
     }
+    let config = profiles::effective_config(&config, connection.profile.as_deref());
     // Input checks come before any emulator starts or request leaves.
     let link_options = match &cli.command {
         Some(Command::Link(args)) => {
@@ -191,7 +223,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let api = (!session.is_demo()).then_some(&session);
             vital_onboard::cli::history::history(api, &query).await
         }
-        Some(Command::Emulator(_) | Command::ServeClipboard { .. } | Command::Presets(_)) => {
+        Some(
+            Command::Emulator(_)
+            | Command::ServeClipboard { .. }
+            | Command::Presets(_)
+            | Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::Config { .. }
+            | Command::Doctor(_)
+            | Command::Login(_)
+            | Command::Logout(_)
+            | Command::Status(_)
+            | Command::Profiles(_),
+        ) => {
             unreachable!("handled above")
         }
     }

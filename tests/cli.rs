@@ -25,6 +25,15 @@ fn cmd(base: Option<&str>, key: Option<&str>) -> Command {
     let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
     std::fs::write(&cfg, "").unwrap();
     c.env("VITAL_ONBOARD_CONFIG", cfg);
+    // No stored key of the developer's own (keychain or fallback file).
+    c.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/vital-onboard-test-bus",
+    );
+    c.env(
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir().join("vital-onboard-tests-no-config-home"),
+    );
     if let Some(b) = base {
         c.env("VITAL_BASE_URL", b);
     }

@@ -70,6 +70,9 @@ pub struct ConnectionArgs {
     /// Config file (TOML) (env VITAL_ONBOARD_CONFIG); default: the platform config directory.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Use this profile ([profile.NAME] in the config file, or "demo") (env VITAL_ONBOARD_PROFILE).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 /// `--read-only`: on the console and the commands that change something (`link`,
@@ -102,6 +105,7 @@ impl ConnectionArgs {
         note(self.timeout_secs.is_some(), "--timeout");
         note(self.insecure_http, "--insecure-http");
         note(self.config.is_some(), "--config");
+        note(self.profile.is_some(), "--profile");
         out
     }
 
@@ -129,6 +133,7 @@ impl ConnectionArgs {
             timeout_secs: later.timeout_secs.or(self.timeout_secs),
             insecure_http: later.insecure_http || self.insecure_http,
             config: later.config.clone().or(self.config.clone()),
+            profile: later.profile.clone().or(self.profile.clone()),
         })
     }
 
@@ -139,6 +144,16 @@ impl ConnectionArgs {
             env("VITAL_ONBOARD_CONFIG")
                 .filter(|v| !v.trim().is_empty())
                 .map(PathBuf::from)
+        })
+    }
+
+    /// The profile asked for: `--profile`, else `VITAL_ONBOARD_PROFILE` (an empty variable counts
+    /// as unset); `None` leaves the choice to `default_profile`.
+    pub fn profile_name(&self, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+        self.profile.clone().or_else(|| {
+            env("VITAL_ONBOARD_PROFILE")
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
         })
     }
 
@@ -194,6 +209,9 @@ impl ConnectionArgs {
             insecure_http: self.insecure_http,
             // Set by the caller from `--read-only` and the config file.
             read_only: false,
+            // Set by the caller from the chosen profile (`cli::login::connection`).
+            profile: None,
+            stored_key: None,
         })
     }
 }
@@ -211,6 +229,13 @@ impl Cli {
             Some(Command::Providers(a)) => top.merged(&a.connection)?,
             Some(Command::Presets(a)) => top.merged(&a.connection)?,
             Some(Command::History(a)) => top.merged(&a.connection)?,
+            Some(Command::Login(a)) => top.merged(&a.connection)?,
+            Some(Command::Logout(c) | Command::Status(c)) => top.merged(c)?,
+            Some(Command::Profiles(a) | Command::Doctor(a)) => top.merged(&a.connection)?,
+            // They call no API: only --config (read by `config`) matters.
+            Some(Command::Completions { .. } | Command::Man { .. } | Command::Config { .. }) => {
+                top.clone()
+            }
             Some(Command::Users(u)) => {
                 let users = top.merged(&u.connection)?;
                 match &u.action {
@@ -271,6 +296,32 @@ pub enum Command {
     /// Run the Vital API emulator until Ctrl-C (SIGINT) or SIGTERM.
     #[command(after_help = help::EMULATOR)]
     Emulator(EmulatorArgs),
+    /// Check an API key against the API and store it in the OS keychain for the profile.
+    Login(LoginArgs),
+    /// Remove the profile's stored key (keychain entry and fallback file).
+    Logout(ConnectionArgs),
+    /// Show the profile, environment, region, host, key prefix and where the key comes from.
+    Status(ConnectionArgs),
+    /// List the profiles with their environment and whether a key is stored.
+    Profiles(JsonArgs),
+    /// Check the terminal, colours, clipboard, key, keychain, clock and config; say how to fix.
+    Doctor(JsonArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per command into a folder.
+    Man {
+        /// Write vital-onboard.1 and one page per subcommand here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Write the example config file, or print where it is read from.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
     /// Internal: keeps a copied link on the clipboard after `link --copy` returns.
     #[command(name = crate::clipboard::SERVE_COMMAND, hide = true)]
     ServeClipboard {
@@ -329,6 +380,36 @@ pub struct HistoryArgs {
 pub enum PresetsAction {
     /// Check every preset; exit 2 when something is wrong.
     Check,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    /// Read the key from the first line of standard input instead of a hidden prompt.
+    #[arg(long)]
+    pub stdin: bool,
+    /// Where no keychain answers, store the key in an owner-only (0600) file without asking.
+    #[arg(long)]
+    pub file: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `--json` and the connection options (`profiles`, `doctor`).
+#[derive(Debug, Clone, Args)]
+pub struct JsonArgs {
+    /// One JSON object a line.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ConfigAction {
+    /// Write the commented example config (never over an existing file).
+    Init,
+    /// Print the path the config file is read from.
+    Path,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,14 +5,20 @@
 //! file that is named but missing, or that does not parse, is an error (exit 2) for the commands;
 //! the console starts with defaults and says why ([`Config::load_or_notice`]). A parse error
 //! names the line and column. The `[[preset]]` entries are checked and saved by
-//! [`super::presets`].
+//! [`super::presets`]; `[profile.NAME]` tables are described in [`super::profiles`]; [`EXAMPLE`]
+//! is the commented file `config init` writes.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::RedirectBehaviour;
 use crate::link::qr::QrStyle;
+use crate::setup::profiles::{self, Profile};
+
+/// The commented example config that `vital-onboard config init` writes.
+pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
 /// A `[[preset]]` entry: a named set of link choices.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -60,6 +66,12 @@ pub struct Config {
     /// Named link choices (`[[preset]]`).
     #[serde(default)]
     pub preset: Vec<Preset>,
+    /// The profile used when neither `--profile` nor `VITAL_ONBOARD_PROFILE` names one.
+    #[serde(default)]
+    pub default_profile: Option<String>,
+    /// `[profile.NAME]` tables.
+    #[serde(default, rename = "profile")]
+    pub profiles: BTreeMap<String, Profile>,
     /// Where the file was read from (not a key of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -107,6 +119,12 @@ impl Config {
                 reason: format!("{at}{}", e.message().trim()),
             }
         })?;
+        profiles::validate(&config.profiles, config.default_profile.as_deref()).map_err(
+            |reason| ConfigError::Parse {
+                path: path.to_path_buf(),
+                reason,
+            },
+        )?;
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
@@ -204,6 +222,26 @@ mod tests {
         assert_eq!(c.preset.len(), 1);
         assert_eq!(c.preset[0].on_error, Some(RedirectBehaviour::Redirect));
         assert!(Config::parse("[[preset]]\nname = \"x\"\ncolour = 1\n", Path::new("c")).is_err());
+    }
+
+    #[test]
+    fn the_example_parses_commented_and_uncommented() {
+        let p = Path::new("example.toml");
+        let c = Config::parse(EXAMPLE, p).unwrap();
+        assert_eq!((c.preset.len(), c.profiles.len()), (2, 0));
+        let uncommented: String = EXAMPLE
+            .lines()
+            .filter_map(|l| l.strip_prefix("# ").or(Some(l)))
+            .filter(|l| {
+                let t = l.trim_start();
+                t.starts_with('[') || t.split_once(" = ").is_some_and(|(k, _)| !k.contains(' '))
+            })
+            .flat_map(|l| [l, "\n"])
+            .collect();
+        let c = Config::parse(&uncommented, p).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+        assert_eq!(c.profiles.len(), 3);
+        assert_eq!(c.default_profile.as_deref(), Some("us-sandbox"));
+        assert!(c.profiles["eu-production"].read_only);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Connection settings: which API to talk to, with which key. Pure resolution from the command
 //! line, the environment and the config file, so it can be tested without a process.
+//!
+//! Key sources, first wins: `VITAL_API_KEY`, `--api-key-file`, the profile's stored key (keychain
+//! or its fallback file, looked up by the caller: see `setup::profiles`), else demo.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -103,6 +106,47 @@ pub enum Target {
     Demo,
 }
 
+/// Where the key in use came from (`status` and `doctor` say it; never the key itself).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum KeySource {
+    /// `VITAL_API_KEY`.
+    Variable,
+    /// `--api-key-file PATH`.
+    File(PathBuf),
+    /// The OS keychain entry of the profile.
+    Keychain,
+    /// The owner-only fallback file `login` wrote where no keychain answered.
+    StoredFile(PathBuf),
+    /// No key: demo mode (or a key-less `--demo`).
+    #[default]
+    None,
+}
+
+impl KeySource {
+    pub fn describe(&self) -> String {
+        match self {
+            KeySource::Variable => "the VITAL_API_KEY variable".into(),
+            KeySource::File(p) => format!("the file {} (--api-key-file)", p.display()),
+            KeySource::Keychain => "the OS keychain (vital-onboard login)".into(),
+            KeySource::StoredFile(p) => {
+                format!("the owner-only file {} (vital-onboard login)", p.display())
+            }
+            KeySource::None => "none: demo mode".into(),
+        }
+    }
+}
+
+/// A profile's connection settings (`[profile.NAME]` in the config file); flags and variables win
+/// over them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileSettings {
+    pub name: String,
+    pub env: Option<Environment>,
+    pub region: Option<Region>,
+    pub base_url: Option<String>,
+    pub read_only: bool,
+}
+
 /// What the user gave: flags, environment variables and config, before resolution.
 #[derive(Debug, Clone, Default)]
 #[allow(
@@ -128,6 +172,11 @@ pub struct ConnectionInput {
     pub insecure_http: bool,
     /// `--read-only` or `read_only = true`: no user is created and no link minted.
     pub read_only: bool,
+    /// The chosen profile, if any.
+    pub profile: Option<ProfileSettings>,
+    /// The profile's stored key (keychain or fallback file), used only when neither
+    /// `VITAL_API_KEY` nor `--api-key-file` gives one.
+    pub stored_key: Option<(ApiKey, KeySource)>,
 }
 
 /// Resolved connection settings.
@@ -139,17 +188,22 @@ pub struct Connection {
     pub key: Option<ApiKey>,
     pub legacy_hosts: bool,
     pub timeout: Duration,
-    /// Read-only mode (`--read-only`, `read_only = true`): front ends refuse to create users
-    /// and to mint links, before sending anything ([`Connection::refuse_if_read_only`]).
+    /// Read-only mode (`--read-only`, `read_only = true`, a read-only profile): front ends refuse
+    /// to create users and to mint links, before sending anything
+    /// ([`Connection::refuse_if_read_only`]).
     pub read_only: bool,
     /// Things to tell the user before starting (a key file others can read).
     pub warnings: Vec<String>,
+    /// The chosen profile's name, for the console header and `status`.
+    pub profile: Option<String>,
+    /// Where the key came from.
+    pub key_source: KeySource,
 }
 
 /// What read-only mode says when asked to `action` (the command line and the console alike).
 pub fn read_only_refusal(action: &str) -> String {
     format!(
-        "read-only mode (--read-only or read_only = true in the config file): will not {action}; nothing was sent"
+        "read-only mode (--read-only, read_only = true in the config file or the profile): will not {action}; nothing was sent"
     )
 }
 
@@ -239,6 +293,24 @@ pub enum SettingsError {
     )]
     KeyFileWritable { path: PathBuf, mode: u32 },
     #[error(
+        "profile {profile} says {asked}, but its API key is a {key_env} key ({prefix}…): run `vital-onboard login --profile {profile}` with a {asked} key, or fix environment in [profile.{profile}]"
+    )]
+    ProfileEnvMismatch {
+        profile: String,
+        asked: &'static str,
+        key_env: &'static str,
+        prefix: &'static str,
+    },
+    #[error(
+        "profile {profile} says region {asked}, but its API key is a {key_region} key ({prefix}…): teams are regional; fix region in [profile.{profile}] or log in with a {asked} key"
+    )]
+    ProfileRegionMismatch {
+        profile: String,
+        asked: &'static str,
+        key_region: &'static str,
+        prefix: &'static str,
+    },
+    #[error(
         "the API key does not start with sk_us_, sk_eu_, pk_us_ or pk_eu_, so its environment is unknown: check VITAL_API_KEY, or give --base-url to use another host"
     )]
     UnknownKeyPrefix,
@@ -278,23 +350,36 @@ pub fn parse_http_url(s: &str) -> Result<Url, String> {
 }
 
 impl ConnectionInput {
-    pub fn resolve(&self) -> Result<Connection, SettingsError> {
-        let mut warnings = Vec::new();
-        let key = match &self.api_key_file {
-            Some(path) => {
-                let (key, warning) = read_key_file(path)?;
-                warnings.extend(warning);
-                Some(key)
-            }
-            None => self
+    /// True when `VITAL_API_KEY` or `--api-key-file` gives the key, so no stored one is needed.
+    pub fn has_explicit_key(&self) -> bool {
+        self.api_key_file.is_some()
+            || self
                 .api_key_env
                 .as_deref()
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(ApiKey::new),
+                .is_some_and(|k| !k.trim().is_empty())
+    }
+
+    pub fn resolve(&self) -> Result<Connection, SettingsError> {
+        let mut warnings = Vec::new();
+        let env_key = self
+            .api_key_env
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(ApiKey::new);
+        let (key, key_source) = match (env_key, &self.api_key_file, &self.stored_key) {
+            (Some(k), _, _) => (Some(k), KeySource::Variable),
+            (None, Some(path), _) => {
+                let (key, warning) = read_key_file(path)?;
+                warnings.extend(warning);
+                (Some(key), KeySource::File(path.clone()))
+            }
+            (None, None, Some((k, source))) => (Some(k.clone()), source.clone()),
+            (None, None, None) => (None, KeySource::None),
         };
         let timeout = Duration::from_secs(self.timeout_secs.max(1));
         let scope = key.as_ref().and_then(ApiKey::scope);
+        let profile = self.profile.as_ref();
 
         if let (Some(k), Some((key_env, key_region))) = (&key, scope) {
             if let Some(asked) = self.env.filter(|e| *e != key_env) {
@@ -326,22 +411,51 @@ impl ConnectionInput {
                     prefix: k.prefix(),
                 });
             }
+            if let Some(p) = profile.filter(|_| self.env.is_none())
+                && let Some(asked) = p.env.filter(|e| *e != key_env)
+            {
+                return Err(SettingsError::ProfileEnvMismatch {
+                    profile: p.name.clone(),
+                    asked: asked.as_str(),
+                    key_env: key_env.as_str(),
+                    prefix: k.prefix(),
+                });
+            }
+            if let Some(p) = profile.filter(|_| self.region.is_none())
+                && let Some(asked) = p.region.filter(|r| *r != key_region)
+            {
+                return Err(SettingsError::ProfileRegionMismatch {
+                    profile: p.name.clone(),
+                    asked: asked.as_str(),
+                    key_region: key_region.as_str(),
+                    prefix: k.prefix(),
+                });
+            }
         }
         let env = self
             .env
+            .or(profile.and_then(|p| p.env))
             .or(scope.map(|s| s.0))
             .unwrap_or(Environment::Sandbox);
-        let region = self.region.or(scope.map(|s| s.1)).unwrap_or(Region::Us);
+        let region = self
+            .region
+            .or(profile.and_then(|p| p.region))
+            .or(scope.map(|s| s.1))
+            .unwrap_or(Region::Us);
+        let base_url = self
+            .base_url
+            .clone()
+            .or_else(|| profile.and_then(|p| p.base_url.clone()));
 
-        let target = if self.demo || (key.is_none() && self.base_url.is_none()) {
+        let target = if self.demo || (key.is_none() && base_url.is_none()) {
             Target::Demo
         } else if key.is_none() {
             return Err(SettingsError::BaseUrlWithoutKey);
-        } else if let Some(raw) = &self.base_url {
-            let source_name = if self.base_url_from_var {
-                "VITAL_BASE_URL"
-            } else {
-                "--base-url"
+        } else if let Some(raw) = &base_url {
+            let source_name = match (&self.base_url, self.base_url_from_var) {
+                (None, _) => "the profile's base_url",
+                (Some(_), true) => "VITAL_BASE_URL",
+                (Some(_), false) => "--base-url",
             };
             let url = parse_http_url(raw).map_err(|reason| SettingsError::BadBaseUrl {
                 source_name,
@@ -356,7 +470,7 @@ impl ConnectionInput {
             }
             Target::Custom {
                 url,
-                from_var: self.base_url_from_var,
+                from_var: self.base_url.is_some() && self.base_url_from_var,
             }
         } else {
             if scope.is_none() {
@@ -373,11 +487,17 @@ impl ConnectionInput {
             target,
             env,
             region,
+            key_source: if key.is_some() {
+                key_source
+            } else {
+                KeySource::None
+            },
             key,
             legacy_hosts: self.legacy_hosts,
             timeout,
-            read_only: self.read_only,
+            read_only: self.read_only || profile.is_some_and(|p| p.read_only),
             warnings,
+            profile: profile.map(|p| p.name.clone()),
         })
     }
 }
@@ -562,11 +682,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("key");
         std::fs::write(&p, "  sk_eu_secret  \nsecond line\n").unwrap();
-        let mut i = input(Some("pk_us_other"));
+        let mut i = input(None);
         i.api_key_file = Some(p.clone());
         let c = i.resolve().unwrap();
         assert_eq!(c.key.as_ref().unwrap().expose(), "sk_eu_secret");
         assert_eq!(c.label(), "sandbox/eu");
+        assert_eq!(c.key_source, KeySource::File(p.clone()));
         std::fs::write(&p, "\n").unwrap();
         assert!(matches!(
             i.resolve(),

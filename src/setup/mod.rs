@@ -1,12 +1,15 @@
 //! What is settled once before the first request: where requests go and with which key
-//! ([`connection`], Vital's hosts in [`hosts`], the key file in [`key_file`]), the config file ([`config`]), the log file
-//! ([`logging`]), the presets in it ([`presets`]), and the client (with the embedded emulator in demo mode) built from them
-//! ([`session`]).
+//! ([`connection`], Vital's hosts in [`hosts`], the key file in [`key_file`]), the config file
+//! ([`config`]), the log file ([`logging`]), the presets in it ([`presets`]), profiles
+//! ([`profiles`]) and stored keys ([`keychain`]), and the client (with the embedded emulator in
+//! demo mode) built from them ([`session`]).
 
 pub mod config;
 pub mod connection;
 pub mod hosts;
 pub mod key_file;
+pub mod keychain;
 pub mod logging;
 pub mod presets;
+pub mod profiles;
 pub mod session;

@@ -90,6 +90,16 @@ impl Pty {
         ));
         cmd.env("VITAL_ONBOARD_HISTORY", history);
         cmd.env("TERM", "xterm-256color");
+        // No stored key of the developer's own: no keychain, no fallback file (tests that want
+        // them set these again).
+        cmd.env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/vital-onboard-test-bus",
+        );
+        cmd.env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("vital-onboard-tests-no-config-home"),
+        );
         for (k, v) in env {
             cmd.env(k, v);
         }

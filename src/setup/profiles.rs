@@ -1,0 +1,496 @@
+//! Profiles: `[profile.NAME]` tables in the config file, one per team (environment, region,
+//! `base_url`, `clinic_name`, default preset, `read_only`), and the resolution of the connection for
+//! the chosen one.
+//!
+//! The profile is `--profile NAME`, else `VITAL_ONBOARD_PROFILE`, else `default_profile` in the
+//! config, else none. `demo` always exists and means the built-in emulator. Key sources, first
+//! wins: `VITAL_API_KEY`, `--api-key-file`, the profile's keychain entry (or its fallback file),
+//! else demo. The console re-resolves with [`resolve`] when the staff pick a profile.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::setup::config::Config;
+use crate::setup::connection::{Connection, ConnectionInput, Environment, ProfileSettings, Region};
+use crate::setup::keychain::{self, Keychain};
+
+/// The profile that is always there: the built-in emulator.
+pub const DEMO: &str = "demo";
+
+/// One `[profile.NAME]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default)]
+    pub environment: Option<Environment>,
+    #[serde(default)]
+    pub region: Option<Region>,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub clinic_name: Option<String>,
+    /// The name of the preset to start with (presets are another feature; kept as given).
+    #[serde(default)]
+    pub default_preset: Option<String>,
+    /// Refuse minting links and creating users.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// Checks profile names (letters, digits, `-`, `_`, `.`; not `demo`) and `default_profile`.
+pub fn validate(profiles: &BTreeMap<String, Profile>, default: Option<&str>) -> Result<(), String> {
+    for name in profiles.keys() {
+        if name == DEMO {
+            return Err(format!(
+                "[profile.{DEMO}] is reserved for the built-in emulator: use another name"
+            ));
+        }
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Err(format!(
+                "profile name {name:?} may use only letters, digits, '-', '_' and '.'"
+            ));
+        }
+    }
+    if let Some(d) = default
+        && d != DEMO
+        && !profiles.contains_key(d)
+    {
+        return Err(format!(
+            "default_profile = {d:?} names no [profile.{d}] table{}",
+            known(profiles)
+        ));
+    }
+    Ok(())
+}
+
+fn known(profiles: &BTreeMap<String, Profile>) -> String {
+    let names: Vec<&str> = profiles.keys().map(String::as_str).chain([DEMO]).collect();
+    format!(" (profiles: {})", names.join(", "))
+}
+
+/// The chosen profile's name: `asked` (the flag or `VITAL_ONBOARD_PROFILE`), else the config's
+/// `default_profile`; an unknown name is an error naming the known ones.
+pub fn choose(config: &Config, asked: Option<&str>) -> Result<Option<String>, String> {
+    let name = asked
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .or_else(|| config.default_profile.clone());
+    match name {
+        Some(n) if n != DEMO && !config.profiles.contains_key(&n) => Err(format!(
+            "there is no profile {n:?} in the config file{}; add a [profile.{n}] table (see `vital-onboard config init`)",
+            known(&config.profiles)
+        )),
+        other => Ok(other),
+    }
+}
+
+/// True when the console should start with a profile picker: several profiles and none chosen.
+pub fn needs_picker(config: &Config, chosen: Option<&str>) -> bool {
+    chosen.is_none() && config.profiles.len() >= 2
+}
+
+/// The config as seen from a profile: its `clinic_name` replaces the top-level one.
+pub fn effective_config(config: &Config, profile: Option<&str>) -> Config {
+    let mut c = config.clone();
+    if let Some(p) = profile.and_then(|n| config.profiles.get(n))
+        && p.clinic_name.is_some()
+    {
+        c.clinic_name.clone_from(&p.clinic_name);
+    }
+    c
+}
+
+/// The connection settings of the profile `name` (not `demo`).
+pub fn settings(config: &Config, name: &str) -> Result<ProfileSettings, String> {
+    let p = config
+        .profiles
+        .get(name)
+        .ok_or_else(|| format!("there is no profile {name:?}{}", known(&config.profiles)))?;
+    Ok(ProfileSettings {
+        name: name.to_string(),
+        env: p.environment,
+        region: p.region,
+        base_url: p.base_url.clone(),
+        read_only: p.read_only,
+    })
+}
+
+/// Fills `input` with the profile's settings and, when no variable or file gives a key, its
+/// stored key. Notes (keychain unavailable, readable key file) are pushed to `notes`.
+pub fn prepare(
+    input: &mut ConnectionInput,
+    config: &Config,
+    profile: Option<&str>,
+    keychain: &dyn Keychain,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    if profile == Some(DEMO) {
+        input.demo = true;
+        input.profile = Some(ProfileSettings {
+            name: DEMO.into(),
+            ..Default::default()
+        });
+        return Ok(());
+    }
+    if let Some(name) = profile {
+        input.profile = Some(settings(config, name)?);
+    }
+    if !input.has_explicit_key() && !input.demo {
+        let account = keychain::account(profile);
+        let fallback = keychain::fallback_path(&account);
+        input.stored_key = keychain::lookup(keychain, &account, fallback.as_deref(), notes)?;
+    }
+    Ok(())
+}
+
+/// The connection for `profile` (as [`choose`] gave it): [`prepare`], then the pure resolution.
+pub fn resolve(
+    mut input: ConnectionInput,
+    config: &Config,
+    profile: Option<&str>,
+    keychain: &dyn Keychain,
+    notes: &mut Vec<String>,
+) -> Result<Connection, String> {
+    prepare(&mut input, config, profile, keychain, notes)?;
+    input.resolve().map_err(|e| e.to_string())
+}
+
+/// Whether a profile has a key stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stored {
+    Keychain,
+    File,
+    No,
+    /// The keychain did not answer and there is no file.
+    Unknown,
+}
+
+/// One row of `vital-onboard profiles` (and of the console's picker).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub name: String,
+    /// `sandbox` / `production`, or `from the key` when the profile does not say.
+    pub environment: String,
+    pub region: String,
+    pub base_url: Option<String>,
+    pub key: Stored,
+    pub default: bool,
+    pub read_only: bool,
+}
+
+fn stored(keychain: &dyn Keychain, profile: Option<&str>) -> Stored {
+    let account = keychain::account(profile);
+    let file = keychain::fallback_path(&account).is_some_and(|p| p.exists());
+    match keychain.get(&account) {
+        Ok(Some(_)) => Stored::Keychain,
+        _ if file => Stored::File,
+        Ok(None) => Stored::No,
+        Err(_) => Stored::Unknown,
+    }
+}
+
+/// Every profile in the config (sorted by name), then `demo`.
+pub fn list(config: &Config, keychain: &dyn Keychain) -> Vec<Entry> {
+    let default = config.default_profile.as_deref();
+    let mut rows: Vec<Entry> = config
+        .profiles
+        .iter()
+        .map(|(name, p)| Entry {
+            name: name.clone(),
+            environment: p
+                .environment
+                .map_or("from the key".into(), |e| e.as_str().into()),
+            region: p
+                .region
+                .map_or("from the key".into(), |r| r.as_str().into()),
+            base_url: p.base_url.clone(),
+            key: stored(keychain, Some(name)),
+            default: default == Some(name.as_str()),
+            read_only: p.read_only,
+        })
+        .collect();
+    rows.push(Entry {
+        name: DEMO.into(),
+        environment: "demo".into(),
+        region: "-".into(),
+        base_url: None,
+        key: Stored::No,
+        default: default == Some(DEMO),
+        read_only: false,
+    });
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::connection::{ApiKey, KeySource, SettingsError, Target};
+    use crate::setup::keychain::KeychainError;
+    use std::path::Path;
+
+    struct Map(std::collections::HashMap<String, String>);
+
+    impl Keychain for Map {
+        fn get(&self, account: &str) -> Result<Option<String>, KeychainError> {
+            Ok(self.0.get(account).cloned())
+        }
+        fn set(&self, _: &str, _: &str) -> Result<(), KeychainError> {
+            unreachable!()
+        }
+        fn delete(&self, _: &str) -> Result<bool, KeychainError> {
+            unreachable!()
+        }
+        fn name(&self) -> &'static str {
+            "the test keychain"
+        }
+    }
+
+    fn config() -> Config {
+        Config::parse(
+            r#"
+            default_profile = "us"
+            clinic_name = "Top"
+            [profile.us]
+            environment = "sandbox"
+            region = "us"
+            [profile.eu-prod]
+            environment = "production"
+            region = "eu"
+            clinic_name = "Klinik"
+            read_only = true
+            default_preset = "wearables"
+            "#,
+            Path::new("c.toml"),
+        )
+        .unwrap()
+    }
+
+    fn chain(pairs: &[(&str, &str)]) -> Map {
+        Map(pairs
+            .iter()
+            .map(|(a, k)| (a.to_string(), k.to_string()))
+            .collect())
+    }
+
+    fn input(var: Option<&str>) -> ConnectionInput {
+        ConnectionInput {
+            api_key_env: var.map(str::to_string),
+            timeout_secs: 20,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn choice_order_flag_then_default_and_unknown_names_are_refused() {
+        let c = config();
+        assert_eq!(
+            choose(&c, Some("eu-prod")).unwrap().as_deref(),
+            Some("eu-prod")
+        );
+        assert_eq!(choose(&c, None).unwrap().as_deref(), Some("us"));
+        assert_eq!(choose(&c, Some(" ")).unwrap().as_deref(), Some("us"));
+        assert_eq!(choose(&c, Some("demo")).unwrap().as_deref(), Some("demo"));
+        let e = choose(&c, Some("uk")).unwrap_err();
+        assert!(e.contains("eu-prod, us, demo"), "{e}");
+        assert_eq!(choose(&Config::default(), None).unwrap(), None);
+        assert!(needs_picker(
+            &Config {
+                default_profile: None,
+                ..c.clone()
+            },
+            None
+        ));
+        assert!(!needs_picker(&c, Some("us")));
+        assert_eq!(
+            effective_config(&c, Some("eu-prod")).clinic_name.as_deref(),
+            Some("Klinik")
+        );
+        assert_eq!(
+            effective_config(&c, Some("us")).clinic_name.as_deref(),
+            Some("Top")
+        );
+        assert_eq!(
+            c.profiles["eu-prod"].default_preset.as_deref(),
+            Some("wearables")
+        );
+    }
+
+    #[test]
+    fn config_refuses_bad_profiles() {
+        let p = Path::new("c.toml");
+        for (text, needle) in [
+            ("[profile.demo]\n", "reserved"),
+            ("[profile.\"a b\"]\n", "letters"),
+            ("default_profile = \"x\"\n", "names no [profile.x]"),
+            ("[profile.x]\nenvironment = \"prod\"\n", "prod"),
+            ("[profile.x]\napi_key = \"sk_us_x\"\n", "api_key"),
+        ] {
+            let e = Config::parse(text, p).unwrap_err().to_string();
+            assert!(e.contains(needle), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn stored_key_is_per_profile_and_variables_win() {
+        let c = config();
+        let kc = chain(&[
+            ("profile:eu-prod", "pk_eu_chain"),
+            ("default", "sk_us_dflt"),
+        ]);
+        let mut notes = vec![];
+        let conn = resolve(input(None), &c, Some("eu-prod"), &kc, &mut notes).unwrap();
+        assert_eq!(conn.key_source, KeySource::Keychain);
+        assert_eq!(conn.label(), "production/eu");
+        assert_eq!(conn.profile.as_deref(), Some("eu-prod"));
+        assert!(conn.read_only);
+
+        let conn = resolve(
+            input(Some("pk_eu_var")),
+            &c,
+            Some("eu-prod"),
+            &kc,
+            &mut notes,
+        )
+        .unwrap();
+        assert_eq!(conn.key_source, KeySource::Variable);
+        assert_eq!(conn.key.unwrap().expose(), "pk_eu_var");
+
+        let conn = resolve(input(None), &Config::default(), None, &kc, &mut notes).unwrap();
+        assert_eq!(conn.key.unwrap(), ApiKey::new("sk_us_dflt"));
+        assert_eq!(conn.profile, None);
+
+        // No key stored for "us": demo, but named.
+        let conn = resolve(input(None), &c, Some("us"), &chain(&[]), &mut notes).unwrap();
+        assert_eq!(
+            (conn.target, conn.key_source),
+            (Target::Demo, KeySource::None)
+        );
+
+        let conn = resolve(input(Some("pk_eu_var")), &c, Some(DEMO), &kc, &mut notes).unwrap();
+        assert_eq!(conn.target, Target::Demo);
+        assert_eq!(conn.profile.as_deref(), Some(DEMO));
+    }
+
+    #[test]
+    fn a_key_that_contradicts_its_profile_is_refused() {
+        let c = config();
+        let kc = chain(&[
+            ("profile:eu-prod", "sk_eu_sandboxkey"),
+            ("profile:us", "sk_eu_x"),
+        ]);
+        let e = resolve(input(None), &c, Some("eu-prod"), &kc, &mut vec![]).unwrap_err();
+        assert!(e.contains("profile eu-prod says production"), "{e}");
+        assert!(!e.contains("sandboxkey"));
+        let e = resolve(input(None), &c, Some("us"), &kc, &mut vec![]).unwrap_err();
+        assert!(e.contains("profile us says region us"), "{e}");
+    }
+
+    #[test]
+    fn list_shows_every_profile_then_demo() {
+        let c = config();
+        let kc = chain(&[("profile:eu-prod", "pk_eu_chain")]);
+        let rows = list(&c, &kc);
+        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["eu-prod", "us", "demo"]);
+        assert_eq!(rows[0].key, Stored::Keychain);
+        assert_eq!(rows[0].environment, "production");
+        assert!(rows[1].default && !rows[0].default);
+    }
+
+    /// The pure resolution of `crate::setup::connection`, with the fields profiles fill in.
+    fn raw_input(key: Option<&str>) -> ConnectionInput {
+        input(key)
+    }
+
+    #[test]
+    fn key_sources_in_order_variable_file_stored_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("key");
+        std::fs::write(&p, "sk_eu_fromfile\n").unwrap();
+        let stored = Some((
+            ApiKey::new("pk_us_stored"),
+            KeySource::StoredFile(dir.path().join("s")),
+        ));
+        let mut i = raw_input(Some("sk_us_fromvar"));
+        i.api_key_file = Some(p.clone());
+        i.stored_key = stored.clone();
+        let c = i.resolve().unwrap();
+        assert_eq!(
+            (c.key.unwrap().expose(), c.key_source),
+            ("sk_us_fromvar", KeySource::Variable)
+        );
+        i.api_key_env = Some("  ".into());
+        let c = i.resolve().unwrap();
+        assert_eq!(c.key.unwrap().expose(), "sk_eu_fromfile");
+        assert_eq!(c.key_source, KeySource::File(p));
+        i.api_key_file = None;
+        let c = i.resolve().unwrap();
+        assert_eq!(c.key.as_ref().unwrap().expose(), "pk_us_stored");
+        assert!(matches!(c.key_source, KeySource::StoredFile(_)));
+        assert_eq!(c.label(), "production/us");
+        i.stored_key = None;
+        let c = i.resolve().unwrap();
+        assert_eq!((c.target, c.key_source), (Target::Demo, KeySource::None));
+    }
+
+    fn settings_of(env: Option<Environment>, region: Option<Region>) -> ProfileSettings {
+        ProfileSettings {
+            name: "eu-prod".into(),
+            env,
+            region,
+            base_url: None,
+            read_only: true,
+        }
+    }
+
+    #[test]
+    fn profile_settings_fill_in_and_mismatches_are_refused() {
+        let mut i = raw_input(None);
+        i.stored_key = Some((ApiKey::new("pk_eu_abc"), KeySource::Keychain));
+        i.profile = Some(settings_of(Some(Environment::Production), Some(Region::Eu)));
+        let c = i.resolve().unwrap();
+        assert_eq!(c.label(), "production/eu");
+        assert_eq!(c.profile.as_deref(), Some("eu-prod"));
+        assert!(c.read_only);
+
+        i.stored_key = Some((ApiKey::new("sk_eu_abc"), KeySource::Keychain));
+        let e = i.resolve().unwrap_err();
+        assert!(matches!(e, SettingsError::ProfileEnvMismatch { .. }), "{e}");
+        assert!(
+            e.to_string().contains("profile eu-prod says production"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("abc"), "never shows the key");
+
+        i.profile = Some(settings_of(None, Some(Region::Us)));
+        assert!(matches!(
+            i.resolve(),
+            Err(SettingsError::ProfileRegionMismatch { .. })
+        ));
+        // A flag wins over the profile, and is checked as a flag.
+        i.region = Some(Region::Eu);
+        assert!(i.resolve().is_ok());
+        i.env = Some(Environment::Production);
+        assert!(matches!(
+            i.resolve(),
+            Err(SettingsError::EnvMismatch { .. })
+        ));
+
+        // A profile's base_url is used like --base-url, and the flag wins.
+        let mut i = raw_input(Some("anything"));
+        i.profile = Some(ProfileSettings {
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..settings_of(None, None)
+        });
+        assert_eq!(i.resolve().unwrap().label(), "http://127.0.0.1:9");
+        i.base_url = Some("http://127.0.0.1:10".into());
+        assert_eq!(i.resolve().unwrap().label(), "http://127.0.0.1:10");
+    }
+}

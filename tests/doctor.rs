@@ -1,0 +1,287 @@
+//! `vital-onboard doctor`: in a pseudo-terminal at the sizes that do and do not fit a real link,
+//! with a key its host accepts and one it refuses (the in-process emulator), and inside a real
+//! tmux with and without `set-clipboard on`. `.ci/run` installs tmux, so in CI that part always
+//! runs.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::pty::{Pty, wait_exit};
+use common::*;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+const NO_BUS: (&str, &str) = (
+    "DBUS_SESSION_BUS_ADDRESS",
+    "unix:path=/nonexistent/vital-onboard-test-bus",
+);
+
+fn line<'a>(screen: &'a str, check: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.split_whitespace().nth(1) == Some(check))
+        .unwrap_or_else(|| panic!("no {check} line:\n{screen}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_a_terminal_that_fits_with_an_accepted_key_all_is_well() {
+    let emu = emulator(2).await;
+    let base = emu.base_url().to_string();
+    let mut pty = tokio::task::spawn_blocking(move || {
+        let env = [
+            ("VITAL_API_KEY", KEY),
+            ("VITAL_BASE_URL", base.as_str()),
+            NO_BUS,
+        ];
+        Pty::spawn_sized(&["doctor"], 48, 160, &env)
+    })
+    .await
+    .unwrap();
+    let screen = pty.wait_for("history");
+    let status = wait_exit(&mut pty);
+    assert!(status.success(), "exit 0 when all is well:\n{screen}");
+    assert!(
+        line(&screen, "terminal").starts_with("ok    terminal   160x48"),
+        "{screen}"
+    );
+    assert!(line(&screen, "colour").starts_with("ok"), "{screen}");
+    let key = line(&screen, "key");
+    assert!(
+        key.starts_with("ok")
+            && key.contains("sk_us_… from the VITAL_API_KEY variable is accepted"),
+        "{key}"
+    );
+    assert!(
+        line(&screen, "clock").starts_with("ok    clock      within"),
+        "{screen}"
+    );
+    assert!(
+        line(&screen, "keychain").starts_with("note"),
+        "not needed with a variable: {screen}"
+    );
+    assert!(line(&screen, "config").starts_with("ok"), "{screen}");
+    assert!(
+        line(&screen, "history").contains("not used yet"),
+        "{screen}"
+    );
+    assert!(!screen.contains(KEY), "never the key");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_80x24_the_staff_view_does_not_fit_a_real_link() {
+    let mut pty = tokio::task::spawn_blocking(|| Pty::spawn_sized(&["doctor"], 24, 80, &[NO_BUS]))
+        .await
+        .unwrap();
+    let screen = pty.wait_for("history");
+    let status = wait_exit(&mut pty);
+    assert!(!status.success(), "exit 1: needs attention\n{screen}");
+    let t = line(&screen, "terminal");
+    assert!(
+        t.starts_with("warn  terminal   80x24: the staff view needs 100x28"),
+        "{screen}"
+    );
+    // Demo: no key, and the keychain (needed for a login) did not answer.
+    assert!(line(&screen, "key").starts_with("note"), "{screen}");
+    assert!(line(&screen, "keychain").starts_with("warn"), "{screen}");
+    assert!(screen.contains("fix:"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_key_fails_and_says_what_to_do() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let cfg = std::env::temp_dir().join("vital-onboard-doctor-empty.toml");
+    std::fs::write(&cfg, "").unwrap();
+    let mut c = Command::new(BIN);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("VITAL_") || k == "TMUX" {
+            c.env_remove(k);
+        }
+    }
+    c.args(["doctor", "--json"])
+        .env("VITAL_API_KEY", "sk_us_wrong_key_123")
+        .env("VITAL_BASE_URL", &base)
+        .env("VITAL_ONBOARD_CONFIG", &cfg)
+        .env(NO_BUS.0, NO_BUS.1)
+        .stdin(Stdio::null());
+    let o = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let checks: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let key = checks.iter().find(|c| c["check"] == "key").unwrap();
+    assert_eq!(key["status"], "fail");
+    assert!(
+        key["detail"].as_str().unwrap().contains("is refused by"),
+        "{key}"
+    );
+    assert!(
+        key["fix"].as_str().unwrap().contains("vital-onboard login"),
+        "{key}"
+    );
+    for c in &checks {
+        for f in ["check", "status", "detail"] {
+            assert!(c[f].is_string(), "{c}");
+        }
+    }
+    assert!(
+        !out.contains("sk_us_wrong_key_123")
+            && !String::from_utf8_lossy(&o.stderr).contains("wrong_key")
+    );
+}
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+fn tmux_present() -> bool {
+    let present = Command::new("sh")
+        .args(["-c", "command -v tmux"])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        present || std::env::var_os("CI").is_none(),
+        "CI must have tmux (.ci/run installs it)"
+    );
+    if !present {
+        eprintln!("tmux missing: the doctor-under-tmux test did not run (apt-get install tmux)");
+    }
+    present
+}
+
+/// Runs `doctor --json` in a tmux window after `setup` options; its checks.
+fn doctor_in_tmux(name: &str, options: &[(&str, &str)], dir: &Path) -> Vec<Value> {
+    let tmux = Tmux {
+        socket: format!("vo-doctor-{name}-{}", std::process::id()),
+    };
+    tmux.run(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "vo",
+        "-x",
+        "160",
+        "-y",
+        "48",
+        "sleep 60",
+    ]);
+    for (k, v) in options {
+        tmux.run(&["set-option", "-g", k, v]);
+    }
+    let cfg = dir.join("empty.toml");
+    std::fs::write(&cfg, "").unwrap();
+    let out = dir.join(format!("{name}.json"));
+    let (cfg, out_s, bus) = (
+        cfg.display().to_string(),
+        out.display().to_string(),
+        NO_BUS.1,
+    );
+    let script = format!(
+        "env -u VITAL_API_KEY -u VITAL_BASE_URL -u DISPLAY -u WAYLAND_DISPLAY \
+         VITAL_ONBOARD_CONFIG='{cfg}' DBUS_SESSION_BUS_ADDRESS='{bus}' '{BIN}' doctor --json \
+         > '{out_s}.tmp' 2>&1; mv '{out_s}.tmp' '{out_s}'"
+    );
+    tmux.run(&["new-window", "-t", "vo", &script]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !out.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "doctor did not finish inside tmux"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let text = std::fs::read_to_string(&out).unwrap();
+    text.lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn under_tmux_the_clipboard_check_reads_set_clipboard() {
+    if !tmux_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let clip = |checks: &[Value]| {
+        checks
+            .iter()
+            .find(|c| c["check"] == "clipboard")
+            .unwrap()
+            .clone()
+    };
+
+    let on = doctor_in_tmux("on", &[("set-clipboard", "on")], dir.path());
+    let c = clip(&on);
+    assert_eq!(c["status"], "ok", "{c}");
+    assert!(
+        c["detail"]
+            .as_str()
+            .unwrap()
+            .contains("inside tmux (set-clipboard on"),
+        "{c}"
+    );
+    let term = on.iter().find(|c| c["check"] == "terminal").unwrap();
+    assert!(
+        term["detail"].as_str().unwrap().starts_with("160x"),
+        "the pane's size: {term}"
+    );
+
+    let off = doctor_in_tmux(
+        "off",
+        &[("set-clipboard", "external"), ("allow-passthrough", "off")],
+        dir.path(),
+    );
+    let c = clip(&off);
+    assert_eq!(c["status"], "warn", "{c}");
+    assert!(
+        c["detail"]
+            .as_str()
+            .unwrap()
+            .contains("set-clipboard external"),
+        "{c}"
+    );
+    assert!(
+        c["fix"]
+            .as_str()
+            .unwrap()
+            .contains("tmux set -g set-clipboard on"),
+        "{c}"
+    );
+
+    let passthrough = doctor_in_tmux(
+        "pass",
+        &[("set-clipboard", "off"), ("allow-passthrough", "on")],
+        dir.path(),
+    );
+    assert_eq!(clip(&passthrough)["status"], "ok");
+}
