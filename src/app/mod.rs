@@ -10,15 +10,19 @@ pub mod keymap;
 pub mod layout;
 pub mod link_view;
 pub mod list;
+pub mod matcher;
 pub mod mint;
 pub mod msg;
 pub mod options;
 pub mod overlay;
+pub mod patient_filter;
+pub mod patient_pages;
 pub mod patient_view;
 pub mod patients;
 pub mod prompt;
 pub mod providers;
 pub mod requests;
+pub mod roster;
 pub mod screen;
 pub mod status;
 
@@ -176,6 +180,12 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.dispatch(msg);
+        effects.extend(self.patients.take_effects());
+        effects
+    }
+
+    fn dispatch(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) if key.kind == KeyEventKind::Press => self.on_key(key),
             Msg::Tick(now) => self.on_tick(now),
@@ -183,6 +193,7 @@ impl App {
             Msg::UserLoaded { id, result } => self.on_user_loaded(id, result),
             Msg::Minted { id, at, result } => self.on_minted(id, at, result),
             Msg::UserCreated { id, at, result } => self.on_created(id, at, result),
+            Msg::PatientLookedUp { id, result } => self.on_looked_up(id, result),
             other => {
                 self.update_state(other);
                 vec![]
@@ -208,12 +219,14 @@ impl App {
                 outcome,
             } => self.on_copied(url, expires_at, outcome),
             Msg::PngSaved { url, result } => self.on_png_saved(&url, result),
+            Msg::PatientsFiltered { id, found } => self.on_filtered(id, found),
             // Handled by `update`, which starts work for them.
             Msg::Tick(_)
             | Msg::UsersLoaded { .. }
             | Msg::UserLoaded { .. }
             | Msg::Minted { .. }
-            | Msg::UserCreated { .. } => {}
+            | Msg::UserCreated { .. }
+            | Msg::PatientLookedUp { .. } => {}
         }
     }
 

@@ -21,6 +21,8 @@ pub enum Task {
     LoadUser,
     Mint,
     CreateUser,
+    FilterPatients,
+    LookupPatient,
 }
 
 impl Task {
@@ -33,6 +35,8 @@ impl Task {
             Task::LoadUser => "load a patient",
             Task::Mint => "mint a link",
             Task::CreateUser => "create a patient",
+            Task::FilterPatients => "filter the patient list",
+            Task::LookupPatient => "look up a patient",
         }
     }
 }
@@ -207,7 +211,8 @@ impl App {
             }
             Task::LoadProviders => self.providers_failed("internal error".into()),
             Task::LoadUser => self.patients.pending_user = None,
-            Task::LoadConnections | Task::Mint | Task::CreateUser => {}
+            Task::FilterPatients => self.patients.filter_failed(),
+            Task::LoadConnections | Task::Mint | Task::CreateUser | Task::LookupPatient => {}
         }
         self.toast(
             Level::Error,

@@ -60,6 +60,10 @@ pub struct Driver<B: Backend> {
     pub suspend: Option<Box<dyn FnMut() -> std::io::Result<()> + Send>>,
     /// Frames drawn so far.
     frames: u64,
+    /// No users page is sent before this (a `Retry-After` holds back every page).
+    page_gate: Arc<std::sync::Mutex<Option<tokio::time::Instant>>>,
+    /// The id of the newest patient filter: older ones running stop early.
+    newest_filter: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
@@ -86,7 +90,13 @@ impl<B: Backend> Driver<B> {
         let clipboard = effects::clipboard_thread(clipboard, tx.clone());
         // A call that waits out a Retry-After says so, for the status line's countdown.
         let (notices, now) = (tx.clone(), clock.clone());
+        let page_gate = Arc::new(std::sync::Mutex::new(None));
+        let gate = Arc::clone(&page_gate);
         let client = client.with_retry_notice(Arc::new(move |notice: &crate::api::RetryNotice| {
+            let until = tokio::time::Instant::now() + notice.wait;
+            let mut g = gate.lock().expect("the page gate");
+            *g = Some(g.map_or(until, |t: tokio::time::Instant| t.max(until)));
+            drop(g);
             let _ = notices.send(Msg::Retrying {
                 notice: notice.clone(),
                 at: now(),
@@ -107,6 +117,8 @@ impl<B: Backend> Driver<B> {
             last_tick: tokio::time::Instant::now(),
             suspend: None,
             frames: 0,
+            page_gate,
+            newest_filter: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 
