@@ -199,14 +199,19 @@ impl App {
         match result {
             Ok(user) => {
                 l.state = Load::Loaded(true);
-                let user_id = user.user_id;
+                let (user_id, name) = (user.user_id, user.client_user_id.clone());
                 self.patients.append(vec![user]);
                 if let Some(t) = &mut self.patients.total {
                     *t = (*t).max(self.patients.list.items().len() as u64);
                 }
                 self.catch_up_filter();
                 if select {
-                    return self.select_user(user_id);
+                    let effects = self.select_user(user_id);
+                    self.toast(
+                        Level::Info,
+                        format!("Selected {name}: tick providers, then m to mint"),
+                    );
+                    return effects;
                 }
                 vec![]
             }

@@ -289,6 +289,41 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
 mod tests {
     use super::{position, thousands};
 
+    /// The list drawn with the characters the filter matched in [brackets].
+    #[test]
+    fn matched_characters_are_highlighted() {
+        use crate::app::tests::{ch, loaded};
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        use ratatui::style::Modifier;
+        let mut app = loaded(30, false);
+        for c in "/pt1 2".chars() {
+            app.update(ch(c));
+        }
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let theme = crate::ui::Theme { no_color: true };
+        term.draw(|f| crate::ui::draw(f, &app, &theme)).unwrap();
+        let buf = term.backend().buffer();
+        let mut out = String::new();
+        for y in 1..10 {
+            let mut open = false;
+            for x in 0..38 {
+                let cell = &buf[(x, y)];
+                let hit = cell.modifier.contains(Modifier::UNDERLINED);
+                if hit != open {
+                    out.push(if hit { '[' } else { ']' });
+                    open = hit;
+                }
+                out.push_str(cell.symbol());
+            }
+            if open {
+                out.push(']');
+            }
+            out.push('\n');
+        }
+        insta::assert_snapshot!(out);
+    }
+
     #[test]
     fn the_title_says_where_the_list_is() {
         assert_eq!(thousands(56_000), "56,000");
