@@ -57,7 +57,7 @@ impl Term {
         }));
         let s = screen.clone();
         std::thread::spawn(move || {
-            let mut buf = [0u8; 65536];
+            let mut buf = vec![0u8; 65536];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
@@ -253,7 +253,7 @@ fn console_run(bin: &str, n: usize) {
         s.contains("patient-00001")
     });
     let all = format!("of {} ", thousands(n + 6));
-    let loaded = term.wait_for(started, Duration::from_secs(120), |s| {
+    let loaded = term.wait_for(started, Duration::from_mins(2), |s| {
         s.contains(&all) && !s.contains("loaded ")
     });
     let rss = rss_mb(term.pid());
@@ -268,6 +268,7 @@ fn console_run(bin: &str, n: usize) {
     term.send(b"q");
     let _ = term.child.wait();
     let _ = emu.kill();
+    let _ = emu.wait();
     let since = |x: Option<Instant>| x.map_or(f64::NAN, |x| ms(x - started));
     println!("\n## vital-onboard, {} patients\n", thousands(n));
     println!("| figure | measured |\n|---|---|");
@@ -310,7 +311,7 @@ fn fzf_run(n: usize) {
     let cmd = format!("cat {}", path.display());
     let (mut term, started) = Term::spawn("fzf", &[], &[("FZF_DEFAULT_COMMAND", &cmd)]);
     let total = format!("{n}/{n}");
-    let loaded = term.wait_for(started, Duration::from_secs(60), |s| s.contains(&total));
+    let loaded = term.wait_for(started, Duration::from_mins(1), |s| s.contains(&total));
     term.settle(Instant::now());
     let rss = rss_mb(term.pid());
     let keys = keys(200);

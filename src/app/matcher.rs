@@ -193,11 +193,12 @@ pub fn filter_until(
     let parts: Vec<Option<Vec<(u32, u32)>>> = if threads <= 1 {
         vec![score_range(0, count)]
     } else {
-        let step = count.div_ceil(threads);
+        let per_thread = count.div_ceil(threads);
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
-                    let (lo, hi) = ((t * step).min(count), ((t + 1) * step).min(count));
+                    let lo = (t * per_thread).min(count);
+                    let hi = ((t + 1) * per_thread).min(count);
                     s.spawn(move || score_range(lo, hi))
                 })
                 .collect();
@@ -252,7 +253,7 @@ fn rank(found: Vec<(u32, u32)>, upto: usize) -> Matches {
 }
 
 /// Merges the matches of newly loaded patients (`more`, all after `old`'s) into `old`.
-pub fn merge(old: &mut Matches, more: Matches) {
+pub fn merge(old: &mut Matches, more: &Matches) {
     if more.ranked.is_empty() {
         old.upto = more.upto;
         return;

@@ -99,7 +99,7 @@ impl App {
         if tail <= self.patients.inline_limit {
             let more = matcher::filter(&query, p.list.items(), Some(&[]), m.upto, 1);
             let mut all = m.clone();
-            matcher::merge(&mut all, more);
+            matcher::merge(&mut all, &more);
             let text = query.text().to_string();
             self.patients.list.show(&text, Visible::Ranked(all));
             self.keep_cursors_visible();

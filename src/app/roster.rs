@@ -148,17 +148,17 @@ impl Roster {
 
     /// The patient at `i` (`i < len`).
     pub fn get_ref(&self, i: usize) -> PatientRef<'_> {
-        let c = &self.chunks[i / CHUNK];
-        let j = i % CHUNK;
-        let (a, b) = Chunk::span(&c.name_ends, j);
-        let (ca, cb) = Chunk::span(&c.conn_ends, j);
-        let day = c.days[j];
+        let chunk = &self.chunks[i / CHUNK];
+        let at = i % CHUNK;
+        let name = Chunk::span(&chunk.name_ends, at);
+        let conns = Chunk::span(&chunk.conn_ends, at);
+        let day = chunk.days[at];
         PatientRef {
-            user_id: c.ids[j],
-            client_user_id: &c.names[a..b],
+            user_id: chunk.ids[at],
+            client_user_id: &chunk.names[name.0..name.1],
             created_on: (day != NO_DATE)
                 .then(|| NaiveDate::default() + chrono::Duration::days(i64::from(day))),
-            connected: &c.conns[ca..cb],
+            connected: &chunk.conns[conns.0..conns.1],
         }
     }
 

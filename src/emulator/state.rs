@@ -225,7 +225,7 @@ impl Team {
         let base: DateTime<Utc> =
             DateTime::from_timestamp(1_767_254_400, 0).expect("2026-01-01T08:00:00Z");
         // Every seventh generated patient already wears an Oura ring.
-        let connections = if n % 7 == 0 {
+        let connections = if n.is_multiple_of(7) {
             vec![Connection {
                 slug: "oura".into(),
                 status: "connected".into(),
@@ -362,6 +362,7 @@ impl Team {
     }
 
     /// Creates a user, or returns the one that already has this client_user_id.
+    #[allow(clippy::result_large_err)] // answered at once, never stored
     pub fn create(&mut self, client_user_id: &str, extra: UserExtras) -> Result<EmUser, EmUser> {
         if let Some(existing) = self.by_client_id(client_user_id) {
             return Err(existing);

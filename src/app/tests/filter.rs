@@ -229,6 +229,7 @@ fn a_lookup_that_finds_nothing_says_so_and_a_stale_one_is_dropped() {
     );
 }
 
+#[allow(clippy::unnecessary_wraps)] // it is the message's result
 fn page(from: usize, n: usize, total: u64) -> Result<UsersPage, ApiError> {
     Ok(UsersPage {
         users: (from..from + n).map(user).collect(),
