@@ -358,8 +358,46 @@ async fn loads_a_large_team_page_by_page_while_usable() {
     let mut h = Harness::new(&emu, false);
     h.wait_for("patient-00001").await;
     h.key(KeyCode::Down);
-    h.wait_for("1–37 of 5,006 ").await;
+    h.wait_for("of 5,006 ━").await;
     assert_eq!(h.driver.app.patients.list.items().len(), 5006);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_pages_wait_out_a_429_together_and_all_load() {
+    let emu = emulator(20_000).await;
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00001").await;
+    // The next pages (several in flight) meet 429s with Retry-After: 1.
+    emu.inject_fault(Fault {
+        retry_after: Some(1),
+        ..Fault::new("/v2/user", 429, 4)
+    });
+    let t = Instant::now();
+    h.wait_for("of 20,006 ━").await;
+    assert!(t.elapsed() >= Duration::from_secs(1), "the pages waited");
+    assert_eq!(h.driver.app.patients.list.items().len(), 20_006);
+    assert!(h.driver.app.patients.load.error().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn enter_on_a_patient_not_loaded_yet_finds_it_on_the_server() {
+    let emu = emulator(3).await;
+    emu.with_team(|t| {
+        let _ = t.create(
+            "walk-in-77",
+            vital_onboard::emulator::state::UserExtras::default(),
+        );
+    });
+    let mut h = Harness::new(&emu, false);
+    h.wait_for("patient-00003").await;
+    // Stand-in for a patient beyond the loaded pages: forget it locally.
+    let far = h.driver.app.patients.list.items().len();
+    assert!(far > 0);
+    h.driver.app.patients.restart(Vec::new());
+    h.key(KeyCode::Char('/'));
+    h.keys("walk-in-77");
+    h.key(KeyCode::Enter);
+    h.wait_for("Selected walk-in-77").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,6 +1,10 @@
 //! One filtered list with a highlight and scrolling, used by the Patient and Providers panes.
 //! The pane decides what matches and how many lines it draws; the list keeps `visible`, the
-//! cursor (a position in `visible`) and the first drawn line consistent.
+//! cursor (a position in `visible`) and the first drawn line consistent. [`PatientList`] is
+//! the same over the compact patient [`Roster`], with ranked filter matches.
+
+use super::matcher::Matches;
+use super::roster::{PatientRef, Roster};
 
 /// How a key moves the highlight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +157,189 @@ impl<T> FilteredList<T> {
     }
 
     /// Sets the scroll position outright (after a reload).
+    pub fn scroll_to_top(&mut self) {
+        self.offset = 0;
+    }
+}
+
+/// Which positions of the patient roster show: all of them (no filter), or a filter's ranked
+/// matches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Visible {
+    All,
+    Ranked(Matches),
+}
+
+/// The patient list: the [`Roster`] and a view of it, like [`FilteredList`] but sized for a
+/// million (no filter shows everything without a list of positions; a filter shows its ranked
+/// matches, which the pane computes with [`super::matcher`]).
+#[derive(Debug, Clone)]
+pub struct PatientList {
+    roster: Roster,
+    filter: String,
+    visible: Visible,
+    cursor: usize,
+    offset: usize,
+}
+
+impl Default for PatientList {
+    fn default() -> Self {
+        PatientList {
+            roster: Roster::default(),
+            filter: String::new(),
+            visible: Visible::All,
+            cursor: 0,
+            offset: 0,
+        }
+    }
+}
+
+/// The visible positions, as a list of roster positions.
+#[derive(Debug, Clone, Copy)]
+pub struct VisibleView<'a> {
+    visible: &'a Visible,
+    len: usize,
+}
+
+impl VisibleView<'_> {
+    pub fn len(&self) -> usize {
+        match self.visible {
+            Visible::All => self.len,
+            Visible::Ranked(m) => m.ranked.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The roster position shown at `pos`.
+    pub fn get(&self, pos: usize) -> Option<usize> {
+        match self.visible {
+            Visible::All => (pos < self.len).then_some(pos),
+            Visible::Ranked(m) => m.ranked.get(pos).map(|&i| i as usize),
+        }
+    }
+}
+
+impl PatientList {
+    pub fn items(&self) -> &Roster {
+        &self.roster
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    pub fn visible(&self) -> VisibleView<'_> {
+        VisibleView {
+            visible: &self.visible,
+            len: self.roster.len(),
+        }
+    }
+
+    pub fn matches(&self) -> Option<&Matches> {
+        match &self.visible {
+            Visible::All => None,
+            Visible::Ranked(m) => Some(m),
+        }
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The visible patients with their positions, from `from` on.
+    pub fn visible_items(&self, from: usize) -> impl Iterator<Item = (usize, PatientRef<'_>)> {
+        let view = self.visible();
+        (from..view.len()).map(move |pos| {
+            let i = view.get(pos).expect("in range");
+            (pos, self.roster.get_ref(i))
+        })
+    }
+
+    /// The roster position of the highlight.
+    pub fn highlighted_index(&self) -> Option<usize> {
+        self.visible().get(self.cursor)
+    }
+
+    pub fn highlighted(&self) -> Option<PatientRef<'_>> {
+        self.highlighted_index().map(|i| self.roster.get_ref(i))
+    }
+
+    /// The roster, to add patients to; the caller then says what shows ([`Self::show`]).
+    pub fn roster_mut(&mut self) -> &mut Roster {
+        &mut self.roster
+    }
+
+    /// Empties the list (a reload), keeping the filter text.
+    pub fn clear(&mut self) {
+        self.roster = Roster::default();
+        self.visible = match self.visible {
+            Visible::All => Visible::All,
+            Visible::Ranked(_) => Visible::Ranked(Matches::default()),
+        };
+        self.cursor = 0;
+        self.offset = 0;
+    }
+
+    /// Shows `visible` for `filter`. A new filter highlights its best match, at the top (as
+    /// fzf does); new matches of the same filter (more pages) keep the highlight on the same
+    /// patient when it is still visible.
+    pub fn show(&mut self, filter: &str, visible: Visible) {
+        let keep = self.highlighted_index();
+        let new_filter = filter != self.filter;
+        self.filter = filter.to_string();
+        self.visible = visible;
+        if new_filter {
+            self.cursor = 0;
+            self.offset = 0;
+        } else {
+            self.cursor = keep.and_then(|k| self.position_of(k)).unwrap_or(0);
+        }
+    }
+
+    fn position_of(&self, index: usize) -> Option<usize> {
+        match &self.visible {
+            Visible::All => (index < self.roster.len()).then_some(index),
+            Visible::Ranked(m) => m.ranked.iter().position(|&i| i as usize == index),
+        }
+    }
+
+    /// Moves the highlight to the patient at roster position `index`; false when hidden.
+    pub fn highlight_index(&mut self, index: usize) -> bool {
+        match self.position_of(index) {
+            Some(pos) => {
+                self.cursor = pos;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn move_cursor(&mut self, motion: Motion, page: usize) {
+        let len = self.visible().len();
+        if len > 0 {
+            self.cursor = motion.apply(self.cursor, len, page);
+        }
+    }
+
+    /// As [`FilteredList::scroll_to_show`].
+    pub fn scroll_to_show(&mut self, first: usize, last: usize, rows: usize) {
+        let rows = rows.max(1);
+        for line in [first, last] {
+            if line < self.offset {
+                self.offset = line;
+            } else if line >= self.offset + rows {
+                self.offset = line + 1 - rows;
+            }
+        }
+    }
+
     pub fn scroll_to_top(&mut self) {
         self.offset = 0;
     }

@@ -12,17 +12,21 @@ pub mod keymap;
 pub mod layout;
 pub mod link_view;
 pub mod list;
+pub mod matcher;
 pub mod mint;
 pub mod msg;
 pub mod offered;
 pub mod options;
 pub mod overlay;
+pub mod patient_filter;
+pub mod patient_pages;
 pub mod patient_view;
 pub mod patients;
 pub mod presets;
 pub mod prompt;
 pub mod providers;
 pub mod requests;
+pub mod roster;
 pub mod screen;
 pub mod status;
 pub mod watcher;
@@ -199,6 +203,12 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.dispatch(msg);
+        effects.extend(self.patients.take_effects());
+        effects
+    }
+
+    fn dispatch(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) if key.kind == KeyEventKind::Press => self.on_key(key),
             Msg::Tick(now) => self.on_tick(now),
@@ -212,6 +222,7 @@ impl App {
                 expires_at,
                 outcome,
             } => self.on_copied(url, expires_at, outcome),
+            Msg::PatientLookedUp { id, result } => self.on_looked_up(id, result),
             other => {
                 self.update_state(other);
                 vec![]
@@ -234,6 +245,7 @@ impl App {
             Msg::HistoryUnavailable(reason) => self.on_history_unavailable(reason),
             Msg::PresetSaved { preset, result } => self.on_preset_saved(preset, result),
             Msg::HistoryLoaded(result) => self.on_history_loaded(result),
+            Msg::PatientsFiltered { id, found } => self.on_filtered(id, found),
             // Key releases and repeats; a stop is the runtime's to carry out; the rest are
             // handled by `update`, which starts work for them.
             Msg::Key(_)
@@ -244,7 +256,8 @@ impl App {
             | Msg::Minted { .. }
             | Msg::UserCreated { .. }
             | Msg::Watched { .. }
-            | Msg::Copied { .. } => {}
+            | Msg::Copied { .. }
+            | Msg::PatientLookedUp { .. } => {}
         }
     }
 

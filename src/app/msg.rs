@@ -35,6 +35,16 @@ pub enum Msg {
         id: RequestId,
         result: Result<User, ApiError>,
     },
+    /// A patient filter that ran off the loop answered.
+    PatientsFiltered {
+        id: RequestId,
+        found: super::matcher::Matches,
+    },
+    /// The server lookup of a filter that matched nothing loaded answered.
+    PatientLookedUp {
+        id: RequestId,
+        result: Result<User, ApiError>,
+    },
     /// A background task panicked (a bug); `id` is its request, if it had one.
     TaskFailed {
         task: Task,
@@ -114,6 +124,16 @@ pub enum Effect {
     CreateUser {
         id: RequestId,
         client_user_id: String,
+    },
+    /// Match a patient filter off the loop (answered by `PatientsFiltered`).
+    FilterPatients {
+        id: RequestId,
+        job: super::matcher::Job,
+    },
+    /// Find one patient on the server: a `user_id`, else a `client_user_id`.
+    LookupPatient {
+        id: RequestId,
+        text: String,
     },
     Cancel {
         id: RequestId,

@@ -1,29 +1,129 @@
 //! The Patient pane: users loading page by page, a filter, a highlight, the selection, the
 //! highlighted patient's connections, and creating a patient.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::list::{FilteredList, Motion};
+use super::list::{Motion, PatientList, Visible};
+use super::matcher::{self, Query};
 use super::overlay::Confirm;
 use super::requests::{Load, Request, RequestId};
+use super::roster::{Patient, PatientRef};
 use super::{App, Effect, Level, layout};
 use crate::api::client::MAX_PAGE;
 use crate::api::{ApiError, ConnectedProvider, CreatedUser, PageGuard, User, UsersPage};
 
+/// Pages asked for at once after the first.
+pub const PARALLEL_PAGES: usize = 4;
+
+/// Filters looking at more patients than this run off the input loop.
+pub const INLINE_FILTER: usize = 20_000;
+
+/// The pages of one load: which are asked for, which arrived early, and the guard that takes
+/// them in list order (so a server that never advances is stopped exactly as when paging one
+/// at a time).
+#[derive(Debug)]
+pub(super) struct Paging {
+    pub(super) guard: PageGuard,
+    /// The page each request asked for.
+    pub(super) in_flight: BTreeMap<RequestId, u64>,
+    /// Pages that came before the ones ahead of them.
+    pub(super) arrived: BTreeMap<u64, UsersPage>,
+    /// The next offset to ask for.
+    pub(super) next_issue: u64,
+}
+
+impl Paging {
+    pub(super) fn new(target: String) -> Paging {
+        Paging {
+            guard: PageGuard::new(target, MAX_PAGE),
+            in_flight: BTreeMap::new(),
+            arrived: BTreeMap::new(),
+            next_issue: u64::from(MAX_PAGE),
+        }
+    }
+
+    /// Stops every request still out.
+    pub(super) fn cancel_all(&mut self) -> Vec<Effect> {
+        self.arrived.clear();
+        std::mem::take(&mut self.in_flight)
+            .into_keys()
+            .map(|id| Effect::Cancel { id })
+            .collect()
+    }
+}
+
+/// The `user_id` index: 8 bytes of key per patient, the rare clash in a side table.
+#[derive(Debug, Default)]
+pub(super) struct IdIndex {
+    short: HashMap<u64, u32>,
+    clashes: HashMap<Uuid, u32>,
+}
+
+impl IdIndex {
+    fn key(id: Uuid) -> u64 {
+        id.as_u64_pair().1 ^ id.as_u64_pair().0.rotate_left(17)
+    }
+
+    fn get(&self, list: &PatientList, id: Uuid) -> Option<usize> {
+        if let Some(&i) = self.short.get(&Self::key(id))
+            && list.items().id(i as usize) == id
+        {
+            return Some(i as usize);
+        }
+        self.clashes.get(&id).map(|&i| i as usize)
+    }
+
+    fn insert(&mut self, list: &PatientList, id: Uuid, i: usize) {
+        match self.short.entry(Self::key(id)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i as u32);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                if list.items().id(*o.get() as usize) != id {
+                    self.clashes.insert(id, i as u32);
+                }
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.clashes.clear();
+    }
+}
+
+/// The server lookup for a filter that matched nothing loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub id: RequestId,
+    /// What was looked up (the filter without a leading `'`).
+    pub text: String,
+    pub state: Load<bool>,
+    /// Enter was pressed while it ran: select what it finds.
+    pub select: bool,
+}
+
+/// A filter running off the loop.
+#[derive(Debug)]
+pub(super) struct Running {
+    pub(super) id: RequestId,
+    pub(super) query: Arc<Query>,
+}
+
 #[derive(Debug)]
 pub struct Patients {
-    /// Users in the order the API listed them (created ones appended).
-    pub list: FilteredList<User>,
+    /// Users in the order the API listed them (created ones appended), and the filter's view.
+    pub list: PatientList,
     /// `total` from the API, once the first page arrived.
     pub total: Option<u64>,
     pub load: Load<()>,
-    /// The newest page request: answers for another one are dropped.
+    /// The first page request of the current load.
     pub page_request: RequestId,
-    /// Walks the pages of the current load and stops one that never advances.
-    pages: PageGuard,
+    pub(super) paging: Paging,
     pub selected: Option<Uuid>,
     pub connections: HashMap<Uuid, Load<Vec<ConnectedProvider>>>,
     /// The one user fetch whose answer may still select a user.
@@ -31,60 +131,81 @@ pub struct Patients {
     /// The highlighted patient's connections should be loaded once the highlight rests.
     pub detail_pending: bool,
     /// Who was highlighted at the last tick: the highlight rests when a tick finds it again.
-    detail_candidate: Option<Uuid>,
+    pub(super) detail_candidate: Option<Uuid>,
     /// Index of each `user_id` in the list, so lookups stay O(1) for large teams.
-    index: HashMap<Uuid, usize>,
+    pub(super) index: IdIndex,
+    /// The query whose matches show.
+    pub(super) query: Arc<Query>,
+    /// The newest filter running off the loop; older answers are dropped.
+    pub(super) running: Option<Running>,
+    pub lookup: Option<Lookup>,
+    /// Filters over more candidates than this run off the loop (tests lower it).
+    pub inline_limit: usize,
+    /// Effects started outside a handler that returns them (filtering as a prompt is typed).
+    pub(super) outbox: Vec<Effect>,
 }
 
 impl Default for Patients {
     fn default() -> Self {
         Patients {
-            list: FilteredList::default(),
+            list: PatientList::default(),
             total: None,
             load: Load::Loaded(()),
             page_request: RequestId::default(),
-            pages: PageGuard::new("the API", MAX_PAGE),
+            paging: Paging::new("the API".into()),
             selected: None,
             connections: HashMap::new(),
             pending_user: None,
             detail_pending: false,
             detail_candidate: None,
-            index: HashMap::new(),
+            index: IdIndex::default(),
+            query: Arc::new(Query::new("")),
+            running: None,
+            lookup: None,
+            inline_limit: INLINE_FILTER,
+            outbox: Vec::new(),
         }
     }
 }
 
-/// Whether a user passes the filter: part of the `client_user_id` (any case), or the start of the
-/// `user_id`. `needle_lower` is the filter in lower case.
-pub fn matches(user: &User, needle_lower: &str) -> bool {
-    needle_lower.is_empty()
-        || user.client_user_id.to_lowercase().contains(needle_lower)
-        || user.user_id.to_string().starts_with(needle_lower)
-}
-
 impl Patients {
-    pub fn highlighted(&self) -> Option<&User> {
+    pub fn highlighted(&self) -> Option<PatientRef<'_>> {
         self.list.highlighted()
     }
 
-    pub fn selected_user(&self) -> Option<&User> {
+    pub fn selected_user(&self) -> Option<Patient> {
         self.find(self.selected?)
     }
 
-    pub fn find(&self, id: Uuid) -> Option<&User> {
-        self.index.get(&id).map(|&i| &self.list.items()[i])
+    pub fn find(&self, id: Uuid) -> Option<Patient> {
+        self.position(id)
+            .map(|i| self.list.items().get_ref(i).to_owned())
     }
 
-    /// Adds loaded users, keeping the filter and highlight; users already listed are skipped.
+    fn position(&self, id: Uuid) -> Option<usize> {
+        self.index.get(&self.list, id)
+    }
+
+    /// The query whose matches show (for highlighting them).
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    /// Whether a filter is still being matched off the loop.
+    pub fn matching(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// Adds loaded users; users already listed are skipped. The filter's matches follow in
+    /// [`App::catch_up_filter`].
     pub fn append(&mut self, users: Vec<User>) {
-        let needle = self.list.filter().to_lowercase();
         for u in users {
-            if self.index.contains_key(&u.user_id) {
+            if self.position(u.user_id).is_some() {
                 continue;
             }
-            let (id, shows) = (u.user_id, matches(&u, &needle));
-            let i = self.list.push(u, shows);
-            self.index.insert(id, i);
+            let i = self.list.items().len();
+            self.list.roster_mut().push_user(&u);
+            self.index.insert(&self.list, u.user_id, i);
         }
     }
 
@@ -93,24 +214,48 @@ impl Patients {
     pub fn restart(&mut self, first_page: Vec<User>) {
         let keep = self.highlighted().map(|u| u.user_id);
         self.index.clear();
-        self.list.replace(Vec::new(), |_| true);
+        self.list.clear();
+        self.running = None;
         self.append(first_page);
-        if let Some(i) = keep.and_then(|id| self.index.get(&id).copied()) {
+        let filter = self.list.filter().to_string();
+        let visible = if self.query.is_empty() {
+            Visible::All
+        } else {
+            Visible::Ranked(matcher::filter(&self.query, self.list.items(), None, 0, 1))
+        };
+        self.list.show(&filter, visible);
+        if let Some(i) = keep.and_then(|id| self.position(id)) {
             self.list.highlight_index(i);
         }
         self.list.scroll_to_top();
     }
 
-    /// Applies a filter; the highlighted user stays highlighted if still visible.
+    /// Applies a filter at once, whatever the list's size (the app uses [`App::filter_patients`]).
     pub fn set_filter(&mut self, filter: &str) {
-        let needle = filter.to_lowercase();
-        self.list
-            .set_filter(filter.to_string(), |u| matches(u, &needle));
+        let query = Arc::new(Query::new(filter));
+        let visible = if query.is_empty() {
+            Visible::All
+        } else {
+            Visible::Ranked(matcher::filter(&query, self.list.items(), None, 0, 1))
+        };
+        self.query = query;
+        self.running = None;
+        self.list.show(filter, visible);
+    }
+
+    /// A filter task failed (a bug): the previous matches stay.
+    pub(super) fn filter_failed(&mut self) {
+        self.running = None;
+    }
+
+    /// Effects started outside a handler that returns them.
+    pub(super) fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.outbox)
     }
 
     /// Moves the highlight to a user, clearing a filter that hides it.
     fn highlight(&mut self, id: Uuid) -> bool {
-        let Some(&i) = self.index.get(&id) else {
+        let Some(i) = self.position(id) else {
             return false;
         };
         if !self.list.highlight_index(i) {
@@ -122,88 +267,6 @@ impl Patients {
 }
 
 impl App {
-    /// The first page of the list (at start, and on `R`).
-    pub(super) fn load_patients(&mut self) -> Effect {
-        self.patients.load = Load::Loading;
-        self.patients.pages = PageGuard::new(self.env.host.clone(), MAX_PAGE);
-        self.patients.page_request = self.next_request_id();
-        Effect::LoadUsers {
-            offset: 0,
-            request: self.patients.page_request,
-        }
-    }
-
-    /// `R`: the list again from its first page; a load still running (waiting out a long
-    /// `Retry-After`, say) is stopped and started over.
-    pub(super) fn reload_patients(&mut self) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        if self.patients.load.is_loading() {
-            effects.push(Effect::Cancel {
-                id: self.patients.page_request,
-            });
-        }
-        effects.push(self.load_patients());
-        effects
-    }
-
-    /// Esc while the list loads (and nothing else runs): stop it, keeping what arrived.
-    pub(super) fn stop_loading_patients(&mut self) -> Vec<Effect> {
-        if !self.patients.load.is_loading() {
-            return vec![];
-        }
-        self.patients.load = Load::Failed("stopped: R loads it again".into());
-        self.toast(
-            Level::Info,
-            format!(
-                "Stopped loading the patient list ({} loaded): R loads it again",
-                self.patients.list.items().len()
-            ),
-        );
-        vec![Effect::Cancel {
-            id: self.patients.page_request,
-        }]
-    }
-
-    pub(super) fn on_users(
-        &mut self,
-        request: RequestId,
-        result: Result<UsersPage, ApiError>,
-    ) -> Vec<Effect> {
-        if request != self.patients.page_request || !self.patients.load.is_loading() {
-            return vec![];
-        }
-        self.retrying = None;
-        match result.and_then(|page| {
-            let next = self.patients.pages.accept(&page)?;
-            Ok((page, next))
-        }) {
-            Ok((page, next)) => {
-                self.patients.total = Some(page.total);
-                if page.offset == 0 && !self.patients.list.items().is_empty() {
-                    self.patients.restart(page.users);
-                } else {
-                    self.patients.append(page.users);
-                }
-                self.want_detail();
-                if let Some(offset) = next {
-                    vec![Effect::LoadUsers { offset, request }]
-                } else {
-                    self.patients.load = Load::Loaded(());
-                    vec![]
-                }
-            }
-            Err(e) => {
-                self.alert_if_refused(&e);
-                self.toast(
-                    Level::Error,
-                    format!("The patient list did not load: {e} · R loads it again"),
-                );
-                self.patients.load = Load::Failed(e.to_string());
-                vec![]
-            }
-        }
-    }
-
     pub(super) fn on_connections(
         &mut self,
         user_id: Uuid,
@@ -229,6 +292,7 @@ impl App {
             Ok(user) => {
                 let (id, name) = (user.user_id, user.client_user_id.clone());
                 self.patients.append(vec![user]);
+                self.catch_up_filter();
                 let effects = self.select_user(id);
                 self.toast(
                     Level::Info,
@@ -246,7 +310,7 @@ impl App {
     /// Enter in the Patient pane.
     pub(super) fn select_highlighted(&mut self) -> Vec<Effect> {
         let Some(id) = self.patients.highlighted().map(|u| u.user_id) else {
-            return vec![];
+            return self.select_when_found();
         };
         let effects = self.select_user(id);
         let name = self
@@ -342,6 +406,7 @@ impl App {
                     ingestion_end: None,
                 };
                 self.patients.append(vec![user]);
+                self.catch_up_filter();
                 if let Some(t) = &mut self.patients.total {
                     *t += 1;
                 }

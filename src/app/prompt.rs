@@ -137,7 +137,7 @@ impl App {
 
     pub(super) fn apply_filter(&mut self, pane: ListPane, text: &str) {
         match pane {
-            ListPane::Patients => self.patients.set_filter(text),
+            ListPane::Patients => self.filter_patients(text),
             ListPane::Providers => self.providers.set_filter(text),
         }
         self.keep_cursors_visible();

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::list::{FilteredList, Motion};
+use super::matcher::{self, Query};
 use super::requests::Load;
 use super::{App, Level, layout};
 use crate::api::{ApiError, AuthType, Provider};
@@ -68,10 +69,9 @@ impl ProviderItem {
         }
     }
 
-    fn matches(&self, needle_lower: &str) -> bool {
-        needle_lower.is_empty()
-            || self.slug.to_lowercase().contains(needle_lower)
-            || self.name.to_lowercase().contains(needle_lower)
+    /// Whether the filter matches the slug or the name (the patient filter's matcher).
+    fn matches(&self, query: &Query) -> bool {
+        matcher::matches_text(query, &self.slug) || matcher::matches_text(query, &self.name)
     }
 }
 
@@ -119,14 +119,14 @@ impl Providers {
         if self.direct.as_deref().is_some_and(|d| !known.contains(d)) {
             self.direct = None;
         }
-        let needle = self.list.filter().to_lowercase();
-        self.list.replace(items, |p| p.matches(&needle));
+        let query = Query::new(self.list.filter());
+        self.list.replace(items, |p| p.matches(&query));
     }
 
     pub fn set_filter(&mut self, filter: &str) {
-        let needle = filter.to_lowercase();
+        let query = Query::new(filter);
         self.list
-            .set_filter(filter.to_string(), |p| p.matches(&needle));
+            .set_filter(filter.to_string(), |p| p.matches(&query));
     }
 
     pub fn highlighted(&self) -> Option<&ProviderItem> {

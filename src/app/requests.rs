@@ -23,6 +23,8 @@ pub enum Task {
     CreateUser,
     Watch,
     LinkProviders,
+    FilterPatients,
+    LookupPatient,
 }
 
 impl Task {
@@ -37,6 +39,8 @@ impl Task {
             Task::CreateUser => "create a patient",
             Task::Watch => "watch for the connection",
             Task::LinkProviders => "check what the patient will see",
+            Task::FilterPatients => "filter the patient list",
+            Task::LookupPatient => "look up a patient",
         }
     }
 }
@@ -212,7 +216,12 @@ impl App {
             Task::LoadProviders => self.providers_failed("internal error".into()),
             Task::LoadUser => self.patients.pending_user = None,
             Task::Watch => self.watch_task_failed(),
-            Task::LoadConnections | Task::Mint | Task::CreateUser | Task::LinkProviders => {}
+            Task::FilterPatients => self.patients.filter_failed(),
+            Task::LoadConnections
+            | Task::Mint
+            | Task::CreateUser
+            | Task::LinkProviders
+            | Task::LookupPatient => {}
         }
         self.toast(
             Level::Error,

@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use url::Url;
 
-pub use state::{Fault, RecordedLink, Team, generated_client_id, stable_uuid};
+pub use state::{Fault, RecordedLink, TEAM_ID, Team, generated_client_id, stable_uuid};
 
 /// Generated users when none are asked for.
 pub const DEFAULT_USERS: usize = 50;

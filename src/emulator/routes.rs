@@ -205,7 +205,7 @@ async fn get_user(State(shared): State<Arc<Shared>>, Path(user_id): Path<String>
         Err(r) => return r,
     };
     match shared.team().user(id) {
-        Some(u) => ok(user_json(u)),
+        Some(u) => ok(user_json(&u)),
         None => detail(StatusCode::NOT_FOUND, format!("User {id} not found")),
     }
 }
@@ -227,7 +227,7 @@ async fn resolve_user(
     Path(client_user_id): Path<String>,
 ) -> Reply {
     match shared.team().by_client_id(&client_user_id) {
-        Some(u) => ok(user_json(u)),
+        Some(u) => ok(user_json(&u)),
         None => detail(
             StatusCode::NOT_FOUND,
             format!("User with client_user_id {client_user_id} not found"),
@@ -254,7 +254,7 @@ async fn search_users(
         return unprocessable(errors);
     }
     let team = shared.team();
-    let found: Vec<Value> = team.search(query).into_iter().map(user_json).collect();
+    let found: Vec<Value> = team.search(query).iter().map(user_json).collect();
     ok(Value::Array(found))
 }
 
@@ -289,7 +289,7 @@ async fn create_user(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply {
     };
     let mut team = shared.team();
     match team.create(client_user_id, extra) {
-        Ok(u) => ok(user_json(u)),
+        Ok(u) => ok(user_json(&u)),
         Err(existing) => (
             StatusCode::BAD_REQUEST,
             Json(json!({ "detail": {

@@ -100,11 +100,31 @@ pub struct RecordedLink {
     pub minted_at: DateTime<Utc>,
 }
 
+/// Where a listed user is stored: `GENERATED | n` for the n-th generated user (from 0),
+/// else an index into `Team::stored`.
+const GENERATED: u32 = 1 << 31;
+
+/// The team. Generated users (`--users N`) are not stored one by one: their `client_user_id`,
+/// creation time and connections follow from their number, and only their ids (16 bytes each)
+/// and a sorted id index (12 bytes each) are kept, so a million are ready in well under a
+/// second and take about 30 MB. A generated user that is changed (a connection) becomes a
+/// stored one; a deleted one leaves the list.
 #[derive(Debug, Default)]
 pub struct Team {
-    users: Vec<EmUser>,
+    /// Demo, created and changed users.
+    stored: Vec<EmUser>,
+    /// Every listed user, in list order.
+    order: Vec<u32>,
+    /// The ids of the generated users.
+    generated_ids: Vec<Uuid>,
+    /// (first 8 bytes of the id, generated number), sorted, for lookups by id.
+    generated_index: Vec<(u64, u32)>,
+    /// Generated users that were deleted or became stored ones.
+    generated_gone: std::collections::HashSet<u32>,
     by_id: HashMap<Uuid, usize>,
     by_client_id: HashMap<String, usize>,
+    /// Stored users deleted (their slot stays, unlisted).
+    stored_gone: std::collections::HashSet<usize>,
     tokens: HashMap<String, TokenRecord>,
     pub faults: VecDeque<Fault>,
     pub link_requests: Vec<RecordedLink>,
@@ -172,30 +192,107 @@ impl Team {
                 extra: UserExtras::default(),
             });
         }
-        let base: DateTime<Utc> = "2026-01-01T08:00:00Z".parse().expect("static date");
-        for n in 1..=generated {
-            let client_user_id = generated_client_id(n);
-            // Every seventh generated patient already wears an Oura ring.
-            let connections = if n % 7 == 0 {
-                vec![Connection {
-                    slug: "oura".into(),
-                    status: "connected".into(),
-                    created_on: base + ChronoDuration::minutes(n as i64 * 7 + 5),
-                    error_type: None,
-                    error_message: None,
-                }]
-            } else {
-                Vec::new()
-            };
-            team.insert(EmUser {
-                user_id: stable_uuid(&client_user_id),
-                client_user_id,
-                created_on: base + ChronoDuration::minutes(n as i64 * 7),
-                connections,
-                extra: UserExtras::default(),
-            });
-        }
+        team.generate(generated);
         team
+    }
+
+    /// Adds `n` generated users: their ids are hashed on every core at once.
+    fn generate(&mut self, n: usize) {
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let step = n.div_ceil(threads.max(1)).max(1);
+        let mut ids = vec![Uuid::nil(); n];
+        std::thread::scope(|s| {
+            for (k, part) in ids.chunks_mut(step).enumerate() {
+                s.spawn(move || {
+                    for (j, id) in part.iter_mut().enumerate() {
+                        *id = stable_uuid(&generated_client_id(k * step + j + 1));
+                    }
+                });
+            }
+        });
+        let mut index: Vec<(u64, u32)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_u64_pair().0, i as u32))
+            .collect();
+        index.sort_unstable();
+        self.order.extend((0..n as u32).map(|i| GENERATED | i));
+        self.generated_ids = ids;
+        self.generated_index = index;
+    }
+
+    /// The n-th generated user (from 0), as the wire sees it.
+    fn generated(&self, i: u32) -> EmUser {
+        let n = i as usize + 1;
+        let base: DateTime<Utc> =
+            DateTime::from_timestamp(1_767_254_400, 0).expect("2026-01-01T08:00:00Z");
+        // Every seventh generated patient already wears an Oura ring.
+        let connections = if n.is_multiple_of(7) {
+            vec![Connection {
+                slug: "oura".into(),
+                status: "connected".into(),
+                created_on: base + ChronoDuration::minutes(n as i64 * 7 + 5),
+                error_type: None,
+                error_message: None,
+            }]
+        } else {
+            Vec::new()
+        };
+        EmUser {
+            user_id: self.generated_ids[i as usize],
+            client_user_id: generated_client_id(n),
+            created_on: base + ChronoDuration::minutes(n as i64 * 7),
+            connections,
+            extra: UserExtras::default(),
+        }
+    }
+
+    fn slot_user(&self, slot: u32) -> EmUser {
+        if slot & GENERATED != 0 {
+            self.generated(slot & !GENERATED)
+        } else {
+            self.stored[slot as usize].clone()
+        }
+    }
+
+    /// The generated number of a listed generated user with this id.
+    fn generated_by_id(&self, id: Uuid) -> Option<u32> {
+        let key = id.as_u64_pair().0;
+        let start = self.generated_index.partition_point(|&(k, _)| k < key);
+        self.generated_index[start..]
+            .iter()
+            .take_while(|&&(k, _)| k == key)
+            .map(|&(_, i)| i)
+            .find(|&i| self.generated_ids[i as usize] == id && !self.generated_gone.contains(&i))
+    }
+
+    /// The generated number of a listed generated user with this `client_user_id`.
+    fn generated_by_client_id(&self, client_user_id: &str) -> Option<u32> {
+        let digits = client_user_id.strip_prefix("patient-")?;
+        let n: usize = digits.parse().ok()?;
+        let i = u32::try_from(n.checked_sub(1)?).ok()?;
+        (n <= self.generated_ids.len()
+            && generated_client_id(n) == client_user_id
+            && !self.generated_gone.contains(&i))
+        .then_some(i)
+    }
+
+    /// A generated user that is about to change becomes a stored one, in the same place.
+    fn materialize(&mut self, id: Uuid) -> Option<usize> {
+        if let Some(&i) = self.by_id.get(&id) {
+            return Some(i);
+        }
+        let g = self.generated_by_id(id)?;
+        let user = self.generated(g);
+        let idx = self.stored.len();
+        self.by_id.insert(user.user_id, idx);
+        self.by_client_id.insert(user.client_user_id.clone(), idx);
+        self.stored.push(user);
+        self.generated_gone.insert(g);
+        if let Some(pos) = self.order.iter().position(|&s| s == GENERATED | g) {
+            self.order[pos] = idx as u32;
+        }
+        Some(idx)
     }
 
     /// The emulator's clock, in whole seconds as the real API's timestamps are.
@@ -205,46 +302,59 @@ impl Team {
     }
 
     fn insert(&mut self, user: EmUser) {
-        let idx = self.users.len();
+        let idx = self.stored.len();
         self.by_id.insert(user.user_id, idx);
         self.by_client_id.insert(user.client_user_id.clone(), idx);
-        self.users.push(user);
+        self.order.push(idx as u32);
+        self.stored.push(user);
     }
 
     pub fn len(&self) -> usize {
-        self.users.len()
+        self.order.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.users.is_empty()
+        self.order.is_empty()
     }
 
-    pub fn page(&self, offset: usize, limit: usize) -> &[EmUser] {
-        let start = offset.min(self.users.len());
-        let end = start.saturating_add(limit).min(self.users.len());
-        &self.users[start..end]
+    pub fn page(&self, offset: usize, limit: usize) -> Vec<EmUser> {
+        let start = offset.min(self.order.len());
+        let end = start.saturating_add(limit).min(self.order.len());
+        self.order[start..end]
+            .iter()
+            .map(|&s| self.slot_user(s))
+            .collect()
     }
 
-    pub fn user(&self, id: Uuid) -> Option<&EmUser> {
-        self.by_id.get(&id).map(|&i| &self.users[i])
+    pub fn user(&self, id: Uuid) -> Option<EmUser> {
+        match self.by_id.get(&id) {
+            Some(&i) if !self.stored_gone.contains(&i) => Some(self.stored[i].clone()),
+            Some(_) => None,
+            None => self.generated_by_id(id).map(|g| self.generated(g)),
+        }
     }
 
     fn user_mut(&mut self, id: Uuid) -> Option<&mut EmUser> {
-        self.by_id.get(&id).map(|&i| &mut self.users[i])
+        let i = self.materialize(id)?;
+        (!self.stored_gone.contains(&i)).then(|| &mut self.stored[i])
     }
 
-    pub fn by_client_id(&self, client_user_id: &str) -> Option<&EmUser> {
-        self.by_client_id
-            .get(client_user_id)
-            .map(|&i| &self.users[i])
+    pub fn by_client_id(&self, client_user_id: &str) -> Option<EmUser> {
+        match self.by_client_id.get(client_user_id) {
+            Some(&i) => Some(self.stored[i].clone()),
+            None => self
+                .generated_by_client_id(client_user_id)
+                .map(|g| self.generated(g)),
+        }
     }
 
     /// Users whose `user_id` starts with, or whose `client_user_id` contains, the query
     /// (case-insensitive); at most 100.
-    pub fn search(&self, query: &str) -> Vec<&EmUser> {
+    pub fn search(&self, query: &str) -> Vec<EmUser> {
         let q = query.to_lowercase();
-        self.users
+        self.order
             .iter()
+            .map(|&s| self.slot_user(s))
             .filter(|u| {
                 u.user_id.to_string().starts_with(&q)
                     || u.client_user_id.to_lowercase().contains(&q)
@@ -254,9 +364,10 @@ impl Team {
     }
 
     /// Creates a user, or returns the one that already has this `client_user_id`.
-    pub fn create(&mut self, client_user_id: &str, extra: UserExtras) -> Result<&EmUser, &EmUser> {
-        if let Some(&i) = self.by_client_id.get(client_user_id) {
-            return Err(&self.users[i]);
+    #[allow(clippy::result_large_err)] // answered at once, never stored
+    pub fn create(&mut self, client_user_id: &str, extra: UserExtras) -> Result<EmUser, EmUser> {
+        if let Some(existing) = self.by_client_id(client_user_id) {
+            return Err(existing);
         }
         let user = EmUser {
             user_id: Uuid::new_v4(),
@@ -265,26 +376,20 @@ impl Team {
             connections: Vec::new(),
             extra,
         };
-        self.insert(user);
-        Ok(self.users.last().expect("just inserted"))
+        self.insert(user.clone());
+        Ok(user)
     }
 
     /// Soft delete: the user disappears from every lookup.
     pub fn delete(&mut self, id: Uuid) -> bool {
-        let Some(idx) = self.by_id.remove(&id) else {
+        let Some(idx) = self.materialize(id) else {
             return false;
         };
-        let removed = self.users.remove(idx);
-        self.by_client_id.remove(&removed.client_user_id);
-        for i in self
-            .by_id
-            .values_mut()
-            .chain(self.by_client_id.values_mut())
-        {
-            if *i > idx {
-                *i -= 1;
-            }
-        }
+        self.by_id.remove(&id);
+        let name = self.stored[idx].client_user_id.clone();
+        self.by_client_id.remove(&name);
+        self.stored_gone.insert(idx);
+        self.order.retain(|&s| s != idx as u32);
         true
     }
 

@@ -12,6 +12,11 @@ use crate::app::{Effect, Msg};
 use crate::clipboard::{Clipboard, CopyOutcome};
 use crate::link::LinkUrl;
 
+/// Threads a large patient filter runs on: the machine's cores, at most 4.
+fn filter_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
 impl<B: Backend> Driver<B> {
     pub(super) fn run_effects(&mut self, effects: Vec<Effect>) {
         for effect in effects {
@@ -45,9 +50,45 @@ impl<B: Backend> Driver<B> {
         let clock = self.clock.clone();
         match effect {
             Effect::LoadUsers { offset, request } => {
+                let gate = self.page_gate.clone();
                 self.spawn(Task::LoadUsers, Some(request), async move {
+                    // Pages wait out a Retry-After together: none is sent before it ends.
+                    loop {
+                        let until = *gate.lock().expect("the page gate");
+                        match until {
+                            Some(t) if t > tokio::time::Instant::now() => {
+                                tokio::time::sleep_until(t).await;
+                            }
+                            _ => break,
+                        }
+                    }
                     let result = client.list_users(offset, MAX_PAGE).await;
                     Msg::UsersLoaded { request, result }
+                });
+            }
+            Effect::FilterPatients { id, job } => {
+                // The newest filter is the only one wanted: an older one stops where it is.
+                let newest = self.newest_filter.clone();
+                newest.store(id.0, std::sync::atomic::Ordering::Relaxed);
+                self.spawn(Task::FilterPatients, Some(id), async move {
+                    let run = tokio::task::spawn_blocking(move || {
+                        let stale = || newest.load(std::sync::atomic::Ordering::Relaxed) != id.0;
+                        job.run_until(filter_threads(), &stale)
+                    });
+                    match run.await {
+                        Ok(Some(found)) => Msg::PatientsFiltered { id, found },
+                        Ok(None) => Msg::PatientsFiltered {
+                            id: RequestId::default(),
+                            found: crate::app::matcher::Matches::default(),
+                        },
+                        Err(e) => std::panic::resume_unwind(e.into_panic()),
+                    }
+                });
+            }
+            Effect::LookupPatient { id, text } => {
+                self.spawn(Task::LookupPatient, Some(id), async move {
+                    let result = client.find_user(&text).await;
+                    Msg::PatientLookedUp { id, result }
                 });
             }
             Effect::LoadProviders => self.spawn(Task::LoadProviders, None, async move {
@@ -82,6 +123,14 @@ impl<B: Backend> Driver<B> {
                 });
             }
             Effect::Cancel { id } => {
+                self.newest_filter
+                    .compare_exchange(
+                        id.0,
+                        0,
+                        std::sync::atomic::Ordering::Relaxed,
+                        std::sync::atomic::Ordering::Relaxed,
+                    )
+                    .ok();
                 if let Some(h) = self.tasks.remove(&id) {
                     h.abort();
                 }

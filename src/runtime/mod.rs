@@ -62,6 +62,10 @@ pub struct Driver<B: Backend> {
     frames: u64,
     /// The audit log, when it could be opened.
     history: Option<Arc<std::sync::Mutex<crate::history::Store>>>,
+    /// No users page is sent before this (a `Retry-After` holds back every page).
+    page_gate: Arc<std::sync::Mutex<Option<tokio::time::Instant>>>,
+    /// The id of the newest patient filter: older ones running stop early.
+    newest_filter: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
@@ -88,7 +92,13 @@ impl<B: Backend> Driver<B> {
         let clipboard = effects::clipboard_thread(clipboard, tx.clone());
         // A call that waits out a Retry-After says so, for the status line's countdown.
         let (notices, now) = (tx.clone(), clock.clone());
+        let page_gate = Arc::new(std::sync::Mutex::new(None));
+        let gate = Arc::clone(&page_gate);
         let client = client.with_retry_notice(Arc::new(move |notice: &crate::api::RetryNotice| {
+            let until = tokio::time::Instant::now() + notice.wait;
+            let mut g = gate.lock().expect("the page gate");
+            *g = Some(g.map_or(until, |t: tokio::time::Instant| t.max(until)));
+            drop(g);
             let _ = notices.send(Msg::Retrying {
                 notice: notice.clone(),
                 at: now(),
@@ -110,6 +120,8 @@ impl<B: Backend> Driver<B> {
             suspend: None,
             frames: 0,
             history: None,
+            page_gate,
+            newest_filter: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 

@@ -9,10 +9,12 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::Theme;
 use super::prompt::filter_line;
 use super::widgets::{loading, pane_block, spinner};
-use crate::api::{ConnectionStatus, User};
+use crate::api::ConnectionStatus;
 use crate::app::layout::ListAreas;
+use crate::app::matcher::{self, Query};
 use crate::app::prompt::ListPane;
 use crate::app::requests::Load;
+use crate::app::roster::PatientRef;
 use crate::app::{App, Pane};
 use crate::link;
 use crate::text::{cell, sanitize, truncate, width as width_of};
@@ -36,6 +38,12 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     if p.load.is_loading() {
         title.push(loading(app, theme));
     }
+    if p.matching() {
+        title.push(Span::styled(
+            format!(" {} matching… ", spinner(app)),
+            theme.muted(),
+        ));
+    }
     frame.render_widget(pane_block(Line::from(title), focused, theme), areas.frame);
 
     let mut lines = Vec::new();
@@ -45,7 +53,16 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
             theme.muted(),
         ));
     } else if shown == 0 && loaded > 0 {
-        lines.push(Line::styled("No patient matches the filter", theme.muted()));
+        let server = match p.lookup.as_ref().map(|l| &l.state) {
+            Some(Load::Loading) => format!(" · {} asking the server…", spinner(app)),
+            Some(Load::Loaded(false)) => " · not on the server either".into(),
+            Some(Load::Failed(_)) => " · the server lookup failed".into(),
+            _ => String::new(),
+        };
+        lines.push(Line::styled(
+            format!("No patient matches the filter{server}"),
+            theme.muted(),
+        ));
     } else if loaded == 0 && p.load == Load::Loaded(()) {
         lines.push(Line::styled(
             "No patients yet: n creates one",
@@ -53,16 +70,15 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         ));
     }
     let width = areas.list.width as usize;
-    let page: Vec<&User> = p
+    let page: Vec<(usize, PatientRef)> = p
         .list
-        .visible_items()
-        .skip(p.list.offset())
+        .visible_items(p.list.offset())
         .take(areas.list.height as usize)
-        .map(|(_, u)| u)
         .collect();
     let id_w = id_width(
         width,
-        page.iter().map(|u| width_of(&sanitize(&u.client_user_id))),
+        page.iter()
+            .map(|(_, u)| width_of(&sanitize(u.client_user_id))),
     );
     frame.render_widget(
         Paragraph::new(Line::styled(
@@ -78,13 +94,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         )),
         areas.head,
     );
-    for (pos, u) in p
-        .list
-        .visible_items()
-        .skip(p.list.offset())
-        .take(areas.list.height as usize)
-    {
-        let text = cell(&row_text(u, Some(u.user_id) == p.selected, id_w), width);
+    for (pos, u) in page {
         let style = if pos == p.list.cursor() && focused {
             theme.selected()
         } else if pos == p.list.cursor() {
@@ -92,7 +102,15 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         } else {
             Style::new()
         };
-        lines.push(Line::styled(text, style));
+        lines.push(row(
+            &u,
+            Some(u.user_id) == p.selected,
+            id_w,
+            width,
+            p.query(),
+            style,
+            theme,
+        ));
     }
     frame.render_widget(Paragraph::new(lines), areas.list);
     // A load error takes the filter line (not a list row, so scrolling stays exact).
@@ -156,8 +174,17 @@ fn position(offset: usize, rows: usize, shown: usize, loaded: usize, total: Opti
     out
 }
 
-/// One list row: selection mark, `client_user_id`, created date, connected providers.
-fn row_text(u: &User, selected: bool, id_w: usize) -> String {
+/// One list row: selection mark, `client_user_id` (the characters the filter matched
+/// highlighted), created date, connected providers; `width` columns.
+fn row(
+    u: &PatientRef,
+    selected: bool,
+    id_w: usize,
+    width: usize,
+    query: &Query,
+    style: Style,
+    theme: &Theme,
+) -> Line<'static> {
     let mark = if selected { "● " } else { "  " };
     let created = u
         .created_on
@@ -168,10 +195,34 @@ fn row_text(u: &User, selected: bool, id_w: usize) -> String {
         1 => sanitize(slugs[0]),
         n => format!("{} +{}", sanitize(slugs[0]), n - 1),
     };
-    format!(
-        "{mark}{} {created} {conn}",
-        cell(&sanitize(&u.client_user_id), id_w)
-    )
+    let id = cell(&sanitize(u.client_user_id), id_w);
+    let rest = format!(" {created} {conn}");
+    let text = cell(&format!("{mark}{id}{rest}"), width);
+    let hits = matcher::highlight(query, &id);
+    if hits.is_empty() {
+        return Line::styled(text, style);
+    }
+    // Split the cut row into runs of matched and other characters.
+    let mark_len = mark.chars().count();
+    let hit = style.patch(theme.matched());
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_hit = false;
+    for (k, c) in text.chars().enumerate() {
+        let is_hit = k >= mark_len
+            && hits.binary_search(&((k - mark_len) as u32)).is_ok()
+            && k - mark_len < id.chars().count();
+        if is_hit != run_hit && !run.is_empty() {
+            let s = if run_hit { hit } else { style };
+            spans.push(Span::styled(std::mem::take(&mut run), s));
+        }
+        run_hit = is_hit;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_hit { hit } else { style }));
+    }
+    Line::from(spans)
 }
 
 /// The detail strip of the highlighted patient.
@@ -237,6 +288,41 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
 #[cfg(test)]
 mod tests {
     use super::{position, thousands};
+
+    /// The list drawn with the characters the filter matched in [brackets].
+    #[test]
+    fn matched_characters_are_highlighted() {
+        use crate::app::tests::{ch, loaded};
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        use ratatui::style::Modifier;
+        let mut app = loaded(30, false);
+        for c in "/pt1 2".chars() {
+            app.update(ch(c));
+        }
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let theme = crate::ui::Theme { no_color: true };
+        term.draw(|f| crate::ui::draw(f, &app, &theme)).unwrap();
+        let buf = term.backend().buffer();
+        let mut out = String::new();
+        for y in 1..10 {
+            let mut open = false;
+            for x in 0..38 {
+                let cell = &buf[(x, y)];
+                let hit = cell.modifier.contains(Modifier::UNDERLINED);
+                if hit != open {
+                    out.push(if hit { '[' } else { ']' });
+                    open = hit;
+                }
+                out.push_str(cell.symbol());
+            }
+            if open {
+                out.push(']');
+            }
+            out.push('\n');
+        }
+        insta::assert_snapshot!(out);
+    }
 
     #[test]
     fn the_title_says_where_the_list_is() {

@@ -9,11 +9,12 @@ fn users_load_page_by_page_and_stale_pages_are_dropped() {
         request: RequestId(1),
         result: Ok(page(1..=500, 700, 0)),
     });
+    // Each page is a request of its own (Esc and R cancel them all).
     assert_eq!(
         fx,
         vec![Effect::LoadUsers {
             offset: 500,
-            request: RequestId(1)
+            request: RequestId(2)
         }]
     );
     assert!(app.patients.load.is_loading());
@@ -30,7 +31,7 @@ fn users_load_page_by_page_and_stale_pages_are_dropped() {
     assert!(stale.is_empty());
     assert_eq!(app.patients.list.items().len(), 500);
     let fx = app.update(Msg::UsersLoaded {
-        request: RequestId(1),
+        request: RequestId(2),
         result: Ok(page(501..=700, 700, 500)),
     });
     assert!(fx.is_empty());
@@ -107,8 +108,8 @@ fn filter_narrows_enter_keeps_and_selects_esc_clears() {
     send(&mut app, typed("0002"));
     assert_eq!(
         app.patients.list.visible().len(),
-        11,
-        "patient-00002 and 00020..29"
+        12,
+        "patient-00002, 00020..29 and (fuzzy: 0, 0, 0, 2 in order) 00012"
     );
     send(&mut app, [ch('q')]);
     assert!(!app.quit, "q types into a prompt");
@@ -358,7 +359,7 @@ fn reload_after_an_error_loads_again_and_keeps_rows() {
         .list
         .items()
         .iter()
-        .map(|u| u.client_user_id.as_str())
+        .map(|u| u.client_user_id)
         .collect();
     assert_eq!(
         ids,
@@ -397,7 +398,21 @@ fn while_filtering_the_arrows_move_among_matches_and_enter_selects_the_highlight
     let mut app = loaded(30, false);
     send(&mut app, [ch('/')]);
     send(&mut app, typed("0001"));
-    assert_eq!(app.patients.list.visible().len(), 11, "00001 and 00010..19");
+    assert_eq!(
+        app.patients.list.visible().len(),
+        12,
+        "00001, 00010..19 and 00021"
+    );
+    let at = |app: &App, pos| {
+        let i = app.patients.list.visible().get(pos).unwrap();
+        app.patients
+            .list
+            .items()
+            .get_ref(i)
+            .client_user_id
+            .to_string()
+    };
+    let (third, fourth) = (at(&app, 2), at(&app, 3));
     send(
         &mut app,
         [
@@ -408,10 +423,7 @@ fn while_filtering_the_arrows_move_among_matches_and_enter_selects_the_highlight
         ],
     );
     assert_eq!(app.overlays.prompt.as_ref().unwrap().input.value(), "0001");
-    assert_eq!(
-        app.patients.highlighted().unwrap().client_user_id,
-        "patient-00011"
-    );
+    assert_eq!(app.patients.highlighted().unwrap().client_user_id, third);
     send(
         &mut app,
         [key(KeyCode::Up), key(KeyCode::Down), key(KeyCode::Down)],
@@ -419,10 +431,10 @@ fn while_filtering_the_arrows_move_among_matches_and_enter_selects_the_highlight
     send(&mut app, [key(KeyCode::Enter)]);
     assert_eq!(
         app.patients.selected_user().unwrap().client_user_id,
-        "patient-00012",
+        fourth,
         "the highlighted match, not the first"
     );
-    assert!(app.toast.as_ref().unwrap().text.contains("patient-00012"));
+    assert!(app.toast.as_ref().unwrap().text.contains(&fourth));
 }
 
 #[test]
@@ -434,19 +446,23 @@ fn esc_stops_the_list_loading_and_r_starts_it_over() {
         result: Ok(page(1..=500, 5000, 0)),
     });
     assert!(app.contexts().contains(&keymap::Ctx::Loading));
-    // R while a page waits (a long Retry-After, say): the old load stops, a new one starts.
+    // R while pages wait (a long Retry-After, say): every page of the old load stops, a new
+    // load starts.
     let fx = send(&mut app, [ch('R')]);
     let second = app.patients.page_request;
     assert_ne!(second, first);
+    let mut cancelled = 0;
+    for e in &fx[..fx.len() - 1] {
+        assert!(matches!(e, Effect::Cancel { id } if *id > first), "{e:?}");
+        cancelled += 1;
+    }
+    assert_eq!(cancelled, crate::app::patients::PARALLEL_PAGES);
     assert_eq!(
-        fx,
-        vec![
-            Effect::Cancel { id: first },
-            Effect::LoadUsers {
-                offset: 0,
-                request: second
-            }
-        ]
+        fx.last(),
+        Some(&Effect::LoadUsers {
+            offset: 0,
+            request: second
+        })
     );
     // Esc stops it, keeping the rows that arrived; a late page is dropped.
     let fx = send(&mut app, [key(KeyCode::Esc)]);
@@ -482,19 +498,31 @@ fn a_list_that_never_advances_stops_with_an_error() {
         request,
         result: Ok(page(0)),
     });
+    let asked: Vec<(u64, RequestId)> = fx
+        .iter()
+        .map(|e| match e {
+            Effect::LoadUsers { offset, request } => (*offset, *request),
+            other => panic!("{other:?}"),
+        })
+        .collect();
     assert_eq!(
-        fx,
-        vec![Effect::LoadUsers {
-            offset: 500,
-            request
-        }]
+        asked.iter().map(|a| a.0).collect::<Vec<_>>(),
+        [500, 1000, 1500, 2000],
+        "the next pages, a few at a time"
     );
     // The server answers the same 500 users again for the next offset.
     let fx = app.update(Msg::UsersLoaded {
-        request,
+        request: asked[0].1,
         result: Ok(page(500)),
     });
-    assert!(fx.is_empty(), "no more requests");
+    assert_eq!(
+        fx,
+        asked[1..]
+            .iter()
+            .map(|a| Effect::Cancel { id: a.1 })
+            .collect::<Vec<_>>(),
+        "no more requests: the others are cancelled"
+    );
     let error = app
         .patients
         .load

@@ -1,0 +1,383 @@
+//! `cargo build --release && cargo run --release --example bench-console [-- N...]`: the console
+//! measured from outside, as staff meet it. For each N (default 100000 and 1000000) it starts
+//! `vital-onboard emulator --users N`, runs the real release binary against it in a
+//! pseudo-terminal (120x40), and reports: emulator ready, first frame, first page on screen,
+//! all loaded, then (all loaded) a query typed one key at a time, at least 200 keys, each
+//! waiting for the screen to stay still for 150 ms: keystroke to echoed prompt and keystroke to
+//! that key's complete result (the last change before 150 ms of quiet), p50/p95/p99; resident
+//! memory; CPU while idle for 3 s. With fzf installed, the same keys into fzf over the same ids.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+const QUIET: Duration = Duration::from_millis(150);
+const QUERIES: [&str; 5] = ["pt42", "patient-9999", "00042", "'ent-12", "p 7 3"];
+
+/// Screen changes as they happen.
+struct Screen {
+    parser: vt100::Parser,
+    changes: Vec<(Instant, String)>,
+}
+
+struct Term {
+    screen: Arc<Mutex<Screen>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Term {
+    fn spawn(program: &str, args: &[&str], env: &[(&str, &str)]) -> (Term, Instant) {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pty");
+        let mut cmd = CommandBuilder::new(program);
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let started = Instant::now();
+        let child = pair.slave.spawn_command(cmd).expect("spawns");
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let screen = Arc::new(Mutex::new(Screen {
+            parser: vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0),
+            changes: Vec::new(),
+        }));
+        let s = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let at = Instant::now();
+                let mut s = s.lock().unwrap();
+                s.parser.process(&buf[..n]);
+                let now = s.parser.screen().contents();
+                if s.changes.last().is_none_or(|(_, c)| *c != now) {
+                    s.changes.push((at, now));
+                }
+            }
+        });
+        let writer = pair.master.take_writer().expect("writer");
+        (
+            Term {
+                screen,
+                writer,
+                child,
+                _master: pair.master,
+            },
+            started,
+        )
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> Instant {
+        let at = Instant::now();
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        at
+    }
+
+    /// When the screen first held `text` (after `since`), waiting up to `limit`.
+    fn wait_for(
+        &self,
+        since: Instant,
+        limit: Duration,
+        test: impl Fn(&str) -> bool,
+    ) -> Option<Instant> {
+        let deadline = Instant::now() + limit;
+        loop {
+            {
+                let s = self.screen.lock().unwrap();
+                if let Some((at, _)) = s.changes.iter().find(|(at, c)| *at >= since && test(c)) {
+                    return Some(*at);
+                }
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// Waits until the screen stays still for [`QUIET`]; the time of the last change.
+    fn settle(&self, since: Instant) -> Instant {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let last = {
+                let s = self.screen.lock().unwrap();
+                s.changes.last().map_or(since, |(at, _)| *at).max(since)
+            };
+            if last.elapsed() >= QUIET || Instant::now() > deadline {
+                return last;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().unwrap_or(0)
+    }
+}
+
+fn rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// CPU used (user + system) in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
+}
+
+fn idle_cpu_percent(pid: u32) -> f64 {
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(3));
+    (cpu_ticks(pid) - before) as f64 / 100.0 / 3.0 * 100.0
+}
+
+fn pct(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let i = ((v.len() as f64 - 1.0) * p / 100.0).round() as usize;
+    v.get(i).copied().unwrap_or(f64::NAN)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn thousands(n: usize) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The keys typed: each query, then Backspace to empty; at least `min` keys.
+fn keys(min: usize) -> Vec<(Vec<u8>, String)> {
+    let mut out = Vec::new();
+    while out.len() < min {
+        for q in QUERIES {
+            let mut text = String::new();
+            for c in q.chars() {
+                text.push(c);
+                out.push((c.to_string().into_bytes(), text.clone()));
+            }
+            while text.pop().is_some() {
+                out.push((vec![0x7f], text.clone()));
+            }
+        }
+    }
+    out
+}
+
+struct Typing {
+    echo: Vec<f64>,
+    complete: Vec<f64>,
+}
+
+/// Types every key, each after the screen settled; `echoed(text, screen)` says whether the
+/// screen shows the prompt holding `text`.
+fn type_keys(
+    t: &mut Term,
+    keys: &[(Vec<u8>, String)],
+    echoed: impl Fn(&str, &str) -> bool,
+) -> Typing {
+    let (mut echo, mut complete) = (Vec::new(), Vec::new());
+    for (bytes, text) in keys {
+        let sent = t.send(bytes);
+        if let Some(at) = t.wait_for(sent, Duration::from_secs(10), |s| echoed(text, s)) {
+            echo.push(ms(at - sent));
+        }
+        let last = t.settle(sent);
+        complete.push(ms(last.saturating_duration_since(sent)));
+    }
+    Typing { echo, complete }
+}
+
+fn console_run(bin: &str, n: usize) {
+    let mut emu = Command::new(bin)
+        .args([
+            "emulator",
+            "--port",
+            "0",
+            "--api-key",
+            "bench",
+            "--users",
+            &n.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the emulator starts");
+    let t = Instant::now();
+    let mut line = String::new();
+    BufReader::new(emu.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ready = t.elapsed();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("its one line")
+        .to_string();
+    let emu_rss = rss_mb(emu.id());
+    let (mut term, started) =
+        Term::spawn(bin, &["--base-url", &url], &[("VITAL_API_KEY", "bench")]);
+    let first_frame = term.wait_for(started, Duration::from_secs(20), |s| s.contains("Patient"));
+    let first_page = term.wait_for(started, Duration::from_secs(20), |s| {
+        s.contains("patient-00001")
+    });
+    let all = format!("of {} ", thousands(n + 6));
+    let loaded = term.wait_for(started, Duration::from_mins(2), |s| {
+        s.contains(&all) && !s.contains("loaded ")
+    });
+    let rss = rss_mb(term.pid());
+    term.settle(Instant::now());
+    let idle = idle_cpu_percent(term.pid());
+    term.send(b"/");
+    term.settle(Instant::now());
+    let keys = keys(200);
+    let mut r = type_keys(&mut term, &keys, |text, s| s.contains(&format!("/{text}▏")));
+    let rss_after = rss_mb(term.pid());
+    term.send(b"\x1b");
+    term.send(b"q");
+    let _ = term.child.wait();
+    let _ = emu.kill();
+    let _ = emu.wait();
+    let since = |x: Option<Instant>| x.map_or(f64::NAN, |x| ms(x - started));
+    println!("\n## vital-onboard, {} patients\n", thousands(n));
+    println!("| figure | measured |\n|---|---|");
+    println!(
+        "| emulator ready (`--users {n}`) | {:.0} ms, {:.0} MB resident |",
+        ms(ready),
+        emu_rss
+    );
+    println!("| first frame | {:.0} ms |", since(first_frame));
+    println!("| first page on screen | {:.0} ms |", since(first_page));
+    println!("| all loaded | {:.0} ms |", since(loaded));
+    println!(
+        "| keystroke to echoed prompt, p50 / p95 / p99 ({} keys) | {:.1} / {:.1} / {:.1} ms |",
+        r.echo.len(),
+        pct(&mut r.echo, 50.0),
+        pct(&mut r.echo, 95.0),
+        pct(&mut r.echo, 99.0)
+    );
+    println!(
+        "| keystroke to complete result, p50 / p95 / p99 | {:.1} / {:.1} / {:.1} ms |",
+        pct(&mut r.complete, 50.0),
+        pct(&mut r.complete, 95.0),
+        pct(&mut r.complete, 99.0)
+    );
+    println!("| resident memory, all loaded / after typing | {rss:.0} / {rss_after:.0} MB |");
+    println!("| CPU while idle (3 s) | {idle:.1} % |");
+}
+
+fn fzf_run(n: usize) {
+    if Command::new("fzf").arg("--version").output().is_err() {
+        println!("\n(fzf is not installed: no reference row)");
+        return;
+    }
+    let path = std::env::temp_dir().join(format!("bench-console-ids-{n}.txt"));
+    let mut ids = String::with_capacity(n * 14);
+    for i in 1..=n {
+        ids.push_str(&format!("patient-{i:05}\n"));
+    }
+    std::fs::write(&path, ids).unwrap();
+    let cmd = format!("cat {}", path.display());
+    let (mut term, started) = Term::spawn("fzf", &[], &[("FZF_DEFAULT_COMMAND", &cmd)]);
+    let total = format!("{n}/{n}");
+    let loaded = term.wait_for(started, Duration::from_mins(1), |s| s.contains(&total));
+    term.settle(Instant::now());
+    let rss = rss_mb(term.pid());
+    let keys = keys(200);
+    let mut r = type_keys(&mut term, &keys, |text, s| {
+        s.lines()
+            .any(|l| l.trim_end() == format!("> {text}").trim_end())
+    });
+    term.send(b"\x1b");
+    let _ = term.child.wait();
+    println!("\n## fzf, the same {} ids\n", thousands(n));
+    println!("| figure | measured |\n|---|---|");
+    println!(
+        "| all read | {:.0} ms |",
+        loaded.map_or(f64::NAN, |x| ms(x - started))
+    );
+    println!(
+        "| keystroke to echoed prompt, p50 / p95 / p99 ({} keys) | {:.1} / {:.1} / {:.1} ms |",
+        r.echo.len(),
+        pct(&mut r.echo, 50.0),
+        pct(&mut r.echo, 95.0),
+        pct(&mut r.echo, 99.0)
+    );
+    println!(
+        "| keystroke to complete result, p50 / p95 / p99 | {:.1} / {:.1} / {:.1} ms |",
+        pct(&mut r.complete, 50.0),
+        pct(&mut r.complete, 95.0),
+        pct(&mut r.complete, 99.0)
+    );
+    println!("| resident memory | {rss:.0} MB |");
+}
+
+fn main() {
+    let exe = std::env::current_exe().expect("own path");
+    let bin = exe
+        .parent()
+        .and_then(|examples| examples.parent())
+        .map(|release| release.join("vital-onboard"))
+        .expect("target/release");
+    assert!(
+        bin.exists(),
+        "build the binary first: cargo build --release ({} is missing)",
+        bin.display()
+    );
+    let bin = bin.to_string_lossy().to_string();
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.replace('_', "").parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100_000, 1_000_000]
+    } else {
+        sizes
+    };
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+        std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|c| c
+                .lines()
+                .find(|l| l.starts_with("model name"))
+                .map(String::from))
+            .unwrap_or_default()
+    );
+    for n in sizes {
+        console_run(&bin, n);
+        fzf_run(n);
+    }
+}

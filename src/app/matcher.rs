@@ -1,0 +1,329 @@
+//! The one matcher of the list filters (nucleo-matcher, fzf's syntax): words are fuzzy and all
+//! must match, smart case (an upper-case letter makes its word case-sensitive), a leading `'`
+//! makes a word an exact substring, `^`/`$` anchor it, `!` excludes. A patient also matches
+//! when the query is the start of its `user_id` (fuzzy over 32 random hex digits would match
+//! nearly every id for any short run of digits).
+//!
+//! [`filter`] matches a [`Roster`] (or only the candidates an earlier query left, when the
+//! query grew) on as many threads as asked and ranks the matches: best score first, then in
+//! list order. It is pure; the app runs it inline for small lists and the runtime off the loop
+//! for large ones ([`Job`]). [`highlight`] gives the matched characters of one drawn row.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use super::roster::Roster;
+
+/// A parsed filter.
+#[derive(Debug)]
+pub struct Query {
+    text: String,
+    pattern: Pattern,
+    /// The query in lower case when it can be the start of a `user_id` (hex digits and `-`).
+    id_prefix: Option<String>,
+}
+
+impl PartialEq for Query {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Query {
+    pub fn new(text: &str) -> Query {
+        let trimmed = text.trim();
+        let bare = trimmed.trim_start_matches(['\'', '^']);
+        let id_prefix = (!bare.is_empty()
+            && bare.len() <= 36
+            && bare.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+        .then(|| bare.to_ascii_lowercase());
+        Query {
+            text: text.to_string(),
+            pattern: Pattern::parse(text, CaseMatching::Smart, Normalization::Smart),
+            id_prefix,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Matches everything (no words).
+    pub fn is_empty(&self) -> bool {
+        self.pattern.atoms.is_empty()
+    }
+
+    /// Whether everything this query matches is matched by `older` too, so that `older`'s
+    /// matches are the only candidates: the query grew at its end, and `older` holds no
+    /// exclusion, anchor at an end or escape (which growing can turn into something else).
+    pub fn narrows(&self, older: &Query) -> bool {
+        !older.is_empty()
+            && self.text.starts_with(&older.text)
+            && !older.text.contains(['!', '$', '\\'])
+    }
+
+    /// The score of one patient, `None` when it does not match.
+    pub fn score(
+        &self,
+        matcher: &mut Matcher,
+        buf: &mut Vec<char>,
+        text: &str,
+        user_id: Option<&uuid::Uuid>,
+    ) -> Option<u32> {
+        let own = self.pattern.score(Utf32Str::new(text, buf), matcher);
+        let id = self.id_prefix.as_ref().and_then(|p| {
+            let mut hex = uuid::Uuid::encode_buffer();
+            let s = user_id?.hyphenated().encode_lower(&mut hex);
+            s.starts_with(p.as_str()).then_some(p.len() as u32 * 16)
+        });
+        own.max(id)
+    }
+}
+
+/// The ranked matches of one query over the first `upto` patients of a roster.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Matches {
+    /// Positions in the roster, best first (ties in list order).
+    pub ranked: Vec<u32>,
+    /// The score of each, in the same order.
+    pub scores: Vec<u32>,
+    /// How many patients of the roster were looked at (those loaded when it ran).
+    pub upto: usize,
+}
+
+/// A filter to run off the input loop: a query over a snapshot of the roster (the snapshot
+/// shares its storage with the live one).
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub query: Arc<Query>,
+    pub roster: Roster,
+    /// Only these positions (an earlier, shorter query's matches), plus everything from
+    /// `from` on; `None` for every patient.
+    pub candidates: Option<Arc<Vec<u32>>>,
+    pub from: usize,
+}
+
+impl PartialEq for Job {
+    fn eq(&self, other: &Self) -> bool {
+        self.query == other.query && self.roster.len() == other.roster.len()
+    }
+}
+
+impl Job {
+    /// How many patients the job looks at.
+    pub fn size(&self) -> usize {
+        match &self.candidates {
+            Some(c) => c.len() + self.roster.len().saturating_sub(self.from),
+            None => self.roster.len(),
+        }
+    }
+
+    /// Runs the job on `threads` threads.
+    pub fn run(&self, threads: usize) -> Matches {
+        self.run_until(threads, &|| false).expect("never stopped")
+    }
+
+    /// Runs the job, giving up (`None`) as soon as `stop` says so (a newer query came).
+    pub fn run_until(&self, threads: usize, stop: &(dyn Fn() -> bool + Sync)) -> Option<Matches> {
+        let candidates = self.candidates.as_deref().map(Vec::as_slice);
+        filter_until(
+            &self.query,
+            &self.roster,
+            candidates,
+            self.from,
+            threads,
+            stop,
+        )
+    }
+}
+
+fn new_matcher() -> Matcher {
+    Matcher::new(Config::DEFAULT)
+}
+
+/// Matches `roster[..]` (or `candidates` plus everything from `from`) and ranks the matches.
+pub fn filter(
+    query: &Query,
+    roster: &Roster,
+    candidates: Option<&[u32]>,
+    from: usize,
+    threads: usize,
+) -> Matches {
+    filter_until(query, roster, candidates, from, threads, &|| false).expect("never stopped")
+}
+
+/// [`filter`], giving up when `stop` answers true (asked every few thousand patients).
+pub fn filter_until(
+    query: &Query,
+    roster: &Roster,
+    candidates: Option<&[u32]>,
+    from: usize,
+    threads: usize,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Matches> {
+    let len = roster.len();
+    // Which positions to look at, in list order.
+    let wanted: Option<Vec<u32>> = candidates.map(|c| {
+        let mut v = c.to_vec();
+        v.sort_unstable();
+        v.extend(from as u32..len as u32);
+        v
+    });
+    let count = wanted.as_ref().map_or(len, Vec::len);
+    let threads = threads.clamp(1, 8).min(count / 4096 + 1);
+    let wanted_ref = wanted.as_deref();
+    let score_range = |lo: usize, hi: usize| -> Option<Vec<(u32, u32)>> {
+        let (mut m, mut buf) = (new_matcher(), Vec::new());
+        let mut out = Vec::new();
+        for k in lo..hi {
+            if k % 4096 == 0 && stop() {
+                return None;
+            }
+            let i = wanted_ref.map_or(k as u32, |w| w[k]);
+            let p = roster.get_ref(i as usize);
+            if let Some(s) = query.score(&mut m, &mut buf, p.client_user_id, Some(&p.user_id)) {
+                out.push((i, s));
+            }
+        }
+        Some(out)
+    };
+    let parts: Vec<Option<Vec<(u32, u32)>>> = if threads <= 1 {
+        vec![score_range(0, count)]
+    } else {
+        let per_thread = count.div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let lo = (t * per_thread).min(count);
+                    let hi = ((t + 1) * per_thread).min(count);
+                    s.spawn(move || score_range(lo, hi))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a filter thread"))
+                .collect()
+        })
+    };
+    let parts: Option<Vec<Vec<(u32, u32)>>> = parts.into_iter().collect();
+    drop(wanted);
+    Some(rank(parts?.concat(), len))
+}
+
+/// Best score first, ties in list order (`found` is in list order): a counting sort by score
+/// when the scores span a small range, as they do.
+fn rank(found: Vec<(u32, u32)>, upto: usize) -> Matches {
+    let (lo, hi) = found
+        .iter()
+        .fold((u32::MAX, 0), |(lo, hi), &(_, s)| (lo.min(s), hi.max(s)));
+    let mut ranked = vec![0u32; found.len()];
+    let mut scores = vec![0u32; found.len()];
+    if found.is_empty() {
+    } else if hi - lo < 1 << 16 {
+        let span = (hi - lo) as usize + 1;
+        let mut starts = vec![0usize; span + 1];
+        for &(_, s) in &found {
+            starts[(hi - s) as usize + 1] += 1;
+        }
+        for b in 1..=span {
+            starts[b] += starts[b - 1];
+        }
+        for &(i, s) in &found {
+            let slot = &mut starts[(hi - s) as usize];
+            ranked[*slot] = i;
+            scores[*slot] = s;
+            *slot += 1;
+        }
+    } else {
+        let mut sorted = found;
+        sorted.sort_by_key(|&(i, s)| (std::cmp::Reverse(s), i));
+        for (k, (i, s)) in sorted.into_iter().enumerate() {
+            ranked[k] = i;
+            scores[k] = s;
+        }
+    }
+    Matches {
+        ranked,
+        scores,
+        upto,
+    }
+}
+
+/// Merges the matches of newly loaded patients (`more`, all after `old`'s) into `old`.
+pub fn merge(old: &mut Matches, more: &Matches) {
+    if more.ranked.is_empty() {
+        old.upto = more.upto;
+        return;
+    }
+    let n = old.ranked.len() + more.ranked.len();
+    let (mut ranked, mut scores) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut a, mut b) = (0, 0);
+    while a < old.ranked.len() || b < more.ranked.len() {
+        // Ties: the older (earlier in the list) first.
+        let take_old =
+            b >= more.ranked.len() || (a < old.ranked.len() && old.scores[a] >= more.scores[b]);
+        if take_old {
+            ranked.push(old.ranked[a]);
+            scores.push(old.scores[a]);
+            a += 1;
+        } else {
+            ranked.push(more.ranked[b]);
+            scores.push(more.scores[b]);
+            b += 1;
+        }
+    }
+    *old = Matches {
+        ranked,
+        scores,
+        upto: more.upto,
+    };
+}
+
+/// Whether `text` (a provider's name or slug) matches `query`.
+pub fn matches_text(query: &Query, text: &str) -> bool {
+    thread_local! {
+        static MATCHER: RefCell<(Matcher, Vec<char>)> = RefCell::new((new_matcher(), Vec::new()));
+    }
+    query.is_empty()
+        || MATCHER
+            .with_borrow_mut(|(m, buf)| query.pattern.score(Utf32Str::new(text, buf), m))
+            .is_some()
+}
+
+/// The positions (in chars) of `text` that `query` matched, sorted, for highlighting. For a
+/// `user_id` matched by its start, [`id_highlight`].
+pub fn highlight(query: &Query, text: &str) -> Vec<u32> {
+    thread_local! {
+        static MATCHER: RefCell<(Matcher, Vec<char>)> = RefCell::new((new_matcher(), Vec::new()));
+    }
+    if query.is_empty() {
+        return Vec::new();
+    }
+    MATCHER.with_borrow_mut(|(m, buf)| {
+        let mut at = Vec::new();
+        if query
+            .pattern
+            .indices(Utf32Str::new(text, buf), m, &mut at)
+            .is_none()
+        {
+            return Vec::new();
+        }
+        at.sort_unstable();
+        at.dedup();
+        at
+    })
+}
+
+/// How many leading characters of a `user_id` the query matched (0 when none).
+pub fn id_highlight(query: &Query, user_id: &uuid::Uuid) -> usize {
+    query.id_prefix.as_ref().map_or(0, |p| {
+        if user_id.to_string().starts_with(p.as_str()) {
+            p.len()
+        } else {
+            0
+        }
+    })
+}
