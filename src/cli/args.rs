@@ -308,6 +308,7 @@ pub enum Command {
     Doctor(JsonArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
+        /// The shell to write the script for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
