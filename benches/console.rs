@@ -100,6 +100,7 @@ fn app(w: u16, h: u16, n: usize) -> App {
         host: "http://127.0.0.1:1".into(),
         key_prefix: None,
         read_only: false,
+        profile: None,
     };
     let mut app = App::new(
         env,

@@ -132,7 +132,25 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         _ => {}
     }
     // Key sources, first wins: VITAL_API_KEY, --api-key-file, the profile's keychain entry, demo.
-    let mut connection = login::connection(&connection_args, &config)?;
+    let console = matches!(cli.command, None | Some(Command::Tui(_)));
+    if console {
+        use std::io::IsTerminal;
+        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+            return Err(Failure::input(
+                "the console needs a terminal: in scripts use `link`, `users` or `providers` (see --help)",
+            ));
+        }
+    }
+    let mut profile = login::chosen(&connection_args, &config)?;
+    if console && profiles::needs_picker(&config, profile.as_deref()) {
+        let entries = profiles::list(&config, &vital_onboard::setup::keychain::OsKeychain);
+        match vital_onboard::runtime::pick_profile(entries).await {
+            Ok(Some(name)) => profile = Some(name),
+            Ok(None) => return Ok(()),
+            Err(e) => return Err(Failure::internal(format!("terminal error: {e}"))),
+        }
+    }
+    let mut connection = login::connection_for(&connection_args, &config, profile.as_deref())?;
     connection.read_only |= cli.read_only() || config.read_only;
     for w in &connection.warnings {
         eprintln!("warning: {w}");
@@ -189,12 +207,6 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
     match cli.command {
         None | Some(Command::Tui(_)) => {
-            use std::io::IsTerminal;
-            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                return Err(Failure::input(
-                    "the console needs a terminal: in scripts use `link`, `users` or `providers` (see --help)",
-                ));
-            }
             vital_onboard::runtime::run_console(&session, &config, config_notice)
                 .await
                 .map_err(|e| Failure::internal(format!("terminal error: {e}")))

@@ -55,6 +55,7 @@ impl Harness {
             host: emu.base_url().to_string(),
             key_prefix: None,
             read_only: false,
+            profile: None,
         };
         let app = App::new(
             env,

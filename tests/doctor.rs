@@ -64,7 +64,11 @@ async fn in_a_terminal_that_fits_with_an_accepted_key_all_is_well() {
     );
     assert!(line(&screen, "config").starts_with("ok"), "{screen}");
     assert!(
-        line(&screen, "history").contains("not used yet"),
+        line(&screen, "presets").starts_with("ok    presets    0 presets"),
+        "{screen}"
+    );
+    assert!(
+        line(&screen, "history").contains("does not exist yet"),
         "{screen}"
     );
     assert!(!screen.contains(KEY), "never the key");
@@ -284,4 +288,70 @@ fn under_tmux_the_clipboard_check_reads_set_clipboard() {
         dir.path(),
     );
     assert_eq!(clip(&passthrough)["status"], "ok");
+}
+
+/// A preset with a typo is a warning that names its line (as `presets check` does); an audit
+/// log that exists is opened as the console opens it, and one from a newer version fails.
+#[test]
+fn presets_and_the_history_database_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "# the clinic\n[[preset]]\nname = \"rings\"\nproviders = [\"oura\", \"fitbt\"]\n",
+    )
+    .unwrap();
+    let db = dir.path().join("history.sqlite3");
+    drop(vital_onboard::history::Store::open(&db).unwrap());
+    let run = |db: std::path::PathBuf| {
+        let mut c = Command::new(BIN);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("VITAL_") || k == "TMUX" {
+                c.env_remove(k);
+            }
+        }
+        c.args(["doctor", "--json"])
+            .env("VITAL_ONBOARD_CONFIG", &cfg)
+            .env("VITAL_ONBOARD_HISTORY", db)
+            .env(NO_BUS.0, NO_BUS.1)
+            .stdin(Stdio::null());
+        let o = c.output().unwrap();
+        let checks: Vec<Value> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let find = |name: &str| checks.iter().find(|c| c["check"] == name).unwrap().clone();
+        (o.status.code(), find("presets"), find("history"))
+    };
+    let (code, presets, history) = run(db.clone());
+    assert_eq!(code, Some(1), "a preset problem needs attention");
+    assert_eq!(presets["status"], "warn");
+    let detail = presets["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("config.toml:line 4: preset \"rings\"") && detail.contains("fitbit"),
+        "{detail}"
+    );
+    assert!(presets["fix"].as_str().unwrap().contains("presets check"));
+    assert_eq!(history["status"], "ok", "{history}");
+    assert!(
+        history["detail"]
+            .as_str()
+            .unwrap()
+            .contains("0 links recorded")
+    );
+
+    // As a newer vital-onboard would leave it.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    let (_, _, history) = run(db);
+    assert_eq!(history["status"], "fail", "{history}");
+    assert!(
+        history["detail"]
+            .as_str()
+            .unwrap()
+            .contains("newer vital-onboard"),
+        "{history}"
+    );
 }

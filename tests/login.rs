@@ -517,3 +517,83 @@ async fn the_prompt_hides_the_key_and_asks_before_writing_a_file() {
     assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), KEY);
     assert!(!pty.screen_lines().join("\n").contains(KEY));
 }
+
+/// The console with several profiles and none chosen starts with the picker; the profile picked
+/// decides the host (its `base_url`), the header names it and its `default_preset` is applied.
+/// q in the picker quits with the terminal restored; the demo is always an entry.
+#[tokio::test(flavor = "multi_thread")]
+async fn several_profiles_start_the_console_with_a_picker() {
+    let emu = emulator(3).await;
+    let home = Home::new();
+    home.write_config(&format!(
+        r#"[[preset]]
+name = "rings"
+providers = ["oura"]
+
+[profile.clinic-emulator]
+base_url = "{}"
+default_preset = "rings"
+
+[profile.eu-production]
+environment = "production"
+region = "eu"
+"#,
+        emu.base_url()
+    ));
+    let h = home.dir.path().to_path_buf();
+    let spawn = move || {
+        let h = h.clone();
+        move || {
+            let cfg = h.join(".config/vital-onboard/config.toml");
+            let (cfg, hs) = (cfg.display().to_string(), h.display().to_string());
+            let xdg = h.join(".config").display().to_string();
+            let env = [
+                ("VITAL_API_KEY", KEY),
+                ("VITAL_ONBOARD_CONFIG", cfg.as_str()),
+                ("HOME", hs.as_str()),
+                ("XDG_CONFIG_HOME", xdg.as_str()),
+            ];
+            Pty::spawn_sized(&[], 40, 140, &env)
+        }
+    };
+
+    let mut pty = tokio::task::spawn_blocking(spawn()).await.unwrap();
+    let screen = pty.wait_for("Choose a profile");
+    let rows: Vec<&str> = ["clinic-emulator", "eu-production", "demo"]
+        .into_iter()
+        .filter(|name| screen.contains(name))
+        .collect();
+    assert_eq!(rows.len(), 3, "every profile, then the demo:\n{screen}");
+    assert!(screen.contains("production/eu"), "{screen}");
+    pty.send("\r");
+    let screen = pty.wait_for("patient-00001");
+    assert!(screen.contains("profile clinic-emulator"), "{screen}");
+    assert!(
+        screen.contains(emu.base_url().as_str().trim_end_matches('/')),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Preset: rings"),
+        "the default preset:\n{screen}"
+    );
+    pty.send("q");
+    assert!(wait_exit(&mut pty).success());
+
+    let mut pty = tokio::task::spawn_blocking(spawn()).await.unwrap();
+    pty.wait_for("Choose a profile");
+    pty.send("jj\r");
+    let screen = pty.wait_for("built-in emulator at");
+    assert!(screen.contains(" DEMO "), "{screen}");
+    pty.send("q");
+    assert!(wait_exit(&mut pty).success());
+
+    let mut pty = tokio::task::spawn_blocking(spawn()).await.unwrap();
+    pty.wait_for("Choose a profile");
+    pty.send("q");
+    assert!(wait_exit(&mut pty).success(), "q in the picker quits");
+    assert!(pty.is_cooked(), "the terminal is restored");
+    assert!(
+        emu.link_requests().is_empty(),
+        "nothing was minted along the way"
+    );
+}

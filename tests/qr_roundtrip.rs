@@ -50,6 +50,7 @@ fn app_with_link(url: &str, style: QrStyle, invert: bool, view: View, w: u16, h:
             host: "http://127.0.0.1:1".into(),
             key_prefix: None,
             read_only: false,
+            profile: None,
         },
         ConsoleConfig::default(),
         now,

@@ -37,6 +37,8 @@ pub struct EnvInfo {
     pub key_prefix: Option<&'static str>,
     /// `--read-only`: nothing is created or minted.
     pub read_only: bool,
+    /// The profile in use (`--profile`, the picker), shown beside the badge.
+    pub profile: Option<String>,
 }
 
 impl EnvInfo {
@@ -61,6 +63,7 @@ impl EnvInfo {
                 .map(super::super::setup::connection::ApiKey::prefix)
                 .filter(|p| !p.is_empty() && c.target != Target::Demo),
             read_only: c.read_only,
+            profile: c.profile.clone(),
         }
     }
 

@@ -23,6 +23,7 @@ pub mod patient_pages;
 pub mod patient_view;
 pub mod patients;
 pub mod presets;
+pub mod profile_picker;
 pub mod prompt;
 pub mod providers;
 pub mod requests;
@@ -109,6 +110,8 @@ pub struct ConsoleConfig {
     pub presets: Vec<crate::setup::config::Preset>,
     /// The config file `S` saves presets to.
     pub config_path: Option<std::path::PathBuf>,
+    /// The preset the panes start with (the profile's `default_preset`).
+    pub start_preset: Option<String>,
 }
 
 impl ConsoleConfig {
@@ -121,7 +124,17 @@ impl ConsoleConfig {
             check_link_providers: config.check_link_providers.unwrap_or(true),
             presets: config.preset.clone(),
             config_path: config.path.clone(),
+            start_preset: None,
         }
+    }
+
+    /// With the `default_preset` of `profile` (a `[profile.NAME]` of `config`), if it has one.
+    #[must_use]
+    pub fn for_profile(mut self, config: &Config, profile: Option<&str>) -> ConsoleConfig {
+        self.start_preset = profile
+            .and_then(|p| config.profiles.get(p))
+            .and_then(|p| p.default_preset.clone());
+        self
     }
 }
 
@@ -199,6 +212,7 @@ impl App {
 
     /// The effects that start the console: the first page of users and the provider list.
     pub fn start(&mut self) -> Vec<Effect> {
+        self.apply_start_preset();
         vec![self.load_patients(), Effect::LoadProviders]
     }
 
@@ -384,7 +398,8 @@ impl App {
             Action::ApplyPreset => self.apply_highlighted_preset(),
             Action::SavePreset => self.open_save_preset(),
             Action::HistoryFilter => self.open_history_filter(),
-            // Motions are handled above; these start work and are handled by `act`.
+            // Motions are handled above; these start work and are handled by `act`; the
+            // profile picker's own runs before the app (`app::profile_picker`).
             Action::Up
             | Action::Down
             | Action::PageUp
@@ -403,7 +418,8 @@ impl App {
             | Action::PromptSubmit
             | Action::PatientView
             | Action::History
-            | Action::HistoryMint => {}
+            | Action::HistoryMint
+            | Action::PickProfile => {}
         }
     }
 

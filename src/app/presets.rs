@@ -92,6 +92,23 @@ impl App {
         }
     }
 
+    /// The profile's `default_preset`, applied when the console starts; a name that is not a
+    /// preset of the config file is said, and nothing is ticked.
+    pub(super) fn apply_start_preset(&mut self) {
+        let Some(name) = self.config.start_preset.clone() else {
+            return;
+        };
+        match self.presets.all.iter().find(|p| p.name == name).cloned() {
+            Some(preset) => self.apply_preset(&preset),
+            None => self.toast(
+                Level::Warning,
+                format!(
+                    "The profile's default_preset {name:?} is not a [[preset]] of the config file: nothing is preset"
+                ),
+            ),
+        }
+    }
+
     /// What the panes show about the active preset: "Preset: wearables", "… (modified)".
     pub fn preset_label(&self) -> Option<String> {
         let name = self.presets.active.as_ref()?;

@@ -337,13 +337,7 @@ pub fn list_profiles(config: &Config, json: bool) -> Outcome {
             "PROFILE", "ENVIRONMENT", "REGION", "KEY", "HOST"
         ));
         for r in &rows {
-            let key = match r.key {
-                Stored::Keychain => "keychain",
-                Stored::File => "file",
-                Stored::No if r.name == DEMO => "-",
-                Stored::No => "none",
-                Stored::Unknown => "unknown",
-            };
+            let (key, host) = (r.key_label(), r.host_label());
             out.push_str(&format!(
                 "{} {:<20} {:<12} {:<12} {:<10} {}{}\n",
                 if r.default { "*" } else { " " },
@@ -351,11 +345,7 @@ pub fn list_profiles(config: &Config, json: bool) -> Outcome {
                 r.environment,
                 r.region,
                 key,
-                r.base_url.as_deref().unwrap_or(if r.name == DEMO {
-                    "built-in emulator"
-                } else {
-                    "from environment/region"
-                }),
+                host,
                 if r.read_only { " (read-only)" } else { "" },
             ));
         }

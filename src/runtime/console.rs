@@ -20,7 +20,8 @@ pub async fn run_console(
     config_notice: Option<String>,
 ) -> std::io::Result<()> {
     let env = EnvInfo::from_connection(&session.connection, session.client.base_url());
-    let console = ConsoleConfig::new(config, *chrono::Local::now().offset());
+    let console = ConsoleConfig::new(config, *chrono::Local::now().offset())
+        .for_profile(config, session.connection.profile.as_deref());
     let theme = Theme {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
     };
@@ -78,6 +79,44 @@ pub async fn run_console(
     drop(driver);
     drop(guard);
     result
+}
+
+/// The profile picker on the real terminal (several profiles, none chosen): the chosen name,
+/// or `None` when the staff quit (q, Esc, Ctrl-C, a signal, the terminal closing). The terminal
+/// is restored before it returns; the console then takes it again with the chosen profile.
+pub async fn pick_profile(
+    entries: Vec<crate::setup::profiles::Entry>,
+) -> std::io::Result<Option<String>> {
+    use crate::app::profile_picker::{Picked, ProfilePicker};
+    use futures::StreamExt;
+    let theme = Theme {
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let (guard, mut terminal) = terminal::TerminalGuard::enter()?;
+    let (tx, mut quit) = tokio::sync::mpsc::unbounded_channel();
+    quit_on_signals(tx);
+    let mut picker = ProfilePicker::new(entries);
+    let mut events = crossterm::event::EventStream::new();
+    let choice = loop {
+        terminal.draw(|f| crate::ui::profile_picker::draw(f, &picker, &theme))?;
+        let event = tokio::select! {
+            e = events.next() => e,
+            _ = quit.recv() => break None,
+        };
+        match event {
+            Some(Ok(crossterm::event::Event::Key(key))) => match picker.key(key) {
+                Some(Picked::Profile(name)) => break Some(name),
+                Some(Picked::Quit) => break None,
+                None => {}
+            },
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(e),
+            None => break None,
+        }
+    };
+    drop(terminal);
+    drop(guard);
+    Ok(choice)
 }
 
 /// `kill`, a closed terminal and an interrupt from outside end the console cleanly, restoring the

@@ -185,6 +185,28 @@ pub struct Entry {
     pub read_only: bool,
 }
 
+impl Entry {
+    /// Where its key is: `keychain`, `file`, `none`, `unknown`, or `-` for the demo.
+    pub fn key_label(&self) -> &'static str {
+        match self.key {
+            Stored::Keychain => "keychain",
+            Stored::File => "file",
+            Stored::No if self.name == DEMO => "-",
+            Stored::No => "none",
+            Stored::Unknown => "unknown",
+        }
+    }
+
+    /// Its host: the `base_url`, or where the environment and region point.
+    pub fn host_label(&self) -> &str {
+        self.base_url.as_deref().unwrap_or(if self.name == DEMO {
+            "built-in emulator"
+        } else {
+            "from environment/region"
+        })
+    }
+}
+
 fn stored(keychain: &dyn Keychain, profile: Option<&str>) -> Stored {
     let account = keychain::account(profile);
     let file = keychain::fallback_path(&account).is_some_and(|p| p.exists());

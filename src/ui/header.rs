@@ -33,6 +33,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
         Span::raw(" "),
     ];
+    // The demo's badge already says what `--profile demo` is.
+    if let Some(profile) = env
+        .profile
+        .as_ref()
+        .filter(|p| *p != crate::setup::profiles::DEMO)
+    {
+        spans.push(Span::styled(
+            format!("profile {} ", crate::text::sanitize(profile)),
+            super::widgets::bold(),
+        ));
+    }
     if env.read_only {
         spans.push(Span::styled(" READ-ONLY ", theme.badge(false)));
         spans.push(Span::raw(" "));

@@ -9,6 +9,7 @@ mod overlay;
 mod patient_view;
 mod patients;
 mod presets;
+pub mod profile_picker;
 mod prompt;
 mod providers;
 #[cfg(test)]

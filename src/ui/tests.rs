@@ -17,10 +17,13 @@ pub(super) fn key(code: KeyCode) -> Msg {
 
 /// The screen as text, one line per row.
 pub fn render(app: &App, w: u16, h: u16) -> String {
+    render_with(w, h, |f| draw(f, app, &Theme { no_color: true }))
+}
+
+/// The text of one frame drawn by `paint` at `w` x `h`, right-trimmed.
+pub fn render_with(w: u16, h: u16, paint: impl FnOnce(&mut ratatui::Frame)) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| draw(f, app, &Theme { no_color: true }))
-        .unwrap();
+    terminal.draw(paint).unwrap();
     let buf = terminal.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -400,6 +403,14 @@ both_sizes!(read_only_badge, |w, h| {
     app
 });
 
+// The profile in use is named beside the badge (`--profile`, or the picker's choice).
+both_sizes!(profile_in_the_header, |w, h| {
+    let mut app = ready(w, h);
+    app.env.profile = Some("eu-production".into());
+    app.env.read_only = true;
+    app
+});
+
 /// The shown link after the watcher's first check (nothing new) and a second that finds Oura
 /// (or an error), with the Link page's answer in.
 fn watched(w: u16, h: u16, second: serde_json::Value) -> App {
@@ -497,3 +508,38 @@ both_sizes!(history_overlay_filtered, |w, h| {
     app.update(crate::app::tests::key(KeyCode::Enter));
     app
 });
+
+fn picker() -> crate::app::profile_picker::ProfilePicker {
+    use crate::setup::profiles::{DEMO, Entry, Stored};
+    let entry = |name: &str, env: &str, region: &str, key: Stored| Entry {
+        name: name.into(),
+        environment: env.into(),
+        region: region.into(),
+        base_url: None,
+        key,
+        default: name == "us-sandbox",
+        read_only: name == "eu-prod",
+    };
+    let mut p = crate::app::profile_picker::ProfilePicker::new(vec![
+        entry("eu-prod", "production", "eu", Stored::Keychain),
+        entry("us-sandbox", "sandbox", "us", Stored::No),
+        entry(DEMO, "demo", "-", Stored::No),
+    ]);
+    p.cursor = 0;
+    p
+}
+
+#[test]
+fn profile_picker() {
+    let p = picker();
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(
+            format!("profile_picker_{w}x{h}"),
+            render_with(w, h, |f| super::profile_picker::draw(
+                f,
+                &p,
+                &Theme { no_color: true }
+            ))
+        );
+    }
+}

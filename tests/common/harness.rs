@@ -29,6 +29,7 @@ impl Console {
             host: emu.base_url().to_string(),
             key_prefix: None,
             read_only: false,
+            profile: None,
         };
         let app = App::new(
             env,

@@ -49,6 +49,7 @@ pub enum Action {
     History,
     HistoryFilter,
     HistoryMint,
+    PickProfile,
 }
 
 /// Where a binding applies. Several contexts are active at once (e.g. `Panes` + `Patients`).
@@ -85,6 +86,8 @@ pub enum Ctx {
     Presets,
     /// The history overlay (`H`).
     History,
+    /// The profile picker the console starts with (several profiles, none chosen).
+    ProfilePicker,
 }
 
 impl Ctx {
@@ -108,6 +111,7 @@ impl Ctx {
             Ctx::Alert => "Full-width messages",
             Ctx::Presets => "Preset list",
             Ctx::History => "History",
+            Ctx::ProfilePicker => "Profile picker (at start)",
         }
     }
 }
@@ -218,6 +222,7 @@ pub fn bindings_for(active: &[Ctx]) -> impl Iterator<Item = &'static Binding> + 
 /// The order contexts are listed in the help and README.
 pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Always,
+    Ctx::ProfilePicker,
     Ctx::Global,
     Ctx::Panes,
     Ctx::Lists,

@@ -56,7 +56,8 @@ fn every_action_in_the_key_table_is_reachable() {
     use keymap::{BINDINGS, Ctx};
     // For each binding, put the app into the state where its context is active and check that
     // its first key reaches its action there (what each action does is tested above).
-    for b in BINDINGS {
+    // The profile picker runs before the app: its keys are checked in `app::profile_picker`.
+    for b in BINDINGS.iter().filter(|b| b.ctx != Ctx::ProfilePicker) {
         if b.keys.is_empty() {
             continue;
         }

@@ -100,6 +100,7 @@ pub(crate) fn env(production: bool) -> EnvInfo {
         host: "https://api.sandbox.us.junction.com".into(),
         key_prefix: Some("sk_us_"),
         read_only: false,
+        profile: None,
     }
 }
 

@@ -197,3 +197,31 @@ fn a_mint_records_the_active_preset_in_the_audit_log() {
     });
     assert_eq!(preset, Some(Some("wearables".to_string())));
 }
+
+#[test]
+fn the_profiles_default_preset_fills_the_panes_at_start_and_an_unknown_one_is_said() {
+    let config = crate::setup::config::Config {
+        preset: vec![wearables()],
+        ..Default::default()
+    };
+    let mut console = ConsoleConfig::new(&config, chrono::FixedOffset::east_opt(0).unwrap());
+    console.start_preset = Some("wearables".into());
+    let mut app = App::new(env(false), console.clone(), t0(), Rect::new(0, 0, 80, 24));
+    app.start();
+    assert_eq!(app.presets.active.as_deref(), Some("wearables"));
+    let ticked: Vec<&str> = app.providers.ticked.iter().map(String::as_str).collect();
+    assert_eq!(ticked, ["fitbit", "oura"]);
+
+    console.start_preset = Some("gone".into());
+    let mut app = App::new(env(false), console, t0(), Rect::new(0, 0, 80, 24));
+    app.start();
+    assert_eq!(app.presets.active, None);
+    assert!(app.providers.ticked.is_empty());
+    let toast = app.toast.as_ref().unwrap();
+    assert_eq!(toast.level, Level::Warning);
+    assert!(
+        toast.text.contains("\"gone\" is not a [[preset]]"),
+        "{}",
+        toast.text
+    );
+}

@@ -128,6 +128,75 @@ pub fn config_check(path: Option<&std::path::Path>, explicit: bool) -> Check {
     }
 }
 
+/// The presets of the config file at `path`, linted as `presets check` does (the first problems
+/// shown); nothing to say when the file is missing or does not parse (the config line says so).
+pub fn presets_check(path: Option<&std::path::Path>) -> Option<Check> {
+    let path = path?;
+    let text = std::fs::read_to_string(path).ok()?;
+    let config = Config::parse(&text, path).ok()?;
+    let problems = crate::setup::presets::lint(&text, &config.preset);
+    let n = config.preset.len();
+    let plural = if n == 1 { "" } else { "s" };
+    Some(match problems.as_slice() {
+        [] => check(
+            "presets",
+            Level::Ok,
+            format!("{n} preset{plural}, no problem found"),
+        ),
+        [first, rest @ ..] => {
+            let more = if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" (and {} more)", rest.len())
+            };
+            check(
+                "presets",
+                Level::Warn,
+                crate::text::sanitize(&format!("{}:{first}{more}", path.display())),
+            )
+            .fix("`vital-onboard presets check` lists every problem with its line")
+        }
+    })
+}
+
+/// The audit log at `path` (`history.sqlite3`): opened as the console opens it (a newer schema,
+/// a locked or corrupt file fails with the reason); not there yet is a note.
+pub fn history_check(path: Option<&std::path::Path>) -> Check {
+    let Some(path) = path else {
+        return check(
+            "history",
+            Level::Warn,
+            "no data folder for the audit log: links are minted but not recorded",
+        )
+        .fix("set XDG_DATA_HOME (or VITAL_ONBOARD_HISTORY) to a writable folder");
+    };
+    if !path.exists() {
+        return check(
+            "history",
+            Level::Note,
+            format!(
+                "{} does not exist yet: the first minted link creates it",
+                path.display()
+            ),
+        );
+    }
+    match crate::history::Store::open(path) {
+        Ok(store) => {
+            let links = store
+                .links(&crate::history::Filter::default())
+                .map_or(0, |l| l.len());
+            check(
+                "history",
+                Level::Ok,
+                format!("{} opens for writing ({links} links recorded)", path.display()),
+            )
+        }
+        Err(e) => check("history", Level::Fail, e.to_string()).fix(
+            "the console and `link` keep working without it; move the file aside to start a new log",
+        ),
+    }
+}
+
 /// Compares the local clock with an HTTP `Date` header; more than 30 s apart warns.
 pub fn clock(now: chrono::DateTime<chrono::Utc>, date: Option<&str>, host: &str) -> Check {
     let Some(remote) = date.and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok()) else {
@@ -309,11 +378,8 @@ pub async fn checks(args: &ConnectionArgs) -> Vec<Check> {
         }
     }
     out.push(config_line);
-    out.push(check(
-        "history",
-        Level::Note,
-        "not used yet: the audit log is a later feature",
-    ));
+    out.extend(presets_check(path.as_deref()));
+    out.push(history_check(crate::history::default_path().as_deref()));
     out
 }
 

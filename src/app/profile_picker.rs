@@ -1,0 +1,132 @@
+//! The profile picker the console starts with when the config file has several profiles and
+//! none is chosen (`--profile`, `VITAL_ONBOARD_PROFILE`, `default_profile`): one line per
+//! profile, then `demo`. It runs before the app, as the profile decides where the app's requests
+//! go; its keys come from the one key table (`Ctx::ProfilePicker`).
+
+use crossterm::event::{KeyEvent, KeyEventKind};
+
+use super::keymap::{self, Action, Ctx};
+use crate::setup::profiles::Entry;
+
+/// What a key did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picked {
+    /// Start with this profile.
+    Profile(String),
+    /// Quit without starting.
+    Quit,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProfilePicker {
+    pub entries: Vec<Entry>,
+    pub cursor: usize,
+}
+
+/// The contexts whose keys the picker answers.
+pub const CONTEXTS: &[Ctx] = &[Ctx::Always, Ctx::ProfilePicker];
+
+impl ProfilePicker {
+    /// Starts on the default profile if one is marked, else on the first.
+    pub fn new(entries: Vec<Entry>) -> ProfilePicker {
+        let cursor = entries.iter().position(|e| e.default).unwrap_or(0);
+        ProfilePicker { entries, cursor }
+    }
+
+    pub fn highlighted(&self) -> Option<&Entry> {
+        self.entries.get(self.cursor)
+    }
+
+    /// Handles a key press; `Some` when the picker is done.
+    pub fn key(&mut self, key: KeyEvent) -> Option<Picked> {
+        if key.kind != KeyEventKind::Press {
+            return None;
+        }
+        match keymap::lookup(CONTEXTS, &key)? {
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => {
+                self.cursor = (self.cursor + 1).min(self.entries.len().saturating_sub(1));
+            }
+            Action::PickProfile => {
+                return self.highlighted().map(|e| Picked::Profile(e.name.clone()));
+            }
+            Action::Quit | Action::ForceQuit => return Some(Picked::Quit),
+            _ => {}
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::profiles::{DEMO, Stored};
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    pub(crate) fn entry(name: &str, default: bool) -> Entry {
+        Entry {
+            name: name.into(),
+            environment: "sandbox".into(),
+            region: "us".into(),
+            base_url: None,
+            key: Stored::No,
+            default,
+            read_only: false,
+        }
+    }
+
+    fn press(p: &mut ProfilePicker, code: KeyCode) -> Option<Picked> {
+        p.key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn starts_on_the_default_moves_within_bounds_and_enter_picks() {
+        let mut p = ProfilePicker::new(vec![
+            entry("eu-prod", false),
+            entry("us-sandbox", true),
+            entry(DEMO, false),
+        ]);
+        assert_eq!(p.cursor, 1);
+        assert_eq!(press(&mut p, KeyCode::Down), None);
+        assert_eq!(press(&mut p, KeyCode::Char('j')), None);
+        assert_eq!(p.cursor, 2, "stops at the last");
+        press(&mut p, KeyCode::Up);
+        press(&mut p, KeyCode::Char('k'));
+        press(&mut p, KeyCode::Up);
+        assert_eq!(p.cursor, 0, "stops at the first");
+        assert_eq!(
+            press(&mut p, KeyCode::Enter),
+            Some(Picked::Profile("eu-prod".into()))
+        );
+    }
+
+    #[test]
+    fn every_key_of_the_pickers_table_reaches_its_action() {
+        for b in keymap::BINDINGS
+            .iter()
+            .filter(|b| b.ctx == Ctx::ProfilePicker)
+        {
+            for k in b.keys {
+                let got = keymap::lookup(CONTEXTS, &KeyEvent::new(k.code, k.mods));
+                assert_eq!(got, Some(b.action), "{k:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn q_esc_and_ctrl_c_quit_and_other_keys_do_nothing() {
+        let mut p = ProfilePicker::new(vec![entry("a", false), entry(DEMO, false)]);
+        assert_eq!(press(&mut p, KeyCode::Char('x')), None);
+        assert_eq!(press(&mut p, KeyCode::Char('m')), None);
+        assert_eq!(p.cursor, 0);
+        assert_eq!(press(&mut p, KeyCode::Char('q')), Some(Picked::Quit));
+        assert_eq!(press(&mut p, KeyCode::Esc), Some(Picked::Quit));
+        assert_eq!(
+            p.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Picked::Quit)
+        );
+        let mut release = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(p.key(release), None, "key releases are ignored");
+    }
+}
