@@ -246,8 +246,24 @@ fn console_run(bin: &str, n: usize) {
         .expect("its one line")
         .to_string();
     let emu_rss = rss_mb(emu.id());
-    let (mut term, started) =
-        Term::spawn(bin, &["--base-url", &url], &[("VITAL_API_KEY", "bench")]);
+    // A config and an audit log of the run's own: no profile picker, nothing written to the
+    // machine's data folder.
+    let scratch = std::env::temp_dir().join(format!("bench-console-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let config = scratch.join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let history = scratch.join("history.sqlite3");
+    let (config, history) = (config.to_string_lossy(), history.to_string_lossy());
+    let (mut term, started) = Term::spawn(
+        bin,
+        &["--base-url", &url],
+        &[
+            ("VITAL_API_KEY", "bench"),
+            ("VITAL_ONBOARD_CONFIG", &config),
+            ("VITAL_ONBOARD_HISTORY", &history),
+            ("VITAL_ONBOARD_PROFILE", ""),
+        ],
+    );
     let first_frame = term.wait_for(started, Duration::from_secs(20), |s| s.contains("Patient"));
     let first_page = term.wait_for(started, Duration::from_secs(20), |s| {
         s.contains("patient-00001")
@@ -269,6 +285,7 @@ fn console_run(bin: &str, n: usize) {
     let _ = term.child.wait();
     let _ = emu.kill();
     let _ = emu.wait();
+    let _ = std::fs::remove_dir_all(&scratch);
     let since = |x: Option<Instant>| x.map_or(f64::NAN, |x| ms(x - started));
     println!("\n## vital-onboard, {} patients\n", thousands(n));
     println!("| figure | measured |\n|---|---|");
