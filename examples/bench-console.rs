@@ -201,6 +201,23 @@ struct Typing {
     complete: Vec<f64>,
 }
 
+impl Typing {
+    /// The two latency rows of the table.
+    fn print(&mut self) {
+        let row = |what: &str, v: &mut Vec<f64>| {
+            println!(
+                "| {what}, p50 / p95 / p99 ({} keys) | {:.1} / {:.1} / {:.1} ms |",
+                v.len(),
+                pct(v, 50.0),
+                pct(v, 95.0),
+                pct(v, 99.0)
+            );
+        };
+        row("keystroke to echoed prompt", &mut self.echo);
+        row("keystroke to complete result", &mut self.complete);
+    }
+}
+
 /// Types every key, each after the screen settled; `echoed(text, screen)` says whether the
 /// screen shows the prompt holding `text`.
 fn type_keys(
@@ -297,19 +314,7 @@ fn console_run(bin: &str, n: usize) {
     println!("| first frame | {:.0} ms |", since(first_frame));
     println!("| first page on screen | {:.0} ms |", since(first_page));
     println!("| all loaded | {:.0} ms |", since(loaded));
-    println!(
-        "| keystroke to echoed prompt, p50 / p95 / p99 ({} keys) | {:.1} / {:.1} / {:.1} ms |",
-        r.echo.len(),
-        pct(&mut r.echo, 50.0),
-        pct(&mut r.echo, 95.0),
-        pct(&mut r.echo, 99.0)
-    );
-    println!(
-        "| keystroke to complete result, p50 / p95 / p99 | {:.1} / {:.1} / {:.1} ms |",
-        pct(&mut r.complete, 50.0),
-        pct(&mut r.complete, 95.0),
-        pct(&mut r.complete, 99.0)
-    );
+    r.print();
     println!("| resident memory, all loaded / after typing | {rss:.0} / {rss_after:.0} MB |");
     println!("| CPU while idle (3 s) | {idle:.1} % |");
 }
@@ -344,19 +349,7 @@ fn fzf_run(n: usize) {
         "| all read | {:.0} ms |",
         loaded.map_or(f64::NAN, |x| ms(x - started))
     );
-    println!(
-        "| keystroke to echoed prompt, p50 / p95 / p99 ({} keys) | {:.1} / {:.1} / {:.1} ms |",
-        r.echo.len(),
-        pct(&mut r.echo, 50.0),
-        pct(&mut r.echo, 95.0),
-        pct(&mut r.echo, 99.0)
-    );
-    println!(
-        "| keystroke to complete result, p50 / p95 / p99 | {:.1} / {:.1} / {:.1} ms |",
-        pct(&mut r.complete, 50.0),
-        pct(&mut r.complete, 95.0),
-        pct(&mut r.complete, 99.0)
-    );
+    r.print();
     println!("| resident memory | {rss:.0} MB |");
 }
 

@@ -3,7 +3,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use common::*;
 use serde_json::Value;
@@ -11,52 +11,17 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
 
 fn cmd(base: Option<&str>, key: Option<&str>) -> Command {
-    let mut c = Command::new(BIN);
-    for var in [
-        "VITAL_API_KEY",
-        "VITAL_ENV",
-        "VITAL_REGION",
-        "VITAL_BASE_URL",
-        "VITAL_TIMEOUT_SECS",
-        "VITAL_ONBOARD_LOG",
-    ] {
-        c.env_remove(var);
-    }
+    let mut c = clean_command();
     let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
     std::fs::write(&cfg, "").unwrap();
     c.env("VITAL_ONBOARD_CONFIG", cfg);
-    // No stored key of the developer's own (keychain or fallback file).
-    c.env(
-        "DBUS_SESSION_BUS_ADDRESS",
-        "unix:path=/nonexistent/vital-onboard-test-bus",
-    );
-    c.env(
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir().join("vital-onboard-tests-no-config-home"),
-    );
     if let Some(b) = base {
         c.env("VITAL_BASE_URL", b);
     }
     if let Some(k) = key {
         c.env("VITAL_API_KEY", k);
     }
-    c.stdin(Stdio::null());
     c
-}
-
-async fn run(mut c: Command, args: &[&str]) -> Output {
-    c.args(args);
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,22 +10,8 @@ use std::time::Duration;
 
 use common::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-
 fn cmd() -> Command {
-    let mut c = Command::new(BIN);
-    for var in [
-        "VITAL_API_KEY",
-        "VITAL_ENV",
-        "VITAL_REGION",
-        "VITAL_BASE_URL",
-        "VITAL_TIMEOUT_SECS",
-        "VITAL_ONBOARD_LOG",
-        "DISPLAY",
-        "WAYLAND_DISPLAY",
-    ] {
-        c.env_remove(var);
-    }
+    let mut c = clean_command();
     let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
     std::fs::write(&cfg, "").unwrap();
     c.env("VITAL_ONBOARD_CONFIG", cfg).stdin(Stdio::null());
@@ -34,10 +20,6 @@ fn cmd() -> Command {
 
 fn run(mut c: Command, args: &[&str]) -> Output {
     c.args(args).output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
 }
 
 const CONNECTION_FLAGS: &[&str] = &[

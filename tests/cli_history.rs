@@ -5,27 +5,15 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use chrono::{Duration, Utc};
 use common::*;
 use serde_json::Value;
 use vital_onboard::history::{Event, Outcome, Store};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-
 fn cmd(db: &Path, base: Option<&str>) -> Command {
-    let mut c = Command::new(BIN);
-    for var in [
-        "VITAL_API_KEY",
-        "VITAL_ENV",
-        "VITAL_REGION",
-        "VITAL_BASE_URL",
-        "VITAL_TIMEOUT_SECS",
-        "VITAL_ONBOARD_LOG",
-    ] {
-        c.env_remove(var);
-    }
+    let mut c = clean_command();
     let cfg = db.with_extension("toml");
     if !cfg.exists() {
         std::fs::write(&cfg, "").unwrap();
@@ -37,17 +25,6 @@ fn cmd(db: &Path, base: Option<&str>) -> Command {
     }
     c.stdin(Stdio::null());
     c
-}
-
-async fn run(mut c: Command, args: &[&str]) -> Output {
-    c.args(args);
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
 }
 
 fn event(user: &str, user_id: uuid::Uuid, fp: &str, outcome: Outcome, ago: Duration) -> Event {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use common::*;
 use serde_json::Value;
@@ -11,17 +11,7 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
 
 fn cmd(base: &str) -> Command {
-    let mut c = Command::new(BIN);
-    for var in [
-        "VITAL_ENV",
-        "VITAL_REGION",
-        "VITAL_TIMEOUT_SECS",
-        "VITAL_ONBOARD_LOG",
-        "DISPLAY",
-        "WAYLAND_DISPLAY",
-    ] {
-        c.env_remove(var);
-    }
+    let mut c = clean_command();
     let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
     std::fs::write(&cfg, "").unwrap();
     c.env("VITAL_ONBOARD_CONFIG", cfg)
@@ -29,21 +19,6 @@ fn cmd(base: &str) -> Command {
         .env("VITAL_API_KEY", KEY)
         .stdin(Stdio::null());
     c
-}
-
-async fn run(mut c: Command, args: &[&str]) -> Output {
-    c.args(args);
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 /// The QR lines at the start of stderr (before the "Link for" line).

@@ -4,12 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use common::*;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
 
 const GOOD: &str = r#"# Northside's presets
 clinic_name = "Northside"
@@ -40,17 +38,7 @@ redirect_url = "ftp://clinic.example"
 "#;
 
 fn cmd(config: &Path, base: Option<&str>) -> Command {
-    let mut c = Command::new(BIN);
-    for var in [
-        "VITAL_API_KEY",
-        "VITAL_ENV",
-        "VITAL_REGION",
-        "VITAL_BASE_URL",
-        "VITAL_TIMEOUT_SECS",
-        "VITAL_ONBOARD_LOG",
-    ] {
-        c.env_remove(var);
-    }
+    let mut c = clean_command();
     c.env("VITAL_ONBOARD_CONFIG", config);
     c.env("VITAL_ONBOARD_HISTORY", config.with_extension("sqlite3"));
     if let Some(b) = base {
@@ -58,17 +46,6 @@ fn cmd(config: &Path, base: Option<&str>) -> Command {
     }
     c.stdin(Stdio::null());
     c
-}
-
-async fn run(mut c: Command, args: &[&str]) -> Output {
-    c.args(args);
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
 }
 
 fn config(dir: &tempfile::TempDir, body: &str) -> std::path::PathBuf {

@@ -4,18 +4,15 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use common::text;
 
 use vital_onboard::emulator::{EmulatorOptions, start_local};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
 /// Distinctive: any trace of it is a leak.
 const LEAK_KEY: &str = "sk_us_LEAKCHECK_5e1f0a7b9c3d";
 const MARK: &str = "LEAKCHECK";
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_key_appears_in_no_output_log_or_file() {
@@ -76,10 +73,8 @@ async fn the_key_appears_in_no_output_log_or_file() {
         (&closed, vec!["providers"]),
     ];
     for (url, args) in &runs {
-        let mut c = Command::new(BIN);
+        let mut c = common::clean_command();
         c.args(args)
-            .env_remove("VITAL_ENV")
-            .env_remove("VITAL_REGION")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             .env("VITAL_ONBOARD_CONFIG", &cfg)
@@ -87,8 +82,7 @@ async fn the_key_appears_in_no_output_log_or_file() {
             .env("VITAL_BASE_URL", url)
             .env("VITAL_ONBOARD_LOG", "debug")
             .env("VITAL_ONBOARD_LOG_FILE", &log)
-            .env("VITAL_TIMEOUT_SECS", "2")
-            .stdin(Stdio::null());
+            .env("VITAL_TIMEOUT_SECS", "2");
         let o: Output = tokio::task::spawn_blocking(move || c.output().unwrap())
             .await
             .unwrap();

@@ -3,25 +3,13 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use common::hostile::{Hostile, Reply, Request};
 use common::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-
 fn cmd(config: &str) -> Command {
-    let mut c = Command::new(BIN);
-    for var in [
-        "VITAL_API_KEY",
-        "VITAL_ENV",
-        "VITAL_REGION",
-        "VITAL_BASE_URL",
-        "VITAL_TIMEOUT_SECS",
-        "VITAL_ONBOARD_LOG",
-    ] {
-        c.env_remove(var);
-    }
+    let mut c = clean_command();
     let cfg = std::env::temp_dir().join(format!(
         "vital-onboard-tests-settings-{}.toml",
         vital_onboard::text::file_safe(config)
@@ -29,21 +17,6 @@ fn cmd(config: &str) -> Command {
     std::fs::write(&cfg, config).unwrap();
     c.env("VITAL_ONBOARD_CONFIG", cfg).stdin(Stdio::null());
     c
-}
-
-async fn run(mut c: Command, args: &[&str]) -> Output {
-    c.args(args);
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -146,20 +146,27 @@ impl<T> FilteredList<T> {
     /// Scrolls so that drawn lines `first..=last` are inside a window of `rows` lines, `last`
     /// winning when both cannot fit.
     pub fn scroll_to_show(&mut self, first: usize, last: usize, rows: usize) {
-        let rows = rows.max(1);
-        for line in [first, last] {
-            if line < self.offset {
-                self.offset = line;
-            } else if line >= self.offset + rows {
-                self.offset = line + 1 - rows;
-            }
-        }
+        self.offset = scrolled_to_show(self.offset, first, last, rows);
     }
 
     /// Sets the scroll position outright (after a reload).
     pub fn scroll_to_top(&mut self) {
         self.offset = 0;
     }
+}
+
+/// The scroll offset that keeps drawn lines `first..=last` inside a window of `rows` lines
+/// starting at `offset`, moving it as little as possible; `last` wins when both cannot fit.
+fn scrolled_to_show(mut offset: usize, first: usize, last: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    for line in [first, last] {
+        if line < offset {
+            offset = line;
+        } else if line >= offset + rows {
+            offset = line + 1 - rows;
+        }
+    }
+    offset
 }
 
 /// Which positions of the patient roster show: all of them (no filter), or a filter's ranked
@@ -330,14 +337,7 @@ impl PatientList {
 
     /// As [`FilteredList::scroll_to_show`].
     pub fn scroll_to_show(&mut self, first: usize, last: usize, rows: usize) {
-        let rows = rows.max(1);
-        for line in [first, last] {
-            if line < self.offset {
-                self.offset = line;
-            } else if line >= self.offset + rows {
-                self.offset = line + 1 - rows;
-            }
-        }
+        self.offset = scrolled_to_show(self.offset, first, last, rows);
     }
 
     pub fn scroll_to_top(&mut self) {

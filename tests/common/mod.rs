@@ -1,10 +1,14 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod bin;
 pub mod harness;
 pub mod hostile;
 pub mod link_web;
 pub mod pty;
+
+#[allow(unused_imports)] // each test binary uses some of them
+pub use bin::{clean_command, code, run, text};
 
 use std::time::Duration;
 
