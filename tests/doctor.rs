@@ -141,50 +141,13 @@ async fn a_refused_key_fails_and_says_what_to_do() {
     );
 }
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
-}
-
 fn tmux_present() -> bool {
-    let present = Command::new("sh")
-        .args(["-c", "command -v tmux"])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        present || std::env::var_os("CI").is_none(),
-        "CI must have tmux (.ci/run installs it)"
-    );
-    if !present {
-        eprintln!("tmux missing: the doctor-under-tmux test did not run (apt-get install tmux)");
-    }
-    present
+    common::tmux::present("the doctor-under-tmux test")
 }
 
 /// Runs `doctor --json` in a tmux window after `setup` options; its checks.
 fn doctor_in_tmux(name: &str, options: &[(&str, &str)], dir: &Path) -> Vec<Value> {
-    let tmux = Tmux {
-        socket: format!("vo-doctor-{name}-{}", std::process::id()),
-    };
+    let tmux = common::tmux::Tmux::new(&format!("doctor-{name}"));
     tmux.run(&[
         "-f",
         "/dev/null",

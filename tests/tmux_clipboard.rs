@@ -2,71 +2,18 @@
 //! link URL into tmux's paste buffer through OSC 52 (which tmux also forwards to the outer
 //! terminal, as over SSH). `.ci/run` installs tmux, so in CI this always runs.
 
-use std::process::{Command, Stdio};
+mod common;
+
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "vo"])
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
-}
-
 #[test]
 fn copy_inside_tmux_reaches_the_tmux_clipboard() {
-    let present = Command::new("sh")
-        .args(["-c", "command -v tmux"])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        present || std::env::var_os("CI").is_none(),
-        "CI must have tmux (.ci/run installs it)"
-    );
-    if !present {
-        eprintln!("tmux missing: the tmux clipboard test did not run (apt-get install tmux)");
+    if !common::tmux::present("the tmux clipboard test") {
         return;
     }
-    let tmux = Tmux {
-        socket: format!("vo-test-{}", std::process::id()),
-    };
+    let tmux = common::tmux::Tmux::new("test");
     let cfg = std::env::temp_dir().join("vital-onboard-tmux-empty.toml");
     std::fs::write(&cfg, "").unwrap();
     // The audit log goes to a file of the test's own, never the machine's data folder.

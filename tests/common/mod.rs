@@ -6,6 +6,7 @@ pub mod harness;
 pub mod hostile;
 pub mod link_web;
 pub mod pty;
+pub mod tmux;
 
 #[allow(unused_imports)] // each test binary uses some of them
 pub use bin::{clean_command, code, run, text};

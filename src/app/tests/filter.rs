@@ -312,13 +312,7 @@ fn pages_arrive_in_any_order_and_are_taken_in_list_order() {
 #[test]
 fn parallel_pages_still_stop_on_short_pages_and_counts_past_the_total() {
     // A short page in the middle ends the list: the pages after it are cancelled.
-    let mut app = App::new(
-        env(false),
-        ConsoleConfig::default(),
-        t0(),
-        Rect::new(0, 0, 80, 24),
-    );
-    app.start();
+    let mut app = starting();
     let fx = app.update(Msg::UsersLoaded {
         request: app.patients.page_request,
         result: page(1, 500, 100_000),
@@ -338,13 +332,7 @@ fn parallel_pages_still_stop_on_short_pages_and_counts_past_the_total() {
     assert!(!app.patients.load.is_loading());
     assert_eq!(app.patients.list.items().len(), 520);
     // More users than the total promised is an unexpected answer.
-    let mut app = App::new(
-        env(false),
-        ConsoleConfig::default(),
-        t0(),
-        Rect::new(0, 0, 80, 24),
-    );
-    app.start();
+    let mut app = starting();
     let fx = app.update(Msg::UsersLoaded {
         request: app.patients.page_request,
         result: page(1, 500, 700),
@@ -357,13 +345,7 @@ fn parallel_pages_still_stop_on_short_pages_and_counts_past_the_total() {
     let e = app.patients.load.error().expect("stopped").to_string();
     assert!(e.contains("more users"), "{e}");
     // An absurd total stops at the first page.
-    let mut app = App::new(
-        env(false),
-        ConsoleConfig::default(),
-        t0(),
-        Rect::new(0, 0, 80, 24),
-    );
-    app.start();
+    let mut app = starting();
     let fx = app.update(Msg::UsersLoaded {
         request: app.patients.page_request,
         result: page(1, 500, crate::api::answers::MAX_TOTAL + 1),
