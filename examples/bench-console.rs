@@ -120,11 +120,44 @@ impl Term {
                 let s = self.screen.lock().unwrap();
                 s.changes.last().map_or(since, |(at, _)| *at).max(since)
             };
-            if last.elapsed() >= QUIET || Instant::now() > deadline {
+            if last.elapsed() >= QUIET {
+                return last;
+            }
+            if Instant::now() > deadline {
+                let s = self.screen.lock().unwrap();
+                if let [.., (_, a), (_, b)] = s.changes.as_slice() {
+                    let at = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+                    eprintln!(
+                        "the screen does not settle ({} changes): from {:?} to {:?}",
+                        s.changes.len(),
+                        a.chars()
+                            .skip(at.saturating_sub(20))
+                            .take(60)
+                            .collect::<String>(),
+                        b.chars()
+                            .skip(at.saturating_sub(20))
+                            .take(60)
+                            .collect::<String>()
+                    );
+                }
                 return last;
             }
             std::thread::sleep(Duration::from_millis(5));
         }
+    }
+
+    /// Waits up to 5 s for the program to exit after its quit key, then kills it.
+    fn quit(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        eprintln!("it did not quit within 5 s: killed");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     fn pid(&self) -> u32 {
@@ -228,11 +261,15 @@ fn type_keys(
     let (mut echo, mut complete) = (Vec::new(), Vec::new());
     for (bytes, text) in keys {
         let sent = t.send(bytes);
-        if let Some(at) = t.wait_for(sent, Duration::from_secs(10), |s| echoed(text, s)) {
-            echo.push(ms(at - sent));
+        match t.wait_for(sent, Duration::from_secs(10), |s| echoed(text, s)) {
+            Some(at) => echo.push(ms(at - sent)),
+            None => eprintln!("no echo of {text:?} within 10 s"),
         }
         let last = t.settle(sent);
         complete.push(ms(last.saturating_duration_since(sent)));
+        if std::env::var_os("BENCH_VERBOSE").is_some() {
+            eprintln!("{text:?}: settled after {:.0} ms", ms(sent.elapsed()));
+        }
     }
     Typing { echo, complete }
 }
@@ -281,6 +318,10 @@ fn console_run(bin: &str, n: usize) {
             ("VITAL_ONBOARD_PROFILE", ""),
         ],
     );
+    eprintln!(
+        "N = {n}: emulator ready in {:.0} ms; waiting for the console",
+        ms(ready)
+    );
     let first_frame = term.wait_for(started, Duration::from_secs(20), |s| s.contains("Patient"));
     let first_page = term.wait_for(started, Duration::from_secs(20), |s| {
         s.contains("patient-00001")
@@ -292,17 +333,31 @@ fn console_run(bin: &str, n: usize) {
     let rss = rss_mb(term.pid());
     term.settle(Instant::now());
     let idle = idle_cpu_percent(term.pid());
+    eprintln!(
+        "N = {n}: loaded: {}; typing",
+        if loaded.is_some() {
+            "yes"
+        } else {
+            "NO (timed out)"
+        }
+    );
     term.send(b"/");
     term.settle(Instant::now());
     let keys = keys(200);
     let mut r = type_keys(&mut term, &keys, |text, s| s.contains(&format!("/{text}▏")));
     let rss_after = rss_mb(term.pid());
+    // Esc and q apart: sent together they read as Alt-q.
     term.send(b"\x1b");
+    term.settle(Instant::now());
     term.send(b"q");
-    let _ = term.child.wait();
-    let _ = emu.kill();
-    let _ = emu.wait();
-    let _ = std::fs::remove_dir_all(&scratch);
+    term.quit();
+    let env = [
+        ("VITAL_API_KEY", "bench"),
+        ("VITAL_ONBOARD_CONFIG", config.as_ref()),
+        ("VITAL_ONBOARD_HISTORY", history.as_ref()),
+        ("VITAL_ONBOARD_PROFILE", ""),
+    ];
+
     let since = |x: Option<Instant>| x.map_or(f64::NAN, |x| ms(x - started));
     println!("\n## vital-onboard, {} patients\n", thousands(n));
     println!("| figure | measured |\n|---|---|");
@@ -317,6 +372,106 @@ fn console_run(bin: &str, n: usize) {
     r.print();
     println!("| resident memory, all loaded / after typing | {rss:.0} / {rss_after:.0} MB |");
     println!("| CPU while idle (3 s) | {idle:.1} % |");
+    requests_run(bin, &url, n, &env);
+    let _ = emu.kill();
+    let _ = emu.wait();
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    pct(&mut v, 50.0)
+}
+
+/// `curl`'s own `time_total` for one request, in ms.
+fn curl_ms(args: &[&str]) -> f64 {
+    let out = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{time_total}"])
+        .args(args)
+        .output()
+        .expect("curl runs");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse::<f64>()
+        .map_or(f64::NAN, |s| s * 1000.0)
+}
+
+/// The emulator's page time (a 500-user page deep in the team, by curl), and `link` end to end
+/// (process start to exit) against `curl` (also process start to exit) doing the same
+/// `POST /v2/link/token`; medians of 15 runs each.
+fn requests_run(bin: &str, url: &str, n: usize, env: &[(&str, &str)]) {
+    const RUNS: usize = 15;
+    let key = ["-H", "x-vital-api-key: bench"];
+    let page = format!("{url}/v2/user?offset={}&limit=500", n / 2);
+    let pages: Vec<f64> = (0..RUNS)
+        .map(|_| curl_ms(&[key[0], key[1], &page]))
+        .collect();
+    let users = Command::new(bin)
+        .args([
+            "users",
+            "--search",
+            "patient-00001",
+            "--json",
+            "--base-url",
+            url,
+        ])
+        .envs(env.iter().copied())
+        .output()
+        .expect("users runs");
+    let first = String::from_utf8_lossy(&users.stdout);
+    let user_id = first
+        .lines()
+        .next()
+        .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .and_then(|v| v["user_id"].as_str().map(String::from))
+        .expect("patient-00001 is found");
+    let body = format!(r#"{{"user_id":"{user_id}","filter_on_providers":["oura"]}}"#);
+    let token_url = format!("{url}/v2/link/token");
+    let timed = |cmd: &mut Command| {
+        let t = Instant::now();
+        let ok = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "{cmd:?} failed");
+        ms(t.elapsed())
+    };
+    let link: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            timed(
+                Command::new(bin)
+                    .args(["link", &user_id, "--providers", "oura", "--base-url", url])
+                    .envs(env.iter().copied()),
+            )
+        })
+        .collect();
+    let curl: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            timed(Command::new("curl").args([
+                "-s",
+                "-f",
+                "-X",
+                "POST",
+                "-H",
+                key[1],
+                "-H",
+                "content-type: application/json",
+                "-d",
+                &body,
+                &token_url,
+            ]))
+        })
+        .collect();
+    let (link, curl) = (median(link), median(curl));
+    println!(
+        "| emulator: a 500-user page at offset {} (curl `time_total`, median of {RUNS}) | {:.1} ms |",
+        thousands(n / 2),
+        median(pages)
+    );
+    println!(
+        "| `link USER_ID --providers oura` end to end / `curl` the same POST (medians of {RUNS}) | {link:.1} / {curl:.1} ms = {:.2}x |",
+        link / curl
+    );
 }
 
 fn fzf_run(n: usize) {
@@ -342,7 +497,7 @@ fn fzf_run(n: usize) {
             .any(|l| l.trim_end() == format!("> {text}").trim_end())
     });
     term.send(b"\x1b");
-    let _ = term.child.wait();
+    term.quit();
     println!("\n## fzf, the same {} ids\n", thousands(n));
     println!("| figure | measured |\n|---|---|");
     println!(

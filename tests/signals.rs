@@ -58,3 +58,68 @@ fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
     assert!(wait_exit(&mut pty).success());
     assert!(!pty.in_alternate_screen() && pty.is_cooked());
 }
+
+/// The terminal closing under the console (its window closed, an SSH session dropped): the
+/// console ends instead of spinning on a terminal that is gone. crossterm's event source never
+/// returns once the tty is gone (crossterm-rs/crossterm#793); the console's hang-up handling ends
+/// the process all the same.
+#[test]
+fn the_console_ends_when_its_terminal_closes() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let cfg = std::env::temp_dir().join("vital-onboard-hangup-empty.toml");
+    std::fs::write(&cfg, "").unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vital-onboard"));
+    for var in [
+        "VITAL_API_KEY",
+        "VITAL_BASE_URL",
+        "VITAL_ONBOARD_PROFILE",
+        "DISPLAY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("VITAL_ONBOARD_CONFIG", &cfg);
+    cmd.env(
+        "VITAL_ONBOARD_HISTORY",
+        std::env::temp_dir().join(format!(
+            "vital-onboard-hangup-{}.sqlite3",
+            std::process::id()
+        )),
+    );
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    // Read until the first patient is drawn: the console is in its loop.
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 8192];
+    while !String::from_utf8_lossy(&seen).contains("patient-000") {
+        let n = reader.read(&mut buf).unwrap();
+        assert!(n > 0, "the console drew nothing");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    // Close every handle on the terminal's side: the tty hangs up.
+    drop(reader);
+    drop(pair.master);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            eprintln!("ended with {status:?}");
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the console was still running 10 s after its terminal closed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -141,6 +141,14 @@ fn quit_on_signals(tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
         let waits = streams.iter_mut().map(|s| Box::pin(s.recv()));
         futures::future::select_all(waits).await;
         let _ = tx.send(Msg::Quit);
+        // When the terminal itself is gone (its window closed: SIGHUP), crossterm's event source
+        // spins inside its poll and never hands the loop back (crossterm-rs/crossterm#793), so
+        // the Quit above is never read. A console that has not ended a second later ends here,
+        // instead of running on at full CPU with nobody to see it.
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        tracing::warn!("the console did not end within 1 s of a quitting signal: exiting");
+        terminal::restore();
+        std::process::exit(129);
     });
 }
 
