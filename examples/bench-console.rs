@@ -440,7 +440,7 @@ fn requests_run(bin: &str, url: &str, n: usize, env: &[(&str, &str)]) {
         .map(|_| {
             timed(
                 Command::new(bin)
-                    .args(["link", &user_id, "--providers", "oura", "--base-url", url])
+                    .args(["link", "--user", &user_id, "--providers", "oura", "--base-url", url])
                     .envs(env.iter().copied()),
             )
         })
@@ -469,7 +469,7 @@ fn requests_run(bin: &str, url: &str, n: usize, env: &[(&str, &str)]) {
         median(pages)
     );
     println!(
-        "| `link USER_ID --providers oura` end to end / `curl` the same POST (medians of {RUNS}) | {link:.1} / {curl:.1} ms = {:.2}x |",
+        "| `link --user ID --providers oura` end to end / `curl` the same POST (medians of {RUNS}) | {link:.1} / {curl:.1} ms = {:.2}x |",
         link / curl
     );
 }
