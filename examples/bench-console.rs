@@ -440,7 +440,15 @@ fn requests_run(bin: &str, url: &str, n: usize, env: &[(&str, &str)]) {
         .map(|_| {
             timed(
                 Command::new(bin)
-                    .args(["link", "--user", &user_id, "--providers", "oura", "--base-url", url])
+                    .args([
+                        "link",
+                        "--user",
+                        &user_id,
+                        "--providers",
+                        "oura",
+                        "--base-url",
+                        url,
+                    ])
                     .envs(env.iter().copied()),
             )
         })
