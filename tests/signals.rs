@@ -65,7 +65,7 @@ fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
 /// the process all the same.
 #[test]
 fn the_console_ends_when_its_terminal_closes() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use portable_pty::{PtySize, native_pty_system};
     use std::io::Read;
     use std::time::{Duration, Instant};
     let pair = native_pty_system()
@@ -76,26 +76,7 @@ fn the_console_ends_when_its_terminal_closes() {
             pixel_height: 0,
         })
         .unwrap();
-    let cfg = std::env::temp_dir().join("vital-onboard-hangup-empty.toml");
-    std::fs::write(&cfg, "").unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vital-onboard"));
-    for var in [
-        "VITAL_API_KEY",
-        "VITAL_BASE_URL",
-        "VITAL_ONBOARD_PROFILE",
-        "DISPLAY",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("VITAL_ONBOARD_CONFIG", &cfg);
-    cmd.env(
-        "VITAL_ONBOARD_HISTORY",
-        std::env::temp_dir().join(format!(
-            "vital-onboard-hangup-{}.sqlite3",
-            std::process::id()
-        )),
-    );
-    cmd.env("TERM", "xterm-256color");
+    let cmd = common::pty::command(&[]);
     let mut child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);
     // Read until the first patient is drawn: the console is in its loop.

@@ -9,91 +9,8 @@ use std::time::Duration;
 
 use url::Url;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Environment {
-    Sandbox,
-    Production,
-}
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Region {
-    Us,
-    Eu,
-}
-
-impl Environment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Environment::Sandbox => "sandbox",
-            Environment::Production => "production",
-        }
-    }
-}
-
-impl Region {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Region::Us => "us",
-            Region::Eu => "eu",
-        }
-    }
-}
-
+pub use super::api_key::{ApiKey, Environment, Region};
 pub use super::hosts::{is_vital_host, vital_host};
-
-/// A team API key. Its `Debug` and `Display` show only the recognised prefix, never the key.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    pub fn new(key: impl Into<String>) -> Self {
-        ApiKey(key.into())
-    }
-
-    /// The key itself, for the request header only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Environment and region the key's prefix names (`sk_us_` = sandbox/us, `pk_eu_` =
-    /// production/eu), if it has a known prefix.
-    pub fn scope(&self) -> Option<(Environment, Region)> {
-        let env = match self.0.get(..3)? {
-            "sk_" => Environment::Sandbox,
-            "pk_" => Environment::Production,
-            _ => return None,
-        };
-        let region = match self.0.get(3..6)? {
-            "us_" => Region::Us,
-            "eu_" => Region::Eu,
-            _ => return None,
-        };
-        Some((env, region))
-    }
-
-    /// The prefix (`sk_us_`), the only part of a key that may be shown.
-    pub fn prefix(&self) -> &'static str {
-        match self.scope() {
-            Some((Environment::Sandbox, Region::Us)) => "sk_us_",
-            Some((Environment::Sandbox, Region::Eu)) => "sk_eu_",
-            Some((Environment::Production, Region::Us)) => "pk_us_",
-            Some((Environment::Production, Region::Eu)) => "pk_eu_",
-            None => "",
-        }
-    }
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ApiKey({}…)", self.prefix())
-    }
-}
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -695,11 +612,5 @@ mod tests {
         ));
         i.api_key_file = Some(dir.path().join("missing"));
         assert!(matches!(i.resolve(), Err(SettingsError::KeyFile { .. })));
-    }
-
-    #[test]
-    fn key_debug_shows_only_prefix() {
-        let k = ApiKey::new("sk_us_supersecret");
-        assert_eq!(format!("{k:?}"), "ApiKey(sk_us_…)");
     }
 }

@@ -64,42 +64,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        for var in [
-            "VITAL_API_KEY",
-            "VITAL_ENV",
-            "VITAL_REGION",
-            "VITAL_BASE_URL",
-            "DISPLAY",
-            "WAYLAND_DISPLAY",
-            "TMUX",
-            "NO_COLOR",
-            "VITAL_ONBOARD_LOG",
-        ] {
-            cmd.env_remove(var);
-        }
-        let cfg = std::env::temp_dir().join("vital-onboard-e2e-empty.toml");
-        std::fs::write(&cfg, "").unwrap();
-        cmd.env("VITAL_ONBOARD_CONFIG", cfg);
-        // The audit log goes to a file of the test's own, never the machine's data folder.
-        let history = std::env::temp_dir().join(format!(
-            "vital-onboard-e2e-history-{}-{}.sqlite3",
-            std::process::id(),
-            SPAWNED.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-        ));
-        cmd.env("VITAL_ONBOARD_HISTORY", history);
-        cmd.env("TERM", "xterm-256color");
-        // No stored key of the developer's own: no keychain, no fallback file (tests that want
-        // them set these again).
-        cmd.env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/vital-onboard-test-bus",
-        );
-        cmd.env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("vital-onboard-tests-no-config-home"),
-        );
+        let mut cmd = command(args);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -234,4 +199,47 @@ pub fn wait_exit(pty: &mut Pty) -> portable_pty::ExitStatus {
         assert!(Instant::now() < deadline, "the console did not exit");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The binary as the PTY tests run it: none of the caller's `VITAL_*`, display or tmux
+/// settings, an empty config, an audit log of its own, no keychain or config home.
+pub fn command(args: &[&str]) -> CommandBuilder {
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.args(args);
+    for var in [
+        "VITAL_API_KEY",
+        "VITAL_ENV",
+        "VITAL_REGION",
+        "VITAL_BASE_URL",
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+        "TMUX",
+        "NO_COLOR",
+        "VITAL_ONBOARD_LOG",
+        "VITAL_ONBOARD_PROFILE",
+    ] {
+        cmd.env_remove(var);
+    }
+    let cfg = std::env::temp_dir().join("vital-onboard-e2e-empty.toml");
+    std::fs::write(&cfg, "").unwrap();
+    cmd.env("VITAL_ONBOARD_CONFIG", cfg);
+    // The audit log goes to a file of the test's own, never the machine's data folder.
+    let history = std::env::temp_dir().join(format!(
+        "vital-onboard-e2e-history-{}-{}.sqlite3",
+        std::process::id(),
+        SPAWNED.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    cmd.env("VITAL_ONBOARD_HISTORY", history);
+    cmd.env("TERM", "xterm-256color");
+    // No stored key of the developer's own: no keychain, no fallback file (tests that want
+    // them set these again).
+    cmd.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/vital-onboard-test-bus",
+    );
+    cmd.env(
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir().join("vital-onboard-tests-no-config-home"),
+    );
+    cmd
 }
