@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use chrono::{Duration, Utc};
 use common::*;
 use serde_json::Value;
-use vital_onboard::history::{Event, Outcome, Store};
+use vital_onboard::audit::{Event, Outcome, Store};
 
 fn cmd(db: &Path, base: Option<&str>) -> Command {
     let mut c = clean_command();

@@ -265,7 +265,7 @@ fn presets_and_the_history_database_are_checked() {
     )
     .unwrap();
     let db = dir.path().join("history.sqlite3");
-    drop(vital_onboard::history::Store::open(&db).unwrap());
+    drop(vital_onboard::audit::Store::open(&db).unwrap());
     let run = |db: std::path::PathBuf| {
         let mut c = Command::new(BIN);
         for (k, _) in std::env::vars() {

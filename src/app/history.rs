@@ -1,94 +1,121 @@
-//! The console's side of the audit log: the events it records (minted, copied, shown to the
-//! patient, connected, connection error, expired, mint failed) as effects for the runtime to
-//! write, and the notice when the log is unavailable (minting goes on regardless).
+//! `H`: the audit log in the console, newest first, one link a row with whether the patient
+//! connected; `/` filters it (patient, preset, provider, fingerprint), Enter mints again with the
+//! same settings for the same patient. An overlay (see the order in `overlay`); the runtime reads
+//! the log ([`Effect::LoadHistory`]).
 
-use chrono::{DateTime, Utc};
-
-use super::header::Badge;
-use super::screen::ShownLink;
+use super::list::Motion;
+use super::prompt::{Prompt, PromptKind};
 use super::{App, Effect, Level};
-use crate::api::LinkTokenRequest;
-use crate::history::{Event, Outcome};
+use crate::api::{LinkTokenRequest, RedirectBehaviour};
+use crate::audit::LinkRecord;
+
+/// The history overlay: the links read, the highlight, the kept filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HistoryView {
+    /// `None` while the log is read; `Err` when it could not be.
+    pub records: Option<Result<Vec<LinkRecord>, String>>,
+    pub cursor: usize,
+    pub filter: String,
+}
+
+impl HistoryView {
+    /// The rows the filter keeps (case-insensitive, in patient, preset, providers, fingerprint).
+    pub fn visible(&self) -> Vec<&LinkRecord> {
+        let Some(Ok(all)) = &self.records else {
+            return vec![];
+        };
+        let needle = self.filter.to_lowercase();
+        all.iter()
+            .filter(|r| needle.is_empty() || haystack(r).contains(&needle))
+            .collect()
+    }
+}
+
+fn haystack(r: &LinkRecord) -> String {
+    let m = &r.minted;
+    let mut parts = vec![m.client_user_id.clone()];
+    parts.extend(m.user_id.map(|u| u.to_string()));
+    parts.extend(m.preset.clone());
+    parts.extend(m.provider.clone());
+    parts.extend(m.allowlist.iter().flatten().cloned());
+    parts.extend(m.token_fingerprint.clone());
+    parts.extend(r.connected.iter().cloned());
+    parts.join(" ").to_lowercase()
+}
+
+/// The request a logged mint sent.
+pub fn request_of(r: &LinkRecord) -> Option<LinkTokenRequest> {
+    let m = &r.minted;
+    let redirect = |on: bool| on.then_some(RedirectBehaviour::Redirect);
+    Some(LinkTokenRequest {
+        user_id: m.user_id?,
+        provider: m.provider.clone(),
+        redirect_url: m.redirect_url.clone(),
+        filter_on_providers: m.allowlist.clone(),
+        on_error: redirect(m.on_error),
+        on_close: redirect(m.on_close),
+    })
+}
 
 impl App {
-    /// An event for `request` (the link's settings) at `time`.
-    pub(super) fn event(
-        &self,
-        outcome: Outcome,
-        request: &LinkTokenRequest,
-        client_user_id: &str,
-        time: DateTime<Utc>,
-    ) -> Event {
-        let (environment, region) = match self.env.badge {
-            Badge::Demo => ("demo".to_string(), "-".to_string()),
-            Badge::Vital { env, region } | Badge::Custom { env, region } => (
-                format!("{env:?}").to_lowercase(),
-                format!("{region:?}").to_lowercase(),
-            ),
+    /// `H`: opens the history and asks the runtime to read it.
+    pub(super) fn open_history(&mut self) -> Vec<Effect> {
+        self.overlays.history = Some(HistoryView::default());
+        vec![Effect::LoadHistory]
+    }
+
+    pub(super) fn on_history_loaded(&mut self, result: Result<Vec<LinkRecord>, String>) {
+        if let Some(h) = &mut self.overlays.history {
+            h.records = Some(result);
+            h.cursor = 0;
+        }
+    }
+
+    pub(super) fn move_history_cursor(&mut self, motion: Motion) {
+        if let Some(h) = &mut self.overlays.history {
+            let len = h.visible().len();
+            h.cursor = motion.apply(h.cursor, len, 10);
+        }
+    }
+
+    /// `/` in the history: the filter prompt, on the kept filter.
+    pub(super) fn open_history_filter(&mut self) {
+        let kept = self
+            .overlays
+            .history
+            .as_ref()
+            .map(|h| h.filter.clone())
+            .unwrap_or_default();
+        self.overlays.prompt = Some(Prompt::editing(PromptKind::HistoryFilter, &kept));
+    }
+
+    /// The filter prompt's text, applied as typed.
+    pub(super) fn set_history_filter(&mut self, text: &str) {
+        if let Some(h) = &mut self.overlays.history {
+            h.filter = text.to_string();
+            h.cursor = 0;
+        }
+    }
+
+    /// Enter: the highlighted link's settings again, for the same patient.
+    pub(super) fn mint_from_history(&mut self) -> Vec<Effect> {
+        let Some(h) = &self.overlays.history else {
+            return vec![];
         };
-        Event {
-            time,
-            environment,
-            region,
-            host: self.env.host.clone(),
-            user_id: Some(request.user_id),
-            client_user_id: client_user_id.to_string(),
-            provider: request.provider.clone(),
-            allowlist: request.filter_on_providers.clone(),
-            redirect_url: request.redirect_url.clone(),
-            on_error: request.on_error.is_some(),
-            on_close: request.on_close.is_some(),
-            preset: self.preset_for_audit(),
-            token_fingerprint: None,
-            outcome,
-            error: None,
+        let Some(record) = h.visible().get(h.cursor).map(|r| (*r).clone()) else {
+            return vec![];
+        };
+        if self.refused_read_only("mint a link") {
+            return vec![];
         }
-    }
-
-    /// An event about the shown link (its fingerprint, never its token).
-    pub(super) fn link_event(&self, outcome: Outcome, shown: &ShownLink) -> Event {
-        let link = &shown.link;
-        let mut e = self.event(outcome, &link.request, &link.client_user_id, self.now);
-        e.token_fingerprint = Some(link.fingerprint());
-        e
-    }
-
-    /// The shown link's event as an effect.
-    pub(super) fn audit_shown(
-        &self,
-        outcome: Outcome,
-        provider: Option<&str>,
-        error: Option<&str>,
-    ) -> Option<Effect> {
-        let shown = self.screen.shown()?;
-        let mut e = self.link_event(outcome, shown);
-        if let Some(p) = provider {
-            e.provider = Some(p.to_string());
-        }
-        e.error = error.map(str::to_string);
-        Some(Effect::Audit(Box::new(e)))
-    }
-
-    /// At a tick: the shown link expired, once.
-    pub(super) fn expiry_audit(&mut self, now: DateTime<Utc>) -> Option<Effect> {
-        let shown = self.screen.shown()?;
-        if shown.expiry_logged || !shown.link.is_expired(now) || shown.watch.consumed() {
-            return None;
-        }
-        let effect = self.audit_shown(Outcome::Expired, None, None);
-        if let Some(s) = self.screen.shown_mut() {
-            s.expiry_logged = true;
-        }
-        effect
-    }
-
-    pub(super) fn on_history_unavailable(&mut self, reason: String) {
-        if self.history_unavailable.as_deref() != Some(reason.as_str()) {
+        let Some(request) = request_of(&record) else {
             self.toast(
-                Level::Warning,
-                format!("The audit log is unavailable ({reason}): minting goes on without it"),
+                Level::Error,
+                "This row has no user_id: it cannot be minted again",
             );
-        }
-        self.history_unavailable = Some(reason);
+            return vec![];
+        };
+        self.overlays.history = None;
+        self.confirm_or_send(record.minted.client_user_id.clone(), request)
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::screen::Screen;
 use super::{App, Effect, Level};
 use crate::clipboard::CopyOutcome;
-use crate::history::Outcome;
+use crate::audit::Outcome;
 use crate::link::LinkUrl;
 use crate::link::qr::QrStyle;
 

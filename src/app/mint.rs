@@ -8,7 +8,7 @@ use super::requests::{Request, RequestId};
 use super::screen::{Screen, ShownLink};
 use super::{App, Effect, Level};
 use crate::api::{ApiError, LinkToken, LinkTokenRequest};
-use crate::history::Outcome;
+use crate::audit::Outcome;
 use crate::link::MintedLink;
 
 impl App {

@@ -5,9 +5,9 @@
 //! by the `ui/` file of the same name; this file holds [`App`], the dispatch of messages and key
 //! actions (one line per arm), the active key contexts and the ticks.
 
+pub mod audit;
 pub mod header;
 pub mod history;
-pub mod history_view;
 pub mod keymap;
 pub mod layout;
 pub mod link_view;
@@ -29,7 +29,7 @@ pub mod providers;
 pub mod requests;
 pub mod roster;
 pub mod screen;
-pub mod status;
+pub mod toast;
 pub mod watcher;
 
 use std::time::Duration;
@@ -49,7 +49,7 @@ use prompt::{ListPane, PromptKind};
 use providers::Providers;
 use requests::{InFlight, RequestId};
 use screen::{QrLook, Screen};
-pub use status::{Level, PastMessage, Toast};
+pub use toast::{Level, PastMessage, Toast};
 
 use crate::link::qr::QrStyle;
 use crate::setup::config::Config;
@@ -168,7 +168,7 @@ pub struct App {
     pub clipboard: Option<CopiedUrl>,
     pub toast: Option<Toast>,
     /// The messages shown so far (the last few), for the help overlay.
-    pub messages: status::Messages,
+    pub messages: toast::Messages,
     pub spinner: usize,
     pub quit: bool,
     /// Why the audit log is unavailable, once it is known to be.
@@ -202,7 +202,7 @@ impl App {
             retrying: None,
             clipboard: None,
             toast: None,
-            messages: status::Messages::new(),
+            messages: toast::Messages::new(),
             spinner: 0,
             quit: false,
             history_unavailable: None,

@@ -90,7 +90,7 @@ pub enum Msg {
     /// The audit log cannot be opened or written, and why.
     HistoryUnavailable(String),
     /// The audit log's links, newest first (or why they could not be read).
-    HistoryLoaded(Result<Vec<crate::history::LinkRecord>, String>),
+    HistoryLoaded(Result<Vec<crate::audit::LinkRecord>, String>),
     /// The config file was written with this new preset (or why not).
     PresetSaved {
         preset: crate::setup::config::Preset,
@@ -161,7 +161,7 @@ pub enum Effect {
         token: LinkToken,
     },
     /// Write a row of the audit log.
-    Audit(Box<crate::history::Event>),
+    Audit(Box<crate::audit::Event>),
     /// Read the audit log's links for the history overlay.
     LoadHistory,
     /// Append this preset to the config file at `path`, keeping what is there.

@@ -89,7 +89,7 @@ pub struct Overlays {
     /// The preset list (`P`).
     pub presets: Option<super::presets::PresetPicker>,
     /// The history (`H`).
-    pub history: Option<super::history_view::HistoryView>,
+    pub history: Option<super::history::HistoryView>,
     /// A problem that stops work until fixed (a refused key), shown full width.
     pub alert: Option<String>,
 }

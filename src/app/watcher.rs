@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::{App, Effect, Level};
 use crate::api::{ApiError, ConnectedProvider, ConnectionStatus};
-use crate::history::Outcome;
+use crate::audit::Outcome;
 use crate::text::sanitize;
 
 /// How often the watcher asks while all is well.

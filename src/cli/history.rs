@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::commands::{Failure, Outcome};
 use crate::api::ConnectionStatus;
-use crate::history::{Filter, LinkRecord, Store};
+use crate::audit::{Filter, LinkRecord, Store};
 use crate::setup::session::Session;
 use crate::text::sanitize;
 
@@ -76,7 +76,7 @@ pub async fn history(session: Option<&Session>, q: &HistoryQuery) -> Outcome {
         .map(|s| parse_since(s, Utc::now()))
         .transpose()
         .map_err(Failure::input)?;
-    let path = crate::history::default_path()
+    let path = crate::audit::default_path()
         .ok_or_else(|| Failure::input("no audit log: there is no data directory"))?;
     if !path.exists() {
         return Err(Failure::input(format!(

@@ -15,7 +15,7 @@ use crate::link::catalog;
 pub const TEAM_ID: Uuid = Uuid::from_u128(0x5bd8_1c96_2194_4000_a775_ae85_526e_ba18);
 
 #[derive(Debug, Clone)]
-pub struct Connection {
+pub struct EmConnection {
     pub slug: String,
     pub status: String,
     pub created_on: DateTime<Utc>,
@@ -28,7 +28,7 @@ pub struct EmUser {
     pub user_id: Uuid,
     pub client_user_id: String,
     pub created_on: DateTime<Utc>,
-    pub connections: Vec<Connection>,
+    pub connections: Vec<EmConnection>,
     pub extra: UserExtras,
 }
 
@@ -181,7 +181,7 @@ impl Team {
                 connections: p
                     .connections
                     .into_iter()
-                    .map(|c| Connection {
+                    .map(|c| EmConnection {
                         slug: c.slug,
                         status: c.status,
                         created_on: c.created_on,
@@ -228,7 +228,7 @@ impl Team {
             DateTime::from_timestamp(1_767_254_400, 0).expect("2026-01-01T08:00:00Z");
         // Every seventh generated patient already wears an Oura ring.
         let connections = if n.is_multiple_of(7) {
-            vec![Connection {
+            vec![EmConnection {
                 slug: "oura".into(),
                 status: "connected".into(),
                 created_on: base + ChronoDuration::minutes(n as i64 * 7 + 5),
@@ -400,7 +400,7 @@ impl Team {
             return false;
         };
         user.connections.retain(|c| c.slug != slug);
-        user.connections.push(Connection {
+        user.connections.push(EmConnection {
             slug: slug.to_string(),
             status: "connected".into(),
             created_on: now,
@@ -512,7 +512,7 @@ fn provider_ref(slug: &str) -> Value {
 }
 
 /// The wire form of a connection (`ClientFacingProviderWithStatus`).
-pub fn connection_json(c: &Connection) -> Value {
+pub fn connection_json(c: &EmConnection) -> Value {
     let name = catalog::get(&c.slug).map_or(c.slug.as_str(), |e| e.name.as_str());
     let resources: serde_json::Map<String, Value> = catalog::get(&c.slug)
         .map(|e| {

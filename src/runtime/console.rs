@@ -58,7 +58,7 @@ pub async fn run_console(
         driver.draw()?;
         panic!("panic test: VITAL_ONBOARD_PANIC_TEST is set");
     }
-    driver.open_history(crate::history::default_path().as_deref());
+    driver.open_history(crate::audit::default_path().as_deref());
     quit_on_signals(driver.sender());
     #[cfg(unix)]
     {

@@ -185,7 +185,7 @@ impl<B: Backend> Driver<B> {
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
                     let result = store
-                        .links(&crate::history::Filter {
+                        .links(&crate::audit::Filter {
                             limit: Some(500),
                             ..Default::default()
                         })

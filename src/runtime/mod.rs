@@ -61,7 +61,7 @@ pub struct Driver<B: Backend> {
     /// Frames drawn so far.
     frames: u64,
     /// The audit log, when it could be opened.
-    history: Option<Arc<std::sync::Mutex<crate::history::Store>>>,
+    history: Option<Arc<std::sync::Mutex<crate::audit::Store>>>,
     /// No users page is sent before this (a `Retry-After` holds back every page).
     page_gate: Arc<std::sync::Mutex<Option<tokio::time::Instant>>>,
     /// The id of the newest patient filter: older ones running stop early.
@@ -133,7 +133,7 @@ impl<B: Backend> Driver<B> {
             ));
             return;
         };
-        match crate::history::Store::open(path) {
+        match crate::audit::Store::open(path) {
             Ok(store) => self.history = Some(Arc::new(std::sync::Mutex::new(store))),
             Err(e) => {
                 tracing::warn!("audit log unavailable: {e}");

@@ -11,8 +11,8 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::Theme;
 use super::widgets::{centered, popup_block};
 use crate::app::App;
-use crate::app::history_view::HistoryView;
-use crate::history::LinkRecord;
+use crate::app::history::HistoryView;
+use crate::audit::LinkRecord;
 use crate::text::{cell, sanitize, truncate};
 
 fn row_text(app: &App, r: &LinkRecord, width: usize) -> String {

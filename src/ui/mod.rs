@@ -3,6 +3,7 @@
 
 mod header;
 mod history;
+mod key_bar;
 mod link_view;
 mod options;
 mod overlay;
@@ -14,7 +15,6 @@ mod prompt;
 mod providers;
 #[cfg(test)]
 mod screen_tests;
-mod status;
 #[cfg(test)]
 mod tests;
 pub mod theme;
@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
                 providers::draw(frame, &areas.providers, app, theme);
                 options::draw(frame, areas.options, app, theme);
             }
-            status::draw(frame, &areas, app, theme);
+            key_bar::draw(frame, &areas, app, theme);
         }
     }
     overlay::draw(frame, area, app, theme);

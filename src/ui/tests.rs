@@ -496,12 +496,12 @@ both_sizes!(preset_active_and_modified, |w, h| {
     app
 });
 both_sizes!(history_overlay, |w, h| {
-    let mut app = crate::app::tests::history_view::with_history(sized(loaded(5, false), w, h));
+    let mut app = crate::app::tests::history::with_history(sized(loaded(5, false), w, h));
     app.update(ch('j'));
     app
 });
 both_sizes!(history_overlay_filtered, |w, h| {
-    let mut app = crate::app::tests::history_view::with_history(sized(loaded(5, false), w, h));
+    let mut app = crate::app::tests::history::with_history(sized(loaded(5, false), w, h));
     for c in "/garmin".chars() {
         app.update(ch(c));
     }

@@ -25,7 +25,7 @@ fn expiry_blanks_and_clears_a_natively_copied_url_once() {
     let mut fx = app.update(Msg::Tick(t0() + chrono::Duration::minutes(60)));
     // The expiry also goes to the audit log.
     assert!(
-        matches!(fx.pop(), Some(Effect::Audit(e)) if e.outcome == crate::history::Outcome::Expired)
+        matches!(fx.pop(), Some(Effect::Audit(e)) if e.outcome == crate::audit::Outcome::Expired)
     );
     assert_eq!(fx, vec![Effect::ClearClipboard { url: link_url() }]);
     assert!(

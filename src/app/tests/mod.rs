@@ -2,7 +2,7 @@
 //! per feature, as in `app/`; the helpers shared by them (and by the `ui` snapshots) are here.
 
 mod filter;
-pub(crate) mod history_view;
+pub(crate) mod history;
 mod keys;
 mod link_view;
 mod mint;
@@ -14,7 +14,7 @@ pub(crate) mod presets;
 mod prompt;
 mod properties;
 mod providers;
-mod status;
+mod toast;
 
 use std::time::Duration;
 
@@ -28,7 +28,7 @@ use super::overlay::Confirm;
 use super::prompt::PromptKind;
 use super::requests::{RequestId, Task};
 use super::screen::Screen;
-use super::status::TOAST_SECS;
+use super::toast::TOAST_SECS;
 use super::*;
 use crate::api::{
     ApiError, CreatedUser, FieldError, LinkToken, LinkTokenRequest, Provider, User, UsersPage,

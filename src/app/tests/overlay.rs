@@ -104,7 +104,7 @@ fn the_priority_order_is_the_key_order() {
         user_id: Uuid::nil(),
     });
     app.overlays.presets = Some(crate::app::presets::PresetPicker::default());
-    app.overlays.history = Some(crate::app::history_view::HistoryView::default());
+    app.overlays.history = Some(crate::app::history::HistoryView::default());
     app.overlays.prompt = Some(crate::app::prompt::Prompt::new(PromptKind::NewUser, ""));
     assert_eq!(app.overlays.bottom_up().collect::<Vec<_>>(), order);
 }

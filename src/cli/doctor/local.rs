@@ -5,7 +5,7 @@
 
 use crate::link::qr::{QrMatrix, QrStyle};
 
-use super::{Check, Level, check};
+use super::{Check, Severity, check};
 
 /// A link URL of the length Vital issues (about 95 characters).
 pub fn sample_link() -> String {
@@ -51,7 +51,7 @@ pub fn terminal(size: Option<(u16, u16)>) -> Check {
     let Some((w, h)) = size else {
         return check(
             "terminal",
-            Level::Note,
+            Severity::Note,
             format!(
                 "not run in a terminal: the staff view needs {sw}x{sh} and the patient-facing view {pw}x{ph} for a real link"
             ),
@@ -63,18 +63,18 @@ pub fn terminal(size: Option<(u16, u16)>) -> Check {
     match (staff, patient) {
         (true, true) => check(
             "terminal",
-            Level::Ok,
+            Severity::Ok,
             format!("{w}x{h}: a real link's code fits the staff view ({sw}x{sh}) and the patient-facing view ({pw}x{ph})"),
         ),
         (false, true) => check(
             "terminal",
-            Level::Warn,
+            Severity::Warn,
             format!("{w}x{h}: the staff view needs {sw}x{sh} to show a real link's code beside its details (the patient-facing view, K, fits)"),
         )
         .fix(format!("enlarge the window or use a smaller font to at least {sw}x{sh}")),
         _ => check(
             "terminal",
-            Level::Warn,
+            Severity::Warn,
             format!("{w}x{h}: too small for the code of a real link (staff view {sw}x{sh}, patient-facing view {pw}x{ph}); the URL is shown as text instead"),
         )
         .fix(format!("enlarge the window to at least {sw}x{sh}")),
@@ -92,7 +92,7 @@ pub fn colour(env: Env) -> Check {
     if set(env, "NO_COLOR").is_some() {
         return check(
             "colour",
-            Level::Ok,
+            Severity::Ok,
             "NO_COLOR is set: colours are off (the QR code keeps its explicit black on white)",
         );
     }
@@ -100,21 +100,21 @@ pub fn colour(env: Env) -> Check {
     match term.as_deref() {
         None | Some("dumb") => check(
             "colour",
-            Level::Warn,
+            Severity::Warn,
             format!("TERM is {}: the console may not draw correctly", term.as_deref().unwrap_or("unset")),
         )
         .fix("export TERM=xterm-256color (or your terminal's own name)"),
         Some(_) if matches!(colorterm.as_str(), "truecolor" | "24bit") => check(
             "colour",
-            Level::Ok,
+            Severity::Ok,
             format!("24-bit colour (COLORTERM={colorterm})"),
         ),
         Some(t) if t.contains("256color") || t.starts_with("tmux") || t.contains("kitty") || t.contains("alacritty") => {
-            check("colour", Level::Ok, format!("256 colours (TERM={t})"))
+            check("colour", Severity::Ok, format!("256 colours (TERM={t})"))
         }
         Some(t) => check(
             "colour",
-            Level::Warn,
+            Severity::Warn,
             format!("TERM={t} may offer only 16 colours: the QR code uses 256-colour black (16) on white (231)"),
         )
         .fix("export TERM=xterm-256color if your terminal supports it (most do)"),
@@ -176,18 +176,18 @@ pub fn clipboard(env: Env, tmux: Option<&TmuxSettings>) -> Check {
             ap.unwrap_or("unknown")
         );
         return if sc == Some("on") || matches!(ap, Some("on" | "all")) {
-            check("clipboard", Level::Ok, detail)
+            check("clipboard", Severity::Ok, detail)
         } else if sc.is_none() && ap.is_none() {
             check(
                 "clipboard",
-                Level::Warn,
+                Severity::Warn,
                 format!("{detail}: tmux could not be asked"),
             )
             .fix("check that `tmux show -gv set-clipboard` works here")
         } else {
             check(
                 "clipboard",
-                Level::Warn,
+                Severity::Warn,
                 format!(
                     "{detail}: tmux drops OSC 52 from programs, so `c` will not reach the clipboard"
                 ),
@@ -196,16 +196,16 @@ pub fn clipboard(env: Env, tmux: Option<&TmuxSettings>) -> Check {
         };
     }
     match (native, ssh) {
-        (Some(_), false) => check("clipboard", Level::Ok, path),
+        (Some(_), false) => check("clipboard", Severity::Ok, path),
         (_, true) => check(
             "clipboard",
-            Level::Note,
+            Severity::Note,
             format!("{path}: the copy reaches your own machine only if your terminal accepts OSC 52 (the console cannot confirm it)"),
         )
         .fix("paste once to check; allow clipboard writes in the terminal's settings if it does not arrive"),
         (None, false) => check(
             "clipboard",
-            Level::Note,
+            Severity::Note,
             format!("{path}: works if the terminal accepts OSC 52 (the console cannot confirm it)"),
         )
         .fix("paste once to check"),
@@ -229,28 +229,28 @@ mod tests {
     fn a_real_link_needs_what_the_readme_says() {
         assert_eq!(sample_link().len(), 95);
         assert_eq!(needed_sizes(&sample_link()), ((100, 28), (80, 24)));
-        assert_eq!(terminal(Some((160, 48))).status, Level::Ok);
+        assert_eq!(terminal(Some((160, 48))).status, Severity::Ok);
         let small = terminal(Some((80, 24)));
-        assert_eq!(small.status, Level::Warn);
+        assert_eq!(small.status, Severity::Warn);
         assert!(small.detail.contains("needs 100x28"), "{}", small.detail);
-        assert_eq!(terminal(Some((79, 24))).status, Level::Warn);
-        assert_eq!(terminal(None).status, Level::Note);
+        assert_eq!(terminal(Some((79, 24))).status, Severity::Warn);
+        assert_eq!(terminal(None).status, Severity::Note);
     }
 
     #[test]
     fn colour_support() {
         assert_eq!(
             colour(&vars(&[("TERM", "xterm-256color")])).status,
-            Level::Ok
+            Severity::Ok
         );
         assert_eq!(
             colour(&vars(&[("TERM", "xterm"), ("COLORTERM", "truecolor")])).status,
-            Level::Ok
+            Severity::Ok
         );
-        assert_eq!(colour(&vars(&[("TERM", "xterm")])).status, Level::Warn);
-        assert_eq!(colour(&vars(&[("TERM", "dumb")])).status, Level::Warn);
+        assert_eq!(colour(&vars(&[("TERM", "xterm")])).status, Severity::Warn);
+        assert_eq!(colour(&vars(&[("TERM", "dumb")])).status, Severity::Warn);
         let c = colour(&vars(&[("TERM", "dumb"), ("NO_COLOR", "1")]));
-        assert_eq!(c.status, Level::Ok);
+        assert_eq!(c.status, Severity::Ok);
         assert!(c.detail.contains("NO_COLOR"));
     }
 
@@ -263,20 +263,20 @@ mod tests {
             c.detail
         );
         let c = clipboard(&vars(&[("SSH_CONNECTION", "1 2 3 4")]), None);
-        assert_eq!(c.status, Level::Note);
+        assert_eq!(c.status, Severity::Note);
         assert!(c.detail.contains("over SSH"), "{}", c.detail);
         let t = |sc: &str, ap: &str| TmuxSettings {
             set_clipboard: Some(sc.into()),
             allow_passthrough: Some(ap.into()),
         };
         let env = vars(&[("TMUX", "/tmp/tmux-0/default,1,0")]);
-        assert_eq!(clipboard(&env, Some(&t("on", "off"))).status, Level::Ok);
+        assert_eq!(clipboard(&env, Some(&t("on", "off"))).status, Severity::Ok);
         assert_eq!(
             clipboard(&env, Some(&t("external", "on"))).status,
-            Level::Ok
+            Severity::Ok
         );
         let off = clipboard(&env, Some(&t("external", "off")));
-        assert_eq!(off.status, Level::Warn);
+        assert_eq!(off.status, Severity::Warn);
         assert!(off.fix.unwrap().contains("set-clipboard on"));
     }
 }

@@ -26,7 +26,7 @@ pub use local::{
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Level {
+pub enum Severity {
     Ok,
     /// Worth knowing; needs nothing.
     Note,
@@ -34,30 +34,30 @@ pub enum Level {
     Fail,
 }
 
-impl Level {
+impl Severity {
     fn word(self) -> &'static str {
         match self {
-            Level::Ok => "ok",
-            Level::Note => "note",
-            Level::Warn => "warn",
-            Level::Fail => "FAIL",
+            Severity::Ok => "ok",
+            Severity::Note => "note",
+            Severity::Warn => "warn",
+            Severity::Fail => "FAIL",
         }
     }
 
     pub fn needs_attention(self) -> bool {
-        matches!(self, Level::Warn | Level::Fail)
+        matches!(self, Severity::Warn | Severity::Fail)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub check: &'static str,
-    pub status: Level,
+    pub status: Severity,
     pub detail: String,
     pub fix: Option<String>,
 }
 
-fn check(name: &'static str, status: Level, detail: impl Into<String>) -> Check {
+fn check(name: &'static str, status: Severity, detail: impl Into<String>) -> Check {
     Check {
         check: name,
         status,
@@ -92,7 +92,7 @@ pub fn config_check(path: Option<&std::path::Path>, explicit: bool) -> Check {
     let Some(path) = path else {
         return check(
             "config",
-            Level::Note,
+            Severity::Note,
             "no platform config directory: defaults are used",
         );
     };
@@ -100,7 +100,7 @@ pub fn config_check(path: Option<&std::path::Path>, explicit: bool) -> Check {
         Ok(text) => match Config::parse(&text, path) {
             Ok(c) => check(
                 "config",
-                Level::Ok,
+                Severity::Ok,
                 format!(
                     "{} parses ({} profile{})",
                     path.display(),
@@ -108,20 +108,20 @@ pub fn config_check(path: Option<&std::path::Path>, explicit: bool) -> Check {
                     if c.profiles.len() == 1 { "" } else { "s" }
                 ),
             ),
-            Err(e) => check("config", Level::Fail, e.to_string()).fix(format!(
+            Err(e) => check("config", Severity::Fail, e.to_string()).fix(format!(
                 "edit {} (`vital-onboard config init` shows every key in a new file)",
                 path.display()
             )),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => check(
             "config",
-            Level::Note,
+            Severity::Note,
             format!("no config file at {}: defaults are used", path.display()),
         )
         .fix("`vital-onboard config init` writes a commented one"),
         Err(e) => check(
             "config",
-            Level::Fail,
+            Severity::Fail,
             format!("cannot read {}: {e}", path.display()),
         )
         .fix("give --config (or VITAL_ONBOARD_CONFIG) an existing file"),
@@ -140,7 +140,7 @@ pub fn presets_check(path: Option<&std::path::Path>) -> Option<Check> {
     Some(match problems.as_slice() {
         [] => check(
             "presets",
-            Level::Ok,
+            Severity::Ok,
             format!("{n} preset{plural}, no problem found"),
         ),
         [first, rest @ ..] => {
@@ -151,7 +151,7 @@ pub fn presets_check(path: Option<&std::path::Path>) -> Option<Check> {
             };
             check(
                 "presets",
-                Level::Warn,
+                Severity::Warn,
                 crate::text::sanitize(&format!("{}:{first}{more}", path.display())),
             )
             .fix("`vital-onboard presets check` lists every problem with its line")
@@ -165,7 +165,7 @@ pub fn history_check(path: Option<&std::path::Path>) -> Check {
     let Some(path) = path else {
         return check(
             "history",
-            Level::Warn,
+            Severity::Warn,
             "no data folder for the audit log: links are minted but not recorded",
         )
         .fix("set XDG_DATA_HOME (or VITAL_ONBOARD_HISTORY) to a writable folder");
@@ -173,25 +173,25 @@ pub fn history_check(path: Option<&std::path::Path>) -> Check {
     if !path.exists() {
         return check(
             "history",
-            Level::Note,
+            Severity::Note,
             format!(
                 "{} does not exist yet: the first minted link creates it",
                 path.display()
             ),
         );
     }
-    match crate::history::Store::open(path) {
+    match crate::audit::Store::open(path) {
         Ok(store) => {
             let links = store
-                .links(&crate::history::Filter::default())
+                .links(&crate::audit::Filter::default())
                 .map_or(0, |l| l.len());
             check(
                 "history",
-                Level::Ok,
+                Severity::Ok,
                 format!("{} opens for writing ({links} links recorded)", path.display()),
             )
         }
-        Err(e) => check("history", Level::Fail, e.to_string()).fix(
+        Err(e) => check("history", Severity::Fail, e.to_string()).fix(
             "the console and `link` keep working without it; move the file aside to start a new log",
         ),
     }
@@ -202,7 +202,7 @@ pub fn clock(now: chrono::DateTime<chrono::Utc>, date: Option<&str>, host: &str)
     let Some(remote) = date.and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok()) else {
         return check(
             "clock",
-            Level::Note,
+            Severity::Note,
             format!("{host} sent no Date header to compare the clock with"),
         );
     };
@@ -211,14 +211,14 @@ pub fn clock(now: chrono::DateTime<chrono::Utc>, date: Option<&str>, host: &str)
     if skew.abs() > 30 {
         check(
             "clock",
-            Level::Warn,
+            Severity::Warn,
             format!("this machine's clock is {} s {way} {host}: the link expiry countdown will be off by as much", skew.abs()),
         )
         .fix("turn on network time (timedatectl set-ntp true, or the system's date settings)")
     } else {
         check(
             "clock",
-            Level::Ok,
+            Severity::Ok,
             format!("within {} s of {host}", skew.abs()),
         )
     }
@@ -230,7 +230,7 @@ fn keychain_check(profile: Option<&str>, source: &KeySource) -> Check {
     match chain.get(&account) {
         Ok(stored) => check(
             "keychain",
-            Level::Ok,
+            Severity::Ok,
             format!(
                 "{} answers ({})",
                 chain.name(),
@@ -243,7 +243,7 @@ fn keychain_check(profile: Option<&str>, source: &KeySource) -> Check {
         ),
         Err(e) => {
             let needed = matches!(source, KeySource::None | KeySource::StoredFile(_));
-            let level = if needed { Level::Warn } else { Level::Note };
+            let level = if needed { Severity::Warn } else { Severity::Note };
             let what = match e {
                 KeychainError::Unavailable(_) => "did not answer",
                 KeychainError::Failed(_) => "failed",
@@ -265,7 +265,7 @@ async fn key_checks(connection: &Connection) -> Vec<Check> {
         return vec![
             check(
                 "key",
-                Level::Note,
+                Severity::Note,
                 format!("no key (source: {source}): the built-in emulator answers"),
             )
             .fix(format!(
@@ -273,7 +273,7 @@ async fn key_checks(connection: &Connection) -> Vec<Check> {
             )),
             check(
                 "clock",
-                Level::Note,
+                Severity::Note,
                 "demo mode: no remote host to compare the clock with",
             ),
         ];
@@ -299,14 +299,14 @@ async fn key_checks(connection: &Connection) -> Vec<Check> {
             ..Default::default()
         });
     let key = match client.list_users(0, 1).await {
-        Ok(_) => check("key", Level::Ok, format!("{prefix} from {source} is accepted by {at}")),
+        Ok(_) => check("key", Severity::Ok, format!("{prefix} from {source} is accepted by {at}")),
         Err(ApiError::Unauthorized { status, .. }) => check(
             "key",
-            Level::Fail,
+            Severity::Fail,
             format!("{prefix} from {source} is refused by {at} (HTTP {status})"),
         )
         .fix(format!("`vital-onboard login{who}` with a key for {label}, or correct VITAL_API_KEY / --api-key-file")),
-        Err(e) => check("key", Level::Fail, format!("{prefix} from {source} could not be checked: {}", sanitize(&e.to_string())))
+        Err(e) => check("key", Severity::Fail, format!("{prefix} from {source} could not be checked: {}", sanitize(&e.to_string())))
             .fix("check the network, the host and --base-url, then run doctor again"),
     };
     // The clock: any answer from the host carries a Date header; this request sends no key.
@@ -326,7 +326,7 @@ async fn key_checks(connection: &Connection) -> Vec<Check> {
         }
         Err(_) => check(
             "clock",
-            Level::Note,
+            Severity::Note,
             format!("could not reach {host} to compare the clock"),
         ),
     };
@@ -371,7 +371,7 @@ pub async fn checks(args: &ConnectionArgs) -> Vec<Check> {
         }
         Err(f) => {
             out.push(
-                check("key", Level::Fail, f.message)
+                check("key", Severity::Fail, f.message)
                     .fix("correct the settings named above, then run doctor again"),
             );
             out.push(keychain_check(None, &KeySource::None));
@@ -379,7 +379,7 @@ pub async fn checks(args: &ConnectionArgs) -> Vec<Check> {
     }
     out.push(config_line);
     out.extend(presets_check(path.as_deref()));
-    out.push(history_check(crate::history::default_path().as_deref()));
+    out.push(history_check(crate::audit::default_path().as_deref()));
     out
 }
 
@@ -425,11 +425,11 @@ mod tests {
             .to_utc();
         assert_eq!(
             clock(now, Some("Tue, 01 Dec 2026 12:00:29 GMT"), "h").status,
-            Level::Ok
+            Severity::Ok
         );
         let w = clock(now, Some("Tue, 01 Dec 2026 11:59:00 GMT"), "h");
-        assert_eq!(w.status, Level::Warn);
+        assert_eq!(w.status, Severity::Warn);
         assert!(w.detail.contains("60 s ahead of h"), "{}", w.detail);
-        assert_eq!(clock(now, None, "h").status, Level::Note);
+        assert_eq!(clock(now, None, "h").status, Severity::Note);
     }
 }

@@ -36,12 +36,12 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE events (
 /// Why the log is unavailable, in words for the status line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct HistoryError(pub String);
+pub struct AuditError(pub String);
 
-impl HistoryError {
-    fn from_sql(e: &rusqlite::Error, path: &Path) -> HistoryError {
+impl AuditError {
+    fn from_sql(e: &rusqlite::Error, path: &Path) -> AuditError {
         let p = path.display();
-        HistoryError(match e.sqlite_error_code() {
+        AuditError(match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
                 format!("{p} is locked by another program")
             }
@@ -128,10 +128,10 @@ fn to_text(t: DateTime<Utc>) -> String {
 
 impl Store {
     /// Opens (creating and migrating) the log at `path`.
-    pub fn open(path: &Path) -> Result<Store, HistoryError> {
+    pub fn open(path: &Path) -> Result<Store, AuditError> {
         private_file(path)
-            .map_err(|e| HistoryError(format!("{} cannot be created: {e}", path.display())))?;
-        let sql = |e: rusqlite::Error| HistoryError::from_sql(&e, path);
+            .map_err(|e| AuditError(format!("{} cannot be created: {e}", path.display())))?;
+        let sql = |e: rusqlite::Error| AuditError::from_sql(&e, path);
         let conn = Connection::open(path).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(2)).map_err(sql)?;
         let version: i64 = conn
@@ -139,7 +139,7 @@ impl Store {
             .map_err(sql)?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
-            return Err(HistoryError(format!(
+            return Err(AuditError(format!(
                 "{} was written by a newer vital-onboard (schema {version}; this one knows {known}): left unchanged",
                 path.display()
             )));
@@ -164,7 +164,7 @@ impl Store {
         &self.path
     }
 
-    pub fn record(&self, e: &Event) -> Result<(), HistoryError> {
+    pub fn record(&self, e: &Event) -> Result<(), AuditError> {
         let allowlist = e
             .allowlist
             .as_ref()
@@ -193,7 +193,7 @@ impl Store {
                 ],
             )
             .map(drop)
-            .map_err(|err| HistoryError::from_sql(&err, &self.path))
+            .map_err(|err| AuditError::from_sql(&err, &self.path))
     }
 
     fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
@@ -221,8 +221,8 @@ impl Store {
     }
 
     /// Every event, oldest first.
-    pub fn events(&self) -> Result<Vec<Event>, HistoryError> {
-        let sql = |e: rusqlite::Error| HistoryError::from_sql(&e, &self.path);
+    pub fn events(&self) -> Result<Vec<Event>, AuditError> {
+        let sql = |e: rusqlite::Error| AuditError::from_sql(&e, &self.path);
         let mut stmt = self
             .conn
             .prepare(
@@ -236,7 +236,7 @@ impl Store {
     }
 
     /// The minted links that match, newest first, with what became of each.
-    pub fn links(&self, filter: &Filter) -> Result<Vec<LinkRecord>, HistoryError> {
+    pub fn links(&self, filter: &Filter) -> Result<Vec<LinkRecord>, AuditError> {
         let events = self.events()?;
         let mut out: Vec<LinkRecord> = Vec::new();
         for e in events.iter().rev() {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::app::overlay::OverlayKind;
-use crate::history::{Event, LinkRecord, Outcome};
+use crate::audit::{Event, LinkRecord, Outcome};
 
 fn record(n: usize, connected: &[&str], allowlist: &[&str], preset: Option<&str>) -> LinkRecord {
     let u = user(n);

@@ -46,7 +46,7 @@ fn errors_stay_until_a_key_and_past_messages_are_kept() {
     }
     assert_eq!(
         app.recent_messages().count(),
-        crate::app::status::HISTORY,
+        crate::app::toast::HISTORY,
         "bounded"
     );
 }
