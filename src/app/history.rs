@@ -3,18 +3,19 @@
 //! same settings for the same patient. An overlay (see the order in `overlay`); the runtime reads
 //! the log ([`Effect::LoadHistory`]).
 
-use super::list::Motion;
+use super::list::{ListState, Motion};
 use super::prompt::{Prompt, PromptKind};
-use super::{App, Effect, Level};
+use super::{App, Effect, Level, layout};
 use crate::api::{LinkTokenRequest, RedirectBehaviour};
 use crate::audit::LinkRecord;
 
-/// The history overlay: the links read, the highlight, the kept filter.
+/// The history overlay: the links read, the highlight and scroll over the rows the filter
+/// keeps, the kept filter.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HistoryView {
     /// `None` while the log is read; `Err` when it could not be.
     pub records: Option<Result<Vec<LinkRecord>, String>>,
-    pub cursor: usize,
+    pub list: ListState,
     pub filter: String,
 }
 
@@ -28,6 +29,29 @@ impl HistoryView {
         all.iter()
             .filter(|r| needle.is_empty() || haystack(r).contains(&needle))
             .collect()
+    }
+
+    pub fn highlighted(&self) -> Option<&LinkRecord> {
+        self.visible().get(self.list.cursor()).copied()
+    }
+
+    /// The log was read (again): the highlight stays on the same link while the filter keeps
+    /// it, else takes the nearest row.
+    fn set_records(&mut self, records: Result<Vec<LinkRecord>, String>) {
+        let kept = self.highlighted().cloned();
+        self.records = Some(records);
+        let visible = self.visible();
+        let now_at = kept.and_then(|k| visible.iter().position(|r| **r == k));
+        let len = visible.len();
+        self.list.items_changed(now_at, len);
+    }
+
+    /// The filter prompt's text: a new filter highlights its first row.
+    fn set_filter(&mut self, text: &str) {
+        if text != self.filter {
+            self.filter = text.to_string();
+            self.list.new_query();
+        }
     }
 }
 
@@ -66,15 +90,30 @@ impl App {
 
     pub(super) fn on_history_loaded(&mut self, result: Result<Vec<LinkRecord>, String>) {
         if let Some(h) = &mut self.overlays.history {
-            h.records = Some(result);
-            h.cursor = 0;
+            h.set_records(result);
+        }
+        self.fit_history_list();
+    }
+
+    /// How many links the history shows at once, on this screen.
+    fn history_page(&self) -> usize {
+        layout::history(self.size).list.height as usize
+    }
+
+    /// Scrolls the history so its highlight shows (after a resize).
+    pub(super) fn fit_history_list(&mut self) {
+        let page = self.history_page();
+        if let Some(h) = &mut self.overlays.history {
+            let cursor = h.list.cursor();
+            h.list.scroll_to_show(cursor, cursor, page);
         }
     }
 
     pub(super) fn move_history_cursor(&mut self, motion: Motion) {
+        let page = self.history_page();
         if let Some(h) = &mut self.overlays.history {
             let len = h.visible().len();
-            h.cursor = motion.apply(h.cursor, len, 10);
+            h.list.move_in(motion, len, page);
         }
     }
 
@@ -92,8 +131,7 @@ impl App {
     /// The filter prompt's text, applied as typed.
     pub(super) fn set_history_filter(&mut self, text: &str) {
         if let Some(h) = &mut self.overlays.history {
-            h.filter = text.to_string();
-            h.cursor = 0;
+            h.set_filter(text);
         }
     }
 
@@ -102,7 +140,7 @@ impl App {
         let Some(h) = &self.overlays.history else {
             return vec![];
         };
-        let Some(record) = h.visible().get(h.cursor).map(|r| (*r).clone()) else {
+        let Some(record) = h.highlighted().cloned() else {
             return vec![];
         };
         if self.refused_read_only("mint a link") {

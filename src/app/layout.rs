@@ -101,6 +101,68 @@ pub fn help_areas(area: Rect, messages: usize) -> HelpAreas {
     }
 }
 
+/// A box centred in `area`, at most `w` x `h`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// An overlay holding a list: its box, and inside the border the rows the list is drawn in
+/// (what a page is when the highlight moves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListBox {
+    pub frame: Rect,
+    pub list: Rect,
+}
+
+impl ListBox {
+    /// `frame` with the list `above` lines below its top border, `rows` high.
+    fn new(frame: Rect, above: u16, rows: u16) -> ListBox {
+        let inner = frame.inner(Margin::new(1, 1));
+        let list = Rect::new(
+            inner.x,
+            inner.y + above.min(inner.height),
+            inner.width,
+            rows.min(inner.height.saturating_sub(above)),
+        );
+        ListBox { frame, list }
+    }
+}
+
+/// The preset list (`P`) of `count` presets: one row each, then a blank line and the keys; at
+/// most 76 wide, two rows short of the screen.
+pub fn presets(area: Rect, count: usize) -> ListBox {
+    let width = area.width.saturating_sub(4).min(76);
+    let rows = u16::try_from(count).unwrap_or(u16::MAX).saturating_add(2);
+    let height = rows.saturating_add(2).min(area.height.saturating_sub(2));
+    ListBox::new(centered(area, width, height), 0, height.saturating_sub(4))
+}
+
+/// The history (`H`): at most 120 wide, four rows short of the screen; under the list a blank
+/// line and the filter with the keys.
+pub fn history(area: Rect) -> ListBox {
+    let width = area.width.saturating_sub(4).min(120);
+    let height = area.height.saturating_sub(4);
+    ListBox::new(centered(area, width, height), 0, height.saturating_sub(5))
+}
+
+/// The profile picker of `count` profiles: a question and a blank line above the list, a blank
+/// line and the keys under it; at most 96 wide.
+pub fn profile_picker(area: Rect, count: usize) -> ListBox {
+    let width = area.width.saturating_sub(2).min(96);
+    let height = u16::try_from(count)
+        .unwrap_or(u16::MAX)
+        .saturating_add(6)
+        .min(area.height);
+    ListBox::new(centered(area, width, height), 2, height.saturating_sub(6))
+}
+
 pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }

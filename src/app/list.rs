@@ -1,7 +1,16 @@
-//! One filtered list with a highlight and scrolling, used by the Patient and Providers panes.
-//! The pane decides what matches and how many lines it draws; the list keeps `visible`, the
-//! cursor (a position in `visible`) and the first drawn line consistent. [`PatientList`] is
-//! the same over the compact patient [`Roster`], with ranked filter matches.
+//! One list state for every list of the console: the Patient and Providers panes, the preset
+//! list (`P`), the history (`H`) and the profile picker. [`ListState`] holds the highlight and
+//! the scroll (as ratatui's `ListState` does) and keeps the one rule for the highlight:
+//!
+//! - a new query puts it on the best match, the first row (as fzf does), scrolled to the top;
+//! - when the rows change under the same query (more loaded, a reload, a tick) it stays on the
+//!   same item while that item is listed, else on the nearest row: the one now where it was, or
+//!   the last;
+//! - keys move it by rows, pages of the height the layout gives the list ([`super::layout`]),
+//!   and the list scrolls as little as needed to show it.
+//!
+//! [`FilteredList`] is a filtered list of items with that state (the Providers pane);
+//! [`PatientList`] is the same over the compact patient [`Roster`], with ranked filter matches.
 
 use super::matcher::Matches;
 use super::roster::{PatientRef, Roster};
@@ -33,16 +42,98 @@ impl Motion {
     }
 }
 
+/// The highlight and the scroll of one list: `cursor` is the highlighted row (a position among
+/// the rows listed), `offset` the first line drawn. `update` keeps it; drawing reads it (through
+/// [`ListState::window`], which also holds when the screen changed size since).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListState {
+    cursor: usize,
+    offset: usize,
+}
+
+impl ListState {
+    /// A list with the highlight on row `cursor`, drawn from the top.
+    pub fn on(cursor: usize) -> ListState {
+        ListState { cursor, offset: 0 }
+    }
+
+    pub fn cursor(self) -> usize {
+        self.cursor
+    }
+
+    pub fn offset(self) -> usize {
+        self.offset
+    }
+
+    /// A new query: the highlight on its best match (the first row), scrolled to the top.
+    pub fn new_query(&mut self) {
+        *self = ListState::default();
+    }
+
+    /// The rows changed under the same query and there are now `len`: `now_at` is the row the
+    /// highlighted item is on now, `None` when it is no longer listed (the highlight then takes
+    /// the nearest row: the one now where it was, or the last).
+    pub fn items_changed(&mut self, now_at: Option<usize>, len: usize) {
+        self.cursor = now_at.unwrap_or(self.cursor).min(len.saturating_sub(1));
+        self.offset = self.offset.min(self.cursor);
+    }
+
+    /// Puts the highlight on row `pos`.
+    pub fn select(&mut self, pos: usize) {
+        self.cursor = pos;
+    }
+
+    /// Moves the highlight among `len` rows; `page` is how many the list shows (from the
+    /// layout). The caller scrolls after ([`Self::scroll_to_show`]), or uses [`Self::move_in`].
+    pub fn move_cursor(&mut self, motion: Motion, len: usize, page: usize) {
+        if len > 0 {
+            self.cursor = motion.apply(self.cursor, len, page);
+        }
+    }
+
+    /// Moves the highlight among `len` rows in a list showing `page` of them, and scrolls so it
+    /// shows (for lists whose lines are their rows).
+    pub fn move_in(&mut self, motion: Motion, len: usize, page: usize) {
+        self.move_cursor(motion, len, page);
+        self.scroll_to_show(self.cursor, self.cursor, page);
+    }
+
+    /// Scrolls as little as possible so that drawn lines `first..=last` are inside a window of
+    /// `rows` lines, `last` winning when both cannot fit.
+    pub fn scroll_to_show(&mut self, first: usize, last: usize, rows: usize) {
+        self.offset = scrolled_to_show(self.offset, first, last, rows);
+    }
+
+    /// The first line to draw in a window of `rows` lines: the offset, moved as little as
+    /// needed for the highlight to show (for lists whose lines are their rows).
+    pub fn window(self, rows: usize) -> usize {
+        scrolled_to_show(self.offset, self.cursor, self.cursor, rows)
+    }
+}
+
+/// The scroll offset that keeps drawn lines `first..=last` inside a window of `rows` lines
+/// starting at `offset`, moving it as little as possible; `last` wins when both cannot fit.
+fn scrolled_to_show(mut offset: usize, first: usize, last: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    for line in [first, last] {
+        if line < offset {
+            offset = line;
+        } else if line >= offset + rows {
+            offset = line + 1 - rows;
+        }
+    }
+    offset
+}
+
+/// Items, a filter, and what it lets through with the [`ListState`] over them.
 #[derive(Debug, Clone)]
 pub struct FilteredList<T> {
     items: Vec<T>,
     filter: String,
     /// Indices into `items` that pass the filter, in order.
     visible: Vec<usize>,
-    /// Position of the highlight in `visible`.
-    cursor: usize,
-    /// First drawn line (scrolling).
-    offset: usize,
+    /// The highlight (a position in `visible`) and the first drawn line.
+    state: ListState,
 }
 
 impl<T> Default for FilteredList<T> {
@@ -51,8 +142,7 @@ impl<T> Default for FilteredList<T> {
             items: Vec::new(),
             filter: String::new(),
             visible: Vec::new(),
-            cursor: 0,
-            offset: 0,
+            state: ListState::default(),
         }
     }
 }
@@ -71,47 +161,50 @@ impl<T> FilteredList<T> {
         &self.visible
     }
 
-    pub fn cursor(&self) -> usize {
-        self.cursor
+    pub fn state(&self) -> ListState {
+        self.state
     }
 
-    pub fn offset(&self) -> usize {
-        self.offset
-    }
-
-    /// The visible items with their positions, from the first drawn one.
+    /// The visible items with their positions.
     pub fn visible_items(&self) -> impl Iterator<Item = (usize, &T)> {
         self.visible.iter().map(|&i| &self.items[i]).enumerate()
     }
 
     pub fn highlighted(&self) -> Option<&T> {
-        self.visible.get(self.cursor).map(|&i| &self.items[i])
+        self.visible.get(self.state.cursor).map(|&i| &self.items[i])
     }
 
-    /// Adds an item at the end; it shows when it `matches` the current filter. Returns its index.
-    pub fn push(&mut self, item: T, matches: bool) -> usize {
-        let index = self.items.len();
-        if matches {
-            self.visible.push(index);
-        }
-        self.items.push(item);
-        index
-    }
-
-    /// Replaces every item; the filter stays and is applied by `keeps`.
-    pub fn replace(&mut self, items: Vec<T>, keeps: impl Fn(&T) -> bool) {
-        let filter = std::mem::take(&mut self.filter);
+    /// Replaces every item (a reload) under the same filter, applied by `keeps`. The highlight
+    /// stays on the item with the same `key` while it is listed, else takes the nearest row.
+    pub fn replace<K: PartialEq>(
+        &mut self,
+        items: Vec<T>,
+        keeps: impl Fn(&T) -> bool,
+        key: impl Fn(&T) -> K,
+    ) {
+        let kept = self.highlighted().map(&key);
         self.items = items;
-        self.visible.clear();
-        self.cursor = 0;
-        self.set_filter(filter, keeps);
+        self.refilter(keeps);
+        let now_at = kept.and_then(|k| self.visible.iter().position(|&i| key(&self.items[i]) == k));
+        self.state.items_changed(now_at, self.visible.len());
     }
 
-    /// Applies a new filter, keeping the highlight on the same item when it is still visible
-    /// (else the first), and scrolling to the top.
+    /// Applies `filter` (its test is `keeps`): a new one highlights its best match, the first
+    /// row; the same one again keeps the highlighted item.
     pub fn set_filter(&mut self, filter: String, keeps: impl Fn(&T) -> bool) {
-        let keep = self.visible.get(self.cursor).copied();
-        self.filter = filter;
+        if filter == self.filter {
+            let kept = self.visible.get(self.state.cursor).copied();
+            self.refilter(keeps);
+            let now_at = kept.and_then(|k| self.visible.iter().position(|&i| i == k));
+            self.state.items_changed(now_at, self.visible.len());
+        } else {
+            self.filter = filter;
+            self.refilter(keeps);
+            self.state.new_query();
+        }
+    }
+
+    fn refilter(&mut self, keeps: impl Fn(&T) -> bool) {
         self.visible = self
             .items
             .iter()
@@ -119,54 +212,17 @@ impl<T> FilteredList<T> {
             .filter(|(_, item)| keeps(item))
             .map(|(i, _)| i)
             .collect();
-        self.cursor = keep
-            .and_then(|k| self.visible.iter().position(|&i| i == k))
-            .unwrap_or(0);
-        self.offset = 0;
-    }
-
-    /// Moves the highlight to the item at `index`; false when the filter hides it.
-    pub fn highlight_index(&mut self, index: usize) -> bool {
-        match self.visible.iter().position(|&i| i == index) {
-            Some(pos) => {
-                self.cursor = pos;
-                true
-            }
-            None => false,
-        }
     }
 
     /// Moves the highlight; `page` is how many rows the pane shows.
     pub fn move_cursor(&mut self, motion: Motion, page: usize) {
-        if !self.visible.is_empty() {
-            self.cursor = motion.apply(self.cursor, self.visible.len(), page);
-        }
+        self.state.move_cursor(motion, self.visible.len(), page);
     }
 
-    /// Scrolls so that drawn lines `first..=last` are inside a window of `rows` lines, `last`
-    /// winning when both cannot fit.
+    /// As [`ListState::scroll_to_show`].
     pub fn scroll_to_show(&mut self, first: usize, last: usize, rows: usize) {
-        self.offset = scrolled_to_show(self.offset, first, last, rows);
+        self.state.scroll_to_show(first, last, rows);
     }
-
-    /// Sets the scroll position outright (after a reload).
-    pub fn scroll_to_top(&mut self) {
-        self.offset = 0;
-    }
-}
-
-/// The scroll offset that keeps drawn lines `first..=last` inside a window of `rows` lines
-/// starting at `offset`, moving it as little as possible; `last` wins when both cannot fit.
-fn scrolled_to_show(mut offset: usize, first: usize, last: usize, rows: usize) -> usize {
-    let rows = rows.max(1);
-    for line in [first, last] {
-        if line < offset {
-            offset = line;
-        } else if line >= offset + rows {
-            offset = line + 1 - rows;
-        }
-    }
-    offset
 }
 
 /// Which positions of the patient roster show: all of them (no filter), or a filter's ranked
@@ -185,8 +241,7 @@ pub struct PatientList {
     roster: Roster,
     filter: String,
     visible: Visible,
-    cursor: usize,
-    offset: usize,
+    state: ListState,
 }
 
 impl Default for PatientList {
@@ -195,8 +250,7 @@ impl Default for PatientList {
             roster: Roster::default(),
             filter: String::new(),
             visible: Visible::All,
-            cursor: 0,
-            offset: 0,
+            state: ListState::default(),
         }
     }
 }
@@ -252,12 +306,8 @@ impl PatientList {
         }
     }
 
-    pub fn cursor(&self) -> usize {
-        self.cursor
-    }
-
-    pub fn offset(&self) -> usize {
-        self.offset
+    pub fn state(&self) -> ListState {
+        self.state
     }
 
     /// The visible patients with their positions, from `from` on.
@@ -271,7 +321,7 @@ impl PatientList {
 
     /// The roster position of the highlight.
     pub fn highlighted_index(&self) -> Option<usize> {
-        self.visible().get(self.cursor)
+        self.visible().get(self.state.cursor)
     }
 
     pub fn highlighted(&self) -> Option<PatientRef<'_>> {
@@ -283,31 +333,36 @@ impl PatientList {
         &mut self.roster
     }
 
-    /// Empties the list (a reload), keeping the filter text.
+    /// Empties the list for a reload, keeping the filter text and the highlight's row; the
+    /// caller refills it and says which patient was highlighted ([`Self::reshow`]).
     pub fn clear(&mut self) {
         self.roster = Roster::default();
         self.visible = match self.visible {
             Visible::All => Visible::All,
             Visible::Ranked(_) => Visible::Ranked(Matches::default()),
         };
-        self.cursor = 0;
-        self.offset = 0;
     }
 
     /// Shows `visible` for `filter`. A new filter highlights its best match, at the top (as
     /// fzf does); new matches of the same filter (more pages) keep the highlight on the same
-    /// patient when it is still visible.
+    /// patient while it is visible, else on the nearest row.
     pub fn show(&mut self, filter: &str, visible: Visible) {
-        let keep = self.highlighted_index();
-        let new_filter = filter != self.filter;
-        self.filter = filter.to_string();
-        self.visible = visible;
-        if new_filter {
-            self.cursor = 0;
-            self.offset = 0;
+        if filter == self.filter {
+            let kept = self.highlighted_index();
+            self.reshow(visible, kept);
         } else {
-            self.cursor = keep.and_then(|k| self.position_of(k)).unwrap_or(0);
+            self.filter = filter.to_string();
+            self.visible = visible;
+            self.state.new_query();
         }
+    }
+
+    /// Shows `visible` for the same filter, the highlight on the patient at roster position
+    /// `kept` while it is visible, else on the nearest row.
+    pub fn reshow(&mut self, visible: Visible, kept: Option<usize>) {
+        self.visible = visible;
+        let now_at = kept.and_then(|k| self.position_of(k));
+        self.state.items_changed(now_at, self.visible().len());
     }
 
     fn position_of(&self, index: usize) -> Option<usize> {
@@ -321,41 +376,27 @@ impl PatientList {
     pub fn highlight_index(&mut self, index: usize) -> bool {
         match self.position_of(index) {
             Some(pos) => {
-                self.cursor = pos;
+                self.state.select(pos);
                 true
             }
             None => false,
         }
     }
 
+    /// Moves the highlight; `page` is how many rows the pane shows.
     pub fn move_cursor(&mut self, motion: Motion, page: usize) {
-        let len = self.visible().len();
-        if len > 0 {
-            self.cursor = motion.apply(self.cursor, len, page);
-        }
+        self.state.move_cursor(motion, self.visible().len(), page);
     }
 
-    /// As [`FilteredList::scroll_to_show`].
+    /// As [`ListState::scroll_to_show`].
     pub fn scroll_to_show(&mut self, first: usize, last: usize, rows: usize) {
-        self.offset = scrolled_to_show(self.offset, first, last, rows);
-    }
-
-    pub fn scroll_to_top(&mut self) {
-        self.offset = 0;
+        self.state.scroll_to_show(first, last, rows);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn list(n: usize) -> FilteredList<usize> {
-        let mut l = FilteredList::default();
-        for i in 0..n {
-            l.push(i, true);
-        }
-        l
-    }
 
     #[test]
     fn motions_clamp_to_the_list() {
@@ -373,18 +414,94 @@ mod tests {
     }
 
     #[test]
-    fn filter_keeps_the_highlighted_item_and_scroll_shows_it() {
+    fn a_new_query_puts_the_highlight_on_the_first_row_at_the_top() {
+        let mut s = ListState::on(7);
+        s.scroll_to_show(7, 7, 3);
+        assert_eq!(s.offset(), 5);
+        s.new_query();
+        assert_eq!((s.cursor(), s.offset()), (0, 0));
+    }
+
+    #[test]
+    fn changed_rows_keep_the_item_else_the_nearest_row() {
+        let mut s = ListState::on(4);
+        s.scroll_to_show(4, 4, 2);
+        s.items_changed(Some(9), 20);
+        assert_eq!(s.cursor(), 9, "the same item, moved down");
+        s.items_changed(None, 20);
+        assert_eq!(s.cursor(), 9, "gone: the row now where it was");
+        s.items_changed(None, 5);
+        assert_eq!(
+            (s.cursor(), s.offset()),
+            (4, 3),
+            "gone past the end: the last"
+        );
+        s.items_changed(None, 0);
+        assert_eq!((s.cursor(), s.offset()), (0, 0), "nothing listed");
+    }
+
+    #[test]
+    fn moves_scroll_as_little_as_needed_and_the_window_follows_the_highlight() {
+        let mut s = ListState::default();
+        s.move_in(Motion::PageDown, 20, 5);
+        assert_eq!((s.cursor(), s.offset()), (5, 1));
+        s.move_in(Motion::Up, 20, 5);
+        assert_eq!((s.cursor(), s.offset()), (4, 1), "no scroll while it shows");
+        s.move_in(Motion::End, 20, 5);
+        assert_eq!((s.cursor(), s.offset()), (19, 15));
+        s.move_in(Motion::Up, 20, 5);
+        assert_eq!(
+            s.offset(),
+            15,
+            "moving up inside the window does not scroll"
+        );
+        assert_eq!(s.window(5), 15);
+        assert_eq!(
+            s.window(2),
+            17,
+            "a smaller window still shows the highlight"
+        );
+        s.move_in(Motion::Home, 0, 5);
+        assert_eq!(s.cursor(), 18, "nothing to move in");
+    }
+
+    fn list(n: usize) -> FilteredList<usize> {
+        let mut l = FilteredList::default();
+        l.replace((0..n).collect(), |_| true, |i| *i);
+        l
+    }
+
+    #[test]
+    fn a_new_filter_highlights_its_best_match_and_the_same_filter_keeps_the_item() {
         let mut l = list(20);
         l.move_cursor(Motion::End, 5);
         l.scroll_to_show(19, 19, 5);
-        assert_eq!(l.offset(), 15);
+        assert_eq!(l.state().offset(), 15);
         l.set_filter("odd".into(), |i| i % 2 == 1);
-        assert_eq!(l.highlighted(), Some(&19), "still highlighted");
-        assert_eq!(l.offset(), 0);
+        assert_eq!(l.highlighted(), Some(&1), "a new filter: its first match");
+        assert_eq!(l.state().offset(), 0);
+        l.move_cursor(Motion::Down, 5);
+        assert_eq!(l.highlighted(), Some(&3));
+        // The same filter again, now letting fewer through: the same item, on its new row.
+        l.set_filter("odd".into(), |i| i % 2 == 1 && *i != 1);
+        assert_eq!(l.highlighted(), Some(&3));
+        assert_eq!(l.state().cursor(), 0);
+    }
+
+    #[test]
+    fn a_reload_keeps_the_item_by_key_else_the_nearest_row() {
+        let mut l = list(10);
         l.set_filter("even".into(), |i| i % 2 == 0);
-        assert_eq!(l.highlighted(), Some(&0), "hidden: the first");
-        assert!(!l.highlight_index(3));
-        assert!(l.highlight_index(4));
-        assert_eq!(l.cursor(), 2);
+        l.move_cursor(Motion::Down, 5);
+        l.move_cursor(Motion::Down, 5);
+        assert_eq!(l.highlighted(), Some(&4));
+        l.replace(vec![8, 6, 0, 4, 2], |i| i % 2 == 0, |i| *i);
+        assert_eq!(l.highlighted(), Some(&4), "the same item, on its new row");
+        assert_eq!(l.state().cursor(), 3);
+        l.replace(vec![8, 6, 0, 2], |i| i % 2 == 0, |i| *i);
+        assert_eq!(l.highlighted(), Some(&2), "gone: the row now where it was");
+        l.replace(vec![8, 6], |i| i % 2 == 0, |i| *i);
+        assert_eq!(l.highlighted(), Some(&6), "gone past the end: the last");
+        assert_eq!(l.filter(), "even");
     }
 }

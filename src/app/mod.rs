@@ -454,14 +454,16 @@ impl App {
         self.keep_cursors_visible();
     }
 
-    /// Scrolls both lists so their highlights show, with the rows the screen gives them.
+    /// Scrolls every open list so its highlight shows, with the rows the screen gives it.
     fn keep_cursors_visible(&mut self) {
         self.want_detail();
         let areas = layout::areas(self.size);
-        let cursor = self.patients.list.cursor();
+        let cursor = self.patients.list.state().cursor();
         let rows = areas.patients.list.height as usize;
         self.patients.list.scroll_to_show(cursor, cursor, rows);
         self.providers.scroll(areas.providers.list.height as usize);
+        self.fit_preset_list();
+        self.fit_history_list();
     }
 
     /// Whether anything animates or counts down, and how often the runtime should tick.

@@ -89,14 +89,14 @@ impl App {
             grew = true;
             if more.is_none() {
                 self.catch_up_filter();
-                self.want_detail();
+                self.keep_cursors_visible();
                 self.patients.load = Load::Loaded(());
                 return self.patients.paging.cancel_all();
             }
         }
         if grew {
             self.catch_up_filter();
-            self.want_detail();
+            self.keep_cursors_visible();
         }
         self.next_pages()
     }

@@ -210,24 +210,21 @@ impl Patients {
     }
 
     /// Starts the list again from a fresh first page (a reload): users gone from the team
-    /// disappear, the filter stays, and the highlighted user stays highlighted if still there.
+    /// disappear, the filter stays, and the highlight stays on the same user while listed (else
+    /// on the nearest row).
     pub fn restart(&mut self, first_page: Vec<User>) {
         let keep = self.highlighted().map(|u| u.user_id);
         self.index.clear();
         self.list.clear();
         self.running = None;
         self.append(first_page);
-        let filter = self.list.filter().to_string();
         let visible = if self.query.is_empty() {
             Visible::All
         } else {
             Visible::Ranked(matcher::filter(&self.query, self.list.items(), None, 0, 1))
         };
-        self.list.show(&filter, visible);
-        if let Some(i) = keep.and_then(|id| self.position(id)) {
-            self.list.highlight_index(i);
-        }
-        self.list.scroll_to_top();
+        let kept = keep.and_then(|id| self.position(id));
+        self.list.reshow(visible, kept);
     }
 
     /// Applies a filter at once, whatever the list's size (the app uses [`App::filter_patients`]).

@@ -3,15 +3,15 @@
 //! which preset is active, and "modified" once a choice differs from it. `S` asks for a name and
 //! saves the current choices as a new preset (the runtime writes the file: [`Effect::SavePreset`]).
 
-use super::list::Motion;
+use super::list::{ListState, Motion};
 use super::prompt::{Prompt, PromptKind};
-use super::{App, Effect, Level};
+use super::{App, Effect, Level, layout};
 use crate::setup::config::Preset;
 
-/// The preset list overlay and its highlight.
+/// The preset list overlay: its highlight and scroll over [`Presets::all`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PresetPicker {
-    pub cursor: usize,
+    pub list: ListState,
 }
 
 /// The console's presets: those of the config file and the active one (the open list is an
@@ -39,13 +39,32 @@ impl App {
             .as_ref()
             .and_then(|a| self.presets.all.iter().position(|p| &p.name == a))
             .unwrap_or(0);
-        self.overlays.presets = Some(PresetPicker { cursor });
+        let mut list = ListState::on(cursor);
+        let page = self.preset_page();
+        list.scroll_to_show(cursor, cursor, page);
+        self.overlays.presets = Some(PresetPicker { list });
+    }
+
+    /// How many presets the open list shows at once, on this screen.
+    fn preset_page(&self) -> usize {
+        layout::presets(self.size, self.presets.all.len())
+            .list
+            .height as usize
+    }
+
+    /// Scrolls the open list so its highlight shows (after a resize).
+    pub(super) fn fit_preset_list(&mut self) {
+        let page = self.preset_page();
+        if let Some(p) = &mut self.overlays.presets {
+            let cursor = p.list.cursor();
+            p.list.scroll_to_show(cursor, cursor, page);
+        }
     }
 
     pub(super) fn move_preset_cursor(&mut self, motion: Motion) {
-        let len = self.presets.all.len();
+        let (len, page) = (self.presets.all.len(), self.preset_page());
         if let Some(p) = &mut self.overlays.presets {
-            p.cursor = motion.apply(p.cursor, len, 5);
+            p.list.move_in(motion, len, page);
         }
     }
 
@@ -54,7 +73,7 @@ impl App {
         let Some(picker) = self.overlays.presets.take() else {
             return;
         };
-        let Some(preset) = self.presets.all.get(picker.cursor).cloned() else {
+        let Some(preset) = self.presets.all.get(picker.list.cursor()).cloned() else {
             return;
         };
         self.apply_preset(&preset);

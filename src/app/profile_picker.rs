@@ -4,8 +4,11 @@
 //! go; its keys come from the one key table (`Ctx::ProfilePicker`).
 
 use crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui::layout::Rect;
 
 use super::keymap::{self, Action, Ctx};
+use super::layout;
+use super::list::{ListState, Motion};
 use crate::setup::profiles::Entry;
 
 /// What a key did.
@@ -20,7 +23,10 @@ pub enum Picked {
 #[derive(Debug, Clone)]
 pub struct ProfilePicker {
     pub entries: Vec<Entry>,
-    pub cursor: usize,
+    /// The highlight and scroll over `entries`.
+    pub list: ListState,
+    /// The terminal's size, for the rows the list shows ([`layout::profile_picker`]).
+    size: Rect,
 }
 
 /// The contexts whose keys the picker answers.
@@ -30,11 +36,35 @@ impl ProfilePicker {
     /// Starts on the default profile if one is marked, else on the first.
     pub fn new(entries: Vec<Entry>) -> ProfilePicker {
         let cursor = entries.iter().position(|e| e.default).unwrap_or(0);
-        ProfilePicker { entries, cursor }
+        ProfilePicker {
+            entries,
+            list: ListState::on(cursor),
+            size: Rect::default(),
+        }
     }
 
     pub fn highlighted(&self) -> Option<&Entry> {
-        self.entries.get(self.cursor)
+        self.entries.get(self.list.cursor())
+    }
+
+    /// The terminal is `width` x `height` (at the start and on every resize).
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = Rect::new(0, 0, width, height);
+        let cursor = self.list.cursor();
+        self.list.scroll_to_show(cursor, cursor, self.page());
+    }
+
+    /// How many profiles the picker shows at once.
+    fn page(&self) -> usize {
+        layout::profile_picker(self.size, self.entries.len())
+            .list
+            .height as usize
+    }
+
+    /// Moves the highlight, by pages of the rows the picker shows.
+    pub fn move_highlight(&mut self, motion: Motion) {
+        let page = self.page();
+        self.list.move_in(motion, self.entries.len(), page);
     }
 
     /// Handles a key press; `Some` when the picker is done.
@@ -42,11 +72,12 @@ impl ProfilePicker {
         if key.kind != KeyEventKind::Press {
             return None;
         }
-        match keymap::lookup(CONTEXTS, &key)? {
-            Action::Up => self.cursor = self.cursor.saturating_sub(1),
-            Action::Down => {
-                self.cursor = (self.cursor + 1).min(self.entries.len().saturating_sub(1));
-            }
+        let action = keymap::lookup(CONTEXTS, &key)?;
+        if let Some(motion) = action.motion() {
+            self.move_highlight(motion);
+            return None;
+        }
+        match action {
             Action::PickProfile => {
                 return self.highlighted().map(|e| Picked::Profile(e.name.clone()));
             }
@@ -86,14 +117,14 @@ mod tests {
             entry("us-sandbox", true),
             entry(DEMO, false),
         ]);
-        assert_eq!(p.cursor, 1);
+        assert_eq!(p.list.cursor(), 1);
         assert_eq!(press(&mut p, KeyCode::Down), None);
         assert_eq!(press(&mut p, KeyCode::Char('j')), None);
-        assert_eq!(p.cursor, 2, "stops at the last");
+        assert_eq!(p.list.cursor(), 2, "stops at the last");
         press(&mut p, KeyCode::Up);
         press(&mut p, KeyCode::Char('k'));
         press(&mut p, KeyCode::Up);
-        assert_eq!(p.cursor, 0, "stops at the first");
+        assert_eq!(p.list.cursor(), 0, "stops at the first");
         assert_eq!(
             press(&mut p, KeyCode::Enter),
             Some(Picked::Profile("eu-prod".into()))
@@ -118,7 +149,7 @@ mod tests {
         let mut p = ProfilePicker::new(vec![entry("a", false), entry(DEMO, false)]);
         assert_eq!(press(&mut p, KeyCode::Char('x')), None);
         assert_eq!(press(&mut p, KeyCode::Char('m')), None);
-        assert_eq!(p.cursor, 0);
+        assert_eq!(p.list.cursor(), 0);
         assert_eq!(press(&mut p, KeyCode::Char('q')), Some(Picked::Quit));
         assert_eq!(press(&mut p, KeyCode::Esc), Some(Picked::Quit));
         assert_eq!(

@@ -120,7 +120,8 @@ impl Providers {
             self.direct = None;
         }
         let query = Query::new(self.list.filter());
-        self.list.replace(items, |p| p.matches(&query));
+        self.list
+            .replace(items, |p| p.matches(&query), |p| p.slug.clone());
     }
 
     pub fn set_filter(&mut self, filter: &str) {
@@ -180,7 +181,7 @@ impl Providers {
         let lines = self.lines();
         let line = lines
             .iter()
-            .position(|l| *l == ListLine::Item(self.list.cursor()))
+            .position(|l| *l == ListLine::Item(self.list.state().cursor()))
             .unwrap_or(0);
         let heading_above = line > 0 && matches!(lines[line - 1], ListLine::Heading(_));
         let top = if heading_above { line - 1 } else { line };

@@ -96,6 +96,8 @@ pub async fn pick_profile(
     let (tx, mut quit) = tokio::sync::mpsc::unbounded_channel();
     quit_on_signals(tx);
     let mut picker = ProfilePicker::new(entries);
+    let size = terminal.size()?;
+    picker.resize(size.width, size.height);
     let mut events = crossterm::event::EventStream::new();
     let choice = loop {
         terminal.draw(|f| crate::ui::profile_picker::draw(f, &picker, &theme))?;
@@ -109,6 +111,7 @@ pub async fn pick_profile(
                 Some(Picked::Quit) => break None,
                 None => {}
             },
+            Some(Ok(crossterm::event::Event::Resize(w, h))) => picker.resize(w, h),
             Some(Ok(_)) => {}
             Some(Err(e)) => return Err(e),
             None => break None,

@@ -9,9 +9,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::Theme;
-use super::widgets::{centered, popup_block};
-use crate::app::App;
+use super::widgets::popup_block;
 use crate::app::history::HistoryView;
+use crate::app::{App, layout};
 use crate::audit::LinkRecord;
 use crate::text::{cell, sanitize, truncate};
 
@@ -55,11 +55,10 @@ fn row_text(app: &App, r: &LinkRecord, width: usize) -> String {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme: &Theme) {
-    let width = area.width.saturating_sub(4).min(120);
-    let height = area.height.saturating_sub(4);
-    let rect = centered(area, width, height);
-    let inner = width.saturating_sub(2) as usize;
-    let rows = height.saturating_sub(5) as usize;
+    let boxed = layout::history(area);
+    let rect = boxed.frame;
+    let inner = boxed.list.width as usize;
+    let rows = boxed.list.height as usize;
     let mut lines: Vec<Line> = Vec::new();
     let visible = view.visible();
     match &view.records {
@@ -79,9 +78,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme:
             lines.push(Line::styled("No link matches the filter", theme.muted()));
         }
         Some(Ok(_)) => {
-            let top = view.cursor.saturating_sub(rows.saturating_sub(1));
+            let top = view.list.window(rows);
             for (i, r) in visible.iter().enumerate().skip(top).take(rows) {
-                let style = if i == view.cursor {
+                let style = if i == view.list.cursor() {
                     theme.selected()
                 } else if r.is_connected() {
                     Style::new()

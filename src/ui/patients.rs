@@ -24,14 +24,10 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     let focused = app.focus == Pane::Patients;
     let loaded = p.list.items().len();
     let shown = p.list.visible().len();
+    let state = p.list.state();
+    let offset = state.window(areas.list.height as usize);
     let mut title = vec![Span::raw(" Patient ")];
-    let count = position(
-        p.list.offset(),
-        areas.list.height as usize,
-        shown,
-        loaded,
-        p.total,
-    );
+    let count = position(offset, areas.list.height as usize, shown, loaded, p.total);
     if !count.is_empty() {
         title.push(Span::styled(format!("{count} "), theme.muted()));
     }
@@ -72,7 +68,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     let width = areas.list.width as usize;
     let page: Vec<(usize, PatientRef)> = p
         .list
-        .visible_items(p.list.offset())
+        .visible_items(offset)
         .take(areas.list.height as usize)
         .collect();
     let id_w = id_width(
@@ -95,9 +91,9 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         areas.head,
     );
     for (pos, u) in page {
-        let style = if pos == p.list.cursor() && focused {
+        let style = if pos == state.cursor() && focused {
             theme.selected()
-        } else if pos == p.list.cursor() {
+        } else if pos == state.cursor() {
             theme.primary()
         } else {
             Style::new()

@@ -8,19 +8,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::Theme;
-use super::widgets::{centered, popup_block};
-use crate::app::App;
+use super::widgets::popup_block;
 use crate::app::presets::PresetPicker;
+use crate::app::{App, layout};
 use crate::text::{cell, sanitize, truncate};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: PresetPicker, theme: &Theme) {
-    let width = area.width.saturating_sub(4).min(76);
-    let inner = width.saturating_sub(2) as usize;
-    let rows = app.presets.all.len() as u16 + 2;
-    let height = (rows + 2).min(area.height.saturating_sub(2));
-    let rect = centered(area, width, height);
-    let visible = height.saturating_sub(4) as usize;
-    let top = picker.cursor.saturating_sub(visible.saturating_sub(1));
+    let boxed = layout::presets(area, app.presets.all.len());
+    let rect = boxed.frame;
+    let inner = boxed.list.width as usize;
+    let visible = boxed.list.height as usize;
+    let top = picker.list.window(visible);
     let name_width = app
         .presets
         .all
@@ -45,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: PresetPicker, them
                 cell(&name, name_width),
                 sanitize(&p.summary())
             );
-            let style = if i == picker.cursor {
+            let style = if i == picker.list.cursor() {
                 theme.selected()
             } else {
                 Style::new()

@@ -8,19 +8,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::Theme;
-use super::widgets::{centered, popup_block};
+use super::widgets::popup_block;
 use crate::app::keymap::{self, Ctx};
+use crate::app::layout;
 use crate::app::profile_picker::ProfilePicker;
 use crate::text::{cell, sanitize, truncate};
 
 pub fn draw(frame: &mut Frame, picker: &ProfilePicker, theme: &Theme) {
-    let area = frame.area();
-    let width = area.width.saturating_sub(2).min(96);
-    let inner = width.saturating_sub(2) as usize;
-    let height = (picker.entries.len() as u16 + 6).min(area.height);
-    let rect = centered(area, width, height);
-    let visible = height.saturating_sub(6) as usize;
-    let top = picker.cursor.saturating_sub(visible.saturating_sub(1));
+    let boxed = layout::profile_picker(frame.area(), picker.entries.len());
+    let rect = boxed.frame;
+    let inner = boxed.list.width as usize;
+    let visible = boxed.list.height as usize;
+    let top = picker.list.window(visible);
     let name_width = picker
         .entries
         .iter()
@@ -62,7 +61,7 @@ pub fn draw(frame: &mut Frame, picker: &ProfilePicker, theme: &Theme) {
                 if e.read_only {
                     text.push_str("  (read-only)");
                 }
-                let style = if i == picker.cursor {
+                let style = if i == picker.list.cursor() {
                     theme.selected()
                 } else {
                     Style::new()

@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     for line in pv
         .lines()
         .into_iter()
-        .skip(pv.list.offset())
+        .skip(pv.list.state().offset())
         .take(areas.list.height as usize)
     {
         match line {
@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
             ListLine::Item(pos) => {
                 let item = &pv.list.items()[pv.list.visible()[pos]];
                 let text = truncate(&item_text(pv, item), width);
-                let style = if pos == pv.list.cursor() && focused {
+                let style = if pos == pv.list.state().cursor() && focused {
                     theme.selected()
                 } else if !item.linkable {
                     theme.muted()

@@ -525,7 +525,7 @@ fn picker() -> crate::app::profile_picker::ProfilePicker {
         entry("us-sandbox", "sandbox", "us", Stored::No),
         entry(DEMO, "demo", "-", Stored::No),
     ]);
-    p.cursor = 0;
+    p.list = crate::app::list::ListState::on(0);
     p
 }
 

@@ -16,7 +16,7 @@ fn help_opens_at_the_section_of_the_view_scrolls_and_q_closes_it() {
     send(&mut app, [ch('j'), ch('j'), ch('k')]);
     assert_eq!(app.overlays.help.map(|h| h.scroll), Some(at + 1));
     assert_eq!(
-        app.patients.list.cursor(),
+        app.patients.list.state().cursor(),
         0,
         "keys scroll the help, not the list"
     );

@@ -76,28 +76,31 @@ fn highlighted_patient_details_load_when_the_highlight_rests() {
 fn movement_keys_clamp_and_scroll() {
     let mut app = loaded(100, false);
     send(&mut app, [key(KeyCode::Up)]);
-    assert_eq!(app.patients.list.cursor(), 0);
+    assert_eq!(app.patients.list.state().cursor(), 0);
     send(&mut app, [ch('j'), ch('j'), key(KeyCode::Down)]);
-    assert_eq!(app.patients.list.cursor(), 3);
+    assert_eq!(app.patients.list.state().cursor(), 3);
     send(&mut app, [ch('k')]);
-    assert_eq!(app.patients.list.cursor(), 2);
+    assert_eq!(app.patients.list.state().cursor(), 2);
     send(&mut app, [key(KeyCode::End)]);
-    assert_eq!(app.patients.list.cursor(), 99);
+    assert_eq!(app.patients.list.state().cursor(), 99);
     let rows = layout::areas(app.size).patients.list.height as usize;
     assert_eq!(
-        app.patients.list.offset(),
+        app.patients.list.state().offset(),
         100 - rows,
         "the highlight stays on screen"
     );
     send(&mut app, [key(KeyCode::PageUp)]);
-    assert_eq!(app.patients.list.cursor(), 99 - rows);
+    assert_eq!(app.patients.list.state().cursor(), 99 - rows);
     send(&mut app, [key(KeyCode::Home)]);
     assert_eq!(
-        (app.patients.list.cursor(), app.patients.list.offset()),
+        (
+            app.patients.list.state().cursor(),
+            app.patients.list.state().offset()
+        ),
         (0, 0)
     );
     send(&mut app, [key(KeyCode::PageDown)]);
-    assert_eq!(app.patients.list.cursor(), rows);
+    assert_eq!(app.patients.list.state().cursor(), rows);
 }
 
 #[test]

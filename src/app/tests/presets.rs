@@ -35,12 +35,12 @@ fn p_opens_the_list_and_enter_fills_the_panes() {
     let mut app = with_presets(loaded(5, false));
     app.update(ch('P'));
     assert_eq!(app.overlays.top(), Some(OverlayKind::Presets));
-    assert_eq!(app.overlays.presets, Some(PresetPicker { cursor: 0 }));
+    assert_eq!(app.overlays.presets, Some(PresetPicker::default()));
     // The list owns the keys: j moves in it, not in the patient list.
-    let before = app.patients.list.cursor();
+    let before = app.patients.list.state().cursor();
     app.update(ch('j'));
     app.update(ch('k'));
-    assert_eq!(app.patients.list.cursor(), before);
+    assert_eq!(app.patients.list.state().cursor(), before);
     app.update(key(KeyCode::Enter));
     assert_eq!(app.overlays.top(), None);
     let ticked: Vec<&str> = app.providers.ticked.iter().map(String::as_str).collect();

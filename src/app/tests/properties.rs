@@ -91,9 +91,9 @@ fn check_invariants(app: &App) -> Result<(), TestCaseError> {
         );
     }
     let p = &app.patients.list;
-    prop_assert!(p.visible().is_empty() || p.cursor() < p.visible().len());
+    prop_assert!(p.visible().is_empty() || p.state().cursor() < p.visible().len());
     let v = &app.providers.list;
-    prop_assert!(v.visible().is_empty() || v.cursor() < v.visible().len());
+    prop_assert!(v.visible().is_empty() || v.state().cursor() < v.visible().len());
     // One overlay owns the keys, and it is the one painted last.
     match app.overlays.top() {
         Some(top) => {
