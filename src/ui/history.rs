@@ -121,3 +121,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme:
         rect,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::app::tests::history::records;
+    use crate::app::tests::{ch, loaded};
+    use crate::app::{Msg, layout};
+    use crate::ui::tests::render;
+
+    /// The drawn rows follow the list state: moving up inside the window does not scroll it.
+    #[test]
+    fn the_drawn_rows_are_the_lists_window() {
+        let mut app = loaded(5, false);
+        app.update(ch('H'));
+        let many: Vec<_> = (0..50)
+            .map(|i| {
+                let mut r = records()[i % 3].clone();
+                r.minted.client_user_id = format!("row-{i:02}");
+                r
+            })
+            .collect();
+        app.update(Msg::HistoryLoaded(Ok(many)));
+        let rows = layout::history(app.size).list.height as usize;
+        for _ in 0..49 {
+            app.update(ch('j'));
+        }
+        app.update(ch('k'));
+        app.update(ch('k'));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("row-49"), "{screen}");
+        let first = format!("row-{:02}", 50 - rows);
+        assert!(screen.contains(&first), "{screen}");
+    }
+}

@@ -5,6 +5,7 @@ mod filter;
 pub(crate) mod history;
 mod keys;
 mod link_view;
+mod lists;
 mod mint;
 mod options;
 mod overlay;
