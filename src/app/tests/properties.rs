@@ -94,6 +94,16 @@ fn check_invariants(app: &App) -> Result<(), TestCaseError> {
     prop_assert!(p.visible().is_empty() || p.state().cursor() < p.visible().len());
     let v = &app.providers.list;
     prop_assert!(v.visible().is_empty() || v.state().cursor() < v.visible().len());
+    // The highlight is on screen: inside the rows the layout gives each list.
+    let rows = layout::areas(app.size).patients.list.height as usize;
+    let s = p.state();
+    if !p.visible().is_empty() && !layout::too_small(app.size) {
+        prop_assert!(s.offset() <= s.cursor() && s.cursor() < s.offset() + rows);
+    }
+    if let Some(h) = &app.overlays.history {
+        let (s, rows) = (h.list, layout::history(app.size).list.height as usize);
+        prop_assert!(s.offset() <= s.cursor() && s.cursor() < s.offset() + rows.max(1));
+    }
     // One overlay owns the keys, and it is the one painted last.
     match app.overlays.top() {
         Some(top) => {
