@@ -79,13 +79,7 @@ pub struct HelpAreas {
 }
 
 pub fn help_areas(area: Rect, messages: usize) -> HelpAreas {
-    let (w, h) = (96.min(area.width - 2), area.height - 2);
-    let outer = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
+    let outer = centered(area, 96.min(area.width - 2), area.height - 2);
     let shown = messages.min(HELP_MESSAGES) as u16;
     if shown == 0 {
         return HelpAreas {
@@ -223,5 +217,36 @@ mod tests {
             "side by side when wide"
         );
         assert!(too_small(Rect::new(0, 0, 79, 24)) && too_small(Rect::new(0, 0, 80, 23)));
+    }
+
+    #[test]
+    fn overlay_lists_sit_inside_their_boxes_with_room_for_the_lines_around_them() {
+        let screen = Rect::new(0, 0, 80, 24);
+        for (b, above, below) in [
+            (presets(screen, 3), 0, 2),
+            (presets(screen, 40), 0, 2),
+            (history(screen), 0, 3),
+            (profile_picker(screen, 3), 2, 2),
+            (profile_picker(screen, 40), 2, 2),
+        ] {
+            let inner = b.frame.inner(Margin::new(1, 1));
+            assert_eq!(b.list.y, inner.y + above, "{b:?}");
+            assert_eq!(b.list.width, inner.width, "{b:?}");
+            assert_eq!(b.list.bottom() + below, inner.bottom(), "{b:?}");
+        }
+        assert_eq!(
+            presets(screen, 3).list.height,
+            3,
+            "a short list shows whole"
+        );
+        assert_eq!(
+            presets(screen, 40).list.height,
+            18,
+            "a long one two rows short"
+        );
+        assert_eq!(profile_picker(screen, 3).list.height, 3);
+        assert_eq!(history(screen).list.height, 15);
+        let tiny = Rect::new(0, 0, 4, 3);
+        assert_eq!(history(tiny).list.height, 0, "no room, no rows");
     }
 }

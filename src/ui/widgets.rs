@@ -22,17 +22,8 @@ pub fn loading(app: &App, theme: &Theme) -> Span<'static> {
     Span::styled(format!("{} loading ", spinner(app)), theme.primary())
 }
 
-/// A centred rectangle of at most `w` x `h`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
+/// A centred rectangle of at most `w` x `h` (the layout's, so drawing and paging agree).
+pub use crate::app::layout::centered;
 
 /// A block for a pane, highlighted when focused.
 pub fn pane_block<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
