@@ -285,7 +285,10 @@ impl Typing {
         row("keystroke to echoed prompt", &mut self.echo);
         row("keystroke to complete result", &mut self.complete);
         row("  the first pass only", &mut self.first_pass);
-        row(&format!("  typing {ID_QUERY} the first time"), &mut self.id_query);
+        row(
+            &format!("  typing {ID_QUERY} the first time"),
+            &mut self.id_query,
+        );
     }
 }
 
