@@ -502,3 +502,92 @@ fn narrowing_from_most_of_the_list_ranks_as_matching_it_all() {
         assert_eq!(narrowed.scores, all.scores);
     }
 }
+
+#[test]
+fn an_id_equal_to_the_query_ranks_first_then_ids_ending_with_it_then_holding_it() {
+    let mut app = with_ids(&[
+        "mrn-100231",
+        "mrn-100232",
+        "p1x2",
+        "patient-00012",
+        "walk-in-12",
+        "12",
+        "x-120",
+    ]);
+    filter(&mut app, "12");
+    let got = shown(&app);
+    assert_eq!(got[0], "12", "the id itself: {got:?}");
+    let mut ending: Vec<&str> = got[1..3].iter().map(String::as_str).collect();
+    ending.sort_unstable();
+    assert_eq!(
+        ending,
+        ["patient-00012", "walk-in-12"],
+        "then ids ending with it"
+    );
+    assert_eq!(got[3..], ["x-120"], "then ids holding it");
+    // A number matches only where it stands whole: 1…2 spread out is no match.
+    assert!(
+        !got.iter().any(|g| g.starts_with("mrn-") || g == "p1x2"),
+        "{got:?}"
+    );
+    send(&mut app, [key(KeyCode::Backspace), key(KeyCode::Backspace)]);
+    send(&mut app, typed("00012"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(
+        app.patients.selected_user().unwrap().client_user_id,
+        "patient-00012"
+    );
+}
+
+#[test]
+fn the_demo_query_12_selects_patient_00012() {
+    // The demo's patients (the emulator's seed) hold mrn-100231 and mrn-100232 before
+    // patient-00012: the patient whose id ends with the number is the one meant.
+    let mut app = loaded(40, false);
+    let mut extra = Vec::new();
+    for id in ["mrn-100231", "mrn-100232"] {
+        let mut u = user(1);
+        u.client_user_id = id.to_string();
+        u.user_id = crate::emulator::stable_uuid(id);
+        extra.push(u);
+    }
+    app.patients.append(extra);
+    filter(&mut app, "12");
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(
+        app.patients.selected_user().unwrap().client_user_id,
+        "patient-00012"
+    );
+}
+
+#[test]
+fn a_word_of_letters_still_matches_spread_out_after_the_ids_holding_it() {
+    let mut app = with_ids(&["w-a-l-k", "clinic-walk-9", "walk", "sidewalk"]);
+    filter(&mut app, "walk");
+    assert_eq!(
+        shown(&app),
+        ["walk", "sidewalk", "clinic-walk-9", "w-a-l-k"]
+    );
+    // Smart case: an upper-case letter compares case and all.
+    send(&mut app, [key(KeyCode::Esc)]);
+    let mut app = with_ids(&["WALK-1", "walk-2"]);
+    filter(&mut app, "WALK");
+    assert_eq!(shown(&app), ["WALK-1"]);
+}
+
+#[test]
+fn the_highlight_is_the_word_where_it_stands() {
+    let q = Query::new("12");
+    assert_eq!(matcher::highlight(&q, "patient-00012"), [11, 12]);
+    assert_eq!(matcher::highlight(&q, "mrn-1123"), [5, 6]);
+    // Beyond ASCII, positions are characters.
+    assert_eq!(matcher::highlight(&Query::new("é12"), "josé12"), [3, 4, 5]);
+}
+
+#[test]
+fn a_number_then_more_words_does_not_narrow_the_number_alone() {
+    // "12" matches only whole; "12 x" matches each word spread out, so more than "12" did.
+    assert!(!Query::new("12 x").narrows(&Query::new("12")));
+    assert!(Query::new("123").narrows(&Query::new("12")));
+    assert!(Query::new("walk x").narrows(&Query::new("walk")));
+}
