@@ -17,7 +17,16 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
 const QUIET: Duration = Duration::from_millis(150);
-const QUERIES: [&str; 5] = ["pt42", "patient-9999", "00042", "'ent-12", "p 7 3"];
+const QUERIES: [&str; 6] = [
+    "pt42",
+    "patient-9999",
+    "00042",
+    "'ent-12",
+    "p 7 3",
+    "pt-999999",
+];
+/// The id-like query whose keys (typed, the first time) get a row of their own.
+const ID_QUERY: &str = "pt-999999";
 
 /// Screen changes as they happen.
 struct Screen {
@@ -211,20 +220,43 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// One key of the mix.
+struct Key {
+    bytes: Vec<u8>,
+    /// The prompt after it.
+    text: String,
+    /// The first time through the queries (nothing typed before).
+    first_pass: bool,
+    /// A key that types [`ID_QUERY`] (not one that erases it).
+    types_id_query: bool,
+}
+
 /// The keys typed: each query, then Backspace to empty; at least `min` keys.
-fn keys(min: usize) -> Vec<(Vec<u8>, String)> {
+fn keys(min: usize) -> Vec<Key> {
     let mut out = Vec::new();
+    let mut pass = 0;
     while out.len() < min {
         for q in QUERIES {
             let mut text = String::new();
             for c in q.chars() {
                 text.push(c);
-                out.push((c.to_string().into_bytes(), text.clone()));
+                out.push(Key {
+                    bytes: c.to_string().into_bytes(),
+                    text: text.clone(),
+                    first_pass: pass == 0,
+                    types_id_query: pass == 0 && q == ID_QUERY,
+                });
             }
             while text.pop().is_some() {
-                out.push((vec![0x7f], text.clone()));
+                out.push(Key {
+                    bytes: vec![0x7f],
+                    text: text.clone(),
+                    first_pass: pass == 0,
+                    types_id_query: false,
+                });
             }
         }
+        pass += 1;
     }
     out
 }
@@ -232,10 +264,14 @@ fn keys(min: usize) -> Vec<(Vec<u8>, String)> {
 struct Typing {
     echo: Vec<f64>,
     complete: Vec<f64>,
+    /// `complete` of the first pass only (no query typed before: nothing kept to reuse).
+    first_pass: Vec<f64>,
+    /// `complete` of the keys typing the id-like query the first time.
+    id_query: Vec<f64>,
 }
 
 impl Typing {
-    /// The two latency rows of the table.
+    /// The latency rows of the table.
     fn print(&mut self) {
         let row = |what: &str, v: &mut Vec<f64>| {
             println!(
@@ -248,30 +284,43 @@ impl Typing {
         };
         row("keystroke to echoed prompt", &mut self.echo);
         row("keystroke to complete result", &mut self.complete);
+        row("  the first pass only", &mut self.first_pass);
+        row(
+            &format!("  typing {ID_QUERY} the first time"),
+            &mut self.id_query,
+        );
     }
 }
 
 /// Types every key, each after the screen settled; `echoed(text, screen)` says whether the
 /// screen shows the prompt holding `text`.
-fn type_keys(
-    t: &mut Term,
-    keys: &[(Vec<u8>, String)],
-    echoed: impl Fn(&str, &str) -> bool,
-) -> Typing {
-    let (mut echo, mut complete) = (Vec::new(), Vec::new());
-    for (bytes, text) in keys {
-        let sent = t.send(bytes);
-        match t.wait_for(sent, Duration::from_secs(10), |s| echoed(text, s)) {
-            Some(at) => echo.push(ms(at - sent)),
-            None => eprintln!("no echo of {text:?} within 10 s"),
+fn type_keys(t: &mut Term, keys: &[Key], echoed: impl Fn(&str, &str) -> bool) -> Typing {
+    let mut r = Typing {
+        echo: Vec::new(),
+        complete: Vec::new(),
+        first_pass: Vec::new(),
+        id_query: Vec::new(),
+    };
+    for k in keys {
+        let sent = t.send(&k.bytes);
+        match t.wait_for(sent, Duration::from_secs(10), |s| echoed(&k.text, s)) {
+            Some(at) => r.echo.push(ms(at - sent)),
+            None => eprintln!("no echo of {:?} within 10 s", k.text),
         }
         let last = t.settle(sent);
-        complete.push(ms(last.saturating_duration_since(sent)));
+        let took = ms(last.saturating_duration_since(sent));
+        r.complete.push(took);
+        if k.first_pass {
+            r.first_pass.push(took);
+        }
+        if k.types_id_query {
+            r.id_query.push(took);
+        }
         if std::env::var_os("BENCH_VERBOSE").is_some() {
-            eprintln!("{text:?}: settled after {:.0} ms", ms(sent.elapsed()));
+            eprintln!("{:?}: settled after {:.0} ms", k.text, ms(sent.elapsed()));
         }
     }
-    Typing { echo, complete }
+    r
 }
 
 fn console_run(bin: &str, n: usize) {

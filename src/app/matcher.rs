@@ -4,6 +4,11 @@
 //! when the query is the start of its `user_id` (fuzzy over 32 random hex digits would match
 //! nearly every id for any short run of digits).
 //!
+//! A query of one plain word (what staff type of an id: a number, an MRN) ranks by where it
+//! stands in the id: the id itself first, then ids ending with it, then ids holding it, then
+//! fuzzy matches; a word of digits only matches where it stands whole. Within each, the fuzzy
+//! score, then list order.
+//!
 //! [`filter`] matches a [`Roster`] (or only the candidates an earlier query left, when the
 //! query grew) on as many threads as asked and ranks the matches: best score first, then in
 //! list order. It is pure; the app runs it inline for small lists and the runtime off the loop
@@ -24,6 +29,112 @@ pub struct Query {
     pattern: Pattern,
     /// The query in lower case when it can be the start of a `user_id` (hex digits and `-`).
     id_prefix: Option<String>,
+    /// The query when it is one plain word (no space, no `'^!$\\`): the part of an id staff
+    /// type, ranked by where it stands in the id ([`Place`]).
+    word: Option<Word>,
+}
+
+/// A one-word query, as it is compared with an id.
+#[derive(Debug)]
+struct Word {
+    text: String,
+    /// No upper-case letter: compared ignoring case (smart case, as the fuzzy match).
+    fold_case: bool,
+    /// Only digits: matches only where it stands whole (a number is not spread out).
+    digits: bool,
+}
+
+/// Where a one-word query stands in an id, best first: the id itself, at its end, somewhere in
+/// it, or spread out (a fuzzy match).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    Spread,
+    Inside,
+    AtEnd,
+    Whole,
+}
+
+impl Place {
+    /// Added to the fuzzy score, so that a better place always ranks first and the fuzzy score
+    /// orders the matches within one place.
+    const STEP: u32 = 10_000;
+
+    fn bonus(self) -> u32 {
+        self as u32 * Place::STEP
+    }
+}
+
+impl Word {
+    fn parse(trimmed: &str) -> Option<Word> {
+        let plain = !trimmed.is_empty()
+            && !trimmed.contains(char::is_whitespace)
+            && !trimmed.starts_with(['\'', '^', '!'])
+            && !trimmed.ends_with('$')
+            && !trimmed.contains('\\');
+        plain.then(|| Word {
+            text: trimmed.to_string(),
+            fold_case: !trimmed.chars().any(char::is_uppercase),
+            digits: trimmed.bytes().all(|b| b.is_ascii_digit()),
+        })
+    }
+
+    fn same(&self, a: &[u8], b: &[u8]) -> bool {
+        if self.fold_case {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    }
+
+    /// Where the word stands in `text` whole, if it does: the end first, then the first place.
+    fn find(&self, text: &str) -> Option<(Place, usize)> {
+        let (t, w) = (text.as_bytes(), self.text.as_bytes());
+        if !text.is_ascii() || !self.text.is_ascii() {
+            return self.find_unicode(text);
+        }
+        if t.len() < w.len() {
+            return None;
+        }
+        if self.same(t, w) {
+            return Some((Place::Whole, 0));
+        }
+        let end = t.len() - w.len();
+        if self.same(&t[end..], w) {
+            return Some((Place::AtEnd, end));
+        }
+        t.windows(w.len())
+            .position(|x| self.same(x, w))
+            .map(|at| (Place::Inside, at))
+    }
+
+    /// [`Self::find`] for text beyond ASCII (byte offsets turned into character offsets).
+    fn find_unicode(&self, text: &str) -> Option<(Place, usize)> {
+        let fold = |s: &str| {
+            if self.fold_case {
+                s.to_lowercase()
+            } else {
+                s.to_string()
+            }
+        };
+        let (t, w) = (fold(text), fold(&self.text));
+        let chars = |bytes: usize| t[..bytes].chars().count();
+        if t == w {
+            Some((Place::Whole, 0))
+        } else if t.ends_with(&w) {
+            Some((Place::AtEnd, chars(t.len() - w.len())))
+        } else {
+            t.find(&w).map(|at| (Place::Inside, chars(at)))
+        }
+    }
+
+    /// The place of a text the fuzzy pattern matched; `None` when a number is only spread out.
+    fn place(&self, text: &str) -> Option<Place> {
+        match self.find(text) {
+            Some((place, _)) => Some(place),
+            None if self.digits => None,
+            None => Some(Place::Spread),
+        }
+    }
 }
 
 impl PartialEq for Query {
@@ -44,6 +155,7 @@ impl Query {
             text: text.to_string(),
             pattern: Pattern::parse(text, CaseMatching::Smart, Normalization::Smart),
             id_prefix,
+            word: Word::parse(trimmed),
         }
     }
 
@@ -60,9 +172,13 @@ impl Query {
     /// matches are the only candidates: the query grew at its end, and `older` holds no
     /// exclusion, anchor at an end or escape (which growing can turn into something else).
     pub fn narrows(&self, older: &Query) -> bool {
+        // A number matches only whole; a query of several words matches each word spread out.
+        let number_then_words =
+            older.word.as_ref().is_some_and(|w| w.digits) && self.word.is_none();
         !older.is_empty()
             && self.text.starts_with(&older.text)
             && !older.text.contains(['!', '$', '\\'])
+            && !number_then_words
     }
 
     /// The score of one patient, `None` when it does not match.
@@ -73,7 +189,16 @@ impl Query {
         text: &str,
         user_id: Option<&uuid::Uuid>,
     ) -> Option<u32> {
-        let own = self.pattern.score(Utf32Str::new(text, buf), matcher);
+        let own = self
+            .pattern
+            .score(Utf32Str::new(text, buf), matcher)
+            .and_then(|fuzzy| {
+                let Some(word) = &self.word else {
+                    return Some(fuzzy);
+                };
+                let place = word.place(text)?;
+                Some(fuzzy.min(Place::STEP - 1) + place.bonus())
+            });
         let id = self.id_prefix.as_ref().and_then(|p| {
             let mut hex = uuid::Uuid::encode_buffer();
             let s = user_id?.hyphenated().encode_lower(&mut hex);
@@ -167,8 +292,7 @@ pub fn filter_until(
     let len = roster.len();
     // Which positions to look at, in list order.
     let wanted: Option<Vec<u32>> = candidates.map(|c| {
-        let mut v = c.to_vec();
-        v.sort_unstable();
+        let mut v = in_list_order(c, len);
         v.extend(from as u32..len as u32);
         v
     });
@@ -213,6 +337,30 @@ pub fn filter_until(
     Some(rank(parts?.concat(), len))
 }
 
+/// `positions` (distinct, all below `len`) in list order. A sort costs O(k log k); over most of
+/// a large list a bitmap is linear and several times faster (a narrowing query's candidates
+/// are often most of the list).
+fn in_list_order(positions: &[u32], len: usize) -> Vec<u32> {
+    if positions.len() < len / 64 + 1 {
+        let mut v = positions.to_vec();
+        v.sort_unstable();
+        return v;
+    }
+    let mut bits = vec![0u64; len.div_ceil(64)];
+    for &i in positions {
+        bits[i as usize / 64] |= 1 << (i % 64);
+    }
+    let mut v = Vec::with_capacity(positions.len());
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            v.push(w as u32 * 64 + word.trailing_zeros());
+            word &= word - 1;
+        }
+    }
+    v
+}
+
 /// Best score first, ties in list order (`found` is in list order): a counting sort by score
 /// when the scores span a small range, as they do.
 fn rank(found: Vec<(u32, u32)>, upto: usize) -> Matches {
@@ -249,6 +397,73 @@ fn rank(found: Vec<(u32, u32)>, upto: usize) -> Matches {
         ranked,
         scores,
         upto,
+    }
+}
+
+/// The results of recent queries, so that Backspace, a query typed again and a query that grows
+/// from an earlier one start from what is known instead of matching the whole list again. A
+/// result stays valid while the list only grows (its `upto` says how far it looked; the rest is
+/// matched on top, as for a page that arrives); a reload empties it. Bounded by the positions it
+/// holds (8 bytes each) and by the number of queries; the least recently used goes first.
+#[derive(Debug, Clone, Default)]
+pub struct ResultCache {
+    /// Oldest use first.
+    entries: Vec<(String, Matches)>,
+    held: usize,
+}
+
+impl ResultCache {
+    /// At most this many positions in all (32 MB: four results over a whole 1,000,000 list).
+    pub const MAX_POSITIONS: usize = 4_000_000;
+    /// At most this many queries.
+    pub const MAX_QUERIES: usize = 64;
+
+    /// The result of the query `text`, now the most recently used.
+    pub fn get(&mut self, text: &str) -> Option<&Matches> {
+        let at = self.entries.iter().position(|(t, _)| t == text)?;
+        let entry = self.entries.remove(at);
+        self.entries.push(entry);
+        self.entries.last().map(|(_, m)| m)
+    }
+
+    /// The longest cached query that `query` narrows, with its result.
+    pub fn narrowed_by(&self, query: &Query) -> Option<&Matches> {
+        self.entries
+            .iter()
+            .filter(|(t, _)| query.narrows(&Query::new(t)))
+            .max_by_key(|(t, _)| t.len())
+            .map(|(_, m)| m)
+    }
+
+    /// Keeps `found` as the result of `text` (replacing an older one of the same query).
+    pub fn put(&mut self, text: &str, found: &Matches) {
+        if text.trim().is_empty() || found.ranked.len() > Self::MAX_POSITIONS {
+            return;
+        }
+        if let Some(at) = self.entries.iter().position(|(t, _)| t == text) {
+            let (_, old) = self.entries.remove(at);
+            self.held -= old.ranked.len();
+        }
+        self.held += found.ranked.len();
+        self.entries.push((text.to_string(), found.clone()));
+        while self.held > Self::MAX_POSITIONS || self.entries.len() > Self::MAX_QUERIES {
+            let (_, old) = self.entries.remove(0);
+            self.held -= old.ranked.len();
+        }
+    }
+
+    /// Forgets every result (the list was loaded again).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.held = 0;
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 
@@ -301,6 +516,13 @@ pub fn highlight(query: &Query, text: &str) -> Vec<u32> {
     }
     if query.is_empty() {
         return Vec::new();
+    }
+    if let Some(word) = &query.word
+        && let Some((_, at)) = word.find(text)
+    {
+        // The word where it stands whole, not the fuzzy pattern's own choice of characters.
+        let len = word.text.chars().count();
+        return (at as u32..(at + len) as u32).collect();
     }
     MATCHER.with_borrow_mut(|(m, buf)| {
         let mut at = Vec::new();

@@ -23,17 +23,26 @@ impl App {
         if let Some(old) = self.patients.running.take() {
             self.patients.outbox.push(Effect::Cancel { id: old.id });
         }
+        self.remember_matches();
         if query.is_empty() {
             self.patients.query = query;
             self.patients.list.show(text, Visible::All);
             self.patients.lookup = None;
             return;
         }
+        if let Some(found) = self.patients.results.get(text).cloned() {
+            self.show_matches(query, found);
+            self.catch_up_filter();
+            return;
+        }
         let p = &self.patients;
-        let narrows = query.narrows(&p.query);
-        let (candidates, from) = match p.list.matches() {
-            Some(m) if narrows => (Some(Arc::new(m.ranked.clone())), m.upto),
-            _ => (None, 0),
+        let previous = match p.list.matches() {
+            Some(m) if query.narrows(&p.query) => Some(m),
+            _ => p.results.narrowed_by(&query),
+        };
+        let (candidates, from) = match previous {
+            Some(m) => (Some(Arc::new(m.ranked.clone())), m.upto),
+            None => (None, 0),
         };
         let job = Job {
             query: query.clone(),
@@ -42,6 +51,23 @@ impl App {
             from,
         };
         self.run_filter(job);
+    }
+
+    /// Keeps the result on screen for its query before another query replaces it (once: a
+    /// result already kept as it is is not copied again).
+    fn remember_matches(&mut self) {
+        let p = &mut self.patients;
+        let Some(m) = p.list.matches() else {
+            return;
+        };
+        let text = p.query.text();
+        if p.results
+            .get(text)
+            .is_some_and(|kept| kept.upto == m.upto && kept.ranked.len() == m.ranked.len())
+        {
+            return;
+        }
+        p.results.put(text, m);
     }
 
     /// Matches `job` now when small, else off the loop.

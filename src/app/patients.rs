@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::list::{Motion, PatientList, Visible};
-use super::matcher::{self, Query};
+use super::matcher::{self, Query, ResultCache};
 use super::overlay::Confirm;
 use super::requests::{Load, Request, RequestId};
 use super::roster::{Patient, PatientRef};
@@ -138,6 +138,8 @@ pub struct Patients {
     pub(super) query: Arc<Query>,
     /// The newest filter running off the loop; older answers are dropped.
     pub(super) running: Option<Running>,
+    /// Recent queries' results (Backspace and a query typed again cost no matching).
+    pub(super) results: ResultCache,
     pub lookup: Option<Lookup>,
     /// Filters over more candidates than this run off the loop (tests lower it).
     pub inline_limit: usize,
@@ -161,6 +163,7 @@ impl Default for Patients {
             index: IdIndex::default(),
             query: Arc::new(Query::new("")),
             running: None,
+            results: ResultCache::default(),
             lookup: None,
             inline_limit: INLINE_FILTER,
             outbox: Vec::new(),
@@ -217,6 +220,7 @@ impl Patients {
         self.index.clear();
         self.list.clear();
         self.running = None;
+        self.results.clear();
         self.append(first_page);
         let visible = if self.query.is_empty() {
             Visible::All

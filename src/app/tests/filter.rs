@@ -353,3 +353,241 @@ fn parallel_pages_still_stop_on_short_pages_and_counts_past_the_total() {
     assert!(asked(&fx).is_empty());
     assert!(app.patients.load.error().unwrap().contains("claims"));
 }
+
+fn backspaces(n: usize) -> Vec<Msg> {
+    (0..n).map(|_| key(KeyCode::Backspace)).collect()
+}
+
+/// The filter jobs among `fx`.
+fn jobs_of(fx: &[Effect]) -> Vec<(RequestId, matcher::Job)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::FilterPatients { id, job } => Some((*id, job.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Types `text` key by key into an open filter prompt, answering each job off the loop as the
+/// runtime would.
+fn type_answered(app: &mut App, keys: impl IntoIterator<Item = Msg>) -> usize {
+    let mut ran = 0;
+    for k in keys {
+        for (id, job) in jobs_of(&send(app, [k])) {
+            ran += 1;
+            app.update(Msg::PatientsFiltered {
+                id,
+                found: job.run(1),
+            });
+        }
+    }
+    ran
+}
+
+#[test]
+fn backspace_and_a_query_typed_again_show_the_kept_result_without_matching() {
+    let mut app = loaded(300, false);
+    app.patients.inline_limit = 10;
+    send(&mut app, [ch('/')]);
+    assert_eq!(type_answered(&mut app, typed("0042")), 4);
+    let four = shown(&app);
+    assert_eq!(type_answered(&mut app, [key(KeyCode::Backspace)]), 0);
+    let three = shown(&app);
+    assert_eq!(app.patients.list.filter(), "004");
+    assert!(three.len() > four.len(), "{three:?}");
+    // The same as matching "004" afresh.
+    let fresh = matcher::filter(&Query::new("004"), app.patients.list.items(), None, 0, 1);
+    assert_eq!(app.patients.list.matches().unwrap().ranked, fresh.ranked);
+    assert_eq!(type_answered(&mut app, typed("2")), 0, "0042 again");
+    assert_eq!(shown(&app), four);
+    // Erased and typed again from the start: still nothing to match.
+    assert_eq!(type_answered(&mut app, backspaces(4)), 0);
+    assert_eq!(shown(&app).len(), 300);
+    assert_eq!(type_answered(&mut app, typed("00")), 0);
+}
+
+#[test]
+fn a_kept_result_takes_in_patients_loaded_since() {
+    let mut app = loaded(300, false);
+    app.patients.inline_limit = 10;
+    send(&mut app, [ch('/')]);
+    type_answered(&mut app, typed("31"));
+    type_answered(&mut app, [key(KeyCode::Backspace)]);
+    app.patients.append((301..=400).map(user).collect());
+    // "31" is kept from before the new patients; shown again, it covers them too.
+    let ran = type_answered(&mut app, typed("1"));
+    assert_eq!(ran, 1, "only the new patients are matched");
+    assert!(
+        shown(&app).contains(&"patient-00331".to_string()),
+        "{:?}",
+        shown(&app)
+    );
+    assert_eq!(app.patients.list.matches().unwrap().upto, 400);
+}
+
+#[test]
+fn a_query_narrows_from_the_longest_kept_query_it_grows_from() {
+    let mut app = loaded(300, false);
+    app.patients.inline_limit = 10;
+    send(&mut app, [ch('/')]);
+    type_answered(&mut app, typed("00"));
+    let of_00 = app.patients.list.matches().unwrap().ranked.len();
+    // Leave "00" for "1", then type "003": it grows from the kept "00", not from "" or "1".
+    type_answered(&mut app, backspaces(2));
+    type_answered(&mut app, typed("1"));
+    type_answered(&mut app, [key(KeyCode::Backspace)]);
+    let fx = send(&mut app, typed("00"));
+    assert!(jobs_of(&fx).is_empty(), "00 is kept");
+    let fx = send(&mut app, typed("3"));
+    let jobs = jobs_of(&fx);
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].1.size(), of_00, "only the matches of 00");
+}
+
+#[test]
+fn a_reload_forgets_the_kept_results() {
+    let mut app = loaded(300, false);
+    app.patients.inline_limit = 10;
+    send(&mut app, [ch('/')]);
+    type_answered(&mut app, typed("42"));
+    assert!(!app.patients.results.is_empty());
+    app.patients.restart((1..=5).map(user).collect());
+    assert!(app.patients.results.is_empty());
+}
+
+#[test]
+fn the_kept_results_are_bounded_least_recently_used_first() {
+    let mut cache = matcher::ResultCache::default();
+    let big = matcher::Matches {
+        ranked: vec![0; matcher::ResultCache::MAX_POSITIONS / 2],
+        scores: vec![0; matcher::ResultCache::MAX_POSITIONS / 2],
+        upto: 10,
+    };
+    cache.put("a", &big);
+    cache.put("b", &big);
+    assert!(cache.get("a").is_some(), "a is now the most recent");
+    cache.put("c", &big);
+    assert!(cache.get("b").is_none(), "b went first");
+    assert!(cache.get("a").is_some() && cache.get("c").is_some());
+    let small = matcher::Matches::default();
+    for i in 0..100 {
+        cache.put(&format!("q{i}"), &small);
+    }
+    assert_eq!(cache.len(), matcher::ResultCache::MAX_QUERIES);
+    let too_big = matcher::Matches {
+        ranked: vec![0; matcher::ResultCache::MAX_POSITIONS + 1],
+        scores: vec![0; matcher::ResultCache::MAX_POSITIONS + 1],
+        upto: 1,
+    };
+    cache.put("huge", &too_big);
+    assert!(
+        cache.get("huge").is_none(),
+        "one result over the bound is not kept"
+    );
+}
+
+#[test]
+fn narrowing_from_most_of_the_list_ranks_as_matching_it_all() {
+    // Candidates that cover most of the list take the bitmap path, few take the sort.
+    let app = loaded(5000, false);
+    let roster = app.patients.list.items();
+    let q = Query::new("00");
+    let all = matcher::filter(&q, roster, None, 0, 1);
+    for keep in [5000usize, 4000, 10] {
+        let mut candidates: Vec<u32> = (0..keep as u32).rev().collect();
+        candidates.rotate_left(keep / 3);
+        let from = keep;
+        let narrowed = matcher::filter(&q, roster, Some(&candidates), from, 2);
+        assert_eq!(narrowed.ranked, all.ranked, "{keep} candidates");
+        assert_eq!(narrowed.scores, all.scores);
+    }
+}
+
+#[test]
+fn an_id_equal_to_the_query_ranks_first_then_ids_ending_with_it_then_holding_it() {
+    let mut app = with_ids(&[
+        "mrn-100231",
+        "mrn-100232",
+        "p1x2",
+        "patient-00012",
+        "walk-in-12",
+        "12",
+        "x-120",
+    ]);
+    filter(&mut app, "12");
+    let got = shown(&app);
+    assert_eq!(got[0], "12", "the id itself: {got:?}");
+    let mut ending: Vec<&str> = got[1..3].iter().map(String::as_str).collect();
+    ending.sort_unstable();
+    assert_eq!(
+        ending,
+        ["patient-00012", "walk-in-12"],
+        "then ids ending with it"
+    );
+    assert_eq!(got[3..], ["x-120"], "then ids holding it");
+    // A number matches only where it stands whole: 1…2 spread out is no match.
+    assert!(
+        !got.iter().any(|g| g.starts_with("mrn-") || g == "p1x2"),
+        "{got:?}"
+    );
+    send(&mut app, [key(KeyCode::Backspace), key(KeyCode::Backspace)]);
+    send(&mut app, typed("00012"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(
+        app.patients.selected_user().unwrap().client_user_id,
+        "patient-00012"
+    );
+}
+
+#[test]
+fn the_demo_query_12_selects_patient_00012() {
+    // The demo's patients (the emulator's seed) hold mrn-100231 and mrn-100232 before
+    // patient-00012: the patient whose id ends with the number is the one meant.
+    let mut app = loaded(40, false);
+    let mut extra = Vec::new();
+    for id in ["mrn-100231", "mrn-100232"] {
+        let mut u = user(1);
+        u.client_user_id = id.to_string();
+        u.user_id = crate::emulator::stable_uuid(id);
+        extra.push(u);
+    }
+    app.patients.append(extra);
+    filter(&mut app, "12");
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(
+        app.patients.selected_user().unwrap().client_user_id,
+        "patient-00012"
+    );
+}
+
+#[test]
+fn a_word_of_letters_still_matches_spread_out_after_the_ids_holding_it() {
+    let mut app = with_ids(&["w-a-l-k", "clinic-walk-9", "walk", "sidewalk"]);
+    filter(&mut app, "walk");
+    assert_eq!(
+        shown(&app),
+        ["walk", "sidewalk", "clinic-walk-9", "w-a-l-k"]
+    );
+    // Smart case: an upper-case letter compares case and all.
+    send(&mut app, [key(KeyCode::Esc)]);
+    let mut app = with_ids(&["WALK-1", "walk-2"]);
+    filter(&mut app, "WALK");
+    assert_eq!(shown(&app), ["WALK-1"]);
+}
+
+#[test]
+fn the_highlight_is_the_word_where_it_stands() {
+    let q = Query::new("12");
+    assert_eq!(matcher::highlight(&q, "patient-00012"), [11, 12]);
+    assert_eq!(matcher::highlight(&q, "mrn-1123"), [5, 6]);
+    // Beyond ASCII, positions are characters.
+    assert_eq!(matcher::highlight(&Query::new("é12"), "josé12"), [3, 4, 5]);
+}
+
+#[test]
+fn a_number_then_more_words_does_not_narrow_the_number_alone() {
+    // "12" matches only whole; "12 x" matches each word spread out, so more than "12" did.
+    assert!(!Query::new("12 x").narrows(&Query::new("12")));
+    assert!(Query::new("123").narrows(&Query::new("12")));
+    assert!(Query::new("walk x").narrows(&Query::new("walk")));
+}

@@ -111,8 +111,8 @@ fn filter_narrows_enter_keeps_and_selects_esc_clears() {
     send(&mut app, typed("0002"));
     assert_eq!(
         app.patients.list.visible().len(),
-        12,
-        "patient-00002, 00020..29 and (fuzzy: 0, 0, 0, 2 in order) 00012"
+        11,
+        "patient-00002 and 00020..29 (a number matches only whole: not 00012)"
     );
     send(&mut app, [ch('q')]);
     assert!(!app.quit, "q types into a prompt");
@@ -403,8 +403,8 @@ fn while_filtering_the_arrows_move_among_matches_and_enter_selects_the_highlight
     send(&mut app, typed("0001"));
     assert_eq!(
         app.patients.list.visible().len(),
-        12,
-        "00001, 00010..19 and 00021"
+        11,
+        "00001 and 00010..19 (a number matches only whole: not 00021)"
     );
     let at = |app: &App, pos| {
         let i = app.patients.list.visible().get(pos).unwrap();
