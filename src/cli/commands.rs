@@ -128,8 +128,8 @@ pub fn link_options(args: &LinkArgs, config: &Config) -> Result<LinkOptions, Fai
             .or(base.provider),
         allowlist,
         redirect_url,
-        on_error_redirect: args.on_error.is_some() || base.on_error_redirect,
-        on_close_redirect: args.on_close.is_some() || base.on_close_redirect,
+        on_error_redirect: link::redirects(args.on_error) || base.on_error_redirect,
+        on_close_redirect: link::redirects(args.on_close) || base.on_close_redirect,
     };
     options.check().map_err(Failure::input)?;
     if args.user.trim().is_empty() {
