@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod connection;
+pub mod offered;
 pub mod qr;
 
 pub use connection::{attempt_advice, connection_problem};
