@@ -1,9 +1,11 @@
 //! Link-token rules shared by the command line and the console: input checks made before anything
 //! is sent, the request body, and what a minted link carries; the provider [`catalog`] the checks
-//! use, a connection's error in words ([`connection`]), and the [`qr`] code a link is shown as.
+//! use, a connection's error in words ([`connection`]), what the Link page [`offered`], the
+//! [`qr`] code a link is shown as, and where that code [`fit`]s on screen.
 
 pub mod catalog;
 pub mod connection;
+pub mod fit;
 pub mod offered;
 pub mod qr;
 

@@ -75,7 +75,7 @@ mod tests {
         ]))
         .unwrap();
         let got = compare(&request, &page);
-        assert_eq!(got.names, ["Oura", "Garmin[31m"]);
+        assert_eq!(got.names, ["Oura", "Garmin"], "sanitized");
         let missing: Vec<(&str, &str)> = got
             .missing
             .iter()
