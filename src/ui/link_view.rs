@@ -347,6 +347,29 @@ mod tests {
     }
 
     #[test]
+    fn drawing_reads_the_codes_encoded_when_the_link_was_shown() {
+        let mut app = fresh(&sample_link(), (160, 48));
+        assert!(shows_a_code(&render(&app, 160, 48)));
+        // Codes that say "no code holds this link": drawing believes them, it encodes nothing.
+        let none = crate::link::qr::LinkCodes::encode(&"x".repeat(3000));
+        app.screen.shown_mut().unwrap().codes = none.clone();
+        let screen = render(&app, 160, 48);
+        assert!(!shows_a_code(&screen), "{screen}");
+        assert!(
+            screen.contains("This link is too long for a QR code"),
+            "{screen}"
+        );
+        app.update(ch('K'));
+        app.screen.shown_mut().unwrap().codes = none;
+        let screen = render(&app, 160, 48);
+        assert!(!shows_a_code(&screen), "{screen}");
+        assert!(
+            screen.contains("This link is too long for a QR code"),
+            "{screen}"
+        );
+    }
+
+    #[test]
     fn a_fresh_link_has_the_detail_rows_doctor_counts() {
         let app = fresh(&sample_link(), (120, 40));
         let shown = app.screen.shown().unwrap();
