@@ -231,8 +231,8 @@ fn details(app: &App, shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
             "On error/close",
             &format!(
                 "{} / {}",
-                flag(link.request.on_error.is_some()),
-                flag(link.request.on_close.is_some())
+                flag(crate::link::redirects(link.request.on_error)),
+                flag(crate::link::redirects(link.request.on_close))
             ),
             theme,
         ),
