@@ -165,13 +165,17 @@ impl ViewNeeds {
     /// The largest code of `codes` that fits a terminal of `size`: the arrangement, the
     /// error-correction level (M before L at the same size) and the scale that give the biggest
     /// modules, earlier arrangements winning ties. When `style` is full blocks and none fits,
-    /// half blocks are tried, so the patient always gets a code where one can be drawn.
+    /// half blocks are tried, so the patient always gets a code where one can be drawn. None in a
+    /// terminal smaller than [`Self::smallest`]: the console draws no view there.
     pub fn fit<'a>(
         &self,
         codes: &'a LinkCodes,
         style: QrStyle,
         size: (u16, u16),
     ) -> Option<Fit<'a>> {
+        if size.0 < self.smallest.0 || size.1 < self.smallest.1 {
+            return None;
+        }
         let (_, cols, rows) = self.area(size);
         let styles: &[QrStyle] = match style {
             QrStyle::Full => &[QrStyle::Full, QrStyle::Half],
@@ -287,6 +291,12 @@ mod tests {
         assert!(needs.fit(&codes, QrStyle::Half, (99, 29)).is_some());
         assert!(needs.fit(&codes, QrStyle::Half, (100, 28)).is_none());
         assert!(needs.fit(&codes, QrStyle::Half, (98, 29)).is_none());
+        let patient = ViewNeeds::patient(SMALLEST);
+        assert!(patient.fit(&codes, QrStyle::Half, (80, 24)).is_some());
+        assert!(
+            patient.fit(&codes, QrStyle::Half, (79, 40)).is_none(),
+            "below the smallest terminal the console draws no view"
+        );
         // Asked from a wider, shorter terminal: never narrower than it is.
         assert_eq!(
             needs.needed_for(&codes, QrStyle::Half, (120, 26)),

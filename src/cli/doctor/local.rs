@@ -48,11 +48,7 @@ pub fn needed_sizes(url: &str) -> Option<((u16, u16), (u16, u16))> {
 pub fn fits(url: &str, size: (u16, u16)) -> (bool, bool) {
     let codes = LinkCodes::encode(url);
     let (staff, patient) = views(url);
-    let shows = |needs: &ViewNeeds| {
-        size.0 >= MIN_WIDTH
-            && size.1 >= MIN_HEIGHT
-            && needs.fit(&codes, QrStyle::Half, size).is_some()
-    };
+    let shows = |needs: &ViewNeeds| needs.fit(&codes, QrStyle::Half, size).is_some();
     (shows(&staff), shows(&patient))
 }
 
