@@ -204,7 +204,9 @@ impl ViewNeeds {
 
     /// The smallest terminal, at least `at_least` in both directions, in which a code of `cells`
     /// (columns, rows) fits: for each arrangement the narrowest such terminal and the rows it
-    /// needs at that width; of those the smallest by area, an earlier arrangement winning a tie.
+    /// needs at that width; of those the one with the fewest rows (screens are wider than tall,
+    /// so rows are what a terminal runs out of first), then the fewest columns, then the earlier
+    /// arrangement.
     pub fn needed(&self, cells: (u16, u16), at_least: (u16, u16)) -> (u16, u16) {
         let floor = (
             at_least.0.max(self.smallest.0),
@@ -216,8 +218,7 @@ impl ViewNeeds {
             let cols = area_cols.max(floor.0);
             let rows =
                 (area_rows + self.rows_above + self.rows_below + self.text_rows(cols)).max(floor.1);
-            let area = |(c, r): (u16, u16)| u32::from(c) * u32::from(r);
-            if best.is_none_or(|b| area((cols, rows)) < area(b)) {
+            if best.is_none_or(|(c, r)| (rows, cols) < (r, c)) {
                 best = Some((cols, rows));
             }
         }
@@ -305,6 +306,17 @@ mod tests {
         assert_eq!(
             ViewNeeds::patient(SMALLEST).needed_for(&codes, QrStyle::Half, (0, 0)),
             Some((80, 24))
+        );
+        // Full blocks: beside the details (144 x 51) rather than above them (90 x 63, a
+        // smaller area but more rows than most screens have).
+        assert_eq!(code.cells(QrStyle::Full), (90, 45));
+        assert_eq!(
+            needs.needed_for(&codes, QrStyle::Full, (0, 0)),
+            Some((144, 51))
+        );
+        assert_eq!(
+            ViewNeeds::patient(SMALLEST).needed_for(&codes, QrStyle::Full, (0, 0)),
+            Some((124, 45))
         );
     }
 
