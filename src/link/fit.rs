@@ -253,7 +253,7 @@ mod tests {
     }
 
     #[test]
-    fn the_size_asked_for_is_the_smallest_that_fits() {
+    fn at_the_size_asked_for_the_code_fits_in_the_style_asked_for() {
         for len in [40, 95, 200, 400] {
             let url = format!("https://l.example/?t={}", "x".repeat(len));
             let codes = LinkCodes::encode(&url);
