@@ -84,7 +84,7 @@ async fn in_80x24_the_staff_view_does_not_fit_a_real_link() {
     assert!(!status.success(), "exit 1: needs attention\n{screen}");
     let t = line(&screen, "terminal");
     assert!(
-        t.starts_with("warn  terminal   80x24: the staff view needs 100x28"),
+        t.starts_with("warn  terminal   80x24: the staff view needs 99x29"),
         "{screen}"
     );
     // Demo: no key, and the keychain (needed for a login) did not answer.

@@ -307,17 +307,6 @@ impl ApiError {
             | ApiError::Cancelled => 4,
         }
     }
-
-    /// The message for one field, when the API named it (`redirect_url`).
-    pub fn field_message(&self, field: &str) -> Option<&str> {
-        match self {
-            ApiError::Validation { fields } => fields
-                .iter()
-                .find(|f| f.field == field || f.field.starts_with(&format!("{field}.")))
-                .map(|f| f.message.as_str()),
-            _ => None,
-        }
-    }
 }
 
 /// Reads `detail` of an error body, whatever its shape: a string, an object with
@@ -430,12 +419,9 @@ mod tests {
             f[1].to_string(),
             "filter_on_providers.0: Input should be 'oura'"
         );
+        assert_eq!(f[0].message, "bad url");
+        assert_eq!(f[1].message, "Input should be 'oura'");
         let e = ApiError::Validation { fields: f };
-        assert_eq!(e.field_message("redirect_url"), Some("bad url"));
-        assert_eq!(
-            e.field_message("filter_on_providers"),
-            Some("Input should be 'oura'")
-        );
         assert_eq!(e.exit_code(), 3);
     }
 

@@ -6,8 +6,9 @@
 use super::list::{ListState, Motion};
 use super::prompt::{Prompt, PromptKind};
 use super::{App, Effect, Level, layout};
-use crate::api::{LinkTokenRequest, RedirectBehaviour};
+use crate::api::LinkTokenRequest;
 use crate::audit::LinkRecord;
+use crate::link::redirect_field;
 
 /// The history overlay: the links read, the highlight and scroll over the rows the filter
 /// keeps, the kept filter.
@@ -70,14 +71,13 @@ fn haystack(r: &LinkRecord) -> String {
 /// The request a logged mint sent.
 pub fn request_of(r: &LinkRecord) -> Option<LinkTokenRequest> {
     let m = &r.minted;
-    let redirect = |on: bool| on.then_some(RedirectBehaviour::Redirect);
     Some(LinkTokenRequest {
         user_id: m.user_id?,
         provider: m.provider.clone(),
         redirect_url: m.redirect_url.clone(),
         filter_on_providers: m.allowlist.clone(),
-        on_error: redirect(m.on_error),
-        on_close: redirect(m.on_close),
+        on_error: redirect_field(m.on_error),
+        on_close: redirect_field(m.on_close),
     })
 }
 

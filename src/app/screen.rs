@@ -7,12 +7,14 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::link::MintedLink;
-use crate::link::qr::QrStyle;
+use crate::link::qr::{LinkCodes, QrStyle};
 
 /// A minted link on screen.
 #[derive(Debug, Clone)]
 pub struct ShownLink {
     pub link: MintedLink,
+    /// The link's codes, encoded once here: drawing only reads them.
+    pub codes: LinkCodes,
     /// Where `s` saved its code, once it did.
     pub saved_png: Option<PathBuf>,
     /// The connection watcher of this link (it stops when the link leaves the screen).
@@ -26,6 +28,7 @@ pub struct ShownLink {
 impl ShownLink {
     pub fn new(link: MintedLink) -> ShownLink {
         ShownLink {
+            codes: LinkCodes::encode(&link.token.link_web_url),
             link,
             saved_png: None,
             watch: super::watcher::Watch::default(),

@@ -70,31 +70,6 @@ impl Watch {
     }
 }
 
-/// `error_type` in plain words, with what to do.
-pub fn advice(error_type: &str) -> String {
-    match error_type {
-        "provider_credential_error" => {
-            "the sign-in was refused: ask the patient to check their username and password and try again (r for a new link)"
-        }
-        "provider_password_expired" => {
-            "the patient's password has expired: they should reset it with the provider, then scan a new link"
-        }
-        "required_scopes_not_granted" => {
-            "the patient did not allow every permission: mint a new link (r) and ask them to allow all"
-        }
-        "incorrect_mfa_code" => "the sign-in code was wrong: mint a new link (r) and try again",
-        "unsupported_region" => "the provider does not serve the patient's region: try another provider",
-        "duplicate_connection" => {
-            "this provider account is already connected to another patient: check who it belongs to"
-        }
-        "provider_api_error" => "the provider's service failed: wait a few minutes and mint a new link (r)",
-        "token_expired" | "token_consumed" | "invalid_token" => "the link can no longer be used: press r for a new one",
-        "user_cancelled" => "the patient closed the page: press r if they want to try again",
-        _ => "the connection failed: press r to try again, or check the provider's status",
-    }
-    .to_string()
-}
-
 fn resources(c: &ConnectedProvider) -> Vec<String> {
     let mut out: Vec<String> = c
         .resource_availability
@@ -192,7 +167,7 @@ impl App {
                         slug,
                         name,
                         error_type: sanitize(error_type),
-                        advice: advice(error_type),
+                        advice: crate::link::attempt_advice(error_type),
                     };
                     news.push((
                         Outcome::ConnectionError,

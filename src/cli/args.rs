@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::help;
+use crate::api::RedirectBehaviour;
 use crate::setup::connection::{ConnectionInput, Environment, Region};
 
 #[derive(Debug, Parser)]
@@ -413,11 +414,20 @@ pub enum ConfigAction {
     Path,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Behaviour {
-    // Sends the patient's browser to the redirect URL. (No doc comment: clap would switch the
-    // whole help to its long layout for one possible value.)
-    Redirect,
+/// `--on-error` and `--on-close` take the wire's own value (`redirect`), so the command line
+/// holds what the request body sends and [`crate::link::redirects`] reads it like every other
+/// source. (No help text for the value: clap would switch the whole help to its long layout for
+/// one possible value.)
+impl ValueEnum for RedirectBehaviour {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[RedirectBehaviour::Redirect]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        match self {
+            RedirectBehaviour::Redirect => Some(clap::builder::PossibleValue::new("redirect")),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -439,10 +449,10 @@ pub struct LinkArgs {
     pub redirect_url: Option<String>,
     /// Password/email providers: redirect with the error instead of showing it.
     #[arg(long, value_enum)]
-    pub on_error: Option<Behaviour>,
+    pub on_error: Option<RedirectBehaviour>,
     /// The Close button redirects (error `user_cancelled`) instead of closing the tab.
     #[arg(long, value_enum)]
-    pub on_close: Option<Behaviour>,
+    pub on_close: Option<RedirectBehaviour>,
     /// Print one JSON object instead of the URL.
     #[arg(long)]
     pub json: bool,
@@ -614,7 +624,7 @@ mod tests {
             panic!()
         };
         assert_eq!(l.providers.unwrap(), ["oura", "fitbit"]);
-        assert_eq!(l.on_error, Some(Behaviour::Redirect));
+        assert_eq!(l.on_error, Some(RedirectBehaviour::Redirect));
         assert!(
             Cli::try_parse_from([
                 "vital-onboard",

@@ -128,8 +128,8 @@ pub fn link_options(args: &LinkArgs, config: &Config) -> Result<LinkOptions, Fai
             .or(base.provider),
         allowlist,
         redirect_url,
-        on_error_redirect: args.on_error.is_some() || base.on_error_redirect,
-        on_close_redirect: args.on_close.is_some() || base.on_close_redirect,
+        on_error_redirect: link::redirects(args.on_error) || base.on_error_redirect,
+        on_close_redirect: link::redirects(args.on_close) || base.on_close_redirect,
     };
     options.check().map_err(Failure::input)?;
     if args.user.trim().is_empty() {
@@ -251,20 +251,19 @@ pub async fn link(
 /// `patient_will_see` (the names the Link page offers) and `not_offered` (each asked-for slug it
 /// will not offer, with the reason); on failure `patient_will_see_error` and a note on stderr.
 async fn add_offered(session: &Session, minted: &MintedLink, json: &mut serde_json::Value) {
-    use crate::app::offered::{Offered, compare};
     match session
         .client
         .link_providers(&minted.token.link_token)
         .await
     {
         Ok(list) => {
-            if let Offered::Known { names, missing } = compare(&minted.request, &list) {
-                json["patient_will_see"] = serde_json::json!(names);
-                json["not_offered"] = missing
-                    .iter()
-                    .map(|m| serde_json::json!({ "slug": m.slug, "reason": m.reason }))
-                    .collect();
-            }
+            let page = link::offered::compare(&minted.request, &list);
+            json["patient_will_see"] = serde_json::json!(page.names);
+            json["not_offered"] = page
+                .missing
+                .iter()
+                .map(|m| serde_json::json!({ "slug": m.slug, "reason": m.reason }))
+                .collect();
         }
         Err(e) => {
             let reason = sanitize(&e.to_string());

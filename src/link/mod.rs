@@ -1,9 +1,15 @@
 //! Link-token rules shared by the command line and the console: input checks made before anything
 //! is sent, the request body, and what a minted link carries; the provider [`catalog`] the checks
-//! use, and the [`qr`] code a link is shown as.
+//! use, a connection's error in words ([`connection`]), what the Link page [`offered`], the
+//! [`qr`] code a link is shown as, and where that code [`fit`]s on screen.
 
 pub mod catalog;
+pub mod connection;
+pub mod fit;
+pub mod offered;
 pub mod qr;
+
+pub use connection::{attempt_advice, connection_problem};
 
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -121,16 +127,28 @@ impl LinkOptions {
     }
 
     pub fn request(&self, user_id: Uuid) -> LinkTokenRequest {
-        let redirect = |on: bool| on.then_some(RedirectBehaviour::Redirect);
         LinkTokenRequest {
             user_id,
             provider: self.provider.clone(),
             redirect_url: self.redirect_url.clone(),
             filter_on_providers: self.allowlist.clone(),
-            on_error: redirect(self.on_error_redirect),
-            on_close: redirect(self.on_close_redirect),
+            on_error: redirect_field(self.on_error_redirect),
+            on_close: redirect_field(self.on_close_redirect),
         }
     }
+}
+
+/// `on_error` / `on_close` as the request body, a preset and the command line write them:
+/// `redirect` when the switch is on, left out (the Link page's own behaviour) when it is off.
+/// Every place that turns the console's and the audit log's switches into the wire's value goes
+/// through here, and [`redirects`] is the way back.
+pub fn redirect_field(on: bool) -> Option<RedirectBehaviour> {
+    on.then_some(RedirectBehaviour::Redirect)
+}
+
+/// Whether an `on_error` / `on_close` value sends the patient to the redirect URL.
+pub fn redirects(field: Option<RedirectBehaviour>) -> bool {
+    matches!(field, Some(RedirectBehaviour::Redirect))
 }
 
 /// A link URL: a credential for the next hour. `Debug` shows a fingerprint, never the URL.
@@ -206,29 +224,6 @@ impl MintedLink {
     }
 }
 
-/// A connection's `error_type` (`ClientFacingConnectionErrorDetails`) in plain words, with what
-/// to do. Unknown codes (the enum is open) are shown as they came.
-pub fn connection_problem(error_type: &str) -> String {
-    let words = match error_type {
-        "token_refresh_failed" => "the provider stopped accepting the sign-in: connect again",
-        "webhook_registration_failed" => {
-            "the provider did not accept notifications: connect again, or ask Vital support"
-        }
-        "user_not_found" => "the provider no longer knows this account: connect again",
-        "deregistered_per_provider" => "the provider disconnected it: connect again",
-        "required_scopes_not_granted" => {
-            "some permissions were not granted: connect again and allow every item asked for"
-        }
-        "provider_credential_error" => "the username or password was wrong: connect again",
-        "provider_password_expired" => {
-            "the provider password expired: change it with the provider, then connect again"
-        }
-        "unknown" => "the provider reported an unknown problem: connect again",
-        other => return format!("error {other}: connect again"),
-    };
-    words.to_string()
-}
-
 /// `mm:ss` (or `h:mm:ss`) for a countdown.
 pub fn format_countdown(d: std::time::Duration) -> String {
     let s = d.as_secs();
@@ -241,18 +236,6 @@ pub fn format_countdown(d: std::time::Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn connection_problems_in_plain_words() {
-        assert_eq!(
-            connection_problem("provider_credential_error"),
-            "the username or password was wrong: connect again"
-        );
-        assert_eq!(
-            connection_problem("new_code"),
-            "error new_code: connect again"
-        );
-    }
-
     use super::*;
 
     #[test]
@@ -332,6 +315,15 @@ mod tests {
             body,
             serde_json::json!({"user_id": Uuid::nil(), "filter_on_providers": ["oura"], "on_error": "redirect"})
         );
+    }
+
+    #[test]
+    fn redirect_switches_and_the_wire_value_map_both_ways() {
+        for on in [false, true] {
+            assert_eq!(redirects(redirect_field(on)), on);
+        }
+        assert_eq!(redirect_field(true), Some(RedirectBehaviour::Redirect));
+        assert_eq!(redirect_field(false), None);
     }
 
     #[test]

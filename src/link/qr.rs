@@ -1,5 +1,6 @@
-//! QR codes: the module matrix with its quiet zone, fitting to a terminal area, and text rendering
-//! (half blocks: two modules per character cell; full blocks: one module per two cells).
+//! QR codes: the module matrix with its quiet zone, the codes a link is drawn as ([`LinkCodes`]),
+//! the largest scale that fits a room ([`super::fit`] says which rooms a view has), and text
+//! rendering (half blocks: two modules per character cell; full blocks: one module per two cells).
 //!
 //! A code is drawn dark-on-light with explicit colours by whoever paints the text, so it scans on
 //! dark and light terminal themes alike.
@@ -36,7 +37,9 @@ impl QrStyle {
 /// Light modules around the code, as the QR standard asks.
 pub const QUIET_ZONE: usize = 4;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A code's modules. `Debug` shows its version and level, never the modules: they carry the
+/// link.
+#[derive(Clone, PartialEq, Eq)]
 pub struct QrMatrix {
     /// Modules per side, without the quiet zone.
     size: usize,
@@ -48,31 +51,39 @@ pub struct QrMatrix {
 pub enum QrError {
     #[error("the text is too long for a QR code")]
     TooLong,
-    /// The smallest code needs this many columns and rows.
-    #[error("enlarge the terminal to {need_cols} x {need_rows} to show the QR code")]
-    DoesNotFit { need_cols: u16, need_rows: u16 },
 }
 
-/// Where and how large a code is drawn: see [`QrMatrix::best_fit`].
-#[derive(Debug, Clone)]
-pub struct Fit {
-    pub code: QrMatrix,
-    /// Columns per module (rows per module are half that).
-    pub scale: u16,
-    /// Which of the rooms offered.
-    pub room: usize,
-    /// The style drawn: half blocks when full blocks did not fit.
-    pub style: QrStyle,
+impl std::fmt::Debug for QrMatrix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "QrMatrix(v{}, EC {})", self.version(), self.ec)
+    }
 }
 
-impl Fit {
-    /// Character cells (columns, rows) of the drawn code.
-    pub fn cells(&self) -> (u16, u16) {
-        self.code.cells_at(self.scale)
+/// The codes a link can be drawn as, encoded once when the link is shown (drawing only reads
+/// them): level M, and level L, smaller, for when M does not fit. Either is missing when the link
+/// is too long for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkCodes {
+    m: Option<QrMatrix>,
+    l: Option<QrMatrix>,
+}
+
+impl LinkCodes {
+    pub fn encode(text: &str) -> LinkCodes {
+        LinkCodes {
+            m: QrMatrix::encode(text, 'M').ok(),
+            l: QrMatrix::encode(text, 'L').ok(),
+        }
     }
 
-    pub fn lines(&self) -> Vec<String> {
-        self.code.lines_at(self.scale as usize)
+    /// The codes to choose from, level M first.
+    pub fn iter(&self) -> impl Iterator<Item = &QrMatrix> {
+        self.m.iter().chain(self.l.iter())
+    }
+
+    /// The smallest code (level L); `None` when the link is too long for any code.
+    pub fn smallest(&self) -> Option<&QrMatrix> {
+        self.l.as_ref().or(self.m.as_ref())
     }
 }
 
@@ -90,24 +101,6 @@ impl QrMatrix {
                 .map(|c| c == Color::Dark)
                 .collect(),
             ec: if ec == 'L' { 'L' } else { 'M' },
-        })
-    }
-
-    /// The code for `text` at level M, or at level L when only that fits in `cols` x `rows`
-    /// character cells. Never a code that does not fit.
-    pub fn fitting(text: &str, style: QrStyle, cols: u16, rows: u16) -> Result<QrMatrix, QrError> {
-        let m = QrMatrix::encode(text, 'M')?;
-        if m.fits(style, cols, rows) {
-            return Ok(m);
-        }
-        let l = QrMatrix::encode(text, 'L')?;
-        if l.fits(style, cols, rows) {
-            return Ok(l);
-        }
-        let (need_cols, need_rows) = l.cells(style);
-        Err(QrError::DoesNotFit {
-            need_cols,
-            need_rows,
         })
     }
 
@@ -147,11 +140,6 @@ impl QrMatrix {
         (px, px.div_ceil(2))
     }
 
-    pub fn fits(&self, style: QrStyle, cols: u16, rows: u16) -> bool {
-        let (c, r) = self.cells(style);
-        c <= cols && r <= rows
-    }
-
     /// The largest scale (at least the style's) at which the code fits, if any. With the full
     /// style only even scales are used, so no half-block glyph is drawn.
     pub fn largest_scale(&self, style: QrStyle, cols: u16, rows: u16) -> Option<u16> {
@@ -167,41 +155,6 @@ impl QrMatrix {
             s += step;
         }
         best
-    }
-
-    /// The largest code for `text` that fits one of `rooms` (columns, rows): the room, the
-    /// error-correction level (M before L at the same size) and the scale that give the biggest
-    /// modules, earlier rooms winning ties. When `style` is full blocks and none fits, half blocks
-    /// are tried, so the patient always gets a code where one can be drawn.
-    pub fn best_fit(text: &str, style: QrStyle, rooms: &[(u16, u16)]) -> Option<Fit> {
-        let styles: &[QrStyle] = match style {
-            QrStyle::Full => &[QrStyle::Full, QrStyle::Half],
-            QrStyle::Half => &[QrStyle::Half],
-        };
-        for &drawn in styles {
-            let mut best: Option<Fit> = None;
-            for ec in ['M', 'L'] {
-                let Ok(code) = QrMatrix::encode(text, ec) else {
-                    continue;
-                };
-                for (room, &(cols, rows)) in rooms.iter().enumerate() {
-                    if let Some(scale) = code.largest_scale(drawn, cols, rows)
-                        && best.as_ref().is_none_or(|b| scale > b.scale)
-                    {
-                        best = Some(Fit {
-                            code: code.clone(),
-                            scale,
-                            room,
-                            style: drawn,
-                        });
-                    }
-                }
-            }
-            if best.is_some() {
-                return best;
-            }
-        }
-        None
     }
 
     /// The code as lines of text, quiet zone included. Dark modules are the glyphs (`█▀▄`), light
@@ -368,30 +321,28 @@ mod tests {
     }
 
     #[test]
-    fn falls_back_to_l_then_refuses() {
+    fn a_link_has_an_m_and_a_smaller_l_code_or_none() {
         let url = format!(
             "https://link.tryvital.io/?token={}&env=sandbox&region=us",
             "A".repeat(150)
         );
+        let codes = LinkCodes::encode(&url);
+        let levels: Vec<char> = codes.iter().map(QrMatrix::ec_level).collect();
+        assert_eq!(levels, ['M', 'L']);
         let m = QrMatrix::encode(&url, 'M').unwrap();
-        let l = QrMatrix::encode(&url, 'L').unwrap();
+        let l = codes.smallest().unwrap();
+        assert_eq!(l.ec_level(), 'L');
         assert!(l.full_width() < m.full_width());
-        let (lc, lr) = l.cells(QrStyle::Half);
-        let got = QrMatrix::fitting(&url, QrStyle::Half, lc, lr).unwrap();
-        assert_eq!(got.ec_level(), 'L');
-        let (mc, mr) = m.cells(QrStyle::Half);
+        let too_long = LinkCodes::encode(&"x".repeat(3000));
+        assert!(too_long.smallest().is_none() && too_long.iter().next().is_none());
+    }
+
+    #[test]
+    fn debug_never_shows_the_modules() {
+        let q = QrMatrix::encode("https://link.example/?token=secret", 'M').unwrap();
         assert_eq!(
-            QrMatrix::fitting(&url, QrStyle::Half, mc, mr)
-                .unwrap()
-                .ec_level(),
-            'M'
-        );
-        assert_eq!(
-            QrMatrix::fitting(&url, QrStyle::Half, lc - 1, lr),
-            Err(QrError::DoesNotFit {
-                need_cols: lc,
-                need_rows: lr
-            })
+            format!("{q:?}"),
+            format!("QrMatrix(v{}, EC M)", q.version())
         );
     }
 

@@ -8,7 +8,6 @@ use std::path::Path;
 use serde_json::json;
 
 use super::config::Preset;
-use crate::api::RedirectBehaviour;
 use crate::link::{self, LinkOptions, catalog};
 
 impl Preset {
@@ -22,21 +21,20 @@ impl Preset {
                 .as_ref()
                 .map(|l| l.iter().map(norm).filter(|s| !s.is_empty()).collect()),
             redirect_url: self.redirect_url.clone(),
-            on_error_redirect: self.on_error.is_some(),
-            on_close_redirect: self.on_close.is_some(),
+            on_error_redirect: link::redirects(self.on_error),
+            on_close_redirect: link::redirects(self.on_close),
         }
     }
 
     /// A preset holding these link choices.
     pub fn from_options(name: &str, options: &LinkOptions) -> Preset {
-        let redirect = |on: bool| on.then_some(RedirectBehaviour::Redirect);
         Preset {
             name: name.to_string(),
             providers: options.allowlist.clone(),
             provider: options.provider.clone(),
             redirect_url: options.redirect_url.clone(),
-            on_error: redirect(options.on_error_redirect),
-            on_close: redirect(options.on_close_redirect),
+            on_error: link::redirect_field(options.on_error_redirect),
+            on_close: link::redirect_field(options.on_close_redirect),
             environment: None,
         }
     }
@@ -277,6 +275,7 @@ pub fn with_preset(text: &str, preset: &Preset) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::RedirectBehaviour;
     use crate::setup::config::Config;
 
     const FILE: &str = r#"# The clinic's settings

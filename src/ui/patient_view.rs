@@ -12,170 +12,177 @@ use super::widgets::{bold, centered, paint_qr};
 use crate::app::App;
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::screen::ShownLink;
+use crate::link::fit::{Arrangement, Fit, PATIENT_STACK_ROWS, ViewNeeds};
 use crate::link::format_countdown;
-use crate::link::qr::{Fit, QrMatrix, QrStyle};
 use crate::text::sanitize;
 
-/// Columns of the text beside the code when the patient-facing view puts them side by side.
-const PATIENT_VIEW_TEXT_WIDTH: u16 = 32;
-/// Lines the patient-facing view needs above and below the code when stacked.
-const PATIENT_VIEW_STACK_LINES: u16 = 5;
-
-/// The largest code that fits: stacked under the clinic's name (room 0) or beside the words
-/// (room 1). Full blocks that do not fit fall back to half blocks.
-fn fit(url: &str, style: QrStyle, area: Rect) -> Option<Fit> {
-    let rooms = [
-        (
-            area.width,
-            area.height.saturating_sub(PATIENT_VIEW_STACK_LINES),
-        ),
-        (
-            area.width.saturating_sub(PATIENT_VIEW_TEXT_WIDTH + 2),
-            area.height,
-        ),
-    ];
-    QrMatrix::best_fit(url, style, &rooms)
-}
-
-/// The smallest terminal in which the patient-facing view shows the code.
-fn needed(url: &str, style: QrStyle) -> (u16, u16) {
-    let Ok(code) = QrMatrix::encode(url, 'L') else {
-        return (MIN_WIDTH, MIN_HEIGHT);
-    };
-    let (c, r) = code.cells(style);
-    let stacked = (
-        c.max(MIN_WIDTH),
-        (r + PATIENT_VIEW_STACK_LINES).max(MIN_HEIGHT),
-    );
-    let side = (
-        (c + PATIENT_VIEW_TEXT_WIDTH + 2).max(MIN_WIDTH),
-        r.max(MIN_HEIGHT),
-    );
-    if u32::from(side.0) * u32::from(side.1) < u32::from(stacked.0) * u32::from(stacked.1) {
-        side
-    } else {
-        stacked
-    }
-}
-
+/// The patient-facing view over the whole terminal (`area`). Where the code goes comes from
+/// [`ViewNeeds::patient`], the rule `doctor` sizes a real link with.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: &Theme) {
-    let link = &shown.link;
-    let look = app.qr;
-    let clinic = app
-        .config
-        .clinic_name
-        .as_deref()
-        .map_or_else(|| "Connect your devices".into(), sanitize);
-    let news = super::watcher::patient_sentence(shown);
-    let expired = link.is_expired(app.now) || shown.watch.consumed();
-    let blanked = app.patient_view_blanked();
-    let sentence = if let Some(news) = &news {
-        news.as_str()
-    } else if expired {
-        "This code has expired. Please ask the staff for a new one."
-    } else if blanked {
-        "Please ask the staff to show the code again."
-    } else {
-        "Scan with your phone camera to connect your devices"
-    };
-    let time = if expired {
-        String::new()
-    } else {
-        format!("Time left: {}", format_countdown(link.remaining(app.now)))
-    };
-    let url = &link.token.link_web_url;
-    let fit = if expired || blanked {
+    let words = Words::of(app, shown);
+    let needs = ViewNeeds::patient((MIN_WIDTH, MIN_HEIGHT));
+    let size = (area.width, area.height);
+    let fit = if words.expired || words.blanked {
         None
     } else {
-        fit(url, look.style, area)
-    };
-    let words = |with_clinic: bool| {
-        let mut lines = Vec::new();
-        if with_clinic {
-            lines.push(Line::styled(clinic.clone(), theme.primary()));
-            lines.push(Line::default());
-        }
-        lines.push(Line::styled(sentence, bold()));
-        lines.push(Line::raw(time.clone()));
-        lines
+        needs.fit(&shown.codes, app.qr.style, size)
     };
     match fit {
-        Some(f) if f.room == 1 => {
-            let (c, rows) = f.code.cells_at(f.scale);
-            let spot = Rect::new(area.x, area.y + (area.height - rows) / 2, c, rows);
-            paint_qr(
-                frame,
-                spot,
-                &f.code.lines_at(f.scale as usize),
-                theme,
-                look.invert,
-            );
-            let text_x = area.x + c + 2;
-            let text = Rect::new(
-                text_x,
-                area.y,
-                area.right().saturating_sub(text_x),
-                area.height,
-            );
-            let lines = words(true);
-            let h = 8.min(text.height);
-            frame.render_widget(
-                Paragraph::new(lines).wrap(Wrap { trim: true }),
-                Rect::new(text.x, text.y + (text.height - h) / 2, text.width, h),
-            );
-        }
-        Some(f) => {
-            frame.render_widget(
-                Paragraph::new(Line::styled(clinic.clone(), theme.primary()))
-                    .alignment(Alignment::Center),
-                Rect::new(area.x, area.y, area.width, 1),
-            );
-            let space = Rect::new(
-                area.x,
-                area.y + 2,
-                area.width,
-                area.height - PATIENT_VIEW_STACK_LINES,
-            );
-            let (c, rows) = f.code.cells_at(f.scale);
-            paint_qr(
-                frame,
-                centered(space, c, rows),
-                &f.code.lines_at(f.scale as usize),
-                theme,
-                look.invert,
-            );
-            let footer = Rect::new(area.x, area.bottom() - 2, area.width, 2);
-            frame.render_widget(
-                Paragraph::new(words(false)).alignment(Alignment::Center),
-                footer,
-            );
-        }
-        None => {
-            let mut lines = words(true);
-            if !expired && !blanked && QrMatrix::encode(url, 'L').is_err() {
-                lines.push(Line::default());
-                lines.push(Line::styled(
-                    "This link is too long for a QR code: the staff can send it to you instead.",
-                    theme.warning(),
-                ));
-            } else if !expired && !blanked {
-                let (w, h) = needed(url, look.style);
-                lines.push(Line::default());
-                lines.push(Line::styled(
-                    format!(
-                        "Enlarge the terminal to {w} x {h} to show the code (now {} x {})",
-                        area.width, area.height
-                    ),
-                    theme.warning(),
-                ));
+        Some(
+            f @ Fit {
+                arrangement: Arrangement::Beside { gap, .. },
+                ..
+            },
+        ) => draw_beside(frame, area, &f, gap, &words, app, theme),
+        Some(f) => draw_stacked(frame, area, &f, &words, app, theme),
+        None => draw_without_code(frame, area, shown, &needs, &words, app, theme),
+    }
+}
+
+/// What the view says: the clinic's name, one sentence and the time left.
+struct Words {
+    clinic: String,
+    sentence: String,
+    time: String,
+    /// The link is expired or used up: no code, no time.
+    expired: bool,
+    /// The view has been idle long enough to hide the code.
+    blanked: bool,
+}
+
+impl Words {
+    fn of(app: &App, shown: &ShownLink) -> Words {
+        let link = &shown.link;
+        let expired = link.is_expired(app.now) || shown.watch.consumed();
+        let blanked = app.patient_view_blanked();
+        let sentence = super::watcher::patient_sentence(shown).unwrap_or_else(|| {
+            if expired {
+                "This code has expired. Please ask the staff for a new one."
+            } else if blanked {
+                "Please ask the staff to show the code again."
+            } else {
+                "Scan with your phone camera to connect your devices"
             }
-            let h = lines.len() as u16;
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .alignment(Alignment::Center)
-                    .wrap(Wrap { trim: true }),
-                centered(area, area.width, h + 1),
-            );
+            .to_string()
+        });
+        Words {
+            clinic: app
+                .config
+                .clinic_name
+                .as_deref()
+                .map_or_else(|| "Connect your devices".into(), sanitize),
+            sentence,
+            time: if expired {
+                String::new()
+            } else {
+                format!("Time left: {}", format_countdown(link.remaining(app.now)))
+            },
+            expired,
+            blanked,
         }
     }
+
+    fn lines(&self, with_clinic: bool, theme: &Theme) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        if with_clinic {
+            lines.push(Line::styled(self.clinic.clone(), theme.primary()));
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(self.sentence.clone(), bold()));
+        lines.push(Line::raw(self.time.clone()));
+        lines
+    }
+}
+
+/// The code at the left, centred top to bottom; the words `gap` columns right of it.
+fn draw_beside(
+    frame: &mut Frame,
+    area: Rect,
+    fit: &Fit,
+    gap: u16,
+    words: &Words,
+    app: &App,
+    theme: &Theme,
+) {
+    let (c, rows) = fit.cells();
+    let spot = Rect::new(area.x, area.y + (area.height - rows) / 2, c, rows);
+    paint_qr(frame, spot, &fit.lines(), theme, app.qr.invert);
+    let text_x = area.x + c + gap;
+    let text = Rect::new(
+        text_x,
+        area.y,
+        area.right().saturating_sub(text_x),
+        area.height,
+    );
+    let h = 8.min(text.height);
+    frame.render_widget(
+        Paragraph::new(words.lines(true, theme)).wrap(Wrap { trim: true }),
+        Rect::new(text.x, text.y + (text.height - h) / 2, text.width, h),
+    );
+}
+
+/// The clinic's name on top, the code centred under it, the sentence and time at the bottom.
+fn draw_stacked(frame: &mut Frame, area: Rect, fit: &Fit, words: &Words, app: &App, theme: &Theme) {
+    frame.render_widget(
+        Paragraph::new(Line::styled(words.clinic.clone(), theme.primary()))
+            .alignment(Alignment::Center),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let space = Rect::new(
+        area.x,
+        area.y + 2,
+        area.width,
+        area.height - PATIENT_STACK_ROWS,
+    );
+    let (c, rows) = fit.cells();
+    paint_qr(
+        frame,
+        centered(space, c, rows),
+        &fit.lines(),
+        theme,
+        app.qr.invert,
+    );
+    let footer = Rect::new(area.x, area.bottom() - 2, area.width, 2);
+    frame.render_widget(
+        Paragraph::new(words.lines(false, theme)).alignment(Alignment::Center),
+        footer,
+    );
+}
+
+/// The words alone, centred: expired, blanked, or no code fits (then the size that would show
+/// one, or that the link is too long for any).
+fn draw_without_code(
+    frame: &mut Frame,
+    area: Rect,
+    shown: &ShownLink,
+    needs: &ViewNeeds,
+    words: &Words,
+    app: &App,
+    theme: &Theme,
+) {
+    let mut lines = words.lines(true, theme);
+    if !words.expired && !words.blanked {
+        let size = (area.width, area.height);
+        lines.push(Line::default());
+        lines.push(match needs.needed_for(&shown.codes, app.qr.style, size) {
+            None => Line::styled(
+                "This link is too long for a QR code: the staff can send it to you instead.",
+                theme.warning(),
+            ),
+            Some((w, h)) => Line::styled(
+                format!(
+                    "Enlarge the terminal to {w} x {h} to show the code (now {} x {})",
+                    area.width, area.height
+                ),
+                theme.warning(),
+            ),
+        });
+    }
+    let h = lines.len() as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        centered(area, area.width, h + 1),
+    );
 }

@@ -9,6 +9,7 @@ use super::Theme;
 use crate::app::App;
 use crate::app::offered::Offered;
 use crate::app::screen::ShownLink;
+use crate::link::offered::PageOffer;
 
 /// Lines for the staff view about what the Link page will offer.
 pub fn offered_lines(shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
@@ -22,7 +23,7 @@ pub fn offered_lines(shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
             format!("Could not check what the patient will see: {e}"),
             theme.warning(),
         )],
-        Some(Offered::Known { names, missing }) => {
+        Some(Offered::Known(PageOffer { names, missing })) => {
             let seen = if names.is_empty() {
                 "nothing (no provider can be connected)".to_string()
             } else if names.len() > 8 {

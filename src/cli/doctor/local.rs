@@ -3,7 +3,9 @@
 //! `set-clipboard` / `allow-passthrough`, SSH). Pure functions of what they are given, except
 //! [`tmux_settings`], which asks tmux (without passing it the API key).
 
-use crate::link::qr::{QrMatrix, QrStyle};
+use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
+use crate::link::fit::{STAFF_FRESH_DETAIL_ROWS, ViewNeeds};
+use crate::link::qr::{LinkCodes, QrStyle};
 
 use super::{Check, Severity, check};
 
@@ -20,34 +22,39 @@ pub fn sample_link() -> String {
     format!("{base}{token}{tail}")
 }
 
-/// The terminal sizes (cols, rows) the staff view and the patient-facing view need for a code of
-/// `url` in half blocks (as the result view lays them out: the details column beside the code).
-pub fn needed_sizes(url: &str) -> ((u16, u16), (u16, u16)) {
-    const INFO_WIDTH: u16 = 52;
-    const INFO_LINES: u16 = 10;
-    const KIOSK_TEXT_WIDTH: u16 = 32;
-    const KIOSK_STACK_LINES: u16 = 5;
-    let Ok(code) = QrMatrix::encode(url, 'L') else {
-        return ((0, 0), (0, 0));
-    };
-    let (c, r) = code.cells(QrStyle::Half);
-    let staff = (
-        (c + INFO_WIDTH + 3).max(80),
-        (r.max(INFO_LINES + 6) + 5).max(24),
-    );
-    let stacked = (c.max(80), (r + KIOSK_STACK_LINES).max(24));
-    let side = ((c + KIOSK_TEXT_WIDTH + 2).max(80), r.max(24));
-    let area = |(w, h): (u16, u16)| u32::from(w) * u32::from(h);
-    let patient = if area(side) < area(stacked) {
-        side
-    } else {
-        stacked
-    };
-    (staff, patient)
+/// The staff view and the patient-facing view of a link just minted for `url`, as the console
+/// lays them out (the same rule draws them).
+fn views(url: &str) -> (ViewNeeds, ViewNeeds) {
+    let smallest = (MIN_WIDTH, MIN_HEIGHT);
+    (
+        ViewNeeds::staff(url, STAFF_FRESH_DETAIL_ROWS, smallest),
+        ViewNeeds::patient(smallest),
+    )
+}
+
+/// The smallest terminals (cols, rows) in which the staff view and the patient-facing view show a
+/// code of `url` in half blocks; `None` when the link is too long for any code.
+pub fn needed_sizes(url: &str) -> Option<((u16, u16), (u16, u16))> {
+    let codes = LinkCodes::encode(url);
+    let (staff, patient) = views(url);
+    Some((
+        staff.needed_for(&codes, QrStyle::Half, (0, 0))?,
+        patient.needed_for(&codes, QrStyle::Half, (0, 0))?,
+    ))
+}
+
+/// Whether a terminal of `size` shows a code of `url` in half blocks, in the staff view and in
+/// the patient-facing view: exactly when the console would draw one there.
+pub fn fits(url: &str, size: (u16, u16)) -> (bool, bool) {
+    let codes = LinkCodes::encode(url);
+    let (staff, patient) = views(url);
+    let shows = |needs: &ViewNeeds| needs.fit(&codes, QrStyle::Half, size).is_some();
+    (shows(&staff), shows(&patient))
 }
 
 pub fn terminal(size: Option<(u16, u16)>) -> Check {
-    let ((sw, sh), (pw, ph)) = needed_sizes(&sample_link());
+    let url = sample_link();
+    let ((sw, sh), (pw, ph)) = needed_sizes(&url).expect("a real link fits a QR code");
     let Some((w, h)) = size else {
         return check(
             "terminal",
@@ -58,9 +65,7 @@ pub fn terminal(size: Option<(u16, u16)>) -> Check {
         )
         .fix("run `vital-onboard doctor` in the terminal the console will use");
     };
-    let staff = w >= sw && h >= sh;
-    let patient = w >= pw && h >= ph;
-    match (staff, patient) {
+    match fits(&url, (w, h)) {
         (true, true) => check(
             "terminal",
             Severity::Ok,
@@ -228,11 +233,16 @@ mod tests {
     #[test]
     fn a_real_link_needs_what_the_readme_says() {
         assert_eq!(sample_link().len(), 95);
-        assert_eq!(needed_sizes(&sample_link()), ((100, 28), (80, 24)));
+        assert_eq!(needed_sizes(&sample_link()), Some(((99, 29), (80, 24))));
         assert_eq!(terminal(Some((160, 48))).status, Severity::Ok);
+        assert_eq!(terminal(Some((99, 29))).status, Severity::Ok);
         let small = terminal(Some((80, 24)));
         assert_eq!(small.status, Severity::Warn);
-        assert!(small.detail.contains("needs 100x28"), "{}", small.detail);
+        assert!(small.detail.contains("needs 99x29"), "{}", small.detail);
+        // One row short of what the staff view needs, however wide.
+        let short = terminal(Some((100, 28)));
+        assert_eq!(short.status, Severity::Warn);
+        assert!(short.detail.contains("needs 99x29"), "{}", short.detail);
         assert_eq!(terminal(Some((79, 24))).status, Severity::Warn);
         assert_eq!(terminal(None).status, Severity::Note);
     }
