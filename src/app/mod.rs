@@ -212,8 +212,9 @@ impl App {
     /// The effects that start the console: the first page of users and the provider list.
     pub fn start(&mut self) -> Vec<Effect> {
         self.apply_start_preset();
+        let first_page = self.load_patients();
         let id = self.requests.start(Pending::Providers);
-        vec![self.load_patients(), Effect::LoadProviders { id }]
+        vec![first_page, Effect::LoadProviders { id }]
     }
 
     /// The one route out: the next state, and the effects it starts, returned.

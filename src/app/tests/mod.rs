@@ -149,7 +149,10 @@ pub(crate) fn loaded(n: usize, production: bool) -> App {
         .iter()
         .map(super::super::link::catalog::CatalogEntry::to_provider)
         .collect();
-    app.update(Msg::ProvidersLoaded(Ok(all)));
+    app.update(Msg::ProvidersLoaded {
+        id: live(&app, Task::LoadProviders),
+        result: Ok(all),
+    });
     app
 }
 
@@ -159,6 +162,39 @@ fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
 
 fn typed(s: &str) -> Vec<Msg> {
     s.chars().map(ch).collect()
+}
+
+/// The patients whose connections `effects` ask for; any other effect fails the test.
+pub(crate) fn connections_asked(effects: &[Effect]) -> Vec<Uuid> {
+    effects
+        .iter()
+        .map(|e| match e {
+            Effect::LoadConnections { user_id, .. } => *user_id,
+            other => panic!("only connection loads expected: {other:?}"),
+        })
+        .collect()
+}
+
+/// The provider list answers that the key was refused (`target` names the API), as a load
+/// in flight (or one started for the test) would.
+pub(crate) fn providers_refused(app: &mut App, target: &str) {
+    let id = app
+        .requests
+        .ids(Task::LoadProviders)
+        .last()
+        .unwrap_or_else(|| app.requests.start(requests::Pending::Providers));
+    app.update(Msg::ProvidersLoaded {
+        id,
+        result: Err(ApiError::Unauthorized {
+            status: 401,
+            target: target.into(),
+        }),
+    });
+}
+
+/// The newest request of `task` in flight.
+pub(crate) fn live(app: &App, task: Task) -> RequestId {
+    app.requests.ids(task).last().expect("a request in flight")
 }
 
 pub(crate) fn mint_request(effects: &[Effect]) -> (RequestId, LinkTokenRequest) {
