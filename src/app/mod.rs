@@ -276,7 +276,7 @@ impl App {
                 self.on_png_saved(&url, result);
                 vec![]
             }
-            (Msg::TaskFailed { task, .. }, done) => self.on_task_failed(task, Some(done)),
+            (Msg::TaskFailed { task, .. }, done) => self.on_task_failed(task, Some(&done)),
             // An answer of another kind than its request (a bug in the runtime): dropped.
             _ => vec![],
         }

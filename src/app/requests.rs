@@ -324,7 +324,7 @@ impl App {
 
     /// A background task panicked (a bug): what waited for it stops waiting, and the staff are
     /// told. `done` is its request, taken from the registry (none for an audit write).
-    pub(super) fn on_task_failed(&mut self, task: Task, done: Option<Pending>) -> Vec<Effect> {
+    pub(super) fn on_task_failed(&mut self, task: Task, done: Option<&Pending>) -> Vec<Effect> {
         const FAILED: &str = "internal error";
         let mut effects = Vec::new();
         match done {
@@ -336,7 +336,7 @@ impl App {
             Some(Pending::Connections { user_id }) => {
                 self.patients
                     .connections
-                    .insert(user_id, Load::Failed(FAILED.into()));
+                    .insert(*user_id, Load::Failed(FAILED.into()));
             }
             Some(Pending::Change(_)) => self.retrying = None,
             Some(Pending::Watch) => self.watch_task_failed(),

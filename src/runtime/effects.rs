@@ -39,11 +39,14 @@ impl Stop {
     }
 }
 
-/// What a task does: a future, or a closure for a blocking thread that answers `None` when it
-/// stopped because it was cancelled (there is nothing to say then).
+/// Work for a blocking thread: answers `None` when it stopped because it was cancelled (there
+/// is nothing to say then).
+type BlockingWork = Box<dyn FnOnce(&Stop) -> Option<Msg> + Send>;
+
+/// What a task does: a future, or a closure for a blocking thread.
 pub(super) enum Work {
     Async(Pin<Box<dyn Future<Output = Msg> + Send>>),
-    Blocking(Box<dyn FnOnce(&Stop) -> Option<Msg> + Send>),
+    Blocking(BlockingWork),
 }
 
 impl Work {

@@ -14,6 +14,7 @@ pub(crate) mod presets;
 mod prompt;
 mod properties;
 mod providers;
+mod registry;
 mod toast;
 
 use std::time::Duration;
