@@ -407,3 +407,122 @@ pub(super) fn clipboard_thread(
         .expect("the clipboard thread starts");
     jobs
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crossterm::event::Event;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::app::App;
+    use crate::app::requests::Pending;
+    use crate::app::tests::{ch, loaded};
+
+    fn driver(app: App) -> Driver<TestBackend> {
+        let client = crate::api::Client::new(
+            "http://127.0.0.1:9".parse().unwrap(),
+            None,
+            "the test host",
+            Duration::from_secs(1),
+        );
+        let mut d = Driver::new(
+            Terminal::new(TestBackend::new(120, 40)).unwrap(),
+            app,
+            crate::ui::Theme { no_color: true },
+            client,
+            super::super::system_clock(),
+            Box::new(crate::clipboard::Recorder::default()),
+            Box::new(|_: &str| {}),
+        );
+        d.app.size = ratatui::layout::Rect::new(0, 0, 120, 40);
+        d
+    }
+
+    fn screen(d: &Driver<TestBackend>) -> String {
+        let buf = d.terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Runs the loop until `done` holds; fails after a few seconds.
+    async fn step_until(d: &mut Driver<TestBackend>, done: impl Fn(&App) -> bool) {
+        let mut events = futures::stream::pending::<std::io::Result<Event>>();
+        for _ in 0..100 {
+            if done(&d.app) {
+                return;
+            }
+            d.step(&mut events, Some(Duration::from_millis(50)))
+                .await
+                .unwrap();
+        }
+        panic!("never happened; the screen:\n{}", screen(d));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_blocking_task_ends_as_task_failed_and_the_history_says_so() {
+        let mut d = driver(loaded(3, false));
+        // `H` opens the overlay and asks for the log, a request in the registry.
+        let fx = d.app.update(ch('H'));
+        let [Effect::LoadHistory { id }] = fx[..] else {
+            panic!("{fx:?}");
+        };
+        d.draw().unwrap();
+        assert!(screen(&d).contains("Reading the audit log…"));
+        // The read panics on its blocking thread (a bug), started as every task is.
+        let work = Work::blocking(|_| panic!("the audit log read broke"));
+        d.spawn(Job::new(Task::LoadHistory, id, work));
+        step_until(&mut d, |app| {
+            app.overlays
+                .history
+                .as_ref()
+                .is_some_and(|h| h.records.is_some())
+        })
+        .await;
+        let s = screen(&d);
+        assert!(!s.contains("Reading the audit log…"), "{s}");
+        assert!(
+            s.contains("The audit log cannot be read: internal error"),
+            "{s}"
+        );
+        let toast = &d.app.toast.as_ref().unwrap().text;
+        assert!(
+            toast.starts_with("Internal error while trying to read the audit log"),
+            "{toast}"
+        );
+        assert!(d.app.requests.get(id).is_none());
+    }
+
+    #[tokio::test]
+    async fn cancel_stops_a_blocking_task_which_then_answers_nothing() {
+        let mut d = driver(loaded(3, false));
+        let id = d.app.requests.start(Pending::SavePng);
+        let (seen, stopped) = std::sync::mpsc::channel();
+        let work = Work::blocking(move |stop| {
+            while !stop.is_set() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            seen.send(()).unwrap();
+            Some(Msg::Quit)
+        });
+        d.spawn(Job::new(Task::SavePng, id, work));
+        // Let the task start its blocking thread, then cancel it.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        d.run_effects(vec![Effect::Cancel { id }]);
+        tokio::task::spawn_blocking(move || stopped.recv_timeout(Duration::from_secs(5)))
+            .await
+            .unwrap()
+            .expect("the blocking work saw it was cancelled");
+        // Its message was not posted: the task was stopped as a whole.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(d.rx.try_recv().is_err());
+    }
+}
