@@ -338,7 +338,6 @@ impl App {
                     .connections
                     .insert(*user_id, Load::Failed(FAILED.into()));
             }
-            Some(Pending::Change(_)) => self.retrying = None,
             Some(Pending::Watch) => self.watch_task_failed(),
             Some(Pending::LinkProviders) => self.link_providers_failed(FAILED),
             Some(Pending::Lookup) => {
@@ -347,9 +346,15 @@ impl App {
                 }
             }
             Some(Pending::History) => self.on_history_loaded(Err(FAILED.into())),
-            // The registry no longer has it: the list keeps its matches, nothing is selected.
+            // The registry no longer has it, which is all: the busy state ends (a mint, a new
+            // patient: `on_answer` also ends the retry countdown), the list keeps its matches,
+            // nothing is selected.
             Some(
-                Pending::User | Pending::Filter { .. } | Pending::SavePreset | Pending::SavePng,
+                Pending::Change(_)
+                | Pending::User
+                | Pending::Filter { .. }
+                | Pending::SavePreset
+                | Pending::SavePng,
             )
             | None => {}
         }

@@ -140,7 +140,14 @@ impl<B: Backend> Driver<B> {
             | Effect::SavePreset { .. }
             | Effect::SavePng { .. } => self.file_job(effect),
             Effect::FilterPatients { id, job } => Some(filter_job(id, job)),
-            api => self.api_job(api),
+            Effect::Mint { .. } | Effect::CreateUser { .. } => self.change_job(effect),
+            Effect::LoadUsers { .. }
+            | Effect::LookupPatient { .. }
+            | Effect::LoadProviders { .. }
+            | Effect::LoadConnections { .. }
+            | Effect::LoadUser { .. }
+            | Effect::WatchConnections { .. }
+            | Effect::CheckLinkProviders { .. } => self.api_job(effect),
         };
         if let Some(job) = job {
             self.spawn(job);
@@ -191,7 +198,7 @@ impl<B: Backend> Driver<B> {
         }
     }
 
-    /// The API calls.
+    /// The API calls that only read (each kind of effect is routed by `run_effect`).
     fn api_job(&self, effect: Effect) -> Option<Job> {
         let client = self.client.clone();
         let clock = self.clock.clone();
@@ -255,7 +262,7 @@ impl<B: Backend> Driver<B> {
                     Msg::LinkProvidersLoaded { id, result }
                 }),
             ),
-            changing => return self.change_job(changing),
+            _ => return None,
         };
         Some(Job::new(task, id, work))
     }
