@@ -176,20 +176,31 @@ pub(crate) fn connections_asked(effects: &[Effect]) -> Vec<Uuid> {
         .collect()
 }
 
-/// The provider list answers that the key was refused (`target` names the API), as a load
-/// in flight (or one started for the test) would.
-pub(crate) fn providers_refused(app: &mut App, target: &str) {
+/// Answers the newest request of `pending`'s kind in flight (one is started for the test when
+/// none is) with the message `answer` makes for its id.
+pub(crate) fn answer(
+    app: &mut App,
+    pending: requests::Pending,
+    answer: impl FnOnce(RequestId) -> Msg,
+) -> Vec<Effect> {
     let id = app
         .requests
-        .ids(Task::LoadProviders)
+        .ids(pending.task())
         .last()
-        .unwrap_or_else(|| app.requests.start(requests::Pending::Providers));
-    app.update(Msg::ProvidersLoaded {
-        id,
-        result: Err(ApiError::Unauthorized {
-            status: 401,
-            target: target.into(),
-        }),
+        .unwrap_or_else(|| app.requests.start(pending));
+    app.update(answer(id))
+}
+
+/// The provider list answers that the key was refused (`target` names the API).
+pub(crate) fn providers_refused(app: &mut App, target: &str) {
+    answer(app, requests::Pending::Providers, |id| {
+        Msg::ProvidersLoaded {
+            id,
+            result: Err(ApiError::Unauthorized {
+                status: 401,
+                target: target.into(),
+            }),
+        }
     });
 }
 
