@@ -110,7 +110,7 @@ fn app(w: u16, h: u16, n: usize) -> App {
     );
     app.start();
     app.update(Msg::UsersLoaded {
-        request: app.patients.page_request,
+        request: app.page_request().unwrap(),
         result: Ok(UsersPage {
             users: users(1, n),
             total: n as u64,

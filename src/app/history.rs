@@ -5,6 +5,7 @@
 
 use super::list::{ListState, Motion};
 use super::prompt::{Prompt, PromptKind};
+use super::requests::{Pending, Task};
 use super::{App, Effect, Level, layout};
 use crate::api::LinkTokenRequest;
 use crate::audit::LinkRecord;
@@ -82,10 +83,14 @@ pub fn request_of(r: &LinkRecord) -> Option<LinkTokenRequest> {
 }
 
 impl App {
-    /// `H`: opens the history and asks the runtime to read it.
+    /// `H`: opens the history and asks the runtime to read it (a read still running for an
+    /// earlier opening is superseded).
     pub(super) fn open_history(&mut self) -> Vec<Effect> {
         self.overlays.history = Some(HistoryView::default());
-        vec![Effect::LoadHistory]
+        let mut effects = self.requests.cancel_all(Task::LoadHistory);
+        let id = self.requests.start(Pending::History);
+        effects.push(Effect::LoadHistory { id });
+        effects
     }
 
     pub(super) fn on_history_loaded(&mut self, result: Result<Vec<LinkRecord>, String>) {

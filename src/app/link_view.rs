@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
+use super::requests::Pending;
 use super::screen::Screen;
 use super::{App, Effect, Level};
 use crate::audit::Outcome;
@@ -87,8 +88,11 @@ impl App {
             crate::text::file_safe(&link.client_user_id),
             link.minted_at.format("%Y%m%d-%H%M%S")
         );
+        let url = link.url();
+        let id = self.requests.start(Pending::SavePng);
         vec![Effect::SavePng {
-            url: link.url(),
+            id,
+            url,
             path: PathBuf::from(name),
         }]
     }
@@ -125,7 +129,8 @@ impl App {
     }
 
     /// Esc in the link view: back to the panes, every choice kept.
-    pub(super) fn back_to_panes(&mut self) {
+    pub(super) fn back_to_panes(&mut self) -> Vec<Effect> {
         self.screen = Screen::Panes;
+        self.leave_link()
     }
 }

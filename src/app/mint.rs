@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::overlay::Confirm;
-use super::requests::{Request, RequestId};
+use super::requests::{Request, Task};
 use super::screen::{Screen, ShownLink};
 use super::{App, Effect, Level};
 use crate::api::{ApiError, LinkToken, LinkTokenRequest};
@@ -64,6 +64,14 @@ impl App {
         self.send_mint(request)
     }
 
+    /// The shown link leaves the screen: its watcher check and "what the patient will see"
+    /// stop (their answers are for a link no longer shown).
+    pub(super) fn leave_link(&mut self) -> Vec<Effect> {
+        let mut effects = self.requests.cancel_all(Task::Watch);
+        effects.extend(self.requests.cancel_all(Task::LinkProviders));
+        effects
+    }
+
     pub(super) fn send_mint(&mut self, request: LinkTokenRequest) -> Vec<Effect> {
         match self.begin(Request::Mint {
             request: request.clone(),
@@ -76,15 +84,13 @@ impl App {
         }
     }
 
+    /// The mint of `request` answered (the registry dropped a cancelled one).
     pub(super) fn on_minted(
         &mut self,
-        id: RequestId,
+        request: LinkTokenRequest,
         at: DateTime<Utc>,
         result: Result<LinkToken, ApiError>,
     ) -> Vec<Effect> {
-        let Some(Request::Mint { request }) = self.finish(id) else {
-            return vec![]; // stale or cancelled
-        };
         self.now = self.now.max(at);
         match result {
             Ok(token) => {
@@ -100,6 +106,8 @@ impl App {
                     request,
                     minted_at: at,
                 });
+                // The link shown before (if any) leaves the screen, and its checks with it.
+                let mut effects = self.leave_link();
                 self.screen = match self.screen {
                     // A new link while the patient looks: show it to them, not the staff view.
                     Screen::PatientView { .. } => Screen::PatientView { shown, since: at },
@@ -113,10 +121,7 @@ impl App {
                     Level::Success,
                     "Link minted: show the code (K turns it to the patient) or c to copy the URL",
                 );
-                let mut effects: Vec<Effect> = self
-                    .audit_shown(Outcome::Minted, None, None)
-                    .into_iter()
-                    .collect();
+                effects.extend(self.audit_shown(Outcome::Minted, None, None));
                 effects.extend(self.offered_effect());
                 effects.extend(self.watch_effect(at));
                 effects

@@ -47,7 +47,7 @@ use overlay::{OverlayKind, Overlays};
 use patients::Patients;
 use prompt::{ListPane, PromptKind};
 use providers::Providers;
-use requests::{InFlight, RequestId};
+use requests::{Pending, Request, Requests};
 use screen::{QrLook, Screen};
 pub use toast::{Level, PastMessage, Toast};
 
@@ -159,7 +159,8 @@ pub struct App {
     pub providers: Providers,
     pub options: OptionsForm,
     pub presets: presets::Presets,
-    pub inflight: Option<InFlight>,
+    /// Every request in flight, with what its answer is for.
+    pub requests: Requests,
     /// The newest notice that a call waits before trying again.
     pub retrying: Option<requests::Retrying>,
     pub qr: QrLook,
@@ -173,7 +174,6 @@ pub struct App {
     pub quit: bool,
     /// Why the audit log is unavailable, once it is known to be.
     pub history_unavailable: Option<String>,
-    last_request: RequestId,
 }
 
 impl App {
@@ -198,7 +198,7 @@ impl App {
             patients: Patients::default(),
             providers: Providers::default(),
             options: OptionsForm::default(),
-            inflight: None,
+            requests: Requests::default(),
             retrying: None,
             clipboard: None,
             toast: None,
@@ -206,72 +206,128 @@ impl App {
             spinner: 0,
             quit: false,
             history_unavailable: None,
-            last_request: RequestId::default(),
         }
     }
 
     /// The effects that start the console: the first page of users and the provider list.
     pub fn start(&mut self) -> Vec<Effect> {
         self.apply_start_preset();
-        vec![self.load_patients(), Effect::LoadProviders]
+        let first_page = self.load_patients();
+        let id = self.requests.start(Pending::Providers);
+        vec![first_page, Effect::LoadProviders { id }]
     }
 
+    /// The one route out: the next state, and the effects it starts, returned.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        let mut effects = self.dispatch(msg);
-        effects.extend(self.patients.take_effects());
-        effects
+        let Some(id) = msg.answers() else {
+            return self.dispatch(msg);
+        };
+        // Every answer is matched here: one whose request is no longer in flight (superseded,
+        // cancelled, of a link that left the screen) is dropped.
+        match self.requests.finish(id) {
+            Some(done) => self.on_answer(msg, done),
+            None => vec![],
+        }
     }
 
+    /// An answer to the request `done`, which it finished.
+    fn on_answer(&mut self, msg: Msg, done: Pending) -> Vec<Effect> {
+        if let Pending::Change(_) = done {
+            self.retrying = None;
+        }
+        match (msg, done) {
+            (Msg::UsersLoaded { result, .. }, Pending::Page { offset }) => {
+                self.on_users(offset, result)
+            }
+            (Msg::ProvidersLoaded { result, .. }, Pending::Providers) => {
+                self.on_providers(result);
+                vec![]
+            }
+            (Msg::ConnectionsLoaded { result, .. }, Pending::Connections { user_id }) => {
+                self.on_connections(user_id, result);
+                vec![]
+            }
+            (Msg::UserLoaded { result, .. }, Pending::User) => self.on_user_loaded(result),
+            (Msg::Minted { at, result, .. }, Pending::Change(Request::Mint { request })) => {
+                self.on_minted(request, at, result)
+            }
+            (
+                Msg::UserCreated { at, result, .. },
+                Pending::Change(Request::CreateUser { client_user_id }),
+            ) => self.on_created(client_user_id, at, result),
+            (Msg::Watched { at, result, .. }, Pending::Watch) => self.on_watched(at, result),
+            (Msg::LinkProvidersLoaded { result, .. }, Pending::LinkProviders) => {
+                self.on_link_providers(result);
+                vec![]
+            }
+            (Msg::PatientsFiltered { found, .. }, Pending::Filter { query }) => {
+                self.on_filtered(query, found)
+            }
+            (Msg::PatientLookedUp { result, .. }, Pending::Lookup) => self.on_looked_up(result),
+            (Msg::HistoryLoaded { result, .. }, Pending::History) => {
+                self.on_history_loaded(result);
+                vec![]
+            }
+            (Msg::PresetSaved { preset, result, .. }, Pending::SavePreset) => {
+                self.on_preset_saved(preset, result);
+                vec![]
+            }
+            (Msg::PngSaved { url, result, .. }, Pending::SavePng) => {
+                self.on_png_saved(&url, result);
+                vec![]
+            }
+            (Msg::TaskFailed { task, .. }, done) => self.on_task_failed(task, Some(&done)),
+            // An answer of another kind than its request (a bug in the runtime): dropped.
+            _ => vec![],
+        }
+    }
+
+    /// The messages that are not answers to a request.
     fn dispatch(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) if key.kind == KeyEventKind::Press => self.on_key(key),
             Msg::Tick(now) => self.on_tick(now),
-            Msg::UsersLoaded { request, result } => self.on_users(request, result),
-            Msg::UserLoaded { id, result } => self.on_user_loaded(id, result),
-            Msg::Minted { id, at, result } => self.on_minted(id, at, result),
-            Msg::UserCreated { id, at, result } => self.on_created(id, at, result),
-            Msg::Watched { link, at, result } => self.on_watched(&link, at, result),
+            Msg::Paste(text) => self.paste(&text),
             Msg::Copied {
                 url,
                 expires_at,
                 outcome,
             } => self.on_copied(url, expires_at, outcome),
-            Msg::PatientLookedUp { id, result } => self.on_looked_up(id, result),
-            other => {
-                self.update_state(other);
+            Msg::TaskFailed { task, id: None } => self.on_task_failed(task, None),
+            Msg::Resize(w, h) => {
+                self.resize(w, h);
                 vec![]
             }
-        }
-    }
-
-    /// The messages that only change state.
-    fn update_state(&mut self, msg: Msg) {
-        match msg {
-            Msg::Paste(text) => self.paste(&text),
-            Msg::Resize(w, h) => self.resize(w, h),
-            Msg::ProvidersLoaded(result) => self.on_providers(result),
-            Msg::ConnectionsLoaded { user_id, result } => self.on_connections(user_id, result),
-            Msg::TaskFailed { task, id } => self.on_task_failed(task, id),
-            Msg::Quit => self.quit = true,
-            Msg::Retrying { notice, at } => self.on_retrying(notice, at),
-            Msg::PngSaved { url, result } => self.on_png_saved(&url, result),
-            Msg::LinkProvidersLoaded { link, result } => self.on_link_providers(&link, result),
-            Msg::HistoryUnavailable(reason) => self.on_history_unavailable(reason),
-            Msg::PresetSaved { preset, result } => self.on_preset_saved(preset, result),
-            Msg::HistoryLoaded(result) => self.on_history_loaded(result),
-            Msg::PatientsFiltered { id, found } => self.on_filtered(id, found),
-            // Key releases and repeats; a stop is the runtime's to carry out; the rest are
-            // handled by `update`, which starts work for them.
+            Msg::Quit => {
+                self.quit = true;
+                vec![]
+            }
+            Msg::Retrying { notice, at } => {
+                self.on_retrying(notice, at);
+                vec![]
+            }
+            Msg::HistoryUnavailable(reason) => {
+                self.on_history_unavailable(reason);
+                vec![]
+            }
+            // Key releases and repeats; a stop is the runtime's to carry out; answers went
+            // through the registry in `update`.
             Msg::Key(_)
             | Msg::Suspend
-            | Msg::Tick(_)
+            | Msg::TaskFailed { .. }
             | Msg::UsersLoaded { .. }
+            | Msg::ProvidersLoaded { .. }
+            | Msg::ConnectionsLoaded { .. }
             | Msg::UserLoaded { .. }
+            | Msg::PatientsFiltered { .. }
+            | Msg::PatientLookedUp { .. }
             | Msg::Minted { .. }
             | Msg::UserCreated { .. }
             | Msg::Watched { .. }
-            | Msg::Copied { .. }
-            | Msg::PatientLookedUp { .. } => {}
+            | Msg::LinkProvidersLoaded { .. }
+            | Msg::HistoryLoaded { .. }
+            | Msg::PresetSaved { .. }
+            | Msg::PngSaved { .. } => vec![],
         }
     }
 
@@ -287,7 +343,7 @@ impl App {
             return ctx;
         }
         let mut ctx = vec![Ctx::Always];
-        if self.inflight.is_some() {
+        if self.requests.change().is_some() {
             ctx.push(Ctx::Busy);
         }
         match &self.screen {
@@ -336,10 +392,7 @@ impl App {
                 Some(a @ (Action::ForceQuit | Action::Up | Action::Down)) => self.act(a),
                 Some(Action::PromptSubmit) => self.submit_prompt(),
                 Some(Action::PromptCancel) => self.act(Action::PromptCancel),
-                _ => {
-                    self.prompt_key(key);
-                    vec![]
-                }
+                _ => self.prompt_key(key),
             };
         }
         action.map(|a| self.act(a)).unwrap_or_default()
@@ -361,6 +414,9 @@ impl App {
             Action::PatientView => self.open_patient_view(),
             Action::History => self.open_history(),
             Action::HistoryMint => self.mint_from_history(),
+            Action::Back => self.back_to_panes(),
+            Action::ClearFilter => self.clear_filter(),
+            Action::PromptCancel => self.cancel_prompt(),
             other => {
                 self.act_on_state(other);
                 vec![]
@@ -381,7 +437,6 @@ impl App {
             Action::NextPane => self.focus_pane(self.focus.next()),
             Action::PrevPane => self.focus_pane(self.focus.prev()),
             Action::Filter => self.open_filter(),
-            Action::ClearFilter => self.clear_filter(),
             Action::NewUser if self.refused_read_only("create a patient") => {}
             Action::NewUser => self.open_prompt(PromptKind::NewUser),
             Action::Toggle if self.focus == Pane::Providers => self.toggle_provider(),
@@ -390,10 +445,8 @@ impl App {
             Action::ClearAll => self.clear_ticks(),
             Action::DirectProvider => self.toggle_direct(),
             Action::EditRedirect => self.edit_option(),
-            Action::Back => self.back_to_panes(),
             Action::InvertQr => self.invert_qr(),
             Action::SwitchQrStyle => self.switch_qr_style(),
-            Action::PromptCancel => self.cancel_prompt(),
             Action::Presets => self.open_presets(),
             Action::ApplyPreset => self.apply_highlighted_preset(),
             Action::SavePreset => self.open_save_preset(),
@@ -419,6 +472,9 @@ impl App {
             | Action::PatientView
             | Action::History
             | Action::HistoryMint
+            | Action::Back
+            | Action::ClearFilter
+            | Action::PromptCancel
             | Action::PickProfile => {}
         }
     }
@@ -479,7 +535,7 @@ impl App {
     }
 
     fn ui_tick(&self) -> Option<Duration> {
-        if self.inflight.is_some()
+        if self.requests.change().is_some()
             || self.patients.load.is_loading()
             || self.providers.load.is_loading()
         {

@@ -1,6 +1,7 @@
 //! What goes into `update` ([`Msg`]: a key, a tick, an API answer) and what comes out
-//! ([`Effect`]: work for the runtime, answered later by a message). Link URLs travel as
-//! [`LinkUrl`], whose `Debug` shows a fingerprint only.
+//! ([`Effect`]: work for the runtime, answered later by a message). Every effect that starts a
+//! request carries the [`RequestId`] the registry gave it, and its answer carries it back
+//! ([`Msg::answers`]). Link URLs travel as [`LinkUrl`], whose `Debug` shows a fingerprint only.
 
 use std::path::PathBuf;
 
@@ -26,9 +27,12 @@ pub enum Msg {
         request: RequestId,
         result: Result<UsersPage, ApiError>,
     },
-    ProvidersLoaded(Result<Vec<Provider>, ApiError>),
+    ProvidersLoaded {
+        id: RequestId,
+        result: Result<Vec<Provider>, ApiError>,
+    },
     ConnectionsLoaded {
-        user_id: Uuid,
+        id: RequestId,
         result: Result<Vec<ConnectedProvider>, ApiError>,
     },
     UserLoaded {
@@ -45,7 +49,8 @@ pub enum Msg {
         id: RequestId,
         result: Result<User, ApiError>,
     },
-    /// A background task panicked (a bug); `id` is its request, if it had one.
+    /// A background task panicked (a bug); `id` is its request (none for an audit write, which
+    /// nothing waits for).
     TaskFailed {
         task: Task,
         id: Option<RequestId>,
@@ -76,28 +81,33 @@ pub enum Msg {
         expires_at: DateTime<Utc>,
         outcome: CopyOutcome,
     },
-    /// A watcher check of the shown link (known by its fingerprint `link`) answered.
+    /// A watcher check of the shown link answered.
     Watched {
-        link: String,
+        id: RequestId,
         at: DateTime<Utc>,
         result: Result<Vec<ConnectedProvider>, ApiError>,
     },
     /// What the Link page will offer for the shown link (`GET /v2/link/providers`).
     LinkProvidersLoaded {
-        link: String,
+        id: RequestId,
         result: Result<Vec<LinkProvider>, ApiError>,
     },
     /// The audit log cannot be opened or written, and why.
     HistoryUnavailable(String),
     /// The audit log's links, newest first (or why they could not be read).
-    HistoryLoaded(Result<Vec<crate::audit::LinkRecord>, String>),
+    HistoryLoaded {
+        id: RequestId,
+        result: Result<Vec<crate::audit::LinkRecord>, String>,
+    },
     /// The config file was written with this new preset (or why not).
     PresetSaved {
+        id: RequestId,
         preset: crate::setup::config::Preset,
         result: Result<(), String>,
     },
     /// The PNG of `url`'s code was written (or not).
     PngSaved {
+        id: RequestId,
         url: LinkUrl,
         result: Result<PathBuf, String>,
     },
@@ -109,8 +119,11 @@ pub enum Effect {
         offset: u64,
         request: RequestId,
     },
-    LoadProviders,
+    LoadProviders {
+        id: RequestId,
+    },
     LoadConnections {
+        id: RequestId,
         user_id: Uuid,
     },
     LoadUser {
@@ -135,6 +148,7 @@ pub enum Effect {
         id: RequestId,
         text: String,
     },
+    /// Stop the request `id` (the registry has dropped it already: any answer is stale).
     Cancel {
         id: RequestId,
     },
@@ -147,26 +161,63 @@ pub enum Effect {
         url: LinkUrl,
     },
     SavePng {
+        id: RequestId,
         url: LinkUrl,
         path: PathBuf,
     },
-    /// One watcher check of the link with fingerprint `link`.
+    /// One watcher check of the shown link.
     WatchConnections {
+        id: RequestId,
         user_id: Uuid,
-        link: String,
     },
     /// Ask what the Link page will offer for this token.
     CheckLinkProviders {
-        link: String,
+        id: RequestId,
         token: LinkToken,
     },
     /// Write a row of the audit log.
     Audit(Box<crate::audit::Event>),
     /// Read the audit log's links for the history overlay.
-    LoadHistory,
+    LoadHistory {
+        id: RequestId,
+    },
     /// Append this preset to the config file at `path`, keeping what is there.
     SavePreset {
+        id: RequestId,
         path: PathBuf,
         preset: crate::setup::config::Preset,
     },
+}
+
+impl Msg {
+    /// The request this message answers, if it is an answer: `update` matches it against the
+    /// registry and drops it when that request is no longer in flight.
+    pub fn answers(&self) -> Option<RequestId> {
+        match self {
+            Msg::UsersLoaded { request: id, .. }
+            | Msg::ProvidersLoaded { id, .. }
+            | Msg::ConnectionsLoaded { id, .. }
+            | Msg::UserLoaded { id, .. }
+            | Msg::PatientsFiltered { id, .. }
+            | Msg::PatientLookedUp { id, .. }
+            | Msg::TaskFailed { id: Some(id), .. }
+            | Msg::Minted { id, .. }
+            | Msg::UserCreated { id, .. }
+            | Msg::Watched { id, .. }
+            | Msg::LinkProvidersLoaded { id, .. }
+            | Msg::HistoryLoaded { id, .. }
+            | Msg::PresetSaved { id, .. }
+            | Msg::PngSaved { id, .. } => Some(*id),
+            Msg::Key(_)
+            | Msg::Paste(_)
+            | Msg::Resize(..)
+            | Msg::Tick(_)
+            | Msg::TaskFailed { id: None, .. }
+            | Msg::Quit
+            | Msg::Suspend
+            | Msg::Retrying { .. }
+            | Msg::Copied { .. }
+            | Msg::HistoryUnavailable(_) => None,
+        }
+    }
 }

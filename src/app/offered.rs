@@ -3,6 +3,7 @@
 //! every ticked provider that will not appear, with the reason. `check_link_providers = false`
 //! turns the call off.
 
+use super::requests::Pending;
 use super::{App, Effect};
 use crate::api::{ApiError, LinkProvider};
 use crate::link::offered::{PageOffer, compare};
@@ -24,27 +25,27 @@ impl App {
         }
         let shown = self.screen.shown_mut()?;
         shown.offered = Some(Offered::Asking);
-        Some(Effect::CheckLinkProviders {
-            link: shown.link.fingerprint(),
-            token: shown.link.token.clone(),
-        })
+        let token = shown.link.token.clone();
+        let id = self.requests.start(Pending::LinkProviders);
+        Some(Effect::CheckLinkProviders { id, token })
     }
 
-    pub(super) fn on_link_providers(
-        &mut self,
-        link: &str,
-        result: Result<Vec<LinkProvider>, ApiError>,
-    ) {
-        let Some(shown) = self
-            .screen
-            .shown_mut()
-            .filter(|s| s.link.fingerprint() == link)
-        else {
+    /// What the page offers for the shown link (the registry dropped answers for a link that
+    /// left the screen).
+    pub(super) fn on_link_providers(&mut self, result: Result<Vec<LinkProvider>, ApiError>) {
+        let Some(shown) = self.screen.shown_mut() else {
             return;
         };
         shown.offered = Some(match result {
             Ok(list) => Offered::Known(compare(&shown.link.request, &list)),
             Err(e) => Offered::Failed(sanitize(&e.to_string())),
         });
+    }
+
+    /// The check panicked (a bug): it says so instead of asking for ever.
+    pub(super) fn link_providers_failed(&mut self, reason: &str) {
+        if let Some(shown) = self.screen.shown_mut() {
+            shown.offered = Some(Offered::Failed(reason.to_string()));
+        }
     }
 }

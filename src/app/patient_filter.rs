@@ -2,7 +2,7 @@
 //! a query over few candidates (a short list, or a query that grew from one with few matches)
 //! is matched right away, a larger one runs off the loop as [`Effect::FilterPatients`] and the
 //! list keeps the previous matches until it answers. A newer query supersedes the one running
-//! (its answer is dropped); pages that arrive meanwhile are matched when it answers. When
+//! (it is cancelled, so the registry drops any answer it still sends); pages that arrive meanwhile are matched when it answers. When
 //! nothing loaded matches, the server is asked for exactly that patient
 //! ([`Effect::LookupPatient`]: a `user_id`, or a `client_user_id`), so Enter works on a patient not
 //! loaded yet.
@@ -11,29 +11,28 @@ use std::sync::Arc;
 
 use super::list::Visible;
 use super::matcher::{self, Job, Matches, Query};
-use super::patients::{Lookup, Running};
-use super::requests::{Load, RequestId};
+use super::patients::Lookup;
+use super::requests::{Load, Pending, Task};
 use super::{App, Effect, Level};
 use crate::api::{ApiError, User};
 
 impl App {
     /// The patient filter is now `text` (typed, pasted, cleared).
-    pub(super) fn filter_patients(&mut self, text: &str) {
+    pub(super) fn filter_patients(&mut self, text: &str) -> Vec<Effect> {
         let query = Arc::new(Query::new(text));
-        if let Some(old) = self.patients.running.take() {
-            self.patients.outbox.push(Effect::Cancel { id: old.id });
-        }
+        let mut effects = self.requests.cancel_all(Task::FilterPatients);
         self.remember_matches();
         if query.is_empty() {
             self.patients.query = query;
             self.patients.list.show(text, Visible::All);
             self.patients.lookup = None;
-            return;
+            effects.extend(self.requests.cancel_all(Task::LookupPatient));
+            return effects;
         }
         if let Some(found) = self.patients.results.get(text).cloned() {
-            self.show_matches(query, found);
-            self.catch_up_filter();
-            return;
+            effects.extend(self.show_matches(query, found));
+            effects.extend(self.catch_up_filter());
+            return effects;
         }
         let p = &self.patients;
         let previous = match p.list.matches() {
@@ -50,7 +49,8 @@ impl App {
             candidates,
             from,
         };
-        self.run_filter(job);
+        effects.extend(self.run_filter(job));
+        effects
     }
 
     /// Keeps the result on screen for its query before another query replaces it (once: a
@@ -71,54 +71,50 @@ impl App {
     }
 
     /// Matches `job` now when small, else off the loop.
-    fn run_filter(&mut self, job: Job) {
+    fn run_filter(&mut self, job: Job) -> Vec<Effect> {
         if job.size() <= self.patients.inline_limit {
             let found = job.run(1);
-            self.show_matches(job.query, found);
-            return;
+            return self.show_matches(job.query, found);
         }
-        let id = self.next_request_id();
-        self.patients.running = Some(Running {
-            id,
+        let id = self.requests.start(Pending::Filter {
             query: job.query.clone(),
         });
-        self.patients
-            .outbox
-            .push(Effect::FilterPatients { id, job });
+        vec![Effect::FilterPatients { id, job }]
     }
 
-    fn show_matches(&mut self, query: Arc<Query>, found: Matches) {
+    fn show_matches(&mut self, query: Arc<Query>, found: Matches) -> Vec<Effect> {
         let text = query.text().to_string();
         self.patients.query = query;
         self.patients.list.show(&text, Visible::Ranked(found));
         self.keep_cursors_visible();
-        self.lookup_if_nothing_matches();
+        self.lookup_if_nothing_matches()
     }
 
-    /// A filter that ran off the loop answered.
-    pub(super) fn on_filtered(&mut self, id: RequestId, found: Matches) {
-        match &self.patients.running {
-            Some(r) if r.id == id => {}
-            _ => return, // superseded
-        }
-        let run = self.patients.running.take().expect("checked");
-        self.show_matches(run.query, found);
-        self.catch_up_filter();
+    /// Whether a filter is still being matched off the loop.
+    pub fn matching(&self) -> bool {
+        self.requests.running(Task::FilterPatients)
+    }
+
+    /// The filter matching `query` off the loop answered (the registry dropped superseded ones).
+    pub(super) fn on_filtered(&mut self, query: Arc<Query>, found: Matches) -> Vec<Effect> {
+        let mut effects = self.show_matches(query, found);
+        effects.extend(self.catch_up_filter());
+        effects
     }
 
     /// Patients were added: the filter's matches take them in (merged when few, else matched
     /// again off the loop; while a filter runs, when it answers).
-    pub(super) fn catch_up_filter(&mut self) {
-        let p = &self.patients;
-        if p.running.is_some() {
-            return;
+    pub(super) fn catch_up_filter(&mut self) -> Vec<Effect> {
+        if self.matching() {
+            return vec![];
         }
+        let p = &self.patients;
         let Some(m) = p.list.matches() else {
-            return;
+            return vec![];
         };
         let len = p.list.items().len();
         if m.upto >= len {
-            return;
+            return vec![];
         }
         let tail = len - m.upto;
         let query = p.query.clone();
@@ -130,17 +126,16 @@ impl App {
             self.patients.list.show(&text, Visible::Ranked(all));
             self.keep_cursors_visible();
             if self.patients.list.visible().is_empty() {
-                self.lookup_if_nothing_matches();
+                return self.lookup_if_nothing_matches();
             } else if let Some(l) = &mut self.patients.lookup
                 && l.select
                 && l.state.is_loading()
             {
                 // A match arrived with a page: Enter selects it instead.
                 l.select = false;
-                let fx = self.select_highlighted();
-                self.patients.outbox.extend(fx);
+                return self.select_highlighted();
             }
-            return;
+            return vec![];
         }
         let job = Job {
             query,
@@ -148,13 +143,14 @@ impl App {
             candidates: Some(Arc::new(m.ranked.clone())),
             from: m.upto,
         };
-        self.run_filter(job);
+        self.run_filter(job)
     }
 
-    /// Nothing loaded matches: ask the server for exactly what was typed.
-    fn lookup_if_nothing_matches(&mut self) {
+    /// Nothing loaded matches: ask the server for exactly what was typed (a lookup of other
+    /// text still running is superseded).
+    fn lookup_if_nothing_matches(&mut self) -> Vec<Effect> {
         if !self.patients.list.visible().is_empty() {
-            return;
+            return vec![];
         }
         let text = self
             .patients
@@ -164,7 +160,7 @@ impl App {
             .trim_start_matches('\'')
             .to_string();
         if text.is_empty() || text.contains(char::is_whitespace) {
-            return;
+            return vec![];
         }
         if self
             .patients
@@ -172,21 +168,17 @@ impl App {
             .as_ref()
             .is_some_and(|l| l.text == text)
         {
-            return;
+            return vec![];
         }
-        if let Some(old) = self.patients.lookup.take() {
-            self.patients.outbox.push(Effect::Cancel { id: old.id });
-        }
-        let id = self.next_request_id();
+        let mut effects = self.requests.cancel_all(Task::LookupPatient);
+        let id = self.requests.start(Pending::Lookup);
         self.patients.lookup = Some(Lookup {
-            id,
             text: text.clone(),
             state: Load::Loading,
             select: false,
         });
-        self.patients
-            .outbox
-            .push(Effect::LookupPatient { id, text });
+        effects.push(Effect::LookupPatient { id, text });
+        effects
     }
 
     /// Enter with nothing highlighted: select what the server lookup finds.
@@ -212,14 +204,10 @@ impl App {
         vec![]
     }
 
-    /// The server lookup answered.
-    pub(super) fn on_looked_up(
-        &mut self,
-        id: RequestId,
-        result: Result<User, ApiError>,
-    ) -> Vec<Effect> {
-        let Some(l) = self.patients.lookup.as_mut().filter(|l| l.id == id) else {
-            return vec![]; // superseded
+    /// The server lookup answered (the registry dropped superseded ones).
+    pub(super) fn on_looked_up(&mut self, result: Result<User, ApiError>) -> Vec<Effect> {
+        let Some(l) = self.patients.lookup.as_mut() else {
+            return vec![];
         };
         let select = std::mem::take(&mut l.select);
         match result {
@@ -230,16 +218,15 @@ impl App {
                 if let Some(t) = &mut self.patients.total {
                     *t = (*t).max(self.patients.list.items().len() as u64);
                 }
-                self.catch_up_filter();
+                let mut effects = self.catch_up_filter();
                 if select {
-                    let effects = self.select_user(user_id);
+                    effects.extend(self.select_user(user_id));
                     self.toast(
                         Level::Info,
                         format!("Selected {name}: tick providers, then m to mint"),
                     );
-                    return effects;
                 }
-                vec![]
+                effects
             }
             Err(e) => {
                 let found_nothing = matches!(e, ApiError::NotFound { .. });

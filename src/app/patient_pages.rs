@@ -2,12 +2,12 @@
 //! [`PARALLEL_PAGES`] pages at a time. Pages are taken in list order through one
 //! [`PageGuard`](crate::api::PageGuard), whatever order they arrive in, so empty or short pages,
 //! repeated pages, more users than `total` and absurd totals stop the load exactly as when
-//! paging one at a time. Each page has its own request id: Esc and `R` cancel all of them, and
-//! a page of an older load is dropped. (Waiting out a 429 together is the runtime's part: one
+//! paging one at a time. Each page is a request of its own in the registry (which knows its
+//! offset): Esc and `R` cancel all of them, and a page of an older load is dropped there. (Waiting out a 429 together is the runtime's part: one
 //! `Retry-After` holds back every page not yet sent.)
 
 use super::patients::{PARALLEL_PAGES, Paging};
-use super::requests::{Load, RequestId};
+use super::requests::{Load, Pending, RequestId, Task};
 use super::{App, Effect, Level};
 use crate::api::client::MAX_PAGE;
 use crate::api::{ApiError, UsersPage};
@@ -17,16 +17,27 @@ impl App {
     pub(super) fn load_patients(&mut self) -> Effect {
         self.patients.load = Load::Loading;
         self.patients.paging = Paging::new(self.env.host.clone());
-        let request = self.next_request_id();
-        self.patients.page_request = request;
-        self.patients.paging.in_flight.insert(request, 0);
+        let request = self.requests.start(Pending::Page { offset: 0 });
         Effect::LoadUsers { offset: 0, request }
+    }
+
+    /// The first page's request, while it is in flight.
+    pub fn page_request(&self) -> Option<RequestId> {
+        self.requests
+            .all()
+            .find_map(|(id, p)| matches!(p, Pending::Page { offset: 0 }).then_some(id))
+    }
+
+    /// Stops every page request still out, and forgets pages waiting for the ones ahead.
+    pub(super) fn cancel_pages(&mut self) -> Vec<Effect> {
+        self.patients.paging.arrived.clear();
+        self.requests.cancel_all(Task::LoadUsers)
     }
 
     /// `R`: the list again from its first page; a load still running (waiting out a long
     /// `Retry-After`, say) is stopped and started over.
     pub(super) fn reload_patients(&mut self) -> Vec<Effect> {
-        let mut effects = self.patients.paging.cancel_all();
+        let mut effects = self.cancel_pages();
         effects.push(self.load_patients());
         effects
     }
@@ -44,26 +55,22 @@ impl App {
                 self.patients.list.items().len()
             ),
         );
-        self.patients.paging.cancel_all()
+        self.cancel_pages()
     }
 
+    /// The page at `offset` answered (the registry dropped pages of a stopped or older load).
     pub(super) fn on_users(
         &mut self,
-        request: RequestId,
+        offset: u64,
         result: Result<UsersPage, ApiError>,
     ) -> Vec<Effect> {
-        let Some(offset) = self.patients.paging.in_flight.remove(&request) else {
-            return vec![];
-        };
-        if !self.patients.load.is_loading() {
-            return vec![];
-        }
         self.retrying = None;
         let page = match result {
             Ok(page) => page,
             Err(e) => return self.patients_failed(&e),
         };
         self.patients.paging.arrived.insert(offset, page);
+        let mut effects = Vec::new();
         // Take in, in list order, every page that is next.
         let mut grew = false;
         loop {
@@ -75,30 +82,35 @@ impl App {
                 Ok(more) => more,
                 Err(e) => {
                     if grew {
-                        self.catch_up_filter();
+                        effects.extend(self.catch_up_filter());
                     }
-                    return self.patients_failed(&e);
+                    effects.extend(self.patients_failed(&e));
+                    return effects;
                 }
             };
             self.patients.total = Some(page.total);
             if page.offset == 0 && next == 0 && !self.patients.list.items().is_empty() {
+                // A reload: a filter still matching the old list is of no use now.
+                effects.extend(self.requests.cancel_all(Task::FilterPatients));
                 self.patients.restart(page.users);
             } else {
                 self.patients.append(page.users);
             }
             grew = true;
             if more.is_none() {
-                self.catch_up_filter();
+                effects.extend(self.catch_up_filter());
                 self.keep_cursors_visible();
                 self.patients.load = Load::Loaded(());
-                return self.patients.paging.cancel_all();
+                effects.extend(self.cancel_pages());
+                return effects;
             }
         }
         if grew {
-            self.catch_up_filter();
+            effects.extend(self.catch_up_filter());
             self.keep_cursors_visible();
         }
-        self.next_pages()
+        effects.extend(self.next_pages());
+        effects
     }
 
     /// Asks for the next pages, keeping [`PARALLEL_PAGES`] out (and as few waiting in order).
@@ -106,9 +118,10 @@ impl App {
         let total = self.patients.total.unwrap_or(0);
         let mut effects = Vec::new();
         loop {
+            let in_flight = self.requests.count(Task::LoadUsers);
             let p = &self.patients.paging;
-            let out = p.in_flight.len() + p.arrived.len();
-            if p.in_flight.len() >= PARALLEL_PAGES
+            let out = in_flight + p.arrived.len();
+            if in_flight >= PARALLEL_PAGES
                 || out >= 2 * PARALLEL_PAGES
                 || p.next_issue >= total
                 || p.guard.next_offset() == 0
@@ -117,8 +130,7 @@ impl App {
             }
             let offset = self.patients.paging.next_issue;
             self.patients.paging.next_issue += u64::from(MAX_PAGE);
-            let request = self.next_request_id();
-            self.patients.paging.in_flight.insert(request, offset);
+            let request = self.requests.start(Pending::Page { offset });
             effects.push(Effect::LoadUsers { offset, request });
         }
         effects
@@ -133,6 +145,6 @@ impl App {
             format!("The patient list did not load: {e} · R loads it again"),
         );
         self.patients.load = Load::Failed(e.to_string());
-        self.patients.paging.cancel_all()
+        self.cancel_pages()
     }
 }

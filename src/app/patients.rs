@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::list::{Motion, PatientList, Visible};
 use super::matcher::{self, Query, ResultCache};
 use super::overlay::Confirm;
-use super::requests::{Load, Request, RequestId};
+use super::requests::{Load, Pending, Request, Task};
 use super::roster::{Patient, PatientRef};
 use super::{App, Effect, Level, layout};
 use crate::api::client::MAX_PAGE;
@@ -22,14 +22,12 @@ pub const PARALLEL_PAGES: usize = 4;
 /// Filters looking at more patients than this run off the input loop.
 pub const INLINE_FILTER: usize = 20_000;
 
-/// The pages of one load: which are asked for, which arrived early, and the guard that takes
+/// The pages of one load: which arrived early, the next to ask for, and the guard that takes
 /// them in list order (so a server that never advances is stopped exactly as when paging one
-/// at a time).
+/// at a time). The pages asked for are requests in the registry.
 #[derive(Debug)]
 pub(super) struct Paging {
     pub(super) guard: PageGuard,
-    /// The page each request asked for.
-    pub(super) in_flight: BTreeMap<RequestId, u64>,
     /// Pages that came before the ones ahead of them.
     pub(super) arrived: BTreeMap<u64, UsersPage>,
     /// The next offset to ask for.
@@ -40,19 +38,9 @@ impl Paging {
     pub(super) fn new(target: String) -> Paging {
         Paging {
             guard: PageGuard::new(target, MAX_PAGE),
-            in_flight: BTreeMap::new(),
             arrived: BTreeMap::new(),
             next_issue: u64::from(MAX_PAGE),
         }
-    }
-
-    /// Stops every request still out.
-    pub(super) fn cancel_all(&mut self) -> Vec<Effect> {
-        self.arrived.clear();
-        std::mem::take(&mut self.in_flight)
-            .into_keys()
-            .map(|id| Effect::Cancel { id })
-            .collect()
     }
 }
 
@@ -96,22 +84,15 @@ impl IdIndex {
     }
 }
 
-/// The server lookup for a filter that matched nothing loaded.
+/// The server lookup for a filter that matched nothing loaded (its request is in the registry
+/// while it runs).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lookup {
-    pub id: RequestId,
     /// What was looked up (the filter without a leading `'`).
     pub text: String,
     pub state: Load<bool>,
     /// Enter was pressed while it ran: select what it finds.
     pub select: bool,
-}
-
-/// A filter running off the loop.
-#[derive(Debug)]
-pub(super) struct Running {
-    pub(super) id: RequestId,
-    pub(super) query: Arc<Query>,
 }
 
 #[derive(Debug)]
@@ -121,13 +102,9 @@ pub struct Patients {
     /// `total` from the API, once the first page arrived.
     pub total: Option<u64>,
     pub load: Load<()>,
-    /// The first page request of the current load.
-    pub page_request: RequestId,
     pub(super) paging: Paging,
     pub selected: Option<Uuid>,
     pub connections: HashMap<Uuid, Load<Vec<ConnectedProvider>>>,
-    /// The one user fetch whose answer may still select a user.
-    pub pending_user: Option<RequestId>,
     /// The highlighted patient's connections should be loaded once the highlight rests.
     pub detail_pending: bool,
     /// Who was highlighted at the last tick: the highlight rests when a tick finds it again.
@@ -136,15 +113,11 @@ pub struct Patients {
     pub(super) index: IdIndex,
     /// The query whose matches show.
     pub(super) query: Arc<Query>,
-    /// The newest filter running off the loop; older answers are dropped.
-    pub(super) running: Option<Running>,
     /// Recent queries' results (Backspace and a query typed again cost no matching).
     pub(super) results: ResultCache,
     pub lookup: Option<Lookup>,
     /// Filters over more candidates than this run off the loop (tests lower it).
     pub inline_limit: usize,
-    /// Effects started outside a handler that returns them (filtering as a prompt is typed).
-    pub(super) outbox: Vec<Effect>,
 }
 
 impl Default for Patients {
@@ -153,20 +126,16 @@ impl Default for Patients {
             list: PatientList::default(),
             total: None,
             load: Load::Loaded(()),
-            page_request: RequestId::default(),
             paging: Paging::new("the API".into()),
             selected: None,
             connections: HashMap::new(),
-            pending_user: None,
             detail_pending: false,
             detail_candidate: None,
             index: IdIndex::default(),
             query: Arc::new(Query::new("")),
-            running: None,
             results: ResultCache::default(),
             lookup: None,
             inline_limit: INLINE_FILTER,
-            outbox: Vec::new(),
         }
     }
 }
@@ -194,11 +163,6 @@ impl Patients {
         &self.query
     }
 
-    /// Whether a filter is still being matched off the loop.
-    pub fn matching(&self) -> bool {
-        self.running.is_some()
-    }
-
     /// Adds loaded users; users already listed are skipped. The filter's matches follow in
     /// [`App::catch_up_filter`].
     pub fn append(&mut self, users: Vec<User>) {
@@ -219,7 +183,6 @@ impl Patients {
         let keep = self.highlighted().map(|u| u.user_id);
         self.index.clear();
         self.list.clear();
-        self.running = None;
         self.results.clear();
         self.append(first_page);
         let visible = if self.query.is_empty() {
@@ -231,7 +194,8 @@ impl Patients {
         self.list.reshow(visible, kept);
     }
 
-    /// Applies a filter at once, whatever the list's size (the app uses [`App::filter_patients`]).
+    /// Applies a filter at once, whatever the list's size (the app uses [`App::filter_patients`];
+    /// a filter still matching off the loop is the app's to cancel).
     pub fn set_filter(&mut self, filter: &str) {
         let query = Arc::new(Query::new(filter));
         let visible = if query.is_empty() {
@@ -240,34 +204,24 @@ impl Patients {
             Visible::Ranked(matcher::filter(&query, self.list.items(), None, 0, 1))
         };
         self.query = query;
-        self.running = None;
         self.list.show(filter, visible);
     }
 
-    /// A filter task failed (a bug): the previous matches stay.
-    pub(super) fn filter_failed(&mut self) {
-        self.running = None;
-    }
-
-    /// Effects started outside a handler that returns them.
-    pub(super) fn take_effects(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.outbox)
-    }
-
-    /// Moves the highlight to a user, clearing a filter that hides it.
-    fn highlight(&mut self, id: Uuid) -> bool {
-        let Some(i) = self.position(id) else {
-            return false;
-        };
-        if !self.list.highlight_index(i) {
-            self.set_filter("");
-            self.list.highlight_index(i);
+    /// Moves the highlight to a user, clearing a filter that hides it: `None` when the user is
+    /// not listed, else whether the filter was cleared.
+    fn highlight(&mut self, id: Uuid) -> Option<bool> {
+        let i = self.position(id)?;
+        if self.list.highlight_index(i) {
+            return Some(false);
         }
-        true
+        self.set_filter("");
+        self.list.highlight_index(i);
+        Some(true)
     }
 }
 
 impl App {
+    /// The connections of `user_id` answered.
     pub(super) fn on_connections(
         &mut self,
         user_id: Uuid,
@@ -280,21 +234,14 @@ impl App {
         self.patients.connections.insert(user_id, state);
     }
 
-    pub(super) fn on_user_loaded(
-        &mut self,
-        id: RequestId,
-        result: Result<User, ApiError>,
-    ) -> Vec<Effect> {
-        if self.patients.pending_user != Some(id) {
-            return vec![];
-        }
-        self.patients.pending_user = None;
+    /// The patient fetched to be selected arrived (the registry dropped a superseded fetch).
+    pub(super) fn on_user_loaded(&mut self, result: Result<User, ApiError>) -> Vec<Effect> {
         match result {
             Ok(user) => {
                 let (id, name) = (user.user_id, user.client_user_id.clone());
                 self.patients.append(vec![user]);
-                self.catch_up_filter();
-                let effects = self.select_user(id);
+                let mut effects = self.catch_up_filter();
+                effects.extend(self.select_user(id));
                 self.toast(
                     Level::Info,
                     format!("Selected {name}: tick providers, then m to mint"),
@@ -327,18 +274,30 @@ impl App {
     }
 
     /// Selects a user (highlighting it) and loads its connections; a user not in the list is
-    /// fetched first.
+    /// fetched first. Only the newest selection counts: a fetch still running is cancelled.
     pub(super) fn select_user(&mut self, user_id: Uuid) -> Vec<Effect> {
-        if !self.patients.highlight(user_id) {
-            let id = self.next_request_id();
-            self.patients.pending_user = Some(id);
-            return vec![Effect::LoadUser { id, user_id }];
+        let mut effects = self.requests.cancel_all(Task::LoadUser);
+        match self.patients.highlight(user_id) {
+            None => {
+                let id = self.requests.start(Pending::User);
+                effects.push(Effect::LoadUser { id, user_id });
+                return effects;
+            }
+            // The filter was cleared to show the user: one still matching is of no use.
+            Some(true) => effects.extend(self.requests.cancel_all(Task::FilterPatients)),
+            Some(false) => {}
         }
-        self.patients.pending_user = None;
         self.patients.selected = Some(user_id);
         self.keep_cursors_visible();
+        effects.push(self.load_connections(user_id));
+        effects
+    }
+
+    /// Asks for a patient's connections.
+    fn load_connections(&mut self, user_id: Uuid) -> Effect {
         self.patients.connections.insert(user_id, Load::Loading);
-        vec![Effect::LoadConnections { user_id }]
+        let id = self.requests.start(Pending::Connections { user_id });
+        Effect::LoadConnections { id, user_id }
     }
 
     pub(super) fn move_patients(&mut self, motion: Motion) {
@@ -369,8 +328,7 @@ impl App {
         if self.patients.connections.contains_key(&id) {
             return None;
         }
-        self.patients.connections.insert(id, Load::Loading);
-        Some(Effect::LoadConnections { user_id: id })
+        Some(self.load_connections(id))
     }
 
     /// Enter in the new-patient prompt, once the text passed its checks.
@@ -384,15 +342,13 @@ impl App {
         Ok(vec![Effect::CreateUser { id, client_user_id }])
     }
 
+    /// The patient `client_user_id` was created (or not).
     pub(super) fn on_created(
         &mut self,
-        id: RequestId,
+        client_user_id: String,
         at: DateTime<Utc>,
         result: Result<CreatedUser, ApiError>,
     ) -> Vec<Effect> {
-        let Some(Request::CreateUser { client_user_id }) = self.finish(id) else {
-            return vec![];
-        };
         match result {
             Ok(created) => {
                 let user = User {
@@ -407,11 +363,11 @@ impl App {
                     ingestion_end: None,
                 };
                 self.patients.append(vec![user]);
-                self.catch_up_filter();
+                let mut effects = self.catch_up_filter();
                 if let Some(t) = &mut self.patients.total {
                     *t += 1;
                 }
-                let effects = self.select_user(created.user_id);
+                effects.extend(self.select_user(created.user_id));
                 self.toast(
                     Level::Success,
                     format!("Created patient {client_user_id} (selected: tick providers, then m)"),

@@ -5,6 +5,7 @@
 
 use super::list::{ListState, Motion};
 use super::prompt::{Prompt, PromptKind};
+use super::requests::Pending;
 use super::{App, Effect, Level, layout};
 use crate::setup::config::Preset;
 
@@ -174,7 +175,8 @@ impl App {
             return Err("There is no config file to save to (no config directory)".into());
         };
         let preset = Preset::from_options(name, &self.link_options());
-        Ok(vec![Effect::SavePreset { path, preset }])
+        let id = self.requests.start(Pending::SavePreset);
+        Ok(vec![Effect::SavePreset { id, path, preset }])
     }
 
     /// The runtime's answer to [`Effect::SavePreset`].

@@ -135,62 +135,70 @@ impl App {
         }
     }
 
-    pub(super) fn apply_filter(&mut self, pane: ListPane, text: &str) {
-        match pane {
+    pub(super) fn apply_filter(&mut self, pane: ListPane, text: &str) -> Vec<Effect> {
+        let effects = match pane {
             ListPane::Patients => self.filter_patients(text),
-            ListPane::Providers => self.providers.set_filter(text),
-        }
+            ListPane::Providers => {
+                self.providers.set_filter(text);
+                vec![]
+            }
+        };
         self.keep_cursors_visible();
+        effects
     }
 
     /// Esc in a list with a kept filter.
-    pub(super) fn clear_filter(&mut self) {
+    pub(super) fn clear_filter(&mut self) -> Vec<Effect> {
         let Some(pane) = self.focus.list() else {
-            return;
+            return vec![];
         };
-        self.apply_filter(pane, "");
+        let effects = self.apply_filter(pane, "");
         self.toast(Level::Info, "Filter cleared");
+        effects
     }
 
     /// A key typed into the open prompt (not Enter or Esc).
-    pub(super) fn prompt_key(&mut self, key: KeyEvent) {
+    pub(super) fn prompt_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if let Some(p) = &mut self.overlays.prompt {
             p.key(key);
         }
-        self.after_prompt_edit();
+        self.after_prompt_edit()
     }
 
     /// A paste goes into the open prompt; outside a prompt it is ignored.
-    pub(super) fn paste(&mut self, text: &str) {
-        if let Some(p) = &mut self.overlays.prompt {
-            if std::mem::take(&mut p.replace_on_type) {
-                p.input = Input::default();
-            }
-            p.insert(text);
-            self.after_prompt_edit();
+    pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        let Some(p) = &mut self.overlays.prompt else {
+            return vec![];
+        };
+        if std::mem::take(&mut p.replace_on_type) {
+            p.input = Input::default();
         }
+        p.insert(text);
+        self.after_prompt_edit()
     }
 
-    fn after_prompt_edit(&mut self) {
+    fn after_prompt_edit(&mut self) -> Vec<Effect> {
         let Some(p) = &mut self.overlays.prompt else {
-            return;
+            return vec![];
         };
         p.error = None;
         p.warning_acknowledged = false;
         let text = p.input.value().to_string();
         match p.kind {
-            PromptKind::Filter(pane) => self.apply_filter(pane, &text),
+            PromptKind::Filter(pane) => return self.apply_filter(pane, &text),
             PromptKind::HistoryFilter => self.set_history_filter(&text),
             _ => {}
         }
+        vec![]
     }
 
-    pub(super) fn cancel_prompt(&mut self) {
+    pub(super) fn cancel_prompt(&mut self) -> Vec<Effect> {
         match self.overlays.prompt.take().map(|p| p.kind) {
-            Some(PromptKind::Filter(pane)) => self.apply_filter(pane, ""),
+            Some(PromptKind::Filter(pane)) => return self.apply_filter(pane, ""),
             Some(PromptKind::HistoryFilter) => self.set_history_filter(""),
             _ => {}
         }
+        vec![]
     }
 
     /// Closes a filter prompt, keeping the filter (when something else takes the screen).

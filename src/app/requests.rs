@@ -1,15 +1,22 @@
-//! One request lifecycle for every background call: ids, the kinds of task, the loading state
-//! shown while an answer is awaited, the one busy check for requests that change something, and
-//! where an API error lands (a refused key always becomes the full-width alert).
+//! One request lifecycle for every background call: the registry of requests in flight
+//! ([`Requests`], keyed by [`RequestId`], each with its [`Task`] and what its answer is for),
+//! where every answer is matched and a stale or cancelled one dropped; the loading state shown
+//! while an answer is awaited; the one busy check for requests that change something; and where
+//! an API error lands (a refused key always becomes the full-width alert).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use crate::api::{ApiError, LinkTokenRequest, RetryNotice};
 
+use super::matcher::Query;
 use super::{App, Effect, Level};
 
 /// Identifies one request, so that an answer for an older or cancelled one is dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequestId(pub u64);
 
 /// The kinds of background task the runtime runs for the app.
@@ -25,6 +32,10 @@ pub enum Task {
     LinkProviders,
     FilterPatients,
     LookupPatient,
+    LoadHistory,
+    SavePreset,
+    SavePng,
+    Audit,
 }
 
 impl Task {
@@ -41,11 +52,16 @@ impl Task {
             Task::LinkProviders => "check what the patient will see",
             Task::FilterPatients => "filter the patient list",
             Task::LookupPatient => "look up a patient",
+            Task::LoadHistory => "read the audit log",
+            Task::SavePreset => "save the preset",
+            Task::SavePng => "save the QR code",
+            Task::Audit => "write the audit log",
         }
     }
 }
 
 /// Something loaded in the background: the patient list, the provider list, a connection list.
+/// Which request fills it is the registry's business ([`Requests`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Load<T> {
     Loading,
@@ -73,10 +89,128 @@ pub enum Request {
     CreateUser { client_user_id: String },
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct InFlight {
-    pub id: RequestId,
-    pub request: Request,
+/// A request in flight: what it does, and what its answer is for.
+#[derive(Debug, Clone)]
+pub enum Pending {
+    /// One page of the patient list, at this offset.
+    Page {
+        offset: u64,
+    },
+    Providers,
+    /// The connections of this patient.
+    Connections {
+        user_id: Uuid,
+    },
+    /// A patient not in the list, fetched to be selected.
+    User,
+    /// A request that changes something: at most one at a time.
+    Change(Request),
+    /// A watcher check of the shown link.
+    Watch,
+    /// What the Link page will offer for the shown link.
+    LinkProviders,
+    /// The patient filter matching `query` off the loop.
+    Filter {
+        query: Arc<Query>,
+    },
+    /// The server lookup of a filter that matched nothing loaded.
+    Lookup,
+    /// The audit log read for the history overlay.
+    History,
+    SavePreset,
+    SavePng,
+}
+
+impl Pending {
+    pub fn task(&self) -> Task {
+        match self {
+            Pending::Page { .. } => Task::LoadUsers,
+            Pending::Providers => Task::LoadProviders,
+            Pending::Connections { .. } => Task::LoadConnections,
+            Pending::User => Task::LoadUser,
+            Pending::Change(Request::Mint { .. }) => Task::Mint,
+            Pending::Change(Request::CreateUser { .. }) => Task::CreateUser,
+            Pending::Watch => Task::Watch,
+            Pending::LinkProviders => Task::LinkProviders,
+            Pending::Filter { .. } => Task::FilterPatients,
+            Pending::Lookup => Task::LookupPatient,
+            Pending::History => Task::LoadHistory,
+            Pending::SavePreset => Task::SavePreset,
+            Pending::SavePng => Task::SavePng,
+        }
+    }
+}
+
+/// The one store of requests in flight. A request is in it from [`Requests::start`] until its
+/// answer is taken ([`Requests::finish`]) or it is cancelled ([`Requests::cancel`], which
+/// answers the [`Effect::Cancel`] that stops it); an answer for an id not in it is stale and
+/// dropped.
+#[derive(Debug, Default)]
+pub struct Requests {
+    last: u64,
+    live: BTreeMap<RequestId, Pending>,
+}
+
+impl Requests {
+    /// Registers a new request and answers its id.
+    pub fn start(&mut self, pending: Pending) -> RequestId {
+        self.last += 1;
+        let id = RequestId(self.last);
+        self.live.insert(id, pending);
+        id
+    }
+
+    /// The answer to `id` arrived: its entry, if it is still wanted (the request is then done).
+    pub fn finish(&mut self, id: RequestId) -> Option<Pending> {
+        self.live.remove(&id)
+    }
+
+    /// Stops `id` if it is in flight.
+    pub fn cancel(&mut self, id: RequestId) -> Option<Effect> {
+        self.live.remove(&id).map(|_| Effect::Cancel { id })
+    }
+
+    /// Stops every request of `task`.
+    pub fn cancel_all(&mut self, task: Task) -> Vec<Effect> {
+        let ids: Vec<RequestId> = self.ids(task).collect();
+        ids.into_iter().filter_map(|id| self.cancel(id)).collect()
+    }
+
+    /// The request `id`, while it is in flight.
+    pub fn get(&self, id: RequestId) -> Option<&Pending> {
+        self.live.get(&id)
+    }
+
+    /// The requests of `task` in flight, oldest first.
+    pub fn ids(&self, task: Task) -> impl Iterator<Item = RequestId> + '_ {
+        self.live
+            .iter()
+            .filter(move |(_, p)| p.task() == task)
+            .map(|(id, _)| *id)
+    }
+
+    /// How many requests of `task` are in flight.
+    pub fn count(&self, task: Task) -> usize {
+        self.ids(task).count()
+    }
+
+    /// Whether a request of `task` is in flight.
+    pub fn running(&self, task: Task) -> bool {
+        self.ids(task).next().is_some()
+    }
+
+    /// The request that changes something, if one is in flight.
+    pub fn change(&self) -> Option<(RequestId, &Request)> {
+        self.live.iter().find_map(|(id, p)| match p {
+            Pending::Change(r) => Some((*id, r)),
+            _ => None,
+        })
+    }
+
+    /// Every request in flight, oldest first.
+    pub fn all(&self) -> impl Iterator<Item = (RequestId, &Pending)> + '_ {
+        self.live.iter().map(|(id, p)| (*id, p))
+    }
 }
 
 /// A call waiting out a `Retry-After` (or a back-off) before its next attempt.
@@ -102,11 +236,6 @@ impl Retrying {
 pub const BUSY: &str = "A request is already running: wait, or Esc to cancel it";
 
 impl App {
-    pub(super) fn next_request_id(&mut self) -> RequestId {
-        self.last_request.0 += 1;
-        self.last_request
-    }
-
     /// In read-only mode nothing is created or minted: says so and answers true.
     pub(super) fn refused_read_only(&mut self, action: &str) -> bool {
         if self.env.read_only {
@@ -116,23 +245,12 @@ impl App {
         self.env.read_only
     }
 
-    /// The one busy check: starts `request` unless another is in flight.
+    /// The one busy check: starts `request` unless another that changes something is in flight.
     pub(super) fn begin(&mut self, request: Request) -> Result<RequestId, &'static str> {
-        if self.inflight.is_some() {
+        if self.requests.change().is_some() {
             return Err(BUSY);
         }
-        let id = self.next_request_id();
-        self.inflight = Some(InFlight { id, request });
-        Ok(id)
-    }
-
-    /// The request in flight, if `id` is it; it is finished by taking it.
-    pub(super) fn finish(&mut self, id: RequestId) -> Option<Request> {
-        let done = self.inflight.take_if(|f| f.id == id).map(|f| f.request);
-        if done.is_some() {
-            self.retrying = None;
-        }
-        done
+        Ok(self.requests.start(Pending::Change(request)))
     }
 
     /// A call in flight waits before trying again: the status line counts down.
@@ -146,7 +264,7 @@ impl App {
 
     /// The wait to show now, if one is under way for something the staff wait on.
     pub fn retry_wait(&self) -> Option<&Retrying> {
-        let waiting = self.inflight.is_some() || self.patients.load.is_loading();
+        let waiting = self.requests.change().is_some() || self.patients.load.is_loading();
         self.retrying
             .as_ref()
             .filter(|r| waiting && r.until > self.now)
@@ -154,10 +272,10 @@ impl App {
 
     /// Esc while a request runs: drop it and say what may have happened anyway.
     pub(super) fn cancel_request(&mut self) -> Vec<Effect> {
-        let Some(f) = self.inflight.take() else {
+        let Some((id, request)) = self.requests.change() else {
             return vec![];
         };
-        let text = match f.request {
+        let text = match request {
             Request::Mint { .. } => {
                 "Cancelled: no link is shown (one may have been minted; it expires unused)"
             }
@@ -166,7 +284,7 @@ impl App {
             }
         };
         self.toast(Level::Info, text);
-        vec![Effect::Cancel { id: f.id }]
+        self.requests.cancel(id).into_iter().collect()
     }
 
     /// A refused key stops all work until fixed: it becomes the full-width alert. The one place
@@ -204,24 +322,41 @@ impl App {
         }
     }
 
-    /// A background task panicked (a bug): clear what waited for it and say so.
-    pub(super) fn on_task_failed(&mut self, task: Task, id: Option<RequestId>) {
-        if let Some(id) = id {
-            self.finish(id);
-        }
-        match task {
-            Task::LoadUsers => {
-                self.patients.load = Load::Failed("internal error".into());
+    /// A background task panicked (a bug): what waited for it stops waiting, and the staff are
+    /// told. `done` is its request, taken from the registry (none for an audit write).
+    pub(super) fn on_task_failed(&mut self, task: Task, done: Option<&Pending>) -> Vec<Effect> {
+        const FAILED: &str = "internal error";
+        let mut effects = Vec::new();
+        match done {
+            Some(Pending::Page { .. }) => {
+                self.patients.load = Load::Failed(FAILED.into());
+                effects = self.cancel_pages();
             }
-            Task::LoadProviders => self.providers_failed("internal error".into()),
-            Task::LoadUser => self.patients.pending_user = None,
-            Task::Watch => self.watch_task_failed(),
-            Task::FilterPatients => self.patients.filter_failed(),
-            Task::LoadConnections
-            | Task::Mint
-            | Task::CreateUser
-            | Task::LinkProviders
-            | Task::LookupPatient => {}
+            Some(Pending::Providers) => self.providers_failed(FAILED.into()),
+            Some(Pending::Connections { user_id }) => {
+                self.patients
+                    .connections
+                    .insert(*user_id, Load::Failed(FAILED.into()));
+            }
+            Some(Pending::Watch) => self.watch_task_failed(),
+            Some(Pending::LinkProviders) => self.link_providers_failed(FAILED),
+            Some(Pending::Lookup) => {
+                if let Some(l) = &mut self.patients.lookup {
+                    l.state = Load::Failed(FAILED.into());
+                }
+            }
+            Some(Pending::History) => self.on_history_loaded(Err(FAILED.into())),
+            // The registry no longer has it, which is all: the busy state ends (a mint, a new
+            // patient: `on_answer` also ends the retry countdown), the list keeps its matches,
+            // nothing is selected.
+            Some(
+                Pending::Change(_)
+                | Pending::User
+                | Pending::Filter { .. }
+                | Pending::SavePreset
+                | Pending::SavePng,
+            )
+            | None => {}
         }
         self.toast(
             Level::Error,
@@ -230,6 +365,7 @@ impl App {
                 task.describe()
             ),
         );
+        effects
     }
 }
 

@@ -1,13 +1,15 @@
 //! The connection watcher: while a minted link is on screen (staff or patient-facing view), ask
-//! `GET /v2/user/providers/{user_id}` every [`POLL`], one request at a time, backing off on
-//! errors, and stop when the view closes (the watch lives in the shown link), the link expires,
-//! or a connection consumes it. A provider not connected at mint time that now is becomes
+//! `GET /v2/user/providers/{user_id}` every [`POLL`], one request at a time (the registry's
+//! [`Task::Watch`]: a check runs only for the shown link, and is cancelled when the link leaves
+//! the screen), backing off on errors, and stop when the view closes (the watch lives in the
+//! shown link), the link expires, or a connection consumes it. A provider not connected at mint time that now is becomes
 //! "Connected: Oura ✓"; an `error` status is put in plain words with what to do.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::requests::{Pending, Task};
 use super::{App, Effect, Level};
 use crate::api::{ApiError, ConnectedProvider, ConnectionStatus};
 use crate::audit::Outcome;
@@ -47,7 +49,6 @@ pub struct Watch {
     /// The connections at the first check (mint time): slug, `created_on`, status. One that
     /// later differs (new, reconnected, changed status) is news.
     pub baseline: Option<Vec<Seen>>,
-    pub in_flight: bool,
     pub next_at: Option<DateTime<Utc>>,
     pub last_check: Option<DateTime<Utc>>,
     /// Checks failed in a row, and the newest reason.
@@ -84,38 +85,31 @@ fn resources(c: &ConnectedProvider) -> Vec<String> {
 impl App {
     /// At a tick: the check that is due on the shown link, if any.
     pub(super) fn watch_effect(&mut self, now: DateTime<Utc>) -> Option<Effect> {
-        let shown = self.screen.shown_mut()?;
-        let w = &mut shown.watch;
-        if w.in_flight || w.consumed() || shown.link.is_expired(now) {
+        if self.requests.running(Task::Watch) {
             return None;
         }
-        if w.next_at.is_some_and(|at| now < at) {
+        let shown = self.screen.shown()?;
+        let w = &shown.watch;
+        if w.consumed() || shown.link.is_expired(now) || w.next_at.is_some_and(|at| now < at) {
             return None;
         }
-        w.in_flight = true;
-        Some(Effect::WatchConnections {
-            user_id: shown.link.user_id,
-            link: shown.link.fingerprint(),
-        })
+        let user_id = shown.link.user_id;
+        let id = self.requests.start(Pending::Watch);
+        Some(Effect::WatchConnections { id, user_id })
     }
 
-    /// The answer to a check of the link with fingerprint `link` (dropped if it left the screen).
+    /// The answer to a check of the shown link (the registry dropped checks of a link that left
+    /// the screen).
     pub(super) fn on_watched(
         &mut self,
-        link: &str,
         at: DateTime<Utc>,
         result: Result<Vec<ConnectedProvider>, ApiError>,
     ) -> Vec<Effect> {
-        let Some(shown) = self
-            .screen
-            .shown_mut()
-            .filter(|s| s.link.fingerprint() == link)
-        else {
+        let Some(shown) = self.screen.shown_mut() else {
             return vec![];
         };
         let minted_at = shown.link.minted_at;
         let w = &mut shown.watch;
-        w.in_flight = false;
         w.last_check = Some(at);
         let list = match result {
             Ok(list) => list,
@@ -207,10 +201,9 @@ impl App {
         effects
     }
 
-    /// A watch task panicked: let the next tick try again.
+    /// A watch task panicked: the next tick tries again (the registry no longer has it).
     pub(super) fn watch_task_failed(&mut self) {
         if let Some(shown) = self.screen.shown_mut() {
-            shown.watch.in_flight = false;
             shown.watch.failures += 1;
         }
     }

@@ -1,9 +1,17 @@
-//! Carrying out the app's effects: API calls as tasks that post their answer back (a panic in
-//! one becomes `Msg::TaskFailed`), cancellation by request id, the clipboard on its own thread,
-//! OSC 52 between frames, and PNG files off the loop.
+//! Carrying out the app's effects. Every task, async or blocking, starts through one helper,
+//! [`Driver::spawn`], which keeps its cancel handle by request id and turns a panic into
+//! `Msg::TaskFailed` with its [`Task`]; `Effect::Cancel` stops a task (a blocking one sees its
+//! [`Stop`] set). The clipboard lives on its own thread, OSC 52 is written between frames, and
+//! 429 back-off is shared by the pages of the patient list ([`PageGate`]).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
 
 use super::Driver;
 use crate::api::client::MAX_PAGE;
@@ -17,6 +25,95 @@ fn filter_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
+/// Set when a task's request is cancelled: blocking work checks it and stops early.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Stop(Arc<AtomicBool>);
+
+impl Stop {
+    pub(super) fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Work for a blocking thread: answers `None` when it stopped because it was cancelled (there
+/// is nothing to say then).
+type BlockingWork = Box<dyn FnOnce(&Stop) -> Option<Msg> + Send>;
+
+/// What a task does: a future, or a closure for a blocking thread.
+pub(super) enum Work {
+    Async(Pin<Box<dyn Future<Output = Msg> + Send>>),
+    Blocking(BlockingWork),
+}
+
+impl Work {
+    fn future(fut: impl Future<Output = Msg> + Send + 'static) -> Work {
+        Work::Async(Box::pin(fut))
+    }
+
+    pub(super) fn blocking(f: impl FnOnce(&Stop) -> Option<Msg> + Send + 'static) -> Work {
+        Work::Blocking(Box::new(f))
+    }
+}
+
+/// One task to start: its kind, its request (none for an audit write, which nothing waits
+/// for), and its work.
+pub(super) struct Job {
+    pub(super) task: Task,
+    pub(super) id: Option<RequestId>,
+    pub(super) work: Work,
+}
+
+impl Job {
+    fn new(task: Task, id: RequestId, work: Work) -> Job {
+        Job {
+            task,
+            id: Some(id),
+            work,
+        }
+    }
+}
+
+/// A task running for a request: how to stop it.
+pub(super) struct Running {
+    abort: AbortHandle,
+    stop: Stop,
+}
+
+impl Running {
+    pub(super) fn stop(self) {
+        self.stop.set();
+        self.abort.abort();
+    }
+}
+
+/// No users page is sent before this: a `Retry-After` holds back every page (a time, not a
+/// record of requests: which pages are wanted is the app's registry's business).
+#[derive(Debug, Clone, Default)]
+pub(super) struct PageGate(Arc<std::sync::Mutex<Option<tokio::time::Instant>>>);
+
+impl PageGate {
+    /// Holds pages back until `until` (or later, if held longer already).
+    pub(super) fn hold_until(&self, until: tokio::time::Instant) {
+        let mut g = self.0.lock().expect("the page gate");
+        *g = Some(g.map_or(until, |t| t.max(until)));
+    }
+
+    /// Waits until pages may be sent.
+    async fn wait(&self) {
+        loop {
+            let until = *self.0.lock().expect("the page gate");
+            match until {
+                Some(t) if t > tokio::time::Instant::now() => tokio::time::sleep_until(t).await,
+                _ => break,
+            }
+        }
+    }
+}
+
 impl<B: Backend> Driver<B> {
     pub(super) fn run_effects(&mut self, effects: Vec<Effect>) {
         for effect in effects {
@@ -24,145 +121,189 @@ impl<B: Backend> Driver<B> {
         }
     }
 
-    /// Runs `fut` as a task that posts its message back. A panic in it (a bug) becomes
-    /// `Msg::TaskFailed`, so the console neither hangs on a spinner nor dies half-drawn.
-    fn spawn<F>(&mut self, task: Task, id: Option<RequestId>, fut: F)
-    where
-        F: std::future::Future<Output = Msg> + Send + 'static,
-    {
-        use futures::FutureExt;
-        let tx = self.tx.clone();
-        let handle = tokio::spawn(async move {
-            let msg = std::panic::AssertUnwindSafe(fut)
-                .catch_unwind()
-                .await
-                .unwrap_or(Msg::TaskFailed { task, id });
-            let _ = tx.send(msg);
-        });
-        if let Some(id) = id {
-            self.tasks.retain(|_, h| !h.is_finished());
-            self.tasks.insert(id, handle.abort_handle());
-        }
-    }
-
     fn run_effect(&mut self, effect: Effect) {
-        let client = self.client.clone();
-        let clock = self.clock.clone();
-        match effect {
-            Effect::LoadUsers { offset, request } => {
-                let gate = self.page_gate.clone();
-                self.spawn(Task::LoadUsers, Some(request), async move {
-                    // Pages wait out a Retry-After together: none is sent before it ends.
-                    loop {
-                        let until = *gate.lock().expect("the page gate");
-                        match until {
-                            Some(t) if t > tokio::time::Instant::now() => {
-                                tokio::time::sleep_until(t).await;
-                            }
-                            _ => break,
-                        }
-                    }
-                    let result = client.list_users(offset, MAX_PAGE).await;
-                    Msg::UsersLoaded { request, result }
-                });
-            }
-            Effect::FilterPatients { id, job } => {
-                // The newest filter is the only one wanted: an older one stops where it is.
-                let newest = self.newest_filter.clone();
-                newest.store(id.0, std::sync::atomic::Ordering::Relaxed);
-                self.spawn(Task::FilterPatients, Some(id), async move {
-                    let run = tokio::task::spawn_blocking(move || {
-                        let stale = || newest.load(std::sync::atomic::Ordering::Relaxed) != id.0;
-                        job.run_until(filter_threads(), &stale)
-                    });
-                    match run.await {
-                        Ok(Some(found)) => Msg::PatientsFiltered { id, found },
-                        Ok(None) => Msg::PatientsFiltered {
-                            id: RequestId::default(),
-                            found: crate::app::matcher::Matches::default(),
-                        },
-                        Err(e) => std::panic::resume_unwind(e.into_panic()),
-                    }
-                });
-            }
-            Effect::LookupPatient { id, text } => {
-                self.spawn(Task::LookupPatient, Some(id), async move {
-                    let result = client.find_user(&text).await;
-                    Msg::PatientLookedUp { id, result }
-                });
-            }
-            Effect::LoadProviders => self.spawn(Task::LoadProviders, None, async move {
-                Msg::ProvidersLoaded(client.providers().await)
-            }),
-            Effect::LoadConnections { user_id } => {
-                self.spawn(Task::LoadConnections, None, async move {
-                    let result = client.connected_providers(user_id).await;
-                    Msg::ConnectionsLoaded { user_id, result }
-                });
-            }
-            Effect::LoadUser { id, user_id } => {
-                self.spawn(Task::LoadUser, Some(id), async move {
-                    let result = client.get_user(user_id).await;
-                    Msg::UserLoaded { id, result }
-                });
-            }
-            Effect::Mint { id, request } => self.spawn(Task::Mint, Some(id), async move {
-                let result = client.link_token(&request).await;
-                if let Ok(t) = &result {
-                    let fingerprint = crate::api::fingerprint(&t.link_token);
-                    tracing::info!(user_id = %request.user_id, %fingerprint, "link minted");
-                }
-                let at = clock();
-                Msg::Minted { id, at, result }
-            }),
-            Effect::CreateUser { id, client_user_id } => {
-                self.spawn(Task::CreateUser, Some(id), async move {
-                    let result = client.create_user(&client_user_id).await;
-                    let at = clock();
-                    Msg::UserCreated { id, at, result }
-                });
-            }
-            Effect::Cancel { id } => {
-                self.newest_filter
-                    .compare_exchange(
-                        id.0,
-                        0,
-                        std::sync::atomic::Ordering::Relaxed,
-                        std::sync::atomic::Ordering::Relaxed,
-                    )
-                    .ok();
-                if let Some(h) = self.tasks.remove(&id) {
-                    h.abort();
-                }
-            }
+        let job = match effect {
+            Effect::Cancel { id } => return self.cancel(id),
             Effect::Copy { url, expires_at } => {
                 // Between frames, never inside one: the terminal gets the whole sequence at once.
                 let seq = crate::clipboard::osc52(url.as_str(), crate::clipboard::in_tmux());
                 (self.osc)(&seq);
                 let _ = self.clipboard.send(ClipboardJob::Set { url, expires_at });
+                return;
             }
             Effect::ClearClipboard { url } => {
                 let _ = self.clipboard.send(ClipboardJob::ClearIf(url));
+                return;
             }
-            Effect::WatchConnections { user_id, link } => {
-                self.spawn(Task::Watch, None, async move {
+            Effect::Audit(_)
+            | Effect::LoadHistory { .. }
+            | Effect::SavePreset { .. }
+            | Effect::SavePng { .. } => self.file_job(effect),
+            Effect::FilterPatients { id, job } => Some(filter_job(id, job)),
+            Effect::Mint { .. } | Effect::CreateUser { .. } => self.change_job(effect),
+            Effect::LoadUsers { .. }
+            | Effect::LookupPatient { .. }
+            | Effect::LoadProviders { .. }
+            | Effect::LoadConnections { .. }
+            | Effect::LoadUser { .. }
+            | Effect::WatchConnections { .. }
+            | Effect::CheckLinkProviders { .. } => self.api_job(effect),
+        };
+        if let Some(job) = job {
+            self.spawn(job);
+        }
+    }
+
+    /// The one way a task starts: it posts its message back, a panic in it (a bug) becomes
+    /// `Msg::TaskFailed` (so the console neither hangs on a spinner nor dies half-drawn), and
+    /// a task with a request can be stopped by `Effect::Cancel`.
+    pub(super) fn spawn(&mut self, Job { task, id, work }: Job) {
+        use futures::FutureExt;
+        let tx = self.tx.clone();
+        let stop = Stop::default();
+        let told = stop.clone();
+        let run = async move {
+            match work {
+                Work::Async(fut) => Some(fut.await),
+                Work::Blocking(f) => match tokio::task::spawn_blocking(move || f(&told)).await {
+                    Ok(msg) => msg,
+                    // Its panic was logged by the hook; it is this task's failure.
+                    Err(e) => match e.try_into_panic() {
+                        Ok(panic) => std::panic::resume_unwind(panic),
+                        Err(_) => None, // the runtime is shutting down
+                    },
+                },
+            }
+        };
+        let handle = tokio::spawn(async move {
+            let msg = std::panic::AssertUnwindSafe(run)
+                .catch_unwind()
+                .await
+                .unwrap_or(Some(Msg::TaskFailed { task, id }));
+            if let Some(msg) = msg {
+                let _ = tx.send(msg);
+            }
+        });
+        if let Some(id) = id {
+            self.tasks.retain(|_, t| !t.abort.is_finished());
+            let abort = handle.abort_handle();
+            self.tasks.insert(id, Running { abort, stop });
+        }
+    }
+
+    /// `Effect::Cancel`: the task stops (a blocking one at its next check).
+    fn cancel(&mut self, id: RequestId) {
+        if let Some(t) = self.tasks.remove(&id) {
+            t.stop();
+        }
+    }
+
+    /// The API calls that only read (each kind of effect is routed by `run_effect`).
+    fn api_job(&self, effect: Effect) -> Option<Job> {
+        let client = self.client.clone();
+        let clock = self.clock.clone();
+        let (task, id, work) = match effect {
+            Effect::LoadUsers { offset, request } => {
+                let gate = self.page_gate.clone();
+                let work = Work::future(async move {
+                    // Pages wait out a Retry-After together: none is sent before it ends.
+                    gate.wait().await;
+                    let result = client.list_users(offset, MAX_PAGE).await;
+                    Msg::UsersLoaded { request, result }
+                });
+                (Task::LoadUsers, request, work)
+            }
+            Effect::LookupPatient { id, text } => (
+                Task::LookupPatient,
+                id,
+                Work::future(async move {
+                    let result = client.find_user(&text).await;
+                    Msg::PatientLookedUp { id, result }
+                }),
+            ),
+            Effect::LoadProviders { id } => (
+                Task::LoadProviders,
+                id,
+                Work::future(async move {
+                    let result = client.providers().await;
+                    Msg::ProvidersLoaded { id, result }
+                }),
+            ),
+            Effect::LoadConnections { id, user_id } => (
+                Task::LoadConnections,
+                id,
+                Work::future(async move {
+                    let result = client.connected_providers(user_id).await;
+                    Msg::ConnectionsLoaded { id, result }
+                }),
+            ),
+            Effect::LoadUser { id, user_id } => (
+                Task::LoadUser,
+                id,
+                Work::future(async move {
+                    let result = client.get_user(user_id).await;
+                    Msg::UserLoaded { id, result }
+                }),
+            ),
+            Effect::WatchConnections { id, user_id } => (
+                Task::Watch,
+                id,
+                Work::future(async move {
                     let result = client.connected_providers(user_id).await;
                     let at = clock();
-                    Msg::Watched { link, at, result }
-                });
-            }
-            Effect::CheckLinkProviders { link, token } => {
-                self.spawn(Task::LinkProviders, None, async move {
+                    Msg::Watched { id, at, result }
+                }),
+            ),
+            Effect::CheckLinkProviders { id, token } => (
+                Task::LinkProviders,
+                id,
+                Work::future(async move {
                     let result = client.link_providers(&token.link_token).await;
-                    Msg::LinkProvidersLoaded { link, result }
+                    Msg::LinkProvidersLoaded { id, result }
+                }),
+            ),
+            _ => return None,
+        };
+        Some(Job::new(task, id, work))
+    }
+
+    /// The calls that change something: a mint, a new patient.
+    fn change_job(&self, effect: Effect) -> Option<Job> {
+        let client = self.client.clone();
+        let clock = self.clock.clone();
+        match effect {
+            Effect::Mint { id, request } => {
+                let work = Work::future(async move {
+                    let result = client.link_token(&request).await;
+                    if let Ok(t) = &result {
+                        let fingerprint = crate::api::fingerprint(&t.link_token);
+                        tracing::info!(user_id = %request.user_id, %fingerprint, "link minted");
+                    }
+                    let at = clock();
+                    Msg::Minted { id, at, result }
                 });
+                Some(Job::new(Task::Mint, id, work))
             }
+            Effect::CreateUser { id, client_user_id } => {
+                let work = Work::future(async move {
+                    let result = client.create_user(&client_user_id).await;
+                    let at = clock();
+                    Msg::UserCreated { id, at, result }
+                });
+                Some(Job::new(Task::CreateUser, id, work))
+            }
+            _ => None,
+        }
+    }
+
+    /// The audit log and files, on blocking threads.
+    fn file_job(&self, effect: Effect) -> Option<Job> {
+        let history = self.history.clone();
+        match effect {
             Effect::Audit(event) => {
-                let Some(store) = self.history.clone() else {
-                    return;
-                };
+                let store = history?;
                 let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
+                let work = Work::blocking(move |_| {
                     let store = store
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -170,46 +311,67 @@ impl<B: Backend> Driver<B> {
                         tracing::warn!("audit log write failed: {e}");
                         let _ = tx.send(Msg::HistoryUnavailable(e.to_string()));
                     }
+                    None
                 });
+                Some(Job {
+                    task: Task::Audit,
+                    id: None,
+                    work,
+                })
             }
-            Effect::LoadHistory => {
-                let tx = self.tx.clone();
-                let Some(store) = self.history.clone() else {
-                    let _ = tx.send(Msg::HistoryLoaded(Err(
-                        "the audit log is unavailable".into()
-                    )));
-                    return;
-                };
-                tokio::task::spawn_blocking(move || {
-                    let store = store
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    let result = store
-                        .links(&crate::audit::Filter {
-                            limit: Some(500),
-                            ..Default::default()
-                        })
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::HistoryLoaded(result));
+            Effect::LoadHistory { id } => {
+                let work = Work::blocking(move |_| {
+                    let result = match history {
+                        Some(store) => read_history(&store),
+                        None => Err("the audit log is unavailable".into()),
+                    };
+                    Some(Msg::HistoryLoaded { id, result })
                 });
+                Some(Job::new(Task::LoadHistory, id, work))
             }
-            Effect::SavePreset { path, preset } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
+            Effect::SavePreset { id, path, preset } => {
+                let work = Work::blocking(move |_| {
                     let result = crate::setup::presets::save(&path, &preset);
-                    let _ = tx.send(Msg::PresetSaved { preset, result });
+                    Some(Msg::PresetSaved { id, preset, result })
                 });
+                Some(Job::new(Task::SavePreset, id, work))
             }
-            Effect::SavePng { url, path } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
+            Effect::SavePng { id, url, path } => {
+                let work = Work::blocking(move |_| {
                     let result = crate::link::qr::save_png(url.as_str(), &path)
                         .map(|()| std::fs::canonicalize(&path).unwrap_or(path));
-                    let _ = tx.send(Msg::PngSaved { url, result });
+                    Some(Msg::PngSaved { id, url, result })
                 });
+                Some(Job::new(Task::SavePng, id, work))
             }
+            _ => None,
         }
     }
+}
+
+/// A patient filter, matched on a blocking thread; a cancelled one (superseded by a newer
+/// query) stops where it is and answers nothing.
+fn filter_job(id: RequestId, job: crate::app::matcher::Job) -> Job {
+    let work = Work::blocking(move |stop| {
+        let found = job.run_until(filter_threads(), &|| stop.is_set())?;
+        Some(Msg::PatientsFiltered { id, found })
+    });
+    Job::new(Task::FilterPatients, id, work)
+}
+
+/// The audit log's links for the history overlay, newest first.
+fn read_history(
+    store: &std::sync::Mutex<crate::audit::Store>,
+) -> Result<Vec<crate::audit::LinkRecord>, String> {
+    let store = store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    store
+        .links(&crate::audit::Filter {
+            limit: Some(500),
+            ..Default::default()
+        })
+        .map_err(|e| e.to_string())
 }
 
 pub(super) enum ClipboardJob {
@@ -251,4 +413,123 @@ pub(super) fn clipboard_thread(
         })
         .expect("the clipboard thread starts");
     jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crossterm::event::Event;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::app::App;
+    use crate::app::requests::Pending;
+    use crate::app::tests::{ch, loaded};
+
+    fn driver(app: App) -> Driver<TestBackend> {
+        let client = crate::api::Client::new(
+            "http://127.0.0.1:9".parse().unwrap(),
+            None,
+            "the test host",
+            Duration::from_secs(1),
+        );
+        let mut d = Driver::new(
+            Terminal::new(TestBackend::new(120, 40)).unwrap(),
+            app,
+            crate::ui::Theme { no_color: true },
+            client,
+            super::super::system_clock(),
+            Box::new(crate::clipboard::Recorder::default()),
+            Box::new(|_: &str| {}),
+        );
+        d.app.size = ratatui::layout::Rect::new(0, 0, 120, 40);
+        d
+    }
+
+    fn screen(d: &Driver<TestBackend>) -> String {
+        let buf = d.terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Runs the loop until `done` holds; fails after a few seconds.
+    async fn step_until(d: &mut Driver<TestBackend>, done: impl Fn(&App) -> bool) {
+        let mut events = futures::stream::pending::<std::io::Result<Event>>();
+        for _ in 0..100 {
+            if done(&d.app) {
+                return;
+            }
+            d.step(&mut events, Some(Duration::from_millis(50)))
+                .await
+                .unwrap();
+        }
+        panic!("never happened; the screen:\n{}", screen(d));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_blocking_task_ends_as_task_failed_and_the_history_says_so() {
+        let mut d = driver(loaded(3, false));
+        // `H` opens the overlay and asks for the log, a request in the registry.
+        let fx = d.app.update(ch('H'));
+        let [Effect::LoadHistory { id }] = fx[..] else {
+            panic!("{fx:?}");
+        };
+        d.draw().unwrap();
+        assert!(screen(&d).contains("Reading the audit log…"));
+        // The read panics on its blocking thread (a bug), started as every task is.
+        let work = Work::blocking(|_| panic!("the audit log read broke"));
+        d.spawn(Job::new(Task::LoadHistory, id, work));
+        step_until(&mut d, |app| {
+            app.overlays
+                .history
+                .as_ref()
+                .is_some_and(|h| h.records.is_some())
+        })
+        .await;
+        let s = screen(&d);
+        assert!(!s.contains("Reading the audit log…"), "{s}");
+        assert!(
+            s.contains("The audit log cannot be read: internal error"),
+            "{s}"
+        );
+        let toast = &d.app.toast.as_ref().unwrap().text;
+        assert!(
+            toast.starts_with("Internal error while trying to read the audit log"),
+            "{toast}"
+        );
+        assert!(d.app.requests.get(id).is_none());
+    }
+
+    #[tokio::test]
+    async fn cancel_stops_a_blocking_task_which_then_answers_nothing() {
+        let mut d = driver(loaded(3, false));
+        let id = d.app.requests.start(Pending::SavePng);
+        let (seen, stopped) = std::sync::mpsc::channel();
+        let work = Work::blocking(move |stop| {
+            while !stop.is_set() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            seen.send(()).unwrap();
+            Some(Msg::Quit)
+        });
+        d.spawn(Job::new(Task::SavePng, id, work));
+        // Let the task start its blocking thread, then cancel it.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        d.run_effects(vec![Effect::Cancel { id }]);
+        tokio::task::spawn_blocking(move || stopped.recv_timeout(Duration::from_secs(5)))
+            .await
+            .unwrap()
+            .expect("the blocking work saw it was cancelled");
+        // Its message was not posted: the task was stopped as a whole.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(d.rx.try_recv().is_err());
+    }
 }

@@ -17,7 +17,6 @@ use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use tokio::task::AbortHandle;
 
 use crate::api::Client;
 use crate::app::requests::RequestId;
@@ -50,7 +49,8 @@ pub struct Driver<B: Backend> {
     osc: OscSink,
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
-    tasks: HashMap<RequestId, AbortHandle>,
+    /// The tasks running for requests, to stop on `Effect::Cancel`.
+    tasks: HashMap<RequestId, effects::Running>,
     dirty: bool,
     /// When the last tick ran: the next is due one interval later, however many other
     /// messages came in between (typing does not hold up the countdown).
@@ -63,9 +63,7 @@ pub struct Driver<B: Backend> {
     /// The audit log, when it could be opened.
     history: Option<Arc<std::sync::Mutex<crate::audit::Store>>>,
     /// No users page is sent before this (a `Retry-After` holds back every page).
-    page_gate: Arc<std::sync::Mutex<Option<tokio::time::Instant>>>,
-    /// The id of the newest patient filter: older ones running stop early.
-    newest_filter: Arc<std::sync::atomic::AtomicU64>,
+    page_gate: effects::PageGate,
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
@@ -92,13 +90,10 @@ impl<B: Backend> Driver<B> {
         let clipboard = effects::clipboard_thread(clipboard, tx.clone());
         // A call that waits out a Retry-After says so, for the status line's countdown.
         let (notices, now) = (tx.clone(), clock.clone());
-        let page_gate = Arc::new(std::sync::Mutex::new(None));
-        let gate = Arc::clone(&page_gate);
+        let page_gate = effects::PageGate::default();
+        let gate = page_gate.clone();
         let client = client.with_retry_notice(Arc::new(move |notice: &crate::api::RetryNotice| {
-            let until = tokio::time::Instant::now() + notice.wait;
-            let mut g = gate.lock().expect("the page gate");
-            *g = Some(g.map_or(until, |t: tokio::time::Instant| t.max(until)));
-            drop(g);
+            gate.hold_until(tokio::time::Instant::now() + notice.wait);
             let _ = notices.send(Msg::Retrying {
                 notice: notice.clone(),
                 at: now(),
@@ -121,7 +116,6 @@ impl<B: Backend> Driver<B> {
             frames: 0,
             history: None,
             page_gate,
-            newest_filter: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 
@@ -276,7 +270,7 @@ impl<B: Backend> Driver<B> {
             self.step(&mut events, None).await?;
         }
         for (_, t) in self.tasks.drain() {
-            t.abort();
+            t.stop();
         }
         Ok(())
     }

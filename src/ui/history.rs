@@ -141,7 +141,12 @@ mod tests {
                 r
             })
             .collect();
-        app.update(Msg::HistoryLoaded(Ok(many)));
+        crate::app::tests::answer(&mut app, crate::app::requests::Pending::History, |id| {
+            Msg::HistoryLoaded {
+                id,
+                result: Ok(many),
+            }
+        });
         let rows = layout::history(app.size).list.height as usize;
         for _ in 0..49 {
             app.update(ch('j'));

@@ -18,7 +18,7 @@ use crate::text::sanitize;
 
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App, theme: &Theme) {
     // A long message takes the key bar's row too while it shows, so it is never cut.
-    let long_toast = app.inflight.is_none()
+    let long_toast = app.requests.change().is_none()
         && app
             .toast
             .as_ref()
@@ -129,8 +129,8 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let waiting = app
         .retry_wait()
         .map(|r| format!("{} ", sanitize(&r.describe(app.now))));
-    let line = if let Some(f) = &app.inflight {
-        let what = match &f.request {
+    let line = if let Some((_, request)) = app.requests.change() {
+        let what = match request {
             Request::Mint { .. } => "Minting a link".to_string(),
             Request::CreateUser { client_user_id } => {
                 format!("Creating patient {}", sanitize(client_user_id))

@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     if p.load.is_loading() {
         title.push(loading(app, theme));
     }
-    if p.matching() {
+    if app.matching() {
         title.push(Span::styled(
             format!(" {} matching… ", spinner(app)),
             theme.muted(),

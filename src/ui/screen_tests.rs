@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 
 use super::tests::{key, minted, ready, render, sized, token};
 use super::{Theme, draw};
+use crate::app::requests::Pending;
 use crate::app::tests::{ch, loaded, t0};
 use crate::app::{App, Msg};
 
@@ -122,13 +123,15 @@ fn connections_are_said_in_plain_words() {
         }))
         .unwrap()
     };
+    let answer = app.requests.start(Pending::Connections { user_id: id });
     app.update(Msg::ConnectionsLoaded {
-        user_id: id,
+        id: answer,
         result: Ok(vec![]),
     });
     assert!(render(&app, 160, 48).contains("Connections: none"));
+    let answer = app.requests.start(Pending::Connections { user_id: id });
     app.update(Msg::ConnectionsLoaded {
-        user_id: id,
+        id: answer,
         result: Ok(vec![
             conn("oura", "connected", None),
             conn("fitbit", "error", Some("provider_credential_error")),
@@ -236,7 +239,7 @@ fn wide_characters_keep_the_columns_aligned() {
         .map(|id| crate::app::tests::user_named(id))
         .collect();
     app.update(Msg::UsersLoaded {
-        request: app.patients.page_request,
+        request: app.page_request().unwrap(),
         result: Ok(crate::api::UsersPage {
             users,
             total: 3,

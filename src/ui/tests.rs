@@ -7,7 +7,8 @@ use ratatui::layout::Rect;
 
 use super::{Theme, draw};
 use crate::api::{ApiError, LinkToken};
-use crate::app::tests::{ch, loaded, t0};
+use crate::app::requests::{Pending, Task};
+use crate::app::tests::{ch, live, loaded, t0};
 use crate::app::{App, Badge, Effect, Msg};
 use crate::setup::connection::{Environment, Region};
 
@@ -213,10 +214,7 @@ both_sizes!(refused_key_alert, |w, h| {
             target: "sandbox/us".into(),
         }),
     });
-    app.update(Msg::ProvidersLoaded(Err(ApiError::Unauthorized {
-        status: 401,
-        target: "sandbox/us".into(),
-    })));
+    crate::app::tests::providers_refused(&mut app, "sandbox/us");
     app
 });
 both_sizes!(mint_refused_field_error, |w, h| {
@@ -310,10 +308,7 @@ fn an_alert_that_arrives_during_a_question_is_drawn_under_it() {
     let mut app = ready(80, 24);
     app.env.badge = crate::app::tests::production_badge();
     app.update(ch('m'));
-    app.update(Msg::ProvidersLoaded(Err(ApiError::Unauthorized {
-        status: 401,
-        target: "production/us".into(),
-    })));
+    crate::app::tests::providers_refused(&mut app, "production/us");
     let screen = render(&app, 80, 24);
     assert!(
         screen.contains("Mint a PRODUCTION link for patient-00003? y/N"),
@@ -415,10 +410,9 @@ both_sizes!(profile_in_the_header, |w, h| {
 /// (or an error), with the Link page's answer in.
 fn watched(w: u16, h: u16, second: serde_json::Value) -> App {
     let mut app = minted(w, h);
-    let link = app.screen.shown().unwrap().link.fingerprint();
     let at = t0() + chrono::Duration::seconds(1);
     app.update(Msg::Watched {
-        link: link.clone(),
+        id: live(&app, Task::Watch),
         at,
         result: Ok(vec![]),
     });
@@ -427,12 +421,14 @@ fn watched(w: u16, h: u16, second: serde_json::Value) -> App {
     ]))
     .unwrap();
     app.update(Msg::LinkProvidersLoaded {
-        link: link.clone(),
+        id: live(&app, Task::LinkProviders),
         result: Ok(offered),
     });
     let list = serde_json::from_value(serde_json::Value::Array(vec![second])).unwrap();
+    // The second check (its tick is left out, so the countdown stays where it was).
+    let id = app.requests.start(Pending::Watch);
     app.update(Msg::Watched {
-        link,
+        id,
         at: at + chrono::Duration::seconds(3),
         result: Ok(list),
     });
@@ -448,9 +444,8 @@ fn oura_connected() -> serde_json::Value {
 
 both_sizes!(watcher_checking, |w, h| {
     let mut app = minted(w, h);
-    let link = app.screen.shown().unwrap().link.fingerprint();
     app.update(Msg::Watched {
-        link,
+        id: live(&app, Task::Watch),
         at: t0() + chrono::Duration::seconds(1),
         result: Err(ApiError::Unreachable {
             target: "the test host".into(),

@@ -131,14 +131,14 @@ fn a_large_filter_runs_off_the_loop_and_older_answers_are_dropped() {
     );
     // The prompt shows the keys at once; the list still shows everything, marked as matching.
     assert_eq!(app.overlays.prompt.as_ref().unwrap().input.value(), "00");
-    assert!(app.patients.matching());
+    assert!(app.matching());
     assert_eq!(app.patients.list.visible().len(), 300);
     // The older query's answer comes late: dropped.
     app.update(Msg::PatientsFiltered {
         id: jobs[0].0,
         found: jobs[0].1.run(1),
     });
-    assert!(app.patients.matching(), "still waiting for the newest");
+    assert!(app.matching(), "still waiting for the newest");
     assert_eq!(app.patients.list.visible().len(), 300);
     // Pages arrive meanwhile: matched when the newest answers.
     app.patients.append((301..=310).map(user).collect());
@@ -148,7 +148,7 @@ fn a_large_filter_runs_off_the_loop_and_older_answers_are_dropped() {
         id: jobs[1].0,
         found,
     });
-    assert!(!app.patients.matching());
+    assert!(!app.matching());
     assert_eq!(app.patients.list.filter(), "00");
     let got = shown(&app);
     assert!(got.contains(&"patient-00310".to_string()), "caught up");
@@ -187,7 +187,7 @@ fn nothing_loaded_matches_so_the_server_is_asked_and_enter_selects_what_it_finds
     let far = u.user_id;
     let fx = app.update(Msg::PatientLookedUp { id, result: Ok(u) });
     assert_eq!(app.patients.selected, Some(far));
-    assert_eq!(fx, vec![Effect::LoadConnections { user_id: far }]);
+    assert_eq!(connections_asked(&fx), [far]);
     assert_eq!(app.patients.list.filter(), "walk-in-42");
     assert_eq!(shown(&app), ["walk-in-42"]);
 }
@@ -314,7 +314,7 @@ fn parallel_pages_still_stop_on_short_pages_and_counts_past_the_total() {
     // A short page in the middle ends the list: the pages after it are cancelled.
     let mut app = starting();
     let fx = app.update(Msg::UsersLoaded {
-        request: app.patients.page_request,
+        request: app.page_request().unwrap(),
         result: page(1, 500, 100_000),
     });
     let out = asked(&fx);
@@ -334,7 +334,7 @@ fn parallel_pages_still_stop_on_short_pages_and_counts_past_the_total() {
     // More users than the total promised is an unexpected answer.
     let mut app = starting();
     let fx = app.update(Msg::UsersLoaded {
-        request: app.patients.page_request,
+        request: app.page_request().unwrap(),
         result: page(1, 500, 700),
     });
     let out = asked(&fx);
@@ -347,7 +347,7 @@ fn parallel_pages_still_stop_on_short_pages_and_counts_past_the_total() {
     // An absurd total stops at the first page.
     let mut app = starting();
     let fx = app.update(Msg::UsersLoaded {
-        request: app.patients.page_request,
+        request: app.page_request().unwrap(),
         result: page(1, 500, crate::api::answers::MAX_TOTAL + 1),
     });
     assert!(asked(&fx).is_empty());

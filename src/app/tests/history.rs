@@ -45,8 +45,13 @@ pub(crate) fn records() -> Vec<LinkRecord> {
 /// An app with the history open and read.
 pub(crate) fn with_history(mut app: App) -> App {
     let fx = app.update(ch('H'));
-    assert_eq!(fx, vec![Effect::LoadHistory]);
-    app.update(Msg::HistoryLoaded(Ok(records())));
+    let [Effect::LoadHistory { id }] = fx[..] else {
+        panic!("{fx:?}");
+    };
+    app.update(Msg::HistoryLoaded {
+        id,
+        result: Ok(records()),
+    });
     app
 }
 
@@ -54,10 +59,15 @@ pub(crate) fn with_history(mut app: App) -> App {
 fn h_opens_the_history_and_reads_the_log() {
     let mut app = loaded(5, false);
     let fx = app.update(ch('H'));
-    assert_eq!(fx, vec![Effect::LoadHistory]);
+    let [Effect::LoadHistory { id }] = fx[..] else {
+        panic!("{fx:?}");
+    };
     assert_eq!(app.overlays.top(), Some(OverlayKind::History));
     assert_eq!(app.overlays.history.as_ref().unwrap().records, None);
-    app.update(Msg::HistoryLoaded(Ok(records())));
+    app.update(Msg::HistoryLoaded {
+        id,
+        result: Ok(records()),
+    });
     let h = app.overlays.history.as_ref().unwrap();
     assert_eq!(h.visible().len(), 3);
     assert!(h.visible()[0].is_connected() && !h.visible()[1].is_connected());
@@ -117,7 +127,10 @@ fn in_production_the_re_mint_asks_first() {
 fn an_unreadable_log_says_why() {
     let mut app = loaded(5, false);
     app.update(ch('H'));
-    app.update(Msg::HistoryLoaded(Err("database is locked".into())));
+    app.update(Msg::HistoryLoaded {
+        id: live(&app, Task::LoadHistory),
+        result: Err("database is locked".into()),
+    });
     let h = app.overlays.history.as_ref().unwrap();
     assert!(h.visible().is_empty());
     assert_eq!(h.records, Some(Err("database is locked".into())));

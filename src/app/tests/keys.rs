@@ -145,7 +145,7 @@ fn on_the_too_small_screen_only_quit_works() {
         before,
         "nothing changes unseen"
     );
-    assert!(app.inflight.is_none());
+    assert!(app.requests.change().is_none());
     app.update(ch('q'));
     assert!(app.quit, "q still quits");
     let mut app = loaded(5, false);

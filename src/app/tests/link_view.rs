@@ -89,7 +89,7 @@ fn result_keys_toggle_qr_and_save_png() {
     assert_eq!(app.qr.style, crate::link::qr::QrStyle::Full);
     let fx = send(&mut app, [ch('s')]);
     match &fx[..] {
-        [Effect::SavePng { url, path }] => {
+        [Effect::SavePng { url, path, .. }] => {
             assert_eq!(url, &link_url());
             assert!(
                 path.to_string_lossy()
@@ -137,7 +137,12 @@ fn a_png_saved_for_a_replaced_link_is_not_shown_on_the_new_one() {
     let mut app = loaded(1, false);
     show_link(&mut app);
     let save = send(&mut app, [ch('s')]);
-    let [Effect::SavePng { url, .. }] = &save[..] else {
+    let [
+        Effect::SavePng {
+            id: saving, url, ..
+        },
+    ] = &save[..]
+    else {
         panic!("{save:?}");
     };
     let (id, _) = mint_request(&send(&mut app, [ch('r')]));
@@ -150,6 +155,7 @@ fn a_png_saved_for_a_replaced_link_is_not_shown_on_the_new_one() {
         }),
     });
     app.update(Msg::PngSaved {
+        id: *saving,
         url: url.clone(),
         result: Ok("/tmp/first.png".into()),
     });

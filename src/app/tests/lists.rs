@@ -136,19 +136,28 @@ fn providers_a_reload_keeps_the_provider_else_the_nearest_row() {
     let mut app = loaded(3, false);
     send(&mut app, [key(KeyCode::Tab)]);
     let all = ["oura", "fitbit", "garmin", "withings", "polar"];
-    app.update(Msg::ProvidersLoaded(Ok(providers(&all))));
+    answer(&mut app, Pending::Providers, |id| Msg::ProvidersLoaded {
+        id,
+        result: Ok(providers(&all)),
+    });
     send(&mut app, [ch('j'), ch('j')]);
     let before = highlighted_provider(&app);
     let cursor = app.providers.list.state().cursor();
     // Reloaded with one provider less, ahead of it: the same provider, one row up.
     let first = app.providers.list.items()[0].slug.clone();
     let fewer: Vec<&str> = all.iter().copied().filter(|s| *s != first).collect();
-    app.update(Msg::ProvidersLoaded(Ok(providers(&fewer))));
+    answer(&mut app, Pending::Providers, |id| Msg::ProvidersLoaded {
+        id,
+        result: Ok(providers(&fewer)),
+    });
     assert_eq!(highlighted_provider(&app), before);
     assert_eq!(app.providers.list.state().cursor(), cursor - 1);
     // Gone: the provider now on its row.
     let gone: Vec<&str> = fewer.iter().copied().filter(|s| *s != before).collect();
-    app.update(Msg::ProvidersLoaded(Ok(providers(&gone))));
+    answer(&mut app, Pending::Providers, |id| Msg::ProvidersLoaded {
+        id,
+        result: Ok(providers(&gone)),
+    });
     assert_eq!(app.providers.list.state().cursor(), cursor - 1);
     assert_ne!(highlighted_provider(&app), before);
 }
@@ -207,7 +216,8 @@ fn presets_open_on_the_active_one_in_view_and_a_saved_one_keeps_the_highlight() 
     assert_eq!(list.cursor(), 30);
     assert_eq!(list.offset(), 31 - rows);
     // A preset saved meanwhile is added at the end: the highlight stays on the same one.
-    app.update(Msg::PresetSaved {
+    answer(&mut app, Pending::SavePreset, |id| Msg::PresetSaved {
+        id,
         preset: Preset {
             name: "new".into(),
             ..Preset::default()
@@ -257,12 +267,18 @@ fn history_read_again_keeps_the_link_else_the_nearest_row() {
     let mut newer = records();
     newer.insert(0, records()[2].clone());
     newer[0].minted.client_user_id = "patient-00009".into();
-    app.update(Msg::HistoryLoaded(Ok(newer.clone())));
+    answer(&mut app, Pending::History, |id| Msg::HistoryLoaded {
+        id,
+        result: Ok(newer.clone()),
+    });
     assert_eq!(highlighted_link(&app), "patient-00002");
     assert_eq!(history_list(&app).cursor(), 2);
     // Gone: the link now on its row.
     newer.remove(2);
-    app.update(Msg::HistoryLoaded(Ok(newer)));
+    answer(&mut app, Pending::History, |id| Msg::HistoryLoaded {
+        id,
+        result: Ok(newer),
+    });
     assert_eq!(highlighted_link(&app), "patient-00003");
 }
 
@@ -277,7 +293,10 @@ fn history_pages_by_the_rows_the_layout_gives_the_list() {
             r
         })
         .collect();
-    app.update(Msg::HistoryLoaded(Ok(many)));
+    answer(&mut app, Pending::History, |id| Msg::HistoryLoaded {
+        id,
+        result: Ok(many),
+    });
     let rows = layout::history(app.size).list.height as usize;
     assert!(rows > 1 && rows < 50, "{rows}");
     app.move_history_cursor(Motion::PageDown);

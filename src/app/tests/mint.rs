@@ -46,7 +46,7 @@ fn mint_success_shows_result_and_r_mints_again() {
         matches!(app.screen, Screen::Link(_)),
         "Esc cancels the re-mint first"
     );
-    assert!(app.inflight.is_none());
+    assert!(app.requests.change().is_none());
     send(&mut app, [key(KeyCode::Esc)]);
     assert!(app.screen.is_panes());
     assert!(app.patients.selected.is_some(), "selections kept");
@@ -158,7 +158,7 @@ fn background_task_failure_clears_the_spinner() {
         task: Task::Mint,
         id: Some(id),
     });
-    assert!(app.inflight.is_none());
+    assert!(app.requests.change().is_none());
     assert!(app.toast.as_ref().unwrap().text.contains("Internal error"));
     app.update(Msg::Quit);
     assert!(app.quit);
@@ -185,7 +185,7 @@ fn read_only_mode_mints_and_creates_nothing_and_says_so() {
             .text
             .contains("will not create a patient")
     );
-    assert!(app.inflight.is_none());
+    assert!(app.requests.change().is_none());
 }
 
 #[test]

@@ -15,6 +15,7 @@ pub(crate) mod presets;
 mod prompt;
 mod properties;
 mod providers;
+mod registry;
 mod toast;
 
 use std::time::Duration;
@@ -150,7 +151,10 @@ pub(crate) fn loaded(n: usize, production: bool) -> App {
         .iter()
         .map(super::super::link::catalog::CatalogEntry::to_provider)
         .collect();
-    app.update(Msg::ProvidersLoaded(Ok(all)));
+    app.update(Msg::ProvidersLoaded {
+        id: live(&app, Task::LoadProviders),
+        result: Ok(all),
+    });
     app
 }
 
@@ -160,6 +164,50 @@ fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
 
 fn typed(s: &str) -> Vec<Msg> {
     s.chars().map(ch).collect()
+}
+
+/// The patients whose connections `effects` ask for; any other effect fails the test.
+pub(crate) fn connections_asked(effects: &[Effect]) -> Vec<Uuid> {
+    effects
+        .iter()
+        .map(|e| match e {
+            Effect::LoadConnections { user_id, .. } => *user_id,
+            other => panic!("only connection loads expected: {other:?}"),
+        })
+        .collect()
+}
+
+/// Answers the newest request of `pending`'s kind in flight (one is started for the test when
+/// none is) with the message `answer` makes for its id.
+pub(crate) fn answer(
+    app: &mut App,
+    pending: requests::Pending,
+    answer: impl FnOnce(RequestId) -> Msg,
+) -> Vec<Effect> {
+    let id = app
+        .requests
+        .ids(pending.task())
+        .last()
+        .unwrap_or_else(|| app.requests.start(pending));
+    app.update(answer(id))
+}
+
+/// The provider list answers that the key was refused (`target` names the API).
+pub(crate) fn providers_refused(app: &mut App, target: &str) {
+    answer(app, requests::Pending::Providers, |id| {
+        Msg::ProvidersLoaded {
+            id,
+            result: Err(ApiError::Unauthorized {
+                status: 401,
+                target: target.into(),
+            }),
+        }
+    });
+}
+
+/// The newest request of `task` in flight.
+pub(crate) fn live(app: &App, task: Task) -> RequestId {
+    app.requests.ids(task).last().expect("a request in flight")
 }
 
 pub(crate) fn mint_request(effects: &[Effect]) -> (RequestId, LinkTokenRequest) {

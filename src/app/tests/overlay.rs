@@ -48,10 +48,7 @@ fn an_alert_during_a_question_stays_under_it_and_y_answers_the_visible_question(
     send(&mut app, [key(KeyCode::Enter), ch('m')]);
     assert!(app.overlays.confirm.is_some());
     // The provider list answers "key refused" while the question is open.
-    app.update(Msg::ProvidersLoaded(Err(ApiError::Unauthorized {
-        status: 401,
-        target: "production/us".into(),
-    })));
+    providers_refused(&mut app, "production/us");
     assert!(app.overlays.alert.is_some());
     assert_eq!(
         app.overlays.top(),
@@ -75,10 +72,7 @@ fn an_alert_closes_a_filter_being_typed_and_keeps_the_filter() {
     let mut app = loaded(30, false);
     send(&mut app, [ch('/')]);
     send(&mut app, typed("0001"));
-    app.update(Msg::ProvidersLoaded(Err(ApiError::Unauthorized {
-        status: 401,
-        target: "sandbox/us".into(),
-    })));
+    providers_refused(&mut app, "sandbox/us");
     assert!(app.overlays.prompt.is_none() && app.overlays.alert.is_some());
     assert_eq!(app.patients.list.filter(), "0001");
 }

@@ -9,18 +9,18 @@ fn users_load_page_by_page_and_stale_pages_are_dropped() {
         request: RequestId(1),
         result: Ok(page(1..=500, 700, 0)),
     });
-    // Each page is a request of its own (Esc and R cancel them all).
+    // Each page is a request of its own (Esc and R cancel them all); 2 is the providers'.
     assert_eq!(
         fx,
         vec![Effect::LoadUsers {
             offset: 500,
-            request: RequestId(2)
+            request: RequestId(3)
         }]
     );
     assert!(app.patients.load.is_loading());
     assert_eq!(app.patients.list.items().len(), 500, "usable while loading");
     let stale = app.update(Msg::UsersLoaded {
-        request: RequestId(0),
+        request: RequestId(1),
         result: Ok(UsersPage {
             users: vec![user(999)],
             total: 1,
@@ -31,7 +31,7 @@ fn users_load_page_by_page_and_stale_pages_are_dropped() {
     assert!(stale.is_empty());
     assert_eq!(app.patients.list.items().len(), 500);
     let fx = app.update(Msg::UsersLoaded {
-        request: RequestId(2),
+        request: RequestId(3),
         result: Ok(page(501..=700, 700, 500)),
     });
     assert!(fx.is_empty());
@@ -57,8 +57,8 @@ fn highlighted_patient_details_load_when_the_highlight_rests() {
     let fx = app.update(Msg::Tick(t0()));
     let third = user(3).user_id;
     assert_eq!(
-        fx,
-        vec![Effect::LoadConnections { user_id: third }],
+        connections_asked(&fx),
+        [third],
         "one load, for where it rests"
     );
     assert!(app.update(Msg::Tick(t0())).is_empty());
@@ -67,7 +67,7 @@ fn highlighted_patient_details_load_when_the_highlight_rests() {
     assert!(
         app.update(Msg::Tick(t0()))
             .iter()
-            .all(|e| *e != Effect::LoadConnections { user_id: third }),
+            .all(|e| !matches!(e, Effect::LoadConnections { user_id, .. } if *user_id == third)),
         "not twice"
     );
 }
@@ -124,12 +124,7 @@ fn filter_narrows_enter_keeps_and_selects_esc_clears() {
     assert_eq!(app.patients.list.filter(), "00025", "the filter is kept");
     let chosen = app.patients.selected_user().unwrap();
     assert_eq!(chosen.client_user_id, "patient-00025");
-    assert_eq!(
-        fx,
-        vec![Effect::LoadConnections {
-            user_id: chosen.user_id
-        }]
-    );
+    assert_eq!(connections_asked(&fx), [chosen.user_id]);
     // Reopening `/` shows the kept filter, selected: typing replaces it; Esc clears it.
     send(&mut app, [ch('/')]);
     let p = app.overlays.prompt.as_ref().unwrap();
@@ -200,10 +195,11 @@ fn new_user_warns_on_personal_data_and_duplicate_offers_existing() {
             .contains("Enter again")
     );
     let fx = send(&mut app, [key(KeyCode::Enter)]);
-    assert!(
-        matches!(&fx[..], [Effect::CreateUser { client_user_id, .. }] if client_user_id == "ana@example.com")
-    );
-    app.inflight = None;
+    let [Effect::CreateUser { id, client_user_id }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(client_user_id, "ana@example.com");
+    app.requests.cancel(*id);
     send(&mut app, [ch('n')]);
     send(&mut app, typed("ana@example.com"));
     for _ in 0..15 {
@@ -248,7 +244,7 @@ fn new_user_warns_on_personal_data_and_duplicate_offers_existing() {
     });
     let fx = send(&mut app, [ch('y')]);
     assert_eq!(app.patients.selected, Some(existing));
-    assert_eq!(fx, vec![Effect::LoadConnections { user_id: existing }]);
+    assert_eq!(connections_asked(&fx), [existing]);
     assert_eq!(
         app.toast.as_ref().unwrap().text,
         "Selected patient-00002: tick providers, then m to mint",
@@ -329,11 +325,11 @@ fn reload_after_an_error_loads_again_and_keeps_rows() {
         fx,
         vec![Effect::LoadUsers {
             offset: 0,
-            request: RequestId(2)
+            request: RequestId(3)
         }]
     );
     app.update(Msg::UsersLoaded {
-        request: RequestId(2),
+        request: RequestId(3),
         result: Err(ApiError::Timeout {
             target: "t".into(),
             limit: Duration::from_secs(1),
@@ -343,13 +339,13 @@ fn reload_after_an_error_loads_again_and_keeps_rows() {
     assert_eq!(app.patients.list.items().len(), 3, "rows kept");
     send(&mut app, [ch('R')]);
     app.update(Msg::UsersLoaded {
-        request: RequestId(3),
+        request: app.page_request().unwrap(),
         result: Ok(page(1..=4, 4, 0)),
     });
     assert_eq!(app.patients.list.items().len(), 4, "no duplicates");
     send(&mut app, [ch('R')]);
     app.update(Msg::UsersLoaded {
-        request: RequestId(4),
+        request: app.page_request().unwrap(),
         result: Ok(UsersPage {
             users: vec![user(2), user(4)],
             total: 2,
@@ -443,7 +439,7 @@ fn while_filtering_the_arrows_move_among_matches_and_enter_selects_the_highlight
 #[test]
 fn esc_stops_the_list_loading_and_r_starts_it_over() {
     let mut app = starting();
-    let first = app.patients.page_request;
+    let first = app.page_request().unwrap();
     app.update(Msg::UsersLoaded {
         request: first,
         result: Ok(page(1..=500, 5000, 0)),
@@ -452,7 +448,7 @@ fn esc_stops_the_list_loading_and_r_starts_it_over() {
     // R while pages wait (a long Retry-After, say): every page of the old load stops, a new
     // load starts.
     let fx = send(&mut app, [ch('R')]);
-    let second = app.patients.page_request;
+    let second = app.page_request().unwrap();
     assert_ne!(second, first);
     let mut cancelled = 0;
     for e in &fx[..fx.len() - 1] {
@@ -490,7 +486,7 @@ fn esc_stops_the_list_loading_and_r_starts_it_over() {
 #[test]
 fn a_list_that_never_advances_stops_with_an_error() {
     let mut app = starting();
-    let request = app.patients.page_request;
+    let request = app.page_request().unwrap();
     let page = |offset| UsersPage {
         users: (1..=500).map(user).collect(),
         total: 1_000_000,

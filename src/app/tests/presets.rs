@@ -126,7 +126,7 @@ fn s_saves_the_current_choices_under_a_new_name() {
         &mut app,
         typed("clinic").into_iter().chain([key(KeyCode::Enter)]),
     );
-    let [Effect::SavePreset { path, preset }] = fx.as_slice() else {
+    let [Effect::SavePreset { id, path, preset }] = fx.as_slice() else {
         panic!("{fx:?}");
     };
     assert_eq!(path, std::path::Path::new("/nonexistent/config.toml"));
@@ -141,12 +141,17 @@ fn s_saves_the_current_choices_under_a_new_name() {
     assert_eq!(preset, &expected);
     assert_eq!(app.overlays.top(), None);
     app.update(Msg::PresetSaved {
+        id: *id,
         preset: preset.clone(),
         result: Ok(()),
     });
     assert_eq!(app.presets.all.len(), 3);
     assert_eq!(app.preset_label().as_deref(), Some("Preset: clinic"));
+    let id = app
+        .requests
+        .start(crate::app::requests::Pending::SavePreset);
     app.update(Msg::PresetSaved {
+        id,
         preset: Preset {
             name: "x".into(),
             ..Preset::default()

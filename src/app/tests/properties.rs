@@ -68,10 +68,13 @@ fn any_answer() -> impl Strategy<Value = Msg> {
         (0i64..7200).prop_map(|s| Msg::Tick(t0() + chrono::Duration::seconds(s))),
         (40u16..220, 10u16..70).prop_map(|(w, h)| Msg::Resize(w, h)),
         "[a-z\\x1b\\n]{0,20}".prop_map(Msg::Paste),
-        Just(()).prop_map(|()| Msg::ProvidersLoaded(Err(ApiError::Unauthorized {
-            status: 401,
-            target: "sandbox/us".into(),
-        }))),
+        id.clone().prop_map(|id| Msg::ProvidersLoaded {
+            id,
+            result: Err(ApiError::Unauthorized {
+                status: 401,
+                target: "sandbox/us".into(),
+            }),
+        }),
         Just(()).prop_map(|()| copied(link_url())),
     ]
 }
