@@ -8,6 +8,8 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::error::{ApiError, HostOrigin, detail_text, field_errors, not_json};
+use super::hosts::{display_url, is_vital_host};
+use super::key::ApiKey;
 use super::retry::{
     RetryNotice, RetryObserver, RetryPolicy, RetryReason, connect_timeout_for, retry_after,
     retryable, seconds,
@@ -15,7 +17,6 @@ use super::retry::{
 use super::transport::{
     BODY_LIMIT, ERROR_BODY_LIMIT, WireFailure, classify_send_error, read_capped, root_cause,
 };
-use crate::setup::connection::ApiKey;
 
 pub const USER_AGENT: &str = concat!("vital-onboard/", env!("CARGO_PKG_VERSION"));
 /// The most users `GET /v2/user` returns in one page.
@@ -41,7 +42,7 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base", &crate::setup::connection::display_url(&self.base))
+            .field("base", &display_url(&self.base))
             .field("target", &self.target)
             .finish_non_exhaustive()
     }
@@ -85,7 +86,7 @@ impl Client {
             connect_timeout,
             retry: RetryPolicy::default(),
             observer: None,
-            origin: if crate::setup::connection::is_vital_host(&base) {
+            origin: if is_vital_host(&base) {
                 HostOrigin::Vital
             } else {
                 HostOrigin::Other

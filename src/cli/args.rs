@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::help;
-use crate::setup::connection::{ConnectionInput, Environment, Region};
+use crate::api::{Environment, Region};
+use crate::setup::connection::ConnectionInput;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -8,12 +8,11 @@
 use std::io::{IsTerminal, Read, Write};
 
 use crate::api::ApiError;
+use crate::api::{ApiKey, display_url};
 use crate::cli::commands::{Failure, Outcome};
 use crate::cli::{ConnectionArgs, LoginArgs};
 use crate::setup::config::Config;
-use crate::setup::connection::{
-    ApiKey, Connection, ConnectionInput, KeySource, Target, display_url,
-};
+use crate::setup::connection::{Connection, ConnectionInput, KeySource, Target};
 use crate::setup::keychain::{self, Keychain, OsKeychain};
 use crate::setup::profiles::{self, DEMO, Stored};
 use crate::setup::session::Session;

@@ -9,8 +9,11 @@ use std::time::Duration;
 
 use url::Url;
 
-pub use super::api_key::{ApiKey, Environment, Region};
-pub use super::hosts::{is_vital_host, vital_host};
+// The key, the hosts and the URL rules live in `api/` (below this layer); named here too, where
+// the settings that pick them are.
+pub use crate::api::{
+    ApiKey, Environment, Region, display_url, is_vital_host, parse_http_url, vital_host,
+};
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,27 +247,6 @@ pub enum SettingsError {
 }
 
 pub use super::key_file::read_key_file;
-
-/// A URL for display: without user name, password or a trailing slash.
-pub fn display_url(url: &Url) -> String {
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.as_str().trim_end_matches('/').to_string()
-}
-
-/// Parses an absolute http(s) URL.
-pub fn parse_http_url(s: &str) -> Result<Url, String> {
-    let url = Url::parse(s.trim()).map_err(|e| e.to_string())?;
-    match url.scheme() {
-        "http" | "https" => {}
-        other => return Err(format!("the scheme is {other}, not http or https")),
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err("it has no host".into());
-    }
-    Ok(url)
-}
 
 impl ConnectionInput {
     /// True when `VITAL_API_KEY` or `--api-key-file` gives the key, so no stored one is needed.

@@ -10,11 +10,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::api::display_url;
 use crate::api::{ApiError, Client, RetryPolicy};
 use crate::cli::commands::{Failure, Outcome};
 use crate::cli::{ConnectionArgs, login};
 use crate::setup::config::{self, Config};
-use crate::setup::connection::{Connection, KeySource, display_url};
+use crate::setup::connection::{Connection, KeySource};
 use crate::setup::keychain::{self, Keychain, KeychainError, OsKeychain};
 use crate::text::sanitize;
 
@@ -243,7 +244,11 @@ fn keychain_check(profile: Option<&str>, source: &KeySource) -> Check {
         ),
         Err(e) => {
             let needed = matches!(source, KeySource::None | KeySource::StoredFile(_));
-            let level = if needed { Severity::Warn } else { Severity::Note };
+            let level = if needed {
+                Severity::Warn
+            } else {
+                Severity::Note
+            };
             let what = match e {
                 KeychainError::Unavailable(_) => "did not answer",
                 KeychainError::Failed(_) => "failed",
