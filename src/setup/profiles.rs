@@ -7,71 +7,12 @@
 //! wins: `VITAL_API_KEY`, `--api-key-file`, the profile's keychain entry (or its fallback file),
 //! else demo. The console re-resolves with [`resolve`] when the staff pick a profile.
 
-use std::collections::BTreeMap;
+use serde::Serialize;
 
-use serde::{Deserialize, Serialize};
-
-use crate::setup::config::Config;
-use crate::setup::connection::{Connection, ConnectionInput, Environment, ProfileSettings, Region};
+use crate::setup::config::{Config, known};
+pub use crate::setup::config::{DEMO, Profile};
+use crate::setup::connection::{Connection, ConnectionInput, ProfileSettings};
 use crate::setup::keychain::{self, Keychain};
-
-/// The profile that is always there: the built-in emulator.
-pub const DEMO: &str = "demo";
-
-/// One `[profile.NAME]` table.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Profile {
-    #[serde(default)]
-    pub environment: Option<Environment>,
-    #[serde(default)]
-    pub region: Option<Region>,
-    #[serde(default)]
-    pub base_url: Option<String>,
-    #[serde(default)]
-    pub clinic_name: Option<String>,
-    /// The name of the preset to start with (presets are another feature; kept as given).
-    #[serde(default)]
-    pub default_preset: Option<String>,
-    /// Refuse minting links and creating users.
-    #[serde(default)]
-    pub read_only: bool,
-}
-
-/// Checks profile names (letters, digits, `-`, `_`, `.`; not `demo`) and `default_profile`.
-pub fn validate(profiles: &BTreeMap<String, Profile>, default: Option<&str>) -> Result<(), String> {
-    for name in profiles.keys() {
-        if name == DEMO {
-            return Err(format!(
-                "[profile.{DEMO}] is reserved for the built-in emulator: use another name"
-            ));
-        }
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            return Err(format!(
-                "profile name {name:?} may use only letters, digits, '-', '_' and '.'"
-            ));
-        }
-    }
-    if let Some(d) = default
-        && d != DEMO
-        && !profiles.contains_key(d)
-    {
-        return Err(format!(
-            "default_profile = {d:?} names no [profile.{d}] table{}",
-            known(profiles)
-        ));
-    }
-    Ok(())
-}
-
-fn known(profiles: &BTreeMap<String, Profile>) -> String {
-    let names: Vec<&str> = profiles.keys().map(String::as_str).chain([DEMO]).collect();
-    format!(" (profiles: {})", names.join(", "))
-}
 
 /// The chosen profile's name: `asked` (the flag or `VITAL_ONBOARD_PROFILE`), else the config's
 /// `default_profile`; an unknown name is an error naming the known ones.
@@ -253,7 +194,8 @@ pub fn list(config: &Config, keychain: &dyn Keychain) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::setup::connection::{ApiKey, KeySource, SettingsError, Target};
+    use crate::api::{ApiKey, Environment, Region};
+    use crate::setup::connection::{KeySource, SettingsError, Target};
     use crate::setup::keychain::KeychainError;
     use std::path::Path;
 
