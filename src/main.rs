@@ -10,6 +10,7 @@ use vital_onboard::setup::config::Config;
 use vital_onboard::setup::connection::Target;
 use vital_onboard::setup::profiles;
 use vital_onboard::setup::session::Session;
+use vital_onboard::setup::settings::{Origin, Sourced};
 use vital_onboard::text::sanitize;
 
 fn main() -> ExitCode {
@@ -142,16 +143,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     let mut profile = login::chosen(&connection_args, &config)?;
-    if console && profiles::needs_picker(&config, profile.as_deref()) {
+    if console && profiles::needs_picker(&config, profile.as_ref().map(|p| p.value.as_str())) {
         let entries = profiles::list(&config, &vital_onboard::setup::keychain::OsKeychain);
         match vital_onboard::runtime::pick_profile(entries).await {
-            Ok(Some(name)) => profile = Some(name),
+            Ok(Some(name)) => profile = Some(Sourced::new(name, Origin::Picker)),
             Ok(None) => return Ok(()),
             Err(e) => return Err(Failure::internal(format!("terminal error: {e}"))),
         }
     }
-    let mut connection = login::connection_for(&connection_args, &config, profile.as_deref())?;
-    connection.read_only |= cli.read_only() || config.read_only;
+    let connection = login::connection_for(&connection_args, &config, profile)?;
     for w in &connection.warnings {
         eprintln!("warning: {w}");
     }

@@ -259,6 +259,15 @@ fn keychain_check(profile: Option<&str>, source: &KeySource) -> Check {
     }
 }
 
+/// The merged settings, each with where it came from (as `status` prints them), on one line:
+/// `profile none; environment sandbox (the key's prefix); ...; read-only on (config file)`.
+pub fn settings_check(connection: &Connection) -> Check {
+    let mut lines = connection.place_lines();
+    lines.extend(connection.mode_lines());
+    let detail: Vec<String> = lines.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    check("settings", Severity::Ok, sanitize(&detail.join("; ")))
+}
+
 async fn key_checks(connection: &Connection) -> Vec<Check> {
     let source = connection.key_source.describe();
     let who = connection
@@ -368,6 +377,7 @@ pub async fn checks(args: &ConnectionArgs) -> Vec<Check> {
     let config = Config::load(explicit.as_deref()).unwrap_or_default();
     match login::connection(args, &config) {
         Ok(connection) => {
+            out.push(settings_check(&connection));
             out.extend(key_checks(&connection).await);
             out.push(keychain_check(
                 connection.profile.as_deref(),
