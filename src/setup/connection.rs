@@ -506,6 +506,7 @@ impl ConnectionInput {
 mod tests {
     use super::*;
 
+    #[allow(clippy::unnecessary_wraps, reason = "it fills in an optional setting")]
     fn flag<T>(value: T, name: &'static str) -> Option<Sourced<T>> {
         Some(Sourced::new(value, Origin::Flag(name)))
     }
