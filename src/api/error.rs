@@ -542,6 +542,7 @@ mod tests {
         for o in [
             HostOrigin::BaseUrlFlag,
             HostOrigin::BaseUrlVar,
+            HostOrigin::BaseUrlProfile,
             HostOrigin::Other,
         ] {
             let text = server(o).to_string();
@@ -566,6 +567,11 @@ mod tests {
             nv(HostOrigin::BaseUrlVar)
                 .to_string()
                 .ends_with("check VITAL_BASE_URL")
+        );
+        assert!(
+            nv(HostOrigin::BaseUrlProfile)
+                .to_string()
+                .ends_with("check the profile's base_url")
         );
         assert_eq!(nv(HostOrigin::Vital).exit_code(), 4);
     }

@@ -1,5 +1,6 @@
 //! `login`, `logout`, `status` and `profiles`, and [`connection`]: the connection every command
-//! uses (the profile chosen, its stored key looked up, warnings on stderr).
+//! uses (every setting merged once for the chosen profile, its stored key looked up, warnings on
+//! stderr). `status` prints each setting with where it came from.
 //!
 //! The key is read from a hidden prompt on the terminal or, with `--stdin`, from standard input;
 //! never from argv. It is checked with one cheap authenticated call (`GET /v2/user?limit=1`)

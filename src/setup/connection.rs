@@ -1,5 +1,7 @@
-//! Connection settings: which API to talk to, with which key. Pure resolution from the command
-//! line, the environment and the config file, so it can be tested without a process.
+//! The connection: which API to talk to, with which key. Pure resolution of the merged settings
+//! (`super::settings`: flags, variables, profile, config file, each with its origin) and the
+//! key, so it can be tested without a process. Messages name the setting as it was given
+//! (`--env production`, `VITAL_ENV=production`, `profile eu says production`).
 //!
 //! Key sources, first wins: `VITAL_API_KEY`, `--api-key-file`, the profile's stored key (keychain
 //! or its fallback file, looked up by the caller: see `setup::profiles`), else demo.

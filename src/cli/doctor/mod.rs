@@ -1,7 +1,8 @@
 //! `vital-onboard doctor`: checks what staff trip over and says how to fix it, one line each:
 //! terminal size for a real (~95-character) link in the staff and patient-facing views, colour
-//! support, the clipboard path (X11 / Wayland / OSC 52, tmux settings, SSH), the key source and
-//! whether its host accepts the key, the keychain, the clock against the API's `Date` header, the
+//! support, the clipboard path (X11 / Wayland / OSC 52, tmux settings, SSH), the connection
+//! settings with where each came from (as `status` shows them), the key source and whether its
+//! host accepts the key, the keychain, the clock against the API's `Date` header, the
 //! config file, and the history database. Exit 0 when all is well, 1 when something needs
 //! attention. The key is never printed; child processes (tmux) get no `VITAL_API_KEY`.
 
