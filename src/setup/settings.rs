@@ -226,22 +226,27 @@ impl Settings {
                 format!("there is no profile {name:?}{}", known(&config.profiles))
             })?),
         };
-        let env = first([
-            (flags.env, Origin::Flag("--env")),
-            (
-                sources.enum_var("VITAL_ENV", "sandbox or production")?,
-                Origin::Variable("VITAL_ENV"),
-            ),
-            (table.and_then(|p: &Profile| p.environment), Origin::Profile),
-        ]);
-        let region = first([
-            (flags.region, Origin::Flag("--region")),
-            (
-                sources.enum_var("VITAL_REGION", "us or eu")?,
-                Origin::Variable("VITAL_REGION"),
-            ),
-            (table.and_then(|p| p.region), Origin::Profile),
-        ]);
+        // A variable is read (and checked) only when its flag is not given.
+        let env = match flags.env {
+            Some(e) => Some(Sourced::new(e, Origin::Flag("--env"))),
+            None => first([
+                (
+                    sources.enum_var("VITAL_ENV", "sandbox or production")?,
+                    Origin::Variable("VITAL_ENV"),
+                ),
+                (table.and_then(|p: &Profile| p.environment), Origin::Profile),
+            ]),
+        };
+        let region = match flags.region {
+            Some(r) => Some(Sourced::new(r, Origin::Flag("--region"))),
+            None => first([
+                (
+                    sources.enum_var("VITAL_REGION", "us or eu")?,
+                    Origin::Variable("VITAL_REGION"),
+                ),
+                (table.and_then(|p| p.region), Origin::Profile),
+            ]),
+        };
         let base_url = first([
             (flags.base_url.clone(), Origin::Flag("--base-url")),
             (
@@ -250,14 +255,13 @@ impl Settings {
             ),
             (table.and_then(|p| p.base_url.clone()), Origin::Profile),
         ]);
-        let timeout_secs = first([
-            (flags.timeout_secs, Origin::Flag("--timeout")),
-            (
-                sources.timeout_var()?,
-                Origin::Variable("VITAL_TIMEOUT_SECS"),
-            ),
-        ])
-        .unwrap_or(Sourced::new(DEFAULT_TIMEOUT_SECS, Origin::Default));
+        let timeout_secs = match flags.timeout_secs {
+            Some(t) => Sourced::new(t, Origin::Flag("--timeout")),
+            None => match sources.timeout_var()? {
+                Some(t) => Sourced::new(t, Origin::Variable("VITAL_TIMEOUT_SECS")),
+                None => Sourced::new(DEFAULT_TIMEOUT_SECS, Origin::Default),
+            },
+        };
         let demo_profile = profile.as_ref().is_some_and(|p| p.value == DEMO);
         Ok(Settings {
             env,
@@ -431,6 +435,27 @@ mod tests {
         );
         let e = merge(&Flags::default(), &[("VITAL_REGION", "uk")], &c).unwrap_err();
         assert!(e.contains("is not us or eu"), "{e}");
+        // A variable its flag overrides is not read, so not refused.
+        let flags = Flags {
+            env: Some(Environment::Sandbox),
+            region: Some(Region::Eu),
+            timeout_secs: Some(3),
+            ..Flags::default()
+        };
+        let bad = [
+            ("VITAL_ENV", "prod"),
+            ("VITAL_REGION", "uk"),
+            ("VITAL_TIMEOUT_SECS", "0"),
+        ];
+        let s = merge(&flags, &bad, &c).unwrap();
+        assert_eq!(
+            (
+                s.env.unwrap().value,
+                s.region.unwrap().value,
+                s.timeout_secs.value
+            ),
+            (Environment::Sandbox, Region::Eu, 3)
+        );
     }
 
     #[test]
