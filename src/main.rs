@@ -1,15 +1,19 @@
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use vital_onboard::cli::commands::{self, Failure};
 use vital_onboard::cli::{
-    Cli, Command, CreateArgs, PresetsAction, UsersAction, UsersArgs, doctor, login, meta,
+    Cli, Command, ConnectionArgs, CreateArgs, PresetsAction, UsersAction, UsersArgs, doctor, login,
+    meta,
 };
+use vital_onboard::link::LinkOptions;
 use vital_onboard::setup::config::Config;
-use vital_onboard::setup::connection::Target;
+use vital_onboard::setup::connection::{Connection, Target};
 use vital_onboard::setup::profiles;
 use vital_onboard::setup::session::Session;
+use vital_onboard::setup::settings::{Origin, Sourced};
 use vital_onboard::text::sanitize;
 
 fn main() -> ExitCode {
@@ -80,50 +84,22 @@ async fn run_interruptible(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// The console (no command, or `tui`), as opposed to a one-shot command.
+fn is_console(command: Option<&Command>) -> bool {
+    matches!(command, None | Some(Command::Tui(_)))
+}
+
 async fn run(cli: Cli) -> Result<(), Failure> {
     let connection_args = cli.connection().map_err(Failure::input)?;
-    match &cli.command {
-        Some(Command::Emulator(args)) => return commands::emulator(args).await,
-        Some(Command::ServeClipboard { seconds }) => {
-            return vital_onboard::clipboard::serve(*seconds)
-                .map_err(|e| Failure::internal(e.to_string()));
-        }
-        Some(Command::Users(UsersArgs {
-            action: Some(UsersAction::Create(_)),
-            search: Some(_),
-            ..
-        })) => {
-            return Err(Failure::input(
-                "--search does not go with `users create`: search with `users --search TEXT`",
-            ));
-        }
-        _ => {}
+    if let Some(done) = run_without_settings(&cli).await {
+        return done;
     }
     let connection_args = connection_args.expect("every command but emulator has settings");
     let config_path = connection_args.config_path(|name| std::env::var(name).ok());
-    match &cli.command {
-        // These need no readable config file, key or connection.
-        Some(Command::Completions { shell }) => return meta::completions(*shell),
-        Some(Command::Man { dir }) => return meta::man(dir.as_deref()),
-        Some(Command::Config { action }) => return meta::config(action, config_path.as_deref()),
-        Some(Command::Doctor(args)) => return doctor::doctor(&connection_args, args.json).await,
-        _ => {}
+    if let Some(done) = run_without_config(&cli, &connection_args, config_path.as_deref()).await {
+        return done;
     }
-    if let Some(Command::Presets(args)) = &cli.command {
-        let check = matches!(args.action, Some(PresetsAction::Check));
-        return vital_onboard::cli::presets::presets(config_path.as_deref(), args.json, check);
-    }
-    // The console starts with the defaults and a notice; a command stops (exit 2).
-    let (config, config_notice) = if matches!(cli.command, None | Some(Command::Tui(_))) {
-        Config::load_or_notice(config_path.as_deref())
-    } else {
-        let mut c =
-            Config::load(config_path.as_deref()).map_err(|e| Failure::input(e.to_string()))?;
-        if c.path.is_none() {
-            c.path = Config::path_for(config_path.as_deref());
-        }
-        (c, None)
-    };
+    let (config, config_notice) = load_config(cli.command.as_ref(), config_path.as_deref())?;
     match &cli.command {
         Some(Command::Login(args)) => return login::login(&connection_args, &config, args).await,
         Some(Command::Logout(_)) => return login::logout(&connection_args, &config),
@@ -131,8 +107,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Profiles(args)) => return login::list_profiles(&config, args.json),
         _ => {}
     }
-    // Key sources, first wins: VITAL_API_KEY, --api-key-file, the profile's keychain entry, demo.
-    let console = matches!(cli.command, None | Some(Command::Tui(_)));
+    let console = is_console(cli.command.as_ref());
     if console {
         use std::io::IsTerminal;
         if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -141,28 +116,110 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             ));
         }
     }
-    let mut profile = login::chosen(&connection_args, &config)?;
-    if console && profiles::needs_picker(&config, profile.as_deref()) {
-        let entries = profiles::list(&config, &vital_onboard::setup::keychain::OsKeychain);
+    let Some(connection) = connect(&connection_args, &config, console).await? else {
+        return Ok(());
+    };
+    let config = profiles::effective_config(&config, connection.profile.as_deref());
+    // Input checks come before any emulator starts or request leaves.
+    let link_options = guard(cli.command.as_ref(), &connection, &config)?;
+    let (session, config_notice) =
+        open_session(connection, connection_args.lan, config_notice, console).await?;
+    dispatch(cli.command, &session, &config, config_notice, link_options).await
+}
+
+/// The commands that take no connection settings (`emulator`, the clipboard keeper) and the
+/// flag combinations refused before any is read; `None` for the others.
+async fn run_without_settings(cli: &Cli) -> Option<Result<(), Failure>> {
+    match &cli.command {
+        Some(Command::Emulator(args)) => Some(commands::emulator(args).await),
+        Some(Command::ServeClipboard { seconds }) => Some(
+            vital_onboard::clipboard::serve(*seconds).map_err(|e| Failure::internal(e.to_string())),
+        ),
+        Some(Command::Users(UsersArgs {
+            action: Some(UsersAction::Create(_)),
+            search: Some(_),
+            ..
+        })) => Some(Err(Failure::input(
+            "--search does not go with `users create`: search with `users --search TEXT`",
+        ))),
+        _ => None,
+    }
+}
+
+/// The commands that need no readable config file, key or connection (`presets` reads the file
+/// itself); `None` for the others.
+async fn run_without_config(
+    cli: &Cli,
+    connection_args: &ConnectionArgs,
+    config_path: Option<&Path>,
+) -> Option<Result<(), Failure>> {
+    Some(match &cli.command {
+        Some(Command::Completions { shell }) => meta::completions(*shell),
+        Some(Command::Man { dir }) => meta::man(dir.as_deref()),
+        Some(Command::Config { action }) => meta::config(action, config_path),
+        Some(Command::Doctor(args)) => doctor::doctor(connection_args, args.json).await,
+        Some(Command::Presets(args)) => {
+            let check = matches!(args.action, Some(PresetsAction::Check));
+            vital_onboard::cli::presets::presets(config_path, args.json, check)
+        }
+        _ => return None,
+    })
+}
+
+/// The config file: the console starts with the defaults and a notice when it cannot be read; a
+/// command stops (exit 2).
+fn load_config(
+    command: Option<&Command>,
+    config_path: Option<&Path>,
+) -> Result<(Config, Option<String>), Failure> {
+    if is_console(command) {
+        return Ok(Config::load_or_notice(config_path));
+    }
+    let mut c = Config::load(config_path).map_err(|e| Failure::input(e.to_string()))?;
+    if c.path.is_none() {
+        c.path = Config::path_for(config_path);
+    }
+    Ok((c, None))
+}
+
+/// The connection: every setting merged once for the chosen profile (the console asks for one
+/// when the config file has several and none is chosen; `None` when the staff leave the picker),
+/// the key looked up. Warnings go to stderr.
+async fn connect(
+    connection_args: &ConnectionArgs,
+    config: &Config,
+    console: bool,
+) -> Result<Option<Connection>, Failure> {
+    // Key sources, first wins: VITAL_API_KEY, --api-key-file, the profile's keychain entry, demo.
+    let mut profile = login::chosen(connection_args, config)?;
+    if console && profiles::needs_picker(config, profile.as_ref().map(|p| p.value.as_str())) {
+        let entries = profiles::list(config, &vital_onboard::setup::keychain::OsKeychain);
         match vital_onboard::runtime::pick_profile(entries).await {
-            Ok(Some(name)) => profile = Some(name),
-            Ok(None) => return Ok(()),
+            Ok(Some(name)) => profile = Some(Sourced::new(name, Origin::Picker)),
+            Ok(None) => return Ok(None),
             Err(e) => return Err(Failure::internal(format!("terminal error: {e}"))),
         }
     }
-    let mut connection = login::connection_for(&connection_args, &config, profile.as_deref())?;
-    connection.read_only |= cli.read_only() || config.read_only;
+    let connection = login::connection_for(connection_args, config, profile)?;
     for w in &connection.warnings {
         eprintln!("warning: {w}");
     }
-    let config = profiles::effective_config(&config, connection.profile.as_deref());
-    // Input checks come before any emulator starts or request leaves.
-    let link_options = match &cli.command {
+    Ok(Some(connection))
+}
+
+/// Read-only mode's refusals and the link's choices, checked before anything starts or is
+/// sent: the link options for `link`, else `None`.
+fn guard(
+    command: Option<&Command>,
+    connection: &Connection,
+    config: &Config,
+) -> Result<Option<LinkOptions>, Failure> {
+    match command {
         Some(Command::Link(args)) => {
             connection
                 .refuse_if_read_only("mint a link")
                 .map_err(Failure::input)?;
-            Some(commands::link_options(args, &config)?)
+            Ok(Some(commands::link_options(args, config)?))
         }
         Some(Command::Users(UsersArgs {
             action: Some(UsersAction::Create { .. }),
@@ -171,11 +228,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             connection
                 .refuse_if_read_only("create a user")
                 .map_err(Failure::input)?;
-            None
+            Ok(None)
         }
-        _ => None,
-    };
-    let lan = connection_args.lan;
+        _ => Ok(None),
+    }
+}
+
+/// The session (the client, and the demo emulator in demo mode, served to the network with
+/// `--lan`), and the notice the console shows. Commands print retry notices on stderr.
+async fn open_session(
+    connection: Connection,
+    lan: bool,
+    config_notice: Option<String>,
+    console: bool,
+) -> Result<(Session, Option<String>), Failure> {
     if lan && !matches!(connection.target, Target::Demo) {
         return Err(Failure::input(
             "--lan goes with demo mode (--demo, or no API key): it serves the demo emulator to the local network",
@@ -196,7 +262,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             None => notice,
         });
     }
-    if !matches!(cli.command, None | Some(Command::Tui(_))) {
+    if !console {
         // The command line says on stderr why it waits; the console has its status line.
         session.client = session
             .client
@@ -205,25 +271,36 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 eprintln!("note: {}", sanitize(&n.to_string()));
             }));
     }
-    match cli.command {
+    Ok((session, config_notice))
+}
+
+/// Runs the console or the command that calls the API.
+async fn dispatch(
+    command: Option<Command>,
+    session: &Session,
+    config: &Config,
+    config_notice: Option<String>,
+    link_options: Option<LinkOptions>,
+) -> Result<(), Failure> {
+    match command {
         None | Some(Command::Tui(_)) => {
-            vital_onboard::runtime::run_console(&session, &config, config_notice)
+            vital_onboard::runtime::run_console(session, config, config_notice)
                 .await
                 .map_err(|e| Failure::internal(format!("terminal error: {e}")))
         }
         Some(Command::Link(args)) => {
             let check = config.check_link_providers.unwrap_or(true);
-            commands::link(&session, &args, link_options.expect("checked above"), check).await
+            commands::link(session, &args, link_options.expect("checked above"), check).await
         }
         Some(Command::Users(args)) => match args.action {
             Some(UsersAction::Create(CreateArgs {
                 client_user_id,
                 json,
                 ..
-            })) => commands::create_user(&session, &client_user_id, json || args.json).await,
-            None => commands::users(&session, args.search.as_deref(), args.json).await,
+            })) => commands::create_user(session, &client_user_id, json || args.json).await,
+            None => commands::users(session, args.search.as_deref(), args.json).await,
         },
-        Some(Command::Providers(args)) => commands::providers(&session, args.json).await,
+        Some(Command::Providers(args)) => commands::providers(session, args.json).await,
         Some(Command::History(args)) => {
             let query = vital_onboard::cli::history::HistoryQuery {
                 json: args.json,
@@ -232,7 +309,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 pending: args.pending,
             };
             // The API is asked only with a key: the demo emulator knows nothing of the log.
-            let api = (!session.is_demo()).then_some(&session);
+            let api = (!session.is_demo()).then_some(session);
             vital_onboard::cli::history::history(api, &query).await
         }
         Some(

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::*;
+use vital_onboard::emulator::RunningEmulator;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
 
@@ -202,9 +203,9 @@ async fn without_a_keychain_login_needs_file_and_writes_an_owner_only_file() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn profiles_pick_settings_and_a_contradicting_key_is_refused() {
-    let emu = emulator(2).await;
+/// A home whose config file has the profiles `local` (the default) and `qa` (read-only), both
+/// on `emu`, and `eu-prod`.
+fn profiles_home(emu: &RunningEmulator) -> Home {
     let home = Home::new();
     home.write_config(&format!(
         "default_profile = \"local\"\n\
@@ -213,6 +214,13 @@ async fn profiles_pick_settings_and_a_contradicting_key_is_refused() {
          [profile.qa]\nbase_url = \"{0}\"\nread_only = true\n",
         emu.base_url()
     ));
+    home
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn profiles_pick_settings_and_a_contradicting_key_is_refused() {
+    let emu = emulator(2).await;
+    let home = profiles_home(&emu);
     let key = [("VITAL_API_KEY", KEY)];
 
     // default_profile, then VITAL_ONBOARD_PROFILE, then --profile.
@@ -294,7 +302,13 @@ async fn profiles_pick_settings_and_a_contradicting_key_is_refused() {
         "{}",
         text(&o.stderr)
     );
+}
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_profile_refuses_and_profiles_lists_every_one() {
+    let emu = emulator(2).await;
+    let home = profiles_home(&emu);
+    let key = [("VITAL_API_KEY", KEY)];
     // read_only refuses minting and creating.
     let o = home
         .run(

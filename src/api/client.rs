@@ -8,6 +8,8 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::error::{ApiError, HostOrigin, detail_text, field_errors, not_json};
+use super::hosts::{display_url, is_vital_host};
+use super::key::ApiKey;
 use super::retry::{
     RetryNotice, RetryObserver, RetryPolicy, RetryReason, connect_timeout_for, retry_after,
     retryable, seconds,
@@ -15,7 +17,6 @@ use super::retry::{
 use super::transport::{
     BODY_LIMIT, ERROR_BODY_LIMIT, WireFailure, classify_send_error, read_capped, root_cause,
 };
-use crate::setup::connection::ApiKey;
 
 pub const USER_AGENT: &str = concat!("vital-onboard/", env!("CARGO_PKG_VERSION"));
 /// The most users `GET /v2/user` returns in one page.
@@ -41,7 +42,7 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base", &crate::setup::connection::display_url(&self.base))
+            .field("base", &display_url(&self.base))
             .field("target", &self.target)
             .finish_non_exhaustive()
     }
@@ -85,7 +86,7 @@ impl Client {
             connect_timeout,
             retry: RetryPolicy::default(),
             observer: None,
-            origin: if crate::setup::connection::is_vital_host(&base) {
+            origin: if is_vital_host(&base) {
                 HostOrigin::Vital
             } else {
                 HostOrigin::Other
@@ -165,25 +166,9 @@ impl Client {
         let first_started = Instant::now();
         let mut attempt = 0;
         loop {
-            let mut req = self
-                .http
-                .request(method.clone(), url.clone())
-                .timeout(self.timeout)
-                .header(header::ACCEPT, "application/json");
-            match link_token {
-                Some(token) => req = req.header("x-vital-link-token", token),
-                None => {
-                    if let Some(key) = &self.key {
-                        req = req.header("x-vital-api-key", key.expose());
-                    }
-                }
-            }
-            if let Some(b) = body {
-                req = req.json(b);
-            }
+            let req = self.request(&method, &url, body, link_token);
             let started = Instant::now();
-            let result = req.send().await;
-            let (reason, wait) = match result {
+            let (reason, wait) = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status();
                     tracing::debug!(
@@ -194,90 +179,149 @@ impl Client {
                         attempt,
                         "api call"
                     );
-                    if retryable(status) && attempt < self.retry.max_retries {
-                        let wait = retry_after(resp.headers()).map_or_else(
-                            || self.retry.backoff(attempt),
-                            |d| d.min(self.retry.max_delay),
-                        );
-                        let reason = if status == StatusCode::TOO_MANY_REQUESTS {
-                            RetryReason::RateLimited
-                        } else {
-                            RetryReason::ServerError(status.as_u16())
-                        };
-                        (reason, wait)
-                    } else {
-                        return self.finish(resp, status, cap, attempt + 1).await;
+                    match self.retry_for(&resp, attempt) {
+                        Some(retry) => retry,
+                        None => return self.finish(resp, status, cap, attempt + 1).await,
                     }
                 }
-                Err(e) => match classify_send_error(&e) {
-                    WireFailure::Untrusted(reason) => {
-                        return Err(ApiError::UntrustedCertificate {
-                            target: self.target.clone(),
-                            reason: crate::text::one_line(&reason, 120),
-                        });
-                    }
-                    WireFailure::Connect(_) if attempt < self.retry.max_retries => {
-                        tracing::debug!(method = %method, path = url.path(), attempt, "connect failed, retrying");
-                        (RetryReason::ConnectFailed, self.retry.backoff(attempt))
-                    }
-                    WireFailure::Connect(reason) => {
-                        let reason = if e.is_timeout() {
-                            format!(
-                                "each connection attempt timed out after {}",
-                                seconds(self.connect_timeout)
-                            )
-                        } else {
-                            reason
-                        };
-                        let reason = if attempt > 0 {
-                            format!(
-                                "{reason}; {} attempts over {}",
-                                attempt + 1,
-                                seconds(first_started.elapsed())
-                            )
-                        } else {
-                            reason
-                        };
-                        return Err(ApiError::Unreachable {
-                            target: self.target.clone(),
-                            reason,
-                        });
-                    }
-                    WireFailure::Timeout => {
-                        return Err(ApiError::Timeout {
-                            target: self.target.clone(),
-                            limit: self.timeout,
-                        });
-                    }
-                    WireFailure::Malformed(reason) => {
-                        return Err(self.not_vital(format!("not an HTTP answer: {reason}")));
-                    }
-                    WireFailure::Dropped(_)
-                        if method == Method::GET && attempt < self.retry.max_retries =>
-                    {
-                        (RetryReason::Dropped, self.retry.backoff(attempt))
-                    }
-                    WireFailure::Dropped(reason) => {
-                        return Err(ApiError::Dropped {
-                            target: self.target.clone(),
-                            reason,
-                            attempts: attempt + 1,
-                            may_have_run: method != Method::GET,
-                        });
-                    }
-                },
+                Err(e) => self.retry_after_failure(&e, &method, &url, attempt, first_started)?,
             };
             attempt += 1;
-            if let Some(observer) = &self.observer {
-                observer(&RetryNotice {
-                    reason,
-                    wait,
-                    next_attempt: attempt + 1,
-                    max_attempts: self.retry.max_retries + 1,
-                    target: self.target.clone(),
-                });
-            }
+            self.notify_retry(reason, wait, attempt);
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt's request: the key header (or the link token instead), the time limit and
+    /// the JSON body.
+    fn request(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&serde_json::Value>,
+        link_token: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let mut req = self
+            .http
+            .request(method.clone(), url.clone())
+            .timeout(self.timeout)
+            .header(header::ACCEPT, "application/json");
+        match link_token {
+            Some(token) => req = req.header("x-vital-link-token", token),
+            None => {
+                if let Some(key) = &self.key {
+                    req = req.header("x-vital-api-key", key.expose());
+                }
+            }
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req
+    }
+
+    /// Why and how long to wait before trying again after an answer with a retryable status
+    /// (a 429 with its `Retry-After`, a 5xx), while attempts are left; `None` to keep the answer.
+    fn retry_for(&self, resp: &reqwest::Response, attempt: u32) -> Option<(RetryReason, Duration)> {
+        let status = resp.status();
+        if !retryable(status) || attempt >= self.retry.max_retries {
+            return None;
+        }
+        let wait = retry_after(resp.headers()).map_or_else(
+            || self.retry.backoff(attempt),
+            |d| d.min(self.retry.max_delay),
+        );
+        let reason = if status == StatusCode::TOO_MANY_REQUESTS {
+            RetryReason::RateLimited
+        } else {
+            RetryReason::ServerError(status.as_u16())
+        };
+        Some((reason, wait))
+    }
+
+    /// Why and how long to wait before trying again after a request that got no answer, or the
+    /// error to return when that failure is not retried (or no attempt is left).
+    fn retry_after_failure(
+        &self,
+        e: &reqwest::Error,
+        method: &Method,
+        url: &Url,
+        attempt: u32,
+        first_started: Instant,
+    ) -> Result<(RetryReason, Duration), ApiError> {
+        let attempts_left = attempt < self.retry.max_retries;
+        match classify_send_error(e) {
+            WireFailure::Untrusted(reason) => Err(ApiError::UntrustedCertificate {
+                target: self.target.clone(),
+                reason: crate::text::one_line(&reason, 120),
+            }),
+            WireFailure::Connect(_) if attempts_left => {
+                tracing::debug!(method = %method, path = url.path(), attempt, "connect failed, retrying");
+                Ok((RetryReason::ConnectFailed, self.retry.backoff(attempt)))
+            }
+            WireFailure::Connect(reason) => {
+                Err(self.unreachable(e.is_timeout(), reason, attempt, first_started))
+            }
+            WireFailure::Timeout => Err(ApiError::Timeout {
+                target: self.target.clone(),
+                limit: self.timeout,
+            }),
+            WireFailure::Malformed(reason) => {
+                Err(self.not_vital(format!("not an HTTP answer: {reason}")))
+            }
+            WireFailure::Dropped(_) if *method == Method::GET && attempts_left => {
+                Ok((RetryReason::Dropped, self.retry.backoff(attempt)))
+            }
+            WireFailure::Dropped(reason) => Err(ApiError::Dropped {
+                target: self.target.clone(),
+                reason,
+                attempts: attempt + 1,
+                may_have_run: *method != Method::GET,
+            }),
+        }
+    }
+
+    /// The host could not be reached: why, and after how many attempts over how long.
+    fn unreachable(
+        &self,
+        timed_out: bool,
+        reason: String,
+        attempt: u32,
+        first_started: Instant,
+    ) -> ApiError {
+        let reason = if timed_out {
+            format!(
+                "each connection attempt timed out after {}",
+                seconds(self.connect_timeout)
+            )
+        } else {
+            reason
+        };
+        let reason = if attempt > 0 {
+            format!(
+                "{reason}; {} attempts over {}",
+                attempt + 1,
+                seconds(first_started.elapsed())
+            )
+        } else {
+            reason
+        };
+        ApiError::Unreachable {
+            target: self.target.clone(),
+            reason,
+        }
+    }
+
+    /// Tells the observer, if any, that attempt `attempt + 1` follows after `wait`.
+    fn notify_retry(&self, reason: RetryReason, wait: Duration, attempt: u32) {
+        if let Some(observer) = &self.observer {
+            observer(&RetryNotice {
+                reason,
+                wait,
+                next_attempt: attempt + 1,
+                max_attempts: self.retry.max_retries + 1,
+                target: self.target.clone(),
+            });
         }
     }
 

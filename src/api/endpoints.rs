@@ -160,7 +160,7 @@ impl Client {
     }
 
     /// `POST /v2/link/token`. The `link_web_url` answered is checked
-    /// ([`check_link_url`](super::check_link_url)): anything but an absolute https URL (or http
+    /// ([`check_link_url`]): anything but an absolute https URL (or http
     /// to a loopback host) is [`ApiError::UnexpectedLink`], so it is never shown or copied.
     pub async fn link_token(&self, req: &LinkTokenRequest) -> Result<LinkToken, ApiError> {
         let url = self.url(&["v2", "link", "token"]);

@@ -36,6 +36,8 @@ pub enum HostOrigin {
     BaseUrlFlag,
     /// A host named by `VITAL_BASE_URL`.
     BaseUrlVar,
+    /// A host named by the chosen profile's `base_url` in the config file.
+    BaseUrlProfile,
     /// Any other host: the embedded demo emulator, or a client built by hand.
     #[default]
     Other,
@@ -47,6 +49,7 @@ impl HostOrigin {
         match self {
             HostOrigin::BaseUrlFlag => Some("--base-url"),
             HostOrigin::BaseUrlVar => Some("VITAL_BASE_URL"),
+            HostOrigin::BaseUrlProfile => Some("the profile's base_url"),
             HostOrigin::Vital | HostOrigin::Other => None,
         }
     }
@@ -525,6 +528,7 @@ mod tests {
         for o in [
             HostOrigin::BaseUrlFlag,
             HostOrigin::BaseUrlVar,
+            HostOrigin::BaseUrlProfile,
             HostOrigin::Other,
         ] {
             let text = server(o).to_string();
@@ -549,6 +553,11 @@ mod tests {
             nv(HostOrigin::BaseUrlVar)
                 .to_string()
                 .ends_with("check VITAL_BASE_URL")
+        );
+        assert!(
+            nv(HostOrigin::BaseUrlProfile)
+                .to_string()
+                .ends_with("check the profile's base_url")
         );
         assert_eq!(nv(HostOrigin::Vital).exit_code(), 4);
     }

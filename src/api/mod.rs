@@ -2,12 +2,15 @@
 //!
 //! [`client`] makes the calls; [`retry`] says when and how long to wait between attempts;
 //! [`transport`] reads bodies up to a cap and sorts wire failures; [`answers`] checks what comes
-//! back (the link URL, paging); [`error`] is the one error type; [`types`] the wire structs.
+//! back (the link URL, paging); [`error`] is the one error type; [`types`] the wire structs;
+//! [`key`] the API key and what its prefix says; [`hosts`] Vital's hosts and URL checks.
 
 pub mod answers;
 pub mod client;
 mod endpoints;
 pub mod error;
+pub mod hosts;
+pub mod key;
 pub mod retry;
 pub mod transport;
 pub mod types;
@@ -15,6 +18,8 @@ pub mod types;
 pub use answers::{PageGuard, check_link_url, is_loopback};
 pub use client::Client;
 pub use error::{ApiError, FieldError, HostOrigin};
+pub use hosts::{display_url, is_vital_host, parse_http_url, vital_host};
+pub use key::{ApiKey, Environment, Region};
 pub use retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
 pub use types::*;
 

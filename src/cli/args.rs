@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::help;
-use crate::api::RedirectBehaviour;
-use crate::setup::connection::{ConnectionInput, Environment, Region};
+use crate::api::{Environment, RedirectBehaviour, Region};
+use crate::setup::settings::Flags;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -74,6 +74,9 @@ pub struct ConnectionArgs {
     /// Use this profile ([profile.NAME] in the config file, or "demo") (env VITAL_ONBOARD_PROFILE).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+    /// `--read-only` where the command takes it ([`GuardArgs`]), filled in by [`Cli::connection`].
+    #[arg(skip)]
+    pub read_only: bool,
 }
 
 /// `--read-only`: on the console and the commands that change something (`link`,
@@ -135,6 +138,7 @@ impl ConnectionArgs {
             insecure_http: later.insecure_http || self.insecure_http,
             config: later.config.clone().or(self.config.clone()),
             profile: later.profile.clone().or(self.profile.clone()),
+            read_only: later.read_only || self.read_only,
         })
     }
 
@@ -148,83 +152,31 @@ impl ConnectionArgs {
         })
     }
 
-    /// The profile asked for: `--profile`, else `VITAL_ONBOARD_PROFILE` (an empty variable counts
-    /// as unset); `None` leaves the choice to `default_profile`.
-    pub fn profile_name(&self, env: impl Fn(&str) -> Option<String>) -> Option<String> {
-        self.profile.clone().or_else(|| {
-            env("VITAL_ONBOARD_PROFILE")
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        })
-    }
-
-    /// The unresolved settings. `env` looks up environment variables (`VITAL_API_KEY`,
-    /// `VITAL_ENV`, `VITAL_REGION`, `VITAL_BASE_URL`, `VITAL_TIMEOUT_SECS`); a flag wins over its
-    /// variable, and an empty variable counts as unset.
-    pub fn input(
-        &self,
-        env: impl Fn(&str) -> Option<String>,
-        legacy_from_config: bool,
-    ) -> Result<ConnectionInput, String> {
-        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-        let environment = match (self.environment, var("VITAL_ENV")) {
-            (Some(e), _) => Some(e),
-            (None, Some(v)) => Some(
-                Environment::from_str(v.trim(), true)
-                    .map_err(|_| format!("VITAL_ENV={v:?} is not sandbox or production"))?,
-            ),
-            (None, None) => None,
-        };
-        let region = match (self.region, var("VITAL_REGION")) {
-            (Some(r), _) => Some(r),
-            (None, Some(v)) => Some(
-                Region::from_str(v.trim(), true)
-                    .map_err(|_| format!("VITAL_REGION={v:?} is not us or eu"))?,
-            ),
-            (None, None) => None,
-        };
-        let timeout_secs = match (self.timeout_secs, var("VITAL_TIMEOUT_SECS")) {
-            (Some(t), _) => t,
-            (None, Some(v)) => v
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|t| (1..=600).contains(t))
-                .ok_or_else(|| {
-                    format!("VITAL_TIMEOUT_SECS={v:?} is not a number of seconds from 1 to 600")
-                })?,
-            (None, None) => 20,
-        };
-        Ok(ConnectionInput {
-            api_key_env: var("VITAL_API_KEY"),
-            api_key_file: self.api_key_file.clone(),
-            env: environment,
-            region,
-            base_url: self.base_url.clone().or_else(|| var("VITAL_BASE_URL")),
-            legacy_hosts: self.legacy_hosts || legacy_from_config,
+    /// The flags, for [`crate::setup::settings::Settings::merge`] (which adds the variables,
+    /// the profile and the config file).
+    pub fn flags(&self) -> Flags {
+        Flags {
+            profile: self.profile.clone(),
+            env: self.environment,
+            region: self.region,
+            base_url: self.base_url.clone(),
+            timeout_secs: self.timeout_secs,
+            legacy_hosts: self.legacy_hosts,
             demo: self.demo,
-            timeout_secs,
-            env_from_var: self.environment.is_none() && environment.is_some(),
-            region_from_var: self.region.is_none() && region.is_some(),
-            base_url_from_var: self.base_url.is_none(),
             insecure_http: self.insecure_http,
-            // Set by the caller from `--read-only` and the config file.
-            read_only: false,
-            // Set by the caller from the chosen profile (`cli::login::connection`).
-            profile: None,
-            stored_key: None,
-        })
+            read_only: self.read_only,
+        }
     }
 }
 
 impl Cli {
     /// The connection settings for the command given: those before it and those after it (and,
-    /// for `users create`, after `users` too). `None` for `emulator`, which takes none: any given
-    /// before it are refused.
+    /// for `users create`, after `users` too), with `--read-only` wherever it was given. `None`
+    /// for `emulator`, which takes none: any given before it are refused.
     pub fn connection(&self) -> Result<Option<ConnectionArgs>, String> {
         let top = &self.connection;
-        let own = match &self.command {
-            None => return Ok(Some(top.clone())),
+        let mut own = match &self.command {
+            None => top.clone(),
             Some(Command::Tui(a)) => top.merged(&a.connection)?,
             Some(Command::Link(a)) => top.merged(&a.connection)?,
             Some(Command::Providers(a)) => top.merged(&a.connection)?,
@@ -256,6 +208,7 @@ impl Cli {
                 return Ok(None);
             }
         };
+        own.read_only = self.read_only();
         Ok(Some(own))
     }
 
@@ -548,63 +501,31 @@ mod tests {
     }
 
     #[test]
-    fn environment_variables_fill_in_and_empty_ones_are_unset() {
-        let cli = Cli::try_parse_from(["vital-onboard", "providers"]).unwrap();
-        let vars = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
-        let i = cli
-            .connection
-            .input(
-                vars(&[
-                    ("VITAL_ENV", "Production"),
-                    ("VITAL_REGION", "eu"),
-                    ("VITAL_TIMEOUT_SECS", "7"),
-                ]),
-                false,
-            )
-            .unwrap();
+    fn flags_carry_every_setting_and_read_only_wherever_it_was_given() {
+        let cli = Cli::try_parse_from([
+            "vital-onboard",
+            "--env",
+            "sandbox",
+            "--timeout",
+            "7",
+            "link",
+            "--user",
+            "u",
+            "--profile",
+            "eu",
+            "--read-only",
+        ])
+        .unwrap();
+        let flags = cli.connection().unwrap().unwrap().flags();
         assert_eq!(
-            (i.env, i.region, i.timeout_secs),
-            (Some(Environment::Production), Some(Region::Eu), 7)
+            (flags.env, flags.timeout_secs, flags.profile.as_deref()),
+            (Some(Environment::Sandbox), Some(7), Some("eu"))
         );
-        let i = cli
-            .connection
-            .input(
-                vars(&[
-                    ("VITAL_ENV", ""),
-                    ("VITAL_BASE_URL", " "),
-                    ("VITAL_API_KEY", ""),
-                ]),
-                false,
-            )
-            .unwrap();
-        assert_eq!(
-            (i.env, i.base_url, i.api_key_env, i.timeout_secs),
-            (None, None, None, 20)
-        );
-        assert!(
-            cli.connection
-                .input(vars(&[("VITAL_ENV", "prod")]), false)
-                .is_err()
-        );
-        assert!(
-            cli.connection
-                .input(vars(&[("VITAL_TIMEOUT_SECS", "0")]), false)
-                .is_err()
-        );
-        let flags =
-            Cli::try_parse_from(["vital-onboard", "--env", "sandbox", "providers"]).unwrap();
-        let i = flags
-            .connection
-            .input(vars(&[("VITAL_ENV", "production")]), false)
-            .unwrap();
-        assert_eq!(i.env, Some(Environment::Sandbox), "the flag wins");
+        assert!(flags.read_only, "--read-only after the command");
+        let before = Cli::try_parse_from(["vital-onboard", "--read-only", "tui"]).unwrap();
+        assert!(before.connection().unwrap().unwrap().flags().read_only);
+        let none = Cli::try_parse_from(["vital-onboard", "status"]).unwrap();
+        assert!(!none.connection().unwrap().unwrap().flags().read_only);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `login`, `logout`, `status` and `profiles`, and [`connection`]: the connection every command
-//! uses (the profile chosen, its stored key looked up, warnings on stderr).
+//! uses (every setting merged once for the chosen profile, its stored key looked up, warnings on
+//! stderr). `status` prints each setting with where it came from.
 //!
 //! The key is read from a hidden prompt on the terminal or, with `--stdin`, from standard input;
 //! never from argv. It is checked with one cheap authenticated call (`GET /v2/user?limit=1`)
@@ -8,15 +9,15 @@
 use std::io::{IsTerminal, Read, Write};
 
 use crate::api::ApiError;
+use crate::api::{ApiKey, display_url};
 use crate::cli::commands::{Failure, Outcome};
 use crate::cli::{ConnectionArgs, LoginArgs};
 use crate::setup::config::Config;
-use crate::setup::connection::{
-    ApiKey, Connection, ConnectionInput, KeySource, Target, display_url,
-};
+use crate::setup::connection::{Connection, ConnectionInput, KeySource, Target};
 use crate::setup::keychain::{self, Keychain, OsKeychain};
 use crate::setup::profiles::{self, DEMO, Stored};
 use crate::setup::session::Session;
+use crate::setup::settings::{Flags, Origin, Settings, Sourced, Sources};
 
 /// The order `status`, the README and errors state.
 pub const KEY_ORDER: &str = "VITAL_API_KEY, then --api-key-file, then the profile's keychain entry (or its file), then demo";
@@ -25,22 +26,47 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// The unresolved input from flags and variables.
-pub fn input(args: &ConnectionArgs, config: &Config) -> Result<ConnectionInput, Failure> {
-    args.input(env_var, config.legacy_hosts)
+/// What the settings are merged from: `args`, the process environment, `config`.
+fn sources<'a>(flags: &'a Flags, config: &'a Config) -> Sources<'a> {
+    Sources {
+        flags,
+        var: &env_var,
+        config,
+    }
+}
+
+/// The chosen profile and where its name came from: `--profile`, `VITAL_ONBOARD_PROFILE`,
+/// `default_profile`.
+pub fn chosen(args: &ConnectionArgs, config: &Config) -> Result<Option<Sourced<String>>, Failure> {
+    sources(&args.flags(), config)
+        .profile()
         .map_err(Failure::input)
 }
 
-/// The chosen profile: `--profile` / `VITAL_ONBOARD_PROFILE`, else `default_profile`.
-pub fn chosen(args: &ConnectionArgs, config: &Config) -> Result<Option<String>, Failure> {
-    profiles::choose(config, args.profile_name(env_var).as_deref()).map_err(Failure::input)
+/// The unresolved input for `profile` (as [`chosen`] gave it, or picked at start): every
+/// setting merged once (flag > variable > profile > config file > default) and the key's
+/// sources.
+pub fn input_for(
+    args: &ConnectionArgs,
+    config: &Config,
+    profile: Option<Sourced<String>>,
+) -> Result<ConnectionInput, Failure> {
+    let flags = args.flags();
+    let settings =
+        Settings::merge_for(&sources(&flags, config), profile).map_err(Failure::input)?;
+    Ok(ConnectionInput {
+        settings,
+        api_key_env: env_var("VITAL_API_KEY").filter(|k| !k.trim().is_empty()),
+        api_key_file: args.api_key_file.clone(),
+        stored_key: None,
+    })
 }
 
 /// The connection for the chosen profile, with its stored key when no variable or file gives
 /// one. Warnings (a key file others can read) go to stderr.
 pub fn connection(args: &ConnectionArgs, config: &Config) -> Result<Connection, Failure> {
     let profile = chosen(args, config)?;
-    connection_for(args, config, profile.as_deref())
+    connection_for(args, config, profile)
 }
 
 /// The connection for `profile` (a name from [`profiles::list`], `demo`, or none), with the
@@ -48,16 +74,10 @@ pub fn connection(args: &ConnectionArgs, config: &Config) -> Result<Connection, 
 pub fn connection_for(
     args: &ConnectionArgs,
     config: &Config,
-    profile: Option<&str>,
+    profile: Option<Sourced<String>>,
 ) -> Result<Connection, Failure> {
     let mut notes = vec![];
-    let result = profiles::resolve(
-        input(args, config)?,
-        config,
-        profile,
-        &OsKeychain,
-        &mut notes,
-    );
+    let result = profiles::resolve(input_for(args, config, profile)?, &OsKeychain, &mut notes);
     for n in notes {
         eprintln!("warning: {n}");
     }
@@ -113,16 +133,13 @@ fn confirm(question: &str) -> bool {
 pub async fn check_key(
     args: &ConnectionArgs,
     config: &Config,
-    profile: Option<&str>,
+    profile: Option<Sourced<String>>,
     key: ApiKey,
 ) -> Result<Connection, Failure> {
-    let mut input = input(args, config)?;
+    let mut input = input_for(args, config, profile)?;
     input.api_key_env = None;
     input.api_key_file = None;
-    input.demo = false;
-    if let Some(p) = profile {
-        input.profile = Some(profiles::settings(config, p).map_err(Failure::input)?);
-    }
+    input.settings.demo = Sourced::new(false, Origin::Default);
     input.stored_key = Some((key, KeySource::Keychain));
     let connection = input.resolve().map_err(|e| Failure::input(e.to_string()))?;
     let session = Session::open(connection.clone())
@@ -152,14 +169,15 @@ fn host(connection: &Connection) -> String {
 }
 
 pub async fn login(args: &ConnectionArgs, config: &Config, login: &LoginArgs) -> Outcome {
-    let profile = chosen(args, config)?;
+    let picked = chosen(args, config)?;
+    let profile = picked.as_ref().map(|p| p.value.clone());
     if profile.as_deref() == Some(DEMO) {
         return Err(Failure::input(
             "the demo profile needs no key: pick another with --profile",
         ));
     }
     let key = read_key(login, profile.as_deref())?;
-    let connection = check_key(args, config, profile.as_deref(), key.clone()).await?;
+    let connection = check_key(args, config, picked.clone(), key.clone()).await?;
     let prefix = match key.prefix() {
         "" => "with no known prefix".to_string(),
         p => format!("{p}…"),
@@ -182,7 +200,7 @@ pub async fn login(args: &ConnectionArgs, config: &Config, login: &LoginArgs) ->
             )),
         }
     });
-    let input = input(args, config)?;
+    let input = input_for(args, config, picked)?;
     if input.has_explicit_key() {
         eprintln!(
             "note: VITAL_API_KEY or --api-key-file is set and wins over the stored key (order: {KEY_ORDER})"
@@ -231,7 +249,7 @@ pub async fn login(args: &ConnectionArgs, config: &Config, login: &LoginArgs) ->
 }
 
 pub fn logout(args: &ConnectionArgs, config: &Config) -> Outcome {
-    let profile = chosen(args, config)?;
+    let profile = chosen(args, config)?.map(|p| p.value);
     let account = keychain::account(profile.as_deref());
     let who = profile_label(profile.as_deref());
     let chain = OsKeychain;
@@ -263,22 +281,10 @@ pub fn logout(args: &ConnectionArgs, config: &Config) -> Outcome {
     }
 }
 
-/// The lines `status` prints.
-pub fn status_lines(connection: &Connection, from_default: bool) -> Vec<(&'static str, String)> {
+/// The lines `status` prints: where requests go, the key, then the other settings, each
+/// setting with where it came from ([`Connection::place_lines`], [`Connection::mode_lines`]).
+pub fn status_lines(connection: &Connection) -> Vec<(&'static str, String)> {
     let demo = connection.target == Target::Demo;
-    let profile = match (&connection.profile, from_default) {
-        (Some(p), true) => format!("{p} (default_profile in the config file)"),
-        (Some(p), false) => format!("{p} (--profile or VITAL_ONBOARD_PROFILE)"),
-        (None, _) => "none".into(),
-    };
-    let (env, region) = if demo {
-        ("demo".to_string(), "-".to_string())
-    } else {
-        (
-            connection.env.as_str().to_string(),
-            connection.region.as_str().to_string(),
-        )
-    };
     let key = match (&connection.key, demo) {
         (_, true) | (None, _) => "none".to_string(),
         (Some(k), false) => match k.prefix() {
@@ -291,29 +297,20 @@ pub fn status_lines(connection: &Connection, from_default: bool) -> Vec<(&'stati
     } else {
         connection.key_source.describe()
     };
-    let mut lines = vec![
-        ("profile", profile),
-        ("environment", env),
-        ("region", region),
-        ("host", host(connection)),
+    let mut lines = connection.place_lines();
+    lines.extend([
         ("key", key),
         ("key source", source),
         ("key order", KEY_ORDER.to_string()),
-    ];
-    if connection.read_only {
-        lines.push((
-            "read-only",
-            "yes: minting and creating users are refused".into(),
-        ));
-    }
+    ]);
+    lines.extend(connection.mode_lines());
     lines
 }
 
 pub fn status(args: &ConnectionArgs, config: &Config) -> Outcome {
     let connection = connection(args, config)?;
-    let from_default = args.profile_name(env_var).is_none() && config.default_profile.is_some();
     let mut out = String::new();
-    for (k, v) in status_lines(&connection, from_default) {
+    for (k, v) in status_lines(&connection) {
         out.push_str(&format!("{k:<12} {v}\n"));
     }
     let mut stdout = std::io::stdout().lock();
@@ -363,40 +360,84 @@ pub fn list_profiles(config: &Config, json: bool) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::setup::config::Config;
 
-    fn conn(key: Option<&str>, source: KeySource, profile: Option<&str>) -> Connection {
+    fn conn(
+        key: Option<&str>,
+        source: KeySource,
+        config: &str,
+        profile: Option<&str>,
+    ) -> Connection {
+        let config = Config::parse(config, std::path::Path::new("c.toml")).unwrap();
+        let flags = Flags {
+            profile: profile.map(str::to_string),
+            ..Flags::default()
+        };
         ConnectionInput {
+            settings: Settings::merge(&Sources {
+                flags: &flags,
+                var: &|_: &str| None,
+                config: &config,
+            })
+            .unwrap(),
             stored_key: key.map(|k| (ApiKey::new(k), source)),
-            profile: profile.map(|p| crate::setup::connection::ProfileSettings {
-                name: p.into(),
-                read_only: true,
-                ..Default::default()
-            }),
-            timeout_secs: 20,
             ..Default::default()
         }
         .resolve()
         .unwrap()
     }
 
+    fn get(lines: &[(&str, String)], k: &str) -> String {
+        lines.iter().find(|(n, _)| *n == k).unwrap().1.clone()
+    }
+
     #[test]
     fn status_shows_the_prefix_and_source_never_the_key() {
-        let c = conn(Some("pk_eu_topsecret"), KeySource::Keychain, Some("eu"));
-        let lines = status_lines(&c, false);
+        let c = conn(
+            Some("pk_eu_topsecret"),
+            KeySource::Keychain,
+            "[profile.eu]\nread_only = true\nregion = \"eu\"\n",
+            Some("eu"),
+        );
+        let lines = status_lines(&c);
         let text = format!("{lines:?}");
         assert!(!text.contains("topsecret"), "{text}");
-        let get = |k: &str| lines.iter().find(|(n, _)| *n == k).unwrap().1.clone();
-        assert_eq!(get("key"), "pk_eu_…");
-        assert_eq!(get("environment"), "production");
-        assert_eq!(get("region"), "eu");
-        assert_eq!(get("host"), "https://api.eu.junction.com");
-        assert!(get("key source").contains("keychain"));
-        assert!(get("profile").starts_with("eu "));
-        assert!(get("key order").starts_with("VITAL_API_KEY, then --api-key-file"));
-        assert!(get("read-only").starts_with("yes"));
+        assert_eq!(get(&lines, "key"), "pk_eu_…");
+        assert_eq!(get(&lines, "environment"), "production (the key's prefix)");
+        assert_eq!(get(&lines, "region"), "eu (profile eu)");
+        assert_eq!(get(&lines, "host"), "https://api.eu.junction.com");
+        assert!(get(&lines, "key source").contains("keychain"));
+        assert_eq!(get(&lines, "profile"), "eu (--profile)");
+        assert!(get(&lines, "key order").starts_with("VITAL_API_KEY, then --api-key-file"));
+        assert_eq!(
+            get(&lines, "read-only"),
+            "on (profile eu): minting and creating users are refused"
+        );
+        assert_eq!(get(&lines, "timeout"), "20 s (default)");
+        assert_eq!(get(&lines, "legacy hosts"), "off (default)");
 
-        let c = conn(None, KeySource::None, None);
-        let lines = status_lines(&c, false);
+        let c = conn(None, KeySource::None, "", None);
+        let lines = status_lines(&c);
         assert!(format!("{lines:?}").contains("none: demo mode"));
+        assert_eq!(get(&lines, "environment"), "demo (no API key)");
+        assert_eq!(get(&lines, "read-only"), "off (default)");
+    }
+
+    #[test]
+    fn status_names_the_config_file_when_read_only_comes_from_its_top() {
+        let c = conn(
+            Some("sk_us_x"),
+            KeySource::Keychain,
+            "read_only = true\nlegacy_hosts = true\n",
+            None,
+        );
+        let lines = status_lines(&c);
+        assert_eq!(
+            get(&lines, "read-only"),
+            "on (config file): minting and creating users are refused"
+        );
+        assert_eq!(get(&lines, "legacy hosts"), "on (config file)");
+        assert_eq!(get(&lines, "host"), "https://api.sandbox.tryvital.io");
+        assert_eq!(get(&lines, "profile"), "none");
     }
 }

@@ -51,7 +51,7 @@ pub fn check_redirect_url(raw: &str) -> Result<String, String> {
     if trimmed.is_empty() {
         return Err("the redirect URL is empty".into());
     }
-    crate::setup::connection::parse_http_url(trimmed)
+    crate::api::parse_http_url(trimmed)
         .map(|_| trimmed.to_string())
         .map_err(|reason| format!("the redirect URL must be an absolute http(s) URL ({reason})"))
 }

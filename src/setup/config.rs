@@ -5,17 +5,17 @@
 //! file that is named but missing, or that does not parse, is an error (exit 2) for the commands;
 //! the console starts with defaults and says why ([`Config::load_or_notice`]). A parse error
 //! names the line and column. The `[[preset]]` entries are checked and saved by
-//! [`super::presets`]; `[profile.NAME]` tables are described in [`super::profiles`]; [`EXAMPLE`]
-//! is the commented file `config init` writes.
+//! [`super::presets`]; the `[profile.NAME]` tables ([`Profile`]) are checked here and used by
+//! [`super::profiles`]; [`EXAMPLE`] is the commented file `config init` writes. This module owns
+//! the file's types: the others import them from here.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::RedirectBehaviour;
+use crate::api::{Environment, RedirectBehaviour, Region};
 use crate::link::qr::QrStyle;
-use crate::setup::profiles::{self, Profile};
 
 /// The commented example config that `vital-onboard config init` writes.
 pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
@@ -77,6 +77,64 @@ pub struct Config {
     pub path: Option<PathBuf>,
 }
 
+/// The profile that is always there: the built-in emulator.
+pub const DEMO: &str = "demo";
+
+/// One `[profile.NAME]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default)]
+    pub environment: Option<Environment>,
+    #[serde(default)]
+    pub region: Option<Region>,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub clinic_name: Option<String>,
+    /// The name of the preset to start with (presets are another feature; kept as given).
+    #[serde(default)]
+    pub default_preset: Option<String>,
+    /// Refuse minting links and creating users.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// Checks profile names (letters, digits, `-`, `_`, `.`; not `demo`) and `default_profile`.
+pub fn validate(profiles: &BTreeMap<String, Profile>, default: Option<&str>) -> Result<(), String> {
+    for name in profiles.keys() {
+        if name == DEMO {
+            return Err(format!(
+                "[profile.{DEMO}] is reserved for the built-in emulator: use another name"
+            ));
+        }
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Err(format!(
+                "profile name {name:?} may use only letters, digits, '-', '_' and '.'"
+            ));
+        }
+    }
+    if let Some(d) = default
+        && d != DEMO
+        && !profiles.contains_key(d)
+    {
+        return Err(format!(
+            "default_profile = {d:?} names no [profile.{d}] table{}",
+            known(profiles)
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn known(profiles: &BTreeMap<String, Profile>) -> String {
+    let names: Vec<&str> = profiles.keys().map(String::as_str).chain([DEMO]).collect();
+    format!(" (profiles: {})", names.join(", "))
+}
+
 /// The patient-facing view blanks the code after this long without a key, unless configured.
 pub const PATIENT_VIEW_IDLE_MINUTES: u64 = 10;
 
@@ -119,12 +177,12 @@ impl Config {
                 reason: format!("{at}{}", e.message().trim()),
             }
         })?;
-        profiles::validate(&config.profiles, config.default_profile.as_deref()).map_err(
-            |reason| ConfigError::Parse {
+        validate(&config.profiles, config.default_profile.as_deref()).map_err(|reason| {
+            ConfigError::Parse {
                 path: path.to_path_buf(),
                 reason,
-            },
-        )?;
+            }
+        })?;
         config.path = Some(path.to_path_buf());
         Ok(config)
     }

@@ -1,5 +1,7 @@
-//! Connection settings: which API to talk to, with which key. Pure resolution from the command
-//! line, the environment and the config file, so it can be tested without a process.
+//! The connection: which API to talk to, with which key. Pure resolution of the merged settings
+//! (`super::settings`: flags, variables, profile, config file, each with its origin) and the
+//! key, so it can be tested without a process. Messages name the setting as it was given
+//! (`--env production`, `VITAL_ENV=production`, `profile eu says production`).
 //!
 //! Key sources, first wins: `VITAL_API_KEY`, `--api-key-file`, the profile's stored key (keychain
 //! or its fallback file, looked up by the caller: see `setup::profiles`), else demo.
@@ -9,16 +11,22 @@ use std::time::Duration;
 
 use url::Url;
 
-pub use super::api_key::{ApiKey, Environment, Region};
-pub use super::hosts::{is_vital_host, vital_host};
+use super::settings::{Origin, Settings, Sourced};
+
+// The key, the hosts and the URL rules live in `api/` (below this layer); named here too, where
+// the settings that pick them are.
+pub use crate::api::{
+    ApiKey, Environment, Region, display_url, is_vital_host, parse_http_url, vital_host,
+};
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// A real Vital host.
     Vital { env: Environment, region: Region },
-    /// `--base-url` or `VITAL_BASE_URL` (`from_var`): an emulator or proxy.
-    Custom { url: Url, from_var: bool },
+    /// `--base-url`, `VITAL_BASE_URL` or a profile's `base_url` (`origin` says which): an
+    /// emulator or proxy.
+    Custom { url: Url, origin: Origin },
     /// The embedded emulator, started in-process.
     Demo,
 }
@@ -53,44 +61,14 @@ impl KeySource {
     }
 }
 
-/// A profile's connection settings (`[profile.NAME]` in the config file); flags and variables win
-/// over them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProfileSettings {
-    pub name: String,
-    pub env: Option<Environment>,
-    pub region: Option<Region>,
-    pub base_url: Option<String>,
-    pub read_only: bool,
-}
-
-/// What the user gave: flags, environment variables and config, before resolution.
+/// What a connection is resolved from: the merged settings (flags, variables, profile, config
+/// file: [`Settings::merge`]) and the key's sources.
 #[derive(Debug, Clone, Default)]
-#[allow(
-    clippy::struct_excessive_bools,
-    reason = "it mirrors the command-line switches"
-)]
 pub struct ConnectionInput {
+    pub settings: Settings,
     /// The value of `VITAL_API_KEY`, if set.
     pub api_key_env: Option<String>,
     pub api_key_file: Option<PathBuf>,
-    pub env: Option<Environment>,
-    pub region: Option<Region>,
-    pub base_url: Option<String>,
-    pub legacy_hosts: bool,
-    pub demo: bool,
-    pub timeout_secs: u64,
-    /// Where `env`, `region` and `base_url` came from: `true` for the variable
-    /// (`VITAL_ENV`, ...), `false` for the flag. Messages name the source.
-    pub env_from_var: bool,
-    pub region_from_var: bool,
-    pub base_url_from_var: bool,
-    /// `--insecure-http`: allow plain http to a host that is not this machine.
-    pub insecure_http: bool,
-    /// `--read-only` or `read_only = true`: no user is created and no link minted.
-    pub read_only: bool,
-    /// The chosen profile, if any.
-    pub profile: Option<ProfileSettings>,
     /// The profile's stored key (keychain or fallback file), used only when neither
     /// `VITAL_API_KEY` nor `--api-key-file` gives one.
     pub stored_key: Option<(ApiKey, KeySource)>,
@@ -107,7 +85,7 @@ pub struct Connection {
     pub timeout: Duration,
     /// Read-only mode (`--read-only`, `read_only = true`, a read-only profile): front ends refuse
     /// to create users and to mint links, before sending anything
-    /// ([`Connection::refuse_if_read_only`]).
+    /// ([`Connection::refuse_if_read_only`]). The value of `settings.read_only`.
     pub read_only: bool,
     /// Things to tell the user before starting (a key file others can read).
     pub warnings: Vec<String>,
@@ -115,6 +93,10 @@ pub struct Connection {
     pub profile: Option<String>,
     /// Where the key came from.
     pub key_source: KeySource,
+    /// The settings it was resolved from, with their origins, for `status` and `doctor`. Here
+    /// `env` and `region` are always set: when no setting named them, with the origin
+    /// [`Origin::KeyPrefix`] or [`Origin::Default`].
+    pub settings: Settings,
 }
 
 /// What read-only mode says when asked to `action` (the command line and the console alike).
@@ -160,12 +142,82 @@ impl Connection {
         match &self.target {
             Target::Vital { .. } => HostOrigin::Vital,
             Target::Custom { url, .. } if is_vital_host(url) => HostOrigin::Vital,
-            Target::Custom { from_var: true, .. } => HostOrigin::BaseUrlVar,
             Target::Custom {
-                from_var: false, ..
-            } => HostOrigin::BaseUrlFlag,
+                origin: Origin::Variable(_),
+                ..
+            } => HostOrigin::BaseUrlVar,
+            Target::Custom {
+                origin: Origin::Profile,
+                ..
+            } => HostOrigin::BaseUrlProfile,
+            Target::Custom { .. } => HostOrigin::BaseUrlFlag,
             Target::Demo => HostOrigin::Other,
         }
+    }
+
+    /// Where requests go, as `status` and `doctor` show it, each with the setting it came from:
+    /// `("profile", "eu (--profile)")`, `("environment", "production (profile eu)")`,
+    /// `("region", ...)`, `("host", "https://... (VITAL_BASE_URL)")`.
+    pub fn place_lines(&self) -> Vec<(&'static str, String)> {
+        let s = &self.settings;
+        let with = |value: &str, origin: Option<Origin>| match origin {
+            Some(o) => format!("{value} ({})", s.origin_text(o)),
+            None => value.to_string(),
+        };
+        let origin = |o: Option<Origin>| o.or(Some(Origin::Default));
+        let (env, region, host) = match &self.target {
+            Target::Demo => {
+                let why = if s.demo.value {
+                    s.origin_text(s.demo.origin)
+                } else {
+                    "no API key".into()
+                };
+                (
+                    format!("demo ({why})"),
+                    "-".to_string(),
+                    "the built-in emulator (started on demand)".to_string(),
+                )
+            }
+            target => (
+                with(self.env.as_str(), origin(s.env.as_ref().map(|e| e.origin))),
+                with(
+                    self.region.as_str(),
+                    origin(s.region.as_ref().map(|r| r.origin)),
+                ),
+                match target {
+                    Target::Custom { url, origin } => with(&display_url(url), Some(*origin)),
+                    _ => self.base_url().map(|u| display_url(&u)).unwrap_or_default(),
+                },
+            ),
+        };
+        vec![
+            ("profile", s.profile_text()),
+            ("environment", env),
+            ("region", region),
+            ("host", host),
+        ]
+    }
+
+    /// The other settings as `status` and `doctor` show them: `("timeout", "20 s (default)")`,
+    /// `("legacy hosts", "off (default)")`, `("read-only", "on (config file): ...")`.
+    pub fn mode_lines(&self) -> Vec<(&'static str, String)> {
+        let s = &self.settings;
+        let mut read_only = s.switch_text(&s.read_only);
+        if s.read_only.value {
+            read_only.push_str(": minting and creating users are refused");
+        }
+        vec![
+            (
+                "timeout",
+                format!(
+                    "{} s ({})",
+                    s.timeout_secs.value,
+                    s.origin_text(s.timeout_secs.origin)
+                ),
+            ),
+            ("legacy hosts", s.switch_text(&s.legacy_hosts)),
+            ("read-only", read_only),
+        ]
     }
 
     pub fn is_production(&self) -> bool {
@@ -245,25 +297,73 @@ pub enum SettingsError {
 
 pub use super::key_file::read_key_file;
 
-/// A URL for display: without user name, password or a trailing slash.
-pub fn display_url(url: &Url) -> String {
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.as_str().trim_end_matches('/').to_string()
+/// The setting a base URL came from, as messages name it.
+fn url_source_name(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Variable(_) => "VITAL_BASE_URL",
+        Origin::Profile => "the profile's base_url",
+        _ => "--base-url",
+    }
 }
 
-/// Parses an absolute http(s) URL.
-pub fn parse_http_url(s: &str) -> Result<Url, String> {
-    let url = Url::parse(s.trim()).map_err(|e| e.to_string())?;
-    match url.scheme() {
-        "http" | "https" => {}
-        other => return Err(format!("the scheme is {other}, not http or https")),
+/// The refusal of an environment setting the key contradicts, naming the setting as given.
+fn env_mismatch(
+    asked: &Sourced<Environment>,
+    key: &ApiKey,
+    key_env: Environment,
+    profile: Option<&str>,
+) -> SettingsError {
+    let (asked_text, remedy) = match asked.origin {
+        Origin::Profile => {
+            return SettingsError::ProfileEnvMismatch {
+                profile: profile.unwrap_or_default().to_string(),
+                asked: asked.value.as_str(),
+                key_env: key_env.as_str(),
+                prefix: key.prefix(),
+            };
+        }
+        Origin::Variable(_) => (
+            format!("VITAL_ENV={}", asked.value.as_str()),
+            "unset VITAL_ENV",
+        ),
+        _ => (format!("--env {}", asked.value.as_str()), "drop --env"),
+    };
+    SettingsError::EnvMismatch {
+        asked: asked_text,
+        remedy,
+        key_env: key_env.as_str(),
+        prefix: key.prefix(),
     }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err("it has no host".into());
+}
+
+/// The refusal of a region setting the key contradicts, naming the setting as given.
+fn region_mismatch(
+    asked: &Sourced<Region>,
+    key: &ApiKey,
+    key_region: Region,
+    profile: Option<&str>,
+) -> SettingsError {
+    let (asked_text, remedy) = match asked.origin {
+        Origin::Profile => {
+            return SettingsError::ProfileRegionMismatch {
+                profile: profile.unwrap_or_default().to_string(),
+                asked: asked.value.as_str(),
+                key_region: key_region.as_str(),
+                prefix: key.prefix(),
+            };
+        }
+        Origin::Variable(_) => (
+            format!("VITAL_REGION={}", asked.value.as_str()),
+            "set VITAL_REGION to",
+        ),
+        _ => (format!("--region {}", asked.value.as_str()), "use --region"),
+    };
+    SettingsError::RegionMismatch {
+        asked: asked_text,
+        remedy,
+        key_region: key_region.as_str(),
+        prefix: key.prefix(),
     }
-    Ok(url)
 }
 
 impl ConnectionInput {
@@ -276,15 +376,19 @@ impl ConnectionInput {
                 .is_some_and(|k| !k.trim().is_empty())
     }
 
-    pub fn resolve(&self) -> Result<Connection, SettingsError> {
-        let mut warnings = Vec::new();
+    /// The key and where it came from, first wins: `VITAL_API_KEY`, `--api-key-file`, the stored
+    /// key, none. A warning about the key file goes to `warnings`.
+    fn key(
+        &self,
+        warnings: &mut Vec<String>,
+    ) -> Result<(Option<ApiKey>, KeySource), SettingsError> {
         let env_key = self
             .api_key_env
             .as_deref()
             .map(str::trim)
             .filter(|k| !k.is_empty())
             .map(ApiKey::new);
-        let (key, key_source) = match (env_key, &self.api_key_file, &self.stored_key) {
+        Ok(match (env_key, &self.api_key_file, &self.stored_key) {
             (Some(k), _, _) => (Some(k), KeySource::Variable),
             (None, Some(path), _) => {
                 let (key, warning) = read_key_file(path)?;
@@ -293,128 +397,109 @@ impl ConnectionInput {
             }
             (None, None, Some((k, source))) => (Some(k.clone()), source.clone()),
             (None, None, None) => (None, KeySource::None),
-        };
-        let timeout = Duration::from_secs(self.timeout_secs.max(1));
-        let scope = key.as_ref().and_then(ApiKey::scope);
-        let profile = self.profile.as_ref();
+        })
+    }
 
-        if let (Some(k), Some((key_env, key_region))) = (&key, scope) {
-            if let Some(asked) = self.env.filter(|e| *e != key_env) {
-                let (asked, remedy) = if self.env_from_var {
-                    (format!("VITAL_ENV={}", asked.as_str()), "unset VITAL_ENV")
-                } else {
-                    (format!("--env {}", asked.as_str()), "drop --env")
-                };
-                return Err(SettingsError::EnvMismatch {
-                    asked,
-                    remedy,
-                    key_env: key_env.as_str(),
-                    prefix: k.prefix(),
-                });
-            }
-            if let Some(asked) = self.region.filter(|r| *r != key_region) {
-                let (asked, remedy) = if self.region_from_var {
-                    (
-                        format!("VITAL_REGION={}", asked.as_str()),
-                        "set VITAL_REGION to",
-                    )
-                } else {
-                    (format!("--region {}", asked.as_str()), "use --region")
-                };
-                return Err(SettingsError::RegionMismatch {
-                    asked,
-                    remedy,
-                    key_region: key_region.as_str(),
-                    prefix: k.prefix(),
-                });
-            }
-            if let Some(p) = profile.filter(|_| self.env.is_none())
-                && let Some(asked) = p.env.filter(|e| *e != key_env)
-            {
-                return Err(SettingsError::ProfileEnvMismatch {
-                    profile: p.name.clone(),
-                    asked: asked.as_str(),
-                    key_env: key_env.as_str(),
-                    prefix: k.prefix(),
-                });
-            }
-            if let Some(p) = profile.filter(|_| self.region.is_none())
-                && let Some(asked) = p.region.filter(|r| *r != key_region)
-            {
-                return Err(SettingsError::ProfileRegionMismatch {
-                    profile: p.name.clone(),
-                    asked: asked.as_str(),
-                    key_region: key_region.as_str(),
-                    prefix: k.prefix(),
-                });
-            }
+    /// Refuses an environment or region setting the key's prefix contradicts.
+    fn check_scope(&self, key: &ApiKey, scope: (Environment, Region)) -> Result<(), SettingsError> {
+        let s = &self.settings;
+        if let Some(asked) = s.env.as_ref().filter(|e| e.value != scope.0) {
+            return Err(env_mismatch(asked, key, scope.0, s.profile_name()));
         }
-        let env = self
-            .env
-            .or(profile.and_then(|p| p.env))
-            .or(scope.map(|s| s.0))
-            .unwrap_or(Environment::Sandbox);
-        let region = self
-            .region
-            .or(profile.and_then(|p| p.region))
-            .or(scope.map(|s| s.1))
-            .unwrap_or(Region::Us);
-        let base_url = self
-            .base_url
-            .clone()
-            .or_else(|| profile.and_then(|p| p.base_url.clone()));
+        if let Some(asked) = s.region.as_ref().filter(|r| r.value != scope.1) {
+            return Err(region_mismatch(asked, key, scope.1, s.profile_name()));
+        }
+        Ok(())
+    }
 
-        let target = if self.demo || (key.is_none() && base_url.is_none()) {
-            Target::Demo
-        } else if key.is_none() {
-            return Err(SettingsError::BaseUrlWithoutKey);
-        } else if let Some(raw) = &base_url {
-            let source_name = match (&self.base_url, self.base_url_from_var) {
-                (None, _) => "the profile's base_url",
-                (Some(_), true) => "VITAL_BASE_URL",
-                (Some(_), false) => "--base-url",
-            };
-            let url = parse_http_url(raw).map_err(|reason| SettingsError::BadBaseUrl {
+    /// A base URL as the target: an absolute http(s) URL, plain http only to this machine
+    /// unless `--insecure-http`.
+    fn custom_target(&self, raw: &Sourced<String>) -> Result<Target, SettingsError> {
+        let source_name = url_source_name(raw.origin);
+        let url = parse_http_url(&raw.value).map_err(|reason| SettingsError::BadBaseUrl {
+            source_name,
+            url: raw.value.clone(),
+            reason,
+        })?;
+        if url.scheme() == "http" && !crate::api::is_loopback(&url) && !self.settings.insecure_http
+        {
+            return Err(SettingsError::InsecureHttp {
                 source_name,
-                url: raw.clone(),
-                reason,
-            })?;
-            if url.scheme() == "http" && !crate::api::is_loopback(&url) && !self.insecure_http {
-                return Err(SettingsError::InsecureHttp {
-                    source_name,
-                    url: display_url(&url),
-                });
-            }
-            Target::Custom {
-                url,
-                from_var: self.base_url.is_some() && self.base_url_from_var,
-            }
+                url: display_url(&url),
+            });
+        }
+        Ok(Target::Custom {
+            url,
+            origin: raw.origin,
+        })
+    }
+
+    /// Where requests go: demo (asked for, or no key and no base URL), the base URL, or Vital's
+    /// host for the environment and region.
+    fn target(
+        &self,
+        has_key: bool,
+        known_prefix: bool,
+        env: Environment,
+        region: Region,
+    ) -> Result<Target, SettingsError> {
+        let s = &self.settings;
+        if s.demo.value || (!has_key && s.base_url.is_none()) {
+            Ok(Target::Demo)
+        } else if !has_key {
+            Err(SettingsError::BaseUrlWithoutKey)
+        } else if let Some(raw) = &s.base_url {
+            self.custom_target(raw)
+        } else if !known_prefix {
+            Err(SettingsError::UnknownKeyPrefix)
         } else {
-            if scope.is_none() {
-                return Err(SettingsError::UnknownKeyPrefix);
-            }
-            Target::Vital { env, region }
-        };
-        let (env, region) = if target == Target::Demo {
+            Ok(Target::Vital { env, region })
+        }
+    }
+
+    pub fn resolve(&self) -> Result<Connection, SettingsError> {
+        let mut warnings = Vec::new();
+        let (key, key_source) = self.key(&mut warnings)?;
+        let scope = key.as_ref().and_then(ApiKey::scope);
+        if let (Some(k), Some(scope)) = (&key, scope) {
+            self.check_scope(k, scope)?;
+        }
+        let s = &self.settings;
+        let env = s.env.clone().unwrap_or_else(|| match scope {
+            Some((e, _)) => Sourced::new(e, Origin::KeyPrefix),
+            None => Sourced::new(Environment::Sandbox, Origin::Default),
+        });
+        let region = s.region.clone().unwrap_or_else(|| match scope {
+            Some((_, r)) => Sourced::new(r, Origin::KeyPrefix),
+            None => Sourced::new(Region::Us, Origin::Default),
+        });
+        let target = self.target(key.is_some(), scope.is_some(), env.value, region.value)?;
+        let (env_value, region_value) = if target == Target::Demo {
             (Environment::Sandbox, Region::Us)
         } else {
-            (env, region)
+            (env.value, region.value)
+        };
+        let settings = Settings {
+            env: Some(env),
+            region: Some(region),
+            ..s.clone()
         };
         Ok(Connection {
             target,
-            env,
-            region,
+            env: env_value,
+            region: region_value,
             key_source: if key.is_some() {
                 key_source
             } else {
                 KeySource::None
             },
             key,
-            legacy_hosts: self.legacy_hosts,
-            timeout,
-            read_only: self.read_only || profile.is_some_and(|p| p.read_only),
+            legacy_hosts: s.legacy_hosts.value,
+            timeout: Duration::from_secs(s.timeout_secs.value.max(1)),
+            read_only: s.read_only.value,
             warnings,
-            profile: profile.map(|p| p.name.clone()),
+            profile: s.profile_name().map(str::to_string),
+            settings,
         })
     }
 }
@@ -423,10 +508,18 @@ impl ConnectionInput {
 mod tests {
     use super::*;
 
+    #[allow(clippy::unnecessary_wraps, reason = "it fills in an optional setting")]
+    fn flag<T>(value: T, name: &'static str) -> Option<Sourced<T>> {
+        Some(Sourced::new(value, Origin::Flag(name)))
+    }
+
+    fn url(value: &str) -> Option<Sourced<String>> {
+        flag(value.to_string(), "--base-url")
+    }
+
     fn input(key: Option<&str>) -> ConnectionInput {
         ConnectionInput {
             api_key_env: key.map(str::to_string),
-            timeout_secs: 20,
             ..Default::default()
         }
     }
@@ -454,7 +547,7 @@ mod tests {
             "https://api.sandbox.us.junction.com/"
         );
         let mut legacy = input(Some("sk_eu_abc"));
-        legacy.legacy_hosts = true;
+        legacy.settings.legacy_hosts = Sourced::new(true, Origin::ConfigFile);
         assert_eq!(
             legacy.resolve().unwrap().base_url().unwrap().as_str(),
             "https://api.sandbox.eu.tryvital.io/"
@@ -469,36 +562,36 @@ mod tests {
         let c = input(Some("   ")).resolve().unwrap();
         assert_eq!(c.target, Target::Demo, "a blank key counts as none");
         let mut d = input(Some("sk_us_x"));
-        d.demo = true;
+        d.settings.demo = Sourced::new(true, Origin::Flag("--demo"));
         assert_eq!(d.resolve().unwrap().target, Target::Demo);
     }
 
     #[test]
     fn explicit_mismatch_is_refused() {
         let mut i = input(Some("sk_us_abc"));
-        i.env = Some(Environment::Production);
+        i.settings.env = flag(Environment::Production, "--env");
         let e = i.resolve().unwrap_err();
         assert!(matches!(e, SettingsError::EnvMismatch { .. }));
         assert!(e.to_string().contains("sandbox key (sk_us_…)"), "{e}");
         assert!(!e.to_string().contains("abc"), "never shows the key");
 
         let mut i = input(Some("pk_us_abc"));
-        i.env = Some(Environment::Sandbox);
+        i.settings.env = flag(Environment::Sandbox, "--env");
         assert!(matches!(
             i.resolve(),
             Err(SettingsError::EnvMismatch { .. })
         ));
 
         let mut i = input(Some("sk_us_abc"));
-        i.region = Some(Region::Eu);
+        i.settings.region = flag(Region::Eu, "--region");
         assert!(matches!(
             i.resolve(),
             Err(SettingsError::RegionMismatch { .. })
         ));
 
         let mut ok = input(Some("sk_eu_abc"));
-        ok.env = Some(Environment::Sandbox);
-        ok.region = Some(Region::Eu);
+        ok.settings.env = flag(Environment::Sandbox, "--env");
+        ok.settings.region = flag(Region::Eu, "--region");
         assert!(ok.resolve().is_ok());
     }
 
@@ -509,7 +602,7 @@ mod tests {
             SettingsError::UnknownKeyPrefix
         );
         let mut i = input(Some("abc"));
-        i.base_url = Some("http://127.0.0.1:9/".into());
+        i.settings.base_url = url("http://127.0.0.1:9/");
         let c = i.resolve().unwrap();
         assert_eq!(c.label(), "http://127.0.0.1:9");
         assert_eq!(c.env, Environment::Sandbox);
@@ -518,23 +611,23 @@ mod tests {
     #[test]
     fn base_url_needs_a_key_and_is_validated() {
         let mut i = input(None);
-        i.base_url = Some("http://localhost:8080".into());
+        i.settings.base_url = url("http://localhost:8080");
         assert_eq!(i.resolve(), Err(SettingsError::BaseUrlWithoutKey));
-        i.demo = true;
+        i.settings.demo = Sourced::new(true, Origin::Flag("--demo"));
         assert_eq!(i.resolve().unwrap().target, Target::Demo, "--demo wins");
         let mut i = input(Some("anything"));
-        i.base_url = Some("http://localhost:8080".into());
+        i.settings.base_url = url("http://localhost:8080");
         assert!(matches!(i.resolve().unwrap().target, Target::Custom { .. }));
-        i.base_url = Some("ftp://x".into());
+        i.settings.base_url = url("ftp://x");
         assert!(matches!(i.resolve(), Err(SettingsError::BadBaseUrl { .. })));
-        i.base_url = Some("not a url".into());
+        i.settings.base_url = url("not a url");
         assert!(matches!(i.resolve(), Err(SettingsError::BadBaseUrl { .. })));
     }
 
     #[test]
     fn plain_http_to_another_machine_needs_insecure_http() {
         let mut i = input(Some("k"));
-        i.base_url = Some("http://proxy.example:8080".into());
+        i.settings.base_url = url("http://proxy.example:8080");
         let e = i.resolve().unwrap_err();
         assert!(matches!(e, SettingsError::InsecureHttp { .. }), "{e:?}");
         assert!(
@@ -542,14 +635,17 @@ mod tests {
                 .starts_with("--base-url http://proxy.example:8080"),
             "{e}"
         );
-        i.base_url_from_var = true;
+        i.settings.base_url = Some(Sourced::new(
+            "http://proxy.example:8080".into(),
+            Origin::Variable("VITAL_BASE_URL"),
+        ));
         assert!(
             i.resolve()
                 .unwrap_err()
                 .to_string()
                 .starts_with("VITAL_BASE_URL")
         );
-        i.insecure_http = true;
+        i.settings.insecure_http = true;
         assert!(i.resolve().is_ok());
         for ok in [
             "http://127.0.0.1:9",
@@ -558,7 +654,7 @@ mod tests {
             "https://proxy.example",
         ] {
             let mut i = input(Some("k"));
-            i.base_url = Some(ok.into());
+            i.settings.base_url = url(ok);
             assert!(i.resolve().is_ok(), "{ok}");
         }
     }
@@ -572,7 +668,7 @@ mod tests {
                 .refuse_if_read_only("mint a link")
                 .is_ok()
         );
-        i.read_only = true;
+        i.settings.read_only = Sourced::new(true, Origin::ConfigFile);
         let c = i.resolve().unwrap();
         assert!(c.read_only);
         let e = c.refuse_if_read_only("mint a link").unwrap_err();
@@ -585,7 +681,7 @@ mod tests {
     #[test]
     fn credentials_in_a_base_url_are_never_shown() {
         let mut i = input(Some("k"));
-        i.base_url = Some("https://user:s3cret@proxy.example/vital/".into());
+        i.settings.base_url = url("https://user:s3cret@proxy.example/vital/");
         let c = i.resolve().unwrap();
         assert_eq!(c.label(), "https://proxy.example/vital");
         assert!(

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use super::connection::{ApiKey, SettingsError};
+use super::connection::SettingsError;
+use crate::api::ApiKey;
 
 /// Reads a key file: its first line, trimmed, with a warning when group or others can read it.
 /// A file that group or others can write is refused (like ssh does with keys).

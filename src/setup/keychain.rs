@@ -9,7 +9,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::setup::connection::{ApiKey, KeySource};
+use crate::api::ApiKey;
+use crate::setup::connection::KeySource;
 
 /// The keychain service name of every entry.
 pub const SERVICE: &str = "vital-onboard";

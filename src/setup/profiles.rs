@@ -3,92 +3,16 @@
 //! the chosen one.
 //!
 //! The profile is `--profile NAME`, else `VITAL_ONBOARD_PROFILE`, else `default_profile` in the
-//! config, else none. `demo` always exists and means the built-in emulator. Key sources, first
-//! wins: `VITAL_API_KEY`, `--api-key-file`, the profile's keychain entry (or its fallback file),
-//! else demo. The console re-resolves with [`resolve`] when the staff pick a profile.
+//! config, else none (chosen with the other settings: `super::settings`). `demo` always exists
+//! and means the built-in emulator. Key sources, first wins: `VITAL_API_KEY`, `--api-key-file`,
+//! the profile's keychain entry (or its fallback file), else demo.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::setup::config::Config;
-use crate::setup::connection::{Connection, ConnectionInput, Environment, ProfileSettings, Region};
+pub use crate::setup::config::{DEMO, Profile};
+use crate::setup::connection::{Connection, ConnectionInput};
 use crate::setup::keychain::{self, Keychain};
-
-/// The profile that is always there: the built-in emulator.
-pub const DEMO: &str = "demo";
-
-/// One `[profile.NAME]` table.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Profile {
-    #[serde(default)]
-    pub environment: Option<Environment>,
-    #[serde(default)]
-    pub region: Option<Region>,
-    #[serde(default)]
-    pub base_url: Option<String>,
-    #[serde(default)]
-    pub clinic_name: Option<String>,
-    /// The name of the preset to start with (presets are another feature; kept as given).
-    #[serde(default)]
-    pub default_preset: Option<String>,
-    /// Refuse minting links and creating users.
-    #[serde(default)]
-    pub read_only: bool,
-}
-
-/// Checks profile names (letters, digits, `-`, `_`, `.`; not `demo`) and `default_profile`.
-pub fn validate(profiles: &BTreeMap<String, Profile>, default: Option<&str>) -> Result<(), String> {
-    for name in profiles.keys() {
-        if name == DEMO {
-            return Err(format!(
-                "[profile.{DEMO}] is reserved for the built-in emulator: use another name"
-            ));
-        }
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            return Err(format!(
-                "profile name {name:?} may use only letters, digits, '-', '_' and '.'"
-            ));
-        }
-    }
-    if let Some(d) = default
-        && d != DEMO
-        && !profiles.contains_key(d)
-    {
-        return Err(format!(
-            "default_profile = {d:?} names no [profile.{d}] table{}",
-            known(profiles)
-        ));
-    }
-    Ok(())
-}
-
-fn known(profiles: &BTreeMap<String, Profile>) -> String {
-    let names: Vec<&str> = profiles.keys().map(String::as_str).chain([DEMO]).collect();
-    format!(" (profiles: {})", names.join(", "))
-}
-
-/// The chosen profile's name: `asked` (the flag or `VITAL_ONBOARD_PROFILE`), else the config's
-/// `default_profile`; an unknown name is an error naming the known ones.
-pub fn choose(config: &Config, asked: Option<&str>) -> Result<Option<String>, String> {
-    let name = asked
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .or_else(|| config.default_profile.clone());
-    match name {
-        Some(n) if n != DEMO && !config.profiles.contains_key(&n) => Err(format!(
-            "there is no profile {n:?} in the config file{}; add a [profile.{n}] table (see `vital-onboard config init`)",
-            known(&config.profiles)
-        )),
-        other => Ok(other),
-    }
-}
 
 /// True when the console should start with a profile picker: several profiles and none chosen.
 pub fn needs_picker(config: &Config, chosen: Option<&str>) -> bool {
@@ -106,58 +30,30 @@ pub fn effective_config(config: &Config, profile: Option<&str>) -> Config {
     c
 }
 
-/// The connection settings of the profile `name` (not `demo`).
-pub fn settings(config: &Config, name: &str) -> Result<ProfileSettings, String> {
-    let p = config
-        .profiles
-        .get(name)
-        .ok_or_else(|| format!("there is no profile {name:?}{}", known(&config.profiles)))?;
-    Ok(ProfileSettings {
-        name: name.to_string(),
-        env: p.environment,
-        region: p.region,
-        base_url: p.base_url.clone(),
-        read_only: p.read_only,
-    })
-}
-
-/// Fills `input` with the profile's settings and, when no variable or file gives a key, its
-/// stored key. Notes (keychain unavailable, readable key file) are pushed to `notes`.
+/// Fills in the stored key of the settings' profile (keychain, else its fallback file) when no
+/// variable or file gives a key and the settings do not ask for demo. Notes (keychain
+/// unavailable, readable key file) are pushed to `notes`.
 pub fn prepare(
     input: &mut ConnectionInput,
-    config: &Config,
-    profile: Option<&str>,
     keychain: &dyn Keychain,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
-    if profile == Some(DEMO) {
-        input.demo = true;
-        input.profile = Some(ProfileSettings {
-            name: DEMO.into(),
-            ..Default::default()
-        });
-        return Ok(());
-    }
-    if let Some(name) = profile {
-        input.profile = Some(settings(config, name)?);
-    }
-    if !input.has_explicit_key() && !input.demo {
-        let account = keychain::account(profile);
+    if !input.has_explicit_key() && !input.settings.demo.value {
+        let account = keychain::account(input.settings.profile_name());
         let fallback = keychain::fallback_path(&account);
         input.stored_key = keychain::lookup(keychain, &account, fallback.as_deref(), notes)?;
     }
     Ok(())
 }
 
-/// The connection for `profile` (as [`choose`] gave it): [`prepare`], then the pure resolution.
+/// The connection for `input` (its settings merged for the chosen profile): [`prepare`], then
+/// the pure resolution.
 pub fn resolve(
     mut input: ConnectionInput,
-    config: &Config,
-    profile: Option<&str>,
     keychain: &dyn Keychain,
     notes: &mut Vec<String>,
 ) -> Result<Connection, String> {
-    prepare(&mut input, config, profile, keychain, notes)?;
+    prepare(&mut input, keychain, notes)?;
     input.resolve().map_err(|e| e.to_string())
 }
 
@@ -253,8 +149,10 @@ pub fn list(config: &Config, keychain: &dyn Keychain) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::setup::connection::{ApiKey, KeySource, SettingsError, Target};
+    use crate::api::{ApiKey, Environment, Region};
+    use crate::setup::connection::{KeySource, SettingsError, Target};
     use crate::setup::keychain::KeychainError;
+    use crate::setup::settings::{Flags, Origin, Settings, Sourced, Sources};
     use std::path::Path;
 
     struct Map(std::collections::HashMap<String, String>);
@@ -301,27 +199,28 @@ mod tests {
             .collect())
     }
 
-    fn input(var: Option<&str>) -> ConnectionInput {
+    /// The input for `profile` of `config` with `VITAL_API_KEY` = `var` and no other setting.
+    fn input(config: &Config, profile: Option<&str>, var: Option<&str>) -> ConnectionInput {
+        let flags = Flags {
+            profile: profile.map(str::to_string),
+            ..Flags::default()
+        };
+        let settings = Settings::merge(&Sources {
+            flags: &flags,
+            var: &|_: &str| None,
+            config,
+        })
+        .unwrap();
         ConnectionInput {
+            settings,
             api_key_env: var.map(str::to_string),
-            timeout_secs: 20,
             ..Default::default()
         }
     }
 
     #[test]
-    fn choice_order_flag_then_default_and_unknown_names_are_refused() {
+    fn picker_and_the_profile_view_of_the_config() {
         let c = config();
-        assert_eq!(
-            choose(&c, Some("eu-prod")).unwrap().as_deref(),
-            Some("eu-prod")
-        );
-        assert_eq!(choose(&c, None).unwrap().as_deref(), Some("us"));
-        assert_eq!(choose(&c, Some(" ")).unwrap().as_deref(), Some("us"));
-        assert_eq!(choose(&c, Some("demo")).unwrap().as_deref(), Some("demo"));
-        let e = choose(&c, Some("uk")).unwrap_err();
-        assert!(e.contains("eu-prod, us, demo"), "{e}");
-        assert_eq!(choose(&Config::default(), None).unwrap(), None);
         assert!(needs_picker(
             &Config {
                 default_profile: None,
@@ -367,16 +266,14 @@ mod tests {
             ("default", "sk_us_dflt"),
         ]);
         let mut notes = vec![];
-        let conn = resolve(input(None), &c, Some("eu-prod"), &kc, &mut notes).unwrap();
+        let conn = resolve(input(&c, Some("eu-prod"), None), &kc, &mut notes).unwrap();
         assert_eq!(conn.key_source, KeySource::Keychain);
         assert_eq!(conn.label(), "production/eu");
         assert_eq!(conn.profile.as_deref(), Some("eu-prod"));
         assert!(conn.read_only);
 
         let conn = resolve(
-            input(Some("pk_eu_var")),
-            &c,
-            Some("eu-prod"),
+            input(&c, Some("eu-prod"), Some("pk_eu_var")),
             &kc,
             &mut notes,
         )
@@ -384,18 +281,18 @@ mod tests {
         assert_eq!(conn.key_source, KeySource::Variable);
         assert_eq!(conn.key.unwrap().expose(), "pk_eu_var");
 
-        let conn = resolve(input(None), &Config::default(), None, &kc, &mut notes).unwrap();
+        let conn = resolve(input(&Config::default(), None, None), &kc, &mut notes).unwrap();
         assert_eq!(conn.key.unwrap(), ApiKey::new("sk_us_dflt"));
         assert_eq!(conn.profile, None);
 
         // No key stored for "us": demo, but named.
-        let conn = resolve(input(None), &c, Some("us"), &chain(&[]), &mut notes).unwrap();
+        let conn = resolve(input(&c, Some("us"), None), &chain(&[]), &mut notes).unwrap();
         assert_eq!(
             (conn.target, conn.key_source),
             (Target::Demo, KeySource::None)
         );
 
-        let conn = resolve(input(Some("pk_eu_var")), &c, Some(DEMO), &kc, &mut notes).unwrap();
+        let conn = resolve(input(&c, Some(DEMO), Some("pk_eu_var")), &kc, &mut notes).unwrap();
         assert_eq!(conn.target, Target::Demo);
         assert_eq!(conn.profile.as_deref(), Some(DEMO));
     }
@@ -407,10 +304,10 @@ mod tests {
             ("profile:eu-prod", "sk_eu_sandboxkey"),
             ("profile:us", "sk_eu_x"),
         ]);
-        let e = resolve(input(None), &c, Some("eu-prod"), &kc, &mut vec![]).unwrap_err();
+        let e = resolve(input(&c, Some("eu-prod"), None), &kc, &mut vec![]).unwrap_err();
         assert!(e.contains("profile eu-prod says production"), "{e}");
         assert!(!e.contains("sandboxkey"));
-        let e = resolve(input(None), &c, Some("us"), &kc, &mut vec![]).unwrap_err();
+        let e = resolve(input(&c, Some("us"), None), &kc, &mut vec![]).unwrap_err();
         assert!(e.contains("profile us says region us"), "{e}");
     }
 
@@ -426,11 +323,6 @@ mod tests {
         assert!(rows[1].default && !rows[0].default);
     }
 
-    /// The pure resolution of `crate::setup::connection`, with the fields profiles fill in.
-    fn raw_input(key: Option<&str>) -> ConnectionInput {
-        input(key)
-    }
-
     #[test]
     fn key_sources_in_order_variable_file_stored_demo() {
         let dir = tempfile::tempdir().unwrap();
@@ -440,7 +332,7 @@ mod tests {
             ApiKey::new("pk_us_stored"),
             KeySource::StoredFile(dir.path().join("s")),
         ));
-        let mut i = raw_input(Some("sk_us_fromvar"));
+        let mut i = input(&Config::default(), None, Some("sk_us_fromvar"));
         i.api_key_file = Some(p.clone());
         i.stored_key = stored.clone();
         let c = i.resolve().unwrap();
@@ -462,25 +354,21 @@ mod tests {
         assert_eq!((c.target, c.key_source), (Target::Demo, KeySource::None));
     }
 
-    fn settings_of(env: Option<Environment>, region: Option<Region>) -> ProfileSettings {
-        ProfileSettings {
-            name: "eu-prod".into(),
-            env,
-            region,
-            base_url: None,
-            read_only: true,
-        }
-    }
-
     #[test]
     fn profile_settings_fill_in_and_mismatches_are_refused() {
-        let mut i = raw_input(None);
+        let c = Config::parse(
+            "[profile.eu-prod]\nenvironment = \"production\"\nregion = \"eu\"\nread_only = true\n\
+             [profile.us]\nregion = \"us\"\n\
+             [profile.local]\nbase_url = \"http://127.0.0.1:9\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        let mut i = input(&c, Some("eu-prod"), None);
         i.stored_key = Some((ApiKey::new("pk_eu_abc"), KeySource::Keychain));
-        i.profile = Some(settings_of(Some(Environment::Production), Some(Region::Eu)));
-        let c = i.resolve().unwrap();
-        assert_eq!(c.label(), "production/eu");
-        assert_eq!(c.profile.as_deref(), Some("eu-prod"));
-        assert!(c.read_only);
+        let conn = i.resolve().unwrap();
+        assert_eq!(conn.label(), "production/eu");
+        assert_eq!(conn.profile.as_deref(), Some("eu-prod"));
+        assert!(conn.read_only);
 
         i.stored_key = Some((ApiKey::new("sk_eu_abc"), KeySource::Keychain));
         let e = i.resolve().unwrap_err();
@@ -491,28 +379,34 @@ mod tests {
         );
         assert!(!e.to_string().contains("abc"), "never shows the key");
 
-        i.profile = Some(settings_of(None, Some(Region::Us)));
+        let mut i = input(&c, Some("us"), None);
+        i.stored_key = Some((ApiKey::new("sk_eu_abc"), KeySource::Keychain));
         assert!(matches!(
             i.resolve(),
             Err(SettingsError::ProfileRegionMismatch { .. })
         ));
         // A flag wins over the profile, and is checked as a flag.
-        i.region = Some(Region::Eu);
+        i.settings.region = Some(Sourced::new(Region::Eu, Origin::Flag("--region")));
         assert!(i.resolve().is_ok());
-        i.env = Some(Environment::Production);
+        i.settings.env = Some(Sourced::new(Environment::Production, Origin::Flag("--env")));
         assert!(matches!(
             i.resolve(),
             Err(SettingsError::EnvMismatch { .. })
         ));
 
         // A profile's base_url is used like --base-url, and the flag wins.
-        let mut i = raw_input(Some("anything"));
-        i.profile = Some(ProfileSettings {
-            base_url: Some("http://127.0.0.1:9".into()),
-            ..settings_of(None, None)
-        });
-        assert_eq!(i.resolve().unwrap().label(), "http://127.0.0.1:9");
-        i.base_url = Some("http://127.0.0.1:10".into());
+        let mut i = input(&c, Some("local"), Some("anything"));
+        let conn = i.resolve().unwrap();
+        assert_eq!(conn.label(), "http://127.0.0.1:9");
+        assert_eq!(
+            conn.host_origin(),
+            crate::api::HostOrigin::BaseUrlProfile,
+            "errors name the profile's base_url, not --base-url"
+        );
+        i.settings.base_url = Some(Sourced::new(
+            "http://127.0.0.1:10".into(),
+            Origin::Flag("--base-url"),
+        ));
         assert_eq!(i.resolve().unwrap().label(), "http://127.0.0.1:10");
     }
 }

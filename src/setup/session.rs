@@ -1,9 +1,10 @@
 //! Turns resolved settings into a working client: in demo mode it first starts the embedded
 //! emulator on loopback.
 
+use crate::api::ApiKey;
 use crate::api::Client;
 use crate::emulator::{self, EmulatorOptions, RunningEmulator};
-use crate::setup::connection::{ApiKey, Connection, Target};
+use crate::setup::connection::{Connection, Target};
 
 /// A client and, in demo mode, the emulator behind it (kept alive as long as the session).
 pub struct Session {

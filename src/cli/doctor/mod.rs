@@ -1,7 +1,8 @@
 //! `vital-onboard doctor`: checks what staff trip over and says how to fix it, one line each:
 //! terminal size for a real (~95-character) link in the staff and patient-facing views, colour
-//! support, the clipboard path (X11 / Wayland / OSC 52, tmux settings, SSH), the key source and
-//! whether its host accepts the key, the keychain, the clock against the API's `Date` header, the
+//! support, the clipboard path (X11 / Wayland / OSC 52, tmux settings, SSH), the connection
+//! settings with where each came from (as `status` shows them), the key source and whether its
+//! host accepts the key, the keychain, the clock against the API's `Date` header, the
 //! config file, and the history database. Exit 0 when all is well, 1 when something needs
 //! attention. The key is never printed; child processes (tmux) get no `VITAL_API_KEY`.
 
@@ -10,11 +11,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::api::display_url;
 use crate::api::{ApiError, Client, RetryPolicy};
 use crate::cli::commands::{Failure, Outcome};
 use crate::cli::{ConnectionArgs, login};
 use crate::setup::config::{self, Config};
-use crate::setup::connection::{Connection, KeySource, display_url};
+use crate::setup::connection::{Connection, KeySource};
 use crate::setup::keychain::{self, Keychain, KeychainError, OsKeychain};
 use crate::text::sanitize;
 
@@ -258,6 +260,15 @@ fn keychain_check(profile: Option<&str>, source: &KeySource) -> Check {
     }
 }
 
+/// The merged settings, each with where it came from (as `status` prints them), on one line:
+/// `profile none; environment sandbox (the key's prefix); ...; read-only on (config file)`.
+pub fn settings_check(connection: &Connection) -> Check {
+    let mut lines = connection.place_lines();
+    lines.extend(connection.mode_lines());
+    let detail: Vec<String> = lines.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    check("settings", Severity::Ok, sanitize(&detail.join("; ")))
+}
+
 async fn key_checks(connection: &Connection) -> Vec<Check> {
     let source = connection.key_source.describe();
     let who = connection
@@ -367,6 +378,7 @@ pub async fn checks(args: &ConnectionArgs) -> Vec<Check> {
     let config = Config::load(explicit.as_deref()).unwrap_or_default();
     match login::connection(args, &config) {
         Ok(connection) => {
+            out.push(settings_check(&connection));
             out.extend(key_checks(&connection).await);
             out.push(keychain_check(
                 connection.profile.as_deref(),

@@ -1,9 +1,10 @@
-//! Vital's hosts: the one table of environment x region (and the legacy tryvital.io names), and
-//! whether a URL is one of them.
+//! Vital's hosts: the one table of environment x region (and the legacy tryvital.io names),
+//! whether a URL is one of them, and how a URL is checked ([`parse_http_url`]) and shown
+//! ([`display_url`]).
 
 use url::Url;
 
-use super::connection::{Environment, Region};
+use super::key::{Environment, Region};
 
 /// The Vital host for an environment and region (table in the API notes).
 pub fn vital_host(env: Environment, region: Region, legacy: bool) -> &'static str {
@@ -37,6 +38,27 @@ pub fn is_vital_host(url: &Url) -> bool {
             })
         })
     })
+}
+
+/// A URL for display: without user name, password or a trailing slash.
+pub fn display_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.as_str().trim_end_matches('/').to_string()
+}
+
+/// Parses an absolute http(s) URL.
+pub fn parse_http_url(s: &str) -> Result<Url, String> {
+    let url = Url::parse(s.trim()).map_err(|e| e.to_string())?;
+    match url.scheme() {
+        "http" | "https" => {}
+        other => return Err(format!("the scheme is {other}, not http or https")),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("it has no host".into());
+    }
+    Ok(url)
 }
 
 #[cfg(test)]

@@ -1,0 +1,103 @@
+//! `status` and `doctor` print every connection setting with where it came from (flag, variable,
+//! profile, config file, default), as merged once: read-only set at the top of the config file
+//! is said, as is read-only from a profile or the flag, and the variable that named a host.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::*;
+
+/// The binary with `config` as its config file (kept alive by the returned folder).
+fn with_config(config: &str) -> (Command, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, config).unwrap();
+    let mut c = clean_command();
+    c.env("VITAL_ONBOARD_CONFIG", &path);
+    (c, dir)
+}
+
+async fn status(config: &str, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let (mut c, _dir) = with_config(config);
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    let mut all = args.to_vec();
+    all.push("status");
+    let o = run(c, &all).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    o
+}
+
+/// The value of `status`'s line `name`.
+fn line(o: &Output, name: &str) -> String {
+    let out = text(&o.stdout);
+    out.lines()
+        .find_map(|l| {
+            l.strip_prefix(name)
+                .filter(|rest| rest.starts_with(' '))
+                .map(|rest| rest.trim().to_string())
+        })
+        .unwrap_or_else(|| panic!("no {name} line:\n{out}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_says_read_only_set_at_the_top_of_the_config_file() {
+    let o = status("read_only = true\n", &[], &[]).await;
+    assert_eq!(
+        line(&o, "read-only"),
+        "on (config file): minting and creating users are refused"
+    );
+    let o = status("", &[], &[]).await;
+    assert_eq!(line(&o, "read-only"), "off (default)");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_names_the_origin_of_each_setting() {
+    let config = "legacy_hosts = true\n\
+                  [profile.qa]\nread_only = true\nenvironment = \"production\"\n";
+    let key = [("VITAL_API_KEY", "pk_us_x"), ("VITAL_TIMEOUT_SECS", "7")];
+    let o = status(config, &["--profile", "qa"], &key).await;
+    assert_eq!(line(&o, "profile"), "qa (--profile)");
+    assert_eq!(line(&o, "environment"), "production (profile qa)");
+    assert_eq!(line(&o, "region"), "us (the key's prefix)");
+    assert_eq!(line(&o, "host"), "https://api.tryvital.io");
+    assert_eq!(line(&o, "legacy hosts"), "on (config file)");
+    assert_eq!(line(&o, "timeout"), "7 s (VITAL_TIMEOUT_SECS)");
+    assert!(
+        line(&o, "read-only").starts_with("on (profile qa)"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    let vars = [
+        ("VITAL_API_KEY", "anything"),
+        ("VITAL_BASE_URL", "http://127.0.0.1:9"),
+    ];
+    let o = status("", &[], &vars).await;
+    assert_eq!(line(&o, "host"), "http://127.0.0.1:9 (VITAL_BASE_URL)");
+    let o = status("", &["--base-url", "http://127.0.0.1:8"], &vars).await;
+    assert_eq!(line(&o, "host"), "http://127.0.0.1:8 (--base-url)");
+    let o = status("", &["--demo"], &vars).await;
+    assert_eq!(line(&o, "environment"), "demo (--demo)");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_prints_the_settings_with_their_origin() {
+    let (c, _dir) = with_config("read_only = true\n");
+    let o = run(c, &["doctor", "--json"]).await;
+    let out = text(&o.stdout);
+    let settings: serde_json::Value = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|c| c["check"] == "settings")
+        .unwrap_or_else(|| panic!("no settings check:\n{out}"));
+    let detail = settings["detail"].as_str().unwrap();
+    assert!(detail.contains("read-only on (config file)"), "{settings}");
+    assert!(
+        detail.contains("environment demo (no API key)"),
+        "{settings}"
+    );
+    assert_eq!(settings["status"], "ok");
+}
