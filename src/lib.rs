@@ -7,10 +7,10 @@
 
 pub mod api;
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod clipboard;
 pub mod emulator;
-pub mod audit;
 pub mod link;
 pub mod runtime;
 pub mod setup;

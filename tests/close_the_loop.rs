@@ -11,8 +11,8 @@ use common::harness::Console;
 use common::link_web::Browser;
 use common::*;
 use crossterm::event::KeyCode;
-use vital_onboard::emulator::Fault;
 use vital_onboard::audit::{Filter, Outcome, Store};
+use vital_onboard::emulator::Fault;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_connection_through_the_link_page_shows_within_one_poll_and_is_logged() {

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::screen::Screen;
 use super::{App, Effect, Level};
-use crate::clipboard::CopyOutcome;
 use crate::audit::Outcome;
+use crate::clipboard::CopyOutcome;
 use crate::link::LinkUrl;
 use crate::link::qr::QrStyle;
 

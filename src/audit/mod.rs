@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-pub use store::{Filter, AuditError, Store, default_path};
+pub use store::{AuditError, Filter, Store, default_path};
 
 /// What happened to a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -2,14 +2,17 @@
 #![allow(dead_code)]
 
 pub mod bin;
+pub mod clipboard;
+pub mod env;
 pub mod harness;
 pub mod hostile;
 pub mod link_web;
 pub mod pty;
 pub mod tmux;
+pub mod tools;
 
 #[allow(unused_imports)] // each test binary uses some of them
-pub use bin::{clean_command, code, run, text};
+pub use bin::{BIN, clean_command, code, no_config_command, run, text};
 
 use std::time::Duration;
 

@@ -243,7 +243,11 @@ fn keychain_check(profile: Option<&str>, source: &KeySource) -> Check {
         ),
         Err(e) => {
             let needed = matches!(source, KeySource::None | KeySource::StoredFile(_));
-            let level = if needed { Severity::Warn } else { Severity::Note };
+            let level = if needed {
+                Severity::Warn
+            } else {
+                Severity::Note
+            };
             let what = match e {
                 KeychainError::Unavailable(_) => "did not answer",
                 KeychainError::Failed(_) => "failed",
