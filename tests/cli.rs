@@ -8,13 +8,8 @@ use std::process::{Command, Stdio};
 use common::*;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-
 fn cmd(base: Option<&str>, key: Option<&str>) -> Command {
-    let mut c = clean_command();
-    let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
-    std::fs::write(&cfg, "").unwrap();
-    c.env("VITAL_ONBOARD_CONFIG", cfg);
+    let mut c = no_config_command();
     if let Some(b) = base {
         c.env("VITAL_BASE_URL", b);
     }
@@ -455,8 +450,8 @@ async fn link_qr_png_writes_a_scannable_file() {
 #[tokio::test(flavor = "multi_thread")]
 async fn link_copy_without_a_display_is_not_an_error() {
     let emu = emulator(1).await;
-    let mut c = cmd(Some(emu.base_url().as_str()), Some(KEY));
-    c.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    // The clean environment has no display.
+    let c = cmd(Some(emu.base_url().as_str()), Some(KEY));
     let o = run(c, &["link", "--user", "patient-00001", "--copy"]).await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let err = text(&o.stderr);
@@ -471,14 +466,16 @@ async fn link_copy_without_a_display_is_not_an_error() {
 async fn a_closed_pipe_is_a_quiet_end() {
     let emu = emulator(0).await;
     let script = format!(
-        "set -o pipefail; VITAL_BASE_URL={} VITAL_API_KEY={KEY} {BIN} providers 2>&1 | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}",
-        emu.base_url()
+        "set -o pipefail; {BIN} providers 2>&1 | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
     );
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("bash").args(["-c", &script]).output().unwrap()
-    })
-    .await
-    .unwrap();
+    let mut bash = common::env::clean(Command::new("bash"));
+    bash.args(["-c", &script])
+        .env("VITAL_ONBOARD_CONFIG", common::bin::empty_config())
+        .env("VITAL_BASE_URL", emu.base_url().as_str())
+        .env("VITAL_API_KEY", KEY);
+    let out = tokio::task::spawn_blocking(move || bash.output().unwrap())
+        .await
+        .unwrap();
     let printed = text(&out.stdout);
     assert_eq!(
         printed.trim(),

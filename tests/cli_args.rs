@@ -11,11 +11,7 @@ use std::time::Duration;
 use common::*;
 
 fn cmd() -> Command {
-    let mut c = clean_command();
-    let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
-    std::fs::write(&cfg, "").unwrap();
-    c.env("VITAL_ONBOARD_CONFIG", cfg).stdin(Stdio::null());
-    c
+    no_config_command()
 }
 
 fn run(mut c: Command, args: &[&str]) -> Output {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::hostile::{Hostile, Reply, Request, user_json};
@@ -13,13 +13,8 @@ use vital_onboard::api::{ApiError, Client};
 use vital_onboard::setup::connection::ApiKey;
 
 fn cmd(base: &str) -> Command {
-    let mut c = clean_command();
-    let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
-    std::fs::write(&cfg, "").unwrap();
-    c.env("VITAL_ONBOARD_CONFIG", cfg)
-        .env("VITAL_BASE_URL", base)
-        .env("VITAL_API_KEY", KEY)
-        .stdin(Stdio::null());
+    let mut c = no_config_command();
+    c.env("VITAL_BASE_URL", base).env("VITAL_API_KEY", KEY);
     c
 }
 

@@ -10,32 +10,15 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use common::env::TestEnv;
 use common::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-
-fn present(bin: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {bin}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 fn tools_present() -> bool {
-    let ok = ["dbus-run-session", "dbus-send", "gnome-keyring-daemon"]
-        .iter()
-        .all(|b| present(b));
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "CI must have dbus and gnome-keyring (.ci/run installs them)"
-    );
-    if !ok {
-        eprintln!(
-            "dbus-run-session or gnome-keyring-daemon missing: the keychain test did not run (apt-get install dbus gnome-keyring)"
-        );
-    }
-    ok
+    common::tools::present(
+        &["dbus-run-session", "dbus-send", "gnome-keyring-daemon"],
+        "the keychain test",
+        "dbus dbus-bin gnome-keyring",
+    )
 }
 
 /// Runs inside `dbus-run-session`: starts an unlocked keyring, then each step writes
@@ -125,7 +108,9 @@ async fn login_stores_in_the_secret_service_commands_use_it_and_logout_removes_i
     let script = out.path().join("run.sh");
     std::fs::write(&script, SCRIPT).unwrap();
 
+    // The script sets HOME and the XDG folders again, and dbus-run-session the session bus.
     let mut cmd = Command::new("dbus-run-session");
+    TestEnv::with_home(home.path()).apply(&mut cmd);
     cmd.arg("--")
         .arg("sh")
         .arg(&script)
@@ -135,20 +120,6 @@ async fn login_stores_in_the_secret_service_commands_use_it_and_logout_removes_i
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("VITAL_")
-            || k.starts_with("XDG_")
-            || [
-                "DBUS_SESSION_BUS_ADDRESS",
-                "TMUX",
-                "DISPLAY",
-                "WAYLAND_DISPLAY",
-            ]
-            .contains(&k.as_str())
-        {
-            cmd.env_remove(k);
-        }
-    }
     let output = tokio::task::spawn_blocking(move || {
         let mut child = cmd.spawn().unwrap();
         // The key goes in on stdin only: never in an argv or an environment.

@@ -206,7 +206,16 @@ pub fn wait_exit(pty: &mut Pty) -> portable_pty::ExitStatus {
 /// The binary as the PTY tests run it: the clean environment of [`super::env`], an empty
 /// config file and an xterm's `TERM`.
 pub fn command(args: &[&str]) -> CommandBuilder {
-    let mut cmd = super::env::clean(CommandBuilder::new(BIN));
+    in_terminal(CommandBuilder::new(BIN), args)
+}
+
+/// `sh -c line` in the environment of [`command`] (to redirect some of the binary's output).
+pub fn shell(line: &str) -> CommandBuilder {
+    in_terminal(CommandBuilder::new("sh"), &["-c", line])
+}
+
+fn in_terminal(cmd: CommandBuilder, args: &[&str]) -> CommandBuilder {
+    let mut cmd = super::env::clean(cmd);
     cmd.args(args);
     cmd.env("VITAL_ONBOARD_CONFIG", super::bin::empty_config());
     cmd.env("TERM", "xterm-256color");
