@@ -385,14 +385,7 @@ async fn emulator_command_prints_one_line_and_stops_on_sigterm() {
     // It serves: the users command against it sees 6 demo + 5 generated users.
     let o = run(cmd(Some(&url), Some("k1")), &["users", "--json"]).await;
     assert_eq!(text(&o.stdout).lines().count(), 11);
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    signal(child.id(), nix::sys::signal::Signal::SIGTERM);
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
         .await
         .unwrap();

@@ -200,14 +200,7 @@ async fn connection_options_work_before_or_after_the_command() {
 
 /// Sends SIGINT to a child, as Ctrl-C in its terminal does.
 fn interrupt(child: &std::process::Child) {
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    signal(child.id(), nix::sys::signal::Signal::SIGINT);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -63,16 +63,7 @@ async fn full_flow_mints_exactly_what_the_screen_showed_and_copies() {
         })
     );
     assert!(screen.contains("fitbit, oura") && screen.contains("Expires "));
-    let url = h
-        .driver
-        .app
-        .screen
-        .shown()
-        .unwrap()
-        .link
-        .token
-        .link_web_url
-        .clone();
+    let url = h.shown_url();
     h.key(KeyCode::Char('c'));
     h.wait_for("Copied to the system clipboard").await;
     assert_eq!(

@@ -184,11 +184,16 @@ impl Console {
         }
         self.key(KeyCode::Char('m'));
         self.wait_for("Link for the patient").await;
+        self.shown_url()
+    }
+
+    /// The URL of the link on screen (panics when none is shown).
+    pub fn shown_url(&self) -> String {
         self.driver
             .app
             .screen
             .shown()
-            .unwrap()
+            .expect("a link on screen")
             .link
             .token
             .link_web_url

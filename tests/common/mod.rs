@@ -22,6 +22,12 @@ use vital_onboard::setup::connection::ApiKey;
 
 pub const KEY: &str = "sk_us_test_key_7f3a9c";
 
+/// Sends `sig` to the process `pid` (a child this test started).
+pub fn signal(pid: u32, sig: nix::sys::signal::Signal) {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), sig)
+        .expect("the child is there");
+}
+
 /// An emulator on loopback that accepts only [`KEY`].
 pub async fn emulator(users: usize) -> RunningEmulator {
     start_local(EmulatorOptions {

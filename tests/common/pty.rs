@@ -126,8 +126,17 @@ impl Pty {
     }
 
     pub fn signal(&self, sig: nix::sys::signal::Signal) {
-        let pid = self.child.process_id().expect("a running child");
-        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), sig).unwrap();
+        super::signal(self.child.process_id().expect("a running child"), sig);
+    }
+
+    /// Opens the help with `?` and closes it with `q`, waiting for each: the console answers.
+    pub fn open_and_close_help(&mut self) {
+        self.send("?");
+        self.wait_for("Keys ");
+        self.send("q");
+        self.wait_until("q closed the help", |p| {
+            !p.screen_lines().join("\n").contains("Keys ")
+        });
     }
 
     /// Waits until `done` holds for the screen, or fails after a few seconds.
