@@ -190,6 +190,9 @@ async fn without_a_keychain_login_needs_file_and_writes_an_owner_only_file() {
     );
 }
 
+// One walk through profile resolution over one config file, step by step: longer than the
+// 100 lines the crate's functions keep to.
+#[allow(clippy::too_many_lines)]
 #[tokio::test(flavor = "multi_thread")]
 async fn profiles_pick_settings_and_a_contradicting_key_is_refused() {
     let emu = emulator(2).await;
