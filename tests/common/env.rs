@@ -13,7 +13,7 @@
 //! `$TMPDIR/vital-onboard-test-homes/PID-N`; those of test processes that have ended are removed
 //! when the next test process makes its first one.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -84,7 +84,12 @@ impl TestEnv {
 
     /// Removes the caller's settings from `cmd` and gives it this home and no keychain.
     pub fn apply<C: Env>(&self, cmd: &mut C) {
-        for (name, _) in std::env::vars_os() {
+        self.apply_over(cmd, std::env::vars_os().map(|(name, _)| name));
+    }
+
+    /// As [`apply`](TestEnv::apply), for a caller whose variables are named `caller`.
+    pub fn apply_over<C: Env>(&self, cmd: &mut C, caller: impl Iterator<Item = OsString>) {
+        for name in caller {
             if removed(&name.to_string_lossy()) {
                 cmd.remove_var(&name);
             }
