@@ -278,10 +278,7 @@ async fn users_table_json_search_and_create() {
     );
     assert!(out.contains("mrn-100232") && out.contains("dexcom_v3,fitbit"));
     let o = run(cmd(Some(&base), Some(KEY)), &["users", "--json"]).await;
-    let lines: Vec<Value> = text(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&text(&o.stdout));
     assert_eq!(lines.len(), 606);
     let o = run(cmd(Some(&base), Some(KEY)), &["users", "--search", "cgm"]).await;
     let out = text(&o.stdout);
@@ -323,10 +320,7 @@ async fn providers_table_and_json() {
             .contains("deprecated")
     );
     let o = run(cmd(Some(&base), Some(KEY)), &["providers", "--json"]).await;
-    let rows: Vec<Value> = text(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(&text(&o.stdout));
     assert_eq!(rows.len(), 41);
     assert_eq!(rows.iter().filter(|r| r["linkable"] == false).count(), 10);
 }

@@ -95,10 +95,7 @@ async fn a_refused_key_fails_and_says_what_to_do() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout).to_string();
-    let checks: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let checks = json_lines(&out);
     let key = checks.iter().find(|c| c["check"] == "key").unwrap();
     assert_eq!(key["status"], "fail");
     assert!(
@@ -235,10 +232,7 @@ fn presets_and_the_history_database_are_checked() {
             .env("VITAL_ONBOARD_CONFIG", &cfg)
             .env("VITAL_ONBOARD_HISTORY", db);
         let o = c.output().unwrap();
-        let checks: Vec<Value> = String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let checks = json_lines(&text(&o.stdout));
         let find = |name: &str| checks.iter().find(|c| c["check"] == name).unwrap().clone();
         (o.status.code(), find("presets"), find("history"))
     };

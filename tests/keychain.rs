@@ -155,11 +155,7 @@ fn logged_in_commands_use_the_keychain(dir: &Path) {
 
     let profiles = step(dir, "profiles");
     assert_eq!(profiles.code, 0, "{}", profiles.err);
-    let rows: Vec<serde_json::Value> = profiles
-        .out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(&profiles.out);
     let key_of = |name: &str| {
         rows.iter()
             .find(|r| r["name"] == name)
@@ -170,11 +166,7 @@ fn logged_in_commands_use_the_keychain(dir: &Path) {
     assert_eq!(key_of("demo").as_deref(), Some("no"));
 
     let doctor = step(dir, "doctor");
-    let checks: Vec<serde_json::Value> = doctor
-        .out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let checks = json_lines(&doctor.out);
     let status_of = |name: &str| {
         checks
             .iter()

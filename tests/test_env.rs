@@ -65,8 +65,8 @@ fn the_binary_looks_only_in_its_own_home() {
         .unwrap();
     let out = common::text(&o.stdout);
     let detail = |check: &str| {
-        out.lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        common::json_lines(&out)
+            .into_iter()
             .find(|v| v["check"] == check)
             .unwrap_or_else(|| panic!("no {check} check: {out}"))["detail"]
             .as_str()

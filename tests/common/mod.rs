@@ -22,6 +22,13 @@ use vital_onboard::setup::connection::ApiKey;
 
 pub const KEY: &str = "sk_us_test_key_7f3a9c";
 
+/// The JSON values of `--json` output, one a line.
+pub fn json_lines(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
 /// Sends `sig` to the process `pid` (a child this test started).
 pub fn signal(pid: u32, sig: nix::sys::signal::Signal) {
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), sig)
