@@ -1,6 +1,7 @@
 //! `cargo bench`: the console's hot paths, one group each. Filtering per keystroke over 1k to
 //! 1M patients for realistic queries; drawing the panes at 80x24 and 200x60; QR encode and
 //! render for 80/200/400-character URLs; parsing a page of 500 users into the compact roster.
+//! First it prints the bytes the roster holds at each size (`Roster::heap_bytes`).
 
 use divan::Bencher;
 use ratatui::Terminal;
@@ -13,6 +14,14 @@ use vital_onboard::app::{App, ConsoleConfig, EnvInfo, Msg};
 use vital_onboard::link::qr::{QrMatrix, QrStyle};
 
 fn main() {
+    // What the roster holds at each size, before the timings (the README's memory figures).
+    for n in SIZES {
+        let bytes = roster(n).heap_bytes();
+        println!(
+            "the roster of {n} patients holds {bytes} bytes ({} a patient)",
+            bytes / n
+        );
+    }
     divan::main();
 }
 

@@ -24,7 +24,7 @@ impl CopyOutcome {
     }
 }
 
-/// A clipboard the console can write. Tests record copies with [`Recorder`].
+/// A clipboard the console can write. The whole-app tests record copies with one of their own.
 pub trait Clipboard: Send {
     /// Puts `text` on the native clipboard; `false` when there is none.
     fn set(&mut self, text: &str) -> bool;
@@ -204,28 +204,6 @@ pub fn osc52_to_tty(text: &str) -> bool {
         .is_ok()
 }
 
-/// Records copies instead of touching any clipboard (tests).
-#[derive(Debug, Default, Clone)]
-pub struct Recorder {
-    pub copies: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    /// Whether to report the native clipboard as present.
-    pub native: bool,
-}
-
-impl Clipboard for Recorder {
-    fn set(&mut self, text: &str) -> bool {
-        self.copies.lock().unwrap().push(text.to_string());
-        self.native
-    }
-
-    fn clear_if(&mut self, text: &str) {
-        let mut c = self.copies.lock().unwrap();
-        if c.last().map(String::as_str) == Some(text) {
-            c.push(String::new());
-        }
-    }
-}
-
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. Inside tmux the
 /// plain form is followed by one wrapped for passthrough: tmux takes the plain one with
 /// `set -g set-clipboard on` (and forwards it to the outer terminal), or passes the wrapped one
@@ -293,14 +271,5 @@ mod tests {
                 "XAUTHORITY"
             ]
         );
-    }
-
-    #[test]
-    fn recorder_records_and_clears() {
-        let mut r = Recorder::default();
-        assert!(!r.set("u"));
-        r.clear_if("other");
-        r.clear_if("u");
-        assert_eq!(*r.copies.lock().unwrap(), ["u", ""]);
     }
 }

@@ -14,12 +14,9 @@ use common::link_web::listed_slugs;
 use common::*;
 
 fn chromium() -> Option<&'static str> {
-    let found = ["chromium", "chromium-browser"].into_iter().find(|bin| {
-        Command::new("sh")
-            .args(["-c", &format!("command -v {bin}")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
+    let found = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|bin| common::tools::on_path(bin));
     assert!(
         found.is_some() || std::env::var_os("CI").is_none(),
         "CI must have chromium (.ci/run installs it)"

@@ -8,13 +8,8 @@ use std::process::{Command, Stdio};
 use common::*;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-
 fn cmd(base: Option<&str>, key: Option<&str>) -> Command {
-    let mut c = clean_command();
-    let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
-    std::fs::write(&cfg, "").unwrap();
-    c.env("VITAL_ONBOARD_CONFIG", cfg);
+    let mut c = no_config_command();
     if let Some(b) = base {
         c.env("VITAL_BASE_URL", b);
     }
@@ -283,10 +278,7 @@ async fn users_table_json_search_and_create() {
     );
     assert!(out.contains("mrn-100232") && out.contains("dexcom_v3,fitbit"));
     let o = run(cmd(Some(&base), Some(KEY)), &["users", "--json"]).await;
-    let lines: Vec<Value> = text(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&text(&o.stdout));
     assert_eq!(lines.len(), 606);
     let o = run(cmd(Some(&base), Some(KEY)), &["users", "--search", "cgm"]).await;
     let out = text(&o.stdout);
@@ -328,10 +320,7 @@ async fn providers_table_and_json() {
             .contains("deprecated")
     );
     let o = run(cmd(Some(&base), Some(KEY)), &["providers", "--json"]).await;
-    let rows: Vec<Value> = text(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(&text(&o.stdout));
     assert_eq!(rows.len(), 41);
     assert_eq!(rows.iter().filter(|r| r["linkable"] == false).count(), 10);
 }
@@ -390,14 +379,7 @@ async fn emulator_command_prints_one_line_and_stops_on_sigterm() {
     // It serves: the users command against it sees 6 demo + 5 generated users.
     let o = run(cmd(Some(&url), Some("k1")), &["users", "--json"]).await;
     assert_eq!(text(&o.stdout).lines().count(), 11);
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    signal(child.id(), nix::sys::signal::Signal::SIGTERM);
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
         .await
         .unwrap();
@@ -455,8 +437,8 @@ async fn link_qr_png_writes_a_scannable_file() {
 #[tokio::test(flavor = "multi_thread")]
 async fn link_copy_without_a_display_is_not_an_error() {
     let emu = emulator(1).await;
-    let mut c = cmd(Some(emu.base_url().as_str()), Some(KEY));
-    c.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    // The clean environment has no display.
+    let c = cmd(Some(emu.base_url().as_str()), Some(KEY));
     let o = run(c, &["link", "--user", "patient-00001", "--copy"]).await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let err = text(&o.stderr);
@@ -471,14 +453,16 @@ async fn link_copy_without_a_display_is_not_an_error() {
 async fn a_closed_pipe_is_a_quiet_end() {
     let emu = emulator(0).await;
     let script = format!(
-        "set -o pipefail; VITAL_BASE_URL={} VITAL_API_KEY={KEY} {BIN} providers 2>&1 | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}",
-        emu.base_url()
+        "set -o pipefail; {BIN} providers 2>&1 | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
     );
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("bash").args(["-c", &script]).output().unwrap()
-    })
-    .await
-    .unwrap();
+    let mut bash = common::env::clean(Command::new("bash"));
+    bash.args(["-c", &script])
+        .env("VITAL_ONBOARD_CONFIG", common::bin::empty_config())
+        .env("VITAL_BASE_URL", emu.base_url().as_str())
+        .env("VITAL_API_KEY", KEY);
+    let out = tokio::task::spawn_blocking(move || bash.output().unwrap())
+        .await
+        .unwrap();
     let printed = text(&out.stdout);
     assert_eq!(
         printed.trim(),

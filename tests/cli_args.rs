@@ -11,11 +11,7 @@ use std::time::Duration;
 use common::*;
 
 fn cmd() -> Command {
-    let mut c = clean_command();
-    let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
-    std::fs::write(&cfg, "").unwrap();
-    c.env("VITAL_ONBOARD_CONFIG", cfg).stdin(Stdio::null());
-    c
+    no_config_command()
 }
 
 fn run(mut c: Command, args: &[&str]) -> Output {
@@ -204,14 +200,7 @@ async fn connection_options_work_before_or_after_the_command() {
 
 /// Sends SIGINT to a child, as Ctrl-C in its terminal does.
 fn interrupt(child: &std::process::Child) {
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    signal(child.id(), nix::sys::signal::Signal::SIGINT);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -123,10 +123,7 @@ async fn history_lists_links_newest_first_with_whether_the_patient_connected() {
     assert!(lines[2].contains("patient-00003"), "{out}");
 
     let o = run(cmd(&db, None), &["history", "--since", "7d", "--json"]).await;
-    let rows: Vec<Value> = text(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(&text(&o.stdout));
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["minted"]["client_user_id"], "patient-00002");
     assert_eq!(rows[1]["connected"], serde_json::json!(["oura"]));

@@ -3,21 +3,15 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
+use common::pty::{Pty, wait_exit};
 use common::*;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-
 fn cmd(base: &str) -> Command {
-    let mut c = clean_command();
-    let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
-    std::fs::write(&cfg, "").unwrap();
-    c.env("VITAL_ONBOARD_CONFIG", cfg)
-        .env("VITAL_BASE_URL", base)
-        .env("VITAL_API_KEY", KEY)
-        .stdin(Stdio::null());
+    let mut c = no_config_command();
+    c.env("VITAL_BASE_URL", base).env("VITAL_API_KEY", KEY);
     c
 }
 
@@ -67,33 +61,25 @@ async fn link_qr_keeps_stdout_for_the_url_and_the_code_on_stderr_is_plain() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn url_capture_in_a_terminal_shows_the_code_in_colour() {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return;
-    }
     let emu = emulator(1).await;
     let dir = tempfile::tempdir().unwrap();
     let captured = dir.path().join("url");
-    // `script` gives the command a terminal; stdout is redirected as `URL=$(...)` would.
-    let line = format!(
-        "{BIN} link --user patient-00001 --qr > {}",
+    // stderr is a terminal; stdout is redirected as `URL=$(...)` would.
+    let mut sh = common::pty::shell(&format!(
+        "exec '{BIN}' link --user patient-00001 --qr > '{}'",
         captured.display()
-    );
-    let mut c = cmd(emu.base_url().as_str());
-    c.env("TERM", "xterm-256color");
-    let mut script = Command::new("script");
-    script.args(["-qec", &line, "/dev/null"]);
-    for (k, v) in c.get_envs() {
-        match v {
-            Some(v) => script.env(k, v),
-            None => script.env_remove(k),
-        };
-    }
-    let o = tokio::task::spawn_blocking(move || script.stdin(Stdio::null()).output().unwrap())
-        .await
-        .unwrap();
-    assert!(o.status.success(), "{}", text(&o.stdout));
-    let terminal = text(&o.stdout);
+    ));
+    sh.env("VITAL_BASE_URL", emu.base_url().as_str());
+    sh.env("VITAL_API_KEY", KEY);
+    let (status, terminal) = tokio::task::spawn_blocking(move || {
+        let mut pty = Pty::start(sh, 48, 160);
+        let status = wait_exit(&mut pty);
+        let raw = pty.raw.lock().unwrap().clone();
+        (status, text(&raw))
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "{terminal}");
     assert!(
         terminal.contains("\x1b[38;5;16;48;5;231m"),
         "black on white on a terminal: {terminal:?}"

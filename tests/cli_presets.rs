@@ -74,10 +74,7 @@ async fn presets_lists_them_as_text_and_json() {
         "{out}"
     );
     let o = run(cmd(&c, None), &["presets", "--json"]).await;
-    let rows: Vec<Value> = text(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(&text(&o.stdout));
     assert_eq!(rows[0]["name"], "wearables");
     assert_eq!(rows[0]["providers"], serde_json::json!(["oura", "fitbit"]));
     assert_eq!(rows[1]["provider"], "dexcom_v3");

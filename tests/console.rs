@@ -4,152 +4,29 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::harness::{Console, Setup};
 use common::*;
-use crossterm::event::Event;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
-use vital_onboard::app::{App, Badge, ConsoleConfig, EnvInfo};
-use vital_onboard::clipboard::Recorder;
+use crossterm::event::{Event, KeyCode};
 use vital_onboard::emulator::{Fault, RunningEmulator};
-use vital_onboard::runtime::{Driver, system_clock};
-use vital_onboard::setup::connection::{Environment, Region};
-use vital_onboard::ui::Theme;
 
-/// Terminal events as the real loop reads them.
-type Events = UnboundedReceiver<std::io::Result<Event>>;
-
-struct Harness {
-    driver: Driver<TestBackend>,
-    events: Events,
-    typing: UnboundedSender<std::io::Result<Event>>,
-    clipboard: Recorder,
-    osc: Arc<Mutex<Vec<String>>>,
-}
-
-impl Harness {
-    fn new(emu: &RunningEmulator, production: bool) -> Harness {
-        Harness::with_client(emu, client(emu), production)
-    }
-
-    fn with_client(
-        emu: &RunningEmulator,
-        client: vital_onboard::api::Client,
-        production: bool,
-    ) -> Harness {
-        let (w, h) = (160, 48);
-        let env = EnvInfo {
-            badge: if production {
-                Badge::Vital {
-                    env: Environment::Production,
-                    region: Region::Us,
-                }
-            } else {
-                Badge::Demo
-            },
-            host: emu.base_url().to_string(),
-            key_prefix: None,
-            read_only: false,
-            profile: None,
-        };
-        let app = App::new(
-            env,
-            ConsoleConfig::default(),
-            chrono::Utc::now(),
-            Rect::new(0, 0, w, h),
-        );
-        let clipboard = Recorder {
-            native: true,
-            ..Default::default()
-        };
-        let osc = Arc::new(Mutex::new(Vec::new()));
-        let sink = osc.clone();
-        let mut driver = Driver::new(
-            Terminal::new(TestBackend::new(w, h)).unwrap(),
-            app,
-            Theme { no_color: true },
-            client,
-            system_clock(),
-            Box::new(clipboard.clone()),
-            Box::new(move |s: &str| sink.lock().unwrap().push(s.to_string())),
-        );
-        driver.start();
-        let (typing, events) = unbounded();
-        Harness {
-            driver,
-            events,
-            typing,
-            clipboard,
-            osc,
-        }
-    }
-
-    fn screen(&self) -> String {
-        let buf = self.driver.terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            for x in 0..buf.area.width {
-                out.push_str(buf[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    async fn wait_for(&mut self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            self.step(Duration::from_millis(50)).await;
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}; screen:\n{s}"
-            );
-        }
-    }
-
-    /// One turn of the real loop body.
-    async fn step(&mut self, limit: Duration) {
-        self.driver
-            .step(&mut self.events, Some(limit))
-            .await
-            .unwrap();
-    }
-
-    /// A terminal event, as the terminal would send it.
-    fn event(&self, event: Event) {
-        self.typing.unbounded_send(Ok(event)).unwrap();
-    }
-
-    fn key(&self, code: KeyCode) {
-        self.event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn keys(&self, s: &str) {
-        for c in s.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    async fn settle(&mut self) {
-        for _ in 0..5 {
-            self.step(Duration::from_millis(20)).await;
-        }
-    }
+/// The console, its clipboard recorded as a native one.
+fn console(emu: &RunningEmulator, production: bool) -> Console {
+    Console::with(
+        emu,
+        Setup {
+            production,
+            native_clipboard: true,
+            ..Setup::default()
+        },
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn full_flow_mints_exactly_what_the_screen_showed_and_copies() {
     let emu = emulator(30).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00030").await;
     h.key(KeyCode::Char('/'));
     h.keys("00012");
@@ -186,16 +63,7 @@ async fn full_flow_mints_exactly_what_the_screen_showed_and_copies() {
         })
     );
     assert!(screen.contains("fitbit, oura") && screen.contains("Expires "));
-    let url = h
-        .driver
-        .app
-        .screen
-        .shown()
-        .unwrap()
-        .link
-        .token
-        .link_web_url
-        .clone();
+    let url = h.shown_url();
     h.key(KeyCode::Char('c'));
     h.wait_for("Copied to the system clipboard").await;
     assert_eq!(
@@ -224,7 +92,7 @@ async fn full_flow_mints_exactly_what_the_screen_showed_and_copies() {
 #[tokio::test(flavor = "multi_thread")]
 async fn validation_error_appears_next_to_the_field() {
     let emu = emulator(3).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Enter);
     // A host that refuses the redirect URL (the console's own checks passed) answers 422.
@@ -259,7 +127,7 @@ async fn validation_error_appears_next_to_the_field() {
 #[tokio::test(flavor = "multi_thread")]
 async fn server_failure_after_retries_says_what_to_do() {
     let emu = emulator(3).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Enter);
     emu.inject_fault(Fault::new("/v2/link/token", 503, 3));
@@ -271,7 +139,7 @@ async fn server_failure_after_retries_says_what_to_do() {
 #[tokio::test(flavor = "multi_thread")]
 async fn esc_cancels_a_slow_mint_and_the_late_answer_is_dropped() {
     let emu = emulator(3).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Enter);
     emu.inject_fault(Fault {
@@ -293,7 +161,14 @@ async fn esc_cancels_a_slow_mint_and_the_late_answer_is_dropped() {
 #[tokio::test(flavor = "multi_thread")]
 async fn refused_key_is_a_full_width_message() {
     let emu = emulator(3).await;
-    let mut h = Harness::with_client(&emu, client_with_key(&emu, Some("sk_us_wrong")), false);
+    let mut h = Console::with(
+        &emu,
+        Setup {
+            client: Some(client_with_key(&emu, Some("sk_us_wrong"))),
+            native_clipboard: true,
+            ..Setup::default()
+        },
+    );
     let s = h.wait_for("The API refused this console").await;
     assert!(s.contains("refused by the test emulator"), "{s}");
     assert!(!s.contains("sk_us_wrong"), "the key is never shown");
@@ -311,7 +186,7 @@ async fn refused_key_is_a_full_width_message() {
 #[tokio::test(flavor = "multi_thread")]
 async fn new_patient_and_duplicate_offer() {
     let emu = emulator(3).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Char('n'));
     h.keys("walk-in-9");
@@ -338,7 +213,7 @@ async fn new_patient_and_duplicate_offer() {
 #[tokio::test(flavor = "multi_thread")]
 async fn production_asks_before_minting() {
     let emu = emulator(3).await;
-    let mut h = Harness::new(&emu, true);
+    let mut h = console(&emu, true);
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('m'));
@@ -356,7 +231,7 @@ async fn production_asks_before_minting() {
 #[tokio::test(flavor = "multi_thread")]
 async fn loads_a_large_team_page_by_page_while_usable() {
     let emu = emulator(5000).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00001").await;
     h.key(KeyCode::Down);
     h.wait_for("of 5,006 ━").await;
@@ -366,7 +241,7 @@ async fn loads_a_large_team_page_by_page_while_usable() {
 #[tokio::test(flavor = "multi_thread")]
 async fn parallel_pages_wait_out_a_429_together_and_all_load() {
     let emu = emulator(20_000).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00001").await;
     // The next pages (several in flight) meet 429s with Retry-After: 1.
     emu.inject_fault(Fault {
@@ -389,7 +264,7 @@ async fn enter_on_a_patient_not_loaded_yet_finds_it_on_the_server() {
             vital_onboard::emulator::state::UserExtras::default(),
         );
     });
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00003").await;
     // Stand-in for a patient beyond the loaded pages: forget it locally.
     let far = h.driver.app.patients.list.items().len();
@@ -404,7 +279,7 @@ async fn enter_on_a_patient_not_loaded_yet_finds_it_on_the_server() {
 #[tokio::test(flavor = "multi_thread")]
 async fn terminal_events_go_through_the_real_loop_resize_and_paste_included() {
     let emu = emulator(3).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00003").await;
     // The terminal shrinks: the loop resizes the frame and the app says what it needs.
     h.driver.terminal.backend_mut().resize(60, 20);
@@ -424,7 +299,7 @@ async fn terminal_events_go_through_the_real_loop_resize_and_paste_included() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rate_limited_mint_counts_down_in_the_status_line() {
     let emu = emulator(3).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Enter);
     emu.inject_fault(Fault {
@@ -442,7 +317,7 @@ async fn a_rate_limited_mint_counts_down_in_the_status_line() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_burst_of_keys_is_handled_whole_before_one_frame() {
     let emu = emulator(3).await;
-    let mut h = Harness::new(&emu, false);
+    let mut h = console(&emu, false);
     h.wait_for("patient-00003").await;
     h.key(KeyCode::Char('n'));
     h.settle().await;

@@ -6,18 +6,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::pty::{Pty, wait_exit};
 use common::*;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-const NO_BUS: (&str, &str) = (
-    "DBUS_SESSION_BUS_ADDRESS",
-    "unix:path=/nonexistent/vital-onboard-test-bus",
-);
 
 fn line<'a>(screen: &'a str, check: &str) -> &'a str {
     screen
@@ -31,11 +24,7 @@ async fn in_a_terminal_that_fits_with_an_accepted_key_all_is_well() {
     let emu = emulator(2).await;
     let base = emu.base_url().to_string();
     let mut pty = tokio::task::spawn_blocking(move || {
-        let env = [
-            ("VITAL_API_KEY", KEY),
-            ("VITAL_BASE_URL", base.as_str()),
-            NO_BUS,
-        ];
+        let env = [("VITAL_API_KEY", KEY), ("VITAL_BASE_URL", base.as_str())];
         Pty::spawn_sized(&["doctor"], 48, 160, &env)
     })
     .await
@@ -76,7 +65,7 @@ async fn in_a_terminal_that_fits_with_an_accepted_key_all_is_well() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn in_80x24_the_staff_view_does_not_fit_a_real_link() {
-    let mut pty = tokio::task::spawn_blocking(|| Pty::spawn_sized(&["doctor"], 24, 80, &[NO_BUS]))
+    let mut pty = tokio::task::spawn_blocking(|| Pty::spawn_sized(&["doctor"], 24, 80, &[]))
         .await
         .unwrap();
     let screen = pty.wait_for("history");
@@ -97,29 +86,16 @@ async fn in_80x24_the_staff_view_does_not_fit_a_real_link() {
 async fn a_refused_key_fails_and_says_what_to_do() {
     let emu = emulator(1).await;
     let base = emu.base_url().to_string();
-    let cfg = std::env::temp_dir().join("vital-onboard-doctor-empty.toml");
-    std::fs::write(&cfg, "").unwrap();
-    let mut c = Command::new(BIN);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("VITAL_") || k == "TMUX" {
-            c.env_remove(k);
-        }
-    }
+    let mut c = no_config_command();
     c.args(["doctor", "--json"])
         .env("VITAL_API_KEY", "sk_us_wrong_key_123")
-        .env("VITAL_BASE_URL", &base)
-        .env("VITAL_ONBOARD_CONFIG", &cfg)
-        .env(NO_BUS.0, NO_BUS.1)
-        .stdin(Stdio::null());
+        .env("VITAL_BASE_URL", &base);
     let o = tokio::task::spawn_blocking(move || c.output().unwrap())
         .await
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout).to_string();
-    let checks: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let checks = json_lines(&out);
     let key = checks.iter().find(|c| c["check"] == "key").unwrap();
     assert_eq!(key["status"], "fail");
     assert!(
@@ -148,34 +124,18 @@ fn tmux_present() -> bool {
 /// Runs `doctor --json` in a tmux window after `setup` options; its checks.
 fn doctor_in_tmux(name: &str, options: &[(&str, &str)], dir: &Path) -> Vec<Value> {
     let tmux = common::tmux::Tmux::new(&format!("doctor-{name}"));
-    tmux.run(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "vo",
-        "-x",
-        "160",
-        "-y",
-        "48",
-        "sleep 60",
-    ]);
+    tmux.start(&[], &["sleep 60"]);
     for (k, v) in options {
         tmux.run(&["set-option", "-g", k, v]);
     }
-    let cfg = dir.join("empty.toml");
-    std::fs::write(&cfg, "").unwrap();
     let out = dir.join(format!("{name}.json"));
-    let (cfg, out_s, bus) = (
-        cfg.display().to_string(),
+    let (cfg, out_s) = (
+        common::bin::empty_config().display().to_string(),
         out.display().to_string(),
-        NO_BUS.1,
     );
     let script = format!(
-        "env -u VITAL_API_KEY -u VITAL_BASE_URL -u DISPLAY -u WAYLAND_DISPLAY \
-         VITAL_ONBOARD_CONFIG='{cfg}' DBUS_SESSION_BUS_ADDRESS='{bus}' '{BIN}' doctor --json \
-         > '{out_s}.tmp' 2>&1; mv '{out_s}.tmp' '{out_s}'"
+        "VITAL_ONBOARD_CONFIG='{cfg}' '{BIN}' doctor --json > '{out_s}.tmp' 2>&1; \
+         mv '{out_s}.tmp' '{out_s}'"
     );
     tmux.run(&["new-window", "-t", "vo", &script]);
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -267,22 +227,12 @@ fn presets_and_the_history_database_are_checked() {
     let db = dir.path().join("history.sqlite3");
     drop(vital_onboard::audit::Store::open(&db).unwrap());
     let run = |db: std::path::PathBuf| {
-        let mut c = Command::new(BIN);
-        for (k, _) in std::env::vars() {
-            if k.starts_with("VITAL_") || k == "TMUX" {
-                c.env_remove(k);
-            }
-        }
+        let mut c = clean_command();
         c.args(["doctor", "--json"])
             .env("VITAL_ONBOARD_CONFIG", &cfg)
-            .env("VITAL_ONBOARD_HISTORY", db)
-            .env(NO_BUS.0, NO_BUS.1)
-            .stdin(Stdio::null());
+            .env("VITAL_ONBOARD_HISTORY", db);
         let o = c.output().unwrap();
-        let checks: Vec<Value> = String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let checks = json_lines(&text(&o.stdout));
         let find = |name: &str| checks.iter().find(|c| c["check"] == name).unwrap().clone();
         (o.status.code(), find("presets"), find("history"))
     };

@@ -237,12 +237,7 @@ fn an_idle_console_answers_keys() {
     pty.wait_for("Connections:");
     std::thread::sleep(Duration::from_millis(1500));
     for _ in 0..3 {
-        pty.send("?");
-        pty.wait_for("Keys ");
-        pty.send("q");
-        pty.wait_until("q closed the help", |p| {
-            !p.screen_lines().join("\n").contains("Keys ")
-        });
+        pty.open_and_close_help();
     }
     pty.send("q");
     assert!(wait_exit(&mut pty).success());

@@ -3,25 +3,25 @@
 
 mod common;
 
+use common::link_web::Browser;
 use common::*;
 use serde_json::{Value, json};
 use vital_onboard::emulator::stable_uuid;
 
-struct Raw {
-    http: reqwest::Client,
-    base: String,
+/// The emulator over plain HTTP: [`Browser`]'s client (no redirects followed), JSON answers.
+struct Raw(Browser);
+
+impl std::ops::Deref for Raw {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.0
+    }
 }
 
 impl Raw {
     fn new(emu: &vital_onboard::emulator::RunningEmulator) -> Raw {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        Raw {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            base: emu.base_url().as_str().trim_end_matches('/').to_string(),
-        }
+        Raw(Browser::new(emu))
     }
 
     async fn get(&self, path: &str) -> (u16, Value) {
@@ -37,15 +37,7 @@ impl Raw {
     }
 
     async fn post(&self, path: &str, body: &str) -> (u16, Value) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("x-vital-api-key", KEY)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
+        let r = self.api_post(path, body).await;
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }

@@ -10,32 +10,15 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use common::env::TestEnv;
 use common::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-
-fn present(bin: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {bin}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 fn tools_present() -> bool {
-    let ok = ["dbus-run-session", "dbus-send", "gnome-keyring-daemon"]
-        .iter()
-        .all(|b| present(b));
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "CI must have dbus and gnome-keyring (.ci/run installs them)"
-    );
-    if !ok {
-        eprintln!(
-            "dbus-run-session or gnome-keyring-daemon missing: the keychain test did not run (apt-get install dbus gnome-keyring)"
-        );
-    }
-    ok
+    common::tools::present(
+        &["dbus-run-session", "dbus-send", "gnome-keyring-daemon"],
+        "the keychain test",
+        "dbus dbus-bin gnome-keyring",
+    )
 }
 
 /// Runs inside `dbus-run-session`: starts an unlocked keyring, then each step writes
@@ -104,70 +87,39 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn login_stores_in_the_secret_service_commands_use_it_and_logout_removes_it() {
-    if !tools_present() {
-        return;
-    }
-    let emu = emulator(3).await;
-    let home = tempfile::tempdir().unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let config_dir = home.path().join(".config/vital-onboard");
-    std::fs::create_dir_all(&config_dir).unwrap();
-    std::fs::write(
-        config_dir.join("config.toml"),
-        format!(
-            "[profile.clinic]\nbase_url = \"{}\"\n[profile.other]\nenvironment = \"sandbox\"\n",
-            emu.base_url()
-        ),
-    )
-    .unwrap();
-    let script = out.path().join("run.sh");
+/// Runs [`SCRIPT`] in a private session bus with `home` as HOME; the steps' files go to `out`.
+fn run_script(home: &Path, out: &Path) {
+    let script = out.join("run.sh");
     std::fs::write(&script, SCRIPT).unwrap();
-
+    // The script sets HOME and the XDG folders again, and dbus-run-session the session bus.
     let mut cmd = Command::new("dbus-run-session");
+    TestEnv::with_home(home).apply(&mut cmd);
     cmd.arg("--")
         .arg("sh")
         .arg(&script)
-        .arg(home.path())
-        .arg(out.path())
+        .arg(home)
+        .arg(out)
         .arg(BIN)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("VITAL_")
-            || k.starts_with("XDG_")
-            || [
-                "DBUS_SESSION_BUS_ADDRESS",
-                "TMUX",
-                "DISPLAY",
-                "WAYLAND_DISPLAY",
-            ]
-            .contains(&k.as_str())
-        {
-            cmd.env_remove(k);
-        }
-    }
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = cmd.spawn().unwrap();
-        // The key goes in on stdin only: never in an argv or an environment.
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(format!("{KEY}\n").as_bytes()).unwrap();
-        drop(stdin);
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
-    let fatal = std::fs::read_to_string(out.path().join("fatal")).unwrap_or_default();
+    let mut child = cmd.spawn().unwrap();
+    // The key goes in on stdin only: never in an argv or an environment.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{KEY}\n").as_bytes()).unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let fatal = std::fs::read_to_string(out.join("fatal")).unwrap_or_default();
     assert!(
         output.status.success() && fatal.is_empty(),
         "dbus-run-session failed: {fatal}\n{}\n{}",
         String::from_utf8_lossy(&output.stderr),
-        std::fs::read_to_string(out.path().join("daemon.log")).unwrap_or_default()
+        std::fs::read_to_string(out.join("daemon.log")).unwrap_or_default()
     );
-    let dir = out.path();
+}
 
+/// After `login`: `status`, `users`, `profiles` and `doctor` find the key in the keychain.
+fn logged_in_commands_use_the_keychain(dir: &Path) {
     let login = step(dir, "login");
     assert_eq!(login.code, 0, "{}", login.err);
     assert!(
@@ -203,11 +155,7 @@ async fn login_stores_in_the_secret_service_commands_use_it_and_logout_removes_i
 
     let profiles = step(dir, "profiles");
     assert_eq!(profiles.code, 0, "{}", profiles.err);
-    let rows: Vec<serde_json::Value> = profiles
-        .out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(&profiles.out);
     let key_of = |name: &str| {
         rows.iter()
             .find(|r| r["name"] == name)
@@ -218,11 +166,7 @@ async fn login_stores_in_the_secret_service_commands_use_it_and_logout_removes_i
     assert_eq!(key_of("demo").as_deref(), Some("no"));
 
     let doctor = step(dir, "doctor");
-    let checks: Vec<serde_json::Value> = doctor
-        .out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let checks = json_lines(&doctor.out);
     let status_of = |name: &str| {
         checks
             .iter()
@@ -236,7 +180,10 @@ async fn login_stores_in_the_secret_service_commands_use_it_and_logout_removes_i
         doctor.out
     );
     assert_eq!(status_of("key").as_deref(), Some("ok"), "{}", doctor.out);
+}
 
+/// `logout` removes the key: the profile then has none.
+fn logout_removes_the_key(dir: &Path) {
     let logout = step(dir, "logout");
     assert_eq!(logout.code, 0, "{}", logout.err);
     assert!(
@@ -256,6 +203,33 @@ async fn login_stores_in_the_secret_service_commands_use_it_and_logout_removes_i
     assert!(after.err.contains("needs an API key"), "{}", after.err);
     let users_after = step(dir, "users_after");
     assert_eq!(users_after.code, 2, "{}", users_after.err);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_stores_in_the_secret_service_commands_use_it_and_logout_removes_it() {
+    if !tools_present() {
+        return;
+    }
+    let emu = emulator(3).await;
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let config_dir = home.path().join(".config/vital-onboard");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!(
+            "[profile.clinic]\nbase_url = \"{}\"\n[profile.other]\nenvironment = \"sandbox\"\n",
+            emu.base_url()
+        ),
+    )
+    .unwrap();
+    let (h, o) = (home.path().to_path_buf(), out.path().to_path_buf());
+    tokio::task::spawn_blocking(move || run_script(&h, &o))
+        .await
+        .unwrap();
+    let dir = out.path();
+    logged_in_commands_use_the_keychain(dir);
+    logout_removes_the_key(dir);
 
     // The key is in no file under HOME (the keyring file holds it encrypted, and now not at all),
     // and in no output.

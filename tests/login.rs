@@ -10,10 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use common::env::TestEnv;
 use common::*;
 use vital_onboard::emulator::RunningEmulator;
-
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
 
 struct Home {
     dir: tempfile::TempDir,
@@ -43,19 +42,8 @@ impl Home {
 
     fn cmd(&self) -> Command {
         let mut c = Command::new(BIN);
-        for (k, _) in std::env::vars() {
-            if k.starts_with("VITAL_") || k.starts_with("XDG_") || k == "TMUX" {
-                c.env_remove(k);
-            }
-        }
-        c.env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join(".config"))
-            .env("XDG_DATA_HOME", self.dir.path().join(".local/share"))
-            .env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                "unix:path=/nonexistent/vital-onboard-test-bus",
-            )
-            .stdin(Stdio::null());
+        TestEnv::with_home(self.dir.path()).apply(&mut c);
+        c.stdin(Stdio::null());
         c
     }
 
@@ -410,21 +398,11 @@ async fn completions_generate_for_every_shell() {
 }
 
 fn man_present() -> bool {
-    let ok = Command::new("sh")
-        .args(["-c", "command -v man && command -v groff"])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "CI must have man-db and groff (.ci/run installs them)"
-    );
-    if !ok {
-        eprintln!(
-            "man or groff missing: the man page rendering check did not run (apt-get install man-db)"
-        );
-    }
-    ok
+    common::tools::present(
+        &["man", "groff"],
+        "the man page rendering check",
+        "man-db groff-base",
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]

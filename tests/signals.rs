@@ -48,12 +48,7 @@ fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
     });
     pty.wait_for("patient-00012");
     // Still working: keys act, and q quits with the terminal restored.
-    pty.send("?");
-    pty.wait_for("Keys ");
-    pty.send("q");
-    pty.wait_until("q closed the help", |p| {
-        !p.screen_lines().join("\n").contains("Keys ")
-    });
+    pty.open_and_close_help();
     pty.send("q");
     assert!(wait_exit(&mut pty).success());
     assert!(!pty.in_alternate_screen() && pty.is_cooked());

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+use common::BIN;
 
 #[test]
 fn copy_inside_tmux_reaches_the_tmux_clipboard() {
@@ -14,38 +14,11 @@ fn copy_inside_tmux_reaches_the_tmux_clipboard() {
         return;
     }
     let tmux = common::tmux::Tmux::new("test");
-    let cfg = std::env::temp_dir().join("vital-onboard-tmux-empty.toml");
-    std::fs::write(&cfg, "").unwrap();
-    // The audit log goes to a file of the test's own, never the machine's data folder.
-    let history = std::env::temp_dir().join(format!(
-        "vital-onboard-tmux-history-{}.sqlite3",
-        std::process::id()
-    ));
-    tmux.run(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "vo",
-        "-x",
-        "160",
-        "-y",
-        "48",
-        "-e",
-        "VITAL_API_KEY=",
-        "-e",
-        "VITAL_BASE_URL=",
-        "-e",
-        "DISPLAY=",
-        "-e",
-        "WAYLAND_DISPLAY=",
-        "-e",
-        &format!("VITAL_ONBOARD_CONFIG={}", cfg.display()),
-        "-e",
-        &format!("VITAL_ONBOARD_HISTORY={}", history.display()),
-        BIN,
-    ]);
+    let config = format!(
+        "VITAL_ONBOARD_CONFIG={}",
+        common::bin::empty_config().display()
+    );
+    tmux.start(&[&config], &[BIN]);
     tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
     tmux.wait_for("patient-00001");
     tmux.run(&["send-keys", "-t", "vo", "Enter"]);

@@ -9,8 +9,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
-
 struct Xvfb {
     child: Child,
     display: String,
@@ -24,24 +22,7 @@ impl Drop for Xvfb {
 }
 
 fn tools_present() -> bool {
-    let ok = |bin: &str| {
-        Command::new("sh")
-            .args(["-c", &format!("command -v {bin}")])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let present = ok("Xvfb") && ok("xclip");
-    assert!(
-        present || std::env::var_os("CI").is_none(),
-        "CI must have xvfb and xclip (.ci/run installs them)"
-    );
-    if !present {
-        eprintln!(
-            "Xvfb or xclip missing: the X11 clipboard test did not run (apt-get install xvfb xclip)"
-        );
-    }
-    present
+    common::tools::present(&["Xvfb", "xclip"], "the X11 clipboard test", "xvfb xclip")
 }
 
 fn start_xvfb(offset: u32) -> Xvfb {
@@ -85,14 +66,11 @@ async fn link_copy(
     key: &str,
     extra_env: &[(&str, &str)],
 ) -> (std::process::Output, String) {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = no_config_command();
     cmd.args(["link", "--user", "patient-00001", "--copy"])
         .env("VITAL_BASE_URL", base)
         .env("VITAL_API_KEY", key)
-        .env("DISPLAY", display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("TMUX")
-        .stdin(Stdio::null());
+        .env("DISPLAY", display);
     for (k, v) in extra_env {
         cmd.env(k, v);
     }

@@ -175,7 +175,7 @@ impl Roster {
         (0..self.len).map(|i| self.get_ref(i))
     }
 
-    /// Bytes held (for the benchmarks and the README's memory figures).
+    /// Bytes held (`cargo bench --bench console` prints them for the README's memory figures).
     pub fn heap_bytes(&self) -> usize {
         self.chunks
             .iter()

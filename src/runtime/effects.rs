@@ -428,6 +428,17 @@ mod tests {
     use crate::app::requests::Pending;
     use crate::app::tests::{ch, loaded};
 
+    /// No native clipboard: these tests copy nothing.
+    struct NoClipboard;
+
+    impl crate::clipboard::Clipboard for NoClipboard {
+        fn set(&mut self, _: &str) -> bool {
+            false
+        }
+
+        fn clear_if(&mut self, _: &str) {}
+    }
+
     fn driver(app: App) -> Driver<TestBackend> {
         let client = crate::api::Client::new(
             "http://127.0.0.1:9".parse().unwrap(),
@@ -441,7 +452,7 @@ mod tests {
             crate::ui::Theme { no_color: true },
             client,
             super::super::system_clock(),
-            Box::new(crate::clipboard::Recorder::default()),
+            Box::new(NoClipboard),
             Box::new(|_: &str| {}),
         );
         d.app.size = ratatui::layout::Rect::new(0, 0, 120, 40);

@@ -4,26 +4,28 @@ use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
 
-/// `vital-onboard` with no `VITAL_*` setting of the caller's, no stored key of the developer's
-/// own (no keychain, no config home) and stdin closed; tests add what they need.
+/// `vital-onboard` in a clean environment (see [`super::env`]: no `VITAL_*` setting of the
+/// caller's, a home of its own, no keychain) with stdin closed; tests add what they need.
 pub fn clean_command() -> Command {
-    let mut c = Command::new(BIN);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("VITAL_") {
-            c.env_remove(k);
-        }
-    }
-    c.env(
-        "DBUS_SESSION_BUS_ADDRESS",
-        "unix:path=/nonexistent/vital-onboard-test-bus",
-    );
-    c.env(
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir().join("vital-onboard-tests-no-config-home"),
-    );
-    c.env_remove("TMUX");
+    let mut c = super::env::clean(Command::new(BIN));
     c.stdin(Stdio::null());
     c
+}
+
+/// As [`clean_command`], with `VITAL_ONBOARD_CONFIG` naming an empty config file.
+pub fn no_config_command() -> Command {
+    let mut c = clean_command();
+    c.env("VITAL_ONBOARD_CONFIG", empty_config());
+    c
+}
+
+/// An empty config file (shared by every test: nothing writes it).
+pub fn empty_config() -> std::path::PathBuf {
+    let cfg = std::env::temp_dir().join("vital-onboard-tests-no-config.toml");
+    if !std::fs::metadata(&cfg).is_ok_and(|m| m.len() == 0) {
+        std::fs::write(&cfg, "").unwrap();
+    }
+    cfg
 }
 
 /// Runs `c` with `args` off the async runtime (the emulator serves on it meanwhile).

@@ -45,17 +45,21 @@ impl Browser {
         }
     }
 
-    /// Mints a link token with the API key; answers (token, `link_web_url`).
-    pub async fn mint(&self, body: serde_json::Value) -> (String, String) {
-        let r = self
-            .http
-            .post(format!("{}/v2/link/token", self.base))
+    /// POSTs `body` (JSON) to `path` on the emulator with the API key.
+    pub async fn api_post(&self, path: &str, body: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
             .header("x-vital-api-key", KEY)
             .header("content-type", "application/json")
             .body(body.to_string())
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Mints a link token with the API key; answers (token, `link_web_url`).
+    pub async fn mint(&self, body: serde_json::Value) -> (String, String) {
+        let r = self.api_post("/v2/link/token", &body.to_string()).await;
         assert_eq!(r.status().as_u16(), 200);
         let v: serde_json::Value = r.json().await.unwrap();
         (

@@ -2,14 +2,17 @@
 #![allow(dead_code)]
 
 pub mod bin;
+pub mod clipboard;
+pub mod env;
 pub mod harness;
 pub mod hostile;
 pub mod link_web;
 pub mod pty;
 pub mod tmux;
+pub mod tools;
 
 #[allow(unused_imports)] // each test binary uses some of them
-pub use bin::{clean_command, code, run, text};
+pub use bin::{BIN, clean_command, code, no_config_command, run, text};
 
 use std::time::Duration;
 
@@ -18,6 +21,19 @@ use vital_onboard::emulator::{EmulatorOptions, RunningEmulator, start_local};
 use vital_onboard::setup::connection::ApiKey;
 
 pub const KEY: &str = "sk_us_test_key_7f3a9c";
+
+/// The JSON values of `--json` output, one a line.
+pub fn json_lines(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// Sends `sig` to the process `pid` (a child this test started).
+pub fn signal(pid: u32, sig: nix::sys::signal::Signal) {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), sig)
+        .expect("the child is there");
+}
 
 /// An emulator on loopback that accepts only [`KEY`].
 pub async fn emulator(users: usize) -> RunningEmulator {

@@ -7,10 +7,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_vital-onboard");
+use super::bin::BIN;
 
-/// Programs spawned so far by this test binary (each gets its own audit log file).
-static SPAWNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 pub const ROWS: u16 = 48;
 pub const COLS: u16 = 160;
 
@@ -42,8 +40,7 @@ impl Pty {
         Pty::spawn_sized(args, ROWS, COLS, &[])
     }
 
-    /// The binary in a `rows` x `cols` PTY; `VITAL_*`, display and tmux variables removed, then
-    /// `env` set.
+    /// The binary in a `rows` x `cols` PTY, in the environment of [`command`] with `env` set.
     pub fn spawn_sized(args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
         Pty::spawn_in(args, rows, cols, env, None)
     }
@@ -56,6 +53,18 @@ impl Pty {
         env: &[(&str, &str)],
         cwd: Option<&std::path::Path>,
     ) -> Pty {
+        let mut cmd = command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        if let Some(dir) = cwd {
+            cmd.cwd(dir);
+        }
+        Pty::start(cmd, rows, cols)
+    }
+
+    /// `cmd` (built with [`command`] or [`super::env`]) in a `rows` x `cols` PTY.
+    pub fn start(cmd: CommandBuilder, rows: u16, cols: u16) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -64,13 +73,6 @@ impl Pty {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = command(args);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        if let Some(dir) = cwd {
-            cmd.cwd(dir);
-        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -124,8 +126,17 @@ impl Pty {
     }
 
     pub fn signal(&self, sig: nix::sys::signal::Signal) {
-        let pid = self.child.process_id().expect("a running child");
-        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), sig).unwrap();
+        super::signal(self.child.process_id().expect("a running child"), sig);
+    }
+
+    /// Opens the help with `?` and closes it with `q`, waiting for each: the console answers.
+    pub fn open_and_close_help(&mut self) {
+        self.send("?");
+        self.wait_for("Keys ");
+        self.send("q");
+        self.wait_until("q closed the help", |p| {
+            !p.screen_lines().join("\n").contains("Keys ")
+        });
     }
 
     /// Waits until `done` holds for the screen, or fails after a few seconds.
@@ -201,45 +212,21 @@ pub fn wait_exit(pty: &mut Pty) -> portable_pty::ExitStatus {
     }
 }
 
-/// The binary as the PTY tests run it: none of the caller's `VITAL_*`, display or tmux
-/// settings, an empty config, an audit log of its own, no keychain or config home.
+/// The binary as the PTY tests run it: the clean environment of [`super::env`], an empty
+/// config file and an xterm's `TERM`.
 pub fn command(args: &[&str]) -> CommandBuilder {
-    let mut cmd = CommandBuilder::new(BIN);
+    in_terminal(CommandBuilder::new(BIN), args)
+}
+
+/// `sh -c line` in the environment of [`command`] (to redirect some of the binary's output).
+pub fn shell(line: &str) -> CommandBuilder {
+    in_terminal(CommandBuilder::new("sh"), &["-c", line])
+}
+
+fn in_terminal(cmd: CommandBuilder, args: &[&str]) -> CommandBuilder {
+    let mut cmd = super::env::clean(cmd);
     cmd.args(args);
-    for var in [
-        "VITAL_API_KEY",
-        "VITAL_ENV",
-        "VITAL_REGION",
-        "VITAL_BASE_URL",
-        "DISPLAY",
-        "WAYLAND_DISPLAY",
-        "TMUX",
-        "NO_COLOR",
-        "VITAL_ONBOARD_LOG",
-        "VITAL_ONBOARD_PROFILE",
-    ] {
-        cmd.env_remove(var);
-    }
-    let cfg = std::env::temp_dir().join("vital-onboard-e2e-empty.toml");
-    std::fs::write(&cfg, "").unwrap();
-    cmd.env("VITAL_ONBOARD_CONFIG", cfg);
-    // The audit log goes to a file of the test's own, never the machine's data folder.
-    let history = std::env::temp_dir().join(format!(
-        "vital-onboard-e2e-history-{}-{}.sqlite3",
-        std::process::id(),
-        SPAWNED.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    ));
-    cmd.env("VITAL_ONBOARD_HISTORY", history);
+    cmd.env("VITAL_ONBOARD_CONFIG", super::bin::empty_config());
     cmd.env("TERM", "xterm-256color");
-    // No stored key of the developer's own: no keychain, no fallback file (tests that want
-    // them set these again).
-    cmd.env(
-        "DBUS_SESSION_BUS_ADDRESS",
-        "unix:path=/nonexistent/vital-onboard-test-bus",
-    );
-    cmd.env(
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir().join("vital-onboard-tests-no-config-home"),
-    );
     cmd
 }

@@ -4,8 +4,13 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::env::TestEnv;
+
 pub struct Tmux {
     pub socket: String,
+    /// The server's environment, so the binary's in every window: the clean one of
+    /// [`super::env`] (tmux adds its own `TMUX` and `TERM` in each window).
+    env: TestEnv,
 }
 
 impl Tmux {
@@ -13,12 +18,15 @@ impl Tmux {
     pub fn new(name: &str) -> Tmux {
         Tmux {
             socket: format!("vo-{name}-{}", std::process::id()),
+            env: TestEnv::new(),
         }
     }
 
-    /// Runs a tmux command on this server; its stdout.
+    /// Runs a tmux command on this server; its stdout. The first one starts the server.
     pub fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
+        let mut cmd = Command::new("tmux");
+        self.env.apply(&mut cmd);
+        let out = cmd
             .arg("-L")
             .arg(&self.socket)
             .args(args)
@@ -26,6 +34,28 @@ impl Tmux {
             .output()
             .expect("tmux runs");
         String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// Starts the server with one 160x48 session `vo` (no tmux config file) running `command`,
+    /// with `vars` (`NAME=value`) added to the clean environment.
+    pub fn start(&self, vars: &[&str], command: &[&str]) {
+        let mut args = vec![
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "vo",
+            "-x",
+            "160",
+            "-y",
+            "48",
+        ];
+        for var in vars {
+            args.extend(["-e", var]);
+        }
+        args.extend(command);
+        self.run(&args);
     }
 
     /// The text of the window of session `vo`.
@@ -57,17 +87,5 @@ impl Drop for Tmux {
 
 /// Whether tmux is installed; in CI it must be. `what` names the test that then did not run.
 pub fn present(what: &str) -> bool {
-    let present = Command::new("sh")
-        .args(["-c", "command -v tmux"])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        present || std::env::var_os("CI").is_none(),
-        "CI must have tmux (.ci/run installs it)"
-    );
-    if !present {
-        eprintln!("tmux missing: {what} did not run (apt-get install tmux)");
-    }
-    present
+    super::tools::present(&["tmux"], what, "tmux")
 }

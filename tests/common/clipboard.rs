@@ -1,0 +1,27 @@
+//! A clipboard that records copies instead of touching any (the whole-app harness).
+
+use std::sync::{Arc, Mutex};
+
+use vital_onboard::clipboard::Clipboard;
+
+#[derive(Debug, Default, Clone)]
+pub struct Recorder {
+    /// Every text set, in order; a clear of the last one adds an empty entry.
+    pub copies: Arc<Mutex<Vec<String>>>,
+    /// Whether to report the native clipboard as present.
+    pub native: bool,
+}
+
+impl Clipboard for Recorder {
+    fn set(&mut self, text: &str) -> bool {
+        self.copies.lock().unwrap().push(text.to_string());
+        self.native
+    }
+
+    fn clear_if(&mut self, text: &str) {
+        let mut c = self.copies.lock().unwrap();
+        if c.last().map(String::as_str) == Some(text) {
+            c.push(String::new());
+        }
+    }
+}
