@@ -1,4 +1,5 @@
-//! README.md carries the key list generated from the key table, and the two set-up commands.
+//! README.md carries the key list generated from the key table, the two set-up commands, every
+//! flag and a layout that names every source file.
 
 #[test]
 fn readme_key_list_matches_the_key_table() {
@@ -52,4 +53,76 @@ fn readme_documents_every_subcommand_flag() {
             }
         }
     }
+}
+
+/// Every file under `src/` (but tests and snapshots) in the README's "Layout of the code", named
+/// in the block of its top folder (and, when nested, with its folder named there too).
+#[test]
+fn readme_layout_names_every_source_file() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let from = readme.find("## Layout of the code").expect("the section");
+    let block_start = readme[from..].find("```\n").expect("its block") + from + 4;
+    let block = &readme[block_start..block_start + readme[block_start..].find("```").unwrap()];
+    // The lines under each top-level entry (`src/api/` ..., or `src/main.rs`).
+    let mut sections: Vec<(String, String)> = Vec::new();
+    for line in block.lines() {
+        if line.starts_with("src/") {
+            let name = line.split_whitespace().next().unwrap().to_string();
+            sections.push((name, String::new()));
+        } else if let Some((_, text)) = sections.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| c.is_whitespace() || "(),;".contains(c))
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let mut missing = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(format!("{root}/src"))];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            if rel.ends_with("/tests") || rel.ends_with("/snapshots") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let parts: Vec<&str> = rel.split('/').collect();
+            let found = if parts.len() == 2 {
+                sections.iter().any(|(name, _)| *name == rel)
+            } else {
+                let top = format!("src/{}/", parts[1]);
+                sections.iter().any(|(name, text)| {
+                    let w = words(text);
+                    *name == top
+                        && w.iter().any(|x| x == parts[parts.len() - 1])
+                        && parts[2..parts.len() - 1]
+                            .iter()
+                            .all(|folder| w.contains(&format!("{folder}/")))
+                })
+            };
+            if !found {
+                missing.push(rel);
+            }
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "README's layout does not name: {missing:?}"
+    );
 }
