@@ -178,13 +178,31 @@ impl Patients {
 
     /// Starts the list again from a fresh first page (a reload): users gone from the team
     /// disappear, the filter stays, and the highlight stays on the same user while listed (else
-    /// on the nearest row).
+    /// on the nearest row). The selected patient stays listed (at the end until its page
+    /// comes), so what `m` mints for is always on screen.
     pub fn restart(&mut self, first_page: Vec<User>) {
         let keep = self.highlighted().map(|u| u.user_id);
+        let selected = self.selected.and_then(|id| self.find(id));
         self.index.clear();
         self.list.clear();
         self.results.clear();
         self.append(first_page);
+        if let Some(p) = selected
+            && self.position(p.user_id).is_none()
+        {
+            let i = self.list.items().len();
+            let created = p
+                .created_on
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc());
+            self.list.roster_mut().push(
+                p.user_id,
+                &p.client_user_id,
+                created,
+                &p.connected_slugs(),
+            );
+            self.index.insert(&self.list, p.user_id, i);
+        }
         let visible = if self.query.is_empty() {
             Visible::All
         } else {

@@ -531,3 +531,18 @@ fn a_list_that_never_advances_stops_with_an_error() {
     assert!(error.contains("the same 500 users"), "{error}");
     assert_eq!(app.patients.list.items().len(), 500);
 }
+
+#[test]
+fn a_reload_keeps_the_selected_patient_listed_until_its_page_comes() {
+    let mut app = loaded(30, false);
+    let chosen = user(25).user_id;
+    app.patients.selected = Some(chosen);
+    // The reload's first page does not hold the selected patient (yet).
+    app.patients.restart((1..=5).map(user).collect());
+    assert!(app.patients.find(chosen).is_some(), "still listed");
+    assert_eq!(app.patients.list.items().len(), 6);
+    // Its page arrives: listed once.
+    app.patients.append((6..=30).map(user).collect());
+    assert_eq!(app.patients.list.items().len(), 30);
+    assert!(app.patients.find(chosen).is_some());
+}
