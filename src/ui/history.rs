@@ -134,13 +134,7 @@ mod tests {
     fn the_drawn_rows_are_the_lists_window() {
         let mut app = loaded(5, false);
         app.update(ch('H'));
-        let many: Vec<_> = (0..50)
-            .map(|i| {
-                let mut r = records()[i % 3].clone();
-                r.minted.client_user_id = format!("row-{i:02}");
-                r
-            })
-            .collect();
+        let many = crate::app::tests::history::rows(50);
         crate::app::tests::answer(&mut app, crate::app::requests::Pending::History, |id| {
             Msg::HistoryLoaded {
                 id,

@@ -42,6 +42,17 @@ pub(crate) fn records() -> Vec<LinkRecord> {
     ]
 }
 
+/// `n` links, each named `row-NN` (from the three of [`records`] over again).
+pub(crate) fn rows(n: usize) -> Vec<crate::audit::LinkRecord> {
+    (0..n)
+        .map(|i| {
+            let mut r = records()[i % 3].clone();
+            r.minted.client_user_id = format!("row-{i:02}");
+            r
+        })
+        .collect()
+}
+
 /// An app with the history open and read.
 pub(crate) fn with_history(mut app: App) -> App {
     let fx = app.update(ch('H'));

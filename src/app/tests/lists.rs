@@ -286,13 +286,7 @@ fn history_read_again_keeps_the_link_else_the_nearest_row() {
 fn history_pages_by_the_rows_the_layout_gives_the_list() {
     let mut app = loaded(5, false);
     app.update(ch('H'));
-    let many: Vec<_> = (0..50)
-        .map(|i| {
-            let mut r = records()[i % 3].clone();
-            r.minted.client_user_id = format!("row-{i:02}");
-            r
-        })
-        .collect();
+    let many = super::history::rows(50);
     answer(&mut app, Pending::History, |id| Msg::HistoryLoaded {
         id,
         result: Ok(many),
