@@ -124,7 +124,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme:
 
 #[cfg(test)]
 mod tests {
-    use crate::app::tests::history::records;
     use crate::app::tests::{ch, loaded};
     use crate::app::{Msg, layout};
     use crate::ui::tests::render;
