@@ -117,6 +117,12 @@ impl App {
             return vec![];
         }
         let tail = len - m.upto;
+        // While the list loads, the matches take new patients in when they are an eighth of
+        // those already looked at (each merge copies the whole result: merging every page would
+        // cost the square of the list), when nothing matched yet, and when the load ends.
+        if p.load.is_loading() && tail * 8 < m.upto && !p.list.visible().is_empty() {
+            return vec![];
+        }
         let query = p.query.clone();
         if tail <= self.patients.inline_limit {
             let more = matcher::filter(&query, p.list.items(), Some(&[]), m.upto, 1);

@@ -55,7 +55,9 @@ impl App {
                 self.patients.list.items().len()
             ),
         );
-        self.cancel_pages()
+        let mut effects = self.catch_up_filter();
+        effects.extend(self.cancel_pages());
+        effects
     }
 
     /// The page at `offset` answered (the registry dropped pages of a stopped or older load).
@@ -98,9 +100,9 @@ impl App {
             }
             grew = true;
             if more.is_none() {
+                self.patients.load = Load::Loaded(());
                 effects.extend(self.catch_up_filter());
                 self.keep_cursors_visible();
-                self.patients.load = Load::Loaded(());
                 effects.extend(self.cancel_pages());
                 return effects;
             }
@@ -145,6 +147,8 @@ impl App {
             format!("The patient list did not load: {e} · R loads it again"),
         );
         self.patients.load = Load::Failed(e.to_string());
-        self.cancel_pages()
+        let mut effects = self.catch_up_filter();
+        effects.extend(self.cancel_pages());
+        effects
     }
 }

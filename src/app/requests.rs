@@ -330,7 +330,8 @@ impl App {
         match done {
             Some(Pending::Page { .. }) => {
                 self.patients.load = Load::Failed(FAILED.into());
-                effects = self.cancel_pages();
+                effects = self.catch_up_filter();
+                effects.extend(self.cancel_pages());
             }
             Some(Pending::Providers) => self.providers_failed(FAILED.into()),
             Some(Pending::Connections { user_id }) => {

@@ -591,3 +591,82 @@ fn a_number_then_more_words_does_not_narrow_the_number_alone() {
     assert!(Query::new("123").narrows(&Query::new("12")));
     assert!(Query::new("walk x").narrows(&Query::new("walk")));
 }
+
+#[test]
+fn while_the_list_loads_a_filter_takes_new_pages_in_by_steps_and_all_at_the_end() {
+    let mut app = App::new(
+        env(false),
+        ConsoleConfig::default(),
+        t0(),
+        Rect::new(0, 0, 80, 24),
+    );
+    let total = 20_000;
+    let mut out = asked(&app.start());
+    // The first page, then the filter, then every other page in order.
+    let (_, first) = out.remove(0);
+    out.extend(asked(&app.update(Msg::UsersLoaded {
+        request: first,
+        result: page(1, 500, total),
+    })));
+    filter(&mut app, "00");
+    let mut behind = 0;
+    while !out.is_empty() {
+        out.sort_unstable();
+        let (offset, request) = out.remove(0);
+        let fx = app.update(Msg::UsersLoaded {
+            request,
+            result: page(offset as usize + 1, 500, total),
+        });
+        out.extend(asked(&fx));
+        let m = app.patients.list.matches().unwrap();
+        let len = app.patients.list.items().len();
+        if m.upto < len {
+            behind += 1;
+            // Never more than an eighth behind (plus the page that just came).
+            assert!(
+                (len - m.upto) * 8 <= m.upto + 8 * 500,
+                "{} of {len}",
+                m.upto
+            );
+        }
+    }
+    assert!(behind > 10, "new pages wait while the list loads: {behind}");
+    assert!(!app.patients.load.is_loading());
+    let m = app.patients.list.matches().unwrap();
+    assert_eq!(m.upto, 20_000, "all taken in at the end");
+    let fresh = matcher::filter(&Query::new("00"), app.patients.list.items(), None, 0, 1);
+    assert_eq!(m.ranked, fresh.ranked);
+}
+
+#[test]
+fn stopping_the_load_takes_in_what_arrived() {
+    let mut app = App::new(
+        env(false),
+        ConsoleConfig::default(),
+        t0(),
+        Rect::new(0, 0, 80, 24),
+    );
+    let mut out = asked(&app.start());
+    let (_, first) = out.remove(0);
+    out.extend(asked(&app.update(Msg::UsersLoaded {
+        request: first,
+        result: page(1, 500, 100_000),
+    })));
+    filter(&mut app, "00");
+    send(&mut app, [key(KeyCode::Enter)]);
+    // Pages until the matches wait for more.
+    while app.patients.list.matches().unwrap().upto == app.patients.list.items().len() {
+        out.sort_unstable();
+        let (offset, request) = out.remove(0);
+        out.extend(asked(&app.update(Msg::UsersLoaded {
+            request,
+            result: page(offset as usize + 1, 500, 100_000),
+        })));
+    }
+    app.stop_loading_patients();
+    assert!(!app.patients.load.is_loading(), "stopped");
+    assert_eq!(
+        app.patients.list.matches().unwrap().upto,
+        app.patients.list.items().len()
+    );
+}
