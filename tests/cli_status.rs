@@ -122,7 +122,12 @@ async fn a_profile_without_a_key_is_reported_in_its_own_terms() {
     let o = status(config, &["--profile", "us-sandbox"], &[]).await;
     assert_eq!(line(&o, "environment"), "sandbox (profile us-sandbox)");
     assert_eq!(line(&o, "host"), "https://api.sandbox.us.junction.com");
-    assert!(!text(&o.stdout).contains("demo"), "{}", text(&o.stdout));
+    assert_eq!(line(&o, "key source"), "none");
+    assert!(
+        !text(&o.stdout).contains("demo mode"),
+        "no silent demo: {}",
+        text(&o.stdout)
+    );
 
     for profile in ["local-emulator", "us-sandbox"] {
         let (c, _dir) = with_config(config);

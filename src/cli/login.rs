@@ -21,7 +21,7 @@ use crate::setup::settings::{Flags, Origin, Settings, Sourced, Sources};
 use crate::text::sanitize;
 
 /// The order `status`, the README and errors state.
-pub const KEY_ORDER: &str = "VITAL_API_KEY, then --api-key-file, then the profile's keychain entry (or its file), then demo";
+pub const KEY_ORDER: &str = "VITAL_API_KEY, then --api-key-file, then the profile's keychain entry (or its file), then demo (only when no profile is chosen: a profile without a key is refused)";
 
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
