@@ -200,7 +200,7 @@ async fn every_provider_problem_is_said_at_once_and_nothing_is_sent() {
     assert_eq!(code(&o), 2, "{}", text(&o.stderr));
     assert_eq!(
         text(&o.stderr),
-        "error: the direct provider garmin is not in the allowlist, so the Link page could not offer it: add garmin to the allowlist, or choose no direct provider\n"
+        "error: the direct provider garmin is not in the allowlist, so it cannot be offered: add it there, or choose no direct provider\n"
     );
     assert!(emu.link_requests().is_empty(), "nothing sent");
 }

@@ -191,7 +191,7 @@ impl LinkOptions {
         };
         (catalog::is_known(p) && !list.is_empty() && !list.contains(p)).then(|| {
             format!(
-                "the direct provider {p} is not in the allowlist, so the Link page could not offer it: add {p} to the allowlist, or choose no direct provider"
+                "the direct provider {p} is not in the allowlist, so it cannot be offered: add it there, or choose no direct provider"
             )
         })
     }
@@ -424,7 +424,7 @@ mod tests {
         assert!(problems[3].message.contains("did you mean \"garmin\""));
         assert_eq!(
             problems[4].message,
-            "the direct provider garmin is not in the allowlist, so the Link page could not offer it: add garmin to the allowlist, or choose no direct provider"
+            "the direct provider garmin is not in the allowlist, so it cannot be offered: add it there, or choose no direct provider"
         );
         let joined = o.check().unwrap_err();
         for p in &problems {

@@ -339,7 +339,7 @@ redirect_url = "ftp://example.com"
         assert_eq!(
             problems,
             [
-                "line 4: preset \"cgm\": the direct provider dexcom_v3 is not in the allowlist, so the Link page could not offer it: add dexcom_v3 to the allowlist, or choose no direct provider"
+                "line 4: preset \"cgm\": the direct provider dexcom_v3 is not in the allowlist, so it cannot be offered: add it there, or choose no direct provider"
             ]
         );
         assert_eq!(
