@@ -112,7 +112,7 @@ async fn a_profile_without_a_key_is_reported_in_its_own_terms() {
     let o = status(config, &["--profile", "local-emulator"], &[]).await;
     assert_eq!(
         line(&o, "key"),
-        "none stored: run `vital-onboard login --profile local-emulator`"
+        "no key stored: run `vital-onboard login --profile local-emulator`"
     );
     assert_eq!(
         line(&o, "host"),

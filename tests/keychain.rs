@@ -201,7 +201,7 @@ fn logout_removes_the_key(dir: &Path) {
     assert!(
         after
             .out
-            .contains("none stored: run `vital-onboard login --profile clinic`"),
+            .contains("no key stored: run `vital-onboard login --profile clinic`"),
         "{}",
         after.out
     );

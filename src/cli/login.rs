@@ -338,7 +338,7 @@ pub fn no_key_lines(s: &Settings, profile: &str) -> Vec<(&'static str, String)> 
         ("host", host),
         (
             "key",
-            format!("none stored: run `vital-onboard login --profile {profile}`"),
+            format!("no key stored: run `vital-onboard login --profile {profile}`"),
         ),
         ("key source", "none".to_string()),
         ("key order", KEY_ORDER.to_string()),
