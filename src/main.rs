@@ -159,7 +159,7 @@ async fn run_without_config(
         Some(Command::Config { action }) => meta::config(action, config_path),
         Some(Command::Doctor(args)) => doctor::doctor(connection_args, args.json).await,
         Some(Command::Presets(args)) => {
-            let check = matches!(args.action, Some(PresetsAction::Check));
+            let check = matches!(args.action, Some(PresetsAction::Check(_)));
             vital_onboard::cli::presets::presets(config_path, args.json, check)
         }
         _ => return None,
@@ -194,7 +194,9 @@ async fn connect(
     let mut profile = login::chosen(connection_args, config)?;
     if console && profiles::needs_picker(config, profile.as_ref().map(|p| p.value.as_str())) {
         let entries = profiles::list(config, &vital_onboard::setup::keychain::OsKeychain);
-        match vital_onboard::runtime::pick_profile(entries).await {
+        // VITAL_API_KEY or --api-key-file serves any profile, stored key or not.
+        let key_given = login::input_for(connection_args, config, None)?.has_explicit_key();
+        match vital_onboard::runtime::pick_profile(entries, key_given).await {
             Ok(Some(name)) => profile = Some(Sourced::new(name, Origin::Picker)),
             Ok(None) => return Ok(None),
             Err(e) => return Err(Failure::internal(format!("terminal error: {e}"))),
@@ -219,6 +221,9 @@ fn guard(
             connection
                 .refuse_if_read_only("mint a link")
                 .map_err(Failure::input)?;
+            if connection.target == Target::Demo {
+                commands::refuse_handouts_in_demo(args)?;
+            }
             Ok(Some(commands::link_options(args, config)?))
         }
         Some(Command::Users(UsersArgs {

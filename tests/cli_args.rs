@@ -253,3 +253,55 @@ fn ctrl_c_stops_the_emulator_quietly_with_130() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     assert_eq!(err, "", "a quiet stop");
 }
+
+/// `config init` / `config path` and `presets check` take `--config` after them, as `presets`
+/// does; the file `config init` writes sets nothing (as it says), so the patient-facing view
+/// shows no clinic name the staff did not choose.
+#[test]
+fn config_and_presets_check_take_config_after_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("qa.toml");
+    let p = path.to_str().unwrap();
+    let o = run(cmd(), &["config", "path", "--config", p]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).trim(), p);
+    let o = run(cmd(), &["config", "init", "--config", p]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        "Wrote the example config; every setting in it is commented out.\n"
+    );
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        written
+            .lines()
+            .all(|l| l.trim().is_empty() || l.starts_with('#')),
+        "{written}"
+    );
+    let o = run(cmd(), &["presets", "check", "--config", p]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "0 preset(s), no problem found\n");
+    let o = run(cmd(), &["presets", "--config", p]);
+    assert!(text(&o.stderr).starts_with("no presets in the config file"));
+
+    std::fs::write(
+        &path,
+        "[[preset]]\nname = \"qa\"\nproviders = [\"oura\"]\nprovider = \"garmin\"\n",
+    )
+    .unwrap();
+    for args in [
+        &["presets", "check", "--config", p][..],
+        &["presets", "--config", p, "check"],
+        &["--config", p, "presets", "check"],
+    ] {
+        let o = run(cmd(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains(
+                "line 4: preset \"qa\": the direct provider garmin is not in the allowlist"
+            ),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+}

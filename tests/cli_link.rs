@@ -1,5 +1,8 @@
 //! `link` on the command line: stdout holds the URL (or the JSON) alone and `--qr`'s code goes to
-//! stderr, in colour only on a terminal; provider slugs in any case; SDK-only providers refused.
+//! stderr, in colour only on a terminal; provider slugs in any case, each sent once; SDK-only
+//! providers and a direct provider outside the allowlist refused, every problem said at once;
+//! deprecated ones warned of. In demo mode `--copy`, `--qr` and `--qr-png` are refused, and
+//! `users create` says the user is throwaway.
 
 mod common;
 
@@ -138,4 +141,164 @@ async fn sdk_only_providers_are_refused_before_sending() {
         assert!(o.stdout.is_empty());
     }
     assert!(emu.link_requests().is_empty(), "nothing sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_provider_problem_is_said_at_once_and_nothing_is_sent() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let o = run(
+        cmd(&base),
+        &[
+            "link",
+            "--user",
+            "patient-00001",
+            "--providers",
+            "oura,apple_health_kit,health_connect,fitbt,garmn,FITBT",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines.len(),
+        5,
+        "four problems, each once, then the count:\n{err}"
+    );
+    for needle in [
+        "error: apple_health_kit (Apple HealthKit) connects only from the mobile app",
+        "error: health_connect",
+        "error: unknown provider \"fitbt\": did you mean \"fitbit\"?",
+        "error: unknown provider \"garmn\": did you mean \"garmin\"?",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(needle)),
+            "{needle}:\n{err}"
+        );
+    }
+    assert_eq!(
+        lines[4],
+        "error: 4 problems with the link options: nothing was sent"
+    );
+    assert!(o.stdout.is_empty());
+
+    // A direct provider the allowlist leaves out is refused before sending.
+    let o = run(
+        cmd(&base),
+        &[
+            "link",
+            "--user",
+            "patient-00001",
+            "--provider",
+            "garmin",
+            "--providers",
+            "oura",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        "error: the direct provider garmin is not in the allowlist, so it cannot be offered: add it there, or choose no direct provider\n"
+    );
+    assert!(emu.link_requests().is_empty(), "nothing sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_repeated_slug_is_sent_once_and_a_deprecated_one_warns() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let o = run(
+        cmd(&base),
+        &[
+            "link",
+            "--user",
+            "patient-00001",
+            "--providers",
+            "oura,Oura,google_fit,oura",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let sent = &emu.link_requests()[0].body;
+    assert_eq!(
+        sent["filter_on_providers"],
+        serde_json::json!(["oura", "google_fit"])
+    );
+    assert!(
+        text(&o.stderr).starts_with("warning: google_fit (Google Fit) is deprecated\n"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_links_are_not_handed_out_for_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("code.png");
+    let png = png.to_str().unwrap();
+    for (extra, flags) in [
+        (&["--copy"][..], "--copy would"),
+        (&["--qr"], "--qr would"),
+        (&["--qr-png", png], "--qr-png would"),
+        (
+            &["--qr", "--copy", "--qr-png", png],
+            "--copy, --qr and --qr-png would",
+        ),
+    ] {
+        let mut args = vec!["link", "--demo", "--user", "patient-00001"];
+        args.extend_from_slice(extra);
+        let o = run(no_config_command(), &args).await;
+        assert_eq!(code(&o), 2, "{args:?}: {}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(
+            err.starts_with(&format!("error: {flags} hand out a demo link")),
+            "{err}"
+        );
+        assert!(
+            err.contains("stops working when this command returns"),
+            "{err}"
+        );
+        assert!(
+            err.contains("run `vital-onboard emulator` in another terminal, then pass --base-url"),
+            "{err}"
+        );
+        assert!(o.stdout.is_empty(), "no link is printed");
+    }
+    assert!(!std::path::Path::new(png).exists(), "no code was saved");
+    // Without them a demo link is still printed, with its warning.
+    let o = run(no_config_command(), &["link", "--user", "patient-00001"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("Demo mode"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_demo_user_is_said_to_be_throwaway() {
+    for json in [false, true] {
+        let mut args = vec!["users", "create", "trial-demo-1"];
+        if json {
+            args.push("--json");
+        }
+        let o = run(no_config_command(), &args).await;
+        assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("Demo mode: this user was created in the emulator inside this process and is gone when it exits"),
+            "{err}"
+        );
+        assert!(err.contains("run `vital-onboard emulator`"), "{err}");
+    }
+    let emu = emulator(1).await;
+    let o = run(
+        cmd(emu.base_url().as_str()),
+        &["users", "create", "trial-real-1"],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert!(
+        !text(&o.stderr).contains("Demo mode"),
+        "{}",
+        text(&o.stderr)
+    );
 }

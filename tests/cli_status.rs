@@ -101,3 +101,56 @@ async fn doctor_prints_the_settings_with_their_origin() {
     );
     assert_eq!(settings["status"], "ok");
 }
+
+/// A profile with no key stored: `status` says so in the profile's terms (exit 0); a command
+/// that needs the key is refused the same way (exit 2), with no silent demo and no word of a
+/// `--base-url` nobody typed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profile_without_a_key_is_reported_in_its_own_terms() {
+    let config = "[profile.local-emulator]\nbase_url = \"http://127.0.0.1:8080\"\n\
+                  [profile.us-sandbox]\nenvironment = \"sandbox\"\nregion = \"us\"\n";
+    let o = status(config, &["--profile", "local-emulator"], &[]).await;
+    assert_eq!(
+        line(&o, "key"),
+        "no key stored: run `vital-onboard login --profile local-emulator`"
+    );
+    assert_eq!(
+        line(&o, "host"),
+        "http://127.0.0.1:8080 (profile local-emulator)"
+    );
+    assert_eq!(line(&o, "profile"), "local-emulator (--profile)");
+    let o = status(config, &["--profile", "us-sandbox"], &[]).await;
+    assert_eq!(line(&o, "environment"), "sandbox (profile us-sandbox)");
+    assert_eq!(line(&o, "host"), "https://api.sandbox.us.junction.com");
+    assert_eq!(line(&o, "key source"), "none");
+    assert!(
+        !text(&o.stdout).contains("demo mode"),
+        "no silent demo: {}",
+        text(&o.stdout)
+    );
+
+    for profile in ["local-emulator", "us-sandbox"] {
+        let (c, _dir) = with_config(config);
+        let o = run(c, &["--profile", profile, "users"]).await;
+        assert_eq!(code(&o), 2, "{profile}: {}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains(&format!(
+                "error: no key stored for profile {profile}: run `vital-onboard login --profile {profile}`"
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("--base-url"), "{err}");
+        assert!(o.stdout.is_empty(), "no demo users: {}", text(&o.stdout));
+    }
+    // The demo is its own profile, and a key given otherwise still serves a profile.
+    let o = status(config, &["--profile", "demo"], &[]).await;
+    assert!(line(&o, "environment").starts_with("demo"));
+    let o = status(
+        config,
+        &["--profile", "us-sandbox"],
+        &[("VITAL_API_KEY", "sk_us_x")],
+    )
+    .await;
+    assert_eq!(line(&o, "key"), "sk_us_…");
+}

@@ -48,9 +48,19 @@ pub fn display_url(url: &Url) -> String {
     shown.as_str().trim_end_matches('/').to_string()
 }
 
-/// Parses an absolute http(s) URL.
+/// Parses an absolute http(s) URL. The reasons it gives are for people: "a URL has no spaces",
+/// "start with https://" (for `example.com/done`), not the parser's words.
 pub fn parse_http_url(s: &str) -> Result<Url, String> {
-    let url = Url::parse(s.trim()).map_err(|e| e.to_string())?;
+    let s = s.trim();
+    // The parser would drop a tab or a line break silently, encode a space in the path and
+    // call one in the host an invalid international domain name.
+    if s.chars().any(char::is_whitespace) {
+        return Err("a URL has no spaces".into());
+    }
+    let url = Url::parse(s).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => "start with https://".to_string(),
+        e => e.to_string(),
+    })?;
     match url.scheme() {
         "http" | "https" => {}
         other => return Err(format!("the scheme is {other}, not http or https")),
@@ -64,6 +74,24 @@ pub fn parse_http_url(s: &str) -> Result<Url, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_refusals_say_what_to_do() {
+        for (raw, reason) in [
+            ("https://exa mple.com/x", "a URL has no spaces"),
+            ("https://example.com/done later", "a URL has no spaces"),
+            ("https://example.com/a\tb", "a URL has no spaces"),
+            ("example.com/done", "start with https://"),
+            ("/done", "start with https://"),
+            ("ftp://example.com", "the scheme is ftp, not http or https"),
+        ] {
+            assert_eq!(parse_http_url(raw).unwrap_err(), reason, "{raw:?}");
+        }
+        assert_eq!(
+            parse_http_url(" https://example.com/x ").unwrap().as_str(),
+            "https://example.com/x"
+        );
+    }
 
     #[test]
     fn vital_hosts_are_recognised_legacy_ones_too() {

@@ -26,8 +26,7 @@ impl App {
         };
         let (user_id, client_user_id) = (user.user_id, user.client_user_id.clone());
         let options = self.link_options();
-        if let Err(problem) = options.check() {
-            self.toast(Level::Error, problem);
+        if self.refused_link_problems(&options) {
             return vec![];
         }
         self.confirm_or_send(client_user_id, options.request(user_id))

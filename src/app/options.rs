@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::list::Motion;
 use super::prompt::{Prompt, PromptKind};
 use super::{App, Level};
-use crate::link::{self, LinkOptions};
+use crate::link::{self, Field, LinkOptions};
 
 /// Rows of the Options pane, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -126,10 +126,44 @@ impl App {
         }
     }
 
-    /// Notes about the chosen settings that do not stop a mint (the same rules as `link`):
-    /// a redirect option without a URL, a direct provider outside the allowlist.
+    /// Notes about the chosen settings (the same rules as `link`): a redirect option without a
+    /// URL, a deprecated provider, and, before `m` refuses it, a direct provider outside the
+    /// allowlist (no one pane shows both halves of that).
     pub fn options_warnings(&self) -> Vec<String> {
-        self.link_options().warnings()
+        let options = self.link_options();
+        let mut out = options.warnings();
+        out.extend(options.direct_provider_problem());
+        out
+    }
+
+    /// Refuses link settings that have a problem ([`LinkOptions::problems`], as `link` and
+    /// `presets check` do): each is said next to its field (the Providers pane's note, the
+    /// redirect URL's row), the first in the toast. True when refused.
+    pub(super) fn refused_link_problems(&mut self, options: &LinkOptions) -> bool {
+        let problems = options.problems();
+        let Some(first) = problems.first() else {
+            return false;
+        };
+        let said = |fields: &[Field]| {
+            let messages: Vec<&str> = problems
+                .iter()
+                .filter(|p| fields.contains(&p.field))
+                .map(|p| p.message.as_str())
+                .collect();
+            (!messages.is_empty()).then(|| messages.join("; "))
+        };
+        if let Some(e) = said(&[Field::Provider, Field::Allowlist]) {
+            self.providers.error = Some(e);
+        }
+        if let Some(e) = said(&[Field::RedirectUrl]) {
+            self.options.redirect_error = Some(e);
+        }
+        let text = match problems.len() {
+            1 => first.message.clone(),
+            n => format!("{} (and {} more: see the panes)", first.message, n - 1),
+        };
+        self.toast(Level::Error, text);
+        true
     }
 
     /// The exact JSON body `m` will send (a placeholder id while no patient is selected).

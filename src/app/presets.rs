@@ -3,6 +3,7 @@
 //! which preset is active, and "modified" once a choice differs from it. `S` asks for a name and
 //! saves the current choices as a new preset (the runtime writes the file: [`Effect::SavePreset`]).
 
+use super::header::Badge;
 use super::list::{ListState, Motion};
 use super::prompt::{Prompt, PromptKind};
 use super::requests::Pending;
@@ -97,15 +98,16 @@ impl App {
         self.options.redirect_error = None;
         self.presets.active = Some(preset.name.clone());
         let mut text = format!("Preset {}: {}", preset.name, preset.summary());
-        let here = if self.env.is_production() {
-            "production"
-        } else {
-            "sandbox"
+        // The demo counts as sandbox (a sandbox preset is at home there), and is named as itself.
+        let (here, named) = match self.env.badge {
+            _ if self.env.is_production() => ("production", "production"),
+            Badge::Demo => ("sandbox", "the demo"),
+            _ => ("sandbox", "sandbox"),
         };
         if let Some(env) = &preset.environment
             && !here.eq_ignore_ascii_case(env)
         {
-            text = format!("{text} (meant for {env}, this is {here})");
+            text = format!("{text} (meant for {env}; this is {named})");
             self.toast(Level::Warning, text);
         } else {
             self.toast(Level::Info, text);
@@ -156,8 +158,13 @@ impl App {
             .map(|l| l.trim_start_matches("Preset: ").to_string())
     }
 
-    /// `S`: asks for the new preset's name.
+    /// `S`: asks for the new preset's name, unless the choices could not mint (refused as `m`
+    /// refuses them).
     pub(super) fn open_save_preset(&mut self) {
+        let options = self.link_options();
+        if self.refused_link_problems(&options) {
+            return;
+        }
         self.overlays.prompt = Some(Prompt::new(PromptKind::PresetName, ""));
     }
 

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use super::keymap::{self, Action, Ctx};
 use super::layout;
 use super::list::{ListState, Motion};
-use crate::setup::profiles::Entry;
+use crate::setup::profiles::{DEMO, Entry, Stored};
 
 /// What a key did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,10 @@ pub struct ProfilePicker {
     pub list: ListState,
     /// The terminal's size, for the rows the list shows ([`layout::profile_picker`]).
     size: Rect,
+    /// `VITAL_API_KEY` or `--api-key-file` gives the key: a profile needs none stored.
+    key_given: bool,
+    /// Why the last choice was refused ("No key stored for …"), until the highlight moves.
+    pub notice: Option<String>,
 }
 
 /// The contexts whose keys the picker answers.
@@ -40,7 +44,22 @@ impl ProfilePicker {
             entries,
             list: ListState::on(cursor),
             size: Rect::default(),
+            key_given: false,
+            notice: None,
         }
+    }
+
+    /// A key is given by `VITAL_API_KEY` or `--api-key-file`: every profile can be chosen.
+    #[must_use]
+    pub fn with_key_given(mut self, given: bool) -> ProfilePicker {
+        self.key_given = given;
+        self
+    }
+
+    /// Whether choosing `entry` would start without a key: a profile (not the demo) with none
+    /// stored, and none given. The picker marks it and keeps it from being chosen.
+    pub fn lacks_key(&self, entry: &Entry) -> bool {
+        !self.key_given && entry.key == Stored::No && entry.name != DEMO
     }
 
     pub fn highlighted(&self) -> Option<&Entry> {
@@ -75,11 +94,20 @@ impl ProfilePicker {
         let action = keymap::lookup(CONTEXTS, &key)?;
         if let Some(motion) = action.motion() {
             self.move_highlight(motion);
+            self.notice = None;
             return None;
         }
         match action {
             Action::PickProfile => {
-                return self.highlighted().map(|e| Picked::Profile(e.name.clone()));
+                let entry = self.highlighted()?;
+                if self.lacks_key(entry) {
+                    self.notice = Some(format!(
+                        "No key stored for {0}: run vital-onboard login --profile {0}",
+                        entry.name
+                    ));
+                    return None;
+                }
+                return Some(Picked::Profile(entry.name.clone()));
             }
             Action::Quit | Action::ForceQuit => return Some(Picked::Quit),
             _ => {}
@@ -91,7 +119,6 @@ impl ProfilePicker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::setup::profiles::{DEMO, Stored};
     use crossterm::event::{KeyCode, KeyModifiers};
 
     pub(crate) fn entry(name: &str, default: bool) -> Entry {
@@ -100,7 +127,7 @@ mod tests {
             environment: "sandbox".into(),
             region: "us".into(),
             base_url: None,
-            key: Stored::No,
+            key: Stored::Keychain,
             default,
             read_only: false,
         }
@@ -128,6 +155,41 @@ mod tests {
         assert_eq!(
             press(&mut p, KeyCode::Enter),
             Some(Picked::Profile("eu-prod".into()))
+        );
+    }
+
+    #[test]
+    fn a_profile_without_a_key_keeps_the_picker_open_with_the_login_hint() {
+        let mut none = entry("us-sandbox", true);
+        none.key = Stored::No;
+        let mut demo = entry(DEMO, false);
+        demo.key = Stored::No;
+        let entries = vec![entry("eu-prod", false), none, demo];
+        let mut p = ProfilePicker::new(entries.clone());
+        assert_eq!(p.list.cursor(), 1);
+        assert_eq!(press(&mut p, KeyCode::Enter), None, "the picker stays open");
+        assert_eq!(
+            p.notice.as_deref(),
+            Some("No key stored for us-sandbox: run vital-onboard login --profile us-sandbox")
+        );
+        assert_eq!(press(&mut p, KeyCode::Down), None);
+        assert_eq!(p.notice, None, "moving on clears it");
+        assert_eq!(
+            press(&mut p, KeyCode::Enter),
+            Some(Picked::Profile(DEMO.into())),
+            "the demo is its own entry"
+        );
+        press(&mut p, KeyCode::Up);
+        press(&mut p, KeyCode::Up);
+        assert_eq!(
+            press(&mut p, KeyCode::Enter),
+            Some(Picked::Profile("eu-prod".into()))
+        );
+        // With VITAL_API_KEY or --api-key-file, a profile needs no stored key.
+        let mut p = ProfilePicker::new(entries).with_key_given(true);
+        assert_eq!(
+            press(&mut p, KeyCode::Enter),
+            Some(Picked::Profile("us-sandbox".into()))
         );
     }
 

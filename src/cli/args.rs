@@ -176,19 +176,27 @@ impl Cli {
     pub fn connection(&self) -> Result<Option<ConnectionArgs>, String> {
         let top = &self.connection;
         let mut own = match &self.command {
-            None => top.clone(),
+            // The console; and commands that call no API, where no setting matters.
+            None | Some(Command::Completions { .. } | Command::Man { .. }) => top.clone(),
             Some(Command::Tui(a)) => top.merged(&a.connection)?,
             Some(Command::Link(a)) => top.merged(&a.connection)?,
             Some(Command::Providers(a)) => top.merged(&a.connection)?,
-            Some(Command::Presets(a)) => top.merged(&a.connection)?,
+            Some(Command::Presets(a)) => {
+                let presets = top.merged(&a.connection)?;
+                match &a.action {
+                    Some(PresetsAction::Check(c)) => presets.merged(&c.connection)?,
+                    None => presets,
+                }
+            }
             Some(Command::History(a)) => top.merged(&a.connection)?,
             Some(Command::Login(a)) => top.merged(&a.connection)?,
             Some(Command::Logout(c) | Command::Status(c)) => top.merged(c)?,
             Some(Command::Profiles(a) | Command::Doctor(a)) => top.merged(&a.connection)?,
-            // They call no API: only --config (read by `config`) matters.
-            Some(Command::Completions { .. } | Command::Man { .. } | Command::Config { .. }) => {
-                top.clone()
-            }
+            // Only --config (before `config` or after its action) matters here.
+            Some(Command::Config { action }) => top.merged(&ConnectionArgs {
+                config: action.file().config.clone(),
+                ..ConnectionArgs::default()
+            })?,
             Some(Command::Users(u)) => {
                 let users = top.merged(&u.connection)?;
                 match &u.action {
@@ -331,10 +339,17 @@ pub struct HistoryArgs {
     pub connection: ConnectionArgs,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum PresetsAction {
     /// Check every preset; exit 2 when something is wrong.
-    Check,
+    Check(CheckArgs),
+}
+
+/// `presets check`: takes the options `presets` takes, after it too.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -362,9 +377,26 @@ pub struct JsonArgs {
 #[derive(Debug, Clone, Subcommand)]
 pub enum ConfigAction {
     /// Write the commented example config (never over an existing file).
-    Init,
+    Init(ConfigFileArgs),
     /// Print the path the config file is read from.
-    Path,
+    Path(ConfigFileArgs),
+}
+
+impl ConfigAction {
+    /// The `--config` given after the action.
+    pub fn file(&self) -> &ConfigFileArgs {
+        match self {
+            ConfigAction::Init(f) | ConfigAction::Path(f) => f,
+        }
+    }
+}
+
+/// `--config` after `config init` and `config path` (it may also come before `config`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigFileArgs {
+    /// Config file (TOML) (env VITAL_ONBOARD_CONFIG); default: the platform config directory.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 /// `--on-error` and `--on-close` take the wire's own value (`redirect`), so the command line
@@ -526,6 +558,39 @@ mod tests {
         assert!(before.connection().unwrap().unwrap().flags().read_only);
         let none = Cli::try_parse_from(["vital-onboard", "status"]).unwrap();
         assert!(!none.connection().unwrap().unwrap().flags().read_only);
+    }
+
+    #[test]
+    fn presets_check_and_config_take_config_after_them() {
+        let config_of = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            cli.connection().unwrap().unwrap().config
+        };
+        let qa = Some(PathBuf::from("qa.toml"));
+        for args in [
+            &["vital-onboard", "presets", "check", "--config", "qa.toml"][..],
+            &["vital-onboard", "presets", "--config", "qa.toml", "check"],
+            &["vital-onboard", "--config", "qa.toml", "presets", "check"],
+            &["vital-onboard", "config", "init", "--config", "qa.toml"],
+            &["vital-onboard", "config", "path", "--config", "qa.toml"],
+            &["vital-onboard", "--config", "qa.toml", "config", "path"],
+        ] {
+            assert_eq!(config_of(args), qa, "{args:?}");
+        }
+        let twice = Cli::try_parse_from([
+            "vital-onboard",
+            "--config",
+            "a.toml",
+            "config",
+            "init",
+            "--config",
+            "b.toml",
+        ])
+        .unwrap();
+        assert_eq!(
+            twice.connection().unwrap_err(),
+            "--config is given both before and after the command: give it once"
+        );
     }
 
     #[test]

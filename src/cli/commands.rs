@@ -105,20 +105,17 @@ pub fn link_options(args: &LinkArgs, config: &Config) -> Result<LinkOptions, Fai
             .link_options(),
         None => LinkOptions::default(),
     };
-    let redirect_url = match args.redirect_url.as_ref().or(base.redirect_url.as_ref()) {
-        Some(u) => Some(link::check_redirect_url(u).map_err(Failure::input)?),
-        None => None,
-    };
-    // Slugs are lower case on the wire; `Oura,FITBIT` means `oura,fitbit`.
+    // Normalised when good; a bad one is kept for the check below, which says it with the rest.
+    let redirect_url = args
+        .redirect_url
+        .as_ref()
+        .or(base.redirect_url.as_ref())
+        .map(|u| link::check_redirect_url(u).unwrap_or_else(|_| u.clone()));
+    // Slugs are lower case on the wire; `Oura,FITBIT,oura` means `oura,fitbit`.
     let allowlist = args
         .providers
-        .as_ref()
-        .map(|list| {
-            list.iter()
-                .map(|s| s.trim().to_lowercase())
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-        })
+        .as_deref()
+        .map(link::slug_list)
         .or(base.allowlist);
     let options = LinkOptions {
         provider: args
@@ -131,7 +128,7 @@ pub fn link_options(args: &LinkArgs, config: &Config) -> Result<LinkOptions, Fai
         on_error_redirect: link::redirects(args.on_error) || base.on_error_redirect,
         on_close_redirect: link::redirects(args.on_close) || base.on_close_redirect,
     };
-    options.check().map_err(Failure::input)?;
+    refuse_problems(&options)?;
     if args.user.trim().is_empty() {
         return Err(Failure::input(
             "--user is empty: give a user_id or a client_user_id",
@@ -152,6 +149,51 @@ pub fn link_options(args: &LinkArgs, config: &Config) -> Result<LinkOptions, Fai
     }
     Ok(options)
 }
+
+/// Every problem of the link options at once ([`LinkOptions::problems`]): one alone is the
+/// error; several are each said on stderr, then counted in the error. Nothing is sent.
+fn refuse_problems(options: &LinkOptions) -> Result<(), Failure> {
+    match options.problems().as_slice() {
+        [] => Ok(()),
+        [one] => Err(Failure::input(one.message.clone())),
+        several => {
+            for p in several {
+                eprintln!("error: {}", sanitize(&p.message));
+            }
+            Err(Failure::input(format!(
+                "{} problems with the link options: nothing was sent",
+                several.len()
+            )))
+        }
+    }
+}
+
+/// In demo mode the link lives in an emulator inside this process and stops working when the
+/// command returns: `--copy`, `--qr` and `--qr-png`, which hand it on for later, are refused with
+/// the reason and the fix. Nothing has been sent yet.
+pub fn refuse_handouts_in_demo(args: &LinkArgs) -> Result<(), Failure> {
+    let given: Vec<&str> = [
+        (args.copy, "--copy"),
+        (args.qr, "--qr"),
+        (args.qr_png.is_some(), "--qr-png"),
+    ]
+    .into_iter()
+    .filter_map(|(set, flag)| set.then_some(flag))
+    .collect();
+    let flags = match given.as_slice() {
+        [] => return Ok(()),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    Err(Failure::input(format!(
+        "{flags} would hand out a demo link, which stops working when this command returns (the demo emulator runs inside it); nothing was minted. \
+         For a link that lasts, run `vital-onboard emulator` in another terminal, then pass --base-url with the address it prints (and VITAL_API_KEY set to any non-empty value)"
+    )))
+}
+
+/// The note after a demo `users create`: the user went to a throwaway emulator.
+pub const DEMO_USER_NOTE: &str = "Demo mode: this user was created in the emulator inside this process and is gone when it exits. \
+     For a lasting one, run `vital-onboard emulator` in another terminal and pass --base-url.";
 
 /// Mints the link. With `--json` and `check_link_providers` on (the default), the object also
 /// says what the Link page will offer (`patient_will_see`, `not_offered`: see `app::offered`).
@@ -381,15 +423,18 @@ pub async fn create_user(session: &Session, client_user_id: &str, json: bool) ->
     if json {
         let mut v = serde_json::to_value(&created).expect("serializes");
         sanitize_json(&mut v);
-        out(&v.to_string())
+        out(&v.to_string())?;
     } else {
         out(&created.user_id.to_string())?;
         eprintln!(
             "Created user {} for client_user_id {:?}",
             created.user_id, id
         );
-        Ok(())
     }
+    if session.is_demo() {
+        eprintln!("{DEMO_USER_NOTE}");
+    }
+    Ok(())
 }
 
 fn provider_row(p: &Provider) -> String {

@@ -46,6 +46,8 @@ Examples:
 
 The URL alone goes to stdout; the QR code (--qr), the expiry and notes go to stderr. The code is
 black on white when stderr is a terminal, plain half blocks (dark modules drawn) when it is not.
+In demo mode the link dies with the command, so --qr, --qr-png and --copy are refused: run
+`vital-onboard emulator` in another terminal and pass --base-url for a link that lasts.
 
 ",
     command_codes!()

@@ -13,14 +13,15 @@ use crate::api::{ApiKey, display_url};
 use crate::cli::commands::{Failure, Outcome};
 use crate::cli::{ConnectionArgs, LoginArgs};
 use crate::setup::config::Config;
-use crate::setup::connection::{Connection, ConnectionInput, KeySource, Target};
+use crate::setup::connection::{Connection, ConnectionInput, KeySource, SettingsError, Target};
 use crate::setup::keychain::{self, Keychain, OsKeychain};
 use crate::setup::profiles::{self, DEMO, Stored};
 use crate::setup::session::Session;
 use crate::setup::settings::{Flags, Origin, Settings, Sourced, Sources};
+use crate::text::sanitize;
 
 /// The order `status`, the README and errors state.
-pub const KEY_ORDER: &str = "VITAL_API_KEY, then --api-key-file, then the profile's keychain entry (or its file), then demo";
+pub const KEY_ORDER: &str = "VITAL_API_KEY, then --api-key-file, then the profile's keychain entry (or its file), then demo (only when no profile is chosen: a profile without a key is refused)";
 
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
@@ -307,10 +308,62 @@ pub fn status_lines(connection: &Connection) -> Vec<(&'static str, String)> {
     lines
 }
 
+/// The lines `status` prints for a profile with no key stored (and none given): where its
+/// requests would go, as far as the profile says, and how to store its key.
+pub fn no_key_lines(s: &Settings, profile: &str) -> Vec<(&'static str, String)> {
+    let unknown = || "unknown until a key is stored (its prefix tells)".to_string();
+    let with = |value: &str, origin: Origin| format!("{value} ({})", s.origin_text(origin));
+    let env = s
+        .env
+        .as_ref()
+        .map_or_else(unknown, |e| with(e.value.as_str(), e.origin));
+    let region = s
+        .region
+        .as_ref()
+        .map_or_else(unknown, |r| with(r.value.as_str(), r.origin));
+    let host = match (&s.base_url, &s.env, &s.region) {
+        (Some(u), _, _) => match crate::api::parse_http_url(&u.value) {
+            Ok(url) => with(&display_url(&url), u.origin),
+            Err(reason) => format!("not a usable URL ({reason})"),
+        },
+        (None, Some(e), Some(r)) => {
+            crate::api::vital_host(e.value, r.value, s.legacy_hosts.value).to_string()
+        }
+        _ => unknown(),
+    };
+    let mut lines = vec![
+        ("profile", s.profile_text()),
+        ("environment", env),
+        ("region", region),
+        ("host", host),
+        (
+            "key",
+            format!("no key stored: run `vital-onboard login --profile {profile}`"),
+        ),
+        ("key source", "none".to_string()),
+        ("key order", KEY_ORDER.to_string()),
+    ];
+    lines.extend(crate::setup::connection::mode_lines(s));
+    lines
+}
+
+/// `status`: every setting with where it came from. A profile with no key stored is reported
+/// in its own terms (exit 0), not refused as a command that needs the key is.
 pub fn status(args: &ConnectionArgs, config: &Config) -> Outcome {
-    let connection = connection(args, config)?;
+    let mut input = input_for(args, config, chosen(args, config)?)?;
+    let mut notes = vec![];
+    let prepared = profiles::prepare(&mut input, &OsKeychain, &mut notes);
+    for n in notes {
+        eprintln!("warning: {n}");
+    }
+    prepared.map_err(Failure::input)?;
+    let lines = match input.resolve() {
+        Ok(connection) => status_lines(&connection),
+        Err(SettingsError::NoStoredKey { profile }) => no_key_lines(&input.settings, &profile),
+        Err(e) => return Err(Failure::input(e.to_string())),
+    };
     let mut out = String::new();
-    for (k, v) in status_lines(&connection) {
+    for (k, v) in lines {
         out.push_str(&format!("{k:<12} {v}\n"));
     }
     let mut stdout = std::io::stdout().lock();
@@ -329,23 +382,7 @@ pub fn list_profiles(config: &Config, json: bool) -> Outcome {
             out.push('\n');
         }
     } else {
-        out.push_str(&format!(
-            "  {:<20} {:<12} {:<12} {:<10} {}\n",
-            "PROFILE", "ENVIRONMENT", "REGION", "KEY", "HOST"
-        ));
-        for r in &rows {
-            let (key, host) = (r.key_label(), r.host_label());
-            out.push_str(&format!(
-                "{} {:<20} {:<12} {:<12} {:<10} {}{}\n",
-                if r.default { "*" } else { " " },
-                r.name,
-                r.environment,
-                r.region,
-                key,
-                host,
-                if r.read_only { " (read-only)" } else { "" },
-            ));
-        }
+        out.push_str(&profiles_table(&rows));
         if rows.iter().any(|r| r.key == Stored::Unknown) {
             out.push_str("(unknown: no keychain answered; see `vital-onboard doctor`)\n");
         }
@@ -355,6 +392,51 @@ pub fn list_profiles(config: &Config, json: bool) -> Outcome {
         .write_all(out.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(Failure::stdout)
+}
+
+/// The `profiles` table: each column as wide as its widest cell and two spaces between columns,
+/// so values of several words ("from the key") never run into the next column.
+fn profiles_table(rows: &[profiles::Entry]) -> String {
+    let header = ["PROFILE", "ENVIRONMENT", "REGION", "KEY", "HOST"].map(String::from);
+    let cells: Vec<[String; 5]> = std::iter::once(header)
+        .chain(rows.iter().map(|r| {
+            let mut host = sanitize(r.host_label());
+            if r.read_only {
+                host.push_str(" (read-only)");
+            }
+            [
+                sanitize(&r.name),
+                r.environment.clone(),
+                r.region.clone(),
+                r.key_label().to_string(),
+                host,
+            ]
+        }))
+        .collect();
+    let widths: Vec<usize> = (0..5)
+        .map(|i| {
+            cells
+                .iter()
+                .map(|c| c[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let marks = std::iter::once(false).chain(rows.iter().map(|r| r.default));
+    let mut out = String::new();
+    for (row, default) in cells.iter().zip(marks) {
+        let mut line = String::from(if default { "* " } else { "  " });
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<w$}  ", w = widths[i]));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -421,6 +503,43 @@ mod tests {
         assert!(format!("{lines:?}").contains("none: demo mode"));
         assert_eq!(get(&lines, "environment"), "demo (no API key)");
         assert_eq!(get(&lines, "read-only"), "off (default)");
+    }
+
+    #[test]
+    fn the_profiles_table_keeps_its_columns_apart() {
+        let entry =
+            |name: &str, env: &str, region: &str, base_url: Option<&str>, key| profiles::Entry {
+                name: name.into(),
+                environment: env.into(),
+                region: region.into(),
+                base_url: base_url.map(str::to_string),
+                key,
+                default: name == "local",
+                read_only: name == "eu-production",
+            };
+        let rows = [
+            entry("eu-production", "production", "eu", None, Stored::Unknown),
+            entry(
+                "local",
+                "from the key",
+                "from the key",
+                Some("http://127.0.0.1:8080"),
+                Stored::No,
+            ),
+            entry(DEMO, "demo", "-", None, Stored::No),
+        ];
+        let table = profiles_table(&rows);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "  PROFILE        ENVIRONMENT   REGION        KEY      HOST",
+                "  eu-production  production    eu            unknown  from environment/region (read-only)",
+                "* local          from the key  from the key  none     http://127.0.0.1:8080",
+                "  demo           demo          -             -        built-in emulator",
+            ],
+            "{table}"
+        );
     }
 
     #[test]

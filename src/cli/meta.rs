@@ -84,13 +84,13 @@ pub fn config_path(explicit: Option<&Path>) -> Result<PathBuf, Failure> {
 pub fn config(action: &ConfigAction, explicit: Option<&Path>) -> Outcome {
     let path = config_path(explicit)?;
     match action {
-        ConfigAction::Path => {
+        ConfigAction::Path(_) => {
             if !path.exists() {
                 eprintln!("(no file there yet: `vital-onboard config init` writes one)");
             }
             write_stdout(format!("{}\n", path.display()).as_bytes())
         }
-        ConfigAction::Init => {
+        ConfigAction::Init(_) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     Failure::internal(format!("cannot create {}: {e}", dir.display()))

@@ -56,6 +56,49 @@ pub fn check_redirect_url(raw: &str) -> Result<String, String> {
         .map_err(|reason| format!("the redirect URL must be an absolute http(s) URL ({reason})"))
 }
 
+/// A list of provider slugs as staff type it (`Oura, oura,FITBIT`): trimmed, lower case (as on
+/// the wire), blanks dropped and each slug once, in the order first given.
+pub fn slug_list<S: AsRef<str>>(list: &[S]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for slug in list.iter().map(|s| s.as_ref().trim().to_lowercase()) {
+        if !slug.is_empty() && !out.contains(&slug) {
+            out.push(slug);
+        }
+    }
+    out
+}
+
+/// `google_fit (Google Fit) is deprecated`, for a deprecated slug of the catalog: a warning for
+/// `link` and the console, a finding for `presets check`.
+pub fn deprecation(slug: &str) -> Option<String> {
+    catalog::get(slug)
+        .filter(|e| e.deprecated)
+        .map(|e| format!("{slug} ({}) is deprecated", e.name))
+}
+
+/// Which link choice a [`Problem`] is about, so a front end can show it next to that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The direct provider (`--provider`, `provider`, `d` in the console).
+    Provider,
+    /// The allowlist (`--providers`, `providers`, the ticks).
+    Allowlist,
+    RedirectUrl,
+}
+
+/// One thing that stops a mint, found before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: Field,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// Why a `client_user_id` looks like personal data (the docs ask for none there), if it does.
 pub fn personal_data_warning(client_user_id: &str) -> Option<&'static str> {
     let s = client_user_id.trim();
@@ -86,30 +129,75 @@ pub struct LinkOptions {
 }
 
 impl LinkOptions {
-    /// Every check made before sending; the first problem found. A provider that connects only
-    /// from the mobile SDK is refused, as the console refuses to tick it.
+    /// Every check made before sending (`link`, `m`, `S` and `presets check` alike): `Err` with
+    /// every problem, each once, joined with "; ".
     pub fn check(&self) -> Result<(), String> {
-        if let Some(p) = &self.provider {
-            check_linkable(p, "open")?;
+        let problems = self.problems();
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; "))
+    }
+
+    /// Every problem that stops a mint, each once, in the order of the fields: a provider that
+    /// connects only from the mobile SDK is refused, as the console refuses to tick it; a direct
+    /// provider outside the allowlist is refused, as the Link page could not offer it.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out: Vec<Problem> = Vec::new();
+        let mut add = |field, message: String| {
+            if !out.iter().any(|p| p.message == message) {
+                out.push(Problem { field, message });
+            }
+        };
+        if let Some(p) = &self.provider
+            && let Err(m) = check_linkable(p, "open")
+        {
+            add(Field::Provider, m);
         }
         if let Some(list) = &self.allowlist {
             if list.is_empty() {
-                return Err(
+                add(
+                    Field::Allowlist,
                     "the provider allowlist is empty: name at least one provider, or allow all"
                         .into(),
                 );
             }
             for slug in list {
-                check_linkable(slug, "offer")?;
+                if let Err(m) = check_linkable(slug, "offer") {
+                    add(Field::Allowlist, m);
+                }
             }
         }
-        if let Some(url) = &self.redirect_url {
-            check_redirect_url(url)?;
+        if let Some(m) = self.direct_provider_problem() {
+            add(Field::Provider, m);
         }
-        Ok(())
+        if let Some(url) = &self.redirect_url
+            && let Err(m) = check_redirect_url(url)
+        {
+            add(Field::RedirectUrl, m);
+        }
+        out
     }
 
-    /// Notes worth showing that do not stop a mint.
+    /// A known direct provider that the allowlist leaves out: the Link page could not offer it,
+    /// so the link cannot open it. (`presets check` finds it with this too.)
+    pub fn direct_provider_problem(&self) -> Option<String> {
+        let (Some(p), Some(list)) = (&self.provider, &self.allowlist) else {
+            return None;
+        };
+        (catalog::is_known(p) && !list.is_empty() && !list.contains(p)).then(|| {
+            format!(
+                "the direct provider {p} is not in the allowlist, so it cannot be offered: add it there, or choose no direct provider"
+            )
+        })
+    }
+
+    /// Notes worth showing that do not stop a mint: a redirect option without a URL, a
+    /// deprecated provider (as `presets check` says it).
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.redirect_url.is_none() && (self.on_error_redirect || self.on_close_redirect) {
@@ -118,10 +206,11 @@ impl LinkOptions {
                     .to_string(),
             );
         }
-        if let (Some(p), Some(list)) = (&self.provider, &self.allowlist)
-            && !list.contains(p)
-        {
-            out.push(format!("the direct provider {p} is not in the allowlist"));
+        let slugs = self.provider.iter().chain(self.allowlist.iter().flatten());
+        for note in slugs.filter_map(|s| deprecation(s)) {
+            if !out.contains(&note) {
+                out.push(note);
+            }
         }
         out
     }
@@ -295,12 +384,81 @@ mod tests {
         o.provider = Some("omron_ble".into());
         assert!(o.check().unwrap_err().contains("Link cannot open it"));
         o.on_close_redirect = true;
-        o.provider = Some("fitbit".into());
+        o.provider = Some("oura".into());
         assert!(o.check().is_ok());
-        let w = o.warnings();
-        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(o.warnings().len(), 1, "{:?}", o.warnings());
         o.redirect_url = Some("notaurl".into());
         assert!(o.check().is_err());
+    }
+
+    #[test]
+    fn every_problem_is_reported_once_with_its_field() {
+        let o = LinkOptions {
+            provider: Some("garmin".into()),
+            allowlist: Some(slug_list(&[
+                "oura",
+                "apple_health_kit",
+                "health_connect",
+                "fitbt",
+                "garmn",
+                "FITBT",
+            ])),
+            redirect_url: Some("example.com/done".into()),
+            ..Default::default()
+        };
+        let problems = o.problems();
+        let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [
+                Field::Allowlist,
+                Field::Allowlist,
+                Field::Allowlist,
+                Field::Allowlist,
+                Field::Provider,
+                Field::RedirectUrl
+            ],
+            "{problems:#?}"
+        );
+        assert!(problems[2].message.contains("did you mean \"fitbit\""));
+        assert!(problems[3].message.contains("did you mean \"garmin\""));
+        assert_eq!(
+            problems[4].message,
+            "the direct provider garmin is not in the allowlist, so it cannot be offered: add it there, or choose no direct provider"
+        );
+        let joined = o.check().unwrap_err();
+        for p in &problems {
+            assert!(joined.contains(&p.message), "{joined}");
+        }
+    }
+
+    #[test]
+    fn a_direct_provider_needs_the_allowlist_to_hold_it() {
+        let mut o = LinkOptions {
+            provider: Some("garmin".into()),
+            allowlist: Some(vec!["oura".into()]),
+            ..Default::default()
+        };
+        assert!(o.check().unwrap_err().contains("not in the allowlist"));
+        o.allowlist = Some(vec!["oura".into(), "garmin".into()]);
+        assert!(o.check().is_ok());
+        o.allowlist = None;
+        assert!(o.check().is_ok(), "no allowlist: every provider is offered");
+    }
+
+    #[test]
+    fn slug_lists_are_normalised_and_deduplicated_and_deprecation_warns() {
+        assert_eq!(
+            slug_list(&["Oura", " oura", "", "FITBIT", "oura"]),
+            ["oura", "fitbit"]
+        );
+        let o = LinkOptions {
+            allowlist: Some(vec!["oura".into(), "google_fit".into()]),
+            provider: Some("google_fit".into()),
+            ..Default::default()
+        };
+        assert!(o.check().is_ok(), "deprecated providers still mint");
+        assert_eq!(o.warnings(), ["google_fit (Google Fit) is deprecated"]);
     }
 
     #[test]

@@ -86,6 +86,7 @@ pub async fn run_console(
 /// is restored before it returns; the console then takes it again with the chosen profile.
 pub async fn pick_profile(
     entries: Vec<crate::setup::profiles::Entry>,
+    key_given: bool,
 ) -> std::io::Result<Option<String>> {
     use crate::app::profile_picker::{Picked, ProfilePicker};
     use futures::StreamExt;
@@ -95,7 +96,7 @@ pub async fn pick_profile(
     let (guard, mut terminal) = terminal::TerminalGuard::enter()?;
     let (tx, mut quit) = tokio::sync::mpsc::unbounded_channel();
     quit_on_signals(tx);
-    let mut picker = ProfilePicker::new(entries);
+    let mut picker = ProfilePicker::new(entries).with_key_given(key_given);
     let size = terminal.size()?;
     picker.resize(size.width, size.height);
     let mut events = crossterm::event::EventStream::new();

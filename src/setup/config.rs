@@ -238,7 +238,7 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -282,12 +282,9 @@ mod tests {
         assert!(Config::parse("[[preset]]\nname = \"x\"\ncolour = 1\n", Path::new("c")).is_err());
     }
 
-    #[test]
-    fn the_example_parses_commented_and_uncommented() {
-        let p = Path::new("example.toml");
-        let c = Config::parse(EXAMPLE, p).unwrap();
-        assert_eq!((c.preset.len(), c.profiles.len()), (2, 0));
-        let uncommented: String = EXAMPLE
+    /// [`EXAMPLE`] with every commented-out setting and table header set.
+    pub(crate) fn example_uncommented() -> String {
+        EXAMPLE
             .lines()
             .filter_map(|l| l.strip_prefix("# ").or(Some(l)))
             .filter(|l| {
@@ -295,9 +292,38 @@ mod tests {
                 t.starts_with('[') || t.split_once(" = ").is_some_and(|(k, _)| !k.contains(' '))
             })
             .flat_map(|l| [l, "\n"])
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn the_example_sets_nothing_as_written() {
+        // `config init` says every setting in the file it writes is commented out.
+        let p = Path::new("example.toml");
+        let c = Config::parse(EXAMPLE, p).unwrap();
+        assert_eq!(
+            c,
+            Config {
+                path: c.path.clone(),
+                ..Config::default()
+            },
+            "the example as written sets nothing"
+        );
+        for line in EXAMPLE.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                line.starts_with('#'),
+                "a setting is not commented out: {line}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_example_parses_uncommented() {
+        let p = Path::new("example.toml");
+        let uncommented = example_uncommented();
         let c = Config::parse(&uncommented, p).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
         assert_eq!(c.profiles.len(), 3);
+        assert_eq!(c.preset.len(), 2);
+        assert_eq!(c.clinic_name.as_deref(), Some("Northside Clinic"));
         assert_eq!(c.default_profile.as_deref(), Some("us-sandbox"));
         assert!(c.profiles["eu-production"].read_only);
     }

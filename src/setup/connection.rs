@@ -201,28 +201,33 @@ impl Connection {
     /// The other settings as `status` and `doctor` show them: `("timeout", "20 s (default)")`,
     /// `("legacy hosts", "off (default)")`, `("read-only", "on (config file): ...")`.
     pub fn mode_lines(&self) -> Vec<(&'static str, String)> {
-        let s = &self.settings;
-        let mut read_only = s.switch_text(&s.read_only);
-        if s.read_only.value {
-            read_only.push_str(": minting and creating users are refused");
-        }
-        vec![
-            (
-                "timeout",
-                format!(
-                    "{} s ({})",
-                    s.timeout_secs.value,
-                    s.origin_text(s.timeout_secs.origin)
-                ),
-            ),
-            ("legacy hosts", s.switch_text(&s.legacy_hosts)),
-            ("read-only", read_only),
-        ]
+        mode_lines(&self.settings)
     }
 
     pub fn is_production(&self) -> bool {
         !matches!(self.target, Target::Demo) && self.env == Environment::Production
     }
+}
+
+/// The settings other than where requests go, as `status` and `doctor` show them (also for a
+/// profile that has no key yet): [`Connection::mode_lines`].
+pub fn mode_lines(s: &Settings) -> Vec<(&'static str, String)> {
+    let mut read_only = s.switch_text(&s.read_only);
+    if s.read_only.value {
+        read_only.push_str(": minting and creating users are refused");
+    }
+    vec![
+        (
+            "timeout",
+            format!(
+                "{} s ({})",
+                s.timeout_secs.value,
+                s.origin_text(s.timeout_secs.origin)
+            ),
+        ),
+        ("legacy hosts", s.switch_text(&s.legacy_hosts)),
+        ("read-only", read_only),
+    ]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -293,6 +298,12 @@ pub enum SettingsError {
         "--base-url needs an API key: set VITAL_API_KEY or --api-key-file (an emulator started with `vital-onboard emulator` accepts any non-empty key), or drop --base-url to run the built-in demo"
     )]
     BaseUrlWithoutKey,
+    /// A profile (not `demo`) was chosen and no key is stored for it, nor given otherwise: no
+    /// silent demo, and no talk of a `--base-url` nobody typed.
+    #[error(
+        "no key stored for profile {profile}: run `vital-onboard login --profile {profile}` (or set VITAL_API_KEY; --profile demo runs the built-in demo)"
+    )]
+    NoStoredKey { profile: String },
 }
 
 pub use super::key_file::read_key_file;
@@ -444,7 +455,13 @@ impl ConnectionInput {
         region: Region,
     ) -> Result<Target, SettingsError> {
         let s = &self.settings;
-        if s.demo.value || (!has_key && s.base_url.is_none()) {
+        if s.demo.value {
+            Ok(Target::Demo)
+        } else if let (false, Some(profile)) = (has_key, s.profile_name()) {
+            Err(SettingsError::NoStoredKey {
+                profile: profile.to_string(),
+            })
+        } else if !has_key && s.base_url.is_none() {
             Ok(Target::Demo)
         } else if !has_key {
             Err(SettingsError::BaseUrlWithoutKey)

@@ -16,10 +16,7 @@ impl Preset {
         let norm = |s: &String| s.trim().to_lowercase();
         LinkOptions {
             provider: self.provider.as_ref().map(norm),
-            allowlist: self
-                .providers
-                .as_ref()
-                .map(|l| l.iter().map(norm).filter(|s| !s.is_empty()).collect()),
+            allowlist: self.providers.as_deref().map(link::slug_list),
             redirect_url: self.redirect_url.clone(),
             on_error_redirect: link::redirects(self.on_error),
             on_close_redirect: link::redirects(self.on_close),
@@ -161,6 +158,10 @@ pub fn lint(text: &str, presets: &[Preset]) -> Vec<Problem> {
         if let Some(slug) = &options.provider
             && let Some(m) = slug_problem(slug)
         {
+            add("provider", m);
+        }
+        // The rule `link`, `m` and `S` refuse it by.
+        if let Some(m) = options.direct_provider_problem() {
             add("provider", m);
         }
         match &p.redirect_url {
@@ -320,11 +321,36 @@ redirect_url = "ftp://example.com"
 
     #[test]
     fn the_shipped_example_parses_and_is_clean() {
-        let text = include_str!("../../assets/config.example.toml");
-        let c = Config::parse(text, Path::new("config.example.toml")).unwrap();
+        // Its presets are commented out: checked as a user who sets them would have them.
+        let text = crate::setup::config::tests::example_uncommented();
+        let c = Config::parse(&text, Path::new("config.example.toml")).unwrap();
         assert_eq!(c.preset.len(), 2);
-        assert_eq!(lint(text, &c.preset), vec![]);
-        assert_eq!(c.clinic_name.as_deref(), Some("Northside Clinic"));
+        assert_eq!(lint(&text, &c.preset), vec![]);
+    }
+
+    #[test]
+    fn a_direct_provider_outside_the_providers_is_a_problem() {
+        let text = "[[preset]]\nname = \"cgm\"\nproviders = [\"oura\"]\nprovider = \"dexcom_v3\"\n";
+        let c = Config::parse(text, Path::new("c")).unwrap();
+        let problems: Vec<String> = lint(text, &c.preset)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "line 4: preset \"cgm\": the direct provider dexcom_v3 is not in the allowlist, so it cannot be offered: add it there, or choose no direct provider"
+            ]
+        );
+        assert_eq!(
+            c.preset[0].link_options().check().unwrap_err(),
+            problems[0]
+                .split(": ")
+                .skip(2)
+                .collect::<Vec<_>>()
+                .join(": "),
+            "the lint and the check say it alike"
+        );
     }
 
     #[test]

@@ -285,11 +285,27 @@ mod tests {
         assert_eq!(conn.key.unwrap(), ApiKey::new("sk_us_dflt"));
         assert_eq!(conn.profile, None);
 
-        // No key stored for "us": demo, but named.
-        let conn = resolve(input(&c, Some("us"), None), &chain(&[]), &mut notes).unwrap();
+        // No key stored for "us": refused in the profile's terms, no silent demo.
+        let e = resolve(input(&c, Some("us"), None), &chain(&[]), &mut notes).unwrap_err();
         assert_eq!(
-            (conn.target, conn.key_source),
-            (Target::Demo, KeySource::None)
+            e,
+            "no key stored for profile us: run `vital-onboard login --profile us` (or set VITAL_API_KEY; --profile demo runs the built-in demo)"
+        );
+        // Also when the profile names a base_url: nobody typed --base-url.
+        let local = Config::parse(
+            "[profile.local-emulator]\nbase_url = \"http://127.0.0.1:8080\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        let e = resolve(
+            input(&local, Some("local-emulator"), None),
+            &chain(&[]),
+            &mut notes,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("no key stored for profile local-emulator: run `vital-onboard login --profile local-emulator`"),
+            "{e}"
         );
 
         let conn = resolve(input(&c, Some(DEMO), Some("pk_eu_var")), &kc, &mut notes).unwrap();

@@ -34,7 +34,12 @@ pub use theme::Theme;
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     if layout::too_small(area) {
-        draw_too_small(frame, area, theme);
+        if let Screen::PatientView { .. } = &app.screen {
+            // The patient may be the one looking: no "q quits" for them.
+            patient_view::draw_too_small(frame, area, theme);
+        } else {
+            draw_too_small(frame, area, theme);
+        }
         return;
     }
     match &app.screen {

@@ -39,6 +39,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: 
     }
 }
 
+/// The terminal is smaller than any view: a neutral sentence for the patient, and the size for
+/// the staff (no keys: the patient may be the one looking).
+pub fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let lines = vec![
+        Line::styled(TOO_SMALL_FOR_PATIENT, bold()),
+        Line::default(),
+        Line::styled(
+            format!(
+                "Staff: enlarge the terminal to {MIN_WIDTH} x {MIN_HEIGHT} (now {} x {}).",
+                area.width, area.height
+            ),
+            theme.muted(),
+        ),
+    ];
+    let h = area.height.min(lines.len() as u16 + 1);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        centered(area, area.width, h),
+    );
+}
+
+/// What the patient reads while the terminal is too small for the patient-facing view.
+pub const TOO_SMALL_FOR_PATIENT: &str = "One moment, please: the staff will show your code.";
+
 /// What the view says: the clinic's name, one sentence and the time left.
 struct Words {
     clinic: String,

@@ -12,7 +12,31 @@ use super::widgets::popup_block;
 use crate::app::keymap::{self, Ctx};
 use crate::app::layout;
 use crate::app::profile_picker::ProfilePicker;
+use crate::setup::profiles::Entry;
 use crate::text::{cell, sanitize, truncate};
+
+/// One profile's line: mark, name, environment/region, where its key is ("no key" when none is
+/// stored), read-only, then the host (last, as the part that may be shortened at 80 columns).
+fn row(e: &Entry, name_width: usize) -> String {
+    let mark = if e.default { "*" } else { " " };
+    let scope = if e.environment == "demo" {
+        "demo".to_string()
+    } else {
+        format!("{}/{}", e.environment, e.region)
+    };
+    let key = match e.key_label() {
+        "none" => "no key",
+        other => other,
+    };
+    format!(
+        "{mark} {}  {}  {}  {}  {}",
+        cell(&truncate(&sanitize(&e.name), name_width), name_width),
+        cell(&scope, 13),
+        cell(key, 8),
+        cell(if e.read_only { "read-only" } else { "" }, 9),
+        sanitize(e.host_label()),
+    )
+}
 
 pub fn draw(frame: &mut Frame, picker: &ProfilePicker, theme: &Theme) {
     let boxed = layout::profile_picker(frame.area(), picker.entries.len());
@@ -45,31 +69,19 @@ pub fn draw(frame: &mut Frame, picker: &ProfilePicker, theme: &Theme) {
             .skip(top)
             .take(visible)
             .map(|(i, e)| {
-                let mark = if e.default { "*" } else { " " };
-                let scope = if e.environment == "demo" {
-                    "demo".to_string()
-                } else {
-                    format!("{}/{}", e.environment, e.region)
-                };
-                let mut text = format!(
-                    "{mark} {}  {}  key: {:<8}  {}",
-                    cell(&truncate(&sanitize(&e.name), name_width), name_width),
-                    cell(&scope, 14),
-                    e.key_label(),
-                    sanitize(e.host_label()),
-                );
-                if e.read_only {
-                    text.push_str("  (read-only)");
-                }
                 let style = if i == picker.list.cursor() {
                     theme.selected()
                 } else {
                     Style::new()
                 };
-                Line::styled(cell(&truncate(&text, inner), inner), style)
+                Line::styled(cell(&truncate(&row(e, name_width), inner), inner), style)
             }),
     );
-    lines.push(Line::default());
+    // Under the list: why the last choice was refused (a profile with no key), else a blank.
+    lines.push(match &picker.notice {
+        Some(n) => Line::styled(truncate(&sanitize(n), inner), theme.warning()),
+        None => Line::default(),
+    });
     // One entry per short word: `Up/k/Down/j move`, as the console's key bar merges them.
     let mut merged: Vec<(String, &str)> = Vec::new();
     for b in keymap::bindings_for(&[Ctx::ProfilePicker]) {

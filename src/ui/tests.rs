@@ -245,6 +245,27 @@ fn too_small_says_which_size_it_needs() {
 }
 
 #[test]
+fn too_small_with_the_patient_view_up_tells_the_patient_nothing_of_keys() {
+    let mut app = minted(80, 24);
+    app.config.clinic_name = Some("Northside Clinic".into());
+    app.update(ch('K'));
+    app.update(Msg::Resize(60, 20));
+    let screen = render(&app, 60, 20);
+    insta::assert_snapshot!("patient_view_too_small_60x20", screen);
+    assert!(
+        screen.contains(super::patient_view::TOO_SMALL_FOR_PATIENT),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Staff: enlarge the terminal to 80 x 24 (now 60 x 20)."),
+        "{screen}"
+    );
+    for staff_only in ["q quits", "too small for vital-onboard"] {
+        assert!(!screen.contains(staff_only), "{staff_only}:\n{screen}");
+    }
+}
+
+#[test]
 fn help_lists_every_binding() {
     let app = sized(loaded(1, false), 160, 48);
     let mut app = app;
@@ -522,6 +543,29 @@ fn picker() -> crate::app::profile_picker::ProfilePicker {
     ]);
     p.list = crate::app::list::ListState::on(0);
     p
+}
+
+#[test]
+fn profile_picker_says_why_a_profile_without_a_key_is_not_chosen() {
+    let mut p = picker();
+    p.list = crate::app::list::ListState::on(1);
+    let enter =
+        crossterm::event::KeyEvent::new(KeyCode::Enter, crossterm::event::KeyModifiers::NONE);
+    assert_eq!(p.key(enter), None);
+    let screen = render_with(80, 24, |f| {
+        super::profile_picker::draw(f, &p, &Theme { no_color: true });
+    });
+    insta::assert_snapshot!("profile_picker_no_key_80x24", screen);
+    assert!(
+        screen
+            .contains("No key stored for us-sandbox: run vital-onboard login --profile us-sandbox"),
+        "{screen}"
+    );
+    assert!(screen.contains("no key"), "{screen}");
+    assert!(
+        screen.contains("read-only"),
+        "read whole at 80 columns:\n{screen}"
+    );
 }
 
 #[test]

@@ -216,3 +216,64 @@ fn a_retry_wait_counts_down_and_ends_with_the_answer() {
     });
     assert!(app.retry_wait().is_none() && app.retrying.is_none());
 }
+
+#[test]
+fn a_direct_provider_outside_the_allowlist_is_refused_next_to_the_field() {
+    let mut app = loaded(2, false);
+    send(&mut app, [key(KeyCode::Enter)]);
+    app.providers.ticked.insert("oura".into());
+    app.providers.direct = Some("garmin".into());
+    let fx = send(&mut app, [ch('m')]);
+    assert!(fx.is_empty(), "nothing is sent: {fx:?}");
+    let toast = app.toast.clone().unwrap();
+    assert_eq!(toast.level, Level::Error);
+    assert!(
+        toast
+            .text
+            .starts_with("the direct provider garmin is not in the allowlist"),
+        "{}",
+        toast.text
+    );
+    assert_eq!(app.providers.error.as_deref(), Some(toast.text.as_str()));
+    // S refuses the same choices, before asking for a name.
+    app.providers.error = None;
+    send(&mut app, [ch('S')]);
+    assert!(app.overlays.prompt.is_none(), "no name is asked for");
+    assert!(app.providers.error.is_some());
+    // With garmin allowed too, both go ahead.
+    app.providers.ticked.insert("garmin".into());
+    send(&mut app, [ch('S')]);
+    assert!(app.overlays.prompt.is_some());
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(!mint_request(&send(&mut app, [ch('m')])).1.user_id.is_nil());
+}
+
+#[test]
+fn several_problems_are_each_said_by_their_field() {
+    let mut app = loaded(2, false);
+    send(&mut app, [key(KeyCode::Enter)]);
+    app.providers.ticked.insert("oura".into());
+    app.providers.direct = Some("garmin".into());
+    app.options.redirect_url = Some("example.com/done".into());
+    assert!(send(&mut app, [ch('m')]).is_empty());
+    let toast = app.toast.clone().unwrap();
+    assert!(
+        toast.text.ends_with("(and 1 more: see the panes)"),
+        "{}",
+        toast.text
+    );
+    assert!(
+        app.providers
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("not in the allowlist")
+    );
+    assert!(
+        app.options
+            .redirect_error
+            .as_deref()
+            .unwrap()
+            .contains("start with https://")
+    );
+}

@@ -172,7 +172,35 @@ fn a_preset_for_another_environment_warns() {
     send(&mut app, [ch('P'), key(KeyCode::Enter)]);
     let toast = app.toast.as_ref().unwrap();
     assert_eq!(toast.level, Level::Warning);
-    assert!(toast.text.contains("meant for sandbox"), "{}", toast.text);
+    assert!(
+        toast
+            .text
+            .ends_with("(meant for sandbox; this is production)"),
+        "{}",
+        toast.text
+    );
+}
+
+#[test]
+fn a_production_preset_in_the_demo_names_the_demo() {
+    let cgm = Preset {
+        name: "cgm".into(),
+        provider: Some("dexcom_v3".into()),
+        environment: Some("production".into()),
+        ..Preset::default()
+    };
+    for (badge, said) in [
+        (Badge::Demo, "(meant for production; this is the demo)"),
+        (env(false).badge, "(meant for production; this is sandbox)"),
+    ] {
+        let mut app = loaded(5, false);
+        app.env.badge = badge;
+        app.presets.all = vec![cgm.clone()];
+        send(&mut app, [ch('P'), key(KeyCode::Enter)]);
+        let toast = app.toast.as_ref().unwrap();
+        assert_eq!(toast.level, Level::Warning);
+        assert!(toast.text.ends_with(said), "{}", toast.text);
+    }
 }
 
 #[test]
