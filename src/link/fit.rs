@@ -79,6 +79,14 @@ const PATIENT_GAP: u16 = 2;
 /// blank line above, the sentence and the time left under it, and one spare.
 pub const PATIENT_STACK_ROWS: u16 = 5;
 
+/// The styles tried for a code asked for in `style`, in order: full blocks fall back to half.
+fn fallbacks(style: QrStyle) -> &'static [QrStyle] {
+    match style {
+        QrStyle::Full => &[QrStyle::Full, QrStyle::Half],
+        QrStyle::Half => &[QrStyle::Half],
+    }
+}
+
 /// What a view needs around its code, from the terminal's edges in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewNeeds {
@@ -202,33 +210,39 @@ impl ViewNeeds {
         style: QrStyle,
         size: (u16, u16),
     ) -> Option<Fit<'a>> {
+        fallbacks(style)
+            .iter()
+            .find_map(|&drawn| self.fit_drawn(codes, drawn, size))
+    }
+
+    /// As [`Self::fit`], in the style `drawn` only.
+    pub fn fit_drawn<'a>(
+        &self,
+        codes: &'a LinkCodes,
+        drawn: QrStyle,
+        size: (u16, u16),
+    ) -> Option<Fit<'a>> {
         if size.0 < self.smallest.0 || size.1 < self.smallest.1 {
             return None;
         }
         let (_, cols, rows) = self.area(size);
-        let styles: &[QrStyle] = match style {
-            QrStyle::Full => &[QrStyle::Full, QrStyle::Half],
-            QrStyle::Half => &[QrStyle::Half],
-        };
-        styles.iter().find_map(|&drawn| {
-            let mut best: Option<Fit<'a>> = None;
-            for code in codes.iter() {
-                for &arrangement in &self.arrangements {
-                    let (room_cols, room_rows) = arrangement.room(cols, rows);
-                    if let Some(scale) = code.largest_scale(drawn, room_cols, room_rows)
-                        && best.is_none_or(|b| scale > b.scale)
-                    {
-                        best = Some(Fit {
-                            code,
-                            scale,
-                            arrangement,
-                            style: drawn,
-                        });
-                    }
+        let mut best: Option<Fit<'a>> = None;
+        for code in codes.iter() {
+            for &arrangement in &self.arrangements {
+                let (room_cols, room_rows) = arrangement.room(cols, rows);
+                if let Some(scale) = code.largest_scale(drawn, room_cols, room_rows)
+                    && best.is_none_or(|b| scale > b.scale)
+                {
+                    best = Some(Fit {
+                        code,
+                        scale,
+                        arrangement,
+                        style: drawn,
+                    });
                 }
             }
-            best
-        })
+        }
+        best
     }
 
     /// The smallest terminal, at least `at_least` in both directions, in which a code of `cells`
@@ -295,20 +309,25 @@ impl StaffViews {
         }
     }
 
-    /// The layout a terminal of `size` gets and its code: the full layout where a code fits
-    /// it, else the compact one where a code fits that; `None` where neither shows a code.
+    /// The layout a terminal of `size` gets and its code: the full layout where a code in
+    /// `style` fits it, else the compact one where one fits that; when full blocks fit neither,
+    /// the same in half blocks. `None` where neither shows a code.
     pub fn fit<'a>(
         &self,
         codes: &'a LinkCodes,
         style: QrStyle,
         size: (u16, u16),
     ) -> Option<(StaffLayout, Fit<'a>)> {
-        if let Some(f) = self.full.fit(codes, style, size) {
-            return Some((StaffLayout::Full, f));
-        }
-        self.compact
-            .fit(codes, style, size)
-            .map(|f| (StaffLayout::Compact, f))
+        fallbacks(style).iter().find_map(|&drawn| {
+            self.full
+                .fit_drawn(codes, drawn, size)
+                .map(|f| (StaffLayout::Full, f))
+                .or_else(|| {
+                    self.compact
+                        .fit_drawn(codes, drawn, size)
+                        .map(|f| (StaffLayout::Compact, f))
+                })
+        })
     }
 
     /// The smallest terminals (at least `at_least`) that show the smallest of `codes` in

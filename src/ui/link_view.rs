@@ -292,9 +292,8 @@ fn style_note(v: &View, views: &StaffViews, fit: &Fit, size: (u16, u16)) -> Vec<
         return vec![];
     }
     let (w, h) = views
-        .full
         .needed_for(&v.shown.codes, v.app.qr.style, size)
-        .unwrap_or(size);
+        .map_or(size, |(compact, _)| compact);
     vec![Line::styled(
         format!(
             "Full blocks do not fit: half blocks shown (enlarge the terminal to {w} x {h} for full blocks)"

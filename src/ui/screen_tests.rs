@@ -61,14 +61,20 @@ fn the_url_stands_on_rows_of_its_own() {
 
 #[test]
 fn full_blocks_that_do_not_fit_fall_back_to_half_blocks_and_say_so() {
-    let mut app = minted(160, 48);
+    let mut app = minted(120, 40);
     app.update(ch('f'));
-    let screen = render(&app, 160, 48);
+    let screen = render(&app, 120, 40);
     assert!(code_width(&screen) > 30, "a code is drawn:\n{screen}");
     assert!(
-        screen.contains("Full blocks do not fit: half blocks shown"),
+        screen.contains("Full blocks do not fit: half blocks shown") && screen.contains("125 x 46"),
         "{screen}"
     );
+    // At the size it names, full blocks are drawn (in the compact layout, below the full
+    // one's 144 x 51).
+    app.update(Msg::Resize(125, 46));
+    let screen = render(&app, 125, 46);
+    assert!(code_width(&screen) > 60, "full blocks:\n{screen}");
+    assert!(screen.contains("c copies the URL") && !screen.contains("Full blocks do not fit"));
     let mut app = minted(80, 24);
     app.update(ch('f'));
     app.update(ch('K'));
