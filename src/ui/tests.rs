@@ -199,6 +199,10 @@ fn compact_view_of_a_long_link_160x48() {
     let screen = render(&app, 160, 48);
     assert!(screen.contains("c copies the URL") && !screen.contains("Link URL"));
     insta::assert_snapshot!("compact_view_of_a_long_link_160x48", screen);
+    app.env.badge = crate::app::tests::production_badge();
+    let screen = render(&app, 160, 48);
+    assert!(screen.contains(" PRODUCTION us"), "{screen}");
+    insta::assert_snapshot!("compact_view_of_a_long_link_production_160x48", screen);
 }
 both_sizes!(result_expired, |w, h| {
     let mut app = minted(w, h);
