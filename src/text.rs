@@ -153,6 +153,46 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` shortened on purpose to at most `max` terminal columns, the cut marked `…`: whole when it
+/// fits; else cut at the last space that keeps more than half the room, so no word is cut; else
+/// (one long word: a URL, an id) cut inside that word. Always a prefix of `s` plus `…`, so
+/// styled text can be cut at the same place.
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.width() <= max && s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut = truncate(s, max);
+    let kept = cut.strip_suffix('…').unwrap_or(&cut);
+    // The cut falls between two words: keep them whole.
+    if s[kept.len()..].starts_with(' ') {
+        return format!("{}…", kept.trim_end());
+    }
+    match kept.rfind(' ') {
+        Some(space) if kept[..space].trim_end().width() * 2 > max => {
+            format!("{}…", kept[..space].trim_end())
+        }
+        _ => cut,
+    }
+}
+
+/// `n` with its noun in the number it asks for: `1 row`, `3 rows`, `1,000 rows`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `n` with its thousands grouped: `56,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
 /// `s` cut to `width` terminal columns (see [`truncate`]) and padded with spaces to exactly
 /// that many: a table cell. Wide (CJK) and emoji characters count two columns.
 pub fn cell(s: &str, width: usize) -> String {
@@ -240,6 +280,39 @@ mod tests {
     fn truncate_marks_the_cut() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+    }
+
+    #[test]
+    fn shorten_cuts_between_words_and_marks_the_cut() {
+        assert_eq!(shorten("fits as it is", 13), "fits as it is");
+        // Not "filter: fitb…": the cut never falls inside a word when there is a space to use.
+        assert_eq!(
+            shorten("1 ticked, hidden by the filter", 20),
+            "1 ticked, hidden by…"
+        );
+        assert_eq!(
+            shorten("nothing was sent (--read-only)", 17),
+            "nothing was sent…"
+        );
+        // One long word (a URL, an id) is cut inside, marked.
+        assert_eq!(shorten("https://clinic.example/done", 12), "https://cli…");
+        // A lone first word before a long one: the long one is cut, not everything.
+        assert_eq!(shorten("filter: abcdefghijklmnop", 14), "filter: abcde…");
+        for max in 1..30 {
+            let s = shorten("Read-only mode: will not mint a link", max);
+            assert!(width(&s) <= max, "{max}: {s}");
+            assert!(s.ends_with('…'));
+            let head = s.strip_suffix('…').unwrap();
+            assert!("Read-only mode: will not mint a link".starts_with(head));
+        }
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(count(1, "row", "rows"), "1 row");
+        assert_eq!(count(0, "row", "rows"), "0 rows");
+        assert_eq!(count(2, "more column", "more columns"), "2 more columns");
+        assert_eq!(count(56_000, "line", "lines"), "56,000 lines");
     }
 
     #[test]

@@ -209,22 +209,56 @@ fn no_color_keeps_the_code_black_on_white() {
     assert_eq!(badge.bgcolor(), vt100::Color::Default);
 }
 
-/// The README's "A first run", key for key, at 80 x 24: the patient-facing view shows a code
-/// that scans to the link just minted.
+/// The README's "A first run", key for key, at 80 x 24: the staff view (compact at this size)
+/// and the patient-facing view both show a code that scans to the link just minted.
 #[test]
 fn the_readme_first_run_at_80x24_shows_a_code() {
     let mut pty = Pty::spawn_sized(&[], 24, 80, &[]);
     pty.wait_for("patient-00001");
     choose_as_the_readme_says(&mut pty, "https://example.com/done");
     pty.send("m");
-    pty.wait_for("enlarge the terminal to");
+    let screen = pty.wait_for("c copies the URL");
+    assert!(!screen.contains("enlarge"), "{screen}");
+    assert!(screen.contains(" DEMO "), "the badge stays: {screen}");
+    let grid = vital_onboard::link::qr::modules_from_lines(&pty.screen_lines());
+    let staff = common::decode_grid(&grid).expect("the compact view's code decodes");
+    assert!(staff.contains("/link/?token="), "{staff}");
     pty.send("K");
     pty.wait_for("Scan with your phone camera");
     let grid = vital_onboard::link::qr::modules_from_lines(&pty.screen_lines());
     let url = common::decode_grid(&grid).expect("the code on the 80 x 24 screen decodes");
-    assert!(url.contains("/link/?token="), "{url}");
+    assert_eq!(url, staff, "one link in both views");
     pty.send("x");
     pty.wait_for("Link for the patient");
+    pty.send("q");
+    assert!(wait_exit(&mut pty).success());
+}
+
+/// Where the terminal shows hyperlinks (VTE here), the URL's row is an OSC 8 hyperlink to the
+/// whole link; the text on screen is the URL, unchanged.
+#[test]
+fn the_url_is_a_hyperlink_where_the_terminal_shows_them() {
+    let mut pty = Pty::spawn_sized(&[], ROWS, COLS, &[("VTE_VERSION", "7600")]);
+    pty.wait_for("patient-00012");
+    pty.send("\r");
+    pty.wait_for("Selected");
+    pty.send("m");
+    pty.wait_for("Link URL (c copies it):");
+    let lines = pty.screen_lines();
+    let grid = vital_onboard::link::qr::modules_from_lines(&lines);
+    let url = common::decode_grid(&grid).expect("the QR on screen decodes");
+    assert!(
+        lines.iter().any(|l| l.trim_end() == url),
+        "the URL alone on its row:\n{}",
+        lines.join("\n")
+    );
+    let raw = String::from_utf8_lossy(&pty.raw.lock().unwrap()).to_string();
+    let open = format!("\x1b]8;id=vital-onboard-link;{url}\x1b\\");
+    let at = raw.find(&open).expect("the URL's row opens a hyperlink");
+    assert!(
+        raw[at..].contains("\x1b]8;;\x1b\\"),
+        "and closes it after the row"
+    );
     pty.send("q");
     assert!(wait_exit(&mut pty).success());
 }

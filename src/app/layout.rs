@@ -157,6 +157,29 @@ pub fn profile_picker(area: Rect, count: usize) -> ListBox {
     ListBox::new(centered(area, width, height), 2, height.saturating_sub(6))
 }
 
+/// The compact link view (below the size of the full one): the code, its words right of it,
+/// and the last row, which the key bar and the status share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompactLink {
+    pub code: Rect,
+    pub words: Rect,
+    pub bar: Rect,
+}
+
+/// The compact link view of a code `cells` (columns, rows) large in `area`: the code at the
+/// left, centred in the rows above the last; the words `gap` columns right of it, from the top.
+pub fn compact_link(area: Rect, (cols, rows): (u16, u16), gap: u16) -> CompactLink {
+    let above = area.height.saturating_sub(1);
+    let cols = cols.min(area.width);
+    let rows = rows.min(above);
+    let words_x = (area.x + cols + gap).min(area.right());
+    CompactLink {
+        code: Rect::new(area.x, area.y + (above - rows) / 2, cols, rows),
+        words: Rect::new(words_x, area.y, area.right() - words_x, above),
+        bar: Rect::new(area.x, area.y + above, area.width, area.height.min(1)),
+    }
+}
+
 pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
@@ -217,6 +240,21 @@ mod tests {
             "side by side when wide"
         );
         assert!(too_small(Rect::new(0, 0, 79, 24)) && too_small(Rect::new(0, 0, 80, 23)));
+    }
+
+    #[test]
+    fn the_compact_link_view_keeps_the_code_whole_beside_its_words() {
+        let c = compact_link(Rect::new(0, 0, 80, 24), (45, 23), 2);
+        assert_eq!(
+            c.code,
+            Rect::new(0, 0, 45, 23),
+            "full height, from the left edge"
+        );
+        assert_eq!(c.words, Rect::new(47, 0, 33, 23));
+        assert_eq!(c.bar, Rect::new(0, 23, 80, 1));
+        let c = compact_link(Rect::new(0, 0, 120, 28), (45, 23), 2);
+        assert_eq!(c.code.y, 2, "centred in the rows above the last");
+        assert_eq!(c.words.width, 120 - 47);
     }
 
     #[test]

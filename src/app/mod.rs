@@ -392,6 +392,7 @@ impl App {
                 Some(a @ (Action::ForceQuit | Action::Up | Action::Down)) => self.act(a),
                 Some(Action::PromptSubmit) => self.submit_prompt(),
                 Some(Action::PromptCancel) => self.act(Action::PromptCancel),
+                Some(Action::ClearPrompt) => self.clear_prompt(),
                 _ => self.prompt_key(key),
             };
         }
@@ -417,6 +418,7 @@ impl App {
             Action::Back => self.back_to_panes(),
             Action::ClearFilter => self.clear_filter(),
             Action::PromptCancel => self.cancel_prompt(),
+            Action::ClearPrompt => self.clear_prompt(),
             other => {
                 self.act_on_state(other);
                 vec![]
@@ -475,6 +477,7 @@ impl App {
             | Action::Back
             | Action::ClearFilter
             | Action::PromptCancel
+            | Action::ClearPrompt
             | Action::PickProfile => {}
         }
     }

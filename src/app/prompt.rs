@@ -177,6 +177,15 @@ impl App {
         self.after_prompt_edit()
     }
 
+    /// Ctrl-U: empties the open prompt, wherever the cursor is (a filter then shows everything).
+    pub(super) fn clear_prompt(&mut self) -> Vec<Effect> {
+        if let Some(p) = &mut self.overlays.prompt {
+            p.input = Input::default();
+            p.replace_on_type = false;
+        }
+        self.after_prompt_edit()
+    }
+
     fn after_prompt_edit(&mut self) -> Vec<Effect> {
         let Some(p) = &mut self.overlays.prompt else {
             return vec![];

@@ -6,6 +6,8 @@
 //! console draws in at all. From that one description come both the rooms a code may take in a
 //! terminal ([`ViewNeeds::fit`], what the views draw) and the smallest terminal that shows a code
 //! ([`ViewNeeds::needed`], what the views and `doctor` ask for), so the two cannot disagree.
+//! The staff link view has two layouts ([`StaffViews`]): the full one, and below its size a
+//! compact one that fits a real link's code at 80 x 24.
 
 use super::qr::{LinkCodes, QrMatrix, QrStyle};
 
@@ -60,12 +62,30 @@ const STAFF_ROWS_ABOVE: u16 = 2;
 /// the status line.
 const STAFF_ROWS_BELOW: u16 = 3;
 
+/// The compact staff view's words right of the code (badge, patient, expiry, fingerprint, the
+/// watcher's line, "c copies the URL"): the narrowest column they read in, and the gap. A
+/// version-5 code (45 columns with its quiet zone) and this column make 80.
+pub const COMPACT_WORDS_WIDTH: u16 = 33;
+const COMPACT_GAP: u16 = 2;
+/// Rows the compact view's words take at least, beside the code.
+pub const COMPACT_WORDS_ROWS: u16 = 9;
+/// Rows of the compact view below its code: the key bar and the status, sharing one row.
+const COMPACT_ROWS_BELOW: u16 = 1;
+
 /// The patient-facing view's words beside the code: their width and the gap.
 pub const PATIENT_WORDS_WIDTH: u16 = 32;
 const PATIENT_GAP: u16 = 2;
 /// Rows of the patient-facing view above and under a stacked code: the clinic's name and a
 /// blank line above, the sentence and the time left under it, and one spare.
 pub const PATIENT_STACK_ROWS: u16 = 5;
+
+/// The styles tried for a code asked for in `style`, in order: full blocks fall back to half.
+fn fallbacks(style: QrStyle) -> &'static [QrStyle] {
+    match style {
+        QrStyle::Full => &[QrStyle::Full, QrStyle::Half],
+        QrStyle::Half => &[QrStyle::Half],
+    }
+}
 
 /// What a view needs around its code, from the terminal's edges in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +149,23 @@ impl ViewNeeds {
         }
     }
 
+    /// The compact staff view, for terminals below the size [`Self::staff`] needs: no header,
+    /// frame or URL rows; the code at full height on the left, the words beside it, and the key
+    /// bar and status sharing the last row.
+    pub fn compact(smallest: (u16, u16)) -> ViewNeeds {
+        ViewNeeds {
+            rows_above: 0,
+            rows_below: COMPACT_ROWS_BELOW,
+            text_below: 0,
+            arrangements: vec![Arrangement::Beside {
+                gap: COMPACT_GAP,
+                cols: COMPACT_WORDS_WIDTH,
+                rows: COMPACT_WORDS_ROWS,
+            }],
+            smallest,
+        }
+    }
+
     /// The patient-facing view: the whole terminal, the code under the clinic's name and over
     /// the words, or beside the words.
     pub fn patient(smallest: (u16, u16)) -> ViewNeeds {
@@ -173,33 +210,39 @@ impl ViewNeeds {
         style: QrStyle,
         size: (u16, u16),
     ) -> Option<Fit<'a>> {
+        fallbacks(style)
+            .iter()
+            .find_map(|&drawn| self.fit_drawn(codes, drawn, size))
+    }
+
+    /// As [`Self::fit`], in the style `drawn` only.
+    pub fn fit_drawn<'a>(
+        &self,
+        codes: &'a LinkCodes,
+        drawn: QrStyle,
+        size: (u16, u16),
+    ) -> Option<Fit<'a>> {
         if size.0 < self.smallest.0 || size.1 < self.smallest.1 {
             return None;
         }
         let (_, cols, rows) = self.area(size);
-        let styles: &[QrStyle] = match style {
-            QrStyle::Full => &[QrStyle::Full, QrStyle::Half],
-            QrStyle::Half => &[QrStyle::Half],
-        };
-        styles.iter().find_map(|&drawn| {
-            let mut best: Option<Fit<'a>> = None;
-            for code in codes.iter() {
-                for &arrangement in &self.arrangements {
-                    let (room_cols, room_rows) = arrangement.room(cols, rows);
-                    if let Some(scale) = code.largest_scale(drawn, room_cols, room_rows)
-                        && best.is_none_or(|b| scale > b.scale)
-                    {
-                        best = Some(Fit {
-                            code,
-                            scale,
-                            arrangement,
-                            style: drawn,
-                        });
-                    }
+        let mut best: Option<Fit<'a>> = None;
+        for code in codes.iter() {
+            for &arrangement in &self.arrangements {
+                let (room_cols, room_rows) = arrangement.room(cols, rows);
+                if let Some(scale) = code.largest_scale(drawn, room_cols, room_rows)
+                    && best.is_none_or(|b| scale > b.scale)
+                {
+                    best = Some(Fit {
+                        code,
+                        scale,
+                        arrangement,
+                        style: drawn,
+                    });
                 }
             }
-            best
-        })
+        }
+        best
     }
 
     /// The smallest terminal, at least `at_least` in both directions, in which a code of `cells`
@@ -236,6 +279,69 @@ impl ViewNeeds {
         codes
             .smallest()
             .map(|code| self.needed(code.cells(style), at_least))
+    }
+}
+
+/// The two layouts of the staff link view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffLayout {
+    /// Header, details beside or under the code, the URL on rows of its own, the key bar.
+    Full,
+    /// The code at full height beside a few words; keys and status share the last row.
+    Compact,
+}
+
+/// The staff link view's two layouts for one link: the full one where its code fits, else the
+/// compact one. The console draws by it and `doctor` sizes a real link with it.
+#[derive(Debug, Clone)]
+pub struct StaffViews {
+    pub full: ViewNeeds,
+    pub compact: ViewNeeds,
+}
+
+impl StaffViews {
+    /// The views of a link whose URL is `url` and whose full view's details take
+    /// `detail_rows` lines.
+    pub fn new(url: &str, detail_rows: u16, smallest: (u16, u16)) -> StaffViews {
+        StaffViews {
+            full: ViewNeeds::staff(url, detail_rows, smallest),
+            compact: ViewNeeds::compact(smallest),
+        }
+    }
+
+    /// The layout a terminal of `size` gets and its code: the full layout where a code in
+    /// `style` fits it, else the compact one where one fits that; when full blocks fit neither,
+    /// the same in half blocks. `None` where neither shows a code.
+    pub fn fit<'a>(
+        &self,
+        codes: &'a LinkCodes,
+        style: QrStyle,
+        size: (u16, u16),
+    ) -> Option<(StaffLayout, Fit<'a>)> {
+        fallbacks(style).iter().find_map(|&drawn| {
+            self.full
+                .fit_drawn(codes, drawn, size)
+                .map(|f| (StaffLayout::Full, f))
+                .or_else(|| {
+                    self.compact
+                        .fit_drawn(codes, drawn, size)
+                        .map(|f| (StaffLayout::Compact, f))
+                })
+        })
+    }
+
+    /// The smallest terminals (at least `at_least`) that show the smallest of `codes` in
+    /// `style`: (compact, full); `None` when the link is too long for any code.
+    pub fn needed_for(
+        &self,
+        codes: &LinkCodes,
+        style: QrStyle,
+        at_least: (u16, u16),
+    ) -> Option<((u16, u16), (u16, u16))> {
+        Some((
+            self.compact.needed_for(codes, style, at_least)?,
+            self.full.needed_for(codes, style, at_least)?,
+        ))
     }
 }
 
@@ -317,6 +423,41 @@ mod tests {
         assert_eq!(
             ViewNeeds::patient(SMALLEST).needed_for(&codes, QrStyle::Full, (0, 0)),
             Some((124, 45))
+        );
+    }
+
+    #[test]
+    fn below_the_full_view_a_real_link_gets_the_compact_view_at_80_by_24() {
+        let url = real_url();
+        let codes = LinkCodes::encode(&url);
+        let views = StaffViews::new(&url, STAFF_FRESH_DETAIL_ROWS, SMALLEST);
+        assert_eq!(
+            views.needed_for(&codes, QrStyle::Half, (0, 0)),
+            Some(((80, 24), (99, 29)))
+        );
+        let (layout, fit) = views.fit(&codes, QrStyle::Half, (80, 24)).unwrap();
+        assert_eq!(layout, StaffLayout::Compact);
+        assert_eq!(fit.cells(), (45, 23), "version 5 with its quiet zone");
+        assert_eq!(fit.code.version(), 5);
+        // The compact view keeps its code from 80 x 24 up to the full view's size.
+        for size in [(80, 24), (98, 39), (120, 28), (160, 24)] {
+            let (layout, _) = views.fit(&codes, QrStyle::Half, size).unwrap();
+            assert_eq!(layout, StaffLayout::Compact, "{size:?}");
+        }
+        for size in [(99, 29), (160, 48)] {
+            let (layout, _) = views.fit(&codes, QrStyle::Half, size).unwrap();
+            assert_eq!(layout, StaffLayout::Full, "{size:?}");
+        }
+        assert!(views.fit(&codes, QrStyle::Half, (79, 24)).is_none());
+        // A longer link (version 6 at least) needs more than 80 x 24 even compact.
+        let long = format!("{url}{}", "x".repeat(40));
+        let codes = LinkCodes::encode(&long);
+        let views = StaffViews::new(&long, STAFF_FRESH_DETAIL_ROWS, SMALLEST);
+        assert!(views.fit(&codes, QrStyle::Half, (80, 24)).is_none());
+        let ((w, h), _) = views.needed_for(&codes, QrStyle::Half, (0, 0)).unwrap();
+        assert_eq!(
+            views.fit(&codes, QrStyle::Half, (w, h)).map(|(l, _)| l),
+            Some(StaffLayout::Compact)
         );
     }
 

@@ -15,6 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use crate::api::{LinkToken, LinkTokenRequest, RedirectBehaviour, fingerprint};
+use crate::text::thousands;
 
 /// How long a link lives, per the docs and the Jan 2025 changelog.
 pub const LIFETIME_MINUTES: i64 = 60;
@@ -45,11 +46,23 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     })
 }
 
-/// Checks and normalises a redirect URL: absolute http(s).
+/// The longest redirect URL accepted, in characters: what browsers and servers reliably take.
+pub const MAX_REDIRECT_URL: usize = 2048;
+
+/// Checks and normalises a redirect URL: absolute http(s), at most [`MAX_REDIRECT_URL`]
+/// characters. The one check `--redirect-url`, presets and the console's prompt share.
 pub fn check_redirect_url(raw: &str) -> Result<String, String> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Err("the redirect URL is empty".into());
+    }
+    let len = trimmed.chars().count();
+    if len > MAX_REDIRECT_URL {
+        return Err(format!(
+            "the redirect URL is {} characters long: at most {} are accepted",
+            thousands(len),
+            thousands(MAX_REDIRECT_URL)
+        ));
     }
     crate::api::parse_http_url(trimmed)
         .map(|_| trimmed.to_string())
@@ -349,6 +362,25 @@ mod tests {
         ] {
             assert!(check_redirect_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn redirect_urls_are_bounded_and_the_refusal_says_the_bound() {
+        let base = "https://clinic.example/done?x=";
+        let at = |n: usize| format!("{base}{}", "a".repeat(n - base.len()));
+        assert!(check_redirect_url(&at(MAX_REDIRECT_URL)).is_ok());
+        let e = check_redirect_url(&at(50_000)).unwrap_err();
+        assert_eq!(
+            e,
+            "the redirect URL is 50,000 characters long: at most 2,048 are accepted"
+        );
+        assert!(check_redirect_url(&at(MAX_REDIRECT_URL + 1)).is_err());
+        // The options a link is minted with go through the same check.
+        let o = LinkOptions {
+            redirect_url: Some(at(MAX_REDIRECT_URL + 1)),
+            ..LinkOptions::default()
+        };
+        assert!(o.check().unwrap_err().contains("at most 2,048"));
     }
 
     #[test]

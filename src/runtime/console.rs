@@ -22,9 +22,7 @@ pub async fn run_console(
     let env = EnvInfo::from_connection(&session.connection, session.client.base_url());
     let console = ConsoleConfig::new(config, *chrono::Local::now().offset())
         .for_profile(config, session.connection.profile.as_deref());
-    let theme = Theme {
-        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-    };
+    let theme = Theme::for_terminal(&|name| std::env::var(name).ok());
     // The theme honours NO_COLOR itself; crossterm would also drop the QR code's explicit black
     // on white, and a scanner needs those whatever the terminal's theme.
     crossterm::style::force_color_output(true);
@@ -90,9 +88,7 @@ pub async fn pick_profile(
 ) -> std::io::Result<Option<String>> {
     use crate::app::profile_picker::{Picked, ProfilePicker};
     use futures::StreamExt;
-    let theme = Theme {
-        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-    };
+    let theme = Theme::for_terminal(&|name| std::env::var(name).ok());
     let (guard, mut terminal) = terminal::TerminalGuard::enter()?;
     let (tx, mut quit) = tokio::sync::mpsc::unbounded_channel();
     quit_on_signals(tx);

@@ -449,7 +449,7 @@ mod tests {
         let mut d = Driver::new(
             Terminal::new(TestBackend::new(120, 40)).unwrap(),
             app,
-            crate::ui::Theme { no_color: true },
+            crate::ui::Theme::plain(),
             client,
             super::super::system_clock(),
             Box::new(NoClipboard),

@@ -102,7 +102,7 @@ pub struct Connection {
 /// What read-only mode says when asked to `action` (the command line and the console alike).
 pub fn read_only_refusal(action: &str) -> String {
     format!(
-        "read-only mode (--read-only, read_only = true in the config file or the profile): will not {action}; nothing was sent"
+        "read-only mode: will not {action}; nothing was sent (--read-only, or read_only = true in the config file or the profile)"
     )
 }
 

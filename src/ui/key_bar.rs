@@ -5,10 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::widgets::spinner;
+use super::widgets::{line_width, shorten_line, spinner};
 use crate::app::keymap::{self, Action, Binding};
 use crate::app::layout::Areas;
 use crate::app::requests::Request;
@@ -17,23 +17,37 @@ use crate::app::{App, Level};
 use crate::text::sanitize;
 
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App, theme: &Theme) {
-    // A long message takes the key bar's row too while it shows, so it is never cut.
-    let long_toast = app.requests.change().is_none()
-        && app
-            .toast
-            .as_ref()
-            .is_some_and(|t| t.text.chars().count() > areas.status.width as usize);
-    if long_toast {
-        let both = Rect::new(areas.keys.x, areas.keys.y, areas.keys.width, 2);
-        draw_status(frame, both, app, theme);
-    } else {
-        draw_keys(frame, areas.keys, app, theme);
-        draw_status(frame, areas.status, app, theme);
+    draw_keys(frame, areas.keys, app, theme);
+    draw_status(frame, areas.status, app, theme);
+}
+
+/// The key bar and the status on one row (the compact link view): what the status has to say
+/// first, shortened so the most needed keys still fit after it; the keys alone when it has
+/// nothing to say but the usual hint.
+pub fn draw_shared(frame: &mut Frame, row: Rect, app: &App, theme: &Theme) {
+    let Some(status) = news(app, theme) else {
+        draw_keys(frame, row, app, theme);
+        return;
+    };
+    let width = usize::from(row.width);
+    let status = shorten_line(status, width.saturating_sub(SHARED_KEYS_ROOM));
+    let used = line_width(&status) as u16;
+    frame.render_widget(
+        Paragraph::new(status),
+        Rect::new(row.x, row.y, used.min(row.width), 1),
+    );
+    let keys_x = row.x + used + 2;
+    if keys_x < row.right() {
+        let keys = Rect::new(keys_x, row.y, row.right() - keys_x, 1);
+        draw_keys(frame, keys, app, theme);
     }
 }
 
+/// Columns the shared row keeps for keys after the status: room for "q quit  ? help".
+const SHARED_KEYS_ROOM: usize = 18;
+
 /// The bindings active now, most specific context first, merged by their short label (`Up/k`
-/// and `Down/j` are one "move"). Paging keys are left to the help overlay.
+/// and `Down/j` are one "move"). Paging keys and Ctrl-U are left to the help overlay.
 fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
     let mut out: Vec<(String, &'static str, Action)> = Vec::new();
     for b in app
@@ -43,7 +57,12 @@ fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
     {
         if matches!(
             b.action,
-            Action::ForceQuit | Action::PageUp | Action::PageDown | Action::Home | Action::End
+            Action::ForceQuit
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End
+                | Action::ClearPrompt
         ) {
             continue;
         }
@@ -125,42 +144,54 @@ fn draw_keys(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The status row: the news, or what to do next. A message longer than the row is shortened on
+/// purpose (cut between words, marked `…`; `?` lists the recent messages), so the key bar above
+/// it always shows.
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let line = news(app, theme).unwrap_or_else(|| Line::styled(hint(app), theme.muted()));
+    frame.render_widget(
+        Paragraph::new(shorten_line(line, usize::from(area.width))),
+        area,
+    );
+}
+
+/// What the status has to say besides the usual hint: the request in flight, a wait between
+/// retries, or the latest message.
+fn news(app: &App, theme: &Theme) -> Option<Line<'static>> {
     let waiting = app
         .retry_wait()
         .map(|r| format!("{} ", sanitize(&r.describe(app.now))));
-    let line = if let Some((_, request)) = app.requests.change() {
+    if let Some((_, request)) = app.requests.change() {
         let what = match request {
             Request::Mint { .. } => "Minting a link".to_string(),
             Request::CreateUser { client_user_id } => {
                 format!("Creating patient {}", sanitize(client_user_id))
             }
         };
-        Line::from(vec![
+        Some(Line::from(vec![
             Span::styled(format!("{} ", spinner(app)), theme.primary()),
             Span::raw(format!("{what}… ")),
             Span::styled(waiting.unwrap_or_default(), theme.warning()),
             Span::styled("(Esc cancels)", theme.muted()),
-        ])
+        ]))
     } else if let Some(waiting) = waiting {
-        Line::from(vec![
+        Some(Line::from(vec![
             Span::styled(format!("{} ", spinner(app)), theme.primary()),
             Span::raw("Loading the patient list… "),
             Span::styled(waiting, theme.warning()),
             Span::styled("(Esc stops)", theme.muted()),
-        ])
-    } else if let Some(t) = &app.toast {
-        let style = match t.level {
-            Level::Info => Style::new(),
-            Level::Success => theme.success(),
-            Level::Warning => theme.warning(),
-            Level::Error => theme.danger(),
-        };
-        Line::styled(sanitize(&t.text), style)
+        ]))
     } else {
-        Line::styled(hint(app), theme.muted())
-    };
-    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+        app.toast.as_ref().map(|t| {
+            let style = match t.level {
+                Level::Info => Style::new(),
+                Level::Success => theme.success(),
+                Level::Warning => theme.warning(),
+                Level::Error => theme.danger(),
+            };
+            Line::styled(sanitize(&t.text), style)
+        })
+    }
 }
 
 /// What to do next, when nothing else is said.

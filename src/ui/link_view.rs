@@ -1,22 +1,30 @@
-//! The staff link view: the largest QR code that fits (beside or above the details), the
-//! details with the expiry time, and the URL as text on rows of its own.
+//! The staff link view, in two layouts from the one size rule ([`StaffViews`]). The full one: the
+//! largest QR code that fits (beside or above the details), the details with the expiry time,
+//! and the URL as text on rows of its own. Below its size, the compact one: the code at full
+//! height on the left, the environment badge, patient, expiry, fingerprint, the watcher's line
+//! and "c copies the URL" beside it, and the keys and status sharing the last row.
+
+use std::num::NonZeroU16;
 
 use ratatui::Frame;
+use ratatui::buffer::CellDiffOption;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
-use super::widgets::{bold, chunk, paint_qr};
+use super::widgets::{bold, chunk, paint_qr, shorten_line, wrap_words};
 use crate::app::App;
-use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
+use crate::app::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use crate::app::screen::ShownLink;
-use crate::link::fit::{Arrangement, Fit, STAFF_DETAILS_WIDTH, ViewNeeds};
+use crate::link::fit::{Arrangement, Fit, STAFF_DETAILS_WIDTH, StaffLayout, StaffViews};
 use crate::link::format_countdown;
-use crate::text::sanitize;
+use crate::text::{count, sanitize, shorten};
 
 /// Width of the labels in the details column.
 const LABEL_WIDTH: usize = 15;
+/// Width of a value in the details column: one row each, so no field pushes the others out.
+const VALUE_WIDTH: usize = STAFF_DETAILS_WIDTH as usize - LABEL_WIDTH;
 
 /// A list shortened to `budget` characters, saying how many it left out: `a, b, … (+3 more)`.
 fn summarize(list: &[String], budget: usize) -> String {
@@ -67,36 +75,167 @@ pub fn expiry_words(app: &App, shown: &ShownLink) -> String {
     format!("{at} ({rest})")
 }
 
-/// The staff view in `body`, the rows between the console's header and its key bar. Where the code
-/// goes comes from [`ViewNeeds::staff`], the rule `doctor` sizes a real link with.
-pub fn draw(frame: &mut Frame, body: Rect, app: &App, shown: &ShownLink, theme: &Theme) {
+/// What every part of the link view reads: the app, the link shown, its URL (sanitized) and the
+/// theme.
+struct View<'a> {
+    app: &'a App,
+    shown: &'a ShownLink,
+    url: String,
+    theme: &'a Theme,
+}
+
+impl View<'_> {
+    /// The link can still be scanned: not expired, not used up by a connection.
+    fn usable(&self) -> bool {
+        !self.shown.link.is_expired(self.app.now) && !self.shown.watch.consumed()
+    }
+}
+
+/// The link view over the whole terminal (`area`), in the layout [`StaffViews`] gives its size:
+/// the rule `doctor` sizes a real link with.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: &Theme) {
+    let v = View {
+        app,
+        shown,
+        url: sanitize(&shown.link.token.link_web_url),
+        theme,
+    };
+    let info = details(app, shown, theme);
+    let views = StaffViews::new(&v.url, info.len() as u16, (MIN_WIDTH, MIN_HEIGHT));
+    match views.fit(&shown.codes, app.qr.style, (area.width, area.height)) {
+        Some((StaffLayout::Compact, fit)) => draw_compact(frame, area, &v, &views, &fit),
+        fit => {
+            let areas = layout::areas(area);
+            super::header::draw(frame, areas.header, app, theme);
+            draw_full(frame, areas.body, &v, &views, fit.map(|(_, f)| f), info);
+            super::key_bar::draw(frame, &areas, app, theme);
+        }
+    }
+}
+
+/// The full layout in `body`, the rows between the console's header and its key bar: the code
+/// beside or above the details (or why none is drawn), the URL on rows of its own under them.
+fn draw_full(
+    frame: &mut Frame,
+    body: Rect,
+    v: &View,
+    views: &StaffViews,
+    fit: Option<Fit>,
+    info: Vec<Line<'static>>,
+) {
     let screen = frame.area();
     let size = (screen.width, screen.height);
-    let url = sanitize(&shown.link.token.link_web_url);
-    let info = details(app, shown, theme);
-    let needs = ViewNeeds::staff(&url, info.len() as u16, (MIN_WIDTH, MIN_HEIGHT));
-    let (top, cols, rows) = needs.area(size);
+    let (top, cols, rows) = views.full.area(size);
     let main = Rect::new(screen.x, screen.y + top, cols, rows);
-    let fit = needs.fit(&shown.codes, app.qr.style, size);
-
-    draw_heading(frame, body, shown);
+    draw_heading(frame, body, v.shown);
     let (notes, info_area) = match &fit {
-        Some(f) => (
-            style_note(app, shown, &needs, f, size, theme),
-            draw_code(frame, main, f, app, shown, theme),
-        ),
-        None => (does_not_fit(app, shown, &needs, size, theme), main),
+        Some(f) => (style_note(v, views, f, size), place_code(frame, main, f, v)),
+        None => (does_not_fit(v, views, size), main),
     };
     let mut text = notes;
     text.extend(info);
-    if let Some(f) = fit.filter(|_| !shown.link.is_expired(app.now)) {
-        text.push(code_label(&f, app.qr.invert, theme));
+    if let Some(f) = fit.filter(|_| !v.shown.link.is_expired(v.app.now)) {
+        text.push(code_label(&f, v.app.qr.invert, v.theme));
     }
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), info_area);
-    draw_url(frame, body, &url, theme);
+    draw_url(frame, body, &v.url, v.theme);
 }
 
-/// "Link for the patient · mrn-100231" on the body's first row.
+/// The compact layout over the whole terminal: the code at full height on the left (its quiet
+/// zone kept), the words right of it, the keys and the status on the last row.
+fn draw_compact(frame: &mut Frame, area: Rect, v: &View, views: &StaffViews, fit: &Fit) {
+    let gap = match fit.arrangement {
+        Arrangement::Beside { gap, .. } => gap,
+        Arrangement::Stacked { .. } => 0,
+    };
+    let areas = layout::compact_link(area, fit.cells(), gap);
+    paint_code(frame, areas.code, fit, v);
+    let words = compact_words(v, views, fit, areas.words, (area.width, area.height));
+    frame.render_widget(Paragraph::new(words), areas.words);
+    super::key_bar::draw_shared(frame, areas.bar, v.app, v.theme);
+}
+
+/// The compact layout's words, one row each and cut to the column on purpose: the badge, the
+/// patient, expiry and fingerprint on top, "c copies the URL" at the bottom, and between them in
+/// the rows left the watcher's lines, then what the patient will see (the last row marked `…`
+/// when some do not fit).
+fn compact_words(
+    v: &View,
+    views: &StaffViews,
+    fit: &Fit,
+    area: Rect,
+    size: (u16, u16),
+) -> Vec<Line<'static>> {
+    let (app, theme, link) = (v.app, v.theme, &v.shown.link);
+    let width = usize::from(area.width);
+    let patient = if link.client_user_id.is_empty() {
+        link.user_id.to_string()
+    } else {
+        sanitize(&link.client_user_id)
+    };
+    let mut top = vec![
+        Line::from(Span::styled(
+            format!(" {} ", super::header::badge_text(app.env.badge)),
+            theme.badge(app.env.is_production()),
+        )),
+        Line::default(),
+        Line::styled("Link for the patient", bold()),
+        Line::styled(patient, theme.primary()),
+        Line::default(),
+        if link.is_expired(app.now) {
+            Line::styled("Expired — press r for a new link", theme.danger())
+        } else {
+            expiry_line(app, v.shown, 9, theme)
+        },
+        label_value("Token", &link.fingerprint(), 9, theme),
+    ];
+    if fit.style != app.qr.style
+        && let Some((w, h)) = views.compact.needed_for(&v.shown.codes, app.qr.style, size)
+    {
+        top.push(Line::styled(
+            format!("Half blocks: full ones need {w} x {h}"),
+            theme.warning(),
+        ));
+    }
+    let bottom = if v.usable() {
+        vec![
+            Line::default(),
+            Line::from(vec![
+                Span::styled("c", theme.key()),
+                Span::raw(" copies the URL"),
+            ]),
+        ]
+    } else {
+        vec![]
+    };
+    let mut middle = vec![Line::default()];
+    let watcher = super::watcher::staff_lines(app, v.shown, theme);
+    let offered = super::watcher::offered_lines(v.shown, theme);
+    for line in watcher.into_iter().chain(offered) {
+        let style = line.spans.first().map_or(line.style, |s| s.style);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        middle.extend(
+            wrap_words(&text, width)
+                .into_iter()
+                .map(|l| Line::styled(l, style)),
+        );
+    }
+    let room = usize::from(area.height).saturating_sub(top.len() + bottom.len());
+    if middle.len() > room {
+        middle.truncate(room);
+        if let Some(mut last) = middle.pop() {
+            last.push_span(Span::raw(" …"));
+            middle.push(shorten_line(last, width));
+        }
+    }
+    top.into_iter()
+        .chain(middle)
+        .chain(bottom)
+        .map(|l| shorten_line(l, width))
+        .collect()
+}
+
+/// "Link for the patient · mrn-100231" on the body's first row, the id shortened to fit.
 fn draw_heading(frame: &mut Frame, body: Rect, shown: &ShownLink) {
     let mut heading = vec![Span::styled("Link for the patient", bold())];
     if !shown.link.client_user_id.is_empty() {
@@ -106,35 +245,31 @@ fn draw_heading(frame: &mut Frame, body: Rect, shown: &ShownLink) {
         )));
     }
     frame.render_widget(
-        Paragraph::new(Line::from(heading)),
+        Paragraph::new(shorten_line(Line::from(heading), usize::from(body.width))),
         Rect::new(body.x, body.y, body.width, 1),
     );
 }
 
-/// Paints the code at the top left of `main` (or says why it is not scannable any more) and
-/// returns where the details go: beside it or under it.
-fn draw_code(
-    frame: &mut Frame,
-    main: Rect,
-    fit: &Fit,
-    app: &App,
-    shown: &ShownLink,
-    theme: &Theme,
-) -> Rect {
-    let (cols, rows) = fit.cells();
-    let code_area = Rect::new(main.x, main.y, cols, rows);
-    let used = shown.watch.consumed();
-    if used || shown.link.is_expired(app.now) {
-        let msg = Rect::new(code_area.x, code_area.y + rows / 2, cols, 1);
-        let words = if used {
-            Line::styled("Used — r for another", theme.success())
-        } else {
-            Line::styled("Expired — press r", theme.danger())
-        };
-        frame.render_widget(Paragraph::new(words).alignment(Alignment::Center), msg);
-    } else {
-        paint_qr(frame, code_area, &fit.lines(), theme, app.qr.invert);
+/// Paints the code in `area` (or says why it is not scannable any more).
+fn paint_code(frame: &mut Frame, area: Rect, fit: &Fit, v: &View) {
+    if v.usable() {
+        paint_qr(frame, area, &fit.lines(), v.theme, v.app.qr.invert);
+        return;
     }
+    let msg = Rect::new(area.x, area.y + area.height / 2, area.width, 1);
+    let words = if v.shown.watch.consumed() {
+        Line::styled("Used — r for another", v.theme.success())
+    } else {
+        Line::styled("Expired — press r", v.theme.danger())
+    };
+    frame.render_widget(Paragraph::new(words).alignment(Alignment::Center), msg);
+}
+
+/// Paints the code at the top left of `main` and returns where the details go: beside it or
+/// under it.
+fn place_code(frame: &mut Frame, main: Rect, fit: &Fit, v: &View) -> Rect {
+    let (cols, rows) = fit.cells();
+    paint_code(frame, Rect::new(main.x, main.y, cols, rows), fit, v);
     match fit.arrangement {
         Arrangement::Beside { gap, .. } => Rect::new(
             main.x + cols + gap,
@@ -152,25 +287,18 @@ fn draw_code(
 }
 
 /// When full blocks were asked for and half blocks are drawn: the size full blocks need.
-fn style_note(
-    app: &App,
-    shown: &ShownLink,
-    needs: &ViewNeeds,
-    fit: &Fit,
-    size: (u16, u16),
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    if fit.style == app.qr.style {
+fn style_note(v: &View, views: &StaffViews, fit: &Fit, size: (u16, u16)) -> Vec<Line<'static>> {
+    if fit.style == v.app.qr.style {
         return vec![];
     }
-    let (w, h) = needs
-        .needed_for(&shown.codes, app.qr.style, size)
-        .unwrap_or(size);
+    let (w, h) = views
+        .needed_for(&v.shown.codes, v.app.qr.style, size)
+        .map_or(size, |(compact, _)| compact);
     vec![Line::styled(
         format!(
             "Full blocks do not fit: half blocks shown (enlarge the terminal to {w} x {h} for full blocks)"
         ),
-        theme.warning(),
+        v.theme.warning(),
     )]
 }
 
@@ -189,28 +317,72 @@ fn code_label(fit: &Fit, invert: bool, theme: &Theme) -> Line<'static> {
 }
 
 /// The URL alone on full-width rows at the bottom of the body, under its label, so a mouse
-/// selection of it picks up nothing else (no border, no code).
+/// selection of it picks up nothing else (no border, no code). A URL longer than a row is split
+/// at the edge, and the label says so and that `c` copies it whole. Where the terminal supports
+/// it, each row is also a hyperlink to the whole URL (OSC 8).
 fn draw_url(frame: &mut Frame, body: Rect, url: &str, theme: &Theme) {
     let url_lines = chunk(url, body.width as usize);
     let url_rows = url_lines.len() as u16;
     let url_top = body.bottom().saturating_sub(url_rows + 1);
-    let mut lines = vec![Line::styled("Link URL (c copies it):", theme.muted())];
+    let label = if url_rows > 1 {
+        format!(
+            "Link URL (split over {}: c copies it whole):",
+            count(url_lines.len(), "row", "rows")
+        )
+    } else {
+        "Link URL (c copies it):".to_string()
+    };
+    let mut lines = vec![Line::styled(
+        shorten(&label, usize::from(body.width)),
+        theme.muted(),
+    )];
     lines.extend(
         url_lines
-            .into_iter()
-            .map(|l| Line::styled(l, theme.primary())),
+            .iter()
+            .map(|l| Line::styled(l.clone(), theme.primary())),
     );
     frame.render_widget(
         Paragraph::new(lines),
         Rect::new(body.x, url_top, body.width, url_rows + 1),
     );
+    if theme.hyperlinks && hyperlinkable(url) {
+        hyperlink_rows(frame, body.x, url_top + 1, &url_lines, url);
+    }
 }
 
-/// The details beside (or under) the code.
+/// Whether `url` can ride in an OSC 8 sequence: printable ASCII, no spaces, a sane length.
+fn hyperlinkable(url: &str) -> bool {
+    !url.is_empty() && url.len() <= 2048 && url.chars().all(|c| c.is_ascii_graphic())
+}
+
+/// Makes each drawn row of the URL (`rows`, from (`x`, `top`) down) an OSC 8 hyperlink to the
+/// whole `url`. The sequences ride in the first and last cell of each row, with a forced width of
+/// one column, so ratatui's diff still counts those cells as one column each.
+fn hyperlink_rows(frame: &mut Frame, x: u16, top: u16, rows: &[String], url: &str) {
+    const CLOSE: &str = "\x1b]8;;\x1b\\";
+    let open = format!("\x1b]8;id=vital-onboard-link;{url}\x1b\\");
+    let one = CellDiffOption::ForcedWidth(NonZeroU16::MIN);
+    let buf = frame.buffer_mut();
+    for (dy, row) in rows.iter().enumerate() {
+        let n = row.chars().count() as u16;
+        let y = top + dy as u16;
+        if n == 0 || !buf.area.contains((x, y).into()) {
+            continue;
+        }
+        let first = &mut buf[(x, y)];
+        let symbol = format!("{open}{}", first.symbol());
+        first.set_symbol(&symbol).set_diff_option(one);
+        let last = &mut buf[(x + n - 1, y)];
+        let symbol = format!("{}{CLOSE}", last.symbol());
+        last.set_symbol(&symbol).set_diff_option(one);
+    }
+}
+
+/// The details beside (or under) the code, one row each.
 fn details(app: &App, shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
     let link = &shown.link;
     let allow = match &link.request.filter_on_providers {
-        Some(list) => sanitize(&summarize(list, STAFF_DETAILS_WIDTH as usize - LABEL_WIDTH)),
+        Some(list) => sanitize(&summarize(list, VALUE_WIDTH)),
         None => "all linkable providers".into(),
     };
     let flag = |on: bool| if on { "redirect" } else { "default" };
@@ -246,17 +418,7 @@ fn details(app: &App, shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
             theme,
         ),
     ];
-    if link.is_expired(app.now) {
-        info.push(Line::from(vec![
-            Span::styled(format!("{:<LABEL_WIDTH$}", "Expires"), theme.muted()),
-            Span::styled("Expired — press r for a new link", theme.danger()),
-        ]));
-    } else {
-        info.push(Line::from(vec![
-            Span::styled(format!("{:<LABEL_WIDTH$}", "Expires"), theme.muted()),
-            Span::styled(expiry_words(app, shown), bold()),
-        ]));
-    }
+    info.push(expiry_line(app, shown, LABEL_WIDTH, theme));
     info.push(kv("Token", &link.fingerprint(), theme));
     if let Some(p) = &shown.saved_png {
         info.push(kv("PNG", &p.display().to_string(), theme));
@@ -266,27 +428,44 @@ fn details(app: &App, shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
     info
 }
 
-/// What to say when no code fits: which dimension is short, or that no code can hold the link.
-fn does_not_fit(
-    app: &App,
-    shown: &ShownLink,
-    needs: &ViewNeeds,
-    (now_w, now_h): (u16, u16),
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let Some((w, h)) = needs.needed_for(&shown.codes, app.qr.style, (now_w, now_h)) else {
+/// "Expires  11:00 (in 58 min)", or that it expired, the label `label_width` wide.
+fn expiry_line(app: &App, shown: &ShownLink, label_width: usize, theme: &Theme) -> Line<'static> {
+    let label = Span::styled(format!("{:<label_width$}", "Expires"), theme.muted());
+    if shown.link.is_expired(app.now) {
+        Line::from(vec![
+            label,
+            Span::styled("Expired — press r for a new link", theme.danger()),
+        ])
+    } else {
+        Line::from(vec![label, Span::styled(expiry_words(app, shown), bold())])
+    }
+}
+
+/// What to say when no code fits: which dimension is short (for the smallest layout that shows
+/// one), or that no code can hold the link.
+fn does_not_fit(v: &View, views: &StaffViews, (now_w, now_h): (u16, u16)) -> Vec<Line<'static>> {
+    let theme = v.theme;
+    let Some(((w, h), _)) = views.needed_for(&v.shown.codes, v.app.qr.style, (now_w, now_h)) else {
         return vec![Line::styled(
             format!(
                 "This link is too long for a QR code ({} characters): c copies it, or read it below",
-                shown.link.token.link_web_url.chars().count()
+                v.shown.link.token.link_web_url.chars().count()
             ),
             theme.warning(),
         )];
     };
+    let columns = || count(usize::from(w - now_w), "more column", "more columns");
+    let rows = || {
+        count(
+            usize::from(h.saturating_sub(now_h)),
+            "more row",
+            "more rows",
+        )
+    };
     let short = match (w > now_w, h > now_h) {
-        (true, true) => format!("{} more columns and {} more rows", w - now_w, h - now_h),
-        (true, false) => format!("{} more columns", w - now_w),
-        _ => format!("{} more rows", h.saturating_sub(now_h)),
+        (true, true) => format!("{} and {}", columns(), rows()),
+        (true, false) => columns(),
+        _ => rows(),
     };
     vec![
         Line::styled(
@@ -302,21 +481,36 @@ fn does_not_fit(
     ]
 }
 
+/// A label and its value on one row of the details column: the value shortened on purpose to
+/// the column, so a long one (a 2,048-character redirect URL) never pushes the others out.
 fn kv(key: &str, value: &str, theme: &Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{key:<LABEL_WIDTH$}"), theme.muted()),
+        Span::raw(shorten(value, VALUE_WIDTH)),
+    ])
+}
+
+/// A label `label_width` wide and its value.
+fn label_value(key: &str, value: &str, label_width: usize, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{key:<label_width$}"), theme.muted()),
         Span::raw(value.to_string()),
     ])
 }
 
 #[cfg(test)]
 mod tests {
+    use std::num::NonZeroU16;
+
+    use ratatui::buffer::CellDiffOption;
+
     use super::{details, summarize};
     use crate::api::LinkToken;
     use crate::app::tests::{ch, t0};
     use crate::app::{App, Effect, Msg};
-    use crate::cli::doctor::{Severity, needed_sizes, sample_link, terminal};
+    use crate::cli::doctor::{Severity, fits, needed_sizes, sample_link, terminal};
     use crate::link::fit::STAFF_FRESH_DETAIL_ROWS;
+    use crate::link::fit::StaffLayout;
     use crate::ui::Theme;
     use crate::ui::tests::{ready, render};
 
@@ -379,36 +573,215 @@ mod tests {
         );
     }
 
+    /// The layout a drawn screen shows: the full one has the URL's rows, the compact one says
+    /// `c` copies the URL; `None` when no code is drawn.
+    fn layout_drawn(screen: &str) -> Option<StaffLayout> {
+        if !shows_a_code(screen) {
+            None
+        } else if screen.contains("Link URL") {
+            Some(StaffLayout::Full)
+        } else {
+            assert!(screen.contains("c copies the URL"), "{screen}");
+            Some(StaffLayout::Compact)
+        }
+    }
+
     #[test]
     fn doctor_and_the_console_agree_on_a_real_link() {
         let url = sample_link();
-        let ((w, h), _) = needed_sizes(&url).unwrap();
-        assert_eq!((w, h), (99, 29));
-        // At 80 x 24 the console asks for what doctor says.
-        let screen = render(&fresh(&url, (80, 24)), 80, 24);
-        assert!(
-            screen.contains(&format!("enlarge the terminal to {w} x\n{h}"))
-                || screen
-                    .replace('\n', " ")
-                    .contains(&format!("enlarge the terminal to {w} x {h}")),
-            "{screen}"
-        );
-        // At doctor's size the code is drawn; a row or a column less, neither says it fits.
-        for size in [(w, h), (w + 1, h - 1), (w - 1, h + 5), (100, 28)] {
+        let need = needed_sizes(&url).unwrap();
+        assert_eq!((need.compact, need.full), ((80, 24), (99, 29)));
+        for size in [
+            (80, 24),
+            (98, 29),
+            (99, 28),
+            (99, 29),
+            (100, 28),
+            (120, 26),
+            (160, 48),
+        ] {
             let screen = render(&fresh(&url, size), size.0, size.1);
-            let drawn = shows_a_code(&screen);
+            let drawn = layout_drawn(&screen);
+            assert_eq!(drawn, fits(&url, size).staff, "{size:?}\n{screen}");
+            let expected = if size.0 >= 99 && size.1 >= 29 {
+                StaffLayout::Full
+            } else {
+                StaffLayout::Compact
+            };
+            assert_eq!(drawn, Some(expected), "{size:?}\n{screen}");
             let ok = terminal(Some(size)).status == Severity::Ok;
-            assert_eq!(
-                drawn, ok,
-                "{size:?}: console draws {drawn}, doctor ok {ok}\n{screen}"
-            );
-            assert_eq!(drawn, size == (w, h), "{size:?}\n{screen}");
+            assert_eq!(ok, expected == StaffLayout::Full, "{size:?}");
         }
-        let screen = render(&fresh(&url, (100, 28)), 100, 28);
-        assert!(
-            screen.contains("enlarge the terminal to 100 x 29 (now 100 x 28)"),
+    }
+
+    /// A link of `len` characters, as the API issues them.
+    fn link_of(len: usize) -> String {
+        let base = "https://link.junction.com/?token=";
+        let tail = "&env=sandbox&region=us";
+        format!("{base}{}{tail}", "k".repeat(len - base.len() - tail.len()))
+    }
+
+    #[test]
+    fn a_code_that_does_not_fit_names_the_short_dimension_in_agreeing_words() {
+        // 140 characters: a version-7 code (53 x 27 cells), compact from 88 x 28.
+        let url = link_of(140);
+        for (size, words) in [
+            (
+                (120, 26),
+                "needs 2 more rows: enlarge the terminal to 120 x 28 (now 120 x 26)",
+            ),
+            (
+                (120, 27),
+                "needs 1 more row: enlarge the terminal to 120 x 28 (now 120 x 27)",
+            ),
+            (
+                (87, 30),
+                "needs 1 more column: enlarge the terminal to 88 x 30 (now 87 x 30)",
+            ),
+            (
+                (80, 24),
+                "needs 8 more columns and 4 more rows: enlarge the terminal to 88 x 28",
+            ),
+        ] {
+            let screen = render(&fresh(&url, size), size.0, size.1);
+            assert!(!shows_a_code(&screen), "{size:?}\n{screen}");
+            assert!(
+                screen.replace('\n', " ").contains(words),
+                "{size:?}: {words}\n{screen}"
+            );
+        }
+        let screen = render(&fresh(&url, (88, 28)), 88, 28);
+        assert_eq!(
+            layout_drawn(&screen),
+            Some(StaffLayout::Compact),
             "{screen}"
         );
+    }
+
+    #[test]
+    fn the_compact_view_shows_what_the_staff_need_and_the_keys() {
+        let mut app = fresh(&sample_link(), (80, 24));
+        app.env.badge = crate::app::tests::production_badge();
+        let screen = render(&app, 80, 24);
+        let rows: Vec<&str> = screen.lines().collect();
+        let words: String = rows[..23]
+            .iter()
+            .map(|r| r.chars().skip(47).collect::<String>() + "\n")
+            .collect();
+        for part in [
+            "PRODUCTION",
+            "Link for the patient",
+            "patient-00003",
+            "Expires  11:00 (in 60 min)",
+            "Token    sha256:",
+            "Watching for the connection…",
+            "c copies the URL",
+        ] {
+            assert!(words.contains(part), "{part}\n{screen}");
+        }
+        assert!(
+            rows[23].contains("q quit") && rows[23].contains("? help"),
+            "{screen}"
+        );
+        // The badge stays red (white on red, bold), whatever else the terminal does.
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|f| crate::ui::draw(f, &app, &Theme::default()))
+            .unwrap();
+        let cell = &terminal.backend().buffer()[(48, 0)];
+        assert_eq!(cell.symbol(), "P");
+        assert_eq!(cell.bg, ratatui::style::Color::Red);
+    }
+
+    #[test]
+    fn a_message_shares_the_last_row_with_the_keys() {
+        let mut app = fresh(&sample_link(), (80, 24));
+        let text = "Sent to your terminal's clipboard (OSC 52) — paste to check";
+        app.toast = Some(crate::app::Toast {
+            text: text.into(),
+            level: crate::app::Level::Info,
+            at: None,
+        });
+        let screen = render(&app, 80, 24);
+        let last = screen.lines().nth(23).unwrap();
+        assert!(last.starts_with(text), "{last:?}");
+        assert!(last.contains("? help"), "{last:?}");
+        // A message too long to share the row is shortened between words, the keys kept.
+        app.toast.as_mut().unwrap().text = format!("{text} {}", "and more words ".repeat(8));
+        let screen = render(&app, 80, 24);
+        let last = screen.lines().nth(23).unwrap();
+        assert!(last.contains("… ") && last.ends_with("? help"), "{last:?}");
+        assert!(!last.contains("wor…") && !last.contains("an…"), "{last:?}");
+    }
+
+    #[test]
+    fn a_long_redirect_url_never_pushes_the_other_details_out() {
+        let mut app = fresh(&sample_link(), (160, 48));
+        let long = format!("https://clinic.example/done?x={}", "a".repeat(2000));
+        app.screen.shown_mut().unwrap().link.request.redirect_url = Some(long);
+        let screen = render(&app, 160, 48);
+        for label in [
+            "Redirect",
+            "Minted",
+            "Expires",
+            "Token",
+            "Watching for the connection",
+        ] {
+            assert!(screen.contains(label), "{label}\n{screen}");
+        }
+        let redirect = screen.lines().find(|l| l.contains("Redirect  ")).unwrap();
+        assert!(redirect.ends_with('…'), "{redirect}");
+    }
+
+    #[test]
+    fn a_url_longer_than_a_row_says_c_copies_it_whole() {
+        let url = link_of(160);
+        let screen = render(&fresh(&url, (150, 60)), 150, 60);
+        assert_eq!(layout_drawn(&screen), Some(StaffLayout::Full), "{screen}");
+        assert!(
+            screen.contains("Link URL (split over 2 rows: c copies it whole):"),
+            "{screen}"
+        );
+        let screen = render(&fresh(&sample_link(), (160, 48)), 160, 48);
+        assert!(screen.contains("Link URL (c copies it):"), "{screen}");
+    }
+
+    #[test]
+    fn where_the_terminal_shows_hyperlinks_each_url_row_is_one() {
+        let url = link_of(160);
+        let app = fresh(&url, (150, 60));
+        let theme = Theme {
+            no_color: true,
+            hyperlinks: true,
+        };
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(150, 60)).unwrap();
+        terminal.draw(|f| crate::ui::draw(f, &app, &theme)).unwrap();
+        let buf = terminal.backend().buffer();
+        let open = format!("\x1b]8;id=vital-onboard-link;{url}\x1b\\");
+        let close = "\x1b]8;;\x1b\\";
+        // The URL's two rows: 150 characters, then 10.
+        let first_row = (0..60)
+            .find(|&y| buf[(0, y)].symbol().starts_with(&open))
+            .expect("a row opens the hyperlink");
+        for (y, len) in [(first_row, 150u16), (first_row + 1, 10)] {
+            let first = &buf[(0, y)];
+            assert!(first.symbol().starts_with(&open), "{:?}", first.symbol());
+            assert_eq!(
+                first.diff_option,
+                CellDiffOption::ForcedWidth(NonZeroU16::MIN)
+            );
+            let last = &buf[(len - 1, y)];
+            assert!(last.symbol().ends_with(close), "{:?}", last.symbol());
+            assert_eq!(
+                last.diff_option,
+                CellDiffOption::ForcedWidth(NonZeroU16::MIN)
+            );
+        }
+        // Without the capability, plain cells.
+        let screen = render(&app, 150, 60);
+        assert!(!screen.contains('\x1b'));
     }
 
     #[test]

@@ -44,16 +44,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     match &app.screen {
         Screen::PatientView { shown, .. } => patient_view::draw(frame, area, app, shown, theme),
-        screen => {
+        Screen::Link(shown) => link_view::draw(frame, area, app, shown, theme),
+        Screen::Panes => {
             let areas = layout::areas(area);
             header::draw(frame, areas.header, app, theme);
-            if let Screen::Link(shown) = screen {
-                link_view::draw(frame, areas.body, app, shown, theme);
-            } else {
-                patients::draw(frame, &areas.patients, app, theme);
-                providers::draw(frame, &areas.providers, app, theme);
-                options::draw(frame, areas.options, app, theme);
-            }
+            patients::draw(frame, &areas.patients, app, theme);
+            providers::draw(frame, &areas.providers, app, theme);
+            options::draw(frame, areas.options, app, theme);
             key_bar::draw(frame, &areas, app, theme);
         }
     }

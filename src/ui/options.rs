@@ -11,7 +11,7 @@ use super::Theme;
 use super::widgets::{pane_block, wrap_words};
 use crate::app::options::OptionRow;
 use crate::app::{App, Pane};
-use crate::text::{cell, sanitize, truncate};
+use crate::text::{cell, count, sanitize, truncate};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let o = &app.options;
@@ -94,7 +94,10 @@ fn draw_preview(frame: &mut Frame, rest: Rect, app: &App, theme: &Theme) {
         let shown = room.saturating_sub(1);
         let more = body.len() - shown;
         body.truncate(shown);
-        body.push(Line::styled(format!("… {more} more lines"), theme.muted()));
+        body.push(Line::styled(
+            format!("… {}", count(more, "more line", "more lines")),
+            theme.muted(),
+        ));
     }
     let mut all = vec![Line::styled("Body m will send:", theme.muted())];
     all.extend(body);

@@ -13,7 +13,7 @@ use super::widgets::{centered, popup_block};
 use crate::app::layout;
 use crate::app::overlay::OverlayKind;
 use crate::app::{App, Level, keymap};
-use crate::text::{sanitize, truncate};
+use crate::text::{sanitize, shorten};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let o = &app.overlays;
@@ -180,7 +180,7 @@ fn draw_recent_messages(frame: &mut Frame, rect: Rect, app: &App, theme: &Theme)
             };
             Line::from(vec![
                 Span::styled(format!("{time} "), theme.muted()),
-                Span::styled(truncate(&sanitize(&m.text), width.saturating_sub(9)), style),
+                Span::styled(shorten(&sanitize(&m.text), width.saturating_sub(9)), style),
             ])
         })
         .collect();

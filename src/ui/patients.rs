@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
 use super::prompt::filter_line;
-use super::widgets::{loading, pane_block, spinner};
+use super::widgets::{loading, pane_block, shorten_line, spinner};
 use crate::api::ConnectionStatus;
 use crate::app::layout::ListAreas;
 use crate::app::matcher::{self, Query};
@@ -26,22 +26,11 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     let shown = p.list.visible().len();
     let state = p.list.state();
     let offset = state.window(areas.list.height as usize);
-    let mut title = vec![Span::raw(" Patient ")];
     let count = position(offset, areas.list.height as usize, shown, loaded, p.total);
-    if !count.is_empty() {
-        title.push(Span::styled(format!("{count} "), theme.muted()));
-    }
-    if p.load.is_loading() {
-        title.push(loading(app, theme));
-    }
-    if app.matching() {
-        title.push(Span::styled(
-            format!(" {} matching… ", spinner(app)),
-            theme.muted(),
-        ));
-    }
-    frame.render_widget(pane_block(Line::from(title), focused, theme), areas.frame);
+    let title = title(app, &count, areas.frame.width, theme);
+    frame.render_widget(pane_block(title, focused, theme), areas.frame);
 
+    let width = areas.list.width as usize;
     let mut lines = Vec::new();
     if loaded == 0 && p.load.is_loading() {
         lines.push(Line::styled(
@@ -55,9 +44,12 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
             Some(Load::Failed(_)) => " · the server lookup failed".into(),
             _ => String::new(),
         };
-        lines.push(Line::styled(
-            format!("No patient matches the filter{server}"),
-            theme.muted(),
+        lines.push(shorten_line(
+            Line::styled(
+                format!("No patient matches the filter{server}"),
+                theme.muted(),
+            ),
+            width,
         ));
     } else if loaded == 0 && p.load == Load::Loaded(()) {
         lines.push(Line::styled(
@@ -65,7 +57,6 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
             theme.muted(),
         ));
     }
-    let width = areas.list.width as usize;
     let page: Vec<(usize, PatientRef)> = p
         .list
         .visible_items(offset)
@@ -114,13 +105,32 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         (Load::Failed(_), None) => {
             Line::styled("✗ the list did not load · R reloads", theme.danger())
         }
-        _ => filter_line(app, ListPane::Patients, areas.filter.width, theme),
+        _ => filter_line(app, ListPane::Patients, areas.filter.width, 0, theme),
     };
     frame.render_widget(Paragraph::new(filter), areas.filter);
     frame.render_widget(
         Paragraph::new(detail(app, theme)).wrap(Wrap { trim: true }),
         areas.foot,
     );
+}
+
+/// The pane's title: where the list is (`count`), and what is loading or matching; shortened
+/// on purpose to the frame's `width`.
+fn title(app: &App, count: &str, width: u16, theme: &Theme) -> Line<'static> {
+    let mut title = vec![Span::raw(" Patient ")];
+    if !count.is_empty() {
+        title.push(Span::styled(format!("{count} "), theme.muted()));
+    }
+    if app.patients.load.is_loading() {
+        title.push(loading(app, theme));
+    }
+    if app.matching() {
+        title.push(Span::styled(
+            format!(" {} matching… ", spinner(app)),
+            theme.muted(),
+        ));
+    }
+    shorten_line(Line::from(title), usize::from(width.saturating_sub(2)))
 }
 
 /// The `client_user_id` column: as wide as the widest id on the page (and its heading), leaving
@@ -158,7 +168,8 @@ fn position(offset: usize, rows: usize, shown: usize, loaded: usize, total: Opti
     let mut out = if shown == loaded {
         format!("{range} of {}", thousands(shown))
     } else {
-        format!("{range} of {} matches", thousands(shown))
+        let noun = if shown == 1 { "match" } else { "matches" };
+        format!("{range} of {} {noun}", thousands(shown))
     };
     if let Some(t) = total.filter(|t| (loaded as u64) < *t) {
         out.push_str(&format!(
@@ -297,7 +308,7 @@ mod tests {
             app.update(ch(c));
         }
         let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        let theme = crate::ui::Theme { no_color: true };
+        let theme = crate::ui::Theme::plain();
         term.draw(|f| crate::ui::draw(f, &app, &theme)).unwrap();
         let buf = term.backend().buffer();
         let mut out = String::new();
@@ -330,6 +341,7 @@ mod tests {
         );
         assert_eq!(position(0, 20, 11, 40, Some(40)), "1–11 of 11 matches");
         assert_eq!(position(0, 20, 0, 40, Some(40)), "0 of 0 matches");
+        assert_eq!(position(0, 20, 1, 40, Some(40)), "1–1 of 1 match");
         assert_eq!(
             position(0, 20, 500, 500, Some(5006)),
             "1–20 of 500 · 500 of 5,006 loaded"

@@ -7,9 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::Theme;
-use super::widgets::{centered, popup_block, wrap_words};
+use super::widgets::{centered, first_fit, popup_block, wrap_words};
 use crate::app::App;
 use crate::app::prompt::{ListPane, Prompt, PromptKind};
+use crate::text::width as width_of;
 
 /// What the live filter hint takes after the text.
 const FILTER_HINT: &str = "  Enter applies · Esc clears";
@@ -26,13 +27,32 @@ fn tail(text: &str, width: usize) -> String {
     out
 }
 
-/// The filter line of a list, `width` columns: the live prompt, a kept filter, or a hint.
-pub fn filter_line(app: &App, pane: ListPane, width: u16, theme: &Theme) -> Line<'static> {
+/// The filter line of a list, `width` columns: the live prompt, a kept filter, or a hint. When
+/// `ticks_hidden` ticked items are hidden by the filter, the line says so first. Shortened on
+/// purpose to fit: the longer wordings give way to shorter ones, and the rest is cut with `…`.
+pub fn filter_line(
+    app: &App,
+    pane: ListPane,
+    width: u16,
+    ticks_hidden: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let width = usize::from(width);
     let kept = app.list_filter(pane);
+    let hidden = |long: bool| {
+        let words = if long {
+            format!("{ticks_hidden} ticked, hidden by the filter · ")
+        } else {
+            format!("{ticks_hidden} ticked, hidden · ")
+        };
+        (ticks_hidden > 0).then(|| Span::styled(words, theme.warning()))
+    };
     match &app.overlays.prompt {
         Some(p) if p.kind == PromptKind::Filter(pane) => {
+            let warning = hidden(false).filter(|w| width_of(&w.content) * 2 <= width);
+            let warning_width = warning.as_ref().map_or(0, |w| width_of(&w.content));
             // The text first: the hint goes when the two do not fit.
-            let room = usize::from(width).saturating_sub(2);
+            let room = width.saturating_sub(2 + warning_width);
             let len = p.input.value().chars().count();
             let hint = if len + FILTER_HINT.chars().count() <= room {
                 FILTER_HINT
@@ -46,18 +66,34 @@ pub fn filter_line(app: &App, pane: ListPane, width: u16, theme: &Theme) -> Line
             } else {
                 Span::raw(value)
             };
-            Line::from(vec![
+            let mut spans: Vec<Span<'static>> = warning.into_iter().collect();
+            spans.extend([
                 Span::styled("/", theme.key()),
                 text,
                 Span::styled("▏", theme.primary()),
                 Span::styled(hint, theme.muted()),
-            ])
+            ]);
+            Line::from(spans)
         }
-        _ if !kept.is_empty() => Line::from(vec![
-            Span::styled("filter: ", theme.muted()),
-            Span::styled(kept.to_string(), theme.primary()),
-            Span::styled("  (/ edits · Esc clears)", theme.muted()),
-        ]),
+        _ if !kept.is_empty() => {
+            let variant = |long_warning: bool, hint: &'static str| {
+                let mut spans: Vec<Span<'static>> = hidden(long_warning).into_iter().collect();
+                spans.push(Span::styled("filter: ", theme.muted()));
+                spans.push(Span::styled(kept.to_string(), theme.primary()));
+                spans.push(Span::styled(hint, theme.muted()));
+                Line::from(spans)
+            };
+            first_fit(
+                vec![
+                    variant(true, "  (/ edits · Esc clears)"),
+                    variant(true, "  (Esc clears)"),
+                    variant(true, ""),
+                    variant(false, "  (Esc clears)"),
+                    variant(false, ""),
+                ],
+                width,
+            )
+        }
         _ => Line::styled("/ filters", theme.muted()),
     }
 }

@@ -8,13 +8,13 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::prompt::filter_line;
-use super::widgets::{loading, pane_block};
+use super::widgets::{loading, pane_block, shorten_line};
 use crate::app::layout::ListAreas;
 use crate::app::prompt::ListPane;
 use crate::app::providers::{ListLine, ProviderItem, Providers};
 use crate::app::requests::Load;
 use crate::app::{App, Pane};
-use crate::text::{cell, sanitize, truncate};
+use crate::text::{cell, sanitize, shorten};
 
 pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     let pv = &app.providers;
@@ -32,7 +32,11 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     if pv.load.is_loading() {
         title.push(loading(app, theme));
     }
-    frame.render_widget(pane_block(Line::from(title), focused, theme), areas.frame);
+    let title = shorten_line(
+        Line::from(title),
+        usize::from(areas.frame.width.saturating_sub(2)),
+    );
+    frame.render_widget(pane_block(title, focused, theme), areas.frame);
     let width = areas.list.width as usize;
 
     let mut lines = Vec::new();
@@ -44,12 +48,12 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     {
         match line {
             ListLine::Heading(g) => lines.push(Line::styled(
-                truncate(g.title(), width),
+                shorten(g.title(), width),
                 theme.muted().add_modifier(Modifier::BOLD),
             )),
             ListLine::Item(pos) => {
                 let item = &pv.list.items()[pv.list.visible()[pos]];
-                let text = truncate(&item_text(pv, item), width);
+                let text = shorten(&item_text(pv, item), width);
                 let style = if pos == pv.list.state().cursor() && focused {
                     theme.selected()
                 } else if !item.linkable {
@@ -70,24 +74,19 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         ));
     }
     frame.render_widget(Paragraph::new(lines), areas.list);
-    let mut filter = filter_line(app, ListPane::Providers, areas.filter.width, theme);
-    let hidden = pv.ticked_hidden();
-    if hidden > 0 && !pv.list.filter().is_empty() {
-        // Ticks the filter hides still count: say so where the filter shows.
-        filter.spans.insert(
-            0,
-            Span::styled(
-                format!("{hidden} ticked, hidden by the filter · "),
-                theme.warning(),
-            ),
-        );
-    }
+    // Ticks the filter hides still count: the filter line says so.
+    let hidden = if pv.list.filter().is_empty() {
+        0
+    } else {
+        pv.ticked_hidden()
+    };
+    let filter = filter_line(app, ListPane::Providers, areas.filter.width, hidden, theme);
     frame.render_widget(Paragraph::new(filter), areas.filter);
     let note = if let Some(e) = &pv.error {
-        Line::styled(truncate(&sanitize(e), width), theme.danger())
+        Line::styled(shorten(&sanitize(e), width), theme.danger())
     } else if let Load::Failed(why) = &pv.load {
         Line::styled(
-            truncate(
+            shorten(
                 &format!("Built-in catalog (API list failed: {})", sanitize(why)),
                 width,
             ),
@@ -99,7 +98,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         } else {
             "Connects only through the mobile SDK: the Link page cannot offer it.".to_string()
         };
-        Line::styled(truncate(&why, width), theme.muted())
+        Line::styled(shorten(&why, width), theme.muted())
     } else {
         Line::default()
     };

@@ -18,7 +18,7 @@ pub(super) fn key(code: KeyCode) -> Msg {
 
 /// The screen as text, one line per row.
 pub fn render(app: &App, w: u16, h: u16) -> String {
-    render_with(w, h, |f| draw(f, app, &Theme { no_color: true }))
+    render_with(w, h, |f| draw(f, app, &Theme::plain()))
 }
 
 /// The text of one frame drawn by `paint` at `w` x `h`, right-trimmed.
@@ -176,6 +176,34 @@ both_sizes!(minting_in_flight, |w, h| {
     app
 });
 both_sizes!(result_view, minted);
+// Below the full view's size the link view is compact (80 x 24); the badge stays, in red for
+// production.
+both_sizes!(result_view_production, |w, h| {
+    let mut app = minted(w, h);
+    app.env.badge = crate::app::tests::production_badge();
+    app
+});
+
+/// A link long enough (about 480 characters, a version-15 code) that even 160 x 48 shows it
+/// compact.
+#[test]
+fn compact_view_of_a_long_link_160x48() {
+    let mut app = minted(160, 48);
+    let url = format!(
+        "https://link.tryvital.io/?token={}&env=sandbox&region=us",
+        "k".repeat(430)
+    );
+    let shown = app.screen.shown_mut().unwrap();
+    shown.link.token.link_web_url.clone_from(&url);
+    shown.codes = crate::link::qr::LinkCodes::encode(&url);
+    let screen = render(&app, 160, 48);
+    assert!(screen.contains("c copies the URL") && !screen.contains("Link URL"));
+    insta::assert_snapshot!("compact_view_of_a_long_link_160x48", screen);
+    app.env.badge = crate::app::tests::production_badge();
+    let screen = render(&app, 160, 48);
+    assert!(screen.contains(" PRODUCTION us"), "{screen}");
+    insta::assert_snapshot!("compact_view_of_a_long_link_production_160x48", screen);
+}
 both_sizes!(result_expired, |w, h| {
     let mut app = minted(w, h);
     app.update(Msg::Tick(t0() + chrono::Duration::minutes(61)));
@@ -294,6 +322,28 @@ fn qr_on_the_result_screen_decodes_to_the_url() {
     assert_eq!(decoded, token().link_web_url);
 }
 
+/// At 80 x 24, the default size of most terminals, the link view is compact and its code (a
+/// real, 95-character link: version 5, 45 x 23 cells with the quiet zone) scans.
+#[test]
+fn the_compact_view_at_80x24_shows_a_code_that_decodes_to_the_link() {
+    for url in [crate::cli::doctor::sample_link(), token().link_web_url] {
+        let mut app = minted(80, 24);
+        let shown = app.screen.shown_mut().unwrap();
+        shown.link.token.link_web_url.clone_from(&url);
+        shown.codes = crate::link::qr::LinkCodes::encode(&url);
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains("enlarge"), "{screen}");
+        // The code's columns only: the words beside it are not part of it.
+        let lines: Vec<String> = screen
+            .lines()
+            .take(23)
+            .map(|l| l.chars().take(45).collect())
+            .collect();
+        let grid = crate::link::qr::modules_from_lines(&lines);
+        assert_eq!(decode(&grid).as_deref(), Ok(url.as_str()), "{screen}");
+    }
+}
+
 fn decode(grid: &[Vec<bool>]) -> Result<String, String> {
     const S: usize = 4;
     let h = grid.len();
@@ -361,9 +411,7 @@ fn paging_keeps_the_highlight_inside_the_drawn_list_at_every_size() {
                     areas.providers.list
                 };
                 let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-                terminal
-                    .draw(|f| draw(f, &app, &Theme { no_color: true }))
-                    .unwrap();
+                terminal.draw(|f| draw(f, &app, &Theme::plain())).unwrap();
                 let buf = terminal.backend().buffer();
                 let highlighted = (list.y..list.bottom())
                     .any(|y| buf[(list.x, y)].modifier.contains(Modifier::REVERSED));
@@ -406,9 +454,77 @@ fn a_kept_filter_that_hides_ticks_says_so() {
     ] {
         app.update(m);
     }
+    // At 80 x 24 the shorter wording, whole (not "… · filter:" cut at the border).
     let screen = render(&app, 80, 24);
     assert!(
-        screen.contains("1 ticked, hidden by the filter"),
+        screen.contains("1 ticked, hidden · filter: fit   "),
+        "{screen}"
+    );
+    let screen = render(&app, 160, 48);
+    assert!(
+        screen.contains("┃1 ticked, hidden by the filter · filter: fit         ┃"),
+        "{screen}"
+    );
+}
+
+/// The text between the pane's borders on the filter line (the row holding `marker`).
+fn filter_row(screen: &str, marker: &str, pane: usize) -> String {
+    let row = screen
+        .lines()
+        .find(|l| l.contains(marker))
+        .unwrap_or_else(|| panic!("{marker}\n{screen}"));
+    row.split(['│', '┃'])
+        .filter(|s| !s.is_empty())
+        .nth(pane)
+        .unwrap_or_default()
+        .trim_end()
+        .to_string()
+}
+
+#[test]
+fn a_kept_filter_line_is_shortened_on_purpose_never_cut() {
+    for filter in [
+        "0",
+        "patient-0001",
+        "patient-00012",
+        "atient-000",
+        "a-very-long-filter-text-x",
+    ] {
+        let mut app = sized(loaded(40, false), 80, 24);
+        app.update(ch('/'));
+        for c in filter.chars() {
+            app.update(ch(c));
+        }
+        app.update(key(KeyCode::Enter));
+        app.toast = None;
+        let screen = render(&app, 80, 24);
+        let line = filter_row(&screen, "filter: ", 0);
+        let opens = line.matches('(').count();
+        assert_eq!(opens, line.matches(')').count(), "{filter}: {line:?}");
+        assert!(
+            line.ends_with(')') || line.ends_with('…') || line.ends_with(filter),
+            "{filter}: {line:?}"
+        );
+    }
+}
+
+#[test]
+fn the_read_only_message_keeps_the_key_bar() {
+    let mut app = ready(80, 24);
+    app.env.read_only = true;
+    app.update(ch('m'));
+    let screen = render(&app, 80, 24);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(
+        rows[22].contains("q quit") && rows[22].contains("? help"),
+        "{screen}"
+    );
+    assert!(
+        rows[23].starts_with("Read-only mode: will not mint a link; nothing was sent"),
+        "{screen}"
+    );
+    assert!(
+        rows[23].ends_with('…') && rows[23].chars().count() <= 80,
         "{screen}"
     );
 }
@@ -577,7 +693,7 @@ fn profile_picker() {
             render_with(w, h, |f| super::profile_picker::draw(
                 f,
                 &p,
-                &Theme { no_color: true }
+                &Theme::plain()
             ))
         );
     }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::Theme;
 use crate::app::App;
-use crate::text::truncate;
+use crate::text::{shorten, truncate, width as width_of};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -55,7 +55,8 @@ pub fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
 }
 
-/// Splits text into lines of at most `width` characters at spaces (long words are cut).
+/// Splits text into lines of at most `width` characters at spaces (a word longer than a line is
+/// shortened, marked `…`).
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split(' ') {
@@ -71,6 +72,54 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines.into_iter().map(|l| truncate(&l, width)).collect()
+}
+
+/// Terminal columns a line takes.
+pub fn line_width(line: &Line) -> usize {
+    line.spans.iter().map(|s| width_of(&s.content)).sum()
+}
+
+/// A styled line shortened on purpose to `width` columns by [`shorten`]: whole when it fits,
+/// else cut between words where it can and marked `…` in the style of the text it cuts.
+pub fn shorten_line(line: Line<'static>, width: usize) -> Line<'static> {
+    let plain: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let short = shorten(&plain, width);
+    if short == plain {
+        return line;
+    }
+    let mut keep = short.chars().count() - 1;
+    let mut spans = Vec::new();
+    let mut last_style = line.style;
+    for span in line.spans {
+        if keep == 0 {
+            break;
+        }
+        let n = span.content.chars().count();
+        last_style = span.style;
+        if n <= keep {
+            keep -= n;
+            spans.push(span);
+        } else {
+            let head: String = span.content.chars().take(keep).collect();
+            keep = 0;
+            spans.push(Span::styled(head, span.style));
+        }
+    }
+    spans.push(Span::styled("…", last_style));
+    Line::from(spans).style(line.style)
+}
+
+/// The first of `variants` (longest wording first) that fits in `width` columns; when none
+/// does, the last one [`shorten_line`]d.
+pub fn first_fit(variants: Vec<Line<'static>>, width: usize) -> Line<'static> {
+    let mut last = Line::default();
+    for v in variants {
+        if line_width(&v) <= width {
+            return v;
+        }
+        last = v;
+    }
+    shorten_line(last, width)
 }
 
 /// Splits text into lines of `width` characters (URLs have no spaces to wrap at).

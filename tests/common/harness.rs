@@ -86,7 +86,7 @@ impl Console {
         let mut driver = Driver::new(
             Terminal::new(TestBackend::new(w, h)).unwrap(),
             app,
-            Theme { no_color: true },
+            Theme::plain(),
             setup.client.unwrap_or_else(|| super::client(emu)),
             system_clock(),
             Box::new(clipboard.clone()),

@@ -359,6 +359,13 @@ pub const BINDINGS: &[Binding] = &[
         "Cancel (a filter: clear it)",
     ),
     b(
+        Ctx::Prompt,
+        &[ctrl('u')],
+        Action::ClearPrompt,
+        "clear",
+        "Clear the text typed so far",
+    ),
+    b(
         Ctx::Confirm,
         &[k('y'), k('Y')],
         Action::ConfirmYes,

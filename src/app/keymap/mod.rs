@@ -40,6 +40,7 @@ pub enum Action {
     PatientView,
     PromptSubmit,
     PromptCancel,
+    ClearPrompt,
     ConfirmYes,
     ConfirmNo,
     CloseOverlay,

@@ -4,7 +4,7 @@
 //! [`tmux_settings`], which asks tmux (without passing it the API key).
 
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
-use crate::link::fit::{STAFF_FRESH_DETAIL_ROWS, ViewNeeds};
+use crate::link::fit::{STAFF_FRESH_DETAIL_ROWS, StaffLayout, StaffViews, ViewNeeds};
 use crate::link::qr::{LinkCodes, QrStyle};
 
 use super::{Check, Severity, check};
@@ -22,67 +22,98 @@ pub fn sample_link() -> String {
     format!("{base}{token}{tail}")
 }
 
-/// The staff view and the patient-facing view of a link just minted for `url`, as the console
-/// lays them out (the same rule draws them).
-fn views(url: &str) -> (ViewNeeds, ViewNeeds) {
+/// The staff view's two layouts and the patient-facing view of a link just minted for `url`, as
+/// the console lays them out (the same rule draws them).
+fn views(url: &str) -> (StaffViews, ViewNeeds) {
     let smallest = (MIN_WIDTH, MIN_HEIGHT);
     (
-        ViewNeeds::staff(url, STAFF_FRESH_DETAIL_ROWS, smallest),
+        StaffViews::new(url, STAFF_FRESH_DETAIL_ROWS, smallest),
         ViewNeeds::patient(smallest),
     )
 }
 
-/// The smallest terminals (cols, rows) in which the staff view and the patient-facing view show a
-/// code of `url` in half blocks; `None` when the link is too long for any code.
-pub fn needed_sizes(url: &str) -> Option<((u16, u16), (u16, u16))> {
-    let codes = LinkCodes::encode(url);
-    let (staff, patient) = views(url);
-    Some((
-        staff.needed_for(&codes, QrStyle::Half, (0, 0))?,
-        patient.needed_for(&codes, QrStyle::Half, (0, 0))?,
-    ))
+/// The smallest terminals (cols, rows) that show a link's code in half blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeededSizes {
+    /// The staff view's compact layout: the code beside a few words, no URL rows.
+    pub compact: (u16, u16),
+    /// The staff view's full layout: the details, and the URL on rows of its own.
+    pub full: (u16, u16),
+    /// The patient-facing view (`K`).
+    pub patient: (u16, u16),
 }
 
-/// Whether a terminal of `size` shows a code of `url` in half blocks, in the staff view and in
-/// the patient-facing view: exactly when the console would draw one there.
-pub fn fits(url: &str, size: (u16, u16)) -> (bool, bool) {
+/// The smallest terminals in which the staff view (compact and full) and the patient-facing
+/// view show a code of `url` in half blocks; `None` when the link is too long for any code.
+pub fn needed_sizes(url: &str) -> Option<NeededSizes> {
     let codes = LinkCodes::encode(url);
     let (staff, patient) = views(url);
-    let shows = |needs: &ViewNeeds| needs.fit(&codes, QrStyle::Half, size).is_some();
-    (shows(&staff), shows(&patient))
+    let (compact, full) = staff.needed_for(&codes, QrStyle::Half, (0, 0))?;
+    Some(NeededSizes {
+        compact,
+        full,
+        patient: patient.needed_for(&codes, QrStyle::Half, (0, 0))?,
+    })
+}
+
+/// What a terminal of `size` shows of a link's code in half blocks: exactly what the console
+/// would draw there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shows {
+    /// The staff view's layout that shows a code, if one does.
+    pub staff: Option<StaffLayout>,
+    pub patient: bool,
+}
+
+pub fn fits(url: &str, size: (u16, u16)) -> Shows {
+    let codes = LinkCodes::encode(url);
+    let (staff, patient) = views(url);
+    Shows {
+        staff: staff
+            .fit(&codes, QrStyle::Half, size)
+            .map(|(layout, _)| layout),
+        patient: patient.fit(&codes, QrStyle::Half, size).is_some(),
+    }
 }
 
 pub fn terminal(size: Option<(u16, u16)>) -> Check {
     let url = sample_link();
-    let ((sw, sh), (pw, ph)) = needed_sizes(&url).expect("a real link fits a QR code");
+    let need = needed_sizes(&url).expect("a real link fits a QR code");
+    let ((cw, ch), (fw, fh), (pw, ph)) = (need.compact, need.full, need.patient);
     let Some((w, h)) = size else {
         return check(
             "terminal",
             Severity::Note,
             format!(
-                "not run in a terminal: the staff view needs {sw}x{sh} and the patient-facing view {pw}x{ph} for a real link"
+                "not run in a terminal: a real link's code needs {cw}x{ch} in the compact staff view, {fw}x{fh} in the full one (the URL on rows of its own) and {pw}x{ph} in the patient-facing view"
             ),
         )
         .fix("run `vital-onboard doctor` in the terminal the console will use");
     };
     match fits(&url, (w, h)) {
-        (true, true) => check(
+        Shows {
+            staff: Some(StaffLayout::Full),
+            patient: true,
+        } => check(
             "terminal",
             Severity::Ok,
-            format!("{w}x{h}: a real link's code fits the staff view ({sw}x{sh}) and the patient-facing view ({pw}x{ph})"),
+            format!("{w}x{h}: a real link's code fits the full staff view ({fw}x{fh}) and the patient-facing view ({pw}x{ph})"),
         ),
-        (false, true) => check(
+        Shows {
+            staff: Some(StaffLayout::Compact),
+            ..
+        } => check(
             "terminal",
-            Severity::Warn,
-            format!("{w}x{h}: the staff view needs {sw}x{sh} to show a real link's code beside its details (the patient-facing view, K, fits)"),
+            Severity::Note,
+            format!("{w}x{h}: a real link's code fits the compact staff view ({cw}x{ch}); the full view, with the settings and the URL on rows of its own, needs {fw}x{fh}"),
         )
-        .fix(format!("enlarge the window or use a smaller font to at least {sw}x{sh}")),
+        .fix(format!("enlarge the window to at least {fw}x{fh} for the full view (c copies the URL in either)")),
         _ => check(
             "terminal",
             Severity::Warn,
-            format!("{w}x{h}: too small for the code of a real link (staff view {sw}x{sh}, patient-facing view {pw}x{ph}); the URL is shown as text instead"),
+            format!("{w}x{h}: too small for the code of a real link (compact staff view {cw}x{ch}, full {fw}x{fh}, patient-facing view {pw}x{ph})"),
         )
-        .fix(format!("enlarge the window to at least {sw}x{sh}")),
+        .fix(format!("enlarge the window to at least {cw}x{ch}")),
     }
 }
 
@@ -233,17 +264,32 @@ mod tests {
     #[test]
     fn a_real_link_needs_what_the_readme_says() {
         assert_eq!(sample_link().len(), 95);
-        assert_eq!(needed_sizes(&sample_link()), Some(((99, 29), (80, 24))));
+        assert_eq!(
+            needed_sizes(&sample_link()),
+            Some(NeededSizes {
+                compact: (80, 24),
+                full: (99, 29),
+                patient: (80, 24),
+            })
+        );
         assert_eq!(terminal(Some((160, 48))).status, Severity::Ok);
         assert_eq!(terminal(Some((99, 29))).status, Severity::Ok);
+        // At 80 x 24 a code shows, in the compact view: a note, with the full view's size.
         let small = terminal(Some((80, 24)));
-        assert_eq!(small.status, Severity::Warn);
-        assert!(small.detail.contains("needs 99x29"), "{}", small.detail);
-        // One row short of what the staff view needs, however wide.
+        assert_eq!(small.status, Severity::Note);
+        assert!(
+            small.detail.contains("compact staff view (80x24)")
+                && small.detail.contains("needs 99x29"),
+            "{}",
+            small.detail
+        );
+        // One row short of what the full view needs, however wide.
         let short = terminal(Some((100, 28)));
-        assert_eq!(short.status, Severity::Warn);
+        assert_eq!(short.status, Severity::Note);
         assert!(short.detail.contains("needs 99x29"), "{}", short.detail);
-        assert_eq!(terminal(Some((79, 24))).status, Severity::Warn);
+        let tiny = terminal(Some((79, 24)));
+        assert_eq!(tiny.status, Severity::Warn);
+        assert!(tiny.fix.unwrap().contains("80x24"));
         assert_eq!(terminal(None).status, Severity::Note);
     }
 

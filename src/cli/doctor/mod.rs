@@ -23,7 +23,8 @@ use crate::text::sanitize;
 pub mod local;
 
 pub use local::{
-    TmuxSettings, clipboard, colour, needed_sizes, sample_link, terminal, tmux_settings,
+    NeededSizes, Shows, TmuxSettings, clipboard, colour, fits, needed_sizes, sample_link, terminal,
+    tmux_settings,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
