@@ -669,7 +669,7 @@ fn profile_picker_says_why_a_profile_without_a_key_is_not_chosen() {
         crossterm::event::KeyEvent::new(KeyCode::Enter, crossterm::event::KeyModifiers::NONE);
     assert_eq!(p.key(enter), None);
     let screen = render_with(80, 24, |f| {
-        super::profile_picker::draw(f, &p, &Theme { no_color: true });
+        super::profile_picker::draw(f, &p, &Theme::plain());
     });
     insta::assert_snapshot!("profile_picker_no_key_80x24", screen);
     assert!(
