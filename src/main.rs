@@ -5,8 +5,8 @@ use clap::Parser;
 
 use vital_onboard::cli::commands::{self, Failure};
 use vital_onboard::cli::{
-    Cli, Command, ConnectionArgs, CreateArgs, PresetsAction, UsersAction, UsersArgs, doctor, login,
-    meta,
+    Cli, Command, ConnectionArgs, CreateArgs, PresetsAction, PresetsArgs, UsersAction, UsersArgs,
+    doctor, login, meta,
 };
 use vital_onboard::link::LinkOptions;
 use vital_onboard::setup::config::Config;
@@ -74,6 +74,9 @@ async fn run_interruptible(cli: Cli) -> Result<(), Failure> {
         })) => {
             "interrupted: the user may have been created all the same; check with `vital-onboard users --search`"
         }
+        Some(Command::Presets(args)) if is_live_check(args) => {
+            "interrupted: links may have been minted for the check all the same (they expire within the hour)"
+        }
         Some(
             Command::Users(_) | Command::Providers(_) | Command::Presets(_) | Command::History(_),
         ) => "interrupted",
@@ -82,6 +85,11 @@ async fn run_interruptible(cli: Cli) -> Result<(), Failure> {
         result = run(cli) => result,
         _ = tokio::signal::ctrl_c() => Err(Failure::interrupted(interrupted)),
     }
+}
+
+/// `presets check --live`, the one `presets` command that calls the API.
+fn is_live_check(args: &PresetsArgs) -> bool {
+    matches!(&args.action, Some(PresetsAction::Check(c)) if c.live)
 }
 
 /// The console (no command, or `tui`), as opposed to a one-shot command.
@@ -158,9 +166,8 @@ async fn run_without_config(
         Some(Command::Man { dir }) => meta::man(dir.as_deref()),
         Some(Command::Config { action }) => meta::config(action, config_path),
         Some(Command::Doctor(args)) => doctor::doctor(connection_args, args.json).await,
-        Some(Command::Presets(args)) => {
-            let check = matches!(args.action, Some(PresetsAction::Check));
-            vital_onboard::cli::presets::presets(config_path, args.json, check)
+        Some(Command::Presets(args)) if !is_live_check(args) => {
+            vital_onboard::cli::presets::presets(config_path, args.json, args.action.as_ref())
         }
         _ => return None,
     })
@@ -227,6 +234,12 @@ fn guard(
         })) => {
             connection
                 .refuse_if_read_only("create a user")
+                .map_err(Failure::input)?;
+            Ok(None)
+        }
+        Some(Command::Presets(args)) if is_live_check(args) => {
+            connection
+                .refuse_if_read_only("mint links to check the presets")
                 .map_err(Failure::input)?;
             Ok(None)
         }
@@ -301,6 +314,11 @@ async fn dispatch(
             None => commands::users(session, args.search.as_deref(), args.json).await,
         },
         Some(Command::Providers(args)) => commands::providers(session, args.json).await,
+        Some(Command::Presets(PresetsArgs {
+            action: Some(PresetsAction::Check(check)),
+            json,
+            ..
+        })) => vital_onboard::cli::presets::check_live(session, config, &check, json).await,
         Some(Command::History(args)) => {
             let query = vital_onboard::cli::history::HistoryQuery {
                 json: args.json,

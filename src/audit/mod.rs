@@ -90,4 +90,14 @@ impl LinkRecord {
     pub fn is_connected(&self) -> bool {
         !self.connected.is_empty()
     }
+
+    /// A link minted for the QA user (`presets check --live`), not for a patient.
+    pub fn is_qa(&self) -> bool {
+        self.minted.client_user_id == QA_CLIENT_USER_ID
+    }
 }
+
+/// The `client_user_id` `presets check --live` mints for by default: a test user, never a
+/// patient. Its links stay out of the follow-up lists (`history --pending`, `H`) by default
+/// ([`Filter::hide_qa`]).
+pub const QA_CLIENT_USER_ID: &str = "vital-onboard-qa";

@@ -66,6 +66,8 @@ pub struct Filter {
     pub user: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub limit: Option<usize>,
+    /// Leave out the QA user's links ([`super::QA_CLIENT_USER_ID`]): the follow-up lists do.
+    pub hide_qa: bool,
 }
 
 /// `$XDG_DATA_HOME/vital-onboard/history.sqlite3` (the platform data folder elsewhere).
@@ -249,7 +251,9 @@ impl Store {
             {
                 continue;
             }
-            if filter.since.is_some_and(|s| e.time < s) {
+            if filter.since.is_some_and(|s| e.time < s)
+                || (filter.hide_qa && e.client_user_id == super::QA_CLIENT_USER_ID)
+            {
                 continue;
             }
             let later: Vec<&Event> = events

@@ -180,7 +180,13 @@ impl Cli {
             Some(Command::Tui(a)) => top.merged(&a.connection)?,
             Some(Command::Link(a)) => top.merged(&a.connection)?,
             Some(Command::Providers(a)) => top.merged(&a.connection)?,
-            Some(Command::Presets(a)) => top.merged(&a.connection)?,
+            Some(Command::Presets(a)) => {
+                let presets = top.merged(&a.connection)?;
+                match &a.action {
+                    Some(PresetsAction::Check(c)) => presets.merged(&c.connection)?,
+                    None => presets,
+                }
+            }
             Some(Command::History(a)) => top.merged(&a.connection)?,
             Some(Command::Login(a)) => top.merged(&a.connection)?,
             Some(Command::Logout(c) | Command::Status(c)) => top.merged(c)?,
@@ -220,6 +226,10 @@ impl Cli {
                 Some(Command::Link(a)) => a.guard.read_only,
                 Some(Command::Users(UsersArgs {
                     action: Some(UsersAction::Create(c)),
+                    ..
+                })) => c.guard.read_only,
+                Some(Command::Presets(PresetsArgs {
+                    action: Some(PresetsAction::Check(c)),
                     ..
                 })) => c.guard.read_only,
                 _ => false,
@@ -331,10 +341,38 @@ pub struct HistoryArgs {
     pub connection: ConnectionArgs,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum PresetsAction {
-    /// Check every preset; exit 2 when something is wrong.
-    Check,
+    /// Check every preset; exit 2 when something is wrong. With --live, also ask the API what
+    /// the Link page offers each.
+    #[command(after_help = help::PRESETS_CHECK)]
+    Check(CheckArgs),
+}
+
+/// `presets check`: the offline lint, and with `--live` one link per preset against the host.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Also mint one link per preset against the configured host and ask what its Link page
+    /// offers (GET /v2/link/providers).
+    #[arg(long)]
+    pub live: bool,
+    /// With --live: mint for this test user (a user_id or client_user_id), never a patient
+    /// [default: vital-onboard-qa, created when missing].
+    #[arg(long, value_name = "USER", requires = "live")]
+    pub user: Option<String>,
+    /// With --live against production: go ahead without asking (needed without a terminal).
+    #[arg(long, requires = "live")]
+    pub yes: bool,
+    /// One JSON object a line, one per preset.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write a JUnit XML report to FILE, one test case per preset (for a CI job).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 #[derive(Debug, Clone, Args)]

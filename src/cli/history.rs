@@ -88,6 +88,8 @@ pub async fn history(session: Option<&Session>, q: &HistoryQuery) -> Outcome {
         user: q.user.clone(),
         since,
         limit: None,
+        // The follow-up list is of patients: the QA user's links only when asked for by name.
+        hide_qa: q.pending && q.user.is_none(),
     };
     let mut links =
         tokio::task::spawn_blocking(move || Store::open(&path).and_then(|s| s.links(&filter)))

@@ -13,7 +13,7 @@ pub mod meta;
 pub mod presets;
 
 pub use args::{
-    Cli, Command, ConfigAction, ConnectionArgs, CreateArgs, EmulatorArgs, GuardArgs, HistoryArgs,
-    LinkArgs, LoginArgs, PresetsAction, PresetsArgs, ProvidersArgs, TuiArgs, UsersAction,
-    UsersArgs,
+    CheckArgs, Cli, Command, ConfigAction, ConnectionArgs, CreateArgs, EmulatorArgs, GuardArgs,
+    HistoryArgs, LinkArgs, LoginArgs, PresetsAction, PresetsArgs, ProvidersArgs, TuiArgs,
+    UsersAction, UsersArgs,
 };
