@@ -237,7 +237,7 @@ async fn disable(emu: &vital_onboard::emulator::RunningEmulator, slugs: &[&str])
     assert_eq!(now, slugs);
 }
 
-/// `presets check --live` with the connection options after `check` (no VITAL_BASE_URL).
+/// `presets check --live` with the connection options after `check` (no `VITAL_BASE_URL`).
 fn live(config: &Path, base: &str, extra: &[&str]) -> (Command, Vec<String>) {
     let mut c = cmd(config, None);
     c.env("VITAL_API_KEY", KEY);
@@ -319,13 +319,18 @@ async fn live_check_fails_a_preset_whose_provider_the_team_has_not_enabled() {
             "no link URL: {s}"
         );
     }
+    again_as_a_ci_job(&emu, &c, users_before + 1).await;
+}
 
-    // Again, as a CI job: the QA user is reused, one JSON object a line, a JUnit report.
-    let junit = dir.path().join("presets.xml");
-    let o = run_live(&c, &base, &["--json", "--junit", junit.to_str().unwrap()]).await;
+/// The live check again, as a CI job: the QA user is reused, one JSON object a line, a `JUnit`
+/// report.
+async fn again_as_a_ci_job(emu: &vital_onboard::emulator::RunningEmulator, c: &Path, users: usize) {
+    let base = emu.base_url().to_string();
+    let junit = c.with_extension("xml");
+    let o = run_live(c, &base, &["--json", "--junit", junit.to_str().unwrap()]).await;
     assert_eq!(code(&o), 2, "{}", text(&o.stderr));
     assert!(!text(&o.stderr).contains("created the QA user"));
-    assert_eq!(emu.with_team(|t| t.len()), users_before + 1, "created once");
+    assert_eq!(emu.with_team(|t| t.len()), users, "created once");
     let rows = json_lines(&text(&o.stdout));
     let passed: Vec<(&str, bool)> = rows
         .iter()

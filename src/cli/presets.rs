@@ -2,7 +2,7 @@
 //! (each problem with its line; exit 2 when one is found) and sends nothing. `presets check
 //! --live` also mints one link per preset the lint passes, for a QA user (never a patient), and
 //! asks `GET /v2/link/providers` with each token what the Link page offers ([`check_live`]).
-//! `--json` gives one object a line per preset, `--junit FILE` a JUnit XML report ([`junit`]).
+//! `--json` gives one object a line per preset, `--junit FILE` a `JUnit` XML report ([`junit`]).
 
 use std::io::Write;
 use std::path::Path;
@@ -597,7 +597,7 @@ fn record(log: Option<&Store>, event: &Event) {
     }
 }
 
-/// A JUnit XML report, the format CI servers read: `testsuites` > `testsuite` > `testcase`, a
+/// A `JUnit` XML report, the format CI servers read: `testsuites` > `testsuite` > `testcase`, a
 /// failing case holding a `failure` (its first reason as `message`, every reason as text), what
 /// the patient will see as the case's `system-out`.
 pub mod junit {
