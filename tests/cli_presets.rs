@@ -600,3 +600,26 @@ async fn the_offline_check_takes_config_after_check_json_and_junit_and_refuses_l
         text(&o.stderr)
     );
 }
+
+#[tokio::test]
+async fn presets_check_help_names_the_live_options_with_examples_and_exit_codes() {
+    let o = run(clean_command(), &["presets", "check", "--help"]).await;
+    assert_eq!(code(&o), 0);
+    let help = text(&o.stdout);
+    for flag in [
+        "--live",
+        "--user",
+        "--yes",
+        "--json",
+        "--junit",
+        "--base-url",
+        "--read-only",
+    ] {
+        assert!(help.contains(&format!("  {flag}")), "{flag}:\n{help}");
+    }
+    let examples = help.find("Examples:").expect("examples");
+    let codes = help
+        .find("Exit codes: 0 every preset passes")
+        .expect("codes");
+    assert!(examples < codes && help.trim_end().ends_with("130 interrupted (Ctrl-C)."));
+}
