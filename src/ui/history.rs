@@ -36,7 +36,7 @@ fn columns(r: &LinkRecord, allowed: &str, wide: bool, all_hosts: bool) -> Vec<(S
         (true, false) => vec![(patient, 22), (allowed, 28), (preset, 16)],
         (true, true) => vec![(patient, 22), (short_host(r), 28), (allowed, 20)],
         (false, false) => vec![(patient, 16), (allowed, 14)],
-        (false, true) => vec![(patient, 14), (short_host(r), 20)],
+        (false, true) => vec![(patient, 14), (short_host(r), 27)],
     }
 }
 

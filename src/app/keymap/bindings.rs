@@ -433,7 +433,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('a')],
         Action::HistoryAllHosts,
         "all hosts",
-        "Show every host's links, each with its host (again: this host's only)",
+        "Show every host's links (again: this host's only)",
     ),
     b(
         Ctx::History,
