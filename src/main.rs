@@ -113,6 +113,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Logout(_)) => return login::logout(&connection_args, &config),
         Some(Command::Status(_)) => return login::status(&connection_args, &config),
         Some(Command::Profiles(args)) => return login::list_profiles(&config, args.json),
+        // The local log needs no key and no host; only `--pending` asks the API, and says so
+        // when it cannot.
+        Some(Command::History(args)) => {
+            return vital_onboard::cli::history::run(args, &connection_args, &config).await;
+        }
         _ => {}
     }
     let console = is_console(cli.command.as_ref());
@@ -319,17 +324,6 @@ async fn dispatch(
             json,
             ..
         })) => vital_onboard::cli::presets::check_live(session, config, &check, json).await,
-        Some(Command::History(args)) => {
-            let query = vital_onboard::cli::history::HistoryQuery {
-                json: args.json,
-                user: args.user.clone(),
-                since: args.since.clone(),
-                pending: args.pending,
-            };
-            // The API is asked only with a key: the demo emulator knows nothing of the log.
-            let api = (!session.is_demo()).then_some(session);
-            vital_onboard::cli::history::history(api, &query).await
-        }
         Some(
             Command::Emulator(_)
             | Command::ServeClipboard { .. }
@@ -341,7 +335,8 @@ async fn dispatch(
             | Command::Login(_)
             | Command::Logout(_)
             | Command::Status(_)
-            | Command::Profiles(_),
+            | Command::Profiles(_)
+            | Command::History(_),
         ) => {
             unreachable!("handled above")
         }

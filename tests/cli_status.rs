@@ -101,3 +101,16 @@ async fn doctor_prints_the_settings_with_their_origin() {
     );
     assert_eq!(settings["status"], "ok");
 }
+
+/// The operator the audit log records: the OS login name, or `operator` in the config file
+/// or the profile, with where it came from.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_names_the_operator_and_where_it_came_from() {
+    let o = status("", &[], &[("USER", "jdoe")]).await;
+    assert_eq!(line(&o, "operator"), "jdoe (the OS login name)");
+    let config = "operator = \"front-desk\"\n[profile.ward]\noperator = \"ward 3\"\n";
+    let o = status(config, &[], &[("USER", "jdoe")]).await;
+    assert_eq!(line(&o, "operator"), "front-desk (config file)");
+    let o = status(config, &["--profile", "ward"], &[("USER", "jdoe")]).await;
+    assert_eq!(line(&o, "operator"), "ward 3 (profile ward)");
+}

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::commands::{Failure, Outcome};
 use crate::api::ApiError;
-use crate::audit::{self, Event, Store};
+use crate::audit::{self, Source};
 use crate::cli::{CheckArgs, PresetsAction};
 use crate::link::offered::{self, PageOffer};
 use crate::link::{LinkOptions, MintedLink};
@@ -322,31 +322,6 @@ impl Verdict {
     }
 }
 
-/// Where the live check mints, for messages and the audit log.
-struct Place {
-    label: String,
-    environment: String,
-    region: String,
-    host: String,
-}
-
-impl Place {
-    fn of(session: &Session) -> Place {
-        let c = &session.connection;
-        let (environment, region) = if session.is_demo() {
-            ("demo".to_string(), "-".to_string())
-        } else {
-            (c.env.as_str().to_string(), c.region.as_str().to_string())
-        };
-        Place {
-            label: c.label(),
-            environment,
-            region,
-            host: crate::api::display_url(session.client.base_url()),
-        }
-    }
-}
-
 /// The user the links are minted for.
 struct QaUser {
     user_id: uuid::Uuid,
@@ -384,7 +359,7 @@ pub async fn check_live(
             "--user is empty: give the user_id or client_user_id of a test user",
         ));
     }
-    let place = Place::of(session);
+    let place = session.connection.label();
     if to_mint > 0 {
         confirm_production(session, to_mint, user_asked, args.yes)?;
     }
@@ -393,12 +368,11 @@ pub async fn check_live(
     } else {
         None
     };
-    let log = open_log();
     for (verdict, preset) in verdicts.iter_mut().zip(&config.preset) {
         verdict.live = Live::NotMinted;
         if let (true, Some(user)) = (verdict.problems.is_empty(), &user) {
             let started = Instant::now();
-            verdict.live = check_one(session, &place, log.as_ref(), user, preset).await?;
+            verdict.live = check_one(session, user, preset).await?;
             verdict.seconds = started.elapsed().as_secs_f64();
         }
         let lines = if json {
@@ -413,13 +387,12 @@ pub async fn check_live(
 }
 
 /// The last word on stderr, and exit 2 when a preset failed.
-fn summary(verdicts: &[Verdict], place: &Place, user: Option<&QaUser>) -> Outcome {
+fn summary(verdicts: &[Verdict], place: &str, user: Option<&QaUser>) -> Outcome {
     let failed = verdicts.iter().filter(|v| !v.passed()).count();
     let minted = match user {
         Some(u) => format!(
-            "links minted for {} on {}",
+            "links minted for {} on {place}",
             sanitize(&u.client_user_id),
-            place.label
         ),
         None => "no link minted".into(),
     };
@@ -494,32 +467,9 @@ async fn qa_user(session: &Session, asked: Option<&str>) -> Result<QaUser, Failu
     })
 }
 
-/// The audit log, or a warning and none: checking goes on without it.
-fn open_log() -> Option<Store> {
-    let opened = audit::default_path()
-        .ok_or_else(|| "no data folder for history.sqlite3".to_string())
-        .and_then(|p| Store::open(&p).map_err(|e| e.to_string()));
-    match opened {
-        Ok(store) => Some(store),
-        Err(reason) => {
-            eprintln!(
-                "warning: the audit log is unavailable ({}): the links are minted without it",
-                sanitize(&reason)
-            );
-            None
-        }
-    }
-}
-
 /// Mints the preset's link, records it, and asks its Link page what it offers. A refused
 /// mint fails this preset; a host that cannot be reached (or refuses the key) stops the check.
-async fn check_one(
-    session: &Session,
-    place: &Place,
-    log: Option<&Store>,
-    user: &QaUser,
-    preset: &Preset,
-) -> Result<Live, Failure> {
+async fn check_one(session: &Session, user: &QaUser, preset: &Preset) -> Result<Live, Failure> {
     let options: LinkOptions = preset.link_options();
     for w in options.warnings() {
         eprintln!("warning: preset {:?}: {w}", sanitize(&preset.name));
@@ -544,7 +494,7 @@ async fn check_one(
     };
     let fingerprint = minted.fingerprint();
     tracing::info!(user_id = %minted.user_id, fingerprint = %fingerprint, "link minted to check a preset");
-    record(log, &mint_event(place, &minted, &preset.name));
+    super::commands::audit_mint(session, &minted, Some(&preset.name), Source::Check).await;
     Ok(
         match session
             .client
@@ -561,40 +511,6 @@ async fn check_one(
             },
         },
     )
-}
-
-/// The audit row of a check's mint: the preset's name, the fingerprint (never the token).
-fn mint_event(place: &Place, minted: &MintedLink, preset: &str) -> Event {
-    let r = &minted.request;
-    Event {
-        time: minted.minted_at,
-        environment: place.environment.clone(),
-        region: place.region.clone(),
-        host: place.host.clone(),
-        user_id: Some(minted.user_id),
-        client_user_id: minted.client_user_id.clone(),
-        provider: r.provider.clone(),
-        allowlist: r.filter_on_providers.clone(),
-        redirect_url: r.redirect_url.clone(),
-        on_error: crate::link::redirects(r.on_error),
-        on_close: crate::link::redirects(r.on_close),
-        preset: Some(preset.to_string()),
-        token_fingerprint: Some(minted.fingerprint()),
-        outcome: audit::Outcome::Minted,
-        error: None,
-        // SOURCE: the audit log's `source` ("check") and `operator` go here once the log has them.
-    }
-}
-
-fn record(log: Option<&Store>, event: &Event) {
-    if let Some(store) = log
-        && let Err(e) = store.record(event)
-    {
-        eprintln!(
-            "warning: the audit log could not be written ({}): checking goes on",
-            sanitize(&e.to_string())
-        );
-    }
 }
 
 /// A `JUnit` XML report, the format CI servers read: `testsuites` > `testsuite` > `testcase`, a

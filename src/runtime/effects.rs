@@ -369,7 +369,6 @@ fn read_history(
     store
         .links(&crate::audit::Filter {
             limit: Some(500),
-            hide_qa: true,
             ..Default::default()
         })
         .map_err(|e| e.to_string())

@@ -199,7 +199,8 @@ impl Connection {
     }
 
     /// The other settings as `status` and `doctor` show them: `("timeout", "20 s (default)")`,
-    /// `("legacy hosts", "off (default)")`, `("read-only", "on (config file): ...")`.
+    /// `("legacy hosts", "off (default)")`, `("read-only", "on (config file): ...")`,
+    /// `("operator", "jdoe (the OS login name)")`.
     pub fn mode_lines(&self) -> Vec<(&'static str, String)> {
         let s = &self.settings;
         let mut read_only = s.switch_text(&s.read_only);
@@ -217,6 +218,7 @@ impl Connection {
             ),
             ("legacy hosts", s.switch_text(&s.legacy_hosts)),
             ("read-only", read_only),
+            ("operator", s.operator_text()),
         ]
     }
 

@@ -49,6 +49,7 @@ pub enum Action {
     History,
     HistoryFilter,
     HistoryMint,
+    HistoryAllHosts,
     PickProfile,
 }
 
