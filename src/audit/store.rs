@@ -360,11 +360,9 @@ mod tests {
     #[test]
     fn landed_migrations_are_never_edited() {
         let digest = |s: &str| {
-            Sha256::digest(s.as_bytes())
-                .iter()
-                .take(6)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
+            let hash = Sha256::digest(s.as_bytes());
+            let hex: Vec<String> = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
+            hex.concat()
         };
         let landed = ["9a108b243218", "3e8aa83709eb"];
         let now: Vec<String> = MIGRATIONS.iter().map(|m| digest(m)).collect();
