@@ -13,6 +13,7 @@ use super::{App, Effect, Level, layout};
 use crate::api::LinkTokenRequest;
 use crate::audit::{LinkRecord, Scope};
 use crate::link::redirect_field;
+use crate::text::{sanitize, truncate};
 
 /// The history overlay: the links read, the highlight and scroll over the rows the filter
 /// keeps, the kept filter.
@@ -206,9 +207,9 @@ impl App {
         let here = h.is_here(&record);
         if !here {
             let text = format!(
-                "Not minted again: that link was minted on {}; this console mints on {}, where its patient is not known",
-                crate::text::sanitize(&record.minted.place()),
-                self.audit_scope().place()
+                "Not minted: that link is from {}; this console mints on {}, where its patient is unknown",
+                truncate(&sanitize(&record.minted.place()), 40),
+                truncate(&self.audit_scope().place(), 40)
             );
             self.toast(Level::Error, text);
             return vec![];

@@ -175,7 +175,7 @@ impl Scope {
         }
     }
 
-    /// Where, in words: `the demo`, or `https://api.sandbox.us.junction.com (sandbox)`.
+    /// Where, in words: `the demo`, or `api.sandbox.us.junction.com (sandbox)`.
     pub fn place(&self) -> String {
         place(&self.host, &self.environment)
     }
@@ -214,13 +214,21 @@ pub struct Event {
     pub operator: String,
 }
 
-/// Where, in words: `the demo`, or `HOST (ENVIRONMENT)`.
+/// Where, in words: `the demo`, or `HOST (ENVIRONMENT)` with the host without its scheme.
 fn place(host: &str, environment: &str) -> String {
     if host == DEMO_HOST {
         "the demo".to_string()
     } else {
-        format!("{host} ({environment})")
+        format!("{} ({environment})", bare_host(host))
     }
+}
+
+/// A host without its scheme (`api.sandbox.us.junction.com`, `127.0.0.1:8080`), as screens
+/// name it where room is short.
+pub fn bare_host(host: &str) -> &str {
+    host.strip_prefix("https://")
+        .or_else(|| host.strip_prefix("http://"))
+        .unwrap_or(host)
 }
 
 impl Event {

@@ -334,7 +334,7 @@ pub struct HistoryArgs {
     /// Only links minted this recently: 30m, 12h, 7d, 2w.
     #[arg(long, value_name = "AGE")]
     pub since: Option<String>,
-    /// Only links whose patient never connected (with an API key: checked with the API).
+    /// Each patient who never connected, once, with the newest link (with a key: checked with the API).
     #[arg(long)]
     pub pending: bool,
     #[command(flatten)]

@@ -141,4 +141,8 @@ Examples:
   vital-onboard history --since 7d --user patient-00012
   vital-onboard history --pending --json         who to call back
 
+Reading the log needs no key or host. --pending asks the API only with a key and a host; when
+it cannot (a refused key, an unreachable host), a warning on stderr says so and the log's answer
+is printed.
+
 Exit codes: 0 done, 1 the audit log cannot be read, 2 bad input or no audit log yet.";

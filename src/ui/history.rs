@@ -12,17 +12,12 @@ use super::Theme;
 use super::widgets::popup_block;
 use crate::app::history::HistoryView;
 use crate::app::{App, layout};
-use crate::audit::LinkRecord;
+use crate::audit::{LinkRecord, bare_host};
 use crate::text::{cell, sanitize, truncate, width};
 
 /// The host as a row shows it: without the scheme (`api.sandbox.us.junction.com`, `demo`).
 fn short_host(r: &LinkRecord) -> String {
-    let host = r.minted.host_key();
-    let bare = host
-        .strip_prefix("https://")
-        .or_else(|| host.strip_prefix("http://"))
-        .unwrap_or(host);
-    sanitize(bare)
+    sanitize(bare_host(r.minted.host_key()))
 }
 
 /// The row's columns as (text, width) pairs, by the width there is and whether every host's
@@ -203,5 +198,24 @@ mod tests {
         assert!(screen.contains("row-49"), "{screen}");
         let first = format!("row-{:02}", 50 - rows);
         assert!(screen.contains(&first), "{screen}");
+    }
+
+    /// Enter on another host's row: the reason reads whole at 80 columns, on the bottom rows.
+    #[test]
+    fn why_another_hosts_row_cannot_mint_here_reads_whole_at_80_columns() {
+        use crate::app::tests::history::{records_of_many_hosts, with_records};
+        // `loaded` is 80 x 24.
+        let mut app = with_records(loaded(6, false), records_of_many_hosts());
+        for c in ['a', 'j', 'j', 'j'] {
+            app.update(ch(c));
+        }
+        app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+        let screen = render(&app, 80, 24);
+        let bottom: Vec<&str> = screen.lines().skip(22).map(str::trim).collect();
+        assert_eq!(
+            bottom.join(" "),
+            "Not minted: that link is from 127.0.0.1:8080 (sandbox); this console mints on api.sandbox.us.junction.com (sandbox), where its patient is unknown",
+            "{screen}"
+        );
     }
 }
