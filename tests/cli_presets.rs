@@ -641,3 +641,34 @@ async fn presets_check_help_names_the_live_options_with_examples_and_exit_codes(
         .expect("codes");
     assert!(examples < codes && help.trim_end().ends_with("130 interrupted (Ctrl-C)."));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_check_mints_for_the_user_given_and_creates_no_qa_user() {
+    let emu = emulator(3).await;
+    let base = emu.base_url().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(&dir, GOOD);
+    let o = run_live(&c, &base, &["--user", "qa-desk-2"]).await;
+    assert_eq!(code(&o), 3, "an unknown user: {}", text(&o.stderr));
+    assert!(emu.link_requests().is_empty(), "nothing minted");
+    let o = run(cmd(&c, Some(&base)), &["users", "create", "qa-desk-2"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let desk = emu.with_team(|t| t.by_client_id("qa-desk-2")).unwrap();
+    let o = run_live(&c, &base, &["--user", "qa-desk-2"]).await;
+    let err = text(&o.stderr);
+    assert_eq!(code(&o), 0, "{err}");
+    assert!(
+        err.contains("2 presets checked live, all pass (links minted for qa-desk-2 on "),
+        "{err}"
+    );
+    assert!(
+        emu.with_team(|t| t.by_client_id("vital-onboard-qa"))
+            .is_none()
+    );
+    let sent = emu.link_requests();
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent.iter()
+            .all(|r| r.body["user_id"] == desk.user_id.to_string())
+    );
+}

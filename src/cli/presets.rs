@@ -674,6 +674,27 @@ mod tests {
     }
 
     #[test]
+    fn the_check_s_rows_and_the_qa_user_s_are_not_a_patient_s() {
+        use crate::audit::{LinkRecord, Outcome, Scope};
+        let record = |who: &str, source: Source| {
+            let request = crate::api::LinkTokenRequest::default();
+            LinkRecord {
+                minted: Scope::demo(source, "jdoe").event(
+                    Outcome::Minted,
+                    &request,
+                    who,
+                    Utc::now(),
+                ),
+                connected: vec![],
+                last_outcome: Outcome::Minted,
+            }
+        };
+        assert!(record("patient-00001", Source::Check).is_qa(), "--user");
+        assert!(record(audit::QA_CLIENT_USER_ID, Source::Console).is_qa());
+        assert!(!record("patient-00001", Source::Console).is_qa());
+    }
+
+    #[test]
     fn junit_has_one_case_per_preset_and_escapes_markup_and_controls() {
         let cases = [
             junit::Case {
