@@ -674,7 +674,7 @@ mod tests {
     }
 
     #[test]
-    fn the_check_s_rows_and_the_qa_user_s_are_not_a_patient_s() {
+    fn rows_of_the_check_and_of_the_qa_user_are_not_a_patients() {
         use crate::audit::{LinkRecord, Outcome, Scope};
         let record = |who: &str, source: Source| {
             let request = crate::api::LinkTokenRequest::default();
