@@ -289,7 +289,7 @@ async fn live_check_fails_a_preset_whose_provider_the_team_has_not_enabled() {
     );
     assert!(
         err.contains(
-            "error: 2 of 4 presets failed the live check (links minted for vital-onboard-qa on "
+            "error: 2 of 4 presets failed the live check (3 links minted for vital-onboard-qa on "
         ),
         "{err}"
     );
@@ -539,7 +539,7 @@ async fn live_check_is_refused_read_only_and_asks_before_minting_in_production()
     })
     .await
     .unwrap();
-    pty.wait_for("Mint 2 PRODUCTION links for vital-onboard-qa, one per preset, to check what the Link page offers? [y/N]");
+    pty.wait_for("Mint 2 PRODUCTION links for vital-onboard-qa to check the presets? [y/N]");
     pty.send("n\r");
     pty.wait_for("not confirmed: nothing was sent");
     assert_eq!(common::pty::wait_exit(&mut pty).exit_code(), 2);
@@ -658,7 +658,7 @@ async fn live_check_mints_for_the_user_given_and_creates_no_qa_user() {
     let err = text(&o.stderr);
     assert_eq!(code(&o), 0, "{err}");
     assert!(
-        err.contains("2 presets checked live, all pass (links minted for qa-desk-2 on "),
+        err.contains("2 presets checked live, all pass (2 links minted for qa-desk-2 on "),
         "{err}"
     );
     assert!(

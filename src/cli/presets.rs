@@ -210,6 +210,18 @@ impl Verdict {
         }
     }
 
+    /// Whether a link was minted for it.
+    fn minted(&self) -> bool {
+        matches!(
+            self.live,
+            Live::Offered { .. }
+                | Live::Failed {
+                    fingerprint: Some(_),
+                    ..
+                }
+        )
+    }
+
     fn passed(&self) -> bool {
         self.failures().is_empty()
     }
@@ -276,10 +288,7 @@ impl Verdict {
             "preset": self.name,
             "passed": self.passed(),
             "checked_live": !matches!(self.live, Live::NotAsked),
-            "minted": matches!(
-                self.live,
-                Live::Offered { .. } | Live::Failed { fingerprint: Some(_), .. }
-            ),
+            "minted": self.minted(),
             "problems": self
                 .problems
                 .iter()
@@ -389,16 +398,23 @@ pub async fn check_live(
 /// The last word on stderr, and exit 2 when a preset failed.
 fn summary(verdicts: &[Verdict], place: &str, user: Option<&QaUser>) -> Outcome {
     let failed = verdicts.iter().filter(|v| !v.passed()).count();
+    let links = verdicts.iter().filter(|v| v.minted()).count();
     let minted = match user {
-        Some(u) => format!(
-            "links minted for {} on {place}",
+        Some(u) if links > 0 => format!(
+            "{} minted for {} on {place}",
+            plural(links, "link"),
             sanitize(&u.client_user_id),
         ),
-        None => "no link minted".into(),
+        _ => "no link minted".into(),
     };
     if failed == 0 {
+        let verdict = if verdicts.len() == 1 {
+            "it passes"
+        } else {
+            "all pass"
+        };
         eprintln!(
-            "{} checked live, all pass ({minted})",
+            "{} checked live, {verdict} ({minted})",
             plural(verdicts.len(), "preset")
         );
         Ok(())
@@ -423,9 +439,7 @@ fn confirm_production(session: &Session, count: usize, user: Option<&str>, yes: 
             "this is production: minting {links} to check the presets needs --yes where there is no terminal to ask; nothing was sent"
         )));
     }
-    if super::login::confirm(&format!(
-        "Mint {links} for {who}, one per preset, to check what the Link page offers?"
-    )) {
+    if super::login::confirm(&format!("Mint {links} for {who} to check the presets?")) {
         Ok(())
     } else {
         Err(Failure::input("not confirmed: nothing was sent"))
