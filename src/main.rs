@@ -5,8 +5,8 @@ use clap::Parser;
 
 use vital_onboard::cli::commands::{self, Failure};
 use vital_onboard::cli::{
-    Cli, Command, ConnectionArgs, CreateArgs, PresetsAction, UsersAction, UsersArgs, doctor, login,
-    meta,
+    Cli, Command, ConnectionArgs, CreateArgs, PresetsAction, PresetsArgs, UsersAction, UsersArgs,
+    doctor, login, meta,
 };
 use vital_onboard::link::LinkOptions;
 use vital_onboard::setup::config::Config;
@@ -74,6 +74,9 @@ async fn run_interruptible(cli: Cli) -> Result<(), Failure> {
         })) => {
             "interrupted: the user may have been created all the same; check with `vital-onboard users --search`"
         }
+        Some(Command::Presets(args)) if is_live_check(args) => {
+            "interrupted: links may have been minted for the check all the same (they expire within the hour)"
+        }
         Some(
             Command::Users(_) | Command::Providers(_) | Command::Presets(_) | Command::History(_),
         ) => "interrupted",
@@ -82,6 +85,11 @@ async fn run_interruptible(cli: Cli) -> Result<(), Failure> {
         result = run(cli) => result,
         _ = tokio::signal::ctrl_c() => Err(Failure::interrupted(interrupted)),
     }
+}
+
+/// `presets check --live`, the one `presets` command that calls the API.
+fn is_live_check(args: &PresetsArgs) -> bool {
+    matches!(&args.action, Some(PresetsAction::Check(c)) if c.live)
 }
 
 /// The console (no command, or `tui`), as opposed to a one-shot command.
@@ -105,6 +113,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Logout(_)) => return login::logout(&connection_args, &config),
         Some(Command::Status(_)) => return login::status(&connection_args, &config),
         Some(Command::Profiles(args)) => return login::list_profiles(&config, args.json),
+        // The local log needs no key and no host; only `--pending` asks the API, and says so
+        // when it cannot.
+        Some(Command::History(args)) => {
+            return vital_onboard::cli::history::run(args, &connection_args, &config).await;
+        }
         _ => {}
     }
     let console = is_console(cli.command.as_ref());
@@ -158,9 +171,8 @@ async fn run_without_config(
         Some(Command::Man { dir }) => meta::man(dir.as_deref()),
         Some(Command::Config { action }) => meta::config(action, config_path),
         Some(Command::Doctor(args)) => doctor::doctor(connection_args, args.json).await,
-        Some(Command::Presets(args)) => {
-            let check = matches!(args.action, Some(PresetsAction::Check(_)));
-            vital_onboard::cli::presets::presets(config_path, args.json, check)
+        Some(Command::Presets(args)) if !is_live_check(args) => {
+            vital_onboard::cli::presets::presets(config_path, args.json, args.action.as_ref())
         }
         _ => return None,
     })
@@ -235,6 +247,12 @@ fn guard(
                 .map_err(Failure::input)?;
             Ok(None)
         }
+        Some(Command::Presets(args)) if is_live_check(args) => {
+            connection
+                .refuse_if_read_only("mint links to check the presets")
+                .map_err(Failure::input)?;
+            Ok(None)
+        }
         _ => Ok(None),
     }
 }
@@ -306,17 +324,11 @@ async fn dispatch(
             None => commands::users(session, args.search.as_deref(), args.json).await,
         },
         Some(Command::Providers(args)) => commands::providers(session, args.json).await,
-        Some(Command::History(args)) => {
-            let query = vital_onboard::cli::history::HistoryQuery {
-                json: args.json,
-                user: args.user.clone(),
-                since: args.since.clone(),
-                pending: args.pending,
-            };
-            // The API is asked only with a key: the demo emulator knows nothing of the log.
-            let api = (!session.is_demo()).then_some(session);
-            vital_onboard::cli::history::history(api, &query).await
-        }
+        Some(Command::Presets(PresetsArgs {
+            action: Some(PresetsAction::Check(check)),
+            json,
+            ..
+        })) => vital_onboard::cli::presets::check_live(session, config, &check, json).await,
         Some(
             Command::Emulator(_)
             | Command::ServeClipboard { .. }
@@ -328,7 +340,8 @@ async fn dispatch(
             | Command::Login(_)
             | Command::Logout(_)
             | Command::Status(_)
-            | Command::Profiles(_),
+            | Command::Profiles(_)
+            | Command::History(_),
         ) => {
             unreachable!("handled above")
         }

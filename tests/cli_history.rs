@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use chrono::{Duration, Utc};
 use common::*;
 use serde_json::Value;
-use vital_onboard::audit::{Event, Outcome, Store};
+use vital_onboard::audit::{Event, Outcome, Source, Store};
 
 fn cmd(db: &Path, base: Option<&str>) -> Command {
     let mut c = clean_command();
@@ -27,12 +27,15 @@ fn cmd(db: &Path, base: Option<&str>) -> Command {
     c
 }
 
+/// The host the seeded rows were minted on, unless a test names another.
+const HOST: &str = "http://127.0.0.1";
+
 fn event(user: &str, user_id: uuid::Uuid, fp: &str, outcome: Outcome, ago: Duration) -> Event {
     Event {
         time: Utc::now() - ago,
         environment: "sandbox".into(),
         region: "us".into(),
-        host: "http://127.0.0.1".into(),
+        host: HOST.into(),
         user_id: Some(user_id),
         client_user_id: user.into(),
         provider: (outcome == Outcome::Connected).then(|| "oura".to_string()),
@@ -44,17 +47,28 @@ fn event(user: &str, user_id: uuid::Uuid, fp: &str, outcome: Outcome, ago: Durat
         token_fingerprint: Some(fp.into()),
         outcome,
         error: None,
+        source: Source::Console,
+        operator: "jdoe".into(),
     }
 }
 
 /// Three links: patient-00001 connected (2 h ago), patient-00002 not (1 h ago), patient-00003
 /// not, 10 days ago.
 fn seed(db: &Path) -> [uuid::Uuid; 3] {
+    seed_on(db, HOST)
+}
+
+/// As [`seed`], the rows minted on `host`.
+fn seed_on(db: &Path, host: &str) -> [uuid::Uuid; 3] {
     let ids = [1, 2, 3].map(|n| {
         vital_onboard::emulator::stable_uuid(&vital_onboard::emulator::generated_client_id(n))
     });
     let s = Store::open(db).unwrap();
     let h = Duration::hours;
+    let event = |user: &str, id, fp: &str, outcome, ago| Event {
+        host: host.to_string(),
+        ..event(user, id, fp, outcome, ago)
+    };
     s.record(&event(
         "patient-00003",
         ids[2],
@@ -152,16 +166,17 @@ async fn history_without_a_log_says_so() {
 async fn pending_lists_who_never_connected_and_asks_the_api_when_it_can() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.sqlite3");
-    let ids = seed(&db);
+    let emu = emulator(5).await;
+    let base = emu.base_url().to_string();
+    // The rows were minted on the emulator's host: its patients are asked about.
+    let ids = seed_on(&db, base.trim_end_matches('/'));
     // Without a key (demo mode): the log alone.
     let o = run(cmd(&db, None), &["history", "--pending"]).await;
     let out = text(&o.stdout);
     assert_eq!(out.lines().count(), 2, "{out}");
     assert!(out.contains("patient-00002") && out.contains("patient-00003"));
     // With a key: patient-00002 has connected Fitbit since, by the API.
-    let emu = emulator(5).await;
     emu.with_team(|t| t.connect(ids[1], "fitbit"));
-    let base = emu.base_url().to_string();
     let o = run(cmd(&db, Some(&base)), &["history", "--pending"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let out = text(&o.stdout);
@@ -240,4 +255,231 @@ async fn an_emulator_served_as_its_lan_address_hands_out_links_on_it() {
         "{}",
         token.link_web_url
     );
+}
+
+/// `link` and `link --preset` write a row each, with the source "command line" and the
+/// operator (the OS login name, or `operator` in the config file); `history` and `--json`
+/// show both.
+#[tokio::test(flavor = "multi_thread")]
+async fn link_writes_the_audit_row_with_its_source_and_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let emu = emulator(3).await;
+    let base = emu.base_url().to_string();
+    let mut c = cmd(&db, Some(&base));
+    c.env("USER", "jdoe").env_remove("LOGNAME");
+    let o = run(
+        c,
+        &["link", "--user", "patient-00001", "--providers", "oura"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    std::fs::write(
+        db.with_extension("toml"),
+        "operator = \"front-desk\"\n[[preset]]\nname = \"wearables\"\nproviders = [\"oura\", \"fitbit\"]\n",
+    )
+    .unwrap();
+    let mut c = cmd(&db, Some(&base));
+    c.env("USER", "jdoe");
+    let o = run(
+        c,
+        &["link", "--user", "patient-00002", "--preset", "wearables"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+
+    let events = Store::open(&db).unwrap().events().unwrap();
+    assert_eq!(events.len(), 2, "one row a mint: {events:?}");
+    let host = base.trim_end_matches('/');
+    for e in &events {
+        assert_eq!(
+            (e.outcome, e.source, e.host.as_str(), e.environment.as_str()),
+            (Outcome::Minted, Source::CommandLine, host, "sandbox")
+        );
+        assert!(
+            e.token_fingerprint
+                .as_deref()
+                .is_some_and(|f| f.starts_with("sha256:"))
+        );
+        assert!(e.user_id.is_some());
+    }
+    assert_eq!(events[0].operator, "jdoe");
+    assert_eq!(events[0].allowlist, Some(vec!["oura".to_string()]));
+    assert_eq!(events[1].operator, "front-desk");
+    assert_eq!(events[1].preset.as_deref(), Some("wearables"));
+    assert_eq!(events[1].client_user_id, "patient-00002");
+
+    let o = run(cmd(&db, None), &["history"]).await;
+    let out = text(&o.stdout);
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .contains("\tcommand line\tfront-desk\t"),
+        "{out}"
+    );
+    assert!(out.contains("\tcommand line\tjdoe\t"), "{out}");
+    let o = run(cmd(&db, None), &["history", "--json"]).await;
+    let rows = json_lines(&text(&o.stdout));
+    assert_eq!(rows[0]["minted"]["source"], "command line");
+    assert_eq!(rows[0]["minted"]["operator"], "front-desk");
+    assert_eq!(rows[1]["minted"]["operator"], "jdoe");
+    // Never the token or the URL.
+    let raw = std::fs::read(&db).unwrap();
+    assert!(!String::from_utf8_lossy(&raw).contains("/link/?token="));
+}
+
+/// Reading the local log needs no key or host: a key of no known prefix is not even looked
+/// at. `--pending` with it checks nothing, says so on stderr, and prints the log's answer.
+#[tokio::test]
+async fn history_reads_the_log_whatever_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    seed(&db);
+    let mut c = cmd(&db, None);
+    c.env("VITAL_API_KEY", "anything");
+    let o = run(c, &["history"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).lines().count(), 3);
+    assert_eq!(text(&o.stderr), "", "nothing to warn about");
+
+    let mut c = cmd(&db, None);
+    c.env("VITAL_API_KEY", "anything");
+    let o = run(c, &["history", "--pending"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let err = text(&o.stderr);
+    assert!(
+        err.starts_with("warning: current connections not checked (")
+            && err.contains("sk_us_")
+            && err.contains("the list is the audit log's answer"),
+        "{err}"
+    );
+}
+
+/// A refused key and an unreachable host: a warning on stderr, the log's answer on stdout,
+/// exit 0.
+#[tokio::test(flavor = "multi_thread")]
+async fn pending_warns_when_the_api_refuses_the_key_or_cannot_be_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let emu = emulator(5).await;
+    let base = emu.base_url().to_string();
+    seed_on(&db, base.trim_end_matches('/'));
+    let mut c = cmd(&db, Some(&base));
+    c.env("VITAL_API_KEY", "sk_us_not_the_emulators_key");
+    let o = run(c, &["history", "--pending"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).lines().count(), 2, "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("warning: current connections not checked (the API key was refused"),
+        "{err}"
+    );
+    assert_eq!(err.matches("warning:").count(), 1, "one warning: {err}");
+
+    // Nothing listens on port 9 of loopback.
+    let gone = "http://127.0.0.1:9";
+    let db2 = dir.path().join("h2.sqlite3");
+    seed_on(&db2, gone);
+    let o = run(cmd(&db2, Some(gone)), &["history", "--pending"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).lines().count(), 2, "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("warning: current connections not checked (could not reach"),
+        "{err}"
+    );
+}
+
+/// The demo's patient-00012: three links, one of which the patient used to connect Oura and
+/// Fitbit, is not pending; a patient with two unused links is listed once, with the newest.
+/// The rows of `presets check --live` (its QA user) are left out.
+#[tokio::test]
+async fn pending_lists_each_patient_once_and_not_one_who_connected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let s = Store::open(&db).unwrap();
+    let id =
+        |n| vital_onboard::emulator::stable_uuid(&vital_onboard::emulator::generated_client_id(n));
+    let demo = |user: &str, n, fp: &str, outcome, ago| Event {
+        environment: "demo".into(),
+        region: "-".into(),
+        host: "demo".into(),
+        ..event(user, id(n), fp, outcome, ago)
+    };
+    let m = Duration::minutes;
+    for (i, fp) in [
+        "sha256:00012aaaaaaa",
+        "sha256:00012bbbbbbb",
+        "sha256:00012ccccccc",
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.record(&demo(
+            "patient-00012",
+            12,
+            fp,
+            Outcome::Minted,
+            m(60 - 10 * i as i64),
+        ))
+        .unwrap();
+    }
+    let mut fitbit = demo(
+        "patient-00012",
+        12,
+        "sha256:00012bbbbbbb",
+        Outcome::Connected,
+        m(45),
+    );
+    fitbit.provider = Some("fitbit".into());
+    s.record(&fitbit).unwrap();
+    s.record(&demo(
+        "patient-00012",
+        12,
+        "sha256:00012bbbbbbb",
+        Outcome::Connected,
+        m(44),
+    ))
+    .unwrap();
+    s.record(&demo(
+        "patient-00004",
+        4,
+        "sha256:00004aaaaaaa",
+        Outcome::Minted,
+        m(30),
+    ))
+    .unwrap();
+    s.record(&demo(
+        "patient-00004",
+        4,
+        "sha256:00004bbbbbbb",
+        Outcome::Minted,
+        m(20),
+    ))
+    .unwrap();
+    let mut qa = demo(
+        "vital-onboard-qa",
+        99,
+        "sha256:qaqaqaqaqaqa",
+        Outcome::Minted,
+        m(10),
+    );
+    qa.source = Source::Check;
+    s.record(&qa).unwrap();
+    drop(s);
+
+    let o = run(cmd(&db, None), &["history", "--pending"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.contains("patient-00004") && out.contains("sha256:00004bbbbbbb"),
+        "the newest link: {out}"
+    );
+    // Without --pending every link is listed, the QA user's too.
+    let o = run(cmd(&db, None), &["history"]).await;
+    assert_eq!(text(&o.stdout).lines().count(), 6, "{}", text(&o.stdout));
 }

@@ -154,3 +154,16 @@ async fn a_profile_without_a_key_is_reported_in_its_own_terms() {
     .await;
     assert_eq!(line(&o, "key"), "sk_us_…");
 }
+
+/// The operator the audit log records: the OS login name, or `operator` in the config file
+/// or the profile, with where it came from.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_names_the_operator_and_where_it_came_from() {
+    let o = status("", &[], &[("USER", "jdoe")]).await;
+    assert_eq!(line(&o, "operator"), "jdoe (the OS login name)");
+    let config = "operator = \"front-desk\"\n[profile.ward]\noperator = \"ward 3\"\n";
+    let o = status(config, &[], &[("USER", "jdoe")]).await;
+    assert_eq!(line(&o, "operator"), "front-desk (config file)");
+    let o = status(config, &["--profile", "ward"], &[("USER", "jdoe")]).await;
+    assert_eq!(line(&o, "operator"), "ward 3 (profile ward)");
+}

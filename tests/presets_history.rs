@@ -66,7 +66,7 @@ async fn a_preset_fills_the_panes_s_saves_one_and_h_mints_again() {
     let first = c.driver.app.screen.shown().unwrap().link.fingerprint();
     c.key(KeyCode::Esc);
     c.key(KeyCode::Char('H'));
-    let s = c.wait_for("History: 1 of 1 links").await;
+    let s = c.wait_for("History of the demo: 1 of 1 link,").await;
     assert!(
         s.contains("patient-00004") && s.contains("rings-and-fitbit"),
         "{s}"

@@ -8,9 +8,25 @@ use super::header::Badge;
 use super::screen::ShownLink;
 use super::{App, Effect, Level};
 use crate::api::LinkTokenRequest;
-use crate::audit::{Event, Outcome};
+use crate::audit::{Event, Outcome, Scope, Source};
 
 impl App {
+    /// Where and by whom this console mints: its host and environment (any demo run is the
+    /// host `demo`), the console as the source, the operator.
+    pub fn audit_scope(&self) -> Scope {
+        let operator = &self.config.operator;
+        match self.env.badge {
+            Badge::Demo => Scope::demo(Source::Console, operator),
+            Badge::Vital { env, region } | Badge::Custom { env, region } => Scope::api(
+                env.as_str(),
+                region.as_str(),
+                &self.env.host,
+                Source::Console,
+                operator,
+            ),
+        }
+    }
+
     /// An event for `request` (the link's settings) at `time`.
     pub(super) fn event(
         &self,
@@ -19,30 +35,11 @@ impl App {
         client_user_id: &str,
         time: DateTime<Utc>,
     ) -> Event {
-        let (environment, region) = match self.env.badge {
-            Badge::Demo => ("demo".to_string(), "-".to_string()),
-            Badge::Vital { env, region } | Badge::Custom { env, region } => (
-                format!("{env:?}").to_lowercase(),
-                format!("{region:?}").to_lowercase(),
-            ),
-        };
-        Event {
-            time,
-            environment,
-            region,
-            host: self.env.host.clone(),
-            user_id: Some(request.user_id),
-            client_user_id: client_user_id.to_string(),
-            provider: request.provider.clone(),
-            allowlist: request.filter_on_providers.clone(),
-            redirect_url: request.redirect_url.clone(),
-            on_error: crate::link::redirects(request.on_error),
-            on_close: crate::link::redirects(request.on_close),
-            preset: self.preset_for_audit(),
-            token_fingerprint: None,
-            outcome,
-            error: None,
-        }
+        let mut e = self
+            .audit_scope()
+            .event(outcome, request, client_user_id, time);
+        e.preset = self.preset_for_audit();
+        e
     }
 
     /// An event about the shown link (its fingerprint, never its token).

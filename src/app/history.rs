@@ -1,15 +1,19 @@
 //! `H`: the audit log in the console, newest first, one link a row with whether the patient
 //! connected; `/` filters it (patient, preset, provider, fingerprint), Enter mints again with the
-//! same settings for the same patient. An overlay (see the order in `overlay`); the runtime reads
-//! the log ([`Effect::LoadHistory`]).
+//! same settings for the same patient. It shows the links of this console's host and
+//! environment (every demo run is the one host `demo`, whatever its port), without the rows
+//! `presets check --live` wrote; `a` shows every host's, each row with its host. Enter on
+//! another host's row says why it cannot mint there. An overlay (see the order in `overlay`);
+//! the runtime reads the log ([`Effect::LoadHistory`]).
 
 use super::list::{ListState, Motion};
 use super::prompt::{Prompt, PromptKind};
 use super::requests::{Pending, Task};
 use super::{App, Effect, Level, layout};
 use crate::api::LinkTokenRequest;
-use crate::audit::LinkRecord;
+use crate::audit::{LinkRecord, Scope};
 use crate::link::redirect_field;
+use crate::text::{sanitize, truncate};
 
 /// The history overlay: the links read, the highlight and scroll over the rows the filter
 /// keeps, the kept filter.
@@ -19,6 +23,10 @@ pub struct HistoryView {
     pub records: Option<Result<Vec<LinkRecord>, String>>,
     pub list: ListState,
     pub filter: String,
+    /// This console's host and environment: the rows shown unless `all_hosts`.
+    pub here: Option<Scope>,
+    /// `a`: every host's links (and `presets check --live`'s), each with its host.
+    pub all_hosts: bool,
 }
 
 impl HistoryView {
@@ -29,8 +37,45 @@ impl HistoryView {
         };
         let needle = self.filter.to_lowercase();
         all.iter()
+            .filter(|r| self.in_scope(r))
             .filter(|r| needle.is_empty() || haystack(r).contains(&needle))
             .collect()
+    }
+
+    /// Whether `r` is shown before the filter: every row with `all_hosts`, else this host's
+    /// (the QA check's rows left out).
+    fn in_scope(&self, r: &LinkRecord) -> bool {
+        self.all_hosts
+            || self
+                .here
+                .as_ref()
+                .is_none_or(|here| here.is_here(&r.minted) && !r.is_qa())
+    }
+
+    /// How many rows `a` would add: links of other hosts (or the QA check's).
+    pub fn hidden(&self) -> usize {
+        match &self.records {
+            Some(Ok(all)) if !self.all_hosts => all.iter().filter(|r| !self.in_scope(r)).count(),
+            _ => 0,
+        }
+    }
+
+    /// Whether `r` was minted where this console mints (and so can be minted again here).
+    pub fn is_here(&self, r: &LinkRecord) -> bool {
+        self.here
+            .as_ref()
+            .is_none_or(|here| here.is_here(&r.minted))
+    }
+
+    /// `a`: every host's links, or this host's again; the highlight stays on its link when
+    /// that stays listed.
+    fn toggle_hosts(&mut self) {
+        let kept = self.highlighted().cloned();
+        self.all_hosts = !self.all_hosts;
+        let visible = self.visible();
+        let now_at = kept.and_then(|k| visible.iter().position(|r| **r == k));
+        let len = visible.len();
+        self.list.items_changed(now_at, len);
     }
 
     pub fn highlighted(&self) -> Option<&LinkRecord> {
@@ -86,7 +131,10 @@ impl App {
     /// `H`: opens the history and asks the runtime to read it (a read still running for an
     /// earlier opening is superseded).
     pub(super) fn open_history(&mut self) -> Vec<Effect> {
-        self.overlays.history = Some(HistoryView::default());
+        self.overlays.history = Some(HistoryView {
+            here: Some(self.audit_scope()),
+            ..HistoryView::default()
+        });
         let mut effects = self.requests.cancel_all(Task::LoadHistory);
         let id = self.requests.start(Pending::History);
         effects.push(Effect::LoadHistory { id });
@@ -133,6 +181,14 @@ impl App {
         self.overlays.prompt = Some(Prompt::editing(PromptKind::HistoryFilter, &kept));
     }
 
+    /// `a` in the history: every host's links, or this host's again.
+    pub(super) fn toggle_history_hosts(&mut self) {
+        if let Some(h) = &mut self.overlays.history {
+            h.toggle_hosts();
+        }
+        self.fit_history_list();
+    }
+
     /// The filter prompt's text, applied as typed.
     pub(super) fn set_history_filter(&mut self, text: &str) {
         if let Some(h) = &mut self.overlays.history {
@@ -148,6 +204,16 @@ impl App {
         let Some(record) = h.highlighted().cloned() else {
             return vec![];
         };
+        let here = h.is_here(&record);
+        if !here {
+            let text = format!(
+                "Not minted: that link is from {}; this console mints on {}, where its patient is unknown",
+                truncate(&sanitize(&record.minted.place()), 40),
+                truncate(&self.audit_scope().place(), 40)
+            );
+            self.toast(Level::Error, text);
+            return vec![];
+        }
         if self.refused_read_only("mint a link") {
             return vec![];
         }

@@ -112,6 +112,9 @@ pub struct ConsoleConfig {
     pub config_path: Option<std::path::PathBuf>,
     /// The preset the panes start with (the profile's `default_preset`).
     pub start_preset: Option<String>,
+    /// Who is minting, for the audit log (the `operator` setting: the OS login name unless the
+    /// config file or the profile names one).
+    pub operator: String,
 }
 
 impl ConsoleConfig {
@@ -125,6 +128,7 @@ impl ConsoleConfig {
             presets: config.preset.clone(),
             config_path: config.path.clone(),
             start_preset: None,
+            operator: crate::audit::UNKNOWN.to_string(),
         }
     }
 
@@ -453,6 +457,7 @@ impl App {
             Action::ApplyPreset => self.apply_highlighted_preset(),
             Action::SavePreset => self.open_save_preset(),
             Action::HistoryFilter => self.open_history_filter(),
+            Action::HistoryAllHosts => self.toggle_history_hosts(),
             // Motions are handled above; these start work and are handled by `act`; the
             // profile picker's own runs before the app (`app::profile_picker`).
             Action::Up

@@ -4,12 +4,19 @@
 //! schema versioned with migrations; file 0600, folder 0700). Never the API key, the token or the
 //! link URL: links are known by their fingerprint. A log that cannot be opened or written never
 //! stops minting: the caller is told why and carries on.
+//!
+//! Every mint is a row, whatever made it ([`Source`]: the console, the command line, `presets
+//! check --live`), with the operator (the OS login name, or `operator` in the config file or the
+//! profile) and the host it was minted against; every run of the built-in emulator counts as the
+//! one host `demo`, whatever its port ([`Scope`]).
 
 mod store;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
+
+use crate::api::LinkTokenRequest;
 
 pub use store::{AuditError, Filter, Store, default_path};
 
@@ -54,6 +61,132 @@ impl Outcome {
     }
 }
 
+/// What minted a link (and wrote its rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Source {
+    /// The console (`m`, `H`'s Enter, the patient-facing view).
+    #[serde(rename = "console")]
+    Console,
+    /// `link` and `link --preset`.
+    #[serde(rename = "command line")]
+    CommandLine,
+    /// `presets check --live`.
+    #[serde(rename = "check")]
+    Check,
+    /// A row written before the log recorded its source (schema 1).
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Console => "console",
+            Source::CommandLine => "command line",
+            Source::Check => "check",
+            Source::Unknown => "unknown",
+        }
+    }
+
+    /// The source a row names; a name this version does not know reads as [`Source::Unknown`].
+    pub fn parse(s: &str) -> Source {
+        [Source::Console, Source::CommandLine, Source::Check]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .unwrap_or(Source::Unknown)
+    }
+}
+
+/// What the log records for a row written before it recorded sources and operators.
+pub const UNKNOWN: &str = "unknown";
+
+/// The host every run of the built-in emulator is recorded as, whatever its port.
+pub const DEMO_HOST: &str = "demo";
+
+/// Where and by whom links are minted: the same on every row one run writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// `sandbox`, `production`, or `demo`.
+    pub environment: String,
+    /// `us`, `eu`, or `-` in demo mode.
+    pub region: String,
+    /// The API's address as shown (`https://api.sandbox.us.junction.com`), or [`DEMO_HOST`].
+    pub host: String,
+    pub source: Source,
+    pub operator: String,
+}
+
+impl Scope {
+    /// The built-in emulator: one host, `demo`, whatever its port.
+    pub fn demo(source: Source, operator: &str) -> Scope {
+        Scope {
+            environment: DEMO_HOST.into(),
+            region: "-".into(),
+            host: DEMO_HOST.into(),
+            source,
+            operator: operator.into(),
+        }
+    }
+
+    /// A Vital host or one given with a base URL (an emulator, a proxy).
+    pub fn api(
+        environment: &str,
+        region: &str,
+        host: &str,
+        source: Source,
+        operator: &str,
+    ) -> Scope {
+        Scope {
+            environment: environment.into(),
+            region: region.into(),
+            host: host.into(),
+            source,
+            operator: operator.into(),
+        }
+    }
+
+    /// The row for `request` (a link's settings) sent for `client_user_id` at `time`; no
+    /// preset, fingerprint or error yet.
+    pub fn event(
+        &self,
+        outcome: Outcome,
+        request: &LinkTokenRequest,
+        client_user_id: &str,
+        time: DateTime<Utc>,
+    ) -> Event {
+        Event {
+            time,
+            environment: self.environment.clone(),
+            region: self.region.clone(),
+            host: self.host.clone(),
+            user_id: Some(request.user_id),
+            client_user_id: client_user_id.to_string(),
+            provider: request.provider.clone(),
+            allowlist: request.filter_on_providers.clone(),
+            redirect_url: request.redirect_url.clone(),
+            on_error: crate::link::redirects(request.on_error),
+            on_close: crate::link::redirects(request.on_close),
+            preset: None,
+            token_fingerprint: None,
+            outcome,
+            error: None,
+            source: self.source,
+            operator: self.operator.clone(),
+        }
+    }
+
+    /// Where, in words: `the demo`, or `api.sandbox.us.junction.com (sandbox)`.
+    pub fn place(&self) -> String {
+        place(&self.host, &self.environment)
+    }
+
+    /// Whether `e` was written against this host and environment (any run of the demo
+    /// counts as the demo).
+    pub fn is_here(&self, e: &Event) -> bool {
+        e.host_key() == self.host && e.environment == self.environment
+    }
+}
+
 /// One row of the log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
@@ -74,6 +207,45 @@ pub struct Event {
     pub token_fingerprint: Option<String>,
     pub outcome: Outcome,
     pub error: Option<String>,
+    /// What wrote the row ([`Source::Unknown`] for rows older than schema 2).
+    pub source: Source,
+    /// Who was logged in (the OS login name, or `operator` in the config file or the
+    /// profile); `unknown` for rows older than schema 2.
+    pub operator: String,
+}
+
+/// Where, in words: `the demo`, or `HOST (ENVIRONMENT)` with the host without its scheme.
+fn place(host: &str, environment: &str) -> String {
+    if host == DEMO_HOST {
+        "the demo".to_string()
+    } else {
+        format!("{} ({environment})", bare_host(host))
+    }
+}
+
+/// A host without its scheme (`api.sandbox.us.junction.com`, `127.0.0.1:8080`), as screens
+/// name it where room is short.
+pub fn bare_host(host: &str) -> &str {
+    host.strip_prefix("https://")
+        .or_else(|| host.strip_prefix("http://"))
+        .unwrap_or(host)
+}
+
+impl Event {
+    /// Where it was minted, in words: `the demo`, or `HOST (ENVIRONMENT)`.
+    pub fn place(&self) -> String {
+        place(self.host_key(), &self.environment)
+    }
+
+    /// The host as the history groups rows: [`DEMO_HOST`] for any run of the built-in
+    /// emulator (older rows recorded its loopback address and port), else the host recorded.
+    pub fn host_key(&self) -> &str {
+        if self.environment == DEMO_HOST {
+            DEMO_HOST
+        } else {
+            &self.host
+        }
+    }
 }
 
 /// A link as the history screen and `history` show it: its mint and what became of it.
@@ -90,4 +262,14 @@ impl LinkRecord {
     pub fn is_connected(&self) -> bool {
         !self.connected.is_empty()
     }
+
+    /// A link `presets check --live` minted, or one for its QA user: not a patient's. The
+    /// follow-up lists (`history --pending`, `H` unless `a`) leave these out.
+    pub fn is_qa(&self) -> bool {
+        self.minted.source == Source::Check || self.minted.client_user_id == QA_CLIENT_USER_ID
+    }
 }
+
+/// The `client_user_id` `presets check --live` mints for by default: a test user, never a
+/// patient ([`LinkRecord::is_qa`]).
+pub const QA_CLIENT_USER_ID: &str = "vital-onboard-qa";

@@ -9,10 +9,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, params};
 use uuid::Uuid;
 
-use super::{Event, LinkRecord, Outcome};
+use super::{Event, LinkRecord, Outcome, Source};
 
-/// Each step brings the schema to the version of its index + 1.
-const MIGRATIONS: &[&str] = &["CREATE TABLE events (
+/// Each step brings the schema to the version of its index + 1. Steps are appended in the order
+/// they land and never edited once landed: a log of an older schema takes the missing steps.
+const MIGRATIONS: &[&str] = &[
+    // 1: the events.
+    "CREATE TABLE events (
         id INTEGER PRIMARY KEY,
         time TEXT NOT NULL,
         environment TEXT NOT NULL,
@@ -31,7 +34,11 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE events (
         error TEXT
     );
     CREATE INDEX events_fingerprint ON events(token_fingerprint);
-    CREATE INDEX events_time ON events(time);"];
+    CREATE INDEX events_time ON events(time);",
+    // 2: what minted the link (console, command line, check) and who was logged in.
+    "ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'unknown';
+    ALTER TABLE events ADD COLUMN operator TEXT NOT NULL DEFAULT 'unknown'",
+];
 
 /// Why the log is unavailable, in words for the status line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -173,7 +180,8 @@ impl Store {
             .execute(
                 "INSERT INTO events (time, environment, region, host, user_id, client_user_id,
                  provider, allowlist, redirect_url, on_error, on_close, preset, token_fingerprint,
-                 outcome, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 outcome, error, source, operator)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 params![
                     to_text(e.time),
                     e.environment,
@@ -190,6 +198,8 @@ impl Store {
                     e.token_fingerprint,
                     e.outcome.as_str(),
                     e.error,
+                    e.source.as_str(),
+                    e.operator,
                 ],
             )
             .map(drop)
@@ -201,6 +211,7 @@ impl Store {
         let user_id: Option<String> = r.get(4)?;
         let allowlist: Option<String> = r.get(7)?;
         let outcome: String = r.get(13)?;
+        let source: String = r.get(15)?;
         Ok(Event {
             time: DateTime::parse_from_rfc3339(&time).map_or_else(|_| Utc::now(), |t| t.to_utc()),
             environment: r.get(1)?,
@@ -217,6 +228,8 @@ impl Store {
             token_fingerprint: r.get(12)?,
             outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Minted),
             error: r.get(14)?,
+            source: Source::parse(&source),
+            operator: r.get(16)?,
         })
     }
 
@@ -228,7 +241,7 @@ impl Store {
             .prepare(
                 "SELECT time, environment, region, host, user_id, client_user_id, provider,
                  allowlist, redirect_url, on_error, on_close, preset, token_fingerprint, outcome,
-                 error FROM events ORDER BY id",
+                 error, source, operator FROM events ORDER BY id",
             )
             .map_err(sql)?;
         let rows = stmt.query_map([], Self::row).map_err(sql)?;
@@ -275,5 +288,84 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// A log as vital-onboard wrote it at schema 1, with one row.
+    fn schema_1(path: &Path) {
+        let c = Connection::open(path).unwrap();
+        c.execute_batch(&format!("{}; PRAGMA user_version = 1;", MIGRATIONS[0]))
+            .unwrap();
+        c.execute(
+            "INSERT INTO events (time, environment, region, host, user_id, client_user_id,
+             provider, allowlist, redirect_url, on_error, on_close, preset, token_fingerprint,
+             outcome, error) VALUES ('2026-11-24T10:00:00.000Z', 'sandbox', 'us',
+             'https://api.sandbox.us.junction.com', NULL, 'patient-00001', NULL, '[\"oura\"]',
+             NULL, 0, 0, 'wearables', 'sha256:111111111111', 'minted', NULL)",
+            [],
+        )
+        .unwrap();
+    }
+
+    fn version(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_log_of_schema_1_opens_migrates_and_its_rows_read_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        schema_1(&path);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(version(&store), 2);
+        let old = store.events().unwrap();
+        assert_eq!(old.len(), 1);
+        assert_eq!(
+            (old[0].source, old[0].operator.as_str()),
+            (Source::Unknown, "unknown")
+        );
+        assert_eq!(old[0].client_user_id, "patient-00001");
+        assert_eq!(old[0].preset.as_deref(), Some("wearables"));
+        // A new row keeps its source and operator, beside the old one.
+        let mut new = old[0].clone();
+        new.source = Source::CommandLine;
+        new.operator = "jdoe".into();
+        new.token_fingerprint = Some("sha256:222222222222".into());
+        store.record(&new).unwrap();
+        drop(store);
+        let again = Store::open(&path).unwrap();
+        assert_eq!(version(&again), 2);
+        let links = again.links(&Filter::default()).unwrap();
+        assert_eq!(links.len(), 2);
+        assert_eq!(
+            (links[0].minted.source, links[0].minted.operator.as_str()),
+            (Source::CommandLine, "jdoe")
+        );
+        assert_eq!(links[1].minted.source, Source::Unknown);
+        let json = serde_json::to_value(&links[0]).unwrap();
+        assert_eq!(json["minted"]["source"], "command line");
+        assert_eq!(json["minted"]["operator"], "jdoe");
+    }
+
+    /// Steps that landed are never edited (a log already past them would not take the new
+    /// text): each one's digest is pinned here. New steps are appended, with their digest.
+    #[test]
+    fn landed_migrations_are_never_edited() {
+        let digest = |s: &str| {
+            let hash = Sha256::digest(s.as_bytes());
+            let hex: Vec<String> = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
+            hex.concat()
+        };
+        let landed = ["9a108b243218", "3e8aa83709eb"];
+        let now: Vec<String> = MIGRATIONS.iter().map(|m| digest(m)).collect();
+        assert_eq!(now[..landed.len()], landed, "a landed step changed");
     }
 }

@@ -230,6 +230,10 @@ impl Cli {
                     action: Some(UsersAction::Create(c)),
                     ..
                 })) => c.guard.read_only,
+                Some(Command::Presets(PresetsArgs {
+                    action: Some(PresetsAction::Check(c)),
+                    ..
+                })) => c.guard.read_only,
                 _ => false,
             }
     }
@@ -332,7 +336,7 @@ pub struct HistoryArgs {
     /// Only links minted this recently: 30m, 12h, 7d, 2w.
     #[arg(long, value_name = "AGE")]
     pub since: Option<String>,
-    /// Only links whose patient never connected (with an API key: checked with the API).
+    /// Each patient who never connected, once, with the newest link (with a key: checked with the API).
     #[arg(long)]
     pub pending: bool,
     #[command(flatten)]
@@ -341,15 +345,36 @@ pub struct HistoryArgs {
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum PresetsAction {
-    /// Check every preset; exit 2 when something is wrong.
+    /// Check every preset; exit 2 when something is wrong. With --live, also ask the API what
+    /// the Link page offers each.
+    #[command(after_help = help::PRESETS_CHECK)]
     Check(CheckArgs),
 }
 
-/// `presets check`: takes the options `presets` takes, after it too.
+/// `presets check`: the offline lint, and with `--live` one link per preset against the host.
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
+    /// Also mint one link per preset against the configured host and ask what its Link page
+    /// offers (GET /v2/link/providers).
+    #[arg(long)]
+    pub live: bool,
+    /// With --live: mint for this test user (a user_id or client_user_id), never a patient
+    /// [default: vital-onboard-qa, created when missing].
+    #[arg(long, value_name = "USER", requires = "live")]
+    pub user: Option<String>,
+    /// With --live against production: go ahead without asking (needed without a terminal).
+    #[arg(long, requires = "live")]
+    pub yes: bool,
+    /// One JSON object a line, one per preset.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write a JUnit XML report to FILE, one test case per preset (for a CI job).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 #[derive(Debug, Clone, Args)]

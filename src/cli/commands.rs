@@ -8,7 +8,8 @@ use std::io::Write;
 
 use chrono::Utc;
 
-use crate::api::{ApiError, PageGuard, Provider, User};
+use crate::api::{ApiError, PageGuard, Provider, User, display_url};
+use crate::audit::{Outcome as AuditOutcome, Scope, Source, Store};
 use crate::cli::{EmulatorArgs, LinkArgs};
 use crate::emulator::{self, EmulatorOptions};
 use crate::link::catalog;
@@ -221,6 +222,8 @@ pub async fn link(
         fingerprint = %minted.fingerprint(),
         "link minted"
     );
+    let preset = preset_label(args);
+    audit_mint(session, &minted, preset.as_deref(), Source::CommandLine).await;
     // Checked by the client (an absolute https URL, or http on loopback, no controls); sanitized
     // all the same, as every network string is before output.
     let url = sanitize(&minted.token.link_web_url);
@@ -288,6 +291,75 @@ pub async fn link(
         );
     }
     Ok(())
+}
+
+/// The preset `link --preset` started from, as the audit log names it: `NAME`, or `NAME
+/// (modified)` when a flag overrides one of its fields (as the console names a changed preset).
+fn preset_label(args: &LinkArgs) -> Option<String> {
+    let name = args.preset.as_ref()?;
+    let modified = args.provider.is_some()
+        || args.providers.is_some()
+        || args.redirect_url.is_some()
+        || args.on_error.is_some()
+        || args.on_close.is_some();
+    Some(if modified {
+        format!("{name} (modified)")
+    } else {
+        name.clone()
+    })
+}
+
+/// Where and by whom a command mints: the session's host and environment (every run of the
+/// built-in emulator is the one host `demo`), `source`, and the `operator` setting.
+pub fn audit_scope(session: &Session, source: Source) -> Scope {
+    let operator = &session.connection.settings.operator.value;
+    if session.is_demo() {
+        return Scope::demo(source, operator);
+    }
+    let c = &session.connection;
+    Scope::api(
+        c.env.as_str(),
+        c.region.as_str(),
+        &display_url(session.client.base_url()),
+        source,
+        operator,
+    )
+}
+
+/// Writes `minted`'s row to the audit log: made by `source` (`link` is
+/// [`Source::CommandLine`], `presets check --live` is [`Source::Check`]), from `preset` if one.
+/// Only its fingerprint is written, never the token or the URL. A log that cannot be written
+/// is a warning on stderr: the link stands.
+pub async fn audit_mint(
+    session: &Session,
+    minted: &MintedLink,
+    preset: Option<&str>,
+    source: Source,
+) {
+    let mut event = audit_scope(session, source).event(
+        AuditOutcome::Minted,
+        &minted.request,
+        &minted.client_user_id,
+        minted.minted_at,
+    );
+    event.preset = preset.map(str::to_string);
+    event.token_fingerprint = Some(minted.fingerprint());
+    let written = match crate::audit::default_path() {
+        None => Err("there is no data folder for history.sqlite3".to_string()),
+        Some(path) => tokio::task::spawn_blocking(move || {
+            Store::open(&path)
+                .and_then(|s| s.record(&event))
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .unwrap_or_else(|e| Err(e.to_string())),
+    };
+    if let Err(e) = written {
+        eprintln!(
+            "warning: the audit log is unavailable ({}): the link was minted but not logged",
+            sanitize(&e)
+        );
+    }
 }
 
 /// `patient_will_see` (the names the Link page offers) and `not_offered` (each asked-for slug it

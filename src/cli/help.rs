@@ -111,9 +111,30 @@ Examples:
   vital-onboard presets --json          one JSON object a line
   vital-onboard presets check           check them: unknown, SDK-only or deprecated providers,
                                         redirect options without a URL, duplicate names
+  vital-onboard presets check --live    also ask the API what each preset's Link page offers
 
 Exit codes: 0 done (check: nothing wrong), 2 the config file is missing or broken, or (check)
 a preset has a problem.";
+
+/// The end of `vital-onboard presets check --help`.
+pub const PRESETS_CHECK: &str = "\
+Examples:
+  vital-onboard presets check                      the offline check: nothing is sent
+  vital-onboard presets check --live               one link per preset, for the QA user
+  vital-onboard presets check --live --user qa-desk-2 --json --junit presets.xml
+  vital-onboard presets check --live --env production --yes     in CI, against production
+
+--live mints one link per preset that passes the offline check, for the QA user
+vital-onboard-qa (created once when missing; it counts toward a sandbox team's 50 users) or
+--user, never for a patient, and asks GET /v2/link/providers with each token what the patient
+will see. A preset fails when an asked-for provider will not be shown (with the reason), when
+its Link page offers nothing, or when the offline check finds a problem (then it is not minted).
+Against production it asks y/N first (--yes without a terminal). Tokens and URLs are never
+printed; each link is in the audit log, kept out of `history --pending` and H.
+
+Exit codes: 0 every preset passes, 1 internal failure (the JUnit file cannot be written), 2 a
+preset fails, or bad input or settings (nothing sent: also read-only mode), 3 the API refused,
+4 the API could not be reached or did not answer like the Vital API, 130 interrupted (Ctrl-C).";
 
 /// The end of `vital-onboard history --help`.
 pub const HISTORY: &str = "\
@@ -121,5 +142,9 @@ Examples:
   vital-onboard history                          every link, newest first
   vital-onboard history --since 7d --user patient-00012
   vital-onboard history --pending --json         who to call back
+
+Reading the log needs no key or host. --pending asks the API only with a key and a host; when
+it cannot (a refused key, an unreachable host), a warning on stderr says so and the log's answer
+is printed.
 
 Exit codes: 0 done, 1 the audit log cannot be read, 2 bad input or no audit log yet.";

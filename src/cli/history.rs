@@ -1,15 +1,23 @@
 //! `vital-onboard history [--json] [--user USER] [--since 7d] [--pending]`: the audit log's
-//! links, newest first, with whether the patient connected. `--pending` keeps those whose
-//! patient never connected (the follow-up list) and, with an API key, asks the API for each
-//! patient's current connections first, so one made since is not listed.
+//! links, newest first, with whether the patient connected, what minted each (source) and who
+//! (operator). Reading the local log needs no key and no host.
+//!
+//! `--pending` is the follow-up list: each patient once, with their newest link, unless the log
+//! records that they connected; the rows `presets check --live` wrote are left out. With a key
+//! and a host, the API is then asked for the current connections of this host's patients, so
+//! one made since is not listed; a refused key or an unreachable host is a warning on stderr and
+//! the log's answer is printed all the same.
 
 use std::io::Write;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::commands::{Failure, Outcome};
-use crate::api::ConnectionStatus;
-use crate::audit::{Filter, LinkRecord, Store};
+use super::commands::{Failure, Outcome, audit_scope};
+use crate::api::{ApiError, ConnectionStatus};
+use crate::audit::{Filter, LinkRecord, Scope, Source, Store};
+use crate::cli::{ConnectionArgs, HistoryArgs};
+use crate::setup::config::Config;
+use crate::setup::connection::Target;
 use crate::setup::session::Session;
 use crate::text::sanitize;
 
@@ -35,7 +43,8 @@ pub fn parse_since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Stri
     Ok(now - span)
 }
 
-/// One line of the table: time, patient, what was allowed, the fingerprint, the outcome.
+/// One line of the table: time, patient, what was allowed, the preset, the fingerprint, what
+/// minted it (source), who (operator), the outcome.
 pub fn row(r: &LinkRecord) -> String {
     let m = &r.minted;
     let allowed = match (&m.provider, &m.allowlist) {
@@ -54,6 +63,8 @@ pub fn row(r: &LinkRecord) -> String {
         allowed,
         m.preset.clone().unwrap_or_else(|| "-".into()),
         m.token_fingerprint.clone().unwrap_or_else(|| "-".into()),
+        m.source.as_str().to_string(),
+        m.operator.clone(),
         outcome,
     ]
     .iter()
@@ -69,7 +80,30 @@ pub struct HistoryQuery {
     pub pending: bool,
 }
 
-pub async fn history(session: Option<&Session>, q: &HistoryQuery) -> Outcome {
+impl From<&HistoryArgs> for HistoryQuery {
+    fn from(args: &HistoryArgs) -> Self {
+        HistoryQuery {
+            json: args.json,
+            user: args.user.clone(),
+            since: args.since.clone(),
+            pending: args.pending,
+        }
+    }
+}
+
+/// `history`: the local log, which needs no key and no host; `--pending` then asks the API
+/// about current connections when the settings give a key and a host ([`follow_up`]).
+pub async fn run(args: &HistoryArgs, connection_args: &ConnectionArgs, config: &Config) -> Outcome {
+    let q = HistoryQuery::from(args);
+    let mut links = read_log(&q).await?;
+    if q.pending {
+        links = follow_up(links, connection_args, config).await;
+    }
+    print(&links, q.json)
+}
+
+/// The links of the local log that `q` asks for, newest first.
+async fn read_log(q: &HistoryQuery) -> Result<Vec<LinkRecord>, Failure> {
     let since = q
         .since
         .as_deref()
@@ -80,7 +114,7 @@ pub async fn history(session: Option<&Session>, q: &HistoryQuery) -> Outcome {
         .ok_or_else(|| Failure::input("no audit log: there is no data directory"))?;
     if !path.exists() {
         return Err(Failure::input(format!(
-            "no audit log at {} yet: the console writes it as links are minted",
+            "no audit log at {} yet: the console and `link` write it as links are minted",
             path.display()
         )));
     }
@@ -89,20 +123,16 @@ pub async fn history(session: Option<&Session>, q: &HistoryQuery) -> Outcome {
         since,
         limit: None,
     };
-    let mut links =
-        tokio::task::spawn_blocking(move || Store::open(&path).and_then(|s| s.links(&filter)))
-            .await
-            .map_err(|e| Failure::internal(e.to_string()))?
-            .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))?;
-    if q.pending {
-        links.retain(|l| !l.is_connected());
-        if let Some(session) = session {
-            links = still_pending(session, links).await;
-        }
-    }
+    tokio::task::spawn_blocking(move || Store::open(&path).and_then(|s| s.links(&filter)))
+        .await
+        .map_err(|e| Failure::internal(e.to_string()))?
+        .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))
+}
+
+fn print(links: &[LinkRecord], json: bool) -> Outcome {
     let mut stdout = std::io::stdout().lock();
-    for l in &links {
-        let line = if q.json {
+    for l in links {
+        let line = if json {
             let mut v = serde_json::to_value(l).expect("serializes");
             crate::text::sanitize_json(&mut v);
             v.to_string()
@@ -117,27 +147,138 @@ pub async fn history(session: Option<&Session>, q: &HistoryQuery) -> Outcome {
     Ok(())
 }
 
-/// Drops the links whose patient has connected since, by the API's current answer. A patient
-/// the API cannot answer for stays on the list, with a note.
-async fn still_pending(session: &Session, links: Vec<LinkRecord>) -> Vec<LinkRecord> {
-    let mut out = Vec::new();
-    for l in links {
-        let Some(user_id) = l.minted.user_id else {
-            out.push(l);
-            continue;
-        };
-        match session.client.connected_providers(user_id).await {
-            Ok(now) if connected_since(&l, &now) => {}
-            Ok(_) => out.push(l),
-            Err(e) => {
-                eprintln!(
-                    "note: could not check {}'s connections: {}",
-                    sanitize(&l.minted.client_user_id),
-                    sanitize(&e.to_string())
-                );
-                out.push(l);
+/// A patient on the follow-up list: their links, newest first (never empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patient {
+    pub links: Vec<LinkRecord>,
+}
+
+impl Patient {
+    /// The newest link, the one the list shows.
+    pub fn latest(&self) -> &LinkRecord {
+        &self.links[0]
+    }
+}
+
+/// The patients the log says never connected, each once with all their links (newest first),
+/// in the order of their newest link. A patient is one `client_user_id` on one host and
+/// environment (every demo run is the one host `demo`). A patient the log records connecting
+/// through any of their links is not pending; the rows `presets check --live` wrote are left
+/// out (its QA user is not a patient).
+pub fn pending_by_log(links: Vec<LinkRecord>) -> Vec<Patient> {
+    let key = |r: &LinkRecord| {
+        let m = &r.minted;
+        (
+            m.host_key().to_string(),
+            m.environment.clone(),
+            m.client_user_id.clone(),
+        )
+    };
+    let mut patients: Vec<(_, Patient)> = Vec::new();
+    for l in links.into_iter().filter(|l| !l.is_qa()) {
+        let k = key(&l);
+        match patients.iter_mut().find(|(pk, _)| *pk == k) {
+            Some((_, p)) => p.links.push(l),
+            None => patients.push((k, Patient { links: vec![l] })),
+        }
+    }
+    patients
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| !p.links.iter().any(LinkRecord::is_connected))
+        .collect()
+}
+
+/// The follow-up list: [`pending_by_log`], then, with a key and a host, without the patients
+/// the API now shows connected. Without a key (demo mode) the log is the answer; when the
+/// settings or the API fail, a warning says so and the log is the answer.
+async fn follow_up(
+    links: Vec<LinkRecord>,
+    connection_args: &ConnectionArgs,
+    config: &Config,
+) -> Vec<LinkRecord> {
+    let patients = pending_by_log(links);
+    let patients = if patients.is_empty() {
+        patients
+    } else {
+        match super::login::connection(connection_args, config) {
+            // The built-in emulator knows nothing of the log.
+            Ok(c) if c.target == Target::Demo => patients,
+            Ok(c) => match Session::open(c).await {
+                Ok(session) => still_pending(&session, patients).await,
+                Err(e) => {
+                    unchecked(&e.to_string());
+                    patients
+                }
+            },
+            Err(f) => {
+                unchecked(&f.message);
+                patients
             }
         }
+    };
+    patients.into_iter().map(|p| p.links[0].clone()).collect()
+}
+
+/// The warning when the API could not be asked: the list printed is the log's answer.
+fn unchecked(reason: &str) {
+    eprintln!(
+        "warning: current connections not checked ({}): the list is the audit log's answer",
+        sanitize(reason)
+    );
+}
+
+/// Drops the patients the API now shows connected (through a provider one of their links
+/// allowed, since that link). Only this host's patients are asked (a `user_id` means nothing
+/// to another host). A patient the API does not know stays, with a note; a refused key, an
+/// unreachable host or any other failure stops the asking with one warning, and the rest stay.
+async fn still_pending(session: &Session, patients: Vec<Patient>) -> Vec<Patient> {
+    let here: Scope = audit_scope(session, Source::CommandLine);
+    let mut out = Vec::new();
+    let mut elsewhere = 0usize;
+    let mut failed = false;
+    for p in patients {
+        let m = &p.latest().minted;
+        let user_id = match m.user_id {
+            Some(id) if !failed && here.is_here(m) => id,
+            Some(_) if !failed => {
+                elsewhere += 1;
+                out.push(p);
+                continue;
+            }
+            _ => {
+                out.push(p);
+                continue;
+            }
+        };
+        match session.client.connected_providers(user_id).await {
+            Ok(now) if p.links.iter().any(|l| connected_since(l, &now)) => {}
+            Ok(_) => out.push(p),
+            Err(e @ ApiError::NotFound { .. }) => {
+                eprintln!(
+                    "note: could not check {}'s connections: {}",
+                    sanitize(&m.client_user_id),
+                    sanitize(&e.to_string())
+                );
+                out.push(p);
+            }
+            Err(e) => {
+                unchecked(&e.to_string());
+                failed = true;
+                out.push(p);
+            }
+        }
+    }
+    if elsewhere > 0 {
+        eprintln!(
+            "note: {elsewhere} {} minted on another host {} listed by the audit log alone (this host cannot say)",
+            if elsewhere == 1 {
+                "patient"
+            } else {
+                "patients"
+            },
+            if elsewhere == 1 { "is" } else { "are" }
+        );
     }
     out
 }
@@ -174,5 +315,67 @@ mod tests {
         assert!(parse_since("7", now).unwrap_err().contains("unit"));
         assert!(parse_since("d", now).is_err());
         assert!(parse_since("3y", now).is_err());
+    }
+
+    fn link(patient: &str, host: &str, minutes_ago: i64, connected: &[&str]) -> LinkRecord {
+        let t0: DateTime<Utc> = "2026-11-24T10:00:00Z".parse().unwrap();
+        LinkRecord {
+            minted: crate::audit::Event {
+                time: t0 - Duration::minutes(minutes_ago),
+                environment: "sandbox".into(),
+                region: "us".into(),
+                host: host.into(),
+                user_id: Some(uuid::Uuid::new_v4()),
+                client_user_id: patient.into(),
+                provider: None,
+                allowlist: Some(vec!["oura".into(), "fitbit".into()]),
+                redirect_url: None,
+                on_error: false,
+                on_close: false,
+                preset: None,
+                token_fingerprint: Some(format!("sha256:{minutes_ago:012}")),
+                outcome: crate::audit::Outcome::Minted,
+                error: None,
+                source: Source::Console,
+                operator: "jdoe".into(),
+            },
+            connected: connected.iter().map(ToString::to_string).collect(),
+            last_outcome: crate::audit::Outcome::Minted,
+        }
+    }
+
+    #[test]
+    fn the_follow_up_list_has_each_patient_once_and_none_who_connected() {
+        let a = "https://api.sandbox.us.junction.com";
+        let b = "http://127.0.0.1:8080";
+        let mut qa = link("vital-onboard-qa", a, 1, &[]);
+        qa.minted.source = Source::Check;
+        // Newest first, as the log reads them.
+        let links = vec![
+            qa,
+            link("patient-00012", a, 2, &[]),
+            link("patient-00004", a, 3, &[]),
+            link("patient-00012", a, 4, &["oura", "fitbit"]),
+            link("patient-00004", a, 5, &[]),
+            link("patient-00004", b, 6, &[]),
+            link("patient-00012", a, 7, &[]),
+        ];
+        let pending = pending_by_log(links);
+        let shown: Vec<(&str, &str, DateTime<Utc>)> = pending
+            .iter()
+            .map(|p| {
+                let m = &p.latest().minted;
+                (m.client_user_id.as_str(), m.host.as_str(), m.time)
+            })
+            .collect();
+        let t0: DateTime<Utc> = "2026-11-24T10:00:00Z".parse().unwrap();
+        assert_eq!(
+            shown,
+            [
+                ("patient-00004", a, t0 - Duration::minutes(3)),
+                ("patient-00004", b, t0 - Duration::minutes(6)),
+            ]
+        );
+        assert_eq!(pending[0].links.len(), 2);
     }
 }

@@ -122,7 +122,7 @@ fn read_key(args: &LoginArgs, profile: Option<&str>) -> Result<ApiKey, Failure> 
 }
 
 /// Asks a y/N question on the terminal; anything but y/yes is no.
-fn confirm(question: &str) -> bool {
+pub(crate) fn confirm(question: &str) -> bool {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();

@@ -59,6 +59,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/link/close", post(link_page::close))
         .route("/_emulator/link-requests", get(recorded_links))
         .route("/_emulator/faults", post(add_fault))
+        .route(
+            "/_emulator/disabled-providers",
+            get(disabled_providers).put(set_disabled_providers),
+        )
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(shared.clone(), guard))
         .with_state(shared)
@@ -572,5 +576,30 @@ async fn recorded_links(State(shared): State<Arc<Shared>>) -> Reply {
 
 async fn add_fault(State(shared): State<Arc<Shared>>, Json(fault): Json<Fault>) -> Reply {
     shared.team().faults.push_back(fault);
+    ok(json!({ "success": true }))
+}
+
+/// The providers the team has not enabled, sorted: `/v2/link/providers` and the Link page leave
+/// them out.
+async fn disabled_providers(State(shared): State<Arc<Shared>>) -> Reply {
+    let mut slugs: Vec<String> = shared.team().disabled.iter().cloned().collect();
+    slugs.sort();
+    ok(json!(slugs))
+}
+
+/// Replaces the providers the team has not enabled (a JSON array of slugs), so a separate
+/// emulator process can show "not enabled for the team" as a tested process does with
+/// `with_team`. An unknown slug is refused.
+async fn set_disabled_providers(
+    State(shared): State<Arc<Shared>>,
+    Json(slugs): Json<Vec<String>>,
+) -> Reply {
+    if let Some(unknown) = slugs.iter().find(|s| !catalog::is_known(s)) {
+        return detail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("unknown provider {unknown:?}"),
+        );
+    }
+    shared.team().disabled = slugs.into_iter().collect();
     ok(json!({ "success": true }))
 }

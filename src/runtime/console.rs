@@ -20,8 +20,11 @@ pub async fn run_console(
     config_notice: Option<String>,
 ) -> std::io::Result<()> {
     let env = EnvInfo::from_connection(&session.connection, session.client.base_url());
-    let console = ConsoleConfig::new(config, *chrono::Local::now().offset())
+    let mut console = ConsoleConfig::new(config, *chrono::Local::now().offset())
         .for_profile(config, session.connection.profile.as_deref());
+    console
+        .operator
+        .clone_from(&session.connection.settings.operator.value);
     let theme = Theme::for_terminal(&|name| std::env::var(name).ok());
     // The theme honours NO_COLOR itself; crossterm would also drop the QR code's explicit black
     // on white, and a scanner needs those whatever the terminal's theme.

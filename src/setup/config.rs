@@ -69,6 +69,9 @@ pub struct Config {
     /// The profile used when neither `--profile` nor `VITAL_ONBOARD_PROFILE` names one.
     #[serde(default)]
     pub default_profile: Option<String>,
+    /// Who mints on this machine, for the audit log (default: the OS login name).
+    #[serde(default)]
+    pub operator: Option<String>,
     /// `[profile.NAME]` tables.
     #[serde(default, rename = "profile")]
     pub profiles: BTreeMap<String, Profile>,
@@ -98,6 +101,9 @@ pub struct Profile {
     /// Refuse minting links and creating users.
     #[serde(default)]
     pub read_only: bool,
+    /// Who mints with this profile, for the audit log (overrides the top-level `operator`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
 }
 
 /// Checks profile names (letters, digits, `-`, `_`, `.`; not `demo`) and `default_profile`.

@@ -199,7 +199,8 @@ impl Connection {
     }
 
     /// The other settings as `status` and `doctor` show them: `("timeout", "20 s (default)")`,
-    /// `("legacy hosts", "off (default)")`, `("read-only", "on (config file): ...")`.
+    /// `("legacy hosts", "off (default)")`, `("read-only", "on (config file): ...")`,
+    /// `("operator", "jdoe (the OS login name)")`.
     pub fn mode_lines(&self) -> Vec<(&'static str, String)> {
         mode_lines(&self.settings)
     }
@@ -227,6 +228,7 @@ pub fn mode_lines(s: &Settings) -> Vec<(&'static str, String)> {
         ),
         ("legacy hosts", s.switch_text(&s.legacy_hosts)),
         ("read-only", read_only),
+        ("operator", s.operator_text()),
     ]
 }
 

@@ -70,6 +70,8 @@ impl Preset {
 pub struct Problem {
     /// 1-based line in the config file.
     pub line: usize,
+    /// Which preset (0-based, in file order): names may repeat.
+    pub index: usize,
     pub preset: String,
     pub message: String,
 }
@@ -126,6 +128,7 @@ pub fn lint(text: &str, presets: &[Preset]) -> Vec<Problem> {
         let mut add = |key: &str, message: String| {
             out.push(Problem {
                 line: field_line(text, &spans, i, key),
+                index: i,
                 preset: p.name.clone(),
                 message,
             });

@@ -7,6 +7,10 @@
 //! the origin named is the first of them in that order. The switches (`--legacy-hosts`, `--demo`)
 //! likewise only turn something on.
 //!
+//! The operator (who is minting, for the audit log) is `operator` in the chosen profile, else at
+//! the top of the config file, else the OS login name (`USER`, `LOGNAME`, `USERNAME`), else
+//! `unknown`.
+//!
 //! The key is not a setting here: its sources and their order are `connection::KeySource`'s.
 
 use clap::ValueEnum;
@@ -29,6 +33,8 @@ pub enum Origin {
     Picker,
     /// The API key's prefix (environment and region only; known once the key is).
     KeyPrefix,
+    /// The OS login name, by the variable that holds it (the operator only).
+    LoginName(&'static str),
     /// Nothing set it.
     Default,
 }
@@ -42,6 +48,7 @@ impl Origin {
             Origin::ConfigFile => "config file",
             Origin::Picker => "picked at start",
             Origin::KeyPrefix => "the key's prefix",
+            Origin::LoginName(_) => "the OS login name",
             Origin::Default => "default",
         }
     }
@@ -102,6 +109,8 @@ pub struct Settings {
     pub insecure_http: bool,
     /// Read-only mode: no user is created and no link minted.
     pub read_only: Sourced<bool>,
+    /// Who is minting, as the audit log records it.
+    pub operator: Sourced<String>,
 }
 
 impl Default for Settings {
@@ -116,9 +125,13 @@ impl Default for Settings {
             demo: Sourced::new(false, Origin::Default),
             insecure_http: false,
             read_only: Sourced::new(false, Origin::Default),
+            operator: Sourced::new(UNKNOWN_OPERATOR.to_string(), Origin::Default),
         }
     }
 }
+
+/// The operator when no source names one.
+pub const UNKNOWN_OPERATOR: &str = "unknown";
 
 /// What the settings are merged from: the flags, the environment (looked up by name; an empty
 /// variable counts as unset) and the config file.
@@ -171,6 +184,34 @@ impl Sources<'_> {
                     })
             })
             .transpose()
+    }
+
+    /// The OS login name: `USER`, else `LOGNAME`, else `USERNAME` (Windows).
+    fn login_name(&self) -> Option<Sourced<String>> {
+        ["USER", "LOGNAME", "USERNAME"]
+            .into_iter()
+            .find_map(|name| {
+                self.var(name)
+                    .map(|v| Sourced::new(crate::text::sanitize(&v), Origin::LoginName(name)))
+            })
+    }
+
+    /// The operator: the profile's `operator`, else the config file's, else the OS login
+    /// name, else `unknown` (blank values count as unset).
+    fn operator(&self, table: Option<&Profile>) -> Sourced<String> {
+        let named = |v: Option<&String>| {
+            v.map(|o| crate::text::sanitize(o.trim()))
+                .filter(|o| !o.is_empty())
+        };
+        first([
+            (
+                named(table.and_then(|p| p.operator.as_ref())),
+                Origin::Profile,
+            ),
+            (named(self.config.operator.as_ref()), Origin::ConfigFile),
+        ])
+        .or_else(|| self.login_name())
+        .unwrap_or_else(|| Sourced::new(UNKNOWN_OPERATOR.to_string(), Origin::Default))
     }
 
     /// The chosen profile: `--profile`, else `VITAL_ONBOARD_PROFILE`, else `default_profile` in
@@ -282,6 +323,7 @@ impl Settings {
                 (table.is_some_and(|p| p.read_only), Origin::Profile),
                 (config.read_only, Origin::ConfigFile),
             ]),
+            operator: sources.operator(table),
             profile,
         })
     }
@@ -310,6 +352,16 @@ impl Settings {
             }) => format!("{value} (default_profile in the config file)"),
             Some(p) => format!("{} ({})", p.value, p.origin.describe()),
         }
+    }
+
+    /// The operator as `status` shows it: `jdoe (the OS login name)`, `front-desk (profile
+    /// eu)`.
+    pub fn operator_text(&self) -> String {
+        format!(
+            "{} ({})",
+            self.operator.value,
+            self.origin_text(self.operator.origin)
+        )
     }
 
     /// A switch as `status` shows it: `on (config file)`, `off (default)`.
@@ -554,5 +606,48 @@ mod tests {
         );
         assert_eq!(s.demo, Sourced::new(true, Origin::Flag("--demo")));
         assert!(s.insecure_http);
+    }
+
+    #[test]
+    fn the_operator_comes_from_the_profile_then_the_config_file_then_the_login_name() {
+        let login = [("USER", "jdoe"), ("LOGNAME", "other")];
+        let plain = config("[profile.a]\n");
+        let s = merge(&Flags::default(), &login, &plain).unwrap();
+        assert_eq!(
+            s.operator,
+            Sourced::new("jdoe".to_string(), Origin::LoginName("USER"))
+        );
+        assert_eq!(s.operator_text(), "jdoe (the OS login name)");
+        let s = merge(&Flags::default(), &[("LOGNAME", "lee")], &plain).unwrap();
+        assert_eq!(s.operator.value, "lee");
+        let s = merge(&Flags::default(), &[("USER", " ")], &plain).unwrap();
+        assert_eq!(
+            s.operator,
+            Sourced::new("unknown".to_string(), Origin::Default)
+        );
+
+        let named = config(
+            "operator = \"front-desk\"\n[profile.a]\n[profile.b]\noperator = \"ward 3\"\n[profile.c]\noperator = \" \"\n",
+        );
+        let with = |profile: &str| Flags {
+            profile: Some(profile.into()),
+            ..Flags::default()
+        };
+        let s = merge(&Flags::default(), &login, &named).unwrap();
+        assert_eq!(
+            s.operator,
+            Sourced::new("front-desk".to_string(), Origin::ConfigFile)
+        );
+        let s = merge(&with("a"), &login, &named).unwrap();
+        assert_eq!(s.operator.origin, Origin::ConfigFile);
+        let s = merge(&with("b"), &login, &named).unwrap();
+        assert_eq!(
+            s.operator,
+            Sourced::new("ward 3".to_string(), Origin::Profile)
+        );
+        assert_eq!(s.operator_text(), "ward 3 (profile b)");
+        // A blank operator in the profile counts as unset.
+        let s = merge(&with("c"), &login, &named).unwrap();
+        assert_eq!(s.operator.value, "front-desk");
     }
 }

@@ -1,6 +1,6 @@
 //! The history overlay (`H`): the audit log's links, newest first, one a row (time, patient,
-//! what was allowed, preset, whether the patient connected), the highlighted one marked, the
-//! kept filter and the keys under it.
+//! what was allowed, preset, whether the patient connected; with every host's links, the host),
+//! the highlighted one marked, the kept filter and the keys under it.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,10 +12,30 @@ use super::Theme;
 use super::widgets::popup_block;
 use crate::app::history::HistoryView;
 use crate::app::{App, layout};
-use crate::audit::LinkRecord;
-use crate::text::{cell, sanitize, truncate};
+use crate::audit::{LinkRecord, bare_host};
+use crate::text::{cell, sanitize, truncate, width};
 
-fn row_text(app: &App, r: &LinkRecord, width: usize) -> String {
+/// The host as a row shows it: without the scheme (`api.sandbox.us.junction.com`, `demo`).
+fn short_host(r: &LinkRecord) -> String {
+    sanitize(bare_host(r.minted.host_key()))
+}
+
+/// The row's columns as (text, width) pairs, by the width there is and whether every host's
+/// links are shown; the outcome follows them.
+fn columns(r: &LinkRecord, allowed: &str, wide: bool, all_hosts: bool) -> Vec<(String, usize)> {
+    let m = &r.minted;
+    let patient = sanitize(&m.client_user_id);
+    let allowed = sanitize(allowed);
+    let preset = sanitize(m.preset.as_deref().unwrap_or("-"));
+    match (wide, all_hosts) {
+        (true, false) => vec![(patient, 22), (allowed, 28), (preset, 16)],
+        (true, true) => vec![(patient, 22), (short_host(r), 28), (allowed, 20)],
+        (false, false) => vec![(patient, 16), (allowed, 14)],
+        (false, true) => vec![(patient, 14), (short_host(r), 27)],
+    }
+}
+
+fn row_text(app: &App, view: &HistoryView, r: &LinkRecord, width: usize) -> String {
     let m = &r.minted;
     let time = m
         .time
@@ -31,27 +51,42 @@ fn row_text(app: &App, r: &LinkRecord, width: usize) -> String {
     } else {
         format!("— {}", r.last_outcome.as_str().replace('_', " "))
     };
-    let wide = width >= 100;
-    let text = if wide {
-        format!(
-            "{time}  {}  {}  {}  {}",
-            cell(&truncate(&sanitize(&m.client_user_id), 22), 22),
-            cell(&truncate(&sanitize(&allowed), 28), 28),
-            cell(
-                &truncate(&sanitize(m.preset.as_deref().unwrap_or("-")), 16),
-                16
-            ),
-            sanitize(&outcome)
-        )
-    } else {
-        format!(
-            "{time}  {}  {}  {}",
-            cell(&truncate(&sanitize(&m.client_user_id), 16), 16),
-            cell(&truncate(&sanitize(&allowed), 14), 14),
-            sanitize(&outcome)
-        )
-    };
+    let mut text = time.to_string();
+    for (column, w) in columns(r, &allowed, width >= 100, view.all_hosts) {
+        text.push_str("  ");
+        text.push_str(&cell(&truncate(&column, w), w));
+    }
+    text.push_str("  ");
+    text.push_str(&sanitize(&outcome));
     cell(&truncate(&text, width), width)
+}
+
+/// `History of the demo: 3 of 5 links, newest first` (`of all hosts` with `a`), shortened to
+/// `room` columns: "newest first" goes first, then the host is shortened with "…".
+fn title(app: &App, view: &HistoryView, room: usize) -> String {
+    let Some(Ok(all)) = &view.records else {
+        return "History".to_string();
+    };
+    let place = if view.all_hosts {
+        "all hosts".to_string()
+    } else {
+        app.audit_scope().place()
+    };
+    let count = format!(
+        "{} of {} {}",
+        view.visible().len(),
+        all.len(),
+        if all.len() == 1 { "link" } else { "links" }
+    );
+    let full = format!("History of {place}: {count}, newest first");
+    if width(&full) <= room {
+        return full;
+    }
+    let fixed = width(&format!("History of : {count}"));
+    format!(
+        "History of {}: {count}",
+        truncate(&place, room.saturating_sub(fixed).max(8))
+    )
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme: &Theme) {
@@ -74,6 +109,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme:
             "No links yet: every link minted here is logged",
             theme.muted(),
         )),
+        Some(Ok(_)) if visible.is_empty() && view.filter.is_empty() => {
+            lines.push(Line::styled(
+                truncate("No links from this host yet: a shows every host's", inner),
+                theme.muted(),
+            ));
+        }
         Some(Ok(_)) if visible.is_empty() => {
             lines.push(Line::styled("No link matches the filter", theme.muted()));
         }
@@ -87,7 +128,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme:
                 } else {
                     theme.muted()
                 };
-                lines.push(Line::styled(row_text(app, r, inner), style));
+                lines.push(Line::styled(row_text(app, view, r, inner), style));
             }
         }
     }
@@ -102,19 +143,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme:
     lines.push(Line::default());
     lines.push(Line::styled(
         truncate(
-            &format!("{filter}Enter mints again for that patient · / filters · Esc closes"),
+            &format!(
+                "{filter}Enter mints again · / filters · a {} · Esc closes",
+                if view.all_hosts {
+                    "this host"
+                } else {
+                    "all hosts"
+                }
+            ),
             inner,
         ),
         theme.muted(),
     ));
-    let title = match &view.records {
-        Some(Ok(all)) => format!(
-            "History: {} of {} links, newest first",
-            visible.len(),
-            all.len()
-        ),
-        _ => "History".to_string(),
-    };
+    let title = title(app, view, inner.saturating_sub(2));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(popup_block(&title, theme.focused_border())),
@@ -150,5 +191,24 @@ mod tests {
         assert!(screen.contains("row-49"), "{screen}");
         let first = format!("row-{:02}", 50 - rows);
         assert!(screen.contains(&first), "{screen}");
+    }
+
+    /// Enter on another host's row: the reason reads whole at 80 columns, on the bottom rows.
+    #[test]
+    fn why_another_hosts_row_cannot_mint_here_reads_whole_at_80_columns() {
+        use crate::app::tests::history::{records_of_many_hosts, with_records};
+        // `loaded` is 80 x 24.
+        let mut app = with_records(loaded(6, false), records_of_many_hosts());
+        for c in ['a', 'j', 'j', 'j'] {
+            app.update(ch(c));
+        }
+        app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+        let screen = render(&app, 80, 24);
+        let bottom: Vec<&str> = screen.lines().skip(22).map(str::trim).collect();
+        assert_eq!(
+            bottom.join(" "),
+            "Not minted: that link is from 127.0.0.1:8080 (sandbox); this console mints on api.sandbox.us.junction.com (sandbox), where its patient is unknown",
+            "{screen}"
+        );
     }
 }

@@ -632,6 +632,13 @@ both_sizes!(history_overlay, |w, h| {
     app.update(ch('j'));
     app
 });
+both_sizes!(history_overlay_all_hosts, |w, h| {
+    let app = sized(loaded(6, false), w, h);
+    let records = crate::app::tests::history::records_of_many_hosts();
+    let mut app = crate::app::tests::history::with_records(app, records);
+    app.update(ch('a'));
+    app
+});
 both_sizes!(history_overlay_filtered, |w, h| {
     let mut app = crate::app::tests::history::with_history(sized(loaded(5, false), w, h));
     for c in "/garmin".chars() {

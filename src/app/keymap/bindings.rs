@@ -437,6 +437,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         Ctx::History,
+        &[k('a')],
+        Action::HistoryAllHosts,
+        "all hosts",
+        "Show every host's links (again: this host's only)",
+    ),
+    b(
+        Ctx::History,
         &[code(KeyCode::Esc), k('H')],
         Action::CloseOverlay,
         "close",

@@ -50,6 +50,7 @@ pub enum Action {
     History,
     HistoryFilter,
     HistoryMint,
+    HistoryAllHosts,
     PickProfile,
 }
 

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::app::overlay::OverlayKind;
-use crate::audit::{Event, LinkRecord, Outcome};
+use crate::audit::{Event, LinkRecord, Outcome, Source};
 
 fn record(n: usize, connected: &[&str], allowlist: &[&str], preset: Option<&str>) -> LinkRecord {
     let u = user(n);
@@ -24,6 +24,8 @@ fn record(n: usize, connected: &[&str], allowlist: &[&str], preset: Option<&str>
             token_fingerprint: Some(format!("sha256:{n:012}")),
             outcome: Outcome::Minted,
             error: None,
+            source: Source::Console,
+            operator: "jdoe".into(),
         },
         connected: connected.iter().map(ToString::to_string).collect(),
         last_outcome: if connected.is_empty() {
@@ -53,17 +55,121 @@ pub(crate) fn rows(n: usize) -> Vec<crate::audit::LinkRecord> {
         .collect()
 }
 
+/// `records()` as minted where `app` mints (its host and environment).
+fn records_here(app: &App) -> Vec<LinkRecord> {
+    let here = app.audit_scope();
+    records()
+        .into_iter()
+        .map(|mut r| {
+            r.minted.environment.clone_from(&here.environment);
+            r.minted.region.clone_from(&here.region);
+            r.minted.host.clone_from(&here.host);
+            r
+        })
+        .collect()
+}
+
 /// An app with the history open and read.
-pub(crate) fn with_history(mut app: App) -> App {
+pub(crate) fn with_history(app: App) -> App {
+    let records = records_here(&app);
+    with_records(app, records)
+}
+
+/// An app with the history open and `records` read.
+pub(crate) fn with_records(mut app: App, records: Vec<LinkRecord>) -> App {
     let fx = app.update(ch('H'));
     let [Effect::LoadHistory { id }] = fx[..] else {
         panic!("{fx:?}");
     };
     app.update(Msg::HistoryLoaded {
         id,
-        result: Ok(records()),
+        result: Ok(records),
     });
     app
+}
+
+/// `records()` and three more: one minted on an emulator on port 8080, one in an earlier demo
+/// run (on its own port), one by `presets check --live` here.
+pub(crate) fn records_of_many_hosts() -> Vec<LinkRecord> {
+    let mut all = records();
+    let mut emulator = record(4, &[], &["oura"], None);
+    emulator.minted.host = "http://127.0.0.1:8080".into();
+    let mut demo = record(5, &[], &["oura"], None);
+    demo.minted.environment = "demo".into();
+    demo.minted.host = "http://127.0.0.1:41234".into();
+    let mut check = record(6, &[], &["oura"], Some("wearables"));
+    check.minted.source = Source::Check;
+    all.extend([emulator, demo, check]);
+    all
+}
+
+fn visible_patients(app: &App) -> Vec<String> {
+    app.overlays
+        .history
+        .as_ref()
+        .unwrap()
+        .visible()
+        .iter()
+        .map(|r| r.minted.client_user_id.clone())
+        .collect()
+}
+
+#[test]
+fn h_shows_this_hosts_links_and_a_shows_every_hosts() {
+    let mut app = with_records(loaded(6, false), records_of_many_hosts());
+    let here = ["patient-00001", "patient-00002", "patient-00003"];
+    assert_eq!(visible_patients(&app), here);
+    assert_eq!(app.overlays.history.as_ref().unwrap().hidden(), 3);
+    send(&mut app, [ch('j')]);
+    send(&mut app, [ch('a')]);
+    assert_eq!(visible_patients(&app).len(), 6);
+    let h = app.overlays.history.as_ref().unwrap();
+    assert_eq!(
+        h.highlighted().unwrap().minted.client_user_id,
+        "patient-00002",
+        "the highlight stays on its link"
+    );
+    send(&mut app, [ch('a')]);
+    assert_eq!(visible_patients(&app), here);
+}
+
+#[test]
+fn every_demo_run_is_the_one_host_demo() {
+    let mut app = loaded(6, false);
+    app.env.badge = Badge::Demo;
+    app.env.host = "http://127.0.0.1:39999".into();
+    let mut now = record(7, &[], &["oura"], None);
+    now.minted.environment = "demo".into();
+    now.minted.host = "demo".into();
+    let mut records = records_of_many_hosts();
+    records.push(now);
+    let app = with_records(app, records);
+    assert_eq!(visible_patients(&app), ["patient-00005", "patient-00007"]);
+    assert_eq!(app.audit_scope().host, "demo");
+}
+
+#[test]
+fn enter_on_another_hosts_row_says_why_it_cannot_mint_there() {
+    let mut app = with_records(loaded(6, false), records_of_many_hosts());
+    send(&mut app, [ch('a'), ch('j'), ch('j'), ch('j')]);
+    let h = app.overlays.history.as_ref().unwrap();
+    assert_eq!(
+        h.highlighted().unwrap().minted.client_user_id,
+        "patient-00004"
+    );
+    let fx = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(fx.is_empty(), "{fx:?}");
+    let toast = app.toast.as_ref().unwrap();
+    assert_eq!(toast.level, Level::Error);
+    assert_eq!(
+        toast.text,
+        "Not minted: that link is from 127.0.0.1:8080 (sandbox); this console mints on api.sandbox.us.junction.com (sandbox), where its patient is unknown"
+    );
+    assert_eq!(app.overlays.top(), Some(OverlayKind::History));
+    // This host's row, shown among all, mints as before.
+    send(&mut app, [ch('k'), ch('k'), ch('k')]);
+    let fx = send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(mint_request(&fx).1.user_id, user(1).user_id);
 }
 
 #[test]
@@ -147,4 +253,54 @@ fn an_unreadable_log_says_why() {
     assert_eq!(h.records, Some(Err("database is locked".into())));
     // Enter on nothing does nothing.
     assert!(send(&mut app, [key(KeyCode::Enter)]).is_empty());
+}
+
+#[test]
+fn the_consoles_rows_name_the_console_the_operator_and_this_host() {
+    let mut app = loaded(5, false);
+    app.config.operator = "front-desk".into();
+    let fx = send(&mut app, [key(KeyCode::Enter), ch('m')]);
+    let (id, _) = mint_request(&fx);
+    let fx = app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    let minted = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Audit(ev) if ev.outcome == Outcome::Minted => Some(ev.clone()),
+            _ => None,
+        })
+        .expect("a minted row");
+    assert_eq!(
+        (
+            minted.source,
+            minted.operator.as_str(),
+            minted.host.as_str(),
+            minted.environment.as_str()
+        ),
+        (
+            Source::Console,
+            "front-desk",
+            "https://api.sandbox.us.junction.com",
+            "sandbox"
+        )
+    );
+    // In demo mode the host is `demo`, whatever the emulator's port.
+    let mut app = loaded(5, false);
+    app.env.badge = Badge::Demo;
+    app.env.host = "http://127.0.0.1:39999".into();
+    let fx = send(&mut app, [key(KeyCode::Enter), ch('m')]);
+    let (id, _) = mint_request(&fx);
+    let fx = app.update(Msg::Minted {
+        id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    let host = fx.iter().find_map(|e| match e {
+        Effect::Audit(ev) => Some((ev.host.clone(), ev.environment.clone())),
+        _ => None,
+    });
+    assert_eq!(host, Some(("demo".to_string(), "demo".to_string())));
 }
