@@ -633,3 +633,43 @@ impl Signals {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn link_args(args: &[&str]) -> LinkArgs {
+        let all = [&["vital-onboard", "link", "--user", "patient-00001"], args].concat();
+        match Cli::try_parse_from(all).unwrap().command {
+            Some(Command::Link(a)) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The audit log names the preset `link --preset` started from, "(modified)" when a flag
+    /// changed one of its fields, as the console does.
+    #[test]
+    fn the_audit_row_names_the_preset_and_whether_a_flag_changed_it() {
+        assert_eq!(preset_label(&link_args(&[])), None);
+        assert_eq!(
+            preset_label(&link_args(&["--preset", "wearables"])).as_deref(),
+            Some("wearables")
+        );
+        for flag in [
+            &["--providers", "oura"][..],
+            &["--provider", "oura"],
+            &["--redirect-url", "https://example.com/done"],
+            &["--on-close", "redirect"],
+        ] {
+            let args = link_args(&[&["--preset", "wearables"][..], flag].concat());
+            assert_eq!(
+                preset_label(&args).as_deref(),
+                Some("wearables (modified)"),
+                "{flag:?}"
+            );
+        }
+    }
+}

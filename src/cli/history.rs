@@ -217,7 +217,7 @@ async fn follow_up(
             }
         }
     };
-    patients.into_iter().map(|p| p.links[0].clone()).collect()
+    patients.iter().map(|p| p.latest().clone()).collect()
 }
 
 /// The warning when the API could not be asked: the list printed is the log's answer.
