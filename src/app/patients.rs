@@ -1,5 +1,5 @@
-//! The Patient pane: users loading page by page, a filter, a highlight, the selection, the
-//! highlighted patient's connections, and creating a patient.
+//! The Patient pane: users loading page by page, a filter, a highlight, the selection, what the
+//! console knows of each patient's connections ([`Connections`]), and creating a patient.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -84,6 +84,61 @@ impl IdIndex {
     }
 }
 
+/// What the console knows of each patient's connections: the one place every source writes (the
+/// list's pages, a reload's too; the detail load; the connection watcher) and every view reads
+/// (the list's column, the detail line). A page of the list gives slugs (kept compactly in the
+/// roster); a check of one patient (`GET /v2/user/providers/{user_id}`, by the detail load or
+/// the watcher) gives the whole answer, kept here, and is shown instead of the list's slugs
+/// until a newer page of the list disagrees with it.
+#[derive(Debug, Default)]
+pub struct Connections {
+    checked: HashMap<Uuid, Load<Vec<ConnectedProvider>>>,
+}
+
+impl Connections {
+    /// The check of `user_id`: asked, answered or failed; `None` when never asked.
+    pub fn get(&self, user_id: Uuid) -> Option<&Load<Vec<ConnectedProvider>>> {
+        self.checked.get(&user_id)
+    }
+
+    /// Whether `user_id` was checked (or is being checked).
+    pub fn is_checked(&self, user_id: Uuid) -> bool {
+        self.checked.contains_key(&user_id)
+    }
+
+    /// The provider slugs to show for `u`: its check's when one answered, else the list's.
+    pub fn slugs<'a>(&'a self, u: &PatientRef<'a>) -> Vec<&'a str> {
+        match self.checked.get(&u.user_id) {
+            Some(Load::Loaded(list)) => list.iter().map(|c| c.slug.as_str()).collect(),
+            _ if u.connected.is_empty() => Vec::new(),
+            _ => u.connected.split(',').collect(),
+        }
+    }
+
+    /// A check of `user_id` started, answered or failed (the detail load or the watcher).
+    pub(super) fn checked(&mut self, user_id: Uuid, state: Load<Vec<ConnectedProvider>>) {
+        self.checked.insert(user_id, state);
+    }
+
+    /// A page of the list took `user` in: a check whose providers differ from the page's is
+    /// older news, so the list's slugs show (and the detail loads again when wanted).
+    fn listed(&mut self, user: &User) {
+        let stale = match self.checked.get(&user.user_id) {
+            Some(Load::Loaded(list)) => {
+                let mut was: Vec<&str> = list.iter().map(|c| c.slug.as_str()).collect();
+                let mut now = user.connected_slugs();
+                was.sort_unstable();
+                now.sort_unstable();
+                was != now
+            }
+            _ => false,
+        };
+        if stale {
+            self.checked.remove(&user.user_id);
+        }
+    }
+}
+
 /// The server lookup for a filter that matched nothing loaded (its request is in the registry
 /// while it runs).
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +159,8 @@ pub struct Patients {
     pub load: Load<()>,
     pub(super) paging: Paging,
     pub selected: Option<Uuid>,
-    pub connections: HashMap<Uuid, Load<Vec<ConnectedProvider>>>,
+    /// Each patient's known connections (the one place; see [`Connections`]).
+    pub connections: Connections,
     /// The highlighted patient's connections should be loaded once the highlight rests.
     pub detail_pending: bool,
     /// Who was highlighted at the last tick: the highlight rests when a tick finds it again.
@@ -128,7 +184,7 @@ impl Default for Patients {
             load: Load::Loaded(()),
             paging: Paging::new("the API".into()),
             selected: None,
-            connections: HashMap::new(),
+            connections: Connections::default(),
             detail_pending: false,
             detail_candidate: None,
             index: IdIndex::default(),
@@ -170,6 +226,7 @@ impl Patients {
             if self.position(u.user_id).is_some() {
                 continue;
             }
+            self.connections.listed(&u);
             let i = self.list.items().len();
             self.list.roster_mut().push_user(&u);
             self.index.insert(&self.list, u.user_id, i);
@@ -221,7 +278,7 @@ impl Patients {
 }
 
 impl App {
-    /// The connections of `user_id` answered.
+    /// The connections of `user_id` answered (the detail load).
     pub(super) fn on_connections(
         &mut self,
         user_id: Uuid,
@@ -231,7 +288,14 @@ impl App {
             Ok(list) => Load::Loaded(list),
             Err(e) => Load::Failed(e.to_string()),
         };
-        self.patients.connections.insert(user_id, state);
+        self.patients.connections.checked(user_id, state);
+    }
+
+    /// The watcher checked `user_id`'s connections: every place showing that patient follows.
+    pub(super) fn learn_connections(&mut self, user_id: Uuid, list: &[ConnectedProvider]) {
+        self.patients
+            .connections
+            .checked(user_id, Load::Loaded(list.to_vec()));
     }
 
     /// The patient fetched to be selected arrived (the registry dropped a superseded fetch).
@@ -295,7 +359,7 @@ impl App {
 
     /// Asks for a patient's connections.
     fn load_connections(&mut self, user_id: Uuid) -> Effect {
-        self.patients.connections.insert(user_id, Load::Loading);
+        self.patients.connections.checked(user_id, Load::Loading);
         let id = self.requests.start(Pending::Connections { user_id });
         Effect::LoadConnections { id, user_id }
     }
@@ -309,7 +373,7 @@ impl App {
     /// Asks for the highlighted patient's connections at the next tick, if not known yet.
     pub(super) fn want_detail(&mut self) {
         if let Some(u) = self.patients.highlighted() {
-            self.patients.detail_pending = !self.patients.connections.contains_key(&u.user_id);
+            self.patients.detail_pending = !self.patients.connections.is_checked(u.user_id);
         }
     }
 
@@ -325,7 +389,7 @@ impl App {
         }
         self.patients.detail_pending = false;
         self.patients.detail_candidate = None;
-        if self.patients.connections.contains_key(&id) {
+        if self.patients.connections.is_checked(id) {
             return None;
         }
         Some(self.load_connections(id))

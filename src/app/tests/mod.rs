@@ -1,6 +1,7 @@
 //! Pure tests of `update`: keys and API answers in, state and effects out. No terminal. One file
 //! per feature, as in `app/`; the helpers shared by them (and by the `ui` snapshots) are here.
 
+mod connections;
 mod filter;
 pub(crate) mod history;
 mod keys;
