@@ -2,6 +2,7 @@
 //! per feature, as in `app/`; the helpers shared by them (and by the `ui` snapshots) are here.
 
 mod connections;
+mod copy;
 mod filter;
 pub(crate) mod history;
 mod keys;
