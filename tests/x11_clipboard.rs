@@ -18,6 +18,14 @@ struct Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
+        // SIGTERM, so it removes its socket and lock file (a killed one leaves them behind, and
+        // a later server on that display looked up before it was).
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -27,8 +35,19 @@ fn tools_present() -> bool {
     common::tools::present(&["Xvfb", "xclip"], "the X11 clipboard test", "xvfb xclip")
 }
 
+/// The X display `offset` (below 8) of this test process.
+fn display_number(offset: u32) -> u32 {
+    100 + (std::process::id() % 1000) * 8 + offset
+}
+
+/// Whether an X server accepts connections on display `n` (a socket file alone may be left
+/// over from a server that was killed).
+fn x_server_up(n: u32) -> bool {
+    std::os::unix::net::UnixStream::connect(format!("/tmp/.X11-unix/X{n}")).is_ok()
+}
+
 fn start_xvfb(offset: u32) -> Xvfb {
-    let n = 90 + offset + (std::process::id() % 400) * 2;
+    let n = display_number(offset);
     let display = format!(":{n}");
     let child = Command::new("Xvfb")
         .args([
@@ -43,13 +62,27 @@ fn start_xvfb(offset: u32) -> Xvfb {
         .stderr(Stdio::null())
         .spawn()
         .expect("Xvfb starts");
-    let socket = format!("/tmp/.X11-unix/X{n}");
+    let mut x = Xvfb { child, display };
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::path::Path::new(&socket).exists() {
-        assert!(Instant::now() < deadline, "Xvfb did not start on {display}");
+    while !x_server_up(n) {
+        assert!(
+            matches!(x.child.try_wait(), Ok(None)),
+            "Xvfb exited: is {} taken?",
+            x.display
+        );
+        assert!(
+            Instant::now() < deadline,
+            "Xvfb did not start on {}",
+            x.display
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    Xvfb { child, display }
+    assert!(
+        matches!(x.child.try_wait(), Ok(None)),
+        "another X server answers on {}",
+        x.display
+    );
+    x
 }
 
 fn xclip_out(display: &str) -> String {
@@ -231,12 +264,9 @@ fn a_console_started_before_the_x_server_copies_once_it_is_up() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let emu = rt.block_on(emulator(2));
     let base = emu.base_url().to_string();
-    let n = 90 + 4 + (std::process::id() % 400) * 2;
+    let n = display_number(4);
     let display = format!(":{n}");
-    assert!(
-        !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists(),
-        "no X server on {display} yet"
-    );
+    assert!(!x_server_up(n), "no X server on {display} yet");
     let mut pty = common::pty::Pty::spawn_sized(
         &[],
         48,
