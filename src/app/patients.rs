@@ -89,16 +89,23 @@ impl IdIndex {
 /// (the list's column, the detail line). A page of the list gives slugs (kept compactly in the
 /// roster); a check of one patient (`GET /v2/user/providers/{user_id}`, by the detail load or
 /// the watcher) gives the whole answer, kept here, and is shown instead of the list's slugs
-/// until a newer page of the list disagrees with it.
+/// until a page of a later reload disagrees with it.
 #[derive(Debug, Default)]
 pub struct Connections {
-    checked: HashMap<Uuid, Load<Vec<ConnectedProvider>>>,
+    /// Each check, numbered in the order they were written.
+    checked: HashMap<Uuid, (u64, Load<Vec<ConnectedProvider>>)>,
+    /// Checks written so far (the last one's number).
+    writes: u64,
+    /// The number of the last check written before the reload whose pages arrive now: those
+    /// checks are older than its pages, later ones are not (a page may have been asked for
+    /// before the check).
+    reloaded_after: u64,
 }
 
 impl Connections {
     /// The check of `user_id`: asked, answered or failed; `None` when never asked.
     pub fn get(&self, user_id: Uuid) -> Option<&Load<Vec<ConnectedProvider>>> {
-        self.checked.get(&user_id)
+        self.checked.get(&user_id).map(|(_, state)| state)
     }
 
     /// Whether `user_id` was checked (or is being checked).
@@ -108,7 +115,7 @@ impl Connections {
 
     /// The provider slugs to show for `u`: its check's when one answered, else the list's.
     pub fn slugs<'a>(&'a self, u: &PatientRef<'a>) -> Vec<&'a str> {
-        match self.checked.get(&u.user_id) {
+        match self.get(u.user_id) {
             Some(Load::Loaded(list)) => list.iter().map(|c| c.slug.as_str()).collect(),
             _ if u.connected.is_empty() => Vec::new(),
             _ => u.connected.split(',').collect(),
@@ -117,14 +124,21 @@ impl Connections {
 
     /// A check of `user_id` started, answered or failed (the detail load or the watcher).
     pub(super) fn checked(&mut self, user_id: Uuid, state: Load<Vec<ConnectedProvider>>) {
-        self.checked.insert(user_id, state);
+        self.writes += 1;
+        self.checked.insert(user_id, (self.writes, state));
     }
 
-    /// A page of the list took `user` in: a check whose providers differ from the page's is
-    /// older news, so the list's slugs show (and the detail loads again when wanted).
+    /// The list starts again (its first page arrived): the checks written so far are older
+    /// than its pages.
+    fn reloaded(&mut self) {
+        self.reloaded_after = self.writes;
+    }
+
+    /// A page of the list took `user` in: a check older than the page whose providers differ
+    /// from it is stale, so the list's slugs show (and the detail loads again when wanted).
     fn listed(&mut self, user: &User) {
         let stale = match self.checked.get(&user.user_id) {
-            Some(Load::Loaded(list)) => {
+            Some((n, Load::Loaded(list))) if *n <= self.reloaded_after => {
                 let mut was: Vec<&str> = list.iter().map(|c| c.slug.as_str()).collect();
                 let mut now = user.connected_slugs();
                 was.sort_unstable();
@@ -238,6 +252,7 @@ impl Patients {
     /// on the nearest row).
     pub fn restart(&mut self, first_page: Vec<User>) {
         let keep = self.highlighted().map(|u| u.user_id);
+        self.connections.reloaded();
         self.index.clear();
         self.list.clear();
         self.results.clear();

@@ -202,3 +202,44 @@ fn the_detail_load_updates_the_list_column_too() {
     );
     assert_eq!(column(&app, first), ["oura", "garmin"]);
 }
+
+#[test]
+fn a_check_made_while_a_reload_runs_is_newer_than_its_later_pages() {
+    let mut app = loaded(3, false);
+    let late = user(550).user_id;
+    let fx = send(&mut app, [ch('R')]);
+    let first = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadUsers { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let fx = app.update(Msg::UsersLoaded {
+        request: first,
+        result: Ok(page(1..=500, 600, 0)),
+    });
+    let second = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadUsers {
+                offset: 500,
+                request,
+            } => Some(*request),
+            _ => None,
+        })
+        .expect("the second page is asked for");
+    // The second page was asked for; then a check finds patient 550 connected to Oura; then the
+    // page arrives, as it was before the connection.
+    detail_answers(&mut app, late, vec![connection("oura", "connected")]);
+    app.update(Msg::UsersLoaded {
+        request: second,
+        result: Ok(page(501..=600, 600, 500)),
+    });
+    assert_eq!(app.patients.list.items().len(), 600);
+    assert_eq!(column(&app, late), ["oura"], "the newer check stays");
+    assert_eq!(
+        detail(&app, late),
+        Some(vec![("oura".into(), "connected".into())])
+    );
+}
