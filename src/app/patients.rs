@@ -137,6 +137,9 @@ impl Connections {
     /// A page of the list took `user` in: a check older than the page whose providers differ
     /// from it is stale, so the list's slugs show (and the detail loads again when wanted).
     fn listed(&mut self, user: &User) {
+        if self.checked.is_empty() {
+            return; // loading a large team: nothing to look up
+        }
         let stale = match self.checked.get(&user.user_id) {
             Some((n, Load::Loaded(list))) if *n <= self.reloaded_after => {
                 let mut was: Vec<&str> = list.iter().map(|c| c.slug.as_str()).collect();
