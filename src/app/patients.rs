@@ -255,9 +255,9 @@ impl Patients {
     /// on the nearest row).
     pub fn restart(&mut self, first_page: Vec<User>) {
         let keep = self.highlighted().map(|u| u.user_id);
-        self.connections.reloaded();
         self.index.clear();
         self.list.clear();
+        self.connections.reloaded();
         self.results.clear();
         self.append(first_page);
         let visible = if self.query.is_empty() {
