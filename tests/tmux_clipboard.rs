@@ -1,6 +1,7 @@
 //! Copy inside tmux: the console, run in a real tmux session with `set-clipboard on`, puts the
 //! link URL into tmux's paste buffer through OSC 52 (which tmux also forwards to the outer
-//! terminal, as over SSH). `.ci/run` installs tmux, so in CI this always runs.
+//! terminal, as over SSH); with tmux's defaults, which drop it, `c` says so and how to fix it.
+//! `.ci/run` installs tmux, so in CI this always runs.
 
 mod common;
 
@@ -49,5 +50,61 @@ fn copy_inside_tmux_reaches_the_tmux_clipboard() {
         flat.contains(&buffer[..40]),
         "the copied URL is the one on screen:\n{screen}\n{buffer}"
     );
+    tmux.run(&["send-keys", "-t", "vo", "q"]);
+}
+
+/// The screen's text with its rows joined (a long message may wrap).
+fn flat(screen: &str) -> String {
+    screen.lines().map(str::trim).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn copy_inside_tmux_with_its_defaults_says_it_was_dropped_and_the_fix() {
+    if !common::tmux::present("the tmux clipboard test") {
+        return;
+    }
+    let tmux = common::tmux::Tmux::new("defaults");
+    let config = format!(
+        "VITAL_ONBOARD_CONFIG={}",
+        common::bin::empty_config().display()
+    );
+    tmux.start(&[&config], &[BIN]);
+    // tmux's defaults drop a program's OSC 52.
+    assert_eq!(
+        tmux.run(&["show", "-gv", "set-clipboard"]).trim(),
+        "external"
+    );
+    assert_eq!(
+        tmux.run(&["show", "-gv", "allow-passthrough"]).trim(),
+        "off"
+    );
+    tmux.wait_for("patient-00001");
+    tmux.run(&["send-keys", "-t", "vo", "Enter"]);
+    tmux.wait_for("Selected");
+    tmux.run(&["send-keys", "-t", "vo", "m"]);
+    tmux.wait_for("Link for the patient");
+    tmux.run(&["send-keys", "-t", "vo", "c"]);
+    let screen = flat(&tmux.wait_for("Not copied"));
+    assert!(
+        screen.contains(
+            "Not copied: tmux drops OSC 52 · run tmux set -g set-clipboard on, then c again"
+        ),
+        "{screen}"
+    );
+    assert!(!screen.contains("paste to check"), "{screen}");
+    assert_eq!(tmux.run(&["show-buffer"]), "", "nothing arrived indeed");
+    // The fix, then `c` again: it arrives, and the console says what it can know.
+    tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+    tmux.run(&["send-keys", "-t", "vo", "c"]);
+    tmux.wait_for("paste to check");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let buffer = loop {
+        let b = tmux.run(&["show-buffer"]);
+        if !b.is_empty() || Instant::now() > deadline {
+            break b;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(buffer.contains("/link/?token="), "{buffer:?}");
     tmux.run(&["send-keys", "-t", "vo", "q"]);
 }

@@ -1,5 +1,7 @@
 //! The native clipboard under a real X server (Xvfb), read back with xclip: `link --copy` leaves
-//! the URL on the clipboard after it returns, and the console's `c` puts it there while it runs.
+//! the URL on the clipboard after it returns, and the console's `c` puts it there while it runs,
+//! every time (twenty fresh consoles in a row), even when the console started before the X
+//! server did.
 //! `.ci/run` installs xvfb and xclip, so in CI these always run.
 
 mod common;
@@ -16,6 +18,14 @@ struct Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
+        // SIGTERM, so it removes its socket and lock file (a killed one leaves them behind, and
+        // a later server on that display looked up before it was).
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -25,8 +35,19 @@ fn tools_present() -> bool {
     common::tools::present(&["Xvfb", "xclip"], "the X11 clipboard test", "xvfb xclip")
 }
 
+/// The X display `offset` (below 8) of this test process.
+fn display_number(offset: u32) -> u32 {
+    100 + (std::process::id() % 1000) * 8 + offset
+}
+
+/// Whether an X server accepts connections on display `n` (a socket file alone may be left
+/// over from a server that was killed).
+fn x_server_up(n: u32) -> bool {
+    std::os::unix::net::UnixStream::connect(format!("/tmp/.X11-unix/X{n}")).is_ok()
+}
+
 fn start_xvfb(offset: u32) -> Xvfb {
-    let n = 90 + offset + (std::process::id() % 400) * 2;
+    let n = display_number(offset);
     let display = format!(":{n}");
     let child = Command::new("Xvfb")
         .args([
@@ -41,13 +62,27 @@ fn start_xvfb(offset: u32) -> Xvfb {
         .stderr(Stdio::null())
         .spawn()
         .expect("Xvfb starts");
-    let socket = format!("/tmp/.X11-unix/X{n}");
+    let mut x = Xvfb { child, display };
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::path::Path::new(&socket).exists() {
-        assert!(Instant::now() < deadline, "Xvfb did not start on {display}");
+    while !x_server_up(n) {
+        assert!(
+            matches!(x.child.try_wait(), Ok(None)),
+            "Xvfb exited: is {} taken?",
+            x.display
+        );
+        assert!(
+            Instant::now() < deadline,
+            "Xvfb did not start on {}",
+            x.display
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    Xvfb { child, display }
+    assert!(
+        matches!(x.child.try_wait(), Ok(None)),
+        "another X server answers on {}",
+        x.display
+    );
+    x
 }
 
 fn xclip_out(display: &str) -> String {
@@ -102,6 +137,45 @@ async fn link_copy_leaves_the_url_on_the_clipboard_after_it_returns() {
     );
 }
 
+/// A fresh console on `display` against the emulator at `base`: Enter on patient-00002, `m`,
+/// `c`. The status line's words about the copy, and what xclip reads back while it runs; the
+/// console is still running (`q` quits it).
+fn console_copies(display: &str, base: &str) -> (common::pty::Pty, String, String) {
+    let mut pty = common::pty::Pty::spawn_sized(
+        &[],
+        48,
+        160,
+        &[
+            ("VITAL_BASE_URL", base),
+            ("VITAL_API_KEY", KEY),
+            ("DISPLAY", display),
+        ],
+    );
+    pty.wait_for("patient-00002");
+    pty.send("\r");
+    pty.send("m");
+    pty.wait_for("Link for the patient");
+    pty.send("c");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let said = loop {
+        let screen = pty.screen_lines().join("\n");
+        if let Some(line) = screen.lines().find(|l| {
+            l.contains("Copied to the system clipboard")
+                || l.contains("OSC 52")
+                || l.contains("system clipboard failed")
+        }) {
+            break line.trim().to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no word about the copy:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let on_clipboard = xclip_out(display);
+    (pty, said, on_clipboard)
+}
+
 #[test]
 fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
     if !tools_present() {
@@ -111,23 +185,8 @@ fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let emu = rt.block_on(emulator(2));
     let base = emu.base_url().to_string();
-    let mut pty = common::pty::Pty::spawn_sized(
-        &[],
-        48,
-        160,
-        &[
-            ("VITAL_BASE_URL", &base),
-            ("VITAL_API_KEY", KEY),
-            ("DISPLAY", &x.display),
-        ],
-    );
-    pty.wait_for("patient-00002");
-    pty.send("\r");
-    pty.send("m");
-    pty.wait_for("Link for the patient");
-    pty.send("c");
-    pty.wait_for("Copied to the system clipboard");
-    let on_clipboard = xclip_out(&x.display);
+    let (mut pty, said, on_clipboard) = console_copies(&x.display, &base);
+    assert!(said.contains("Copied to the system clipboard"), "{said}");
     assert!(
         on_clipboard.starts_with(&format!("{}link/?token=", emu.base_url())),
         "{on_clipboard:?}"
@@ -146,6 +205,93 @@ fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
         on_clipboard,
         "the copied link stays on the clipboard after the console quits"
     );
+}
+
+/// Twenty fresh consoles in a row on one X server, each copying its own link: every one is read
+/// back from the X11 clipboard (it used to fall back to OSC 52 now and then).
+#[test]
+fn twenty_fresh_consoles_in_a_row_each_reach_the_x11_clipboard() {
+    const RUNS: usize = 20;
+    if !tools_present() {
+        return;
+    }
+    let started = Instant::now();
+    let x = start_xvfb(3);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(emulator(2));
+    let base = emu.base_url().to_string();
+    let mut retried = Vec::new();
+    for run in 1..=RUNS {
+        let (mut pty, said, on_clipboard) = console_copies(&x.display, &base);
+        assert!(
+            said.contains("Copied to the system clipboard"),
+            "run {run}: {said}"
+        );
+        if said.contains("try") {
+            retried.push(run);
+        }
+        let issued = emu.link_requests()[run - 1].token_fingerprint.clone();
+        assert_eq!(
+            vital_onboard::api::fingerprint(&common::token_of(&on_clipboard)),
+            issued,
+            "run {run}: this console's link is on the clipboard, read back: {on_clipboard:?}"
+        );
+        pty.send("q");
+        assert!(common::pty::wait_exit(&mut pty).success(), "run {run}");
+    }
+    eprintln!(
+        "{RUNS} copies in {:.1}s; retried in runs {retried:?}",
+        started.elapsed().as_secs_f32()
+    );
+    assert!(
+        started.elapsed() < Duration::from_mins(1),
+        "{:?}",
+        started.elapsed()
+    );
+    // The last console handed its link to a helper; it ends when the X server does.
+    for pid in helpers_on(&x.display) {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    }
+}
+
+/// The console started while the X server was not up yet (no clipboard handle could be made):
+/// `c` makes one then, instead of falling back to OSC 52 for good.
+#[test]
+fn a_console_started_before_the_x_server_copies_once_it_is_up() {
+    if !tools_present() {
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(emulator(2));
+    let base = emu.base_url().to_string();
+    let n = display_number(4);
+    let display = format!(":{n}");
+    assert!(!x_server_up(n), "no X server on {display} yet");
+    let mut pty = common::pty::Pty::spawn_sized(
+        &[],
+        48,
+        160,
+        &[
+            ("VITAL_BASE_URL", &base),
+            ("VITAL_API_KEY", KEY),
+            ("DISPLAY", &display),
+        ],
+    );
+    pty.wait_for("patient-00002");
+    let x = start_xvfb(4);
+    assert_eq!(x.display, display);
+    pty.send("\r");
+    pty.send("m");
+    pty.wait_for("Link for the patient");
+    pty.send("c");
+    pty.wait_for("Copied to the system clipboard");
+    let on_clipboard = xclip_out(&x.display);
+    assert!(on_clipboard.contains("/link/?token="), "{on_clipboard:?}");
+    pty.send("q");
+    assert!(common::pty::wait_exit(&mut pty).success());
+    for pid in helpers_on(&x.display) {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    }
 }
 
 /// The pids of running `__serve-clipboard` helpers whose environment names `display`.

@@ -33,6 +33,15 @@ impl App {
             );
             return vec![];
         }
+        if let Some(first) = shown.watch.arrived.first() {
+            // Link tokens are one-time: the URL would only show the patient an error.
+            let text = format!(
+                "This link was used up when {} connected: press r for a new one",
+                first.name
+            );
+            self.toast(Level::Warning, text);
+            return vec![];
+        }
         vec![Effect::Copy {
             url: shown.link.url(),
             expires_at: shown.link.expires_at(),
@@ -47,11 +56,17 @@ impl App {
         outcome: CopyOutcome,
     ) -> Vec<Effect> {
         let ours = self.screen.shown().is_some_and(|s| s.link.url() == url);
-        if outcome == CopyOutcome::System {
+        if outcome.native() {
             self.clipboard = Some(CopiedUrl { url, expires_at });
         }
-        self.toast(Level::Success, outcome.message());
-        if ours {
+        let level = if outcome.is_warning() {
+            Level::Warning
+        } else {
+            Level::Success
+        };
+        self.toast(level, outcome.message());
+        // A copy tmux dropped reached no clipboard: nothing to log.
+        if ours && outcome != CopyOutcome::TmuxDrops {
             return self
                 .audit_shown(Outcome::Copied, None, None)
                 .into_iter()

@@ -1,5 +1,5 @@
-//! The Patient pane: users loading page by page, a filter, a highlight, the selection, the
-//! highlighted patient's connections, and creating a patient.
+//! The Patient pane: users loading page by page, a filter, a highlight, the selection, what the
+//! console knows of each patient's connections ([`Connections`]), and creating a patient.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -84,6 +84,78 @@ impl IdIndex {
     }
 }
 
+/// What the console knows of each patient's connections: the one place every source writes (the
+/// list's pages, a reload's too; the detail load; the connection watcher) and every view reads
+/// (the list's column, the detail line). A page of the list gives slugs (kept compactly in the
+/// roster); a check of one patient (`GET /v2/user/providers/{user_id}`, by the detail load or
+/// the watcher) gives the whole answer, kept here, and is shown instead of the list's slugs
+/// until a page of a later reload disagrees with it.
+#[derive(Debug, Default)]
+pub struct Connections {
+    /// Each check, numbered in the order they were written.
+    checked: HashMap<Uuid, (u64, Load<Vec<ConnectedProvider>>)>,
+    /// Checks written so far (the last one's number).
+    writes: u64,
+    /// The number of the last check written before the reload whose pages arrive now: those
+    /// checks are older than its pages, later ones are not (a page may have been asked for
+    /// before the check).
+    reloaded_after: u64,
+}
+
+impl Connections {
+    /// The check of `user_id`: asked, answered or failed; `None` when never asked.
+    pub fn get(&self, user_id: Uuid) -> Option<&Load<Vec<ConnectedProvider>>> {
+        self.checked.get(&user_id).map(|(_, state)| state)
+    }
+
+    /// Whether `user_id` was checked (or is being checked).
+    pub fn is_checked(&self, user_id: Uuid) -> bool {
+        self.checked.contains_key(&user_id)
+    }
+
+    /// The provider slugs to show for `u`: its check's when one answered, else the list's.
+    pub fn slugs<'a>(&'a self, u: &PatientRef<'a>) -> Vec<&'a str> {
+        match self.get(u.user_id) {
+            Some(Load::Loaded(list)) => list.iter().map(|c| c.slug.as_str()).collect(),
+            _ if u.connected.is_empty() => Vec::new(),
+            _ => u.connected.split(',').collect(),
+        }
+    }
+
+    /// A check of `user_id` started, answered or failed (the detail load or the watcher).
+    pub(super) fn checked(&mut self, user_id: Uuid, state: Load<Vec<ConnectedProvider>>) {
+        self.writes += 1;
+        self.checked.insert(user_id, (self.writes, state));
+    }
+
+    /// The list starts again (its first page arrived): the checks written so far are older
+    /// than its pages.
+    fn reloaded(&mut self) {
+        self.reloaded_after = self.writes;
+    }
+
+    /// A page of the list took `user` in: a check older than the page whose providers differ
+    /// from it is stale, so the list's slugs show (and the detail loads again when wanted).
+    fn listed(&mut self, user: &User) {
+        if self.checked.is_empty() {
+            return; // loading a large team: nothing to look up
+        }
+        let stale = match self.checked.get(&user.user_id) {
+            Some((n, Load::Loaded(list))) if *n <= self.reloaded_after => {
+                let mut was: Vec<&str> = list.iter().map(|c| c.slug.as_str()).collect();
+                let mut now = user.connected_slugs();
+                was.sort_unstable();
+                now.sort_unstable();
+                was != now
+            }
+            _ => false,
+        };
+        if stale {
+            self.checked.remove(&user.user_id);
+        }
+    }
+}
+
 /// The server lookup for a filter that matched nothing loaded (its request is in the registry
 /// while it runs).
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +176,8 @@ pub struct Patients {
     pub load: Load<()>,
     pub(super) paging: Paging,
     pub selected: Option<Uuid>,
-    pub connections: HashMap<Uuid, Load<Vec<ConnectedProvider>>>,
+    /// Each patient's known connections (the one place; see [`Connections`]).
+    pub connections: Connections,
     /// The highlighted patient's connections should be loaded once the highlight rests.
     pub detail_pending: bool,
     /// Who was highlighted at the last tick: the highlight rests when a tick finds it again.
@@ -128,7 +201,7 @@ impl Default for Patients {
             load: Load::Loaded(()),
             paging: Paging::new("the API".into()),
             selected: None,
-            connections: HashMap::new(),
+            connections: Connections::default(),
             detail_pending: false,
             detail_candidate: None,
             index: IdIndex::default(),
@@ -170,6 +243,7 @@ impl Patients {
             if self.position(u.user_id).is_some() {
                 continue;
             }
+            self.connections.listed(&u);
             let i = self.list.items().len();
             self.list.roster_mut().push_user(&u);
             self.index.insert(&self.list, u.user_id, i);
@@ -185,6 +259,7 @@ impl Patients {
         let selected = self.selected.and_then(|id| self.find(id));
         self.index.clear();
         self.list.clear();
+        self.connections.reloaded();
         self.results.clear();
         self.append(first_page);
         if let Some(p) = selected
@@ -239,7 +314,7 @@ impl Patients {
 }
 
 impl App {
-    /// The connections of `user_id` answered.
+    /// The connections of `user_id` answered (the detail load).
     pub(super) fn on_connections(
         &mut self,
         user_id: Uuid,
@@ -249,7 +324,14 @@ impl App {
             Ok(list) => Load::Loaded(list),
             Err(e) => Load::Failed(e.to_string()),
         };
-        self.patients.connections.insert(user_id, state);
+        self.patients.connections.checked(user_id, state);
+    }
+
+    /// The watcher checked `user_id`'s connections: every place showing that patient follows.
+    pub(super) fn learn_connections(&mut self, user_id: Uuid, list: &[ConnectedProvider]) {
+        self.patients
+            .connections
+            .checked(user_id, Load::Loaded(list.to_vec()));
     }
 
     /// The patient fetched to be selected arrived (the registry dropped a superseded fetch).
@@ -313,7 +395,7 @@ impl App {
 
     /// Asks for a patient's connections.
     fn load_connections(&mut self, user_id: Uuid) -> Effect {
-        self.patients.connections.insert(user_id, Load::Loading);
+        self.patients.connections.checked(user_id, Load::Loading);
         let id = self.requests.start(Pending::Connections { user_id });
         Effect::LoadConnections { id, user_id }
     }
@@ -327,7 +409,7 @@ impl App {
     /// Asks for the highlighted patient's connections at the next tick, if not known yet.
     pub(super) fn want_detail(&mut self) {
         if let Some(u) = self.patients.highlighted() {
-            self.patients.detail_pending = !self.patients.connections.contains_key(&u.user_id);
+            self.patients.detail_pending = !self.patients.connections.is_checked(u.user_id);
         }
     }
 
@@ -343,7 +425,7 @@ impl App {
         }
         self.patients.detail_pending = false;
         self.patients.detail_candidate = None;
-        if self.patients.connections.contains_key(&id) {
+        if self.patients.connections.is_checked(id) {
             return None;
         }
         Some(self.load_connections(id))

@@ -337,7 +337,7 @@ impl App {
             Some(Pending::Connections { user_id }) => {
                 self.patients
                     .connections
-                    .insert(*user_id, Load::Failed(FAILED.into()));
+                    .checked(*user_id, Load::Failed(FAILED.into()));
             }
             Some(Pending::Watch) => self.watch_task_failed(),
             Some(Pending::LinkProviders) => self.link_providers_failed(FAILED),

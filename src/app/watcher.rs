@@ -2,8 +2,10 @@
 //! `GET /v2/user/providers/{user_id}` every [`POLL`], one request at a time (the registry's
 //! [`Task::Watch`]: a check runs only for the shown link, and is cancelled when the link leaves
 //! the screen), backing off on errors, and stop when the view closes (the watch lives in the
-//! shown link), the link expires, or a connection consumes it. A provider not connected at mint time that now is becomes
-//! "Connected: Oura ✓"; an `error` status is put in plain words with what to do.
+//! shown link), the link expires, or a connection consumes it. A provider not connected at mint
+//! time that now is becomes "Connected: Oura ✓"; an `error` status is put in plain words with
+//! what to do. Every answer is also the patient's known connections
+//! ([`Connections`](super::patients::Connections)), so the Patient pane shows it too.
 
 use std::time::Duration;
 
@@ -58,6 +60,16 @@ pub struct Watch {
     pub failed: Vec<Failed>,
 }
 
+/// Something a check found: written to the audit log and said in the status line.
+#[derive(Debug)]
+struct News {
+    outcome: Outcome,
+    slug: String,
+    error: Option<String>,
+    level: Level,
+    text: String,
+}
+
 impl Watch {
     /// A connection arrived: the link is used up (tokens are one-time).
     pub fn consumed(&self) -> bool {
@@ -69,6 +81,107 @@ impl Watch {
         let factor = 2u32.saturating_pow(self.failures.min(5));
         (POLL * factor).min(MAX_BACKOFF)
     }
+
+    /// A check failed: the next waits longer.
+    fn check_failed(&mut self, at: DateTime<Utc>, e: &ApiError) {
+        self.last_check = Some(at);
+        self.failures += 1;
+        self.last_error = Some(sanitize(&e.to_string()));
+        self.next_at = Some(at + chrono::Duration::from_std(self.delay()).unwrap_or_default());
+    }
+
+    /// A check answered with `list`: what is new since the mint at `minted_at`.
+    fn checked(
+        &mut self,
+        at: DateTime<Utc>,
+        minted_at: DateTime<Utc>,
+        list: &[ConnectedProvider],
+    ) -> Vec<News> {
+        self.last_check = Some(at);
+        self.failures = 0;
+        self.last_error = None;
+        self.next_at = Some(at + chrono::Duration::from_std(POLL).unwrap_or_default());
+        let baseline = self
+            .baseline
+            .get_or_insert_with(|| baseline(list, minted_at))
+            .clone();
+        list.iter()
+            .filter(|c| !baseline.contains(&seen(c)))
+            .filter_map(|c| self.news(c))
+            .collect()
+    }
+
+    /// A connection that differs from the baseline: news the first time it is seen so.
+    fn news(&mut self, c: &ConnectedProvider) -> Option<News> {
+        let name = sanitize(if c.name.is_empty() { &c.slug } else { &c.name });
+        let slug = sanitize(&c.slug);
+        match &c.status {
+            ConnectionStatus::Error => {
+                if self.failed.iter().any(|f| f.slug == slug) {
+                    return None;
+                }
+                let error_type = c
+                    .error_details
+                    .as_ref()
+                    .map_or("unknown", |d| d.error_type.as_str());
+                let f = Failed {
+                    slug,
+                    name,
+                    error_type: sanitize(error_type),
+                    advice: crate::link::attempt_advice(error_type),
+                };
+                let news = News {
+                    outcome: Outcome::ConnectionError,
+                    slug: f.slug.clone(),
+                    error: Some(f.error_type.clone()),
+                    level: Level::Error,
+                    text: format!("{} could not connect: {}", f.name, f.advice),
+                };
+                self.failed.push(f);
+                Some(news)
+            }
+            ConnectionStatus::Connected => {
+                if self.arrived.iter().any(|a| a.slug == slug) {
+                    return None;
+                }
+                self.failed.retain(|f| f.slug != slug);
+                let news = News {
+                    outcome: Outcome::Connected,
+                    slug: slug.clone(),
+                    error: None,
+                    level: Level::Success,
+                    text: format!("Connected: {name} ✓ — the link is used up; r mints another"),
+                };
+                self.arrived.push(Arrived {
+                    slug,
+                    name,
+                    resources: resources(c),
+                });
+                Some(news)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A connection as a check saw it.
+fn seen(c: &ConnectedProvider) -> Seen {
+    (c.slug.clone(), c.created_on, c.status.as_str().to_string())
+}
+
+/// The connections at the first check that were not made (or did not fail) since the mint (the
+/// API's times have whole seconds, and clocks differ a little).
+fn baseline(list: &[ConnectedProvider], minted_at: DateTime<Utc>) -> Vec<Seen> {
+    let since_mint = |t: Option<DateTime<Utc>>| {
+        t.is_some_and(|t| t >= minted_at - chrono::Duration::seconds(SKEW_SECS))
+    };
+    list.iter()
+        .filter(|c| {
+            !since_mint(c.created_on)
+                && !since_mint(c.error_details.as_ref().and_then(|d| d.errored_at))
+        })
+        .map(seen)
+        .collect()
 }
 
 fn resources(c: &ConnectedProvider) -> Vec<String> {
@@ -99,7 +212,7 @@ impl App {
     }
 
     /// The answer to a check of the shown link (the registry dropped checks of a link that left
-    /// the screen).
+    /// the screen). What it found is the patient's known connections, wherever they show.
     pub(super) fn on_watched(
         &mut self,
         at: DateTime<Utc>,
@@ -108,95 +221,21 @@ impl App {
         let Some(shown) = self.screen.shown_mut() else {
             return vec![];
         };
-        let minted_at = shown.link.minted_at;
+        let (user_id, minted_at) = (shown.link.user_id, shown.link.minted_at);
         let w = &mut shown.watch;
-        w.last_check = Some(at);
         let list = match result {
             Ok(list) => list,
             Err(e) => {
-                w.failures += 1;
-                w.last_error = Some(sanitize(&e.to_string()));
-                w.next_at = Some(at + chrono::Duration::from_std(w.delay()).unwrap_or_default());
+                w.check_failed(at, &e);
                 return vec![];
             }
         };
-        w.failures = 0;
-        w.last_error = None;
-        w.next_at = Some(at + chrono::Duration::from_std(POLL).unwrap_or_default());
-        // Made since the mint (the API's times have whole seconds, and clocks differ a little).
-        let since_mint = |t: Option<DateTime<Utc>>| {
-            t.is_some_and(|t| t >= minted_at - chrono::Duration::seconds(SKEW_SECS))
-        };
-        let key =
-            |c: &ConnectedProvider| (c.slug.clone(), c.created_on, c.status.as_str().to_string());
-        let baseline = w
-            .baseline
-            .get_or_insert_with(|| {
-                list.iter()
-                    .filter(|c| {
-                        !since_mint(c.created_on)
-                            && !since_mint(c.error_details.as_ref().and_then(|d| d.errored_at))
-                    })
-                    .map(key)
-                    .collect()
-            })
-            .clone();
-        let mut news = Vec::new();
-        for c in &list {
-            if baseline.contains(&key(c)) {
-                continue;
-            }
-            let name = sanitize(if c.name.is_empty() { &c.slug } else { &c.name });
-            let slug = sanitize(&c.slug);
-            match &c.status {
-                ConnectionStatus::Error => {
-                    let error_type = c
-                        .error_details
-                        .as_ref()
-                        .map_or("unknown", |d| d.error_type.as_str());
-                    if w.failed.iter().any(|f| f.slug == slug) {
-                        continue;
-                    }
-                    let f = Failed {
-                        slug,
-                        name,
-                        error_type: sanitize(error_type),
-                        advice: crate::link::attempt_advice(error_type),
-                    };
-                    news.push((
-                        Outcome::ConnectionError,
-                        f.slug.clone(),
-                        Some(f.error_type.clone()),
-                        Level::Error,
-                        format!("{} could not connect: {}", f.name, f.advice),
-                    ));
-                    w.failed.push(f);
-                }
-                ConnectionStatus::Connected => {
-                    if w.arrived.iter().any(|a| a.slug == slug) {
-                        continue;
-                    }
-                    w.failed.retain(|f| f.slug != slug);
-                    news.push((
-                        Outcome::Connected,
-                        slug.clone(),
-                        None,
-                        Level::Success,
-                        format!("Connected: {name} ✓ — the link is used up; r mints another"),
-                    ));
-                    w.arrived.push(Arrived {
-                        slug,
-                        name,
-                        resources: resources(c),
-                    });
-                }
-                _ => {}
-            }
-        }
+        let news = w.checked(at, minted_at, &list);
+        self.learn_connections(user_id, &list);
         let mut effects = Vec::new();
-        for (outcome, slug, error, level, text) in news {
-            effects.extend(self.audit_shown(outcome, Some(&slug), error.as_deref()));
-            self.toast(level, text);
+        for n in news {
+            effects.extend(self.audit_shown(n.outcome, Some(&n.slug), n.error.as_deref()));
+            self.toast(n.level, n.text);
         }
         effects
     }

@@ -280,7 +280,7 @@ pub async fn link(
         } else if osc {
             crate::clipboard::CopyOutcome::Osc52.message()
         } else {
-            "Not copied: no display and no terminal to send OSC 52 to"
+            "Not copied: no display and no terminal to send OSC 52 to".into()
         };
         eprintln!("{msg}");
     }

@@ -383,8 +383,9 @@ pub(super) enum ClipboardJob {
 }
 
 /// The native clipboard lives on a thread of its own: on X11 a read can wait seconds for another
-/// program, and the input loop must not. The one clipboard handle stays alive as long as the
-/// console (X11 drops the text with its owner).
+/// program, a failed copy is tried again after short waits, and asking tmux for its settings
+/// starts a process; the input loop waits for none of them. The one clipboard handle stays
+/// alive as long as the console (X11 drops the text with its owner).
 pub(super) fn clipboard_thread(
     mut clipboard: Box<dyn Clipboard>,
     tx: UnboundedSender<Msg>,
@@ -396,11 +397,10 @@ pub(super) fn clipboard_thread(
             while let Ok(job) = rx.recv() {
                 match job {
                     ClipboardJob::Set { url, expires_at } => {
-                        let outcome = if clipboard.set(url.as_str()) {
-                            CopyOutcome::System
-                        } else {
-                            CopyOutcome::Osc52
-                        };
+                        // The native clipboard tries again itself; when it did not take the
+                        // text, a tmux that drops OSC 52 is said to (with the fix).
+                        let native = clipboard.set(url.as_str());
+                        let outcome = CopyOutcome::of(native, crate::clipboard::tmux_here);
                         let _ = tx.send(Msg::Copied {
                             url,
                             expires_at,
@@ -432,8 +432,8 @@ mod tests {
     struct NoClipboard;
 
     impl crate::clipboard::Clipboard for NoClipboard {
-        fn set(&mut self, _: &str) -> bool {
-            false
+        fn set(&mut self, _: &str) -> crate::clipboard::NativeCopy {
+            crate::clipboard::NativeCopy::Absent
         }
 
         fn clear_if(&mut self, _: &str) {}

@@ -11,7 +11,8 @@ use super::prompt::filter_line;
 use super::widgets::{loading, pane_block, shorten_line, spinner};
 use crate::api::ConnectionStatus;
 use crate::app::layout::ListAreas;
-use crate::app::matcher::{self, Query};
+use crate::app::matcher;
+use crate::app::patients::Patients;
 use crate::app::prompt::ListPane;
 use crate::app::requests::Load;
 use crate::app::roster::PatientRef;
@@ -89,15 +90,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         } else {
             Style::new()
         };
-        lines.push(row(
-            &u,
-            Some(u.user_id) == p.selected,
-            id_w,
-            width,
-            p.query(),
-            style,
-            theme,
-        ));
+        lines.push(row(&u, p, id_w, width, style, theme));
     }
     frame.render_widget(Paragraph::new(lines), areas.list);
     // A load error takes the filter line (not a list row, so scrolling stays exact).
@@ -182,21 +175,25 @@ fn position(offset: usize, rows: usize, shown: usize, loaded: usize, total: Opti
 }
 
 /// One list row: selection mark, `client_user_id` (the characters the filter matched
-/// highlighted), created date, connected providers; `width` columns.
+/// highlighted), created date, connected providers (as the patients' known connections say);
+/// `width` columns.
 fn row(
     u: &PatientRef,
-    selected: bool,
+    p: &Patients,
     id_w: usize,
     width: usize,
-    query: &Query,
     style: Style,
     theme: &Theme,
 ) -> Line<'static> {
-    let mark = if selected { "● " } else { "  " };
+    let mark = if p.selected == Some(u.user_id) {
+        "● "
+    } else {
+        "  "
+    };
     let created = u
         .created_on
         .map_or_else(|| "-".repeat(10), |d| d.format("%Y-%m-%d").to_string());
-    let slugs = u.connected_slugs();
+    let slugs = p.connections.slugs(u);
     let conn = match slugs.len() {
         0 => String::new(),
         1 => sanitize(slugs[0]),
@@ -205,7 +202,7 @@ fn row(
     let id = cell(&sanitize(u.client_user_id), id_w);
     let rest = format!(" {created} {conn}");
     let text = cell(&format!("{mark}{id}{rest}"), width);
-    let hits = matcher::highlight(query, &id);
+    let hits = matcher::highlight(p.query(), &id);
     if hits.is_empty() {
         return Line::styled(text, style);
     }
@@ -239,7 +236,7 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         return vec![Line::styled("No patient highlighted", theme.muted())];
     };
     let none = || vec![Span::styled("none", theme.muted())];
-    let conns: Vec<Span> = match p.connections.get(&u.user_id) {
+    let conns: Vec<Span> = match p.connections.get(u.user_id) {
         Some(Load::Loaded(list)) if list.is_empty() => none(),
         Some(Load::Loaded(list)) => list
             .iter()
@@ -273,7 +270,7 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             vec![Span::styled(truncate(&sanitize(e), 120), theme.danger())]
         }
         None => {
-            let slugs = u.connected_slugs();
+            let slugs = p.connections.slugs(&u);
             if slugs.is_empty() {
                 none()
             } else {
@@ -329,6 +326,49 @@ mod tests {
             out.push('\n');
         }
         insta::assert_snapshot!(out);
+    }
+
+    /// The watcher saw Oura connect while the link showed (the detail load had said none): back
+    /// in the panes, the patient's row and detail line both show it.
+    #[test]
+    fn a_connection_the_watcher_saw_shows_in_the_patient_pane() {
+        use crate::app::Msg;
+        use crate::app::requests::{Pending, Task};
+        use crate::app::tests::{answer, live, t0};
+        use crate::ui::tests::{key, minted, render};
+        let mut app = minted(80, 24);
+        let user_id = app.patients.selected.unwrap();
+        answer(&mut app, Pending::Connections { user_id }, |id| {
+            Msg::ConnectionsLoaded {
+                id,
+                result: Ok(vec![]),
+            }
+        });
+        let at = t0() + chrono::Duration::seconds(76);
+        app.update(Msg::Watched {
+            id: live(&app, Task::Watch),
+            at,
+            result: Ok(vec![]),
+        });
+        let oura = serde_json::from_value(serde_json::json!([{"name": "Oura", "slug": "oura",
+            "status": "connected", "created_on": "2026-11-24T10:01:10Z"}]))
+        .unwrap();
+        let id = app.requests.start(Pending::Watch);
+        app.update(Msg::Watched {
+            id,
+            at: at + chrono::Duration::seconds(3),
+            result: Ok(oura),
+        });
+        app.update(key(crossterm::event::KeyCode::Esc));
+        app.toast = None;
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Connections: oura ✓"), "{screen}");
+        let row = screen
+            .lines()
+            .find(|l| l.contains("● "))
+            .expect("the selected row");
+        assert!(row.contains("oura"), "{row}");
+        insta::assert_snapshot!(screen);
     }
 
     #[test]

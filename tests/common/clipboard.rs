@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use vital_onboard::clipboard::Clipboard;
+use vital_onboard::clipboard::{Clipboard, NativeCopy};
 
 #[derive(Debug, Default, Clone)]
 pub struct Recorder {
@@ -13,9 +13,13 @@ pub struct Recorder {
 }
 
 impl Clipboard for Recorder {
-    fn set(&mut self, text: &str) -> bool {
+    fn set(&mut self, text: &str) -> NativeCopy {
         self.copies.lock().unwrap().push(text.to_string());
-        self.native
+        if self.native {
+            NativeCopy::Took { tries: 1 }
+        } else {
+            NativeCopy::Absent
+        }
     }
 
     fn clear_if(&mut self, text: &str) {

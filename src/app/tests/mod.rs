@@ -1,6 +1,8 @@
 //! Pure tests of `update`: keys and API answers in, state and effects out. No terminal. One file
 //! per feature, as in `app/`; the helpers shared by them (and by the `ui` snapshots) are here.
 
+mod connections;
+mod copy;
 mod filter;
 pub(crate) mod history;
 mod keys;

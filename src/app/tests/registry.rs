@@ -127,7 +127,10 @@ fn check_failure_landed(app: &App, task: Task) {
         Task::LoadProviders => assert!(app.providers.load.error().is_some()),
         Task::LoadConnections => {
             let id = app.patients.selected.unwrap();
-            assert_eq!(app.patients.connections[&id].error(), Some(FAILED));
+            assert_eq!(
+                app.patients.connections.get(id).unwrap().error(),
+                Some(FAILED)
+            );
         }
         Task::Mint | Task::CreateUser => {
             assert!(app.requests.change().is_none());

@@ -8,6 +8,8 @@ use crate::link::fit::{STAFF_FRESH_DETAIL_ROWS, StaffLayout, StaffViews, ViewNee
 use crate::link::qr::{LinkCodes, QrStyle};
 
 use super::{Check, Severity, check};
+// One reading of tmux's clipboard settings, for the doctor and the console's `c`.
+pub use crate::clipboard::{TmuxSettings, tmux_settings};
 
 /// A link URL of the length Vital issues (about 95 characters).
 pub fn sample_link() -> String {
@@ -157,32 +159,6 @@ pub fn colour(env: Env) -> Check {
     }
 }
 
-/// What `tmux show -gv` said for `set-clipboard` and `allow-passthrough` (None: could not ask).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TmuxSettings {
-    pub set_clipboard: Option<String>,
-    pub allow_passthrough: Option<String>,
-}
-
-/// Asks the tmux server we run in for its clipboard settings. The child gets no API key.
-pub fn tmux_settings() -> TmuxSettings {
-    let ask = |option: &str| {
-        std::process::Command::new("tmux")
-            .args(["show", "-gv", option])
-            .env_remove("VITAL_API_KEY")
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-    };
-    TmuxSettings {
-        set_clipboard: ask("set-clipboard"),
-        allow_passthrough: ask("allow-passthrough"),
-    }
-}
-
 pub fn clipboard(env: Env, tmux: Option<&TmuxSettings>) -> Check {
     let wayland = set(env, "WAYLAND_DISPLAY").is_some();
     let x11 = set(env, "DISPLAY").is_some();
@@ -211,24 +187,24 @@ pub fn clipboard(env: Env, tmux: Option<&TmuxSettings>) -> Check {
             sc.unwrap_or("unknown"),
             ap.unwrap_or("unknown")
         );
-        return if sc == Some("on") || matches!(ap, Some("on" | "all")) {
-            check("clipboard", Severity::Ok, detail)
-        } else if sc.is_none() && ap.is_none() {
-            check(
+        return match t.passes_osc52() {
+            Some(true) => check("clipboard", Severity::Ok, detail),
+            None => check(
                 "clipboard",
                 Severity::Warn,
                 format!("{detail}: tmux could not be asked"),
             )
-            .fix("check that `tmux show -gv set-clipboard` works here")
-        } else {
-            check(
+            .fix("check that `tmux show -gv set-clipboard` works here"),
+            Some(false) => check(
                 "clipboard",
                 Severity::Warn,
                 format!(
                     "{detail}: tmux drops OSC 52 from programs, so `c` will not reach the clipboard"
                 ),
             )
-            .fix("tmux set -g set-clipboard on (and add `set -g set-clipboard on` to ~/.tmux.conf)")
+            .fix(
+                "tmux set -g set-clipboard on (and add `set -g set-clipboard on` to ~/.tmux.conf)",
+            ),
         };
     }
     match (native, ssh) {
