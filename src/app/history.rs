@@ -206,10 +206,10 @@ impl App {
         };
         let here = h.is_here(&record);
         if !here {
+            // One status row at 80 columns; the header names this console's host.
             let text = format!(
-                "Not minted: that link is from {}; this console mints on {}, where its patient is unknown",
-                truncate(&sanitize(&record.minted.place()), 40),
-                truncate(&self.audit_scope().place(), 40)
+                "Not minted: that link is from {}, not this host",
+                truncate(&sanitize(&record.minted.place()), 32),
             );
             self.toast(Level::Error, text);
             return vec![];

@@ -163,7 +163,7 @@ fn enter_on_another_hosts_row_says_why_it_cannot_mint_there() {
     assert_eq!(toast.level, Level::Error);
     assert_eq!(
         toast.text,
-        "Not minted: that link is from 127.0.0.1:8080 (sandbox); this console mints on api.sandbox.us.junction.com (sandbox), where its patient is unknown"
+        "Not minted: that link is from 127.0.0.1:8080 (sandbox), not this host"
     );
     assert_eq!(app.overlays.top(), Some(OverlayKind::History));
     // This host's row, shown among all, mints as before.
