@@ -9,7 +9,7 @@ use std::io::Write;
 use chrono::Utc;
 
 use crate::api::{ApiError, PageGuard, Provider, User, display_url};
-use crate::audit::{Outcome as AuditOutcome, Scope, Source, Store};
+use crate::audit::{Outcome, Scope, Source, Store};
 use crate::cli::{EmulatorArgs, LinkArgs};
 use crate::emulator::{self, EmulatorOptions};
 use crate::link::catalog;
@@ -75,9 +75,9 @@ impl From<ApiError> for Failure {
     }
 }
 
-pub type Outcome = Result<(), Failure>;
+pub type CommandResult = Result<(), Failure>;
 
-fn out(text: &str) -> Outcome {
+fn out(text: &str) -> CommandResult {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{text}")
         .and_then(|()| stdout.flush())
@@ -203,7 +203,7 @@ pub async fn link(
     args: &LinkArgs,
     options: LinkOptions,
     check_link_providers: bool,
-) -> Outcome {
+) -> CommandResult {
     for w in options.warnings() {
         eprintln!("warning: {w}");
     }
@@ -337,7 +337,7 @@ pub async fn audit_mint(
     source: Source,
 ) {
     let mut event = audit_scope(session, source).event(
-        AuditOutcome::Minted,
+        Outcome::Minted,
         &minted.request,
         &minted.client_user_id,
         minted.minted_at,
@@ -424,7 +424,7 @@ fn user_row(u: &User) -> String {
     )
 }
 
-fn print_users(users: &[User], json: bool, header: bool) -> Outcome {
+fn print_users(users: &[User], json: bool, header: bool) -> CommandResult {
     let mut stdout = std::io::stdout().lock();
     let mut write = |line: String| writeln!(stdout, "{line}");
     let result: std::io::Result<()> = (|| {
@@ -448,7 +448,7 @@ fn print_users(users: &[User], json: bool, header: bool) -> Outcome {
     result.map_err(Failure::stdout)
 }
 
-pub async fn users(session: &Session, search: Option<&str>, json: bool) -> Outcome {
+pub async fn users(session: &Session, search: Option<&str>, json: bool) -> CommandResult {
     if let Some(q) = search {
         let q = q.trim();
         if q.chars().count() < 2 {
@@ -483,7 +483,7 @@ pub async fn users(session: &Session, search: Option<&str>, json: bool) -> Outco
     }
 }
 
-pub async fn create_user(session: &Session, client_user_id: &str, json: bool) -> Outcome {
+pub async fn create_user(session: &Session, client_user_id: &str, json: bool) -> CommandResult {
     let id = client_user_id.trim();
     if id.is_empty() {
         return Err(Failure::input("the client_user_id is empty"));
@@ -534,7 +534,7 @@ fn provider_row(p: &Provider) -> String {
     )
 }
 
-pub async fn providers(session: &Session, json: bool) -> Outcome {
+pub async fn providers(session: &Session, json: bool) -> CommandResult {
     let list = session.client.providers().await?;
     if json {
         for p in &list {
@@ -559,7 +559,7 @@ pub async fn providers(session: &Session, json: bool) -> Outcome {
 /// Serves the emulator until SIGINT or SIGTERM, after printing exactly one line
 /// `listening on http://HOST:PORT`. SIGTERM ends it with exit 0, Ctrl-C (SIGINT) with 130, both
 /// after a clean shutdown and without a word.
-pub async fn emulator(args: &EmulatorArgs) -> Outcome {
+pub async fn emulator(args: &EmulatorArgs) -> CommandResult {
     // Watched before the line is printed: a signal sent as soon as it is read is not missed.
     let signals =
         Signals::watch().map_err(|e| Failure::internal(format!("cannot watch signals: {e}")))?;

@@ -12,7 +12,7 @@ use std::io::Write;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::commands::{Failure, Outcome, audit_scope};
+use super::commands::{CommandResult, Failure, audit_scope};
 use crate::api::{ApiError, ConnectionStatus};
 use crate::audit::{Filter, LinkRecord, Scope, Source, Store};
 use crate::cli::{ConnectionArgs, HistoryArgs};
@@ -93,7 +93,11 @@ impl From<&HistoryArgs> for HistoryQuery {
 
 /// `history`: the local log, which needs no key and no host; `--pending` then asks the API
 /// about current connections when the settings give a key and a host ([`follow_up`]).
-pub async fn run(args: &HistoryArgs, connection_args: &ConnectionArgs, config: &Config) -> Outcome {
+pub async fn run(
+    args: &HistoryArgs,
+    connection_args: &ConnectionArgs,
+    config: &Config,
+) -> CommandResult {
     let q = HistoryQuery::from(args);
     let mut links = read_log(&q).await?;
     if q.pending {
@@ -129,7 +133,7 @@ async fn read_log(q: &HistoryQuery) -> Result<Vec<LinkRecord>, Failure> {
         .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))
 }
 
-fn print(links: &[LinkRecord], json: bool) -> Outcome {
+fn print(links: &[LinkRecord], json: bool) -> CommandResult {
     let mut stdout = std::io::stdout().lock();
     for l in links {
         let line = if json {

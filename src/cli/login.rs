@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Read, Write};
 
 use crate::api::ApiError;
 use crate::api::{ApiKey, display_url};
-use crate::cli::commands::{Failure, Outcome};
+use crate::cli::commands::{CommandResult, Failure};
 use crate::cli::{ConnectionArgs, LoginArgs};
 use crate::setup::config::Config;
 use crate::setup::connection::{Connection, ConnectionInput, KeySource, SettingsError, Target};
@@ -169,7 +169,7 @@ fn host(connection: &Connection) -> String {
     }
 }
 
-pub async fn login(args: &ConnectionArgs, config: &Config, login: &LoginArgs) -> Outcome {
+pub async fn login(args: &ConnectionArgs, config: &Config, login: &LoginArgs) -> CommandResult {
     let picked = chosen(args, config)?;
     let profile = picked.as_ref().map(|p| p.value.clone());
     if profile.as_deref() == Some(DEMO) {
@@ -249,7 +249,7 @@ pub async fn login(args: &ConnectionArgs, config: &Config, login: &LoginArgs) ->
     }
 }
 
-pub fn logout(args: &ConnectionArgs, config: &Config) -> Outcome {
+pub fn logout(args: &ConnectionArgs, config: &Config) -> CommandResult {
     let profile = chosen(args, config)?.map(|p| p.value);
     let account = keychain::account(profile.as_deref());
     let who = profile_label(profile.as_deref());
@@ -349,7 +349,7 @@ pub fn no_key_lines(s: &Settings, profile: &str) -> Vec<(&'static str, String)> 
 
 /// `status`: every setting with where it came from. A profile with no key stored is reported
 /// in its own terms (exit 0), not refused as a command that needs the key is.
-pub fn status(args: &ConnectionArgs, config: &Config) -> Outcome {
+pub fn status(args: &ConnectionArgs, config: &Config) -> CommandResult {
     let mut input = input_for(args, config, chosen(args, config)?)?;
     let mut notes = vec![];
     let prepared = profiles::prepare(&mut input, &OsKeychain, &mut notes);
@@ -373,7 +373,7 @@ pub fn status(args: &ConnectionArgs, config: &Config) -> Outcome {
         .map_err(Failure::stdout)
 }
 
-pub fn list_profiles(config: &Config, json: bool) -> Outcome {
+pub fn list_profiles(config: &Config, json: bool) -> CommandResult {
     let rows = profiles::list(config, &OsKeychain);
     let mut out = String::new();
     if json {

@@ -7,20 +7,20 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 
-use crate::cli::commands::{Failure, Outcome};
+use crate::cli::commands::{CommandResult, Failure};
 use crate::cli::{Cli, ConfigAction};
 use crate::setup::config;
 
 pub const BIN: &str = "vital-onboard";
 
-pub fn completions(shell: clap_complete::Shell) -> Outcome {
+pub fn completions(shell: clap_complete::Shell) -> CommandResult {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, BIN, &mut buf);
     write_stdout(&buf)
 }
 
-fn write_stdout(bytes: &[u8]) -> Outcome {
+fn write_stdout(bytes: &[u8]) -> CommandResult {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(bytes)
@@ -44,7 +44,7 @@ pub fn man_pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-pub fn man(dir: Option<&Path>) -> Outcome {
+pub fn man(dir: Option<&Path>) -> CommandResult {
     match dir {
         None => {
             let mut buf = Vec::new();
@@ -81,7 +81,7 @@ pub fn config_path(explicit: Option<&Path>) -> Result<PathBuf, Failure> {
         .ok_or_else(|| Failure::internal("there is no platform config directory: give --config"))
 }
 
-pub fn config(action: &ConfigAction, explicit: Option<&Path>) -> Outcome {
+pub fn config(action: &ConfigAction, explicit: Option<&Path>) -> CommandResult {
     let path = config_path(explicit)?;
     match action {
         ConfigAction::Path(_) => {

@@ -11,7 +11,7 @@ use std::time::Instant;
 use chrono::Utc;
 use serde_json::json;
 
-use super::commands::{Failure, Outcome};
+use super::commands::{CommandResult, Failure};
 use crate::api::ApiError;
 use crate::audit::{self, Source};
 use crate::cli::{CheckArgs, PresetsAction};
@@ -40,7 +40,11 @@ fn read(explicit: Option<&Path>) -> Result<(Config, String), Failure> {
 }
 
 /// `presets` (the list) and `presets check` without `--live` (the lint alone).
-pub fn presets(explicit: Option<&Path>, json: bool, action: Option<&PresetsAction>) -> Outcome {
+pub fn presets(
+    explicit: Option<&Path>,
+    json: bool,
+    action: Option<&PresetsAction>,
+) -> CommandResult {
     let (config, text) = read(explicit)?;
     match action {
         Some(PresetsAction::Check(args)) => check_offline(&config, &text, args, json || args.json),
@@ -48,7 +52,7 @@ pub fn presets(explicit: Option<&Path>, json: bool, action: Option<&PresetsActio
     }
 }
 
-fn list(config: &Config, json: bool) -> Outcome {
+fn list(config: &Config, json: bool) -> CommandResult {
     let lines: Vec<String> = if json {
         config
             .preset
@@ -70,7 +74,7 @@ fn list(config: &Config, json: bool) -> Outcome {
     print_lines(&lines)
 }
 
-fn print_lines(lines: &[String]) -> Outcome {
+fn print_lines(lines: &[String]) -> CommandResult {
     let mut stdout = std::io::stdout().lock();
     for l in lines {
         writeln!(stdout, "{l}").map_err(Failure::stdout)?;
@@ -84,7 +88,7 @@ fn plural(n: usize, word: &str) -> String {
 
 /// The offline check: each problem on stderr as `FILE:line N: preset "NAME": …`; with `--json`
 /// one object a line per preset on stdout; with `--junit` the report.
-fn check_offline(config: &Config, text: &str, args: &CheckArgs, json: bool) -> Outcome {
+fn check_offline(config: &Config, text: &str, args: &CheckArgs, json: bool) -> CommandResult {
     if let Some(flag) = args
         .connection
         .given()
@@ -135,7 +139,7 @@ fn check_offline(config: &Config, text: &str, args: &CheckArgs, json: bool) -> O
 }
 
 /// `--junit FILE`: its folder must exist, checked before anything is sent.
-fn check_junit_folder(args: &CheckArgs) -> Outcome {
+fn check_junit_folder(args: &CheckArgs) -> CommandResult {
     let Some(path) = &args.junit else {
         return Ok(());
     };
@@ -154,7 +158,7 @@ fn check_junit_folder(args: &CheckArgs) -> Outcome {
     }
 }
 
-fn write_junit(args: &CheckArgs, suite: &str, verdicts: &[Verdict]) -> Outcome {
+fn write_junit(args: &CheckArgs, suite: &str, verdicts: &[Verdict]) -> CommandResult {
     let Some(path) = &args.junit else {
         return Ok(());
     };
@@ -344,7 +348,7 @@ pub async fn check_live(
     config: &Config,
     args: &CheckArgs,
     json_before: bool,
-) -> Outcome {
+) -> CommandResult {
     let json = json_before || args.json;
     let (config, text) = read(config.path.as_deref())?;
     check_junit_folder(args)?;
@@ -396,7 +400,7 @@ pub async fn check_live(
 }
 
 /// The last word on stderr, and exit 2 when a preset failed.
-fn summary(verdicts: &[Verdict], place: &str, user: Option<&QaUser>) -> Outcome {
+fn summary(verdicts: &[Verdict], place: &str, user: Option<&QaUser>) -> CommandResult {
     let failed = verdicts.iter().filter(|v| !v.passed()).count();
     let links = verdicts.iter().filter(|v| v.minted()).count();
     let minted = match user {
@@ -427,7 +431,12 @@ fn summary(verdicts: &[Verdict], place: &str, user: Option<&QaUser>) -> Outcome 
 }
 
 /// In production: a y/N question on a terminal, `--yes` without one. Nothing is sent before.
-fn confirm_production(session: &Session, count: usize, user: Option<&str>, yes: bool) -> Outcome {
+fn confirm_production(
+    session: &Session,
+    count: usize,
+    user: Option<&str>,
+    yes: bool,
+) -> CommandResult {
     use std::io::IsTerminal;
     if !session.connection.is_production() || yes {
         return Ok(());

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::api::display_url;
 use crate::api::{ApiError, Client, RetryPolicy};
-use crate::cli::commands::{Failure, Outcome};
+use crate::cli::commands::{CommandResult, Failure};
 use crate::cli::{ConnectionArgs, login};
 use crate::setup::config::{self, Config};
 use crate::setup::connection::{Connection, KeySource};
@@ -400,7 +400,7 @@ pub async fn checks(args: &ConnectionArgs) -> Vec<Check> {
     out
 }
 
-pub async fn doctor(args: &ConnectionArgs, json: bool) -> Outcome {
+pub async fn doctor(args: &ConnectionArgs, json: bool) -> CommandResult {
     let all = checks(args).await;
     let mut text = String::new();
     for c in &all {
