@@ -11,6 +11,7 @@ Examples:
   vital-onboard                                   open the console (demo mode without a key)
   VITAL_API_KEY=sk_us_... vital-onboard           the console on Vital's sandbox (US)
   vital-onboard link --user patient-00012 --qr    mint a link, show its code
+                                                  (with a key; a demo link dies with the command)
   vital-onboard emulator --port 8080              a standalone emulator
 
 Exit codes: 0 done, 1 internal failure, 2 bad input or settings (nothing sent), 3 the API
