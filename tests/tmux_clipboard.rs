@@ -108,3 +108,31 @@ fn copy_inside_tmux_with_its_defaults_says_it_was_dropped_and_the_fix() {
     assert!(buffer.contains("/link/?token="), "{buffer:?}");
     tmux.run(&["send-keys", "-t", "vo", "q"]);
 }
+
+/// `link --copy` inside tmux with its defaults: the same word as the console's `c`, with the fix.
+#[tokio::test(flavor = "multi_thread")]
+async fn link_copy_inside_tmux_with_its_defaults_says_it_was_dropped() {
+    if !common::tmux::present("the tmux clipboard test") {
+        return;
+    }
+    let emu = common::emulator(3).await;
+    let tmux = common::tmux::Tmux::new("cli-defaults");
+    let config = format!(
+        "VITAL_ONBOARD_CONFIG={}",
+        common::bin::empty_config().display()
+    );
+    let key = format!("VITAL_API_KEY={}", common::KEY);
+    let script = format!(
+        "{BIN} link --base-url {} --user patient-00001 --providers oura --copy; sleep 60",
+        emu.base_url()
+    );
+    tmux.start(&[&config, &key], &["sh", "-c", &script]);
+    let screen = flat(&tmux.wait_for("Not copied"));
+    assert!(
+        screen.contains(
+            "Not copied: tmux drops OSC 52 · run tmux set -g set-clipboard on, then run this again"
+        ),
+        "{screen}"
+    );
+    assert!(!screen.contains("paste to check"), "{screen}");
+}

@@ -278,7 +278,18 @@ pub async fn link(
         let msg = if native {
             crate::clipboard::CopyOutcome::System.message()
         } else if osc {
-            crate::clipboard::CopyOutcome::Osc52.message()
+            // As the console's `c`: inside a tmux that drops OSC 52, say so with the fix.
+            match crate::clipboard::CopyOutcome::of(
+                crate::clipboard::NativeCopy::Absent,
+                crate::clipboard::tmux_here,
+            ) {
+                crate::clipboard::CopyOutcome::TmuxDrops => {
+                    "Not copied: tmux drops OSC 52 · run tmux set -g set-clipboard on, then run \
+                     this again"
+                        .into()
+                }
+                outcome => outcome.message(),
+            }
         } else {
             "Not copied: no display and no terminal to send OSC 52 to".into()
         };
