@@ -175,6 +175,30 @@ pub fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// `s` on rows of at most `width` columns, broken between words (a word longer than a row is
+/// cut inside it), at most `max_rows` rows; what does not fit is shortened on the last row with
+/// [`shorten`].
+pub fn wrap_words(s: &str, width: usize, max_rows: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut rows: Vec<String> = Vec::new();
+    let mut rest = s.trim();
+    while !rest.is_empty() && rows.len() < max_rows {
+        if rows.len() + 1 == max_rows || rest.width() <= width {
+            rows.push(shorten(rest, width));
+            break;
+        }
+        let first = |n: usize| rest.char_indices().nth(n).map_or(rest.len(), |(i, _)| i);
+        // A space just after a full row still breaks there.
+        let at = match rest[..first(width + 1)].rfind(' ') {
+            Some(space) if space > 0 => space,
+            _ => first(width),
+        };
+        rows.push(rest[..at].trim_end().to_string());
+        rest = rest[at..].trim_start();
+    }
+    rows
+}
+
 /// `n` with its noun in the number it asks for: `1 row`, `3 rows`, `1,000 rows`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
@@ -230,6 +254,19 @@ pub fn file_safe(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn wrap_words_breaks_between_words_and_shortens_the_last_row() {
+        assert_eq!(wrap_words("one two three", 20, 3), ["one two three"]);
+        assert_eq!(wrap_words("one two three", 8, 3), ["one two", "three"]);
+        assert_eq!(
+            wrap_words("one two three four five", 8, 2),
+            ["one two", "three…"]
+        );
+        // A word longer than a row is cut inside it.
+        assert_eq!(wrap_words("abcdefghij kl", 5, 3), ["abcde", "fghij", "kl"]);
+        assert!(wrap_words("", 10, 3).is_empty());
+    }
 
     #[test]
     fn sanitize_strips_whole_escape_sequences() {

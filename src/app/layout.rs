@@ -69,6 +69,10 @@ pub struct Areas {
 
 /// Past messages the help overlay shows above the keys, at most.
 pub const HELP_MESSAGES: usize = 5;
+/// The rows the newest of them may take, wrapped (the others take one row each).
+pub const HELP_NEWEST_ROWS: usize = 3;
+/// The clock time before each message (`10:41:03 `).
+pub const HELP_TIME_COLUMNS: usize = 9;
 
 /// The help overlay: a box of recent messages (when there are any) above the keys' box; both
 /// centred, at most 96 wide, two rows short of the screen.
@@ -78,10 +82,11 @@ pub struct HelpAreas {
     pub keys: Rect,
 }
 
-pub fn help_areas(area: Rect, messages: usize) -> HelpAreas {
+pub fn help_areas(area: Rect, messages: usize, newest: Option<&str>) -> HelpAreas {
     let outer = centered(area, 96.min(area.width - 2), area.height - 2);
-    let shown = messages.min(HELP_MESSAGES) as u16;
-    if shown == 0 {
+    let newest_rows = newest.map_or(1, |text| help_newest_rows(text, outer.width).len().max(1));
+    let shown = (messages.min(HELP_MESSAGES) + newest_rows - 1) as u16;
+    if messages == 0 {
         return HelpAreas {
             messages: None,
             keys: outer,
@@ -93,6 +98,12 @@ pub fn help_areas(area: Rect, messages: usize) -> HelpAreas {
         messages: Some(top),
         keys,
     }
+}
+
+/// The newest message's rows in a help box `box_width` wide (inside its border, after the time).
+pub fn help_newest_rows(text: &str, box_width: u16) -> Vec<String> {
+    let width = (box_width as usize).saturating_sub(2 + HELP_TIME_COLUMNS);
+    crate::text::wrap_words(text, width, HELP_NEWEST_ROWS)
 }
 
 /// A box centred in `area`, at most `w` x `h`.

@@ -135,7 +135,8 @@ fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
-    let areas = layout::help_areas(area, app.messages.len());
+    let newest = app.recent_messages().next().map(|m| sanitize(&m.text));
+    let areas = layout::help_areas(area, app.messages.len(), newest.as_deref());
     if let Some(rect) = areas.messages {
         draw_recent_messages(frame, rect, app, theme);
     }
@@ -163,27 +164,45 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Them
     );
 }
 
-/// The last few messages, newest first, with their clock time.
+/// The last few messages, newest first, with their clock time; the newest wrapped whole (a
+/// message the status row had to shorten reads in full here), the others one row each.
 fn draw_recent_messages(frame: &mut Frame, rect: Rect, app: &App, theme: &Theme) {
     let width = rect.width.saturating_sub(2) as usize;
-    let lines: Vec<Line> = app
+    let mut lines: Vec<Line> = Vec::new();
+    for (k, m) in app
         .recent_messages()
         .take(layout::HELP_MESSAGES)
-        .map(|m| {
-            let time =
-                m.at.with_timezone(&app.config.utc_offset)
-                    .format("%H:%M:%S");
-            let style = match m.level {
-                Level::Error => theme.danger(),
-                Level::Warning => theme.warning(),
-                Level::Info | Level::Success => Style::new(),
+        .enumerate()
+    {
+        let time =
+            m.at.with_timezone(&app.config.utc_offset)
+                .format("%H:%M:%S");
+        let style = match m.level {
+            Level::Error => theme.danger(),
+            Level::Warning => theme.warning(),
+            Level::Info | Level::Success => Style::new(),
+        };
+        let text = sanitize(&m.text);
+        let rows = if k == 0 {
+            layout::help_newest_rows(&text, rect.width)
+        } else {
+            vec![shorten(
+                &text,
+                width.saturating_sub(layout::HELP_TIME_COLUMNS),
+            )]
+        };
+        for (r, row) in rows.into_iter().enumerate() {
+            let lead = if r == 0 {
+                format!("{time} ")
+            } else {
+                " ".repeat(layout::HELP_TIME_COLUMNS)
             };
-            Line::from(vec![
-                Span::styled(format!("{time} "), theme.muted()),
-                Span::styled(shorten(&sanitize(&m.text), width.saturating_sub(9)), style),
-            ])
-        })
-        .collect();
+            lines.push(Line::from(vec![
+                Span::styled(lead, theme.muted()),
+                Span::styled(row, style),
+            ]));
+        }
+    }
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(popup_block("Recent messages", theme.muted())),
