@@ -18,7 +18,7 @@ use crate::app::requests::Load;
 use crate::app::roster::PatientRef;
 use crate::app::{App, Pane};
 use crate::link;
-use crate::text::{cell, sanitize, truncate, width as width_of};
+use crate::text::{cell, sanitize, thousands, truncate, width as width_of};
 
 pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     let p = &app.patients;
@@ -131,19 +131,6 @@ fn title(app: &App, count: &str, width: u16, theme: &Theme) -> Line<'static> {
 fn id_width(width: usize, ids: impl Iterator<Item = usize>) -> usize {
     let widest = ids.max().unwrap_or(0).max("client_user_id".len());
     widest.min(width.saturating_sub(2 + 11)).max(8)
-}
-
-/// `1,234,567`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Where the list is: `121–140 of 56,000`, `1–11 of 11 matches`, and while loading how far it
