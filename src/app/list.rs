@@ -190,9 +190,12 @@ impl<T> FilteredList<T> {
     }
 
     /// Applies `filter` (its test is `keeps`): a new one highlights its best match, the first
-    /// row; the same one again keeps the highlighted item.
+    /// row; the same one again, or none (cleared: there is no best match), keeps the highlighted
+    /// item.
     pub fn set_filter(&mut self, filter: String, keeps: impl Fn(&T) -> bool) {
-        if filter == self.filter {
+        let cleared = filter.trim().is_empty();
+        if filter == self.filter || cleared {
+            self.filter = filter;
             let kept = self.visible.get(self.state.cursor).copied();
             self.refilter(keeps);
             let now_at = kept.and_then(|k| self.visible.iter().position(|&i| i == k));
@@ -347,8 +350,11 @@ impl PatientList {
     /// fzf does); new matches of the same filter (more pages) keep the highlight on the same
     /// patient while it is visible, else on the nearest row.
     pub fn show(&mut self, filter: &str, visible: Visible) {
-        if filter == self.filter {
+        // The same filter, or none (cleared: there is no best match): the highlight stays on
+        // the patient it was on, who is often the one selected.
+        if filter == self.filter || filter.trim().is_empty() {
             let kept = self.highlighted_index();
+            self.filter = filter.to_string();
             self.reshow(visible, kept);
         } else {
             self.filter = filter.to_string();

@@ -25,6 +25,7 @@ impl App {
         if query.is_empty() {
             self.patients.query = query;
             self.patients.list.show(text, Visible::All);
+            self.keep_cursors_visible();
             self.patients.lookup = None;
             effects.extend(self.requests.cancel_all(Task::LookupPatient));
             return effects;

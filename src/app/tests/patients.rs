@@ -546,3 +546,40 @@ fn a_reload_keeps_the_selected_patient_listed_until_its_page_comes() {
     assert_eq!(app.patients.list.items().len(), 30);
     assert!(app.patients.find(chosen).is_some());
 }
+
+#[test]
+fn clearing_the_filter_keeps_the_highlight_on_the_patient_it_was_on() {
+    // 60 patients at 80 x 24: patient-00045 is below the first screen of the full list.
+    let mut app = loaded(60, false);
+    send(&mut app, [ch('/')]);
+    send(&mut app, typed("00045"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    let chosen = app.patients.selected_user().unwrap();
+    assert_eq!(chosen.client_user_id, "patient-00045");
+    // Esc in the list clears the kept filter: the highlight stays on the selected patient, in
+    // view, so the detail line and `m` speak of the same one.
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.patients.list.filter(), "");
+    assert_eq!(app.patients.list.visible().len(), 60);
+    let highlighted = app.patients.highlighted().unwrap();
+    assert_eq!(highlighted.user_id, chosen.user_id);
+    let l = app.patients.list.state();
+    let rows = layout::areas(app.size).patients.list.height as usize;
+    assert!(
+        l.cursor() >= l.offset() && l.cursor() < l.offset() + rows,
+        "in view: cursor {} offset {} rows {rows}",
+        l.cursor(),
+        l.offset()
+    );
+    // Ctrl-U in the prompt clears it the same way.
+    send(&mut app, [ch('/')]);
+    send(&mut app, typed("00045"));
+    send(
+        &mut app,
+        [Msg::Key(KeyEvent::new(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+        ))],
+    );
+    assert_eq!(app.patients.highlighted().unwrap().user_id, chosen.user_id);
+}

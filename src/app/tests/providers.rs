@@ -88,3 +88,16 @@ fn a_kept_filter_counts_the_ticks_it_hides() {
     send(&mut app, [key(KeyCode::Esc)]);
     assert_eq!(app.providers.ticked_hidden(), 0);
 }
+
+#[test]
+fn clearing_the_provider_filter_keeps_the_highlighted_provider() {
+    let mut app = loaded(3, false);
+    send(&mut app, [key(KeyCode::Tab), ch('/')]);
+    send(&mut app, typed("withings"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(app.providers.highlighted().unwrap().slug, "withings");
+    // Esc in the pane clears the kept filter: the highlight stays where it was.
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.providers.list.filter(), "");
+    assert_eq!(app.providers.highlighted().unwrap().slug, "withings");
+}
