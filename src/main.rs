@@ -233,10 +233,17 @@ fn guard(
             connection
                 .refuse_if_read_only("mint a link")
                 .map_err(Failure::input)?;
-            if connection.target == Target::Demo {
-                commands::refuse_handouts_in_demo(args)?;
+            // Every problem at once: the options' own, and the demo's refusal of a hand-out.
+            let options = commands::link_options(args, config);
+            if connection.target == Target::Demo
+                && let Err(demo) = commands::refuse_handouts_in_demo(args)
+            {
+                if options.is_ok() {
+                    return Err(demo);
+                }
+                eprintln!("error: {}", demo.message);
             }
-            Ok(Some(commands::link_options(args, config)?))
+            Ok(Some(options?))
         }
         Some(Command::Users(UsersArgs {
             action: Some(UsersAction::Create { .. }),

@@ -267,6 +267,24 @@ async fn demo_links_are_not_handed_out_for_later() {
         assert!(o.stdout.is_empty(), "no link is printed");
     }
     assert!(!std::path::Path::new(png).exists(), "no code was saved");
+    // With problems of the options too, every one is said, the refusal of --qr among them.
+    let o = run(
+        no_config_command(),
+        &[
+            "link",
+            "--demo",
+            "--user",
+            "patient-00001",
+            "--providers",
+            "oura,fitbt",
+            "--qr",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 2);
+    let err = text(&o.stderr);
+    assert!(err.contains("unknown provider \"fitbt\""), "{err}");
+    assert!(err.contains("--qr would hand out a demo link"), "{err}");
     // Without them a demo link is still printed, with its warning.
     let o = run(no_config_command(), &["link", "--user", "patient-00001"]).await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
