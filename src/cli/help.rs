@@ -43,7 +43,7 @@ Examples:
   vital-onboard link --user patient-00012
   vital-onboard link --user patient-00012 --providers oura,fitbit --qr
   URL=$(vital-onboard link --user mrn-100231 --qr)     # the code on the terminal, the URL in $URL
-  vital-onboard link --user patient-00012 --provider dexcom_v3 --on-close redirect --json
+  vital-onboard link --user patient-00012 --provider dexcom_v3 --json
 
 The URL alone goes to stdout; the QR code (--qr), the expiry and notes go to stderr. The code is
 black on white when stderr is a terminal, plain half blocks (dark modules drawn) when it is not.
