@@ -672,3 +672,22 @@ async fn live_check_mints_for_the_user_given_and_creates_no_qa_user() {
             .all(|r| r.body["user_id"] == desk.user_id.to_string())
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_check_in_the_demo_says_its_qa_user_is_throwaway() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(
+        &dir,
+        "[[preset]]\nname = \"wearables\"\nproviders = [\"oura\"]\n",
+    );
+    let mut command = cmd(&c, None);
+    command.args(["presets", "check", "--live", "--demo"]);
+    let o = run(command, &[]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("in the demo emulator, which is gone when this command ends"),
+        "{err}"
+    );
+    assert!(!err.contains("reused next time"), "{err}");
+}

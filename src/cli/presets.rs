@@ -31,7 +31,7 @@ fn read(explicit: Option<&Path>) -> Result<(Config, String), Failure> {
     };
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Failure::input(format!(
-            "cannot read the config file {}: {e} (see assets/config.example.toml)",
+            "cannot read the config file {}: {e} (`vital-onboard config init` writes a commented example)",
             path.display()
         ))
     })?;
@@ -68,7 +68,7 @@ fn list(config: &Config, json: bool) -> CommandResult {
     };
     if !json && config.preset.is_empty() {
         eprintln!(
-            "no presets in the config file (add [[preset]] tables: see assets/config.example.toml)"
+            "no presets in the config file (add [[preset]] tables: `vital-onboard config init` writes a commented example)"
         );
     }
     print_lines(&lines)
@@ -362,7 +362,7 @@ pub async fn check_live(
     let to_mint = verdicts.iter().filter(|v| v.problems.is_empty()).count();
     if config.preset.is_empty() {
         eprintln!(
-            "no presets in the config file: nothing to check (add [[preset]] tables: see assets/config.example.toml)"
+            "no presets in the config file: nothing to check (add [[preset]] tables: `vital-onboard config init` writes a commented example)"
         );
         return write_junit(args, "presets check --live", &verdicts);
     }
@@ -481,9 +481,15 @@ async fn qa_user(session: &Session, asked: Option<&str>) -> Result<QaUser, Failu
         Err(ApiError::DuplicateUser { user_id, .. }) => user_id,
         Err(e) => return Err(e.into()),
     };
-    eprintln!(
-        "note: created the QA user {name} ({user_id}) for the checks; it is reused next time (it counts toward a sandbox team's 50 users)"
-    );
+    if session.is_demo() {
+        eprintln!(
+            "note: created the QA user {name} ({user_id}) in the demo emulator, which is gone when this command ends"
+        );
+    } else {
+        eprintln!(
+            "note: created the QA user {name} ({user_id}) for the checks; it is reused next time (it counts toward a sandbox team's 50 users)"
+        );
+    }
     Ok(QaUser {
         user_id,
         client_user_id: name.to_string(),
