@@ -482,4 +482,16 @@ async fn pending_lists_each_patient_once_and_not_one_who_connected() {
     // Without --pending every link is listed, the QA user's too.
     let o = run(cmd(&db, None), &["history"]).await;
     assert_eq!(text(&o.stdout).lines().count(), 6, "{}", text(&o.stdout));
+    // Only the patient who connected: nobody to call back, said as such.
+    let o = run(
+        cmd(&db, None),
+        &["history", "--pending", "--user", "patient-00012"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty());
+    assert_eq!(
+        text(&o.stderr),
+        "nobody to call back: every patient these links were for has connected\n"
+    );
 }

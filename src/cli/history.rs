@@ -103,7 +103,18 @@ pub async fn run(
     if q.pending {
         links = follow_up(links, connection_args, config).await;
     }
-    print(&links, q.json)
+    print(&links, q.json)?;
+    if links.is_empty() {
+        eprintln!(
+            "{}",
+            if q.pending {
+                "nobody to call back: every patient these links were for has connected"
+            } else {
+                "no links match"
+            }
+        );
+    }
+    Ok(())
 }
 
 /// The links of the local log that `q` asks for, newest first.
@@ -144,9 +155,6 @@ fn print(links: &[LinkRecord], json: bool) -> CommandResult {
             row(l)
         };
         writeln!(stdout, "{line}").map_err(Failure::stdout)?;
-    }
-    if links.is_empty() {
-        eprintln!("no links match");
     }
     Ok(())
 }
