@@ -328,6 +328,11 @@ fn reload_after_an_error_loads_again_and_keeps_rows() {
             request: RequestId(3)
         }]
     );
+    assert_eq!(
+        app.toast.as_ref().unwrap().text,
+        "Loading the patient list again (the selection and the filter stay)",
+        "R says what it does"
+    );
     app.update(Msg::UsersLoaded {
         request: RequestId(3),
         result: Err(ApiError::Timeout {
