@@ -245,7 +245,11 @@ fn keychain_check(profile: Option<&str>, source: &KeySource) -> Check {
             ),
         ),
         Err(e) => {
-            let needed = matches!(source, KeySource::None | KeySource::StoredFile(_));
+            // Needed where a key should come from it: a chosen profile without a key, or a key
+            // kept in the fallback file (a login that found no keychain). Plain demo mode, with no
+            // key and no profile, needs none until a login: a note, not a failing check.
+            let needed = matches!(source, KeySource::StoredFile(_))
+                || (matches!(source, KeySource::None) && profile.is_some());
             let level = if needed {
                 Severity::Warn
             } else {
