@@ -1,13 +1,14 @@
 //! The non-interactive front end: the command line ([`args`], clap, with the end of each
-//! command's help in [`help`]) and what each command does ([`commands`], [`presets`], [`history`]);
-//! logging in and profiles ([`login`]), the doctor ([`doctor`]), completions, man pages and
-//! `config` ([`meta`]).
+//! command's help in [`help`]) and what each command does ([`commands`], [`link`], [`presets`],
+//! [`history`]); logging in and profiles ([`login`]), the doctor ([`doctor`]), completions, man
+//! pages and `config` ([`meta`]).
 
 pub mod args;
 pub mod commands;
 pub mod doctor;
 pub mod help;
 pub mod history;
+pub mod link;
 pub mod login;
 pub mod meta;
 pub mod presets;

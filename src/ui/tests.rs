@@ -308,63 +308,6 @@ fn help_lists_every_binding() {
     }
 }
 
-#[test]
-fn qr_on_the_result_screen_decodes_to_the_url() {
-    let app = minted(160, 48);
-    let screen = render(&app, 160, 48);
-    let lines: Vec<String> = screen
-        .lines()
-        .map(|l| l.chars().skip(1).take(70).collect())
-        .collect();
-    let qr_lines: Vec<String> = lines[1..].iter().take(40).cloned().collect();
-    let grid = crate::link::qr::modules_from_lines(&qr_lines);
-    let decoded = decode(&grid).expect("decodes");
-    assert_eq!(decoded, token().link_web_url);
-}
-
-/// At 80 x 24, the default size of most terminals, the link view is compact and its code (a
-/// real, 95-character link: version 5, 45 x 23 cells with the quiet zone) scans.
-#[test]
-fn the_compact_view_at_80x24_shows_a_code_that_decodes_to_the_link() {
-    for url in [crate::cli::doctor::sample_link(), token().link_web_url] {
-        let mut app = minted(80, 24);
-        let shown = app.screen.shown_mut().unwrap();
-        shown.link.token.link_web_url.clone_from(&url);
-        shown.codes = crate::link::qr::LinkCodes::encode(&url);
-        let screen = render(&app, 80, 24);
-        assert!(!screen.contains("enlarge"), "{screen}");
-        // The code's columns only: the words beside it are not part of it.
-        let lines: Vec<String> = screen
-            .lines()
-            .take(23)
-            .map(|l| l.chars().take(45).collect())
-            .collect();
-        let grid = crate::link::qr::modules_from_lines(&lines);
-        assert_eq!(decode(&grid).as_deref(), Ok(url.as_str()), "{screen}");
-    }
-}
-
-fn decode(grid: &[Vec<bool>]) -> Result<String, String> {
-    const S: usize = 4;
-    let h = grid.len();
-    let w = grid.iter().map(Vec::len).max().unwrap_or(0);
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w * S, h * S, |x, y| {
-        if grid
-            .get(y / S)
-            .and_then(|r| r.get(x / S))
-            .copied()
-            .unwrap_or(false)
-        {
-            0
-        } else {
-            255
-        }
-    });
-    let grids = img.detect_grids();
-    let g = grids.first().ok_or("no code")?;
-    g.decode().map(|(_, c)| c).map_err(|e| e.to_string())
-}
-
 both_sizes!(kept_filter_and_esc_in_the_key_bar, |w, h| {
     let mut app = sized(loaded(40, false), w, h);
     for m in [ch('/'), ch('0'), ch('0'), ch('2'), key(KeyCode::Enter)] {
@@ -387,39 +330,6 @@ fn an_alert_that_arrives_during_a_question_is_drawn_under_it() {
     );
 }
 
-#[test]
-fn paging_keeps_the_highlight_inside_the_drawn_list_at_every_size() {
-    use ratatui::style::Modifier;
-    for (w, h) in [(80u16, 24u16), (100, 30), (120, 40), (160, 48), (200, 60)] {
-        for keys in [
-            vec![key(KeyCode::End)],
-            vec![key(KeyCode::PageDown), key(KeyCode::PageDown)],
-            vec![key(KeyCode::End), key(KeyCode::PageUp)],
-        ] {
-            for pane in [0, 1] {
-                let mut app = sized(loaded(300, false), w, h);
-                if pane == 1 {
-                    app.update(key(KeyCode::Tab));
-                }
-                for k in &keys {
-                    app.update(crate::app::tests::clone_msg(k));
-                }
-                let areas = crate::app::layout::areas(Rect::new(0, 0, w, h));
-                let list = if pane == 0 {
-                    areas.patients.list
-                } else {
-                    areas.providers.list
-                };
-                let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-                terminal.draw(|f| draw(f, &app, &Theme::plain())).unwrap();
-                let buf = terminal.backend().buffer();
-                let highlighted = (list.y..list.bottom())
-                    .any(|y| buf[(list.x, y)].modifier.contains(Modifier::REVERSED));
-                assert!(highlighted, "{w}x{h} pane {pane} after {keys:?}");
-            }
-        }
-    }
-}
 both_sizes!(help_shows_recent_messages, |w, h| {
     let mut app = sized(loaded(5, false), w, h);
     app.update(ch('m'));

@@ -22,7 +22,7 @@ fn with_ids(ids: &[&str]) -> App {
     app
 }
 
-fn shown(app: &App) -> Vec<String> {
+pub(super) fn shown(app: &App) -> Vec<String> {
     app.patients
         .list
         .visible_items(0)
@@ -30,7 +30,7 @@ fn shown(app: &App) -> Vec<String> {
         .collect()
 }
 
-fn filter(app: &mut App, text: &str) -> Vec<Effect> {
+pub(super) fn filter(app: &mut App, text: &str) -> Vec<Effect> {
     let mut fx = send(app, [ch('/')]);
     fx.extend(send(app, typed(text)));
     fx
@@ -230,7 +230,7 @@ fn a_lookup_that_finds_nothing_says_so_and_a_stale_one_is_dropped() {
 }
 
 #[allow(clippy::unnecessary_wraps)] // it is the message's result
-fn page(from: usize, n: usize, total: u64) -> Result<UsersPage, ApiError> {
+pub(super) fn page(from: usize, n: usize, total: u64) -> Result<UsersPage, ApiError> {
     Ok(UsersPage {
         users: (from..from + n).map(user).collect(),
         total,
@@ -239,7 +239,7 @@ fn page(from: usize, n: usize, total: u64) -> Result<UsersPage, ApiError> {
     })
 }
 
-fn asked(fx: &[Effect]) -> Vec<(u64, RequestId)> {
+pub(super) fn asked(fx: &[Effect]) -> Vec<(u64, RequestId)> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::LoadUsers { offset, request } => Some((*offset, *request)),
@@ -354,155 +354,6 @@ fn parallel_pages_still_stop_on_short_pages_and_counts_past_the_total() {
     assert!(app.patients.load.error().unwrap().contains("claims"));
 }
 
-fn backspaces(n: usize) -> Vec<Msg> {
-    (0..n).map(|_| key(KeyCode::Backspace)).collect()
-}
-
-/// The filter jobs among `fx`.
-fn jobs_of(fx: &[Effect]) -> Vec<(RequestId, matcher::Job)> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::FilterPatients { id, job } => Some((*id, job.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Types `text` key by key into an open filter prompt, answering each job off the loop as the
-/// runtime would.
-fn type_answered(app: &mut App, keys: impl IntoIterator<Item = Msg>) -> usize {
-    let mut ran = 0;
-    for k in keys {
-        for (id, job) in jobs_of(&send(app, [k])) {
-            ran += 1;
-            app.update(Msg::PatientsFiltered {
-                id,
-                found: job.run(1),
-            });
-        }
-    }
-    ran
-}
-
-#[test]
-fn backspace_and_a_query_typed_again_show_the_kept_result_without_matching() {
-    let mut app = loaded(300, false);
-    app.patients.inline_limit = 10;
-    send(&mut app, [ch('/')]);
-    assert_eq!(type_answered(&mut app, typed("0042")), 4);
-    let four = shown(&app);
-    assert_eq!(type_answered(&mut app, [key(KeyCode::Backspace)]), 0);
-    let three = shown(&app);
-    assert_eq!(app.patients.list.filter(), "004");
-    assert!(three.len() > four.len(), "{three:?}");
-    // The same as matching "004" afresh.
-    let fresh = matcher::filter(&Query::new("004"), app.patients.list.items(), None, 0, 1);
-    assert_eq!(app.patients.list.matches().unwrap().ranked, fresh.ranked);
-    assert_eq!(type_answered(&mut app, typed("2")), 0, "0042 again");
-    assert_eq!(shown(&app), four);
-    // Erased and typed again from the start: still nothing to match.
-    assert_eq!(type_answered(&mut app, backspaces(4)), 0);
-    assert_eq!(shown(&app).len(), 300);
-    assert_eq!(type_answered(&mut app, typed("00")), 0);
-}
-
-#[test]
-fn a_kept_result_takes_in_patients_loaded_since() {
-    let mut app = loaded(300, false);
-    app.patients.inline_limit = 10;
-    send(&mut app, [ch('/')]);
-    type_answered(&mut app, typed("31"));
-    type_answered(&mut app, [key(KeyCode::Backspace)]);
-    app.patients.append((301..=400).map(user).collect());
-    // "31" is kept from before the new patients; shown again, it covers them too.
-    let ran = type_answered(&mut app, typed("1"));
-    assert_eq!(ran, 1, "only the new patients are matched");
-    assert!(
-        shown(&app).contains(&"patient-00331".to_string()),
-        "{:?}",
-        shown(&app)
-    );
-    assert_eq!(app.patients.list.matches().unwrap().upto, 400);
-}
-
-#[test]
-fn a_query_narrows_from_the_longest_kept_query_it_grows_from() {
-    let mut app = loaded(300, false);
-    app.patients.inline_limit = 10;
-    send(&mut app, [ch('/')]);
-    type_answered(&mut app, typed("00"));
-    let of_00 = app.patients.list.matches().unwrap().ranked.len();
-    // Leave "00" for "1", then type "003": it grows from the kept "00", not from "" or "1".
-    type_answered(&mut app, backspaces(2));
-    type_answered(&mut app, typed("1"));
-    type_answered(&mut app, [key(KeyCode::Backspace)]);
-    let fx = send(&mut app, typed("00"));
-    assert!(jobs_of(&fx).is_empty(), "00 is kept");
-    let fx = send(&mut app, typed("3"));
-    let jobs = jobs_of(&fx);
-    assert_eq!(jobs.len(), 1);
-    assert_eq!(jobs[0].1.size(), of_00, "only the matches of 00");
-}
-
-#[test]
-fn a_reload_forgets_the_kept_results() {
-    let mut app = loaded(300, false);
-    app.patients.inline_limit = 10;
-    send(&mut app, [ch('/')]);
-    type_answered(&mut app, typed("42"));
-    assert!(!app.patients.results.is_empty());
-    app.patients.restart((1..=5).map(user).collect());
-    assert!(app.patients.results.is_empty());
-}
-
-#[test]
-fn the_kept_results_are_bounded_least_recently_used_first() {
-    let mut cache = matcher::ResultCache::default();
-    let big = matcher::Matches {
-        ranked: vec![0; matcher::ResultCache::MAX_POSITIONS / 2],
-        scores: vec![0; matcher::ResultCache::MAX_POSITIONS / 2],
-        upto: 10,
-    };
-    cache.put("a", &big);
-    cache.put("b", &big);
-    assert!(cache.get("a").is_some(), "a is now the most recent");
-    cache.put("c", &big);
-    assert!(cache.get("b").is_none(), "b went first");
-    assert!(cache.get("a").is_some() && cache.get("c").is_some());
-    let small = matcher::Matches::default();
-    for i in 0..100 {
-        cache.put(&format!("q{i}"), &small);
-    }
-    assert_eq!(cache.len(), matcher::ResultCache::MAX_QUERIES);
-    let too_big = matcher::Matches {
-        ranked: vec![0; matcher::ResultCache::MAX_POSITIONS + 1],
-        scores: vec![0; matcher::ResultCache::MAX_POSITIONS + 1],
-        upto: 1,
-    };
-    cache.put("huge", &too_big);
-    assert!(
-        cache.get("huge").is_none(),
-        "one result over the bound is not kept"
-    );
-}
-
-#[test]
-fn narrowing_from_most_of_the_list_ranks_as_matching_it_all() {
-    // Candidates that cover most of the list take the bitmap path, few take the sort.
-    let app = loaded(5000, false);
-    let roster = app.patients.list.items();
-    let q = Query::new("00");
-    let all = matcher::filter(&q, roster, None, 0, 1);
-    for keep in [5000usize, 4000, 10] {
-        let mut candidates: Vec<u32> = (0..keep as u32).rev().collect();
-        candidates.rotate_left(keep / 3);
-        let from = keep;
-        let narrowed = matcher::filter(&q, roster, Some(&candidates), from, 2);
-        assert_eq!(narrowed.ranked, all.ranked, "{keep} candidates");
-        assert_eq!(narrowed.scores, all.scores);
-    }
-}
-
 #[test]
 fn an_id_equal_to_the_query_ranks_first_then_ids_ending_with_it_then_holding_it() {
     let mut app = with_ids(&[
@@ -590,83 +441,4 @@ fn a_number_then_more_words_does_not_narrow_the_number_alone() {
     assert!(!Query::new("12 x").narrows(&Query::new("12")));
     assert!(Query::new("123").narrows(&Query::new("12")));
     assert!(Query::new("walk x").narrows(&Query::new("walk")));
-}
-
-#[test]
-fn while_the_list_loads_a_filter_takes_new_pages_in_by_steps_and_all_at_the_end() {
-    let mut app = App::new(
-        env(false),
-        ConsoleConfig::default(),
-        t0(),
-        Rect::new(0, 0, 80, 24),
-    );
-    let total = 20_000;
-    let mut out = asked(&app.start());
-    // The first page, then the filter, then every other page in order.
-    let (_, first) = out.remove(0);
-    out.extend(asked(&app.update(Msg::UsersLoaded {
-        request: first,
-        result: page(1, 500, total),
-    })));
-    filter(&mut app, "00");
-    let mut behind = 0;
-    while !out.is_empty() {
-        out.sort_unstable();
-        let (offset, request) = out.remove(0);
-        let fx = app.update(Msg::UsersLoaded {
-            request,
-            result: page(offset as usize + 1, 500, total),
-        });
-        out.extend(asked(&fx));
-        let m = app.patients.list.matches().unwrap();
-        let len = app.patients.list.items().len();
-        if m.upto < len {
-            behind += 1;
-            // Never more than an eighth behind (plus the page that just came).
-            assert!(
-                (len - m.upto) * 8 <= m.upto + 8 * 500,
-                "{} of {len}",
-                m.upto
-            );
-        }
-    }
-    assert!(behind > 10, "new pages wait while the list loads: {behind}");
-    assert!(!app.patients.load.is_loading());
-    let m = app.patients.list.matches().unwrap();
-    assert_eq!(m.upto, 20_000, "all taken in at the end");
-    let fresh = matcher::filter(&Query::new("00"), app.patients.list.items(), None, 0, 1);
-    assert_eq!(m.ranked, fresh.ranked);
-}
-
-#[test]
-fn stopping_the_load_takes_in_what_arrived() {
-    let mut app = App::new(
-        env(false),
-        ConsoleConfig::default(),
-        t0(),
-        Rect::new(0, 0, 80, 24),
-    );
-    let mut out = asked(&app.start());
-    let (_, first) = out.remove(0);
-    out.extend(asked(&app.update(Msg::UsersLoaded {
-        request: first,
-        result: page(1, 500, 100_000),
-    })));
-    filter(&mut app, "00");
-    send(&mut app, [key(KeyCode::Enter)]);
-    // Pages until the matches wait for more.
-    while app.patients.list.matches().unwrap().upto == app.patients.list.items().len() {
-        out.sort_unstable();
-        let (offset, request) = out.remove(0);
-        out.extend(asked(&app.update(Msg::UsersLoaded {
-            request,
-            result: page(offset as usize + 1, 500, 100_000),
-        })));
-    }
-    app.stop_loading_patients();
-    assert!(!app.patients.load.is_loading(), "stopped");
-    assert_eq!(
-        app.patients.list.matches().unwrap().upto,
-        app.patients.list.items().len()
-    );
 }

@@ -5,6 +5,7 @@ mod connections;
 mod copy;
 mod filter;
 pub(crate) mod history;
+mod kept_results;
 mod keys;
 mod link_view;
 mod lists;

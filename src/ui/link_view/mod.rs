@@ -4,16 +4,16 @@
 //! height on the left, the environment badge, patient, expiry, fingerprint, the watcher's line
 //! and "c copies the URL" beside it, and the keys and status sharing the last row.
 
-use std::num::NonZeroU16;
-
 use ratatui::Frame;
-use ratatui::buffer::CellDiffOption;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+mod compact;
+mod url;
+
 use super::Theme;
-use super::widgets::{bold, chunk, paint_qr, shorten_line, wrap_words};
+use super::widgets::{bold, paint_qr, shorten_line, wrap_words};
 use crate::app::App;
 use crate::app::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use crate::app::screen::ShownLink;
@@ -103,7 +103,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: 
     let info = details(app, shown, theme);
     let views = StaffViews::new(&v.url, info.len() as u16, (MIN_WIDTH, MIN_HEIGHT));
     match views.fit(&shown.codes, app.qr.style, (area.width, area.height)) {
-        Some((StaffLayout::Compact, fit)) => draw_compact(frame, area, &v, &views, &fit),
+        Some((StaffLayout::Compact, fit)) => compact::draw(frame, area, &v, &views, &fit),
         fit => {
             let areas = layout::areas(area);
             super::header::draw(frame, areas.header, app, theme);
@@ -138,101 +138,7 @@ fn draw_full(
         text.push(code_label(&f, v.app.qr.invert, v.theme));
     }
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), info_area);
-    draw_url(frame, body, &v.url, v.theme);
-}
-
-/// The compact layout over the whole terminal: the code at full height on the left (its quiet
-/// zone kept), the words right of it, the keys and the status on the last row.
-fn draw_compact(frame: &mut Frame, area: Rect, v: &View, views: &StaffViews, fit: &Fit) {
-    let gap = match fit.arrangement {
-        Arrangement::Beside { gap, .. } => gap,
-        Arrangement::Stacked { .. } => 0,
-    };
-    let areas = layout::compact_link(area, fit.cells(), gap);
-    paint_code(frame, areas.code, fit, v);
-    let words = compact_words(v, views, fit, areas.words, (area.width, area.height));
-    frame.render_widget(Paragraph::new(words), areas.words);
-    super::key_bar::draw_shared(frame, areas.bar, v.app, v.theme);
-}
-
-/// The compact layout's words, one row each and cut to the column on purpose: the badge, the
-/// patient, expiry and fingerprint on top, "c copies the URL" at the bottom, and between them in
-/// the rows left the watcher's lines, then what the patient will see (the last row marked `…`
-/// when some do not fit).
-fn compact_words(
-    v: &View,
-    views: &StaffViews,
-    fit: &Fit,
-    area: Rect,
-    size: (u16, u16),
-) -> Vec<Line<'static>> {
-    let (app, theme, link) = (v.app, v.theme, &v.shown.link);
-    let width = usize::from(area.width);
-    let patient = if link.client_user_id.is_empty() {
-        link.user_id.to_string()
-    } else {
-        sanitize(&link.client_user_id)
-    };
-    let mut top = vec![
-        Line::from(Span::styled(
-            format!(" {} ", super::header::badge_text(app.env.badge)),
-            theme.badge(app.env.is_production()),
-        )),
-        Line::default(),
-        Line::styled("Link for the patient", bold()),
-        Line::styled(patient, theme.primary()),
-        Line::default(),
-        if link.is_expired(app.now) {
-            Line::styled("Expired — press r for a new link", theme.danger())
-        } else {
-            expiry_line(app, v.shown, 9, theme)
-        },
-        label_value("Token", &link.fingerprint(), 9, theme),
-    ];
-    if fit.style != app.qr.style
-        && let Some((w, h)) = views.compact.needed_for(&v.shown.codes, app.qr.style, size)
-    {
-        top.push(Line::styled(
-            format!("Half blocks: full ones need {w} x {h}"),
-            theme.warning(),
-        ));
-    }
-    let bottom = if v.usable() {
-        vec![
-            Line::default(),
-            Line::from(vec![
-                Span::styled("c", theme.key()),
-                Span::raw(" copies the URL"),
-            ]),
-        ]
-    } else {
-        vec![]
-    };
-    let mut middle = vec![Line::default()];
-    let watcher = super::watcher::staff_lines(app, v.shown, theme);
-    let offered = super::watcher::offered_lines(v.shown, theme);
-    for line in watcher.into_iter().chain(offered) {
-        let style = line.spans.first().map_or(line.style, |s| s.style);
-        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-        middle.extend(
-            wrap_words(&text, width)
-                .into_iter()
-                .map(|l| Line::styled(l, style)),
-        );
-    }
-    let room = usize::from(area.height).saturating_sub(top.len() + bottom.len());
-    if middle.len() > room {
-        middle.truncate(room);
-        if let Some(mut last) = middle.pop() {
-            last.push_span(Span::raw(" …"));
-            middle.push(shorten_line(last, width));
-        }
-    }
-    top.into_iter()
-        .chain(middle)
-        .chain(bottom)
-        .map(|l| shorten_line(l, width))
-        .collect()
+    url::draw(frame, body, &v.url, v.theme);
 }
 
 /// "Link for the patient · mrn-100231" on the body's first row, the id shortened to fit.
@@ -314,68 +220,6 @@ fn code_label(fit: &Fit, invert: bool, theme: &Theme) -> Line<'static> {
         ),
         theme.muted(),
     )
-}
-
-/// The URL alone on full-width rows at the bottom of the body, under its label, so a mouse
-/// selection of it picks up nothing else (no border, no code). A URL longer than a row is split
-/// at the edge, and the label says so and that `c` copies it whole. Where the terminal supports
-/// it, each row is also a hyperlink to the whole URL (OSC 8).
-fn draw_url(frame: &mut Frame, body: Rect, url: &str, theme: &Theme) {
-    let url_lines = chunk(url, body.width as usize);
-    let url_rows = url_lines.len() as u16;
-    let url_top = body.bottom().saturating_sub(url_rows + 1);
-    let label = if url_rows > 1 {
-        format!(
-            "Link URL (split over {}: c copies it whole):",
-            count(url_lines.len(), "row", "rows")
-        )
-    } else {
-        "Link URL (c copies it):".to_string()
-    };
-    let mut lines = vec![Line::styled(
-        shorten(&label, usize::from(body.width)),
-        theme.muted(),
-    )];
-    lines.extend(
-        url_lines
-            .iter()
-            .map(|l| Line::styled(l.clone(), theme.primary())),
-    );
-    frame.render_widget(
-        Paragraph::new(lines),
-        Rect::new(body.x, url_top, body.width, url_rows + 1),
-    );
-    if theme.hyperlinks && hyperlinkable(url) {
-        hyperlink_rows(frame, body.x, url_top + 1, &url_lines, url);
-    }
-}
-
-/// Whether `url` can ride in an OSC 8 sequence: printable ASCII, no spaces, a sane length.
-fn hyperlinkable(url: &str) -> bool {
-    !url.is_empty() && url.len() <= 2048 && url.chars().all(|c| c.is_ascii_graphic())
-}
-
-/// Makes each drawn row of the URL (`rows`, from (`x`, `top`) down) an OSC 8 hyperlink to the
-/// whole `url`. The sequences ride in the first and last cell of each row, with a forced width of
-/// one column, so ratatui's diff still counts those cells as one column each.
-fn hyperlink_rows(frame: &mut Frame, x: u16, top: u16, rows: &[String], url: &str) {
-    const CLOSE: &str = "\x1b]8;;\x1b\\";
-    let open = format!("\x1b]8;id=vital-onboard-link;{url}\x1b\\");
-    let one = CellDiffOption::ForcedWidth(NonZeroU16::MIN);
-    let buf = frame.buffer_mut();
-    for (dy, row) in rows.iter().enumerate() {
-        let n = row.chars().count() as u16;
-        let y = top + dy as u16;
-        if n == 0 || !buf.area.contains((x, y).into()) {
-            continue;
-        }
-        let first = &mut buf[(x, y)];
-        let symbol = format!("{open}{}", first.symbol());
-        first.set_symbol(&symbol).set_diff_option(one);
-        let last = &mut buf[(x + n - 1, y)];
-        let symbol = format!("{}{CLOSE}", last.symbol());
-        last.set_symbol(&symbol).set_diff_option(one);
-    }
 }
 
 /// The details beside (or under) the code, one row each.
@@ -500,9 +344,6 @@ fn label_value(key: &str, value: &str, label_width: usize, theme: &Theme) -> Lin
 
 #[cfg(test)]
 mod tests {
-    use std::num::NonZeroU16;
-
-    use ratatui::buffer::CellDiffOption;
 
     use super::{details, summarize};
     use crate::api::LinkToken;
@@ -516,7 +357,7 @@ mod tests {
 
     /// The console just after minting a link for `url` (what the patient will see not yet
     /// known), in a terminal of `w` x `h`.
-    fn fresh(url: &str, (w, h): (u16, u16)) -> App {
+    pub(super) fn fresh(url: &str, (w, h): (u16, u16)) -> App {
         let mut app = ready(80, 24);
         let fx = app.update(ch('m'));
         let [Effect::Mint { id, .. }] = &fx[..] else {
@@ -575,7 +416,7 @@ mod tests {
 
     /// The layout a drawn screen shows: the full one has the URL's rows, the compact one says
     /// `c` copies the URL; `None` when no code is drawn.
-    fn layout_drawn(screen: &str) -> Option<StaffLayout> {
+    pub(super) fn layout_drawn(screen: &str) -> Option<StaffLayout> {
         if !shows_a_code(screen) {
             None
         } else if screen.contains("Link URL") {
@@ -615,7 +456,7 @@ mod tests {
     }
 
     /// A link of `len` characters, as the API issues them.
-    fn link_of(len: usize) -> String {
+    pub(super) fn link_of(len: usize) -> String {
         let base = "https://link.junction.com/?token=";
         let tail = "&env=sandbox&region=us";
         format!("{base}{}{tail}", "k".repeat(len - base.len() - tail.len()))
@@ -732,56 +573,6 @@ mod tests {
         }
         let redirect = screen.lines().find(|l| l.contains("Redirect  ")).unwrap();
         assert!(redirect.ends_with('…'), "{redirect}");
-    }
-
-    #[test]
-    fn a_url_longer_than_a_row_says_c_copies_it_whole() {
-        let url = link_of(160);
-        let screen = render(&fresh(&url, (150, 60)), 150, 60);
-        assert_eq!(layout_drawn(&screen), Some(StaffLayout::Full), "{screen}");
-        assert!(
-            screen.contains("Link URL (split over 2 rows: c copies it whole):"),
-            "{screen}"
-        );
-        let screen = render(&fresh(&sample_link(), (160, 48)), 160, 48);
-        assert!(screen.contains("Link URL (c copies it):"), "{screen}");
-    }
-
-    #[test]
-    fn where_the_terminal_shows_hyperlinks_each_url_row_is_one() {
-        let url = link_of(160);
-        let app = fresh(&url, (150, 60));
-        let theme = Theme {
-            no_color: true,
-            hyperlinks: true,
-        };
-        let mut terminal =
-            ratatui::Terminal::new(ratatui::backend::TestBackend::new(150, 60)).unwrap();
-        terminal.draw(|f| crate::ui::draw(f, &app, &theme)).unwrap();
-        let buf = terminal.backend().buffer();
-        let open = format!("\x1b]8;id=vital-onboard-link;{url}\x1b\\");
-        let close = "\x1b]8;;\x1b\\";
-        // The URL's two rows: 150 characters, then 10.
-        let first_row = (0..60)
-            .find(|&y| buf[(0, y)].symbol().starts_with(&open))
-            .expect("a row opens the hyperlink");
-        for (y, len) in [(first_row, 150u16), (first_row + 1, 10)] {
-            let first = &buf[(0, y)];
-            assert!(first.symbol().starts_with(&open), "{:?}", first.symbol());
-            assert_eq!(
-                first.diff_option,
-                CellDiffOption::ForcedWidth(NonZeroU16::MIN)
-            );
-            let last = &buf[(len - 1, y)];
-            assert!(last.symbol().ends_with(close), "{:?}", last.symbol());
-            assert_eq!(
-                last.diff_option,
-                CellDiffOption::ForcedWidth(NonZeroU16::MIN)
-            );
-        }
-        // Without the capability, plain cells.
-        let screen = render(&app, 150, 60);
-        assert!(!screen.contains('\x1b'));
     }
 
     #[test]
