@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 
-use super::{Live, Verdict, check_junit_folder, plural, print_lines, read, write_junit};
+use super::{Live, Verdict, check_junit_folder, print_lines, read, write_junit};
 use crate::api::ApiError;
 use crate::audit;
 use crate::audit::Source;
@@ -17,7 +17,7 @@ use crate::link::{LinkOptions, MintedLink};
 use crate::setup::config::{Config, Preset};
 use crate::setup::presets;
 use crate::setup::session::Session;
-use crate::text::sanitize;
+use crate::text::{count, sanitize};
 
 /// A test user's ids: the QA user's, or the one `--user` named.
 struct QaUser {
@@ -90,7 +90,7 @@ fn summary(verdicts: &[Verdict], place: &str, user: Option<&QaUser>) -> CommandR
     let minted = match user {
         Some(u) if links > 0 => format!(
             "{} minted for {} on {place}",
-            plural(links, "link"),
+            count(links, "link", "links"),
             sanitize(&u.client_user_id),
         ),
         _ => "no link minted".into(),
@@ -103,13 +103,13 @@ fn summary(verdicts: &[Verdict], place: &str, user: Option<&QaUser>) -> CommandR
         };
         eprintln!(
             "{} checked live, {verdict} ({minted})",
-            plural(verdicts.len(), "preset")
+            count(verdicts.len(), "preset", "presets")
         );
         Ok(())
     } else {
         Err(Failure::input(format!(
             "{failed} of {} failed the live check ({minted})",
-            plural(verdicts.len(), "preset")
+            count(verdicts.len(), "preset", "presets")
         )))
     }
 }
@@ -125,7 +125,7 @@ fn confirm_production(
     if !session.connection.is_production() || yes {
         return Ok(());
     }
-    let links = plural(count, "PRODUCTION link");
+    let links = crate::text::count(count, "PRODUCTION link", "PRODUCTION links");
     let who = sanitize(user.unwrap_or(audit::QA_CLIENT_USER_ID));
     if !std::io::stdin().is_terminal() {
         return Err(Failure::input(format!(

@@ -20,7 +20,7 @@ use crate::cli::{CheckArgs, PresetsAction};
 use crate::link::offered::PageOffer;
 use crate::setup::config::{Config, Preset};
 use crate::setup::presets::{self, Problem};
-use crate::text::{sanitize, sanitize_json};
+use crate::text::{count, sanitize, sanitize_json};
 
 /// Reads the config file named (or the default one) with its text, for the line numbers.
 fn read(explicit: Option<&Path>) -> Result<(Config, String), Failure> {
@@ -80,10 +80,6 @@ fn print_lines(lines: &[String]) -> CommandResult {
         writeln!(stdout, "{l}").map_err(Failure::stdout)?;
     }
     stdout.flush().map_err(Failure::stdout)
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The offline check: each problem on stderr as `FILE:line N: preset "NAME": …`; with `--json`
@@ -276,7 +272,7 @@ impl Verdict {
             (_, Some(seen)) => seen,
             (Live::NotMinted, None) => format!(
                 "not minted: the offline check found {}",
-                plural(self.problems.len(), "problem")
+                count(self.problems.len(), "problem", "problems")
             ),
             (Live::Failed { .. }, None) => "no answer from the Link page".into(),
             (_, None) => "no problem found".into(),
