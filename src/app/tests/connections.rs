@@ -47,28 +47,6 @@ fn detail_answers(app: &mut App, user_id: Uuid, list: Vec<ConnectedProvider>) {
     });
 }
 
-/// `R`, answered with `users` as the whole team.
-fn reload_with(app: &mut App, users: Vec<User>) {
-    let fx = send(app, [ch('R')]);
-    let request = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadUsers { request, .. } => Some(*request),
-            _ => None,
-        })
-        .expect("R asks for the first page");
-    let total = users.len() as u64;
-    app.update(Msg::UsersLoaded {
-        request,
-        result: Ok(UsersPage {
-            users,
-            total,
-            offset: 0,
-            limit: 500,
-        }),
-    });
-}
-
 /// The slugs the list's column shows for `user_id`.
 fn column(app: &App, user_id: Uuid) -> Vec<String> {
     let p = &app.patients;

@@ -254,3 +254,25 @@ fn show_link(app: &mut App) {
     });
     assert!(matches!(app.screen, Screen::Link(_)));
 }
+
+/// Reloads the patient list (`R`) and answers with `users` as the whole team.
+pub(crate) fn reload_with(app: &mut App, users: Vec<User>) {
+    let fx = send(app, [ch('R')]);
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadUsers { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("R asks for the first page");
+    let total = users.len() as u64;
+    app.update(Msg::UsersLoaded {
+        request,
+        result: Ok(UsersPage {
+            users,
+            total,
+            offset: 0,
+            limit: 500,
+        }),
+    });
+}
