@@ -14,3 +14,4 @@ pub mod presets;
 pub mod profiles;
 pub mod session;
 pub mod settings;
+pub mod settings_error;
