@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use chrono::{Duration, Utc};
 use common::*;
 use serde_json::Value;
-use vital_onboard::audit::{Event, Outcome, Source, Store};
+use vital_onboard::audit::{Event, Kind, Outcome, Source, Store};
 
 fn cmd(db: &Path, base: Option<&str>) -> Command {
     let mut c = clean_command();
@@ -49,6 +49,9 @@ fn event(user: &str, user_id: uuid::Uuid, fp: &str, outcome: Outcome, ago: Durat
         error: None,
         source: Source::Console,
         operator: "jdoe".into(),
+        queue: None,
+        kind: Kind::Link,
+        language: None,
     }
 }
 

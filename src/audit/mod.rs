@@ -73,6 +73,9 @@ pub enum Source {
     /// `presets check --live`.
     #[serde(rename = "check")]
     Check,
+    /// The onboarding-day queue (each row also carries the queue's id).
+    #[serde(rename = "queue")]
+    Queue,
     /// A row written before the log recorded its source (schema 1).
     #[serde(rename = "unknown")]
     Unknown,
@@ -84,16 +87,51 @@ impl Source {
             Source::Console => "console",
             Source::CommandLine => "command line",
             Source::Check => "check",
+            Source::Queue => "queue",
             Source::Unknown => "unknown",
         }
     }
 
     /// The source a row names; a name this version does not know reads as [`Source::Unknown`].
     pub fn parse(s: &str) -> Source {
-        [Source::Console, Source::CommandLine, Source::Check]
-            .into_iter()
-            .find(|o| o.as_str() == s)
-            .unwrap_or(Source::Unknown)
+        [
+            Source::Console,
+            Source::CommandLine,
+            Source::Check,
+            Source::Queue,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+        .unwrap_or(Source::Unknown)
+    }
+}
+
+/// What was handed out: a web link (a QR of `link_web_url`) or a Junction Connect app code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub enum Kind {
+    #[default]
+    #[serde(rename = "link")]
+    Link,
+    #[serde(rename = "app code")]
+    AppCode,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Link => "link",
+            Kind::AppCode => "app code",
+        }
+    }
+
+    /// The kind a row names; rows older than schema 4 (and names this version does not know)
+    /// read as [`Kind::Link`].
+    pub fn parse(s: &str) -> Kind {
+        if s == Kind::AppCode.as_str() {
+            Kind::AppCode
+        } else {
+            Kind::Link
+        }
     }
 }
 
@@ -172,6 +210,9 @@ impl Scope {
             error: None,
             source: self.source,
             operator: self.operator.clone(),
+            queue: None,
+            kind: Kind::Link,
+            language: None,
         }
     }
 
@@ -212,6 +253,12 @@ pub struct Event {
     /// Who was logged in (the OS login name, or `operator` in the config file or the
     /// profile); `unknown` for rows older than schema 2.
     pub operator: String,
+    /// The onboarding-day queue the row belongs to (schema 3); `None` for a single link.
+    pub queue: Option<String>,
+    /// A web link or an app code (schema 4; older rows are links).
+    pub kind: Kind,
+    /// The language the patient read (`en`, `es`, `pt-BR`…; schema 4); `None` when unknown.
+    pub language: Option<String>,
 }
 
 /// Where, in words: `the demo`, or `HOST (ENVIRONMENT)` with the host without its scheme.

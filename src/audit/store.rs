@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, params};
 use uuid::Uuid;
 
-use super::{Event, LinkRecord, Outcome, Source};
+use super::{Event, Kind, LinkRecord, Outcome, Source};
 
 /// Each step brings the schema to the version of its index + 1. Steps are appended in the order
 /// they land and never edited once landed: a log of an older schema takes the missing steps.
@@ -38,6 +38,12 @@ const MIGRATIONS: &[&str] = &[
     // 2: what minted the link (console, command line, check) and who was logged in.
     "ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'unknown';
     ALTER TABLE events ADD COLUMN operator TEXT NOT NULL DEFAULT 'unknown'",
+    // 3: the onboarding-day queue a row belongs to (none for a single link).
+    "ALTER TABLE events ADD COLUMN queue_id TEXT;
+    CREATE INDEX events_queue ON events(queue_id)",
+    // 4: what was handed out (a web link or an app code) and the patient's language.
+    "ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'link';
+    ALTER TABLE events ADD COLUMN language TEXT",
 ];
 
 /// Why the log is unavailable, in words for the status line.
@@ -180,8 +186,9 @@ impl Store {
             .execute(
                 "INSERT INTO events (time, environment, region, host, user_id, client_user_id,
                  provider, allowlist, redirect_url, on_error, on_close, preset, token_fingerprint,
-                 outcome, error, source, operator)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                 outcome, error, source, operator, queue_id, kind, language)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20)",
                 params![
                     to_text(e.time),
                     e.environment,
@@ -200,6 +207,9 @@ impl Store {
                     e.error,
                     e.source.as_str(),
                     e.operator,
+                    e.queue,
+                    e.kind.as_str(),
+                    e.language,
                 ],
             )
             .map(drop)
@@ -212,6 +222,7 @@ impl Store {
         let allowlist: Option<String> = r.get(7)?;
         let outcome: String = r.get(13)?;
         let source: String = r.get(15)?;
+        let kind: String = r.get(18)?;
         Ok(Event {
             time: DateTime::parse_from_rfc3339(&time).map_or_else(|_| Utc::now(), |t| t.to_utc()),
             environment: r.get(1)?,
@@ -230,6 +241,9 @@ impl Store {
             error: r.get(14)?,
             source: Source::parse(&source),
             operator: r.get(16)?,
+            queue: r.get(17)?,
+            kind: Kind::parse(&kind),
+            language: r.get(19)?,
         })
     }
 
@@ -241,7 +255,7 @@ impl Store {
             .prepare(
                 "SELECT time, environment, region, host, user_id, client_user_id, provider,
                  allowlist, redirect_url, on_error, on_close, preset, token_fingerprint, outcome,
-                 error, source, operator FROM events ORDER BY id",
+                 error, source, operator, queue_id, kind, language FROM events ORDER BY id",
             )
             .map_err(sql)?;
         let rows = stmt.query_map([], Self::row).map_err(sql)?;
@@ -325,7 +339,7 @@ mod tests {
         let path = dir.path().join("h.sqlite3");
         schema_1(&path);
         let store = Store::open(&path).unwrap();
-        assert_eq!(version(&store), 2);
+        assert_eq!(version(&store), MIGRATIONS.len() as i64);
         let old = store.events().unwrap();
         assert_eq!(old.len(), 1);
         assert_eq!(
@@ -342,7 +356,7 @@ mod tests {
         store.record(&new).unwrap();
         drop(store);
         let again = Store::open(&path).unwrap();
-        assert_eq!(version(&again), 2);
+        assert_eq!(version(&again), MIGRATIONS.len() as i64);
         let links = again.links(&Filter::default()).unwrap();
         assert_eq!(links.len(), 2);
         assert_eq!(
@@ -355,6 +369,34 @@ mod tests {
         assert_eq!(json["minted"]["operator"], "jdoe");
     }
 
+    #[test]
+    fn queue_kind_and_language_are_kept_and_older_rows_read_as_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        schema_1(&path);
+        let store = Store::open(&path).unwrap();
+        let old = store.events().unwrap();
+        assert_eq!(
+            (
+                old[0].queue.as_deref(),
+                old[0].kind,
+                old[0].language.as_deref()
+            ),
+            (None, Kind::Link, None)
+        );
+        let mut new = old[0].clone();
+        new.source = Source::Queue;
+        new.queue = Some("q-20261205-0950".into());
+        new.kind = Kind::AppCode;
+        new.language = Some("pt-BR".into());
+        store.record(&new).unwrap();
+        let back = store.events().unwrap().pop().unwrap();
+        assert_eq!(back, new);
+        let json = serde_json::to_value(&back).unwrap();
+        assert_eq!(json["kind"], "app code");
+        assert_eq!(json["source"], "queue");
+    }
+
     /// Steps that landed are never edited (a log already past them would not take the new
     /// text): each one's digest is pinned here. New steps are appended, with their digest.
     #[test]
@@ -364,7 +406,12 @@ mod tests {
             let hex: Vec<String> = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
             hex.concat()
         };
-        let landed = ["9a108b243218", "3e8aa83709eb"];
+        let landed = [
+            "9a108b243218",
+            "3e8aa83709eb",
+            "606a2ef7583c",
+            "66a1714a5683",
+        ];
         let now: Vec<String> = MIGRATIONS.iter().map(|m| digest(m)).collect();
         assert_eq!(now[..landed.len()], landed, "a landed step changed");
     }

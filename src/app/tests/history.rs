@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::app::overlay::OverlayKind;
-use crate::audit::{Event, LinkRecord, Outcome, Source};
+use crate::audit::{Event, Kind, LinkRecord, Outcome, Source};
 
 fn record(n: usize, connected: &[&str], allowlist: &[&str], preset: Option<&str>) -> LinkRecord {
     let u = user(n);
@@ -26,6 +26,9 @@ fn record(n: usize, connected: &[&str], allowlist: &[&str], preset: Option<&str>
             error: None,
             source: Source::Console,
             operator: "jdoe".into(),
+            queue: None,
+            kind: Kind::Link,
+            language: None,
         },
         connected: connected.iter().map(ToString::to_string).collect(),
         last_outcome: if connected.is_empty() {
