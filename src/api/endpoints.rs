@@ -1,6 +1,7 @@
 //! The endpoints vital-onboard calls, one method each, on top of [`Client`]'s retries, caps and
 //! error mapping.
 
+use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
 use uuid::Uuid;
 
@@ -9,8 +10,9 @@ use super::client::{Client, MAX_PAGE};
 use super::error::{ApiError, detail_text};
 use super::transport::{BODY_LIMIT, LIST_BODY_LIMIT};
 use super::types::{
-    ConnectedProvider, ConnectedProviders, CreatedUser, DemoConnectionStatus, LinkProvider,
-    LinkToken, LinkTokenRequest, Provider, SuccessResponse, User, UsersPage,
+    AppCode, ConnectedProvider, ConnectedProviders, CreatedUser, DemoConnectionStatus,
+    LinkProvider, LinkToken, LinkTokenRequest, Provider, SuccessResponse, User, UsersPage,
+    is_app_code,
 };
 
 impl Client {
@@ -184,6 +186,42 @@ impl Client {
             })?;
         }
         Ok(token)
+    }
+
+    /// `POST /v2/link/code/create?user_id=…[&expires_at=…]` (no body): a one-time code for the
+    /// Junction Connect app. The code is checked ([`is_app_code`]) and `exchange_url` must be
+    /// the app's `tryvital://` link carrying that code: anything else is
+    /// [`ApiError::UnexpectedLink`], never shown or copied.
+    pub async fn create_app_code(
+        &self,
+        user_id: Uuid,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<AppCode, ApiError> {
+        let mut url = self.url(&["v2", "link", "code", "create"]);
+        url.query_pairs_mut()
+            .append_pair("user_id", &user_id.to_string());
+        if let Some(at) = expires_at {
+            url.query_pairs_mut().append_pair(
+                "expires_at",
+                &at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            );
+        }
+        let code: AppCode = self
+            .call(Method::POST, url, None, &format!("user {user_id}"))
+            .await?;
+        let unexpected = |reason: &str| ApiError::UnexpectedLink {
+            target: self.target().to_string(),
+            reason: reason.to_string(),
+        };
+        if !is_app_code(&code.code) {
+            return Err(unexpected("an app code not of the form Vital makes"));
+        }
+        if code.exchange_url != format!("tryvital://tryvital?code={}", code.code) {
+            return Err(unexpected(
+                "an app link that is not the Junction Connect app's",
+            ));
+        }
+        Ok(code)
     }
 
     /// `GET /v2/link/providers` with `x-vital-link-token` (and no API key): what the widget offers.

@@ -264,6 +264,45 @@ impl std::fmt::Debug for LinkToken {
     }
 }
 
+/// `VitalTokenCreatedResponse` of `POST /v2/link/code/create`: a one-time code the patient
+/// types into the Junction Connect app. A credential until used or expired: its `Debug` shows
+/// only the fingerprint.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct AppCode {
+    /// `(sk|pk)(eu|us)` and 8 lower-case hex digits ([`is_app_code`]).
+    pub code: String,
+    /// `tryvital://tryvital?code=CODE`: opens the app with the code on a phone that has it.
+    pub exchange_url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for AppCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppCode")
+            .field("fingerprint", &crate::api::fingerprint(&self.code))
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether `code` starts as the spec's pattern `^(sk|pk)(eu|us)([\da-f]{8})` says (not anchored
+/// at the end: a longer code from a newer API is accepted; anything else is not shown).
+pub fn is_app_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() >= 12
+        && matches!(&b[..2], b"sk" | b"pk")
+        && matches!(&b[2..4], b"eu" | b"us")
+        && b[4..12]
+            .iter()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+        && code.len() <= 64
+        && code.bytes().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The Junction Connect app's page on the App Store (Vital's Grow and Scale plans).
+pub const JUNCTION_CONNECT_APP_STORE: &str =
+    "https://apps.apple.com/us/app/vital-connect/6444167196";
+
 /// `SourceLink`, from `GET /v2/link/providers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkProvider {
@@ -299,6 +338,32 @@ pub struct DemoConnectionStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn app_codes_follow_the_spec_pattern_and_debug_hides_them() {
+        for good in ["skus1a2b3c4d", "pkeu00000000", "skus1a2b3c4d5e"] {
+            assert!(is_app_code(good), "{good}");
+        }
+        for bad in [
+            "",
+            "skus1a2b3c4",
+            "SKUS1A2B3C4D",
+            "xkus1a2b3c4d",
+            "skxx1a2b3c4d",
+            "skus1a2b3c4g",
+            "skus1a2b3c4d e",
+            "skus1a2b3c4d\u{1b}[2J",
+        ] {
+            assert!(!is_app_code(bad), "{bad:?}");
+        }
+        let code: AppCode = serde_json::from_str(
+            r#"{"code":"skus1a2b3c4d","exchange_url":"tryvital://tryvital?code=skus1a2b3c4d","expires_at":"2026-12-05T10:00:00Z"}"#,
+        )
+        .unwrap();
+        let debug = format!("{code:?}");
+        assert!(!debug.contains("1a2b3c4d"), "{debug}");
+        assert!(debug.contains("sha256:"), "{debug}");
+    }
 
     #[test]
     fn open_enums_keep_unknown_values() {
