@@ -11,6 +11,7 @@ pub mod audit;
 pub mod cli;
 pub mod clipboard;
 pub mod emulator;
+pub mod i18n;
 pub mod link;
 pub mod runtime;
 pub mod setup;

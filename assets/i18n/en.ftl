@@ -1,0 +1,4 @@
+# What the patient reads, in English. Every message is in every language with the same
+# placeables (a test checks). Numbers pick their plural form.
+
+language-name = English
