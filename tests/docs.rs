@@ -316,7 +316,7 @@ fn messages_point_at_pages_of_the_guide_that_exist() {
                         .find(|c: char| !(c.is_alphanumeric() || "/-_.".contains(c)))
                         .unwrap_or(tail.len());
                     let page = tail[..end].trim_end_matches('.');
-                    if page.ends_with(".md") {
+                    if Path::new(page).extension().is_some_and(|e| e == "md") {
                         named.push((path.clone(), n + 1, page.to_string()));
                     }
                     rest = &tail[end..];
