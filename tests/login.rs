@@ -107,6 +107,11 @@ async fn without_a_keychain_login_needs_file_and_writes_an_owner_only_file() {
         text(&o.stderr)
     );
     assert!(text(&o.stderr).contains("--file"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("docs/configuration.md"),
+        "the guide's page: {}",
+        text(&o.stderr)
+    );
     assert!(!home.key_file("default").exists(), "never silently");
 
     // A wrong key is refused before anything is stored.

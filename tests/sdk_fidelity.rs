@@ -2,7 +2,7 @@
 //! pointed at the emulator, must parse every response and reject the same bad requests.
 //!
 //! `.ci/run` installs the two SDKs into a virtualenv and sets `VITAL_SDK_PYTHON` to its python, so
-//! this runs on every CI run. Locally: see README.md ("Wire fidelity").
+//! this runs on every CI run. Locally: see docs/emulator.md ("Wire fidelity").
 
 use std::process::Command;
 
@@ -16,7 +16,7 @@ async fn official_python_sdks_parse_every_emulator_response() {
             "CI must set VITAL_SDK_PYTHON (.ci/run installs the SDKs)"
         );
         eprintln!(
-            "VITAL_SDK_PYTHON is not set: the SDK check did not run (see README, Wire fidelity)"
+            "VITAL_SDK_PYTHON is not set: the SDK check did not run (see docs/emulator.md, Wire fidelity)"
         );
         return;
     };

@@ -472,7 +472,7 @@ pub struct LinkArgs {
     /// Also save the QR code as a PNG file.
     #[arg(long, value_name = "FILE")]
     pub qr_png: Option<std::path::PathBuf>,
-    /// Copy the URL to the clipboard (kept after the command returns; see README).
+    /// Copy the URL to the clipboard (kept after the command returns; see docs/commands.md).
     #[arg(long)]
     pub copy: bool,
     #[command(flatten)]

@@ -233,7 +233,7 @@ pub async fn login(args: &ConnectionArgs, config: &Config, login: &LoginArgs) ->
                     )));
             if !ok {
                 return Err(Failure::input(format!(
-                    "the key was not stored: run again with --file to keep it in {} (owner-only, 0600), or start a keychain (README: Logging in)",
+                    "the key was not stored: run again with --file to keep it in {} (owner-only, 0600), or start a keychain (docs/configuration.md, \"Logging in\")",
                     path.display()
                 )));
             }
