@@ -6,6 +6,7 @@
 //! [`key`] the API key and what its prefix says; [`hosts`] Vital's hosts and URL checks.
 
 pub mod answers;
+pub mod app_code;
 pub mod client;
 mod endpoints;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod transport;
 pub mod types;
 
 pub use answers::{PageGuard, check_link_url, is_loopback};
+pub use app_code::{app_code_hint, app_code_refusal};
 pub use client::Client;
 pub use error::{ApiError, FieldError, HostOrigin};
 pub use hosts::{display_url, is_vital_host, parse_http_url, vital_host};

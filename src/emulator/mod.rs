@@ -3,6 +3,7 @@
 //! `vital-onboard emulator`. Served to the local network, its links use the LAN address
 //! ([`lan`]).
 
+pub mod app_codes;
 pub mod lan;
 mod link_page;
 mod routes;
