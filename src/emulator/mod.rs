@@ -4,6 +4,7 @@
 //! ([`lan`]).
 
 pub mod app_codes;
+mod app_page;
 pub mod lan;
 mod link_page;
 mod routes;

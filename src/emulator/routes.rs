@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::Shared;
 use super::app_codes;
+use super::app_page;
 use super::link_page;
 use super::state::{Fault, TokenState, UserExtras, connection_json, user_json};
 use super::validate::{self, Errors};
@@ -60,6 +61,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/link/oauth/callback", get(link_page::oauth_callback))
         .route("/link/connect", post(link_page::connect))
         .route("/link/close", post(link_page::close))
+        .route("/app", get(app_page::start))
+        .route("/app/code", post(app_page::code))
+        .route("/app/allow", post(app_page::allow))
         .route("/_emulator/link-requests", get(recorded_links))
         .route("/_emulator/faults", post(add_fault))
         .route("/_emulator/app-codes", get(app_codes::list))
