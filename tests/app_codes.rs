@@ -182,14 +182,14 @@ async fn a_code_expires_at_its_time_on_the_emulators_clock() {
     assert_eq!(status, 200, "the later code still works");
     let (status, list) = get(&web, "/_emulator/app-codes").await;
     assert_eq!(status, 200);
-    let states: Vec<(&str, &str)> = list
+    let code_states: Vec<(&str, &str)> = list
         .as_array()
         .unwrap()
         .iter()
         .map(|r| (r["code"].as_str().unwrap(), r["state"].as_str().unwrap()))
         .collect();
     assert_eq!(
-        states,
+        code_states,
         [(code.as_str(), "expired"), (second.as_str(), "used")]
     );
     assert_eq!(list[0]["user_id"], user);

@@ -441,6 +441,7 @@ impl ValueEnum for RedirectBehaviour {
 }
 
 #[derive(Debug, Clone, Args)]
+#[allow(clippy::struct_excessive_bools)] // clap flags: each is one switch on the command line
 pub struct LinkArgs {
     /// The patient: a Vital `user_id` (UUID) or the team's `client_user_id`.
     #[arg(long, value_name = "USER")]

@@ -177,7 +177,7 @@ fn detail(status: StatusCode, text: impl Into<String>) -> Reply {
     (status, Json(json!({ "detail": text.into() })))
 }
 
-/// A query parameter FastAPI requires: pydantic's `missing` when absent.
+/// A query parameter `FastAPI` requires: pydantic's `missing` when absent.
 fn required_query<'a>(
     q: &'a HashMap<String, String>,
     name: &str,
