@@ -246,3 +246,13 @@ async fn a_hostile_team_name_is_shown_as_text() {
         page.html
     );
 }
+
+#[tokio::test]
+async fn the_emulator_names_the_pages_address() {
+    let emu = emulator(0).await;
+    let url = emu.app_url();
+    assert_eq!(url.path(), "/app");
+    let page = Browser::new(&emu).get(url.as_str()).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("action=\"/app/code\""));
+}
