@@ -2,8 +2,9 @@
 //!
 //! [`client`] makes the calls; [`retry`] says when and how long to wait between attempts;
 //! [`transport`] reads bodies up to a cap and sorts wire failures; [`answers`] checks what comes
-//! back (the link URL, paging); [`error`] is the one error type; [`types`] the wire structs;
-//! [`key`] the API key and what its prefix says; [`hosts`] Vital's hosts and URL checks.
+//! back (the link URL, paging); [`app_code`] says what a refused app-code mint means; [`error`]
+//! is the one error type; [`types`] the wire structs; [`key`] the API key and what its prefix
+//! says; [`hosts`] Vital's hosts and URL checks.
 
 pub mod answers;
 pub mod app_code;

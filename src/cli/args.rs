@@ -476,9 +476,7 @@ pub struct LinkArgs {
     /// Copy the URL to the clipboard (kept after the command returns; see README).
     #[arg(long)]
     pub copy: bool,
-    // --app-code: a code for the Junction Connect app instead of a link (cli/app_code.rs).
-    /// Instead of a link: a one-time code the patient types into the Junction Connect app
-    /// (Apple Health). Printed alone; --qr shows the App Store code, --copy copies the code.
+    /// Instead of a link: a one-time code for the Junction Connect app (Apple Health).
     #[arg(long)]
     pub app_code: bool,
     /// With --app-code: how long the code works, 5m to 24h (default 1h).
