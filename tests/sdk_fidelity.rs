@@ -1,5 +1,6 @@
 //! Wire fidelity: the official Python SDKs (`PyPI` `vital` 2.1.569 and `junction-api-sdk` 2.0.0),
-//! pointed at the emulator, must parse every response and reject the same bad requests.
+//! pointed at the emulator, must parse every response and reject the same bad requests (app codes
+//! included: `link.code_create` parses `POST /v2/link/code/create` and the code matches the spec).
 //!
 //! `.ci/run` installs the two SDKs into a virtualenv and sets `VITAL_SDK_PYTHON` to its python, so
 //! this runs on every CI run. Locally: see docs/emulator.md ("Wire fidelity").

@@ -2,3 +2,19 @@
 # placeables (a test checks). Numbers pick their plural form.
 
 language-name = English
+
+# The emulator's simulated Junction Connect app (/app)
+app-page-title = Junction Connect
+app-page-enter-code = Enter the code the clinic gave you.
+app-page-code-label = Code
+app-page-continue = Continue
+app-page-invited = { $team } invites you to share your health data.
+app-page-allow-apple-health = Allow Apple Health
+app-page-connected = Apple Health is connected. You can hand the device back.
+app-page-code-unknown = This code is not valid. Check it with the clinic staff and try again.
+app-page-code-used = This code was already used. Ask the clinic for a new one.
+app-page-code-expired = This code has expired. Ask the clinic for a new one.
+app-page-try-again = Try again
+app-page-session-expired = This sign-in is no longer valid. Enter a code again.
+app-page-language = Language
+app-page-footer = vital-onboard emulator: a stand-in for the Junction Connect app

@@ -2,3 +2,19 @@
 # placeables (a test checks). Numbers pick their plural form.
 
 language-name = Español
+
+# The emulator's simulated Junction Connect app (/app)
+app-page-title = Junction Connect
+app-page-enter-code = Introduzca el código que le dieron en la clínica.
+app-page-code-label = Código
+app-page-continue = Continuar
+app-page-invited = { $team } le invita a compartir sus datos de salud.
+app-page-allow-apple-health = Permitir Apple Health
+app-page-connected = Apple Health está conectado. Ya puede devolver el dispositivo.
+app-page-code-unknown = Este código no es válido. Compruébelo con el personal de la clínica e inténtelo de nuevo.
+app-page-code-used = Este código ya se ha usado. Pida uno nuevo en la clínica.
+app-page-code-expired = Este código ha caducado. Pida uno nuevo en la clínica.
+app-page-try-again = Intentarlo de nuevo
+app-page-session-expired = Este inicio de sesión ya no es válido. Vuelva a introducir un código.
+app-page-language = Idioma
+app-page-footer = Emulador de vital-onboard: sustituye a la app Junction Connect

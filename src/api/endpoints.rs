@@ -206,9 +206,22 @@ impl Client {
                 &at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             );
         }
-        let code: AppCode = self
-            .call(Method::POST, url, None, &format!("user {user_id}"))
+        let answer = self
+            .exchange(Method::POST, url, None, None, BODY_LIMIT)
             .await?;
+        let code: AppCode = if answer.status.is_success() {
+            self.decode(&answer)?
+        } else if answer.status == StatusCode::FORBIDDEN && self.not_vital_answer(&answer).is_none()
+        {
+            // A key Vital refuses is a 401; a 403 here says what the team may not do (a plan
+            // without the Junction Connect app): its words are kept ([`super::app_code_hint`]).
+            return Err(ApiError::Refused {
+                status: 403,
+                detail: detail_text(&answer.text),
+            });
+        } else {
+            return Err(self.refusal(&answer, &format!("user {user_id}")));
+        };
         let unexpected = |reason: &str| ApiError::UnexpectedLink {
             target: self.target().to_string(),
             reason: reason.to_string(),

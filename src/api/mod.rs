@@ -2,10 +2,12 @@
 //!
 //! [`client`] makes the calls; [`retry`] says when and how long to wait between attempts;
 //! [`transport`] reads bodies up to a cap and sorts wire failures; [`answers`] checks what comes
-//! back (the link URL, paging); [`error`] is the one error type; [`types`] the wire structs;
-//! [`key`] the API key and what its prefix says; [`hosts`] Vital's hosts and URL checks.
+//! back (the link URL, paging); [`app_code`] says what a refused app-code mint means; [`error`]
+//! is the one error type; [`types`] the wire structs; [`key`] the API key and what its prefix
+//! says; [`hosts`] Vital's hosts and URL checks.
 
 pub mod answers;
+pub mod app_code;
 pub mod client;
 mod endpoints;
 pub mod error;
@@ -16,6 +18,7 @@ pub mod transport;
 pub mod types;
 
 pub use answers::{PageGuard, check_link_url, is_loopback};
+pub use app_code::{app_code_hint, app_code_refusal};
 pub use client::Client;
 pub use error::{ApiError, FieldError, HostOrigin};
 pub use hosts::{display_url, is_vital_host, parse_http_url, vital_host};

@@ -441,6 +441,7 @@ impl ValueEnum for RedirectBehaviour {
 }
 
 #[derive(Debug, Clone, Args)]
+#[allow(clippy::struct_excessive_bools)] // clap flags: each is one switch on the command line
 pub struct LinkArgs {
     /// The patient: a Vital `user_id` (UUID) or the team's `client_user_id`.
     #[arg(long, value_name = "USER")]
@@ -475,6 +476,12 @@ pub struct LinkArgs {
     /// Copy the URL to the clipboard (kept after the command returns; see docs/commands.md).
     #[arg(long)]
     pub copy: bool,
+    /// Instead of a link: a one-time code for the Junction Connect app (Apple Health).
+    #[arg(long)]
+    pub app_code: bool,
+    /// With --app-code: how long the code works, 5m to 24h (default 1h).
+    #[arg(long, value_name = "DURATION", requires = "app_code")]
+    pub expires_in: Option<String>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
     #[command(flatten)]

@@ -44,12 +44,18 @@ Examples:
   vital-onboard link --user patient-00012 --providers oura,fitbit --qr
   URL=$(vital-onboard link --user mrn-100231 --qr)     # the code on the terminal, the URL in $URL
   vital-onboard link --user patient-00012 --provider dexcom_v3 --json
+  vital-onboard link --user patient-00012 --app-code --expires-in 30m --qr   # Apple Health
 
 The URL alone goes to stdout; the QR code (--qr), the expiry and notes go to stderr. The code is
 black on white when stderr is a terminal, plain half blocks (dark modules drawn) when it is not.
 The examples with --qr need an API key: in demo mode the link dies with the command, so --qr,
 --qr-png and --copy are refused; run `vital-onboard emulator` in another terminal and pass
 --base-url for a link that lasts.
+
+--app-code mints a one-time code for the Junction Connect app instead (Apple Health; Vital's Grow
+and Scale plans): the code alone goes to stdout, --qr shows the App Store's code, --copy copies
+the code; it works once, 5m to 24h (--expires-in, default 1h). It has no allowlist, so the link's
+options are refused with it, and it is refused in demo mode as --qr is.
 
 ",
     command_codes!()

@@ -17,6 +17,10 @@ use crate::text::{sanitize, sanitize_json};
 /// Checks the link arguments; nothing has been sent yet. `--preset` starts from that preset
 /// of the config file; each flag given overrides its field.
 pub fn link_options(args: &LinkArgs, config: &Config) -> Result<LinkOptions, Failure> {
+    if args.app_code {
+        // None of the link's options go with an app code: the checks below see none.
+        super::app_code::check(args)?;
+    }
     let base = match &args.preset {
         Some(name) => config
             .preset
@@ -103,6 +107,9 @@ fn refuse_problems(options: &LinkOptions) -> Result<(), Failure> {
 /// command returns: `--copy`, `--qr` and `--qr-png`, which hand it on for later, are refused with
 /// the reason and the fix. Nothing has been sent yet.
 pub fn refuse_handouts_in_demo(args: &LinkArgs) -> Result<(), Failure> {
+    if args.app_code {
+        return Err(super::app_code::demo_refusal());
+    }
     let given: Vec<&str> = [
         (args.copy, "--copy"),
         (args.qr, "--qr"),
@@ -130,6 +137,9 @@ pub async fn link(
     options: LinkOptions,
     check_link_providers: bool,
 ) -> CommandResult {
+    if args.app_code {
+        return super::app_code::app_code(session, args).await;
+    }
     for w in options.warnings() {
         eprintln!("warning: {w}");
     }
@@ -198,28 +208,7 @@ pub async fn link(
         eprintln!("Saved the QR code to {}", path.display());
     }
     if args.copy {
-        let keep = minted.remaining(Utc::now());
-        let native = crate::clipboard::copy_and_keep(&url, keep);
-        let osc = crate::clipboard::osc52_to_tty(&url);
-        let msg = if native {
-            crate::clipboard::CopyOutcome::System.message()
-        } else if osc {
-            // As the console's `c`: inside a tmux that drops OSC 52, say so with the fix.
-            match crate::clipboard::CopyOutcome::of(
-                crate::clipboard::NativeCopy::Absent,
-                crate::clipboard::tmux_here,
-            ) {
-                crate::clipboard::CopyOutcome::TmuxDrops => {
-                    "Not copied: tmux drops OSC 52 · run tmux set -g set-clipboard on, then run \
-                     this again"
-                        .into()
-                }
-                outcome => outcome.message(),
-            }
-        } else {
-            "Not copied: no display and no terminal to send OSC 52 to".into()
-        };
-        eprintln!("{msg}");
+        copy_for_later(&url, minted.remaining(Utc::now()));
     }
     if session.is_demo() {
         eprintln!(
@@ -228,6 +217,32 @@ pub async fn link(
         );
     }
     Ok(())
+}
+
+/// Copies `text` (a link URL or an app code) for `keep` (the clipboard is cleared after, if it
+/// still holds it), and says on stderr how it went, as the console's `c` does.
+pub(super) fn copy_for_later(text: &str, keep: std::time::Duration) {
+    let native = crate::clipboard::copy_and_keep(text, keep);
+    let osc = crate::clipboard::osc52_to_tty(text);
+    let msg = if native {
+        crate::clipboard::CopyOutcome::System.message()
+    } else if osc {
+        // As the console's `c`: inside a tmux that drops OSC 52, say so with the fix.
+        match crate::clipboard::CopyOutcome::of(
+            crate::clipboard::NativeCopy::Absent,
+            crate::clipboard::tmux_here,
+        ) {
+            crate::clipboard::CopyOutcome::TmuxDrops => {
+                "Not copied: tmux drops OSC 52 · run tmux set -g set-clipboard on, then run \
+                 this again"
+                    .into()
+            }
+            outcome => outcome.message(),
+        }
+    } else {
+        "Not copied: no display and no terminal to send OSC 52 to".into()
+    };
+    eprintln!("{msg}");
 }
 
 /// The preset `link --preset` started from, as the audit log names it: `NAME`, or `NAME
@@ -328,7 +343,7 @@ async fn add_offered(session: &Session, minted: &MintedLink, json: &mut serde_js
 /// (whatever its theme), else plain half blocks with no escape sequence, dark modules drawn as
 /// the glyphs (dark on light where the text is dark on a light background; many phone cameras
 /// also read the inverted code a dark theme shows).
-fn qr_for_stderr(q: &QrMatrix) -> String {
+pub(super) fn qr_for_stderr(q: &QrMatrix) -> String {
     use std::io::IsTerminal;
     if std::io::stderr().is_terminal() {
         q.ansi()

@@ -1,8 +1,9 @@
 //! The non-interactive front end: the command line ([`args`], clap, with the end of each
-//! command's help in [`help`]) and what each command does ([`commands`], [`link`], [`presets`],
-//! [`history`]); logging in and profiles ([`login`]), the doctor ([`doctor`]), completions, man
-//! pages and `config` ([`meta`]).
+//! command's help in [`help`]) and what each command does ([`commands`], [`link`] and its
+//! [`app_code`], [`presets`], [`history`]); logging in and profiles ([`login`]), the doctor
+//! ([`doctor`]), completions, man pages and `config` ([`meta`]).
 
+pub mod app_code;
 pub mod args;
 pub mod commands;
 pub mod doctor;

@@ -1,8 +1,11 @@
 //! A local emulator of the Vital API (axum): the same wire contract as the real service, with
 //! in-memory state, demo data and fault injection. It backs `--demo`, the tests, and
 //! `vital-onboard emulator`. Served to the local network, its links use the LAN address
-//! ([`lan`]).
+//! ([`lan`]). App codes for the Junction Connect app are in [`app_codes`], the simulated app's
+//! page (`/app`) in `app_page`.
 
+pub mod app_codes;
+mod app_page;
 pub mod lan;
 mod link_page;
 mod routes;
@@ -91,6 +94,14 @@ impl RunningEmulator {
             Some(a) => Url::parse(&format!("http://{a}")).expect("socket address is a valid host"),
             None => self.base_url(),
         }
+    }
+
+    /// The simulated Junction Connect app's page (`/app`) at [`Self::public_url`]: where a demo
+    /// patient types an app code.
+    pub fn app_url(&self) -> Url {
+        self.public_url()
+            .join("app")
+            .expect("a path joins a base URL")
     }
 
     /// Every link-token request accepted so far, oldest first.

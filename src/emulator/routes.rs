@@ -16,6 +16,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::Shared;
+use super::app_codes;
+use super::app_page;
 use super::link_page;
 use super::state::{Fault, TokenState, UserExtras, connection_json, user_json};
 use super::validate::{self, Errors};
@@ -51,14 +53,24 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/link/token", post(link_token))
         .route("/v2/link/providers", get(link_providers))
         .route("/v2/link/connect/demo", post(connect_demo))
+        .route("/v2/link/code/create", post(app_codes::create))
+        .route("/v2/link/code/exchange", post(app_codes::exchange))
         .route("/link", get(link_page::start))
         .route("/link/", get(link_page::start))
         .route("/link/provider", get(link_page::provider))
         .route("/link/oauth/callback", get(link_page::oauth_callback))
         .route("/link/connect", post(link_page::connect))
         .route("/link/close", post(link_page::close))
+        .route("/app", get(app_page::start))
+        .route("/app/code", post(app_page::code))
+        .route("/app/allow", post(app_page::allow))
         .route("/_emulator/link-requests", get(recorded_links))
         .route("/_emulator/faults", post(add_fault))
+        .route("/_emulator/app-codes", get(app_codes::list))
+        .route(
+            "/_emulator/team",
+            get(app_codes::get_team).put(app_codes::put_team),
+        )
         .route(
             "/_emulator/disabled-providers",
             get(disabled_providers).put(set_disabled_providers),
@@ -69,7 +81,8 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// Injected faults first, then the API key, for every API path. `GET /v2/link/providers`
-/// authenticates by link token and the Link page by nothing, as on the real service.
+/// authenticates by link token, the app's code exchange and the Link page by nothing, as on the
+/// real service.
 async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let is_api = path.starts_with("/v2/") || path.starts_with("/_emulator/");
@@ -93,7 +106,7 @@ async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> R
             return resp;
         }
     }
-    if is_api && path != "/v2/link/providers" {
+    if is_api && path != "/v2/link/providers" && path != "/v2/link/code/exchange" {
         let given = req
             .headers()
             .get("x-vital-api-key")

@@ -132,6 +132,8 @@ pub struct Team {
     pub disabled: std::collections::HashSet<String>,
     /// Added to the wall clock, so tests can expire tokens.
     pub clock_offset: ChronoDuration,
+    /// Codes for the Junction Connect app, and the team as the app shows it.
+    pub app_codes: super::app_codes::AppCodes,
 }
 
 #[derive(Deserialize)]

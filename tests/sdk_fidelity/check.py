@@ -266,7 +266,7 @@ def load_vital(base_url: str, key: str) -> Sdk:
     models = {n: getattr(T, n) for n in (
         "PaginatedUsersResponse", "ClientFacingUser", "ClientFacingUserKey", "ClientFacingProviderWithStatus",
         "UserSuccessResponse", "ClientFacingProviderDetailed", "LinkTokenExchangeResponse", "SourceLink",
-        "DemoConnectionStatus", "HttpValidationError")}
+        "DemoConnectionStatus", "HttpValidationError", "VitalTokenCreatedResponse")}
     print(f"# SDK vital ({_dist_version('vital')}) -> {base_url}")
     return Sdk("vital", client, cap, ApiError, BadRequestError, UnprocessableEntityError,
                (pydantic.ValidationError,), models)
@@ -287,7 +287,7 @@ def load_junction(base_url: str, key: str) -> Sdk:
     models = {n: getattr(T, n) for n in (
         "PaginatedUsersResponse", "ClientFacingUser", "ClientFacingProviderWithStatus",
         "UserSuccessResponse", "ClientFacingProviderDetailed", "LinkTokenExchangeResponse", "SourceLink",
-        "DemoConnectionStatus", "HttpValidationError")}
+        "DemoConnectionStatus", "HttpValidationError", "VitalTokenCreatedResponse")}
     print(f"# SDK junction ({_dist_version('junction-api-sdk')}) -> {base_url}")
     return Sdk("junction", client, cap, ApiError, BadRequestError, UnprocessableEntityError,
                (ParsingError, pydantic.ValidationError), models)
@@ -660,6 +660,29 @@ class Runner:
             expect(isinstance(e.body, dict) and "detail" in e.body, f"body has no 'detail': {short(e.body)}")
         self.call_err("(unknown user)", "POST", "/v2/link/token", 404, self.sdk.ApiError,
                       lambda: c.link.token(user_id=unknown, request_options=RO), a_404)
+
+        # app codes for the Junction Connect app: the spec's pattern, the app link, the expiry
+        code_re = re.compile(r"^(sk|pk)(eu|us)([\da-f]{8})")
+
+        def a_code(res, raw):
+            expect(bool(code_re.match(res.code)), f"code {res.code!r} does not match the spec's pattern")
+            expect(res.exchange_url == f"tryvital://tryvital?code={res.code}",
+                   f"exchange_url {res.exchange_url!r}")
+            left = (res.expires_at - dt.datetime.now(dt.timezone.utc)).total_seconds()
+            expect(3500 < left <= 3700, f"default expiry not an hour ahead: {res.expires_at} ({left:.0f}s)")
+        self.call_ok("(default expiry)", "POST", "/v2/link/code/create", "VitalTokenCreatedResponse",
+                     lambda: c.link.code_create(user_id=new, request_options=RO), a_code)
+        at = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=30)).replace(microsecond=0)
+
+        def a_code_at(res, raw):
+            expect(res.expires_at == at, f"expires_at {res.expires_at} != asked {at}")
+        self.call_ok("(expires_at in 30 min)", "POST", "/v2/link/code/create", "VitalTokenCreatedResponse",
+                     lambda: c.link.code_create(user_id=new, expires_at=at, request_options=RO), a_code_at)
+        self.call_err("(user_id not a UUID)", "POST", "/v2/link/code/create", 422, U422,
+                      lambda: c.link.code_create(user_id="not-a-uuid", request_options=RO),
+                      loc_is("query", "user_id"))
+        self.call_err("(unknown user)", "POST", "/v2/link/code/create", 404, self.sdk.ApiError,
+                      lambda: c.link.code_create(user_id=unknown, request_options=RO), a_404)
 
         # delete user, then it is gone
         def a_del(res, raw):
