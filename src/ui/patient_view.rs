@@ -1,6 +1,6 @@
 //! The patient-facing view: the largest code that fits (beside or under the words, whichever
-//! gives the bigger code), the clinic's name, one sentence and the time left. No ids, no JSON,
-//! no keys.
+//! gives the bigger code), the clinic's name, one sentence and the time left, in the shown
+//! link's language (`link::patient_text`). No ids, no JSON, no keys.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::screen::ShownLink;
 use crate::link::fit::{Arrangement, Fit, PATIENT_STACK_ROWS, ViewNeeds};
-use crate::link::format_countdown;
+use crate::link::patient_text;
 use crate::text::sanitize;
 
 /// The patient-facing view over the whole terminal (`area`). Where the code goes comes from
@@ -39,11 +39,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: 
     }
 }
 
-/// The terminal is smaller than any view: a neutral sentence for the patient, and the size for
-/// the staff (no keys: the patient may be the one looking).
-pub fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+/// The terminal is smaller than any view: a neutral sentence for the patient (in the shown
+/// link's language), and the size for the staff (no keys: the patient may be the one looking).
+pub fn draw_too_small(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let lang = app.screen.shown().map(|s| s.language).unwrap_or_default();
     let lines = vec![
-        Line::styled(TOO_SMALL_FOR_PATIENT, bold()),
+        Line::styled(patient_text::too_small(lang), bold()),
         Line::default(),
         Line::styled(
             format!(
@@ -62,9 +63,6 @@ pub fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     );
 }
 
-/// What the patient reads while the terminal is too small for the patient-facing view.
-pub const TOO_SMALL_FOR_PATIENT: &str = "One moment, please: the staff will show your code.";
-
 /// What the view says: the clinic's name, one sentence and the time left.
 struct Words {
     clinic: String,
@@ -81,27 +79,27 @@ impl Words {
         let link = &shown.link;
         let expired = link.is_expired(app.now) || shown.watch.consumed();
         let blanked = app.patient_view_blanked();
+        let lang = shown.language;
         let sentence = super::watcher::patient_sentence(shown).unwrap_or_else(|| {
             if expired {
-                "This code has expired. Please ask the staff for a new one."
+                patient_text::expired(lang)
             } else if blanked {
-                "Please ask the staff to show the code again."
+                patient_text::idle(lang)
             } else {
-                "Scan with your phone camera to connect your devices"
+                patient_text::scan(lang)
             }
-            .to_string()
         });
         Words {
             clinic: app
                 .config
                 .clinic_name
                 .as_deref()
-                .map_or_else(|| "Connect your devices".into(), sanitize),
+                .map_or_else(|| patient_text::heading(lang), sanitize),
             sentence,
             time: if expired {
                 String::new()
             } else {
-                format!("Time left: {}", format_countdown(link.remaining(app.now)))
+                patient_text::time_left(lang, link.remaining(app.now))
             },
             expired,
             blanked,
@@ -191,10 +189,7 @@ fn draw_without_code(
         let size = (area.width, area.height);
         lines.push(Line::default());
         lines.push(match needs.needed_for(&shown.codes, app.qr.style, size) {
-            None => Line::styled(
-                "This link is too long for a QR code: the staff can send it to you instead.",
-                theme.warning(),
-            ),
+            None => Line::styled(patient_text::too_long(shown.language), theme.warning()),
             Some((w, h)) => Line::styled(
                 format!(
                     "Enlarge the terminal to {w} x {h} to show the code (now {} x {})",
