@@ -207,3 +207,70 @@ fn draw_without_code(
         centered(area, area.width, h + 1),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::app::tests::ch;
+    use crate::i18n::Language;
+    use crate::ui::tests::{minted, render};
+
+    /// The patient-facing view of a fresh link at 80 x 24 in each language: the heading, the
+    /// sentence and the time left translated, the code as in English.
+    #[test]
+    fn patient_view_in_each_language_80x24() {
+        for (presses, lang, time) in [
+            (0, Language::En, "59 minutes left"),
+            (1, Language::Es, "Quedan 59 minutos"),
+            (2, Language::Fr, "Il reste 59 minutes"),
+            (3, Language::De, "Noch 59 Minuten"),
+            (4, Language::PtBr, "Faltam 59 minutos"),
+        ] {
+            let mut app = minted(80, 24);
+            for _ in 0..presses {
+                app.update(ch('L'));
+            }
+            app.update(ch('K'));
+            assert_eq!(app.screen.shown().unwrap().language, lang);
+            let screen = render(&app, 80, 24);
+            assert!(screen.contains(time), "{lang}:\n{screen}");
+            insta::assert_snapshot!(format!("patient_view_{}_80x24", lang.tag()), screen);
+        }
+    }
+
+    /// What the patient reads once the link expired, and while the terminal is too small, in
+    /// the link's language.
+    #[test]
+    fn expired_and_too_small_in_the_links_language() {
+        let mut app = minted(80, 24);
+        app.update(ch('L'));
+        app.update(ch('K'));
+        app.update(crate::app::Msg::Tick(
+            crate::app::tests::t0() + chrono::Duration::minutes(61),
+        ));
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains("Este código ha caducado.") && !screen.contains("Quedan"),
+            "{screen}"
+        );
+        app.update(crate::app::Msg::Resize(60, 20));
+        let screen = render(&app, 60, 20);
+        assert!(
+            screen.contains("Un momento, por favor: el personal le mostrará su código."),
+            "{screen}"
+        );
+        assert!(screen.contains("Staff: enlarge the terminal"), "{screen}");
+    }
+
+    /// The staff details name the language the patient will read, in its own name and tag.
+    #[test]
+    fn staff_details_name_the_language() {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            let mut app = minted(w, h);
+            app.update(ch('L'));
+            app.toast = None;
+            let screen = render(&app, w, h);
+            assert!(screen.contains("Español (es)"), "{screen}");
+            insta::assert_snapshot!(format!("staff_details_name_the_language_{w}x{h}"), screen);
+        }
+    }
+}

@@ -59,7 +59,7 @@ pub(crate) fn rows(n: usize) -> Vec<crate::audit::LinkRecord> {
 }
 
 /// `records()` as minted where `app` mints (its host and environment).
-fn records_here(app: &App) -> Vec<LinkRecord> {
+pub(crate) fn records_here(app: &App) -> Vec<LinkRecord> {
     let here = app.audit_scope();
     records()
         .into_iter()
