@@ -11,11 +11,16 @@
 //! the top of the config file, else the OS login name (`USER`, `LOGNAME`, `USERNAME`), else
 //! `unknown`.
 //!
+//! The patient's language (`patient_language`, the default of a new link's patient-facing view)
+//! is the chosen profile's, else the config file's, else English; `link --language` overrides it
+//! for that link.
+//!
 //! The key is not a setting here: its sources and their order are `connection::KeySource`'s.
 
 use clap::ValueEnum;
 
 use crate::api::{Environment, Region};
+use crate::i18n::Language;
 use crate::setup::config::{Config, DEMO, Profile, known};
 
 /// Where a setting's value came from.
@@ -111,6 +116,8 @@ pub struct Settings {
     pub read_only: Sourced<bool>,
     /// Who is minting, as the audit log records it.
     pub operator: Sourced<String>,
+    /// The language a new link's patient-facing view starts in.
+    pub patient_language: Sourced<Language>,
 }
 
 impl Default for Settings {
@@ -126,6 +133,7 @@ impl Default for Settings {
             insecure_http: false,
             read_only: Sourced::new(false, Origin::Default),
             operator: Sourced::new(UNKNOWN_OPERATOR.to_string(), Origin::Default),
+            patient_language: Sourced::new(Language::default(), Origin::Default),
         }
     }
 }
@@ -324,6 +332,11 @@ impl Settings {
                 (config.read_only, Origin::ConfigFile),
             ]),
             operator: sources.operator(table),
+            patient_language: first([
+                (table.and_then(|p| p.patient_language), Origin::Profile),
+                (config.patient_language, Origin::ConfigFile),
+            ])
+            .unwrap_or_else(|| Sourced::new(Language::default(), Origin::Default)),
             profile,
         })
     }
@@ -361,6 +374,17 @@ impl Settings {
             "{} ({})",
             self.operator.value,
             self.origin_text(self.operator.origin)
+        )
+    }
+
+    /// The patient's language as `status` shows it: `Español (es) (config file)`.
+    pub fn patient_language_text(&self) -> String {
+        let l = self.patient_language.value;
+        format!(
+            "{} ({}) ({})",
+            l.name(),
+            l.tag(),
+            self.origin_text(self.patient_language.origin)
         )
     }
 

@@ -2,6 +2,7 @@
 //! order, with its origin.
 
 use super::*;
+use crate::i18n::Language;
 use std::path::Path;
 
 fn config(text: &str) -> Config {
@@ -277,4 +278,42 @@ fn the_operator_comes_from_the_profile_then_the_config_file_then_the_login_name(
     // A blank operator in the profile counts as unset.
     let s = merge(&with("c"), &login, &named).unwrap();
     assert_eq!(s.operator.value, "front-desk");
+}
+
+#[test]
+fn the_patient_language_comes_from_the_profile_then_the_config_file_then_english() {
+    let plain = config("[profile.a]\n");
+    let s = merge(&Flags::default(), &[], &plain).unwrap();
+    assert_eq!(
+        s.patient_language,
+        Sourced::new(Language::En, Origin::Default)
+    );
+    assert_eq!(s.patient_language_text(), "English (en) (default)");
+    let named = config(
+        "patient_language = \"es\"\n[profile.a]\n[profile.b]\npatient_language = \"pt-BR\"\n",
+    );
+    let s = merge(&Flags::default(), &[], &named).unwrap();
+    assert_eq!(
+        s.patient_language,
+        Sourced::new(Language::Es, Origin::ConfigFile)
+    );
+    assert_eq!(s.patient_language_text(), "Español (es) (config file)");
+    let with = |profile: &str| Flags {
+        profile: Some(profile.into()),
+        ..Flags::default()
+    };
+    let s = merge(&with("a"), &[], &named).unwrap();
+    assert_eq!(s.patient_language.value, Language::Es);
+    let s = merge(&with("b"), &[], &named).unwrap();
+    assert_eq!(
+        s.patient_language,
+        Sourced::new(Language::PtBr, Origin::Profile)
+    );
+    assert_eq!(
+        s.patient_language_text(),
+        "Português (Brasil) (pt-BR) (profile b)"
+    );
+    // The demo profile has no table: the config file's.
+    let s = merge(&with(DEMO), &[], &named).unwrap();
+    assert_eq!(s.patient_language.value, Language::Es);
 }
