@@ -8,6 +8,8 @@ use super::commands::{CommandResult, Failure, out};
 use crate::api::display_url;
 use crate::audit::{Outcome, Scope, Source, Store};
 use crate::cli::LinkArgs;
+use crate::i18n::Language;
+use crate::link::patient_text::{self, PatientText};
 use crate::link::qr::{QrMatrix, QrStyle};
 use crate::link::{self, LinkOptions, MintedLink};
 use crate::setup::config::Config;
@@ -149,7 +151,18 @@ pub async fn link(
         "link minted"
     );
     let preset = preset_label(args);
-    audit_mint(session, &minted, preset.as_deref(), Source::CommandLine).await;
+    // The patient's language: --language, else the setting (profile, config file, English).
+    let language = args
+        .language
+        .unwrap_or(session.connection.settings.patient_language.value);
+    audit_mint(
+        session,
+        &minted,
+        preset.as_deref(),
+        Source::CommandLine,
+        Some(language),
+    )
+    .await;
     // Checked by the client (an absolute https URL, or http on loopback, no controls); sanitized
     // all the same, as every network string is before output.
     let url = sanitize(&minted.token.link_web_url);
@@ -169,9 +182,14 @@ pub async fn link(
     // `URL=$(vital-onboard link ... --qr)` shows the code and keeps the URL.
     if let Some(q) = &qr {
         eprint!("{}", qr_for_stderr(q));
+        // What the patient reads beside the code, in their language.
+        eprintln!("{}", patient_text::scan(language));
     }
     if args.json {
         let mut json = minted.to_json();
+        json["patient_text"] =
+            serde_json::to_value(PatientText::new(language, minted.remaining(Utc::now())))
+                .expect("strings serialize");
         if check_link_providers {
             add_offered(session, &minted, &mut json).await;
         }
@@ -264,14 +282,16 @@ pub fn audit_scope(session: &Session, source: Source) -> Scope {
 }
 
 /// Writes `minted`'s row to the audit log: made by `source` (`link` is
-/// [`Source::CommandLine`], `presets check --live` is [`Source::Check`]), from `preset` if one.
-/// Only its fingerprint is written, never the token or the URL. A log that cannot be written
-/// is a warning on stderr: the link stands.
+/// [`Source::CommandLine`], `presets check --live` is [`Source::Check`]), from `preset` if one,
+/// for a patient who reads `language` (none for a link no patient is shown). Only its
+/// fingerprint is written, never the token or the URL. A log that cannot be written is a
+/// warning on stderr: the link stands.
 pub async fn audit_mint(
     session: &Session,
     minted: &MintedLink,
     preset: Option<&str>,
     source: Source,
+    language: Option<Language>,
 ) {
     let mut event = audit_scope(session, source).event(
         Outcome::Minted,
@@ -281,6 +301,7 @@ pub async fn audit_mint(
     );
     event.preset = preset.map(str::to_string);
     event.token_fingerprint = Some(minted.fingerprint());
+    event.language = language.map(|l| l.tag().to_string());
     let written = match crate::audit::default_path() {
         None => Err("there is no data folder for history.sqlite3".to_string()),
         Some(path) => tokio::task::spawn_blocking(move || {
