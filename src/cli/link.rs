@@ -166,24 +166,8 @@ pub async fn link(
     // Checked by the client (an absolute https URL, or http on loopback, no controls); sanitized
     // all the same, as every network string is before output.
     let url = sanitize(&minted.token.link_web_url);
-    let qr = if args.qr {
-        let q = QrMatrix::encode(&url, 'M').ok();
-        if q.is_none() {
-            eprintln!(
-                "note: no QR code: the link ({} characters) is too long for one; use the URL",
-                url.chars().count()
-            );
-        }
-        q
-    } else {
-        None
-    };
-    // The code goes to stderr, so stdout holds the URL (or the JSON) alone:
-    // `URL=$(vital-onboard link ... --qr)` shows the code and keeps the URL.
-    if let Some(q) = &qr {
-        eprint!("{}", qr_for_stderr(q));
-        // What the patient reads beside the code, in their language.
-        eprintln!("{}", patient_text::scan(language));
+    if args.qr {
+        print_qr(&url, language);
     }
     if args.json {
         let mut json = minted.to_json();
@@ -342,6 +326,22 @@ async fn add_offered(session: &Session, minted: &MintedLink, json: &mut serde_js
             eprintln!("note: could not ask what the Link page will offer: {reason}");
             json["patient_will_see_error"] = serde_json::Value::String(reason);
         }
+    }
+}
+
+/// `--qr`: the code on stderr, so stdout holds the URL (or the JSON) alone (`URL=$(vital-onboard
+/// link ... --qr)` shows the code and keeps the URL), with the sentence the patient reads under
+/// it in their language; a note instead when the link is too long for a code.
+fn print_qr(url: &str, language: Language) {
+    match QrMatrix::encode(url, 'M') {
+        Ok(q) => {
+            eprint!("{}", qr_for_stderr(&q));
+            eprintln!("{}", patient_text::scan(language));
+        }
+        Err(_) => eprintln!(
+            "note: no QR code: the link ({} characters) is too long for one; use the URL",
+            url.chars().count()
+        ),
     }
 }
 

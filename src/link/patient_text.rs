@@ -151,7 +151,7 @@ mod tests {
             "59 minutes left"
         );
         assert_eq!(time_left(en, Duration::from_secs(61)), "2 minutes left");
-        assert_eq!(time_left(en, Duration::from_secs(60)), "1 minute left");
+        assert_eq!(time_left(en, mins(1)), "1 minute left");
         assert_eq!(time_left(en, Duration::from_secs(59)), "59 seconds left");
         assert_eq!(time_left(en, Duration::from_millis(300)), "1 second left");
     }
