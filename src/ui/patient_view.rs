@@ -14,7 +14,7 @@ use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::screen::ShownLink;
 use crate::link::fit::{Arrangement, Fit, PATIENT_STACK_ROWS, ViewNeeds};
 use crate::link::patient_text;
-use crate::text::sanitize;
+use crate::text::{sanitize, wrap_words};
 
 /// The patient-facing view over the whole terminal (`area`). Where the code goes comes from
 /// [`ViewNeeds::patient`], the rule `doctor` sizes a real link with.
@@ -166,11 +166,16 @@ fn draw_stacked(frame: &mut Frame, area: Rect, fit: &Fit, words: &Words, app: &A
         theme,
         app.qr.invert,
     );
-    let footer = Rect::new(area.x, area.bottom() - 2, area.width, 2);
-    frame.render_widget(
-        Paragraph::new(words.lines(false, theme)).alignment(Alignment::Center),
-        footer,
-    );
+    // The sentence on up to two rows (some languages need them at 80 columns), the time under
+    // it; a second row takes the spare one under the code.
+    let mut lines: Vec<Line<'static>> = wrap_words(&words.sentence, usize::from(area.width), 2)
+        .into_iter()
+        .map(|row| Line::styled(row, bold()))
+        .collect();
+    lines.push(Line::raw(words.time.clone()));
+    let h = lines.len() as u16;
+    let footer = Rect::new(area.x, area.bottom() - h, area.width, h);
+    frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center), footer);
 }
 
 /// The words alone, centred: expired, blanked, or no code fits (then the size that would show
@@ -259,6 +264,34 @@ mod tests {
             "{screen}"
         );
         assert!(screen.contains("Staff: enlarge the terminal"), "{screen}");
+    }
+
+    /// Stacked (a tall, narrow terminal), a sentence longer than a row wraps between words onto
+    /// the spare row under the code.
+    #[test]
+    fn a_long_sentence_under_a_stacked_code_wraps_whole() {
+        let mut app = minted(80, 60);
+        for _ in 0..3 {
+            app.update(ch('L'));
+        }
+        app.update(ch('K'));
+        let screen = render(&app, 80, 60);
+        let rows: Vec<&str> = screen.lines().collect();
+        assert_eq!(
+            rows[0].trim(),
+            "Verbinden Sie Ihre Geräte",
+            "stacked:\n{screen}"
+        );
+        let tail: Vec<&str> = rows[57..].iter().map(|r| r.trim()).collect();
+        assert_eq!(
+            tail,
+            [
+                "Scannen Sie den Code mit der Kamera Ihres Smartphones, um Ihre Geräte zu",
+                "verbinden",
+                "Noch 59 Minuten",
+            ],
+            "{screen}"
+        );
     }
 
     /// The staff details name the language the patient will read, in its own name and tag.
