@@ -356,7 +356,7 @@ async fn language_picks_what_the_patient_reads_and_the_audit_row_records_it() {
         "Escanee con la cámara de su teléfono para conectar sus dispositivos"
     );
     assert!(
-        ["Quedan 60 minutos", "Quedan 59 minutos"].contains(&p["time_left"].as_str().unwrap()),
+        ["Quedan 59 minutos", "Quedan 58 minutos"].contains(&p["time_left"].as_str().unwrap()),
         "{p}"
     );
     assert_eq!(

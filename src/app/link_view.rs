@@ -1,6 +1,6 @@
 //! The staff link view: copy the URL, invert or restyle the code, save it as a PNG, choose the
-//! patient's language, turn the screen to the patient, go back. A URL put on the native clipboard is cleared when its link
-//! expires, whatever shows by then.
+//! patient's language, turn the screen to the patient, go back. A URL put on the native
+//! clipboard is cleared when its link expires, whatever shows by then.
 
 use std::path::PathBuf;
 

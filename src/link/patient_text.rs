@@ -19,8 +19,9 @@ pub fn scan(lang: Language) -> String {
     i18n::text(lang, "link-scan", &[])
 }
 
-/// "12 minutes left", "1 minute left"; under a minute "40 seconds left". Minutes are counted
-/// up (59:10 left reads "60 minutes left"), so the words never run out before the code does.
+/// "12 minutes left", "1 minute left"; under a minute "40 seconds left". Whole minutes, as the
+/// staff view's "in 58 min" counts them (58:45 left reads "58 minutes left"); the last
+/// fraction of a second still reads "1 second left".
 pub fn time_left(lang: Language, remaining: Duration) -> String {
     let secs = i64::try_from(remaining.as_secs()).unwrap_or(i64::MAX);
     if secs < 60 {
@@ -30,8 +31,11 @@ pub fn time_left(lang: Language, remaining: Duration) -> String {
             &[("seconds", Arg::Num(secs.max(1)))],
         )
     } else {
-        let minutes = secs / 60 + i64::from(secs % 60 != 0);
-        i18n::text(lang, "link-time-minutes", &[("minutes", Arg::Num(minutes))])
+        i18n::text(
+            lang,
+            "link-time-minutes",
+            &[("minutes", Arg::Num(secs / 60))],
+        )
     }
 }
 
@@ -144,13 +148,13 @@ mod tests {
     }
 
     #[test]
-    fn minutes_are_counted_up_and_the_last_second_still_reads() {
+    fn whole_minutes_as_the_staff_view_counts_them_then_seconds() {
         let en = Language::En;
         assert_eq!(
             time_left(en, Duration::from_secs(58 * 60 + 45)),
-            "59 minutes left"
+            "58 minutes left"
         );
-        assert_eq!(time_left(en, Duration::from_secs(61)), "2 minutes left");
+        assert_eq!(time_left(en, Duration::from_secs(119)), "1 minute left");
         assert_eq!(time_left(en, mins(1)), "1 minute left");
         assert_eq!(time_left(en, Duration::from_secs(59)), "59 seconds left");
         assert_eq!(time_left(en, Duration::from_millis(300)), "1 second left");

@@ -224,11 +224,11 @@ mod tests {
     #[test]
     fn patient_view_in_each_language_80x24() {
         for (presses, lang, time) in [
-            (0, Language::En, "59 minutes left"),
-            (1, Language::Es, "Quedan 59 minutos"),
-            (2, Language::Fr, "Il reste 59 minutes"),
-            (3, Language::De, "Noch 59 Minuten"),
-            (4, Language::PtBr, "Faltam 59 minutos"),
+            (0, Language::En, "58 minutes left"),
+            (1, Language::Es, "Quedan 58 minutos"),
+            (2, Language::Fr, "Il reste 58 minutes"),
+            (3, Language::De, "Noch 58 Minuten"),
+            (4, Language::PtBr, "Faltam 58 minutos"),
         ] {
             let mut app = minted(80, 24);
             for _ in 0..presses {
@@ -288,7 +288,7 @@ mod tests {
             [
                 "Scannen Sie den Code mit der Kamera Ihres Smartphones, um Ihre Geräte zu",
                 "verbinden",
-                "Noch 59 Minuten",
+                "Noch 58 Minuten",
             ],
             "{screen}"
         );
