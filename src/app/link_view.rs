@@ -92,14 +92,10 @@ impl App {
             return;
         };
         shown.language = shown.language.next();
-        let l = shown.language;
+        let label = crate::link::patient_text::staff_label(shown.language);
         self.toast(
             Level::Info,
-            format!(
-                "The patient-facing view is in {} ({}): K shows it",
-                l.name(),
-                l.tag()
-            ),
+            format!("The patient will read {label}: K shows it"),
         );
     }
 

@@ -85,6 +85,13 @@ pub fn too_long(lang: Language) -> String {
     i18n::text(lang, "link-too-long", &[])
 }
 
+/// The language as staff read it in the details and messages: its own name and its tag,
+/// `Español (es)`, `Português (pt-BR)` (the tag names the region, so the name drops its own).
+pub fn staff_label(lang: Language) -> String {
+    let name = lang.name().split(" (").next().unwrap_or_default();
+    format!("{name} ({})", lang.tag())
+}
+
 /// The sentences of a link just minted, as `link --json` gives them (`patient_text`): what the
 /// patient-facing view would show, and what it says once the link has expired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -206,6 +213,21 @@ mod tests {
                 assert_ne!(s, en, "{lang} has the English text");
             }
         }
+    }
+
+    #[test]
+    fn staff_read_the_name_and_the_tag() {
+        let labels: Vec<String> = Language::ALL.into_iter().map(staff_label).collect();
+        assert_eq!(
+            labels,
+            [
+                "English (en)",
+                "Español (es)",
+                "Français (fr)",
+                "Deutsch (de)",
+                "Português (pt-BR)"
+            ]
+        );
     }
 
     #[test]

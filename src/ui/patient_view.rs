@@ -294,6 +294,22 @@ mod tests {
         );
     }
 
+    /// At 80 x 24 the longest language reads whole in the compact details and in the message `L`
+    /// gives.
+    #[test]
+    fn the_longest_language_reads_whole_at_80x24() {
+        let mut app = minted(80, 24);
+        for _ in 0..4 {
+            app.update(ch('L'));
+        }
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Language Português (pt-BR)\n"), "{screen}");
+        assert!(
+            screen.contains("The patient will read Português (pt-BR): K shows it"),
+            "{screen}"
+        );
+    }
+
     /// The staff details name the language the patient will read, in its own name and tag.
     #[test]
     fn staff_details_name_the_language() {

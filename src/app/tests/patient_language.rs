@@ -39,7 +39,7 @@ fn l_cycles_the_shown_links_language_and_says_which() {
     assert_eq!(shown_language(&app), Language::Es);
     assert_eq!(
         app.toast.as_ref().unwrap().text,
-        "The patient-facing view is in Español (es): K shows it"
+        "The patient will read Español (es): K shows it"
     );
     send(&mut app, [ch('L'), ch('L'), ch('L')]);
     assert_eq!(shown_language(&app), Language::PtBr);

@@ -275,7 +275,7 @@ fn details(app: &App, shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
 
 /// The language the patient-facing view is in, as staff read it: `Español (es)`.
 pub(super) fn language_words(shown: &ShownLink) -> String {
-    format!("{} ({})", shown.language.name(), shown.language.tag())
+    crate::link::patient_text::staff_label(shown.language)
 }
 
 /// "Expires  11:00 (in 58 min)", or that it expired, the label `label_width` wide.
