@@ -40,8 +40,10 @@ fn record(n: usize, connected: &[&str], allowlist: &[&str], preset: Option<&str>
 }
 
 pub(crate) fn records() -> Vec<LinkRecord> {
+    let mut first = record(1, &["oura"], &["oura", "fitbit"], Some("wearables"));
+    first.minted.language = Some("es".into());
     vec![
-        record(1, &["oura"], &["oura", "fitbit"], Some("wearables")),
+        first,
         record(2, &[], &["dexcom_v3"], None),
         record(3, &[], &["garmin"], Some("wearables (modified)")),
     ]
