@@ -475,24 +475,13 @@ pub struct LinkArgs {
     /// Copy the URL to the clipboard (kept after the command returns; see README).
     #[arg(long)]
     pub copy: bool,
-    /// The patient's language for --json's patient_text and --qr's sentence: en, es, fr, de or
-    /// pt-BR (default: patient_language in the config file, else en).
-    #[arg(long, value_name = "TAG", value_parser = patient_language)]
+    /// The patient's language in --json and --qr: en, es, fr, de, pt-BR (default: patient_language)
+    #[arg(long, value_name = "TAG", value_parser = crate::link::patient_text::language_arg)]
     pub language: Option<crate::i18n::Language>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
     #[command(flatten)]
     pub guard: GuardArgs,
-}
-
-/// `--language TAG`, as the config file's `patient_language` reads it.
-fn patient_language(tag: &str) -> Result<crate::i18n::Language, String> {
-    crate::i18n::Language::parse(tag).ok_or_else(|| {
-        format!(
-            "not a language the patient-facing view has: use one of {}",
-            crate::i18n::Language::tags()
-        )
-    })
 }
 
 #[derive(Debug, Clone, Args)]

@@ -92,6 +92,17 @@ pub fn staff_label(lang: Language) -> String {
     format!("{name} ({})", lang.tag())
 }
 
+/// `link --language TAG`, read as the config file's `patient_language` is; any other value is
+/// refused naming the tags.
+pub fn language_arg(tag: &str) -> Result<Language, String> {
+    Language::parse(tag).ok_or_else(|| {
+        format!(
+            "not a language the patient-facing view has: use one of {}",
+            Language::tags()
+        )
+    })
+}
+
 /// The sentences of a link just minted, as `link --json` gives them (`patient_text`): what the
 /// patient-facing view would show, and what it says once the link has expired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
