@@ -106,15 +106,15 @@ impl Words {
         }
     }
 
-    fn lines(&self, with_clinic: bool, theme: &Theme) -> Vec<Line<'static>> {
-        let mut lines = Vec::new();
-        if with_clinic {
-            lines.push(Line::styled(self.clinic.clone(), theme.primary()));
-            lines.push(Line::default());
-        }
-        lines.push(Line::styled(self.sentence.clone(), bold()));
-        lines.push(Line::raw(self.time.clone()));
-        lines
+    /// The clinic's name, a blank row, the sentence and the time left (the stacked layout puts
+    /// the name above the code and the rest under it itself).
+    fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        vec![
+            Line::styled(self.clinic.clone(), theme.primary()),
+            Line::default(),
+            Line::styled(self.sentence.clone(), bold()),
+            Line::raw(self.time.clone()),
+        ]
     }
 }
 
@@ -140,7 +140,7 @@ fn draw_beside(
     );
     let h = 8.min(text.height);
     frame.render_widget(
-        Paragraph::new(words.lines(true, theme)).wrap(Wrap { trim: true }),
+        Paragraph::new(words.lines(theme)).wrap(Wrap { trim: true }),
         Rect::new(text.x, text.y + (text.height - h) / 2, text.width, h),
     );
 }
@@ -189,7 +189,7 @@ fn draw_without_code(
     app: &App,
     theme: &Theme,
 ) {
-    let mut lines = words.lines(true, theme);
+    let mut lines = words.lines(theme);
     if !words.expired && !words.blanked {
         let size = (area.width, area.height);
         lines.push(Line::default());
