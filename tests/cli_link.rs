@@ -2,7 +2,7 @@
 //! stderr, in colour only on a terminal; provider slugs in any case, each sent once; SDK-only
 //! providers and a direct provider outside the allowlist refused, every problem said at once;
 //! deprecated ones warned of. In demo mode `--copy`, `--qr` and `--qr-png` are refused, and
-//! `users create` says the user is throwaway.
+//! `users create` says the user is throwaway. `--language` picks what the patient reads.
 
 mod common;
 
@@ -18,11 +18,11 @@ fn cmd(base: &str) -> Command {
     c
 }
 
-/// The QR lines at the start of stderr (before the "Link for" line).
+/// The QR lines at the start of stderr (before the first line of words: the patient's sentence).
 fn code_lines(stderr: &str) -> Vec<String> {
     stderr
         .lines()
-        .take_while(|l| !l.starts_with("Link for"))
+        .take_while(|l| !l.chars().any(|c| c.is_ascii_alphabetic()))
         .map(str::to_string)
         .collect()
 }
@@ -318,5 +318,95 @@ async fn a_demo_user_is_said_to_be_throwaway() {
         !text(&o.stderr).contains("Demo mode"),
         "{}",
         text(&o.stderr)
+    );
+}
+
+/// `--language` picks what the patient reads: `--json`'s `patient_text`, the sentence `--qr`
+/// prints under the code, and the language of the audit row; without it, `patient_language` in
+/// the config file. A tag the console has no language for is refused (exit 2) with the tags, and
+/// nothing is minted.
+#[tokio::test(flavor = "multi_thread")]
+async fn language_picks_what_the_patient_reads_and_the_audit_row_records_it() {
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "patient_language = \"fr\"\n").unwrap();
+    let with_files = || {
+        let mut c = cmd(&base);
+        c.env("VITAL_ONBOARD_CONFIG", &cfg)
+            .env("VITAL_ONBOARD_HISTORY", &db);
+        c
+    };
+    let link = ["link", "--user", "patient-00001"];
+
+    let o = run(
+        with_files(),
+        &[&link[..], &["--json", "--language", "es"]].concat(),
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON alone");
+    let p = &v["patient_text"];
+    assert_eq!(p["language"], "es");
+    assert_eq!(p["heading"], "Conecte sus dispositivos");
+    assert_eq!(
+        p["instruction"],
+        "Escanee con la cámara de su teléfono para conectar sus dispositivos"
+    );
+    assert!(
+        ["Quedan 59 minutos", "Quedan 58 minutos"].contains(&p["time_left"].as_str().unwrap()),
+        "{p}"
+    );
+    assert_eq!(
+        p["expired"],
+        "Este código ha caducado. Pida uno nuevo al personal, por favor."
+    );
+
+    // --qr: the sentence under the code, in the language; the code still scans.
+    let o = run(
+        with_files(),
+        &[&link[..], &["--qr", "--language", "DE"]].concat(),
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(
+            "\nScannen Sie den Code mit der Kamera Ihres Smartphones, um Ihre Geräte zu verbinden\n"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        decode_half_blocks(&code_lines(&err)).unwrap(),
+        text(&o.stdout).trim_end()
+    );
+
+    // Without --language: the config file's.
+    let o = run(with_files(), &[&link[..], &["--json"]].concat()).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["patient_text"]["language"], "fr");
+    assert_eq!(v["patient_text"]["heading"], "Connectez vos appareils");
+
+    let o = run(with_files(), &[&link[..], &["--language", "it"]].concat()).await;
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("--language") && err.contains("use one of en, es, fr, de, pt-BR"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+
+    let events = vital_onboard::audit::Store::open(&db)
+        .unwrap()
+        .events()
+        .unwrap();
+    let languages: Vec<Option<&str>> = events.iter().map(|e| e.language.as_deref()).collect();
+    assert_eq!(
+        languages,
+        [Some("es"), Some("de"), Some("fr")],
+        "one row a mint"
     );
 }

@@ -167,3 +167,24 @@ async fn status_names_the_operator_and_where_it_came_from() {
     let o = status(config, &["--profile", "ward"], &[("USER", "jdoe")]).await;
     assert_eq!(line(&o, "operator"), "ward 3 (profile ward)");
 }
+
+/// The language a new link's patient-facing view starts in, with where it came from; a value the
+/// console has no language for is refused with the tags.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_names_the_patient_language_and_where_it_came_from() {
+    let o = status("", &[], &[]).await;
+    assert_eq!(line(&o, "patient language"), "English (en) (default)");
+    let config = "patient_language = \"es\"\n[profile.ward]\npatient_language = \"de\"\n";
+    let o = status(config, &[], &[]).await;
+    assert_eq!(line(&o, "patient language"), "Español (es) (config file)");
+    let o = status(config, &["--profile", "ward"], &[]).await;
+    assert_eq!(line(&o, "patient language"), "Deutsch (de) (profile ward)");
+    let (c, _dir) = with_config("patient_language = \"it\"\n");
+    let o = run(c, &["status"]).await;
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("line 1") && err.contains("use one of en, es, fr, de, pt-BR"),
+        "{err}"
+    );
+}

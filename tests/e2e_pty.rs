@@ -276,3 +276,37 @@ fn an_idle_console_answers_keys() {
     pty.send("q");
     assert!(wait_exit(&mut pty).success());
 }
+
+/// `patient_language` in the config file reaches the console: a new link's patient-facing view
+/// is in Spanish, the details say so, and `L` turns it to French.
+#[test]
+fn the_config_files_patient_language_reaches_the_patient_facing_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "patient_language = \"es\"\n").unwrap();
+    let mut pty = Pty::spawn_sized(
+        &[],
+        24,
+        80,
+        &[("VITAL_ONBOARD_CONFIG", cfg.to_str().unwrap())],
+    );
+    pty.wait_for("patient-00001");
+    pty.send("/");
+    pty.send("00012");
+    pty.send("\r");
+    pty.wait_for("Selected patient-00012");
+    pty.send("m");
+    pty.wait_for("Language Español (es)");
+    pty.send("K");
+    pty.wait_for("Escanee con la cámara de su");
+    pty.send("x");
+    pty.wait_for("Link for the patient");
+    pty.send("L");
+    pty.wait_for("Language Français (fr)");
+    pty.send("K");
+    pty.wait_for("Scannez avec l’appareil photo de");
+    pty.send("x");
+    pty.wait_for("Link for the patient");
+    pty.send("q");
+    assert!(wait_exit(&mut pty).success());
+}

@@ -18,3 +18,24 @@ app-page-try-again = Réessayer
 app-page-session-expired = Cette connexion n’est plus valide. Saisissez à nouveau un code.
 app-page-language = Langue
 app-page-footer = Émulateur vital-onboard : il remplace l’application Junction Connect
+
+# The patient-facing view of a web link (the QR code of Vital's Link page)
+link-heading = Connectez vos appareils
+link-scan = Scannez avec l’appareil photo de votre téléphone pour connecter vos appareils
+link-time-minutes =
+    { $minutes ->
+        [one] Il reste { $minutes } minute
+       *[other] Il reste { $minutes } minutes
+    }
+link-time-seconds =
+    { $seconds ->
+        [one] Il reste { $seconds } seconde
+       *[other] Il reste { $seconds } secondes
+    }
+link-expired = Ce code a expiré. Veuillez en demander un nouveau au personnel.
+link-idle = Veuillez demander au personnel d’afficher à nouveau le code.
+link-connected-one = { $provider } est connecté. Vous pouvez rendre l’appareil.
+link-connected-many = { $providers } et { $last } sont connectés. Vous pouvez rendre l’appareil.
+link-failed = { $provider } n’a pas pu être connecté. Veuillez rendre l’appareil au personnel.
+link-too-small = Un instant, s’il vous plaît. Le personnel va vous montrer votre code.
+link-too-long = Ce lien est trop long pour un code QR. Le personnel peut vous l’envoyer autrement.

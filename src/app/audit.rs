@@ -47,6 +47,7 @@ impl App {
         let link = &shown.link;
         let mut e = self.event(outcome, &link.request, &link.client_user_id, self.now);
         e.token_fingerprint = Some(link.fingerprint());
+        e.language = Some(shown.language.tag().to_string());
         e
     }
 

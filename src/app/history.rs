@@ -225,6 +225,13 @@ impl App {
             return vec![];
         };
         self.overlays.history = None;
-        self.confirm_or_send(record.minted.client_user_id.clone(), request)
+        // Again for the same patient: in the language the row names, else the default.
+        let language = record
+            .minted
+            .language
+            .as_deref()
+            .and_then(crate::i18n::Language::parse)
+            .unwrap_or(self.config.patient_language);
+        self.confirm_or_send(record.minted.client_user_id.clone(), request, language)
     }
 }

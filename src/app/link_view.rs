@@ -1,6 +1,6 @@
-//! The staff link view: copy the URL, invert or restyle the code, save it as a PNG, turn the
-//! screen to the patient, go back. A URL put on the native clipboard is cleared when its link
-//! expires, whatever shows by then.
+//! The staff link view: copy the URL, invert or restyle the code, save it as a PNG, choose the
+//! patient's language, turn the screen to the patient, go back. A URL put on the native
+//! clipboard is cleared when its link expires, whatever shows by then.
 
 use std::path::PathBuf;
 
@@ -84,6 +84,19 @@ impl App {
 
     pub(super) fn invert_qr(&mut self) {
         self.qr.invert = !self.qr.invert;
+    }
+
+    /// `L`: the shown link's patient-facing view in the next language (the details name it).
+    pub(super) fn next_patient_language(&mut self) {
+        let Some(shown) = self.screen.shown_mut() else {
+            return;
+        };
+        shown.language = shown.language.next();
+        let label = crate::link::patient_text::staff_label(shown.language);
+        self.toast(
+            Level::Info,
+            format!("The patient will read {label}: K shows it"),
+        );
     }
 
     pub(super) fn switch_qr_style(&mut self) {

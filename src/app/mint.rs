@@ -9,6 +9,7 @@ use super::screen::{Screen, ShownLink};
 use super::{App, Effect, Level};
 use crate::api::{ApiError, LinkToken, LinkTokenRequest};
 use crate::audit::Outcome;
+use crate::i18n::Language;
 use crate::link::MintedLink;
 
 impl App {
@@ -29,7 +30,8 @@ impl App {
         if self.refused_link_problems(&options) {
             return vec![];
         }
-        self.confirm_or_send(client_user_id, options.request(user_id))
+        let language = self.config.patient_language;
+        self.confirm_or_send(client_user_id, options.request(user_id), language)
     }
 
     /// `r`: the shown link's request again.
@@ -44,23 +46,26 @@ impl App {
             shown.link.client_user_id.clone(),
             shown.link.request.clone(),
         );
-        self.confirm_or_send(client_user_id, request)
+        // The new link is for the same patient: in the language they read.
+        self.confirm_or_send(client_user_id, request, shown.language)
     }
 
-    /// The one place production asks first.
+    /// The one place production asks first. The link will be shown in `language`.
     pub(super) fn confirm_or_send(
         &mut self,
         client_user_id: String,
         request: LinkTokenRequest,
+        language: Language,
     ) -> Vec<Effect> {
         if self.env.is_production() {
             self.overlays.confirm = Some(Confirm::ProductionMint {
                 client_user_id,
                 request,
+                language,
             });
             return vec![];
         }
-        self.send_mint(request)
+        self.send_mint(request, language)
     }
 
     /// The shown link leaves the screen: its watcher check and "what the patient will see"
@@ -71,9 +76,14 @@ impl App {
         effects
     }
 
-    pub(super) fn send_mint(&mut self, request: LinkTokenRequest) -> Vec<Effect> {
+    pub(super) fn send_mint(
+        &mut self,
+        request: LinkTokenRequest,
+        language: Language,
+    ) -> Vec<Effect> {
         match self.begin(Request::Mint {
             request: request.clone(),
+            language,
         }) {
             Ok(id) => vec![Effect::Mint { id, request }],
             Err(busy) => {
@@ -83,10 +93,12 @@ impl App {
         }
     }
 
-    /// The mint of `request` answered (the registry dropped a cancelled one).
+    /// The mint of `request` answered (the registry dropped a cancelled one); the link is shown
+    /// in `language`.
     pub(super) fn on_minted(
         &mut self,
         request: LinkTokenRequest,
+        language: Language,
         at: DateTime<Utc>,
         result: Result<LinkToken, ApiError>,
     ) -> Vec<Effect> {
@@ -104,7 +116,8 @@ impl App {
                     token,
                     request,
                     minted_at: at,
-                });
+                })
+                .in_language(language);
                 // The link shown before (if any) leaves the screen, and its checks with it.
                 let mut effects = self.leave_link();
                 self.screen = match self.screen {
@@ -133,6 +146,7 @@ impl App {
                     .map(|u| u.client_user_id.clone())
                     .unwrap_or_default();
                 let mut event = self.event(Outcome::MintFailed, &request, &client_user_id, at);
+                event.language = Some(language.tag().to_string());
                 event.error = Some(crate::text::sanitize(&e.to_string()));
                 vec![Effect::Audit(Box::new(event))]
             }

@@ -115,6 +115,8 @@ pub struct ConsoleConfig {
     /// Who is minting, for the audit log (the `operator` setting: the OS login name unless the
     /// config file or the profile names one).
     pub operator: String,
+    /// The language a new link's patient-facing view starts in (`patient_language`).
+    pub patient_language: crate::i18n::Language,
 }
 
 impl ConsoleConfig {
@@ -129,6 +131,7 @@ impl ConsoleConfig {
             config_path: config.path.clone(),
             start_preset: None,
             operator: crate::audit::UNKNOWN.to_string(),
+            patient_language: crate::i18n::Language::default(),
         }
     }
 
@@ -252,9 +255,10 @@ impl App {
                 vec![]
             }
             (Msg::UserLoaded { result, .. }, Pending::User) => self.on_user_loaded(result),
-            (Msg::Minted { at, result, .. }, Pending::Change(Request::Mint { request })) => {
-                self.on_minted(request, at, result)
-            }
+            (
+                Msg::Minted { at, result, .. },
+                Pending::Change(Request::Mint { request, language }),
+            ) => self.on_minted(request, language, at, result),
             (
                 Msg::UserCreated { at, result, .. },
                 Pending::Change(Request::CreateUser { client_user_id }),
@@ -453,6 +457,7 @@ impl App {
             Action::EditRedirect => self.edit_option(),
             Action::InvertQr => self.invert_qr(),
             Action::SwitchQrStyle => self.switch_qr_style(),
+            Action::PatientLanguage => self.next_patient_language(),
             Action::Presets => self.open_presets(),
             Action::ApplyPreset => self.apply_highlighted_preset(),
             Action::SavePreset => self.open_save_preset(),

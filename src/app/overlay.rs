@@ -17,6 +17,8 @@ pub enum Confirm {
     ProductionMint {
         client_user_id: String,
         request: LinkTokenRequest,
+        /// The language the link will be shown in.
+        language: crate::i18n::Language,
     },
     /// A create found the id taken: select the user that has it?
     UseExisting {
@@ -174,7 +176,9 @@ impl App {
 
     pub(super) fn confirm_yes(&mut self) -> Vec<Effect> {
         match self.overlays.confirm.take() {
-            Some(Confirm::ProductionMint { request, .. }) => self.send_mint(request),
+            Some(Confirm::ProductionMint {
+                request, language, ..
+            }) => self.send_mint(request, language),
             Some(Confirm::UseExisting {
                 client_user_id,
                 user_id,

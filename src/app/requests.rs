@@ -85,8 +85,14 @@ impl<T> Load<T> {
 /// A request that changes something (one at a time: the staff wait for it, or Esc cancels it).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Mint { request: LinkTokenRequest },
-    CreateUser { client_user_id: String },
+    Mint {
+        request: LinkTokenRequest,
+        /// The language the link will be shown in.
+        language: crate::i18n::Language,
+    },
+    CreateUser {
+        client_user_id: String,
+    },
 }
 
 /// A request in flight: what it does, and what its answer is for.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
+use crate::i18n::Language;
 use crate::link::MintedLink;
 use crate::link::qr::{LinkCodes, QrStyle};
 
@@ -23,9 +24,12 @@ pub struct ShownLink {
     pub offered: Option<super::offered::Offered>,
     /// The expiry was written to the audit log.
     pub expiry_logged: bool,
+    /// The language the patient reads the patient-facing view in (`L` cycles it).
+    pub language: Language,
 }
 
 impl ShownLink {
+    /// `link` on screen, for a patient who reads English until [`ShownLink::in_language`].
     pub fn new(link: MintedLink) -> ShownLink {
         ShownLink {
             codes: LinkCodes::encode(&link.token.link_web_url),
@@ -34,7 +38,14 @@ impl ShownLink {
             watch: super::watcher::Watch::default(),
             offered: None,
             expiry_logged: false,
+            language: Language::En,
         }
+    }
+
+    /// The same, for a patient who reads `language`.
+    #[must_use]
+    pub fn in_language(self, language: Language) -> ShownLink {
+        ShownLink { language, ..self }
     }
 }
 

@@ -482,6 +482,9 @@ pub struct LinkArgs {
     /// With --app-code: how long the code works, 5m to 24h (default 1h).
     #[arg(long, value_name = "DURATION", requires = "app_code")]
     pub expires_in: Option<String>,
+    /// The patient's language in --json and --qr: en, es, fr, de, pt-BR (default: patient_language)
+    #[arg(long, value_name = "TAG", value_parser = crate::link::patient_text::language_arg)]
+    pub language: Option<crate::i18n::Language>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
     #[command(flatten)]

@@ -8,6 +8,8 @@ use super::commands::{CommandResult, Failure, out};
 use crate::api::display_url;
 use crate::audit::{Outcome, Scope, Source, Store};
 use crate::cli::LinkArgs;
+use crate::i18n::Language;
+use crate::link::patient_text::{self, PatientText};
 use crate::link::qr::{QrMatrix, QrStyle};
 use crate::link::{self, LinkOptions, MintedLink};
 use crate::setup::config::Config;
@@ -159,29 +161,29 @@ pub async fn link(
         "link minted"
     );
     let preset = preset_label(args);
-    audit_mint(session, &minted, preset.as_deref(), Source::CommandLine).await;
+    // The patient's language: --language, else the setting (profile, config file, English).
+    let language = args
+        .language
+        .unwrap_or(session.connection.settings.patient_language.value);
+    audit_mint(
+        session,
+        &minted,
+        preset.as_deref(),
+        Source::CommandLine,
+        Some(language),
+    )
+    .await;
     // Checked by the client (an absolute https URL, or http on loopback, no controls); sanitized
     // all the same, as every network string is before output.
     let url = sanitize(&minted.token.link_web_url);
-    let qr = if args.qr {
-        let q = QrMatrix::encode(&url, 'M').ok();
-        if q.is_none() {
-            eprintln!(
-                "note: no QR code: the link ({} characters) is too long for one; use the URL",
-                url.chars().count()
-            );
-        }
-        q
-    } else {
-        None
-    };
-    // The code goes to stderr, so stdout holds the URL (or the JSON) alone:
-    // `URL=$(vital-onboard link ... --qr)` shows the code and keeps the URL.
-    if let Some(q) = &qr {
-        eprint!("{}", qr_for_stderr(q));
+    if args.qr {
+        print_qr(&url, language);
     }
     if args.json {
         let mut json = minted.to_json();
+        json["patient_text"] =
+            serde_json::to_value(PatientText::new(language, minted.remaining(Utc::now())))
+                .expect("strings serialize");
         if check_link_providers {
             add_offered(session, &minted, &mut json).await;
         }
@@ -279,14 +281,16 @@ pub fn audit_scope(session: &Session, source: Source) -> Scope {
 }
 
 /// Writes `minted`'s row to the audit log: made by `source` (`link` is
-/// [`Source::CommandLine`], `presets check --live` is [`Source::Check`]), from `preset` if one.
-/// Only its fingerprint is written, never the token or the URL. A log that cannot be written
-/// is a warning on stderr: the link stands.
+/// [`Source::CommandLine`], `presets check --live` is [`Source::Check`]), from `preset` if one,
+/// for a patient who reads `language` (none for a link no patient is shown). Only its
+/// fingerprint is written, never the token or the URL. A log that cannot be written is a
+/// warning on stderr: the link stands.
 pub async fn audit_mint(
     session: &Session,
     minted: &MintedLink,
     preset: Option<&str>,
     source: Source,
+    language: Option<Language>,
 ) {
     let mut event = audit_scope(session, source).event(
         Outcome::Minted,
@@ -296,6 +300,7 @@ pub async fn audit_mint(
     );
     event.preset = preset.map(str::to_string);
     event.token_fingerprint = Some(minted.fingerprint());
+    event.language = language.map(|l| l.tag().to_string());
     let written = match crate::audit::default_path() {
         None => Err("there is no data folder for history.sqlite3".to_string()),
         Some(path) => tokio::task::spawn_blocking(move || {
@@ -336,6 +341,22 @@ async fn add_offered(session: &Session, minted: &MintedLink, json: &mut serde_js
             eprintln!("note: could not ask what the Link page will offer: {reason}");
             json["patient_will_see_error"] = serde_json::Value::String(reason);
         }
+    }
+}
+
+/// `--qr`: the code on stderr, so stdout holds the URL (or the JSON) alone (`URL=$(vital-onboard
+/// link ... --qr)` shows the code and keeps the URL), with the sentence the patient reads under
+/// it in their language; a note instead when the link is too long for a code.
+fn print_qr(url: &str, language: Language) {
+    match QrMatrix::encode(url, 'M') {
+        Ok(q) => {
+            eprint!("{}", qr_for_stderr(&q));
+            eprintln!("{}", patient_text::scan(language));
+        }
+        Err(_) => eprintln!(
+            "note: no QR code: the link ({} characters) is too long for one; use the URL",
+            url.chars().count()
+        ),
     }
 }
 

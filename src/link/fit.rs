@@ -53,9 +53,10 @@ impl Arrangement {
 /// The staff view's details column: its width, and the gap between it and the code.
 pub const STAFF_DETAILS_WIDTH: u16 = 52;
 const STAFF_GAP: u16 = 2;
-/// Lines the staff view's details take for a link just minted: eight settings, what the patient
-/// will see, and the watcher's line. `doctor` sizes a real link's view with it.
-pub const STAFF_FRESH_DETAIL_ROWS: u16 = 10;
+/// Lines the staff view's details take for a link just minted: nine settings (the patient's
+/// language the last), what the patient will see, and the watcher's line. `doctor` sizes a real
+/// link's view with it.
+pub const STAFF_FRESH_DETAIL_ROWS: u16 = 11;
 /// Rows of the staff view above its code: the console's header and the view's heading.
 const STAFF_ROWS_ABOVE: u16 = 2;
 /// Rows of the staff view below its code, besides the URL's: the URL's label, the key bar and

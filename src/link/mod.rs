@@ -1,12 +1,14 @@
 //! Link-token rules shared by the command line and the console: input checks made before anything
 //! is sent, the request body, and what a minted link carries; the provider [`catalog`] the checks
 //! use, a connection's error in words ([`connection`]), what the Link page [`offered`], the
-//! [`qr`] code a link is shown as, and where that code [`fit`]s on screen.
+//! [`qr`] code a link is shown as, where that code [`fit`]s on screen, and what the patient reads
+//! about it in their language ([`patient_text`]).
 
 pub mod catalog;
 pub mod connection;
 pub mod fit;
 pub mod offered;
+pub mod patient_text;
 pub mod qr;
 
 pub use connection::{attempt_advice, connection_problem};

@@ -25,6 +25,7 @@ pub async fn run_console(
     console
         .operator
         .clone_from(&session.connection.settings.operator.value);
+    console.patient_language = session.connection.settings.patient_language.value;
     let theme = Theme::for_terminal(&|name| std::env::var(name).ok());
     // The theme honours NO_COLOR itself; crossterm would also drop the QR code's explicit black
     // on white, and a scanner needs those whatever the terminal's theme.

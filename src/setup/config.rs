@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Environment, RedirectBehaviour, Region};
+use crate::i18n::Language;
 use crate::link::qr::QrStyle;
 
 /// The commented example config that `vital-onboard config init` writes.
@@ -72,6 +73,9 @@ pub struct Config {
     /// Who mints on this machine, for the audit log (default: the OS login name).
     #[serde(default)]
     pub operator: Option<String>,
+    /// The language a new link's patient-facing view starts in (default English).
+    #[serde(default, deserialize_with = "patient_language")]
+    pub patient_language: Option<Language>,
     /// `[profile.NAME]` tables.
     #[serde(default, rename = "profile")]
     pub profiles: BTreeMap<String, Profile>,
@@ -104,6 +108,25 @@ pub struct Profile {
     /// Who mints with this profile, for the audit log (overrides the top-level `operator`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// The patient's language for this profile (overrides the top-level `patient_language`).
+    #[serde(
+        default,
+        deserialize_with = "patient_language",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub patient_language: Option<Language>,
+}
+
+/// `patient_language = "es"`: a tag as [`Language::parse`] reads it; any other value is refused
+/// with the tags there are (the parse error names its line and column).
+fn patient_language<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Language>, D::Error> {
+    let tag = String::deserialize(d)?;
+    Language::parse(&tag).map(Some).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "patient_language {tag:?} is not a language the patient-facing view has: use one of {}",
+            Language::tags()
+        ))
+    })
 }
 
 /// Checks profile names (letters, digits, `-`, `_`, `.`; not `demo`) and `default_profile`.
@@ -332,6 +355,38 @@ pub(crate) mod tests {
         assert_eq!(c.clinic_name.as_deref(), Some("Northside Clinic"));
         assert_eq!(c.default_profile.as_deref(), Some("us-sandbox"));
         assert!(c.profiles["eu-production"].read_only);
+        assert_eq!(c.patient_language, Some(Language::En));
+        assert_eq!(
+            c.profiles["eu-production"].patient_language,
+            Some(Language::De)
+        );
+    }
+
+    #[test]
+    fn patient_language_takes_a_tag_and_refuses_others_naming_the_tags() {
+        let p = Path::new("c.toml");
+        let c = Config::parse(
+            "patient_language = \"ES\"\n[profile.br]\npatient_language = \"pt_br\"\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(c.patient_language, Some(Language::Es));
+        assert_eq!(c.profiles["br"].patient_language, Some(Language::PtBr));
+        for bad in [
+            "patient_language = \"it\"\n",
+            "[profile.x]\npatient_language = \"klingon\"\n",
+        ] {
+            let e = Config::parse(bad, p).unwrap_err().to_string();
+            assert!(
+                e.contains("is not a language the patient-facing view has: use one of en, es, fr, de, pt-BR")
+                    && e.contains("line "),
+                "{e}"
+            );
+        }
+        let e = Config::parse("patient_language = 3\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1, column 20"), "{e}");
     }
 
     #[test]

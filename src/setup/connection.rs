@@ -232,6 +232,7 @@ pub fn mode_lines(s: &Settings) -> Vec<(&'static str, String)> {
         ("legacy hosts", s.switch_text(&s.legacy_hosts)),
         ("read-only", read_only),
         ("operator", s.operator_text()),
+        ("patient language", s.patient_language_text()),
     ]
 }
 

@@ -1,5 +1,6 @@
 //! The history overlay (`H`): the audit log's links, newest first, one a row (time, patient,
-//! what was allowed, preset, whether the patient connected; with every host's links, the host),
+//! what was allowed, preset, the patient's language where there is room, whether the patient
+//! connected; with every host's links, the host),
 //! the highlighted one marked, the kept filter and the keys under it.
 
 use ratatui::Frame;
@@ -28,7 +29,13 @@ fn columns(r: &LinkRecord, allowed: &str, wide: bool, all_hosts: bool) -> Vec<(S
     let allowed = sanitize(allowed);
     let preset = sanitize(m.preset.as_deref().unwrap_or("-"));
     match (wide, all_hosts) {
-        (true, false) => vec![(patient, 22), (allowed, 28), (preset, 16)],
+        (true, false) => vec![
+            (patient, 22),
+            (allowed, 28),
+            (preset, 16),
+            // The language the patient read (`pt-BR` at most).
+            (sanitize(m.language.as_deref().unwrap_or("-")), 5),
+        ],
         (true, true) => vec![(patient, 22), (short_host(r), 28), (allowed, 20)],
         (false, false) => vec![(patient, 16), (allowed, 14)],
         (false, true) => vec![(patient, 14), (short_host(r), 27)],

@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if layout::too_small(area) {
         if let Screen::PatientView { .. } = &app.screen {
             // The patient may be the one looking: no "q quits" for them.
-            patient_view::draw_too_small(frame, area, theme);
+            patient_view::draw_too_small(frame, area, app, theme);
         } else {
             draw_too_small(frame, area, theme);
         }

@@ -1,6 +1,6 @@
 //! The patient-facing view: the largest code that fits (beside or under the words, whichever
-//! gives the bigger code), the clinic's name, one sentence and the time left. No ids, no JSON,
-//! no keys.
+//! gives the bigger code), the clinic's name, one sentence and the time left, in the shown
+//! link's language (`link::patient_text`). No ids, no JSON, no keys.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -13,8 +13,8 @@ use crate::app::App;
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::screen::ShownLink;
 use crate::link::fit::{Arrangement, Fit, PATIENT_STACK_ROWS, ViewNeeds};
-use crate::link::format_countdown;
-use crate::text::sanitize;
+use crate::link::patient_text;
+use crate::text::{sanitize, wrap_words};
 
 /// The patient-facing view over the whole terminal (`area`). Where the code goes comes from
 /// [`ViewNeeds::patient`], the rule `doctor` sizes a real link with.
@@ -39,11 +39,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownLink, theme: 
     }
 }
 
-/// The terminal is smaller than any view: a neutral sentence for the patient, and the size for
-/// the staff (no keys: the patient may be the one looking).
-pub fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+/// The terminal is smaller than any view: a neutral sentence for the patient (in the shown
+/// link's language), and the size for the staff (no keys: the patient may be the one looking).
+pub fn draw_too_small(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let lang = app.screen.shown().map(|s| s.language).unwrap_or_default();
     let lines = vec![
-        Line::styled(TOO_SMALL_FOR_PATIENT, bold()),
+        Line::styled(patient_text::too_small(lang), bold()),
         Line::default(),
         Line::styled(
             format!(
@@ -62,9 +63,6 @@ pub fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     );
 }
 
-/// What the patient reads while the terminal is too small for the patient-facing view.
-pub const TOO_SMALL_FOR_PATIENT: &str = "One moment, please: the staff will show your code.";
-
 /// What the view says: the clinic's name, one sentence and the time left.
 struct Words {
     clinic: String,
@@ -81,42 +79,42 @@ impl Words {
         let link = &shown.link;
         let expired = link.is_expired(app.now) || shown.watch.consumed();
         let blanked = app.patient_view_blanked();
+        let lang = shown.language;
         let sentence = super::watcher::patient_sentence(shown).unwrap_or_else(|| {
             if expired {
-                "This code has expired. Please ask the staff for a new one."
+                patient_text::expired(lang)
             } else if blanked {
-                "Please ask the staff to show the code again."
+                patient_text::idle(lang)
             } else {
-                "Scan with your phone camera to connect your devices"
+                patient_text::scan(lang)
             }
-            .to_string()
         });
         Words {
             clinic: app
                 .config
                 .clinic_name
                 .as_deref()
-                .map_or_else(|| "Connect your devices".into(), sanitize),
+                .map_or_else(|| patient_text::heading(lang), sanitize),
             sentence,
             time: if expired {
                 String::new()
             } else {
-                format!("Time left: {}", format_countdown(link.remaining(app.now)))
+                patient_text::time_left(lang, link.remaining(app.now))
             },
             expired,
             blanked,
         }
     }
 
-    fn lines(&self, with_clinic: bool, theme: &Theme) -> Vec<Line<'static>> {
-        let mut lines = Vec::new();
-        if with_clinic {
-            lines.push(Line::styled(self.clinic.clone(), theme.primary()));
-            lines.push(Line::default());
-        }
-        lines.push(Line::styled(self.sentence.clone(), bold()));
-        lines.push(Line::raw(self.time.clone()));
-        lines
+    /// The clinic's name, a blank row, the sentence and the time left (the stacked layout puts
+    /// the name above the code and the rest under it itself).
+    fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        vec![
+            Line::styled(self.clinic.clone(), theme.primary()),
+            Line::default(),
+            Line::styled(self.sentence.clone(), bold()),
+            Line::raw(self.time.clone()),
+        ]
     }
 }
 
@@ -142,7 +140,7 @@ fn draw_beside(
     );
     let h = 8.min(text.height);
     frame.render_widget(
-        Paragraph::new(words.lines(true, theme)).wrap(Wrap { trim: true }),
+        Paragraph::new(words.lines(theme)).wrap(Wrap { trim: true }),
         Rect::new(text.x, text.y + (text.height - h) / 2, text.width, h),
     );
 }
@@ -168,11 +166,16 @@ fn draw_stacked(frame: &mut Frame, area: Rect, fit: &Fit, words: &Words, app: &A
         theme,
         app.qr.invert,
     );
-    let footer = Rect::new(area.x, area.bottom() - 2, area.width, 2);
-    frame.render_widget(
-        Paragraph::new(words.lines(false, theme)).alignment(Alignment::Center),
-        footer,
-    );
+    // The sentence on up to two rows (some languages need them at 80 columns), the time under
+    // it; a second row takes the spare one under the code.
+    let mut lines: Vec<Line<'static>> = wrap_words(&words.sentence, usize::from(area.width), 2)
+        .into_iter()
+        .map(|row| Line::styled(row, bold()))
+        .collect();
+    lines.push(Line::raw(words.time.clone()));
+    let h = lines.len() as u16;
+    let footer = Rect::new(area.x, area.bottom() - h, area.width, h);
+    frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center), footer);
 }
 
 /// The words alone, centred: expired, blanked, or no code fits (then the size that would show
@@ -186,15 +189,12 @@ fn draw_without_code(
     app: &App,
     theme: &Theme,
 ) {
-    let mut lines = words.lines(true, theme);
+    let mut lines = words.lines(theme);
     if !words.expired && !words.blanked {
         let size = (area.width, area.height);
         lines.push(Line::default());
         lines.push(match needs.needed_for(&shown.codes, app.qr.style, size) {
-            None => Line::styled(
-                "This link is too long for a QR code: the staff can send it to you instead.",
-                theme.warning(),
-            ),
+            None => Line::styled(patient_text::too_long(shown.language), theme.warning()),
             Some((w, h)) => Line::styled(
                 format!(
                     "Enlarge the terminal to {w} x {h} to show the code (now {} x {})",
@@ -211,4 +211,115 @@ fn draw_without_code(
             .wrap(Wrap { trim: true }),
         centered(area, area.width, h + 1),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::tests::ch;
+    use crate::i18n::Language;
+    use crate::ui::tests::{minted, render};
+
+    /// The patient-facing view of a fresh link at 80 x 24 in each language: the heading, the
+    /// sentence and the time left translated, the code as in English.
+    #[test]
+    fn patient_view_in_each_language_80x24() {
+        for (presses, lang, time) in [
+            (0, Language::En, "58 minutes left"),
+            (1, Language::Es, "Quedan 58 minutos"),
+            (2, Language::Fr, "Il reste 58 minutes"),
+            (3, Language::De, "Noch 58 Minuten"),
+            (4, Language::PtBr, "Faltam 58 minutos"),
+        ] {
+            let mut app = minted(80, 24);
+            for _ in 0..presses {
+                app.update(ch('L'));
+            }
+            app.update(ch('K'));
+            assert_eq!(app.screen.shown().unwrap().language, lang);
+            let screen = render(&app, 80, 24);
+            assert!(screen.contains(time), "{lang}:\n{screen}");
+            insta::assert_snapshot!(format!("patient_view_{}_80x24", lang.tag()), screen);
+        }
+    }
+
+    /// What the patient reads once the link expired, and while the terminal is too small, in
+    /// the link's language.
+    #[test]
+    fn expired_and_too_small_in_the_links_language() {
+        let mut app = minted(80, 24);
+        app.update(ch('L'));
+        app.update(ch('K'));
+        app.update(crate::app::Msg::Tick(
+            crate::app::tests::t0() + chrono::Duration::minutes(61),
+        ));
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains("Este código ha caducado.") && !screen.contains("Quedan"),
+            "{screen}"
+        );
+        app.update(crate::app::Msg::Resize(60, 20));
+        let screen = render(&app, 60, 20);
+        assert!(
+            screen.contains("Un momento, por favor: el personal le mostrará su código."),
+            "{screen}"
+        );
+        assert!(screen.contains("Staff: enlarge the terminal"), "{screen}");
+    }
+
+    /// Stacked (a tall, narrow terminal), a sentence longer than a row wraps between words onto
+    /// the spare row under the code.
+    #[test]
+    fn a_long_sentence_under_a_stacked_code_wraps_whole() {
+        let mut app = minted(80, 60);
+        for _ in 0..3 {
+            app.update(ch('L'));
+        }
+        app.update(ch('K'));
+        let screen = render(&app, 80, 60);
+        let rows: Vec<&str> = screen.lines().collect();
+        assert_eq!(
+            rows[0].trim(),
+            "Verbinden Sie Ihre Geräte",
+            "stacked:\n{screen}"
+        );
+        let tail: Vec<&str> = rows[57..].iter().map(|r| r.trim()).collect();
+        assert_eq!(
+            tail,
+            [
+                "Scannen Sie den Code mit der Kamera Ihres Smartphones, um Ihre Geräte zu",
+                "verbinden",
+                "Noch 58 Minuten",
+            ],
+            "{screen}"
+        );
+    }
+
+    /// At 80 x 24 the longest language reads whole in the compact details and in the message `L`
+    /// gives.
+    #[test]
+    fn the_longest_language_reads_whole_at_80x24() {
+        let mut app = minted(80, 24);
+        for _ in 0..4 {
+            app.update(ch('L'));
+        }
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Language Português (pt-BR)\n"), "{screen}");
+        assert!(
+            screen.contains("The patient will read Português (pt-BR): K shows it"),
+            "{screen}"
+        );
+    }
+
+    /// The staff details name the language the patient will read, in its own name and tag.
+    #[test]
+    fn staff_details_name_the_language() {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            let mut app = minted(w, h);
+            app.update(ch('L'));
+            app.toast = None;
+            let screen = render(&app, w, h);
+            assert!(screen.contains("Español (es)"), "{screen}");
+            insta::assert_snapshot!(format!("staff_details_name_the_language_{w}x{h}"), screen);
+        }
+    }
 }

@@ -281,7 +281,7 @@ fn too_small_with_the_patient_view_up_tells_the_patient_nothing_of_keys() {
     let screen = render(&app, 60, 20);
     insta::assert_snapshot!("patient_view_too_small_60x20", screen);
     assert!(
-        screen.contains(super::patient_view::TOO_SMALL_FOR_PATIENT),
+        screen.contains("One moment, please: the staff will show your code."),
         "{screen}"
     );
     assert!(

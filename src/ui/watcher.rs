@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::app::offered::Offered;
 use crate::app::screen::ShownLink;
 use crate::link::offered::PageOffer;
+use crate::link::patient_text;
 
 /// Lines for the staff view about what the Link page will offer.
 pub fn offered_lines(shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
@@ -104,21 +105,12 @@ pub fn staff_lines(app: &App, shown: &ShownLink, theme: &Theme) -> Vec<Line<'sta
     out
 }
 
-/// The patient-facing sentence once something happened, if anything did.
+/// The patient-facing sentence once something happened, if anything did, in the shown link's
+/// language.
 pub fn patient_sentence(shown: &ShownLink) -> Option<String> {
     let w = &shown.watch;
-    if !w.arrived.is_empty() {
-        let names: Vec<&str> = w.arrived.iter().map(|a| a.name.as_str()).collect();
-        let verb = if names.len() == 1 { "is" } else { "are" };
-        return Some(format!(
-            "{} {verb} connected. You can hand the device back.",
-            names.join(" and ")
-        ));
-    }
-    w.failed.last().map(|f| {
-        format!(
-            "{} could not be connected. Please hand the device back to the staff.",
-            f.name
-        )
-    })
+    let lang = shown.language;
+    let names: Vec<&str> = w.arrived.iter().map(|a| a.name.as_str()).collect();
+    patient_text::connected(lang, &names)
+        .or_else(|| w.failed.last().map(|f| patient_text::failed(lang, &f.name)))
 }

@@ -318,6 +318,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         Ctx::LinkView,
+        &[k('L')],
+        Action::PatientLanguage,
+        "language",
+        "The patient-facing view in the next language",
+    ),
+    b(
+        Ctx::LinkView,
         &[code(KeyCode::Esc)],
         Action::Back,
         "back",

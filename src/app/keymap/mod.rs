@@ -38,6 +38,8 @@ pub enum Action {
     SwitchQrStyle,
     SavePng,
     PatientView,
+    /// `L`: the next language for the patient-facing view.
+    PatientLanguage,
     PromptSubmit,
     PromptCancel,
     ClearPrompt,

@@ -40,8 +40,10 @@ fn record(n: usize, connected: &[&str], allowlist: &[&str], preset: Option<&str>
 }
 
 pub(crate) fn records() -> Vec<LinkRecord> {
+    let mut first = record(1, &["oura"], &["oura", "fitbit"], Some("wearables"));
+    first.minted.language = Some("es".into());
     vec![
-        record(1, &["oura"], &["oura", "fitbit"], Some("wearables")),
+        first,
         record(2, &[], &["dexcom_v3"], None),
         record(3, &[], &["garmin"], Some("wearables (modified)")),
     ]
@@ -59,7 +61,7 @@ pub(crate) fn rows(n: usize) -> Vec<crate::audit::LinkRecord> {
 }
 
 /// `records()` as minted where `app` mints (its host and environment).
-fn records_here(app: &App) -> Vec<LinkRecord> {
+pub(crate) fn records_here(app: &App) -> Vec<LinkRecord> {
     let here = app.audit_scope();
     records()
         .into_iter()

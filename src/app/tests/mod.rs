@@ -12,6 +12,7 @@ mod lists;
 mod mint;
 mod options;
 mod overlay;
+mod patient_language;
 mod patient_view;
 mod patients;
 pub(crate) mod presets;

@@ -207,7 +207,9 @@ async fn check_one(session: &Session, user: &QaUser, preset: &Preset) -> Result<
     };
     let fingerprint = minted.fingerprint();
     tracing::info!(user_id = %minted.user_id, fingerprint = %fingerprint, "link minted to check a preset");
-    crate::cli::commands::audit_mint(session, &minted, Some(&preset.name), Source::Check).await;
+    // A QA link: no patient reads it, so no language.
+    crate::cli::commands::audit_mint(session, &minted, Some(&preset.name), Source::Check, None)
+        .await;
     Ok(
         match session
             .client

@@ -1,6 +1,7 @@
 //! The compact staff link view, below the full one's size: the code at full height on the left
-//! (quiet zone kept), the badge, patient, expiry, fingerprint, the watcher's lines, what the
-//! patient will see and "c copies the URL" beside it, the keys and the status on the last row.
+//! (quiet zone kept), the badge, patient, expiry, fingerprint, the patient's language, the
+//! watcher's lines, what the patient will see and "c copies the URL" beside it, the keys and the
+//! status on the last row.
 
 #[allow(
     clippy::wildcard_imports,
@@ -55,6 +56,7 @@ fn compact_words(
             expiry_line(app, v.shown, 9, theme)
         },
         label_value("Token", &link.fingerprint(), 9, theme),
+        label_value("Language", &language_words(v.shown), 9, theme),
     ];
     if fit.style != app.qr.style
         && let Some((w, h)) = views.compact.needed_for(&v.shown.codes, app.qr.style, size)

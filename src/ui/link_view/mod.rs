@@ -264,12 +264,18 @@ fn details(app: &App, shown: &ShownLink, theme: &Theme) -> Vec<Line<'static>> {
     ];
     info.push(expiry_line(app, shown, LABEL_WIDTH, theme));
     info.push(kv("Token", &link.fingerprint(), theme));
+    info.push(kv("Language", &language_words(shown), theme));
     if let Some(p) = &shown.saved_png {
         info.push(kv("PNG", &p.display().to_string(), theme));
     }
     info.extend(super::watcher::offered_lines(shown, theme));
     info.extend(super::watcher::staff_lines(app, shown, theme));
     info
+}
+
+/// The language the patient-facing view is in, as staff read it: `Español (es)`.
+pub(super) fn language_words(shown: &ShownLink) -> String {
+    crate::link::patient_text::staff_label(shown.language)
 }
 
 /// "Expires  11:00 (in 58 min)", or that it expired, the label `label_width` wide.
