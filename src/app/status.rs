@@ -1,0 +1,239 @@
+//! Every patient's onboarding status in the Patient pane: the audit log read off the loop
+//! ([`Effect::LoadStatus`], at start and on `R`) into a [`Ledger`], one status byte per loaded
+//! patient ([`StatusView`], computed once per read, per page for the patients it brings, and
+//! again for one patient when a connection is seen or a link minted), the counts the pane's
+//! title sums up, and `F`'s status filter (all → needs follow-up → connected → all), which
+//! applies over the text filter's matches.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::requests::{Pending, Task};
+use super::{App, Effect, Level};
+use crate::audit::Event;
+use crate::audit::onboarding::{Code, Counts, Ledger};
+
+/// `F`: which patients show, by onboarding status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    /// Unused, never linked, sign-in failed.
+    FollowUp,
+    Connected,
+}
+
+impl StatusFilter {
+    /// The next in `F`'s cycle.
+    pub fn next(self) -> StatusFilter {
+        match self {
+            StatusFilter::All => StatusFilter::FollowUp,
+            StatusFilter::FollowUp => StatusFilter::Connected,
+            StatusFilter::Connected => StatusFilter::All,
+        }
+    }
+
+    pub fn keeps(self, c: Code) -> bool {
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::FollowUp => c.needs_follow_up(),
+            StatusFilter::Connected => c == Code::Connected,
+        }
+    }
+
+    /// What the pane says is on: `needs follow-up`, `connected`; nothing for all.
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            StatusFilter::All => None,
+            StatusFilter::FollowUp => Some("needs follow-up"),
+            StatusFilter::Connected => Some("connected"),
+        }
+    }
+}
+
+/// One status byte per roster position, their counts, and the rows the status filter keeps.
+#[derive(Debug, Clone, Default)]
+pub struct StatusView {
+    codes: Vec<u8>,
+    pub(super) counts: Counts,
+    pub(super) filter: StatusFilter,
+    /// The roster positions shown while a status filter is on (`None` when off).
+    pub(super) rows: Option<Vec<u32>>,
+}
+
+impl StatusView {
+    pub(super) fn code(&self, i: usize) -> Code {
+        self.codes
+            .get(i)
+            .map_or(Code::NeverLinked, |&b| Code::from_u8(b))
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.codes.clear();
+        self.counts = Counts::default();
+        self.rows = None;
+    }
+
+    pub(super) fn push(&mut self, c: Code) {
+        self.codes.push(c as u8);
+        self.counts.add(c);
+    }
+
+    pub(super) fn set(&mut self, i: usize, c: Code) {
+        let Some(b) = self.codes.get_mut(i) else {
+            return;
+        };
+        self.counts.0[usize::from(*b)] -= 1;
+        *b = c as u8;
+        self.counts.add(c);
+    }
+
+    pub(super) fn set_all(&mut self, codes: Vec<u8>) {
+        let mut counts = Counts::default();
+        for &b in &codes {
+            counts.add(Code::from_u8(b));
+        }
+        self.codes = codes;
+        self.counts = counts;
+    }
+
+    /// The rows the filter keeps of `base` (the text filter's matches; every position below
+    /// `len` when `None`), in the same order.
+    pub(super) fn refilter(&mut self, base: Option<&[u32]>, len: usize) {
+        if self.filter == StatusFilter::All {
+            self.rows = None;
+            return;
+        }
+        let f = self.filter;
+        let keep = |i: u32| f.keeps(self.code(i as usize));
+        self.rows = Some(match base {
+            Some(b) => b.iter().copied().filter(|&i| keep(i)).collect(),
+            None => (0..len as u32).filter(|&i| keep(i)).collect(),
+        });
+    }
+
+    /// Bytes held (for the memory figures).
+    pub fn heap_bytes(&self) -> usize {
+        self.codes.capacity() + self.rows.as_ref().map_or(0, |r| r.capacity() * 4)
+    }
+}
+
+/// The audit log as the pane knows it: its ledger, when it was last read, and the next moment
+/// a link out expires.
+#[derive(Debug, Clone, Default)]
+pub struct StatusSource {
+    pub ledger: Ledger,
+    /// Why the log could not be read, when it could not.
+    pub error: Option<String>,
+    /// The clock the codes were computed at.
+    pub(super) at: Option<DateTime<Utc>>,
+    /// When the soonest link out expires (the codes are computed again then).
+    pub(super) next_expiry: Option<DateTime<Utc>>,
+}
+
+impl App {
+    /// Reads this desk's links off the loop (at start, on `R`); a read still running is
+    /// superseded.
+    pub(super) fn load_status(&mut self) -> Vec<Effect> {
+        let mut effects = self.requests.cancel_all(Task::LoadStatus);
+        let id = self.requests.start(Pending::Status);
+        effects.push(Effect::LoadStatus {
+            id,
+            here: self.audit_scope(),
+        });
+        effects
+    }
+
+    /// The log was read: every loaded patient's status again.
+    pub(super) fn on_status_loaded(&mut self, result: Result<Ledger, String>) {
+        match result {
+            Ok(ledger) => {
+                self.patients.status.ledger = ledger;
+                self.patients.status.error = None;
+            }
+            Err(e) => {
+                self.patients.status.error = Some(e.clone());
+                self.toast(
+                    Level::Warning,
+                    format!("The audit log could not be read ({e}): statuses show connections only"),
+                );
+            }
+        }
+        self.recompute_status();
+    }
+
+    /// Every loaded patient's code, at the current clock (one pass; a million patients cost a
+    /// hash lookup each, and only when the log has links).
+    pub(super) fn recompute_status(&mut self) {
+        let now = self.now;
+        let p = &self.patients;
+        let codes: Vec<u8> = p
+            .list
+            .items()
+            .iter()
+            .map(|u| {
+                let connected = !p.connections.connected_slugs(&u).is_empty();
+                p.status
+                    .ledger
+                    .code(u.user_id, u.client_user_id, connected, now) as u8
+            })
+            .collect();
+        self.patients.list.set_codes(codes);
+        self.patients.status.at = Some(now);
+        self.patients.status.next_expiry = self.patients.status.ledger.next_expiry(now);
+    }
+
+    /// One patient's code again (a connection seen, a link from this console).
+    pub(super) fn refresh_status_of(&mut self, user_id: Uuid) {
+        let Some(i) = self.patients.index_of(user_id) else {
+            return;
+        };
+        let p = &self.patients;
+        let u = p.list.items().get_ref(i);
+        let connected = !p.connections.connected_slugs(&u).is_empty();
+        let code = p
+            .status
+            .ledger
+            .code(u.user_id, u.client_user_id, connected, self.now);
+        self.patients.list.set_code(i, code);
+        self.patients.status.next_expiry = self.patients.status.ledger.next_expiry(self.now);
+    }
+
+    /// The rows this console writes to the audit log go into the ledger too, so the pane
+    /// follows at once (a mint shows `link out`, a connection `✓`).
+    pub(super) fn note_audit(&mut self, effects: &[Effect]) {
+        let ids: Vec<Uuid> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Audit(event) => {
+                    let event: &Event = event;
+                    self.patients.status.ledger.record(event);
+                    event.user_id
+                }
+                _ => None,
+            })
+            .collect();
+        for id in ids {
+            self.refresh_status_of(id);
+        }
+    }
+
+    /// At a tick: a link out expired, so its patient is `unused` now.
+    pub(super) fn expire_status(&mut self, now: DateTime<Utc>) {
+        if self.patients.status.next_expiry.is_some_and(|t| t <= now) {
+            self.recompute_status();
+        }
+    }
+
+    /// `F`: the next status filter (all → needs follow-up → connected → all).
+    pub(super) fn cycle_status_filter(&mut self) {
+        let next = self.patients.list.status_filter().next();
+        self.patients.list.set_status_filter(next);
+        self.keep_cursors_visible();
+        let text = match next.label() {
+            Some(label) => format!("Showing the patients: {label} (F for the next)"),
+            None => "Showing every patient (F filters by status)".into(),
+        };
+        self.toast(Level::Info, text);
+    }
+}
