@@ -155,7 +155,7 @@ impl App {
                 self.patients.status.error = Some(e.clone());
                 self.toast(
                     Level::Warning,
-                    format!("The audit log could not be read ({e}): statuses show connections only"),
+                    format!("The audit log could not be read ({e}): link statuses may be out of date"),
                 );
             }
         }

@@ -19,6 +19,7 @@ mod prompt;
 mod properties;
 mod providers;
 mod registry;
+pub(crate) mod status;
 mod toast;
 
 use std::time::Duration;
