@@ -41,12 +41,12 @@ impl StatusFilter {
         }
     }
 
-    /// What the pane says is on: `needs follow-up`, `connected`; nothing for all.
+    /// The pane's title while it is on (instead of `Patient`); nothing for all.
     pub fn label(self) -> Option<&'static str> {
         match self {
             StatusFilter::All => None,
-            StatusFilter::FollowUp => Some("needs follow-up"),
-            StatusFilter::Connected => Some("connected"),
+            StatusFilter::FollowUp => Some("To follow up"),
+            StatusFilter::Connected => Some("Connected"),
         }
     }
 }
@@ -230,9 +230,12 @@ impl App {
         let next = self.patients.list.status_filter().next();
         self.patients.list.set_status_filter(next);
         self.keep_cursors_visible();
-        let text = match next.label() {
-            Some(label) => format!("Showing the patients: {label} (F for the next)"),
-            None => "Showing every patient (F filters by status)".into(),
+        let text = match next {
+            StatusFilter::FollowUp => {
+                "Showing the patients to follow up (unused, never linked, sign-in failed): F for the next"
+            }
+            StatusFilter::Connected => "Showing the connected patients: F for the next",
+            StatusFilter::All => "Showing every patient (F filters by status)",
         };
         self.toast(Level::Info, text);
     }

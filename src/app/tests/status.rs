@@ -166,7 +166,7 @@ fn f_cycles_all_follow_up_connected_and_combines_with_the_text_filter() {
             .as_ref()
             .unwrap()
             .text
-            .contains("needs follow-up")
+            .contains("to follow up")
     );
     // With `/`: the text filter's matches, through the status filter.
     send(&mut app, [ch('/')]);
