@@ -46,3 +46,20 @@ fn status_filter_follow_up() {
         );
     }
 }
+
+/// `H` names who minted each link where the width allows (160 columns), not at 80 (the
+/// snapshots `history_overlay_*` pin the rows down).
+#[test]
+fn h_shows_the_operator_where_the_width_allows() {
+    use crate::app::tests::history::with_history;
+    use crate::app::tests::loaded;
+    let wide = with_history(sized(loaded(5, false), 160, 48));
+    let screen = render(&wide, 160, 48);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("11-24 09:50"))
+        .expect("the newest link's row");
+    assert!(row.contains("by jdoe"), "{row}");
+    let narrow = with_history(loaded(5, false));
+    assert!(!render(&narrow, 80, 24).contains("by jdoe"));
+}
