@@ -4,6 +4,7 @@
 //! pages and `config` ([`meta`]).
 
 pub mod args;
+pub mod cohort;
 pub mod commands;
 pub mod doctor;
 pub mod help;
