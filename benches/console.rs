@@ -14,8 +14,8 @@ use vital_onboard::app::list::{PatientList, Visible};
 use vital_onboard::app::matcher::{self, Query};
 use vital_onboard::app::roster::Roster;
 use vital_onboard::app::status::StatusFilter;
-use vital_onboard::audit::onboarding::{Code, Ledger};
 use vital_onboard::app::{App, ConsoleConfig, EnvInfo, Msg};
+use vital_onboard::audit::onboarding::{Code, Ledger};
 use vital_onboard::link::qr::{QrMatrix, QrStyle};
 
 fn main() {

@@ -326,6 +326,24 @@ fn type_keys(t: &mut Term, keys: &[Key], echoed: impl Fn(&str, &str) -> bool) ->
     r
 }
 
+/// The same keys again with `F`'s status filter on: Esc closes the emptied prompt, `F` turns
+/// the filter on, `/` opens the prompt.
+fn type_with_status_filter(term: &mut Term, keys: &[Key], n: usize) -> Typing {
+    term.send(b"\x1b");
+    term.settle(Instant::now());
+    term.send(b"F");
+    let on = term.wait_for(Instant::now(), Duration::from_secs(10), |s| {
+        s.contains("To follow up")
+    });
+    if on.is_none() {
+        eprintln!("N = {n}: F did not turn the status filter on within 10 s");
+    }
+    term.settle(Instant::now());
+    term.send(b"/");
+    term.settle(Instant::now());
+    type_keys(term, keys, |text, s| s.contains(&format!("/{text}▏")))
+}
+
 fn console_run(bin: &str, n: usize) {
     let mut emu = Command::new(bin)
         .args([
@@ -398,22 +416,7 @@ fn console_run(bin: &str, n: usize) {
     let keys = keys(200);
     let mut r = type_keys(&mut term, &keys, |text, s| s.contains(&format!("/{text}▏")));
     let rss_after = rss_mb(term.pid());
-    // The same keys with the status filter on: Esc closes the emptied prompt, F turns it on.
-    term.send(b"\x1b");
-    term.settle(Instant::now());
-    term.send(b"F");
-    let on = term.wait_for(Instant::now(), Duration::from_secs(10), |s| {
-        s.contains("To follow up")
-    });
-    term.settle(Instant::now());
-    term.send(b"/");
-    term.settle(Instant::now());
-    let mut with_status = type_keys(&mut term, &keys, |text, s| {
-        s.contains(&format!("/{text}▏"))
-    });
-    if on.is_none() {
-        eprintln!("N = {n}: F did not turn the status filter on within 10 s");
-    }
+    let mut with_status = type_with_status_filter(&mut term, &keys, n);
     // Esc and q apart: sent together they read as Alt-q.
     term.send(b"\x1b");
     term.settle(Instant::now());

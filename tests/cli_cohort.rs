@@ -69,7 +69,13 @@ fn seed(db: &Path, host: &str) {
         event(host, 2, "sha256:222222222222", Outcome::Minted, m(90)),
         event(host, 2, "sha256:222222222222", Outcome::Expired, m(30)),
         event(host, 4, "sha256:444444444444", Outcome::Minted, m(20)),
-        event(host, 4, "sha256:444444444444", Outcome::ConnectionError, m(18)),
+        event(
+            host,
+            4,
+            "sha256:444444444444",
+            Outcome::ConnectionError,
+            m(18),
+        ),
         event(host, 3, "sha256:333333333333", Outcome::Minted, m(10)),
     ] {
         s.record(&e).unwrap();
@@ -106,12 +112,20 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     assert!(out.lines().next().unwrap().ends_with("STATUS"), "{out}");
     assert!(status(1).ends_with("✓ oura"), "{}", status(1));
     assert!(status(2).contains("unused (expired "), "{}", status(2));
-    assert!(status(3).contains("link out · 50 min left"), "{}", status(3));
+    assert!(
+        status(3).contains("link out · 50 min left"),
+        "{}",
+        status(3)
+    );
     assert!(status(4).ends_with("sign-in failed"), "{}", status(4));
     assert!(status(5).ends_with("never linked"), "{}", status(5));
     assert!(status(6).ends_with("✓ fitbit"), "{}", status(6));
     // The emulator's six demo patients come first.
-    assert!(text(&o.stderr).contains("12 user(s)"), "{}\n{out}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("12 user(s)"),
+        "{}\n{out}",
+        text(&o.stderr)
+    );
 
     let o = run(cmd(&db, Some(&base)), &["users", "--status", "--json"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
@@ -120,7 +134,12 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     let rows: Vec<Value> = out
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|r| r["client_user_id"].as_str().unwrap().starts_with("patient-"))
+        .filter(|r| {
+            r["client_user_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("patient-")
+        })
         .collect();
     let codes: Vec<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
     assert_eq!(

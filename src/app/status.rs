@@ -25,6 +25,7 @@ pub enum StatusFilter {
 
 impl StatusFilter {
     /// The next in `F`'s cycle.
+    #[must_use]
     pub fn next(self) -> StatusFilter {
         match self {
             StatusFilter::All => StatusFilter::FollowUp,
@@ -155,7 +156,9 @@ impl App {
                 self.patients.status.error = Some(e.clone());
                 self.toast(
                     Level::Warning,
-                    format!("The audit log could not be read ({e}): link statuses may be out of date"),
+                    format!(
+                        "The audit log could not be read ({e}): link statuses may be out of date"
+                    ),
                 );
             }
         }

@@ -389,7 +389,10 @@ impl Counts {
         let mut parts = vec![if short {
             format!("✓ {}", crate::text::thousands(self.get(Code::Connected)))
         } else {
-            format!("Connected {}", crate::text::thousands(self.get(Code::Connected)))
+            format!(
+                "Connected {}",
+                crate::text::thousands(self.get(Code::Connected))
+            )
         }];
         for (code, long, brief) in [
             (Code::LinkOut, "link out", "out"),
@@ -602,7 +605,10 @@ mod tests {
         }
         // A row older than user_id is found by client_user_id.
         assert_eq!(ledger.code(id(4), "patient-4", false, now), Code::LinkOut);
-        assert_eq!(ledger.last(id(4), "patient-4").unwrap().allowed(), "oura,fitbit");
+        assert_eq!(
+            ledger.last(id(4), "patient-4").unwrap().allowed(),
+            "oura,fitbit"
+        );
     }
 
     #[test]

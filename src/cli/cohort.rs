@@ -51,7 +51,9 @@ pub fn csv_cell(s: &str) -> String {
 /// connected reads `never linked`, with a note; a log that cannot be read is a warning).
 pub async fn read_ledger(here: &Scope) -> Ledger {
     let Some(path) = crate::audit::default_path().filter(|p| p.exists()) else {
-        eprintln!("note: no audit log on this machine yet: statuses other than connected read never linked");
+        eprintln!(
+            "note: no audit log on this machine yet: statuses other than connected read never linked"
+        );
         return Ledger::new(here);
     };
     let scope = here.clone();
@@ -71,7 +73,9 @@ pub async fn read_ledger(here: &Scope) -> Ledger {
             Ledger::new(here)
         }
         Err(e) => {
-            eprintln!("warning: the audit log cannot be read ({e}): statuses show connections only");
+            eprintln!(
+                "warning: the audit log cannot be read ({e}): statuses show connections only"
+            );
             Ledger::new(here)
         }
     }
@@ -174,7 +178,11 @@ fn csv_failure(e: csv::Error) -> Failure {
 }
 
 /// `users --status`: every user (or those `--search` finds) with their onboarding status.
-pub async fn users_status(session: &Session, search: Option<&str>, format: Format) -> CommandResult {
+pub async fn users_status(
+    session: &Session,
+    search: Option<&str>,
+    format: Format,
+) -> CommandResult {
     let here = audit_scope(session, Source::CommandLine);
     let ledger = read_ledger(&here).await;
     let mut printer = Printer::new(format);

@@ -7,7 +7,7 @@
 //! and a host, the API is then asked for the current connections of this host's patients, so
 //! one made since is not listed; a refused key or an unreachable host is a warning on stderr and
 //! the log's answer is printed all the same. `--pending --csv` writes the list for a phone round
-//! (client_user_id, user_id, last link time, what it allowed, last outcome) with the `csv` crate.
+//! (`client_user_id`, `user_id`, last link time, what it allowed, last outcome) with the `csv` crate.
 
 use std::io::Write;
 

@@ -16,8 +16,8 @@ use crate::app::layout::ListAreas;
 use crate::app::matcher;
 use crate::app::prompt::ListPane;
 use crate::app::requests::Load;
-use crate::app::status::StatusFilter;
 use crate::app::roster::PatientRef;
+use crate::app::status::StatusFilter;
 use crate::app::{App, Pane};
 use crate::audit::onboarding::Code;
 use crate::link;
@@ -86,7 +86,11 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     );
     let cols = Columns::new(width, id_w);
     let head = if cols.created {
-        format!("  {} {} status", cell("client_user_id", id_w), cell("created", 10))
+        format!(
+            "  {} {} status",
+            cell("client_user_id", id_w),
+            cell("created", 10)
+        )
     } else {
         format!("  {} status", cell("client_user_id", id_w))
     };
@@ -168,7 +172,9 @@ fn summary(app: &App, width: u16) -> Line<'static> {
 /// the status the room of its short form; the date and the status take what is left.
 fn id_width(width: usize, ids: impl Iterator<Item = usize>) -> usize {
     let widest = ids.max().unwrap_or(0).max("client_user_id".len());
-    widest.min(width.saturating_sub(2 + 1 + SHORT_STATUS)).max(8)
+    widest
+        .min(width.saturating_sub(2 + 1 + SHORT_STATUS))
+        .max(8)
 }
 
 /// Columns the short status takes (`link out 12 min`, `sign-in failed`).

@@ -107,9 +107,11 @@ fn r_reads_the_log_again_and_a_read_that_fails_keeps_the_last_and_says_so() {
         fx.iter().any(|e| matches!(e, Effect::LoadStatus { .. })),
         "{fx:?}"
     );
-    answer(&mut app, requests::Pending::Status, |id| Msg::StatusLoaded {
-        id,
-        result: Err("history.sqlite3 is locked by another program".into()),
+    answer(&mut app, requests::Pending::Status, |id| {
+        Msg::StatusLoaded {
+            id,
+            result: Err("history.sqlite3 is locked by another program".into()),
+        }
     });
     assert!(
         app.toast
@@ -118,7 +120,11 @@ fn r_reads_the_log_again_and_a_read_that_fails_keeps_the_last_and_says_so() {
             .text
             .contains("link statuses may be out of date")
     );
-    assert_eq!(code(&app, 2), Code::LinkOut, "what the last read said stays");
+    assert_eq!(
+        code(&app, 2),
+        Code::LinkOut,
+        "what the last read said stays"
+    );
 }
 
 #[test]
@@ -145,7 +151,7 @@ fn a_mint_from_this_console_shows_link_out_and_its_expiry_unused() {
     assert_eq!(code(&app, 6), Code::LinkOut);
     // Patient 2's link (minted 10 minutes before t0) expires first: a tick is asked for then.
     let wait = app.tick_interval(t0()).expect("a tick is due");
-    assert!(wait <= Duration::from_secs(50 * 60), "{wait:?}");
+    assert!(wait <= Duration::from_mins(50), "{wait:?}");
     app.update(Msg::Tick(t0() + chrono::Duration::minutes(50)));
     assert_eq!(code(&app, 2), Code::Unused);
     assert_eq!(code(&app, 6), Code::LinkOut, "its hour is not up yet");
@@ -161,13 +167,7 @@ fn f_cycles_all_follow_up_connected_and_combines_with_the_text_filter() {
     assert_eq!(follow.len(), 10, "unused, failed and 8 never linked");
     assert!(!follow.contains(&"patient-00001".to_string()));
     assert!(!follow.contains(&"patient-00002".to_string()), "link out");
-    assert!(
-        app.toast
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("to follow up")
-    );
+    assert!(app.toast.as_ref().unwrap().text.contains("to follow up"));
     // With `/`: the text filter's matches, through the status filter.
     send(&mut app, [ch('/')]);
     send(&mut app, typed("0000"));
@@ -200,8 +200,7 @@ fn a_row_the_status_filter_hides_is_not_looked_up_on_the_server() {
     let fx = send(&mut app, typed("patient-00002"));
     assert!(shown(&app).is_empty());
     assert!(
-        !fx.iter()
-            .any(|e| matches!(e, Effect::LookupPatient { .. })),
+        !fx.iter().any(|e| matches!(e, Effect::LookupPatient { .. })),
         "{fx:?}"
     );
 }
