@@ -126,6 +126,20 @@ impl Connections {
         }
     }
 
+    /// Whether `u` is connected ([`Self::connected_slugs`] not empty), without allocating (for
+    /// a million patients at once).
+    pub fn is_connected(&self, u: &PatientRef<'_>) -> bool {
+        if self.checked.is_empty() {
+            return !u.connected.is_empty();
+        }
+        match self.get(u.user_id) {
+            Some(Load::Loaded(list)) => list
+                .iter()
+                .any(|c| c.status == crate::api::ConnectionStatus::Connected),
+            _ => !u.connected.is_empty(),
+        }
+    }
+
     /// The provider slugs to show for `u`: its check's when one answered, else the list's.
     pub fn slugs<'a>(&'a self, u: &PatientRef<'a>) -> Vec<&'a str> {
         match self.get(u.user_id) {
@@ -255,7 +269,7 @@ impl Patients {
     /// The status code of the patient just pushed at roster position `i`.
     fn push_code(&mut self, i: usize) {
         let u = self.list.items().get_ref(i);
-        let connected = !self.connections.connected_slugs(&u).is_empty();
+        let connected = self.connections.is_connected(&u);
         let at = self.status.at.unwrap_or_default();
         let code = self
             .status

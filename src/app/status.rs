@@ -175,7 +175,7 @@ impl App {
             .items()
             .iter()
             .map(|u| {
-                let connected = !p.connections.connected_slugs(&u).is_empty();
+                let connected = p.connections.is_connected(&u);
                 p.status
                     .ledger
                     .code(u.user_id, u.client_user_id, connected, now) as u8
@@ -193,7 +193,7 @@ impl App {
         };
         let p = &self.patients;
         let u = p.list.items().get_ref(i);
-        let connected = !p.connections.connected_slugs(&u).is_empty();
+        let connected = p.connections.is_connected(&u);
         let code = p
             .status
             .ledger

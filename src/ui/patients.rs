@@ -359,12 +359,24 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     };
     let mut line = vec![Span::styled("Connections: ", theme.muted())];
     line.extend(conns);
+    // The status in full words (the column has the short form at 80 columns).
+    let full = Columns {
+        width: 0,
+        id: 0,
+        created: false,
+        full: true,
+    };
+    let (status, style) = status_cell(app, &u, full, theme);
     vec![
         Line::from(vec![
             Span::styled("user_id ", theme.muted()),
             Span::raw(u.user_id.to_string()),
         ]),
         Line::from(line),
+        Line::from(vec![
+            Span::styled("Status: ", theme.muted()),
+            Span::styled(status, style),
+        ]),
     ]
 }
 
