@@ -170,7 +170,7 @@ fn status_list(n: usize) -> PatientList {
         let id = format!("patient-{i:05}");
         l.roster_mut()
             .push(vital_onboard::emulator::stable_uuid(&id), &id, None, &[]);
-        l.push_code(Code::from_u8((i % 5) as u8));
+        l.push_code(Some(Code::from_u8((i % 5) as u8)));
     }
     l
 }

@@ -97,6 +97,13 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     seed(&db, base.trim_end_matches('/'));
     // Connected outside the console: the API says so, the log knows nothing of it.
     emu.with_team(|t| t.connect(uid(6), "fitbit"));
+    // The QA user of `presets check --live` is not a patient: left out, with a note.
+    let o = run(
+        cmd(&db, Some(&base)),
+        &["users", "create", "vital-onboard-qa"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 
     let o = run(cmd(&db, Some(&base)), &["users", "--status"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
@@ -120,12 +127,14 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     assert!(status(4).ends_with("sign-in failed"), "{}", status(4));
     assert!(status(5).ends_with("never linked"), "{}", status(5));
     assert!(status(6).ends_with("✓ fitbit"), "{}", status(6));
-    // The emulator's six demo patients come first.
+    // The emulator's six demo patients come first; the QA user is counted, not printed.
     assert!(
-        text(&o.stderr).contains("12 user(s)"),
+        text(&o.stderr).contains("13 user(s)"),
         "{}\n{out}",
         text(&o.stderr)
     );
+    assert!(!out.contains("vital-onboard-qa"), "{out}");
+    assert!(text(&o.stderr).contains("QA user"), "{}", text(&o.stderr));
 
     let o = run(cmd(&db, Some(&base)), &["users", "--status", "--json"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));

@@ -425,8 +425,8 @@ impl PatientList {
 
     // The onboarding status of each patient (kept and filtered on in `app/status.rs`).
 
-    /// The status code of the patient at roster position `i`.
-    pub fn code(&self, i: usize) -> Code {
+    /// The status code of the patient at roster position `i` (`None` for the QA user).
+    pub fn code(&self, i: usize) -> Option<Code> {
         self.status.code(i)
     }
 
@@ -440,7 +440,7 @@ impl PatientList {
     }
 
     /// The code of the patient just pushed to the roster (codes follow the roster's order).
-    pub fn push_code(&mut self, c: Code) {
+    pub fn push_code(&mut self, c: Option<Code>) {
         self.status.push(c);
     }
 
@@ -455,7 +455,7 @@ impl PatientList {
     }
 
     /// The code of one patient changed (a connection seen, a link minted).
-    pub fn set_code(&mut self, i: usize, c: Code) {
+    pub fn set_code(&mut self, i: usize, c: Option<Code>) {
         if self.status.code(i) == c {
             return;
         }

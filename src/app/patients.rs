@@ -269,12 +269,8 @@ impl Patients {
     /// The status code of the patient just pushed at roster position `i`.
     fn push_code(&mut self, i: usize) {
         let u = self.list.items().get_ref(i);
-        let connected = self.connections.is_connected(&u);
         let at = self.status.at.unwrap_or_default();
-        let code = self
-            .status
-            .ledger
-            .code(u.user_id, u.client_user_id, connected, at);
+        let code = super::status::code_of(&self.status.ledger, &self.connections, &u, at);
         self.list.push_code(code);
     }
 

@@ -8,10 +8,30 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::patients::Connections;
 use super::requests::{Pending, Task};
+use super::roster::PatientRef;
 use super::{App, Effect, Level};
-use crate::audit::Event;
 use crate::audit::onboarding::{Code, Counts, Ledger};
+use crate::audit::{Event, QA_CLIENT_USER_ID};
+
+/// A patient's status code: `None` for the QA user of `presets check --live` (not a patient:
+/// counted nowhere, shown only without a status filter).
+pub fn code_of(
+    ledger: &Ledger,
+    connections: &Connections,
+    u: &PatientRef<'_>,
+    now: DateTime<Utc>,
+) -> Option<Code> {
+    (u.client_user_id != QA_CLIENT_USER_ID).then(|| {
+        ledger.code(
+            u.user_id,
+            u.client_user_id,
+            connections.is_connected(u),
+            now,
+        )
+    })
+}
 
 /// `F`: which patients show, by onboarding status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,6 +72,9 @@ impl StatusFilter {
     }
 }
 
+/// The byte of a patient left out of the statuses (the QA user).
+const LEFT_OUT: u8 = u8::MAX;
+
 /// One status byte per roster position, their counts, and the rows the status filter keeps.
 #[derive(Debug, Clone, Default)]
 pub struct StatusView {
@@ -63,10 +86,17 @@ pub struct StatusView {
 }
 
 impl StatusView {
-    pub(super) fn code(&self, i: usize) -> Code {
-        self.codes
-            .get(i)
-            .map_or(Code::NeverLinked, |&b| Code::from_u8(b))
+    /// The code at roster position `i`; `None` for the QA user.
+    pub(super) fn code(&self, i: usize) -> Option<Code> {
+        match self.codes.get(i) {
+            Some(&LEFT_OUT) => None,
+            Some(&b) => Some(Code::from_u8(b)),
+            None => Some(Code::NeverLinked),
+        }
+    }
+
+    fn byte(c: Option<Code>) -> u8 {
+        c.map_or(LEFT_OUT, |c| c as u8)
     }
 
     pub(super) fn clear(&mut self) {
@@ -75,23 +105,29 @@ impl StatusView {
         self.rows = None;
     }
 
-    pub(super) fn push(&mut self, c: Code) {
-        self.codes.push(c as u8);
-        self.counts.add(c);
+    pub(super) fn push(&mut self, c: Option<Code>) {
+        self.codes.push(Self::byte(c));
+        if let Some(c) = c {
+            self.counts.add(c);
+        }
     }
 
-    pub(super) fn set(&mut self, i: usize, c: Code) {
+    pub(super) fn set(&mut self, i: usize, c: Option<Code>) {
         let Some(b) = self.codes.get_mut(i) else {
             return;
         };
-        self.counts.0[usize::from(*b)] -= 1;
-        *b = c as u8;
-        self.counts.add(c);
+        if *b != LEFT_OUT {
+            self.counts.0[usize::from(*b)] -= 1;
+        }
+        *b = Self::byte(c);
+        if let Some(c) = c {
+            self.counts.add(c);
+        }
     }
 
     pub(super) fn set_all(&mut self, codes: Vec<u8>) {
         let mut counts = Counts::default();
-        for &b in &codes {
+        for &b in codes.iter().filter(|&&b| b != LEFT_OUT) {
             counts.add(Code::from_u8(b));
         }
         self.codes = codes;
@@ -106,7 +142,7 @@ impl StatusView {
             return;
         }
         let f = self.filter;
-        let keep = |i: u32| f.keeps(self.code(i as usize));
+        let keep = |i: u32| self.code(i as usize).is_some_and(|c| f.keeps(c));
         self.rows = Some(match base {
             Some(b) => b.iter().copied().filter(|&i| keep(i)).collect(),
             None => (0..len as u32).filter(|&i| keep(i)).collect(),
@@ -174,12 +210,7 @@ impl App {
             .list
             .items()
             .iter()
-            .map(|u| {
-                let connected = p.connections.is_connected(&u);
-                p.status
-                    .ledger
-                    .code(u.user_id, u.client_user_id, connected, now) as u8
-            })
+            .map(|u| StatusView::byte(code_of(&p.status.ledger, &p.connections, &u, now)))
             .collect();
         self.patients.list.set_codes(codes);
         self.patients.status.at = Some(now);
@@ -193,11 +224,7 @@ impl App {
         };
         let p = &self.patients;
         let u = p.list.items().get_ref(i);
-        let connected = p.connections.is_connected(&u);
-        let code = p
-            .status
-            .ledger
-            .code(u.user_id, u.client_user_id, connected, self.now);
+        let code = code_of(&p.status.ledger, &p.connections, &u, self.now);
         self.patients.list.set_code(i, code);
         self.patients.status.next_expiry = self.patients.status.ledger.next_expiry(self.now);
     }

@@ -67,7 +67,7 @@ fn code(app: &App, n: usize) -> Code {
     let i = (0..p.list.items().len())
         .find(|&i| p.list.items().id(i) == uid(n))
         .expect("listed");
-    p.list.code(i)
+    p.list.code(i).expect("a patient, not the QA user")
 }
 
 /// The `client_user_id`s shown, in order.
@@ -203,6 +203,25 @@ fn a_row_the_status_filter_hides_is_not_looked_up_on_the_server() {
         !fx.iter().any(|e| matches!(e, Effect::LookupPatient { .. })),
         "{fx:?}"
     );
+}
+
+#[test]
+fn the_qa_user_of_the_live_check_is_counted_nowhere_and_no_filter_keeps_it() {
+    let mut app = cohort(3);
+    let mut users: Vec<User> = (1..=3).map(user).collect();
+    users.push(user_named(crate::audit::QA_CLIENT_USER_ID));
+    reload_with(&mut app, users);
+    assert_eq!(app.patients.list.items().len(), 4);
+    assert_eq!(
+        app.patients.list.counts().summary(false),
+        "Connected 1 · link out 1 · unused 1 · never 0",
+        "the QA user is not a patient never linked"
+    );
+    assert!(shown(&app).contains(&crate::audit::QA_CLIENT_USER_ID.to_string()));
+    for _ in 0..2 {
+        send(&mut app, [ch('F')]);
+        assert!(!shown(&app).contains(&crate::audit::QA_CLIENT_USER_ID.to_string()));
+    }
 }
 
 #[test]
