@@ -191,8 +191,14 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     assert_eq!(&records[3][3], "sign_in_failed");
     assert_eq!(&records[5][5], "fitbit");
     assert_eq!(&records[4][6], "", "never linked: no link time");
+}
 
-    // --csv goes with --status, not with --json.
+#[tokio::test(flavor = "multi_thread")]
+async fn users_csv_goes_with_status_and_not_with_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let emu = emulator(1).await;
+    let base = emu.base_url().to_string();
     let o = run(cmd(&db, Some(&base)), &["users", "--csv"]).await;
     assert_eq!(o.status.code(), Some(2));
     let o = run(
