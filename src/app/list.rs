@@ -442,6 +442,11 @@ impl PatientList {
     /// The code of the patient just pushed to the roster (codes follow the roster's order).
     pub fn push_code(&mut self, c: Option<Code>) {
         self.status.push(c);
+        // Without a text filter, a patient loaded while the status filter is on shows at once
+        // (with one, the filter's matches take it in, and the status filter follows them).
+        if matches!(self.visible, Visible::All) {
+            self.status.take_in(self.status_len() - 1);
+        }
     }
 
     /// Every patient's code again (the audit log was read, a link expired): what shows follows,
@@ -474,6 +479,10 @@ impl PatientList {
         self.refilter_status();
         let now_at = kept.and_then(|k| self.position_of(k));
         self.state.items_changed(now_at, self.visible().len());
+    }
+
+    fn status_len(&self) -> usize {
+        self.status.len()
     }
 
     /// The rows the status filter keeps of the text filter's, in the same order.

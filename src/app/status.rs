@@ -112,6 +112,21 @@ impl StatusView {
         }
     }
 
+    pub(super) fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// The patient at roster position `i` (the last, just loaded) joins the rows shown when the
+    /// status filter keeps it.
+    pub(super) fn take_in(&mut self, i: usize) {
+        let f = self.filter;
+        if self.code(i).is_some_and(|c| f.keeps(c))
+            && let Some(rows) = &mut self.rows
+        {
+            rows.push(i as u32);
+        }
+    }
+
     pub(super) fn set(&mut self, i: usize, c: Option<Code>) {
         let Some(b) = self.codes.get_mut(i) else {
             return;

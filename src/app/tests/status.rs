@@ -225,6 +225,26 @@ fn the_qa_user_of_the_live_check_is_counted_nowhere_and_no_filter_keeps_it() {
 }
 
 #[test]
+fn patients_loaded_while_f_is_on_show_when_it_keeps_them() {
+    let mut app = starting();
+    read_status(&mut app, &[]);
+    app.update(Msg::UsersLoaded {
+        request: app.page_request().unwrap(),
+        result: Ok(page(1..=500, 700, 0)),
+    });
+    send(&mut app, [ch('F')]);
+    assert_eq!(shown(&app).len(), 500);
+    let next = live(&app, Task::LoadUsers);
+    app.update(Msg::UsersLoaded {
+        request: next,
+        result: Ok(page(501..=700, 700, 500)),
+    });
+    assert_eq!(shown(&app).len(), 700, "never linked: all to follow up");
+    send(&mut app, [ch('F')]);
+    assert!(shown(&app).is_empty(), "nobody connected");
+}
+
+#[test]
 fn the_highlight_stays_on_its_patient_through_f_while_shown() {
     let mut app = cohort(8);
     send(&mut app, [key(KeyCode::Down), key(KeyCode::Down)]);
