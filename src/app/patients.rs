@@ -353,7 +353,12 @@ impl Patients {
             return Some(false);
         }
         self.set_filter("");
-        self.list.highlight_index(i);
+        if !self.list.highlight_index(i) {
+            // Hidden by the status filter (`F`) too: every patient shows again.
+            self.list
+                .set_status_filter(super::status::StatusFilter::All);
+            self.list.highlight_index(i);
+        }
         Some(true)
     }
 }

@@ -245,6 +245,34 @@ fn patients_loaded_while_f_is_on_show_when_it_keeps_them() {
 }
 
 #[test]
+fn a_patient_selected_while_f_hides_it_shows_with_every_patient() {
+    let mut app = cohort(5);
+    send(&mut app, [ch('F'), ch('F')]);
+    assert_eq!(shown(&app), ["patient-00001"]);
+    send(&mut app, [ch('n')]);
+    send(&mut app, typed("walk-in-7"));
+    let id = match &send(&mut app, [key(KeyCode::Enter)])[..] {
+        [Effect::CreateUser { id, .. }] => *id,
+        other => panic!("{other:?}"),
+    };
+    let new_id = Uuid::new_v4();
+    app.update(Msg::UserCreated {
+        id,
+        at: t0(),
+        result: Ok(CreatedUser {
+            user_id: new_id,
+            client_user_id: "walk-in-7".into(),
+        }),
+    });
+    assert_eq!(app.patients.selected, Some(new_id));
+    assert_eq!(app.patients.list.status_filter(), StatusFilter::All);
+    assert_eq!(
+        app.patients.highlighted().unwrap().client_user_id,
+        "walk-in-7"
+    );
+}
+
+#[test]
 fn the_highlight_stays_on_its_patient_through_f_while_shown() {
     let mut app = cohort(8);
     send(&mut app, [key(KeyCode::Down), key(KeyCode::Down)]);
