@@ -1,16 +1,21 @@
 //! `cargo bench`: the console's hot paths, one group each. Filtering per keystroke over 1k to
 //! 1M patients for realistic queries; drawing the panes at 80x24 and 200x60; QR encode and
-//! render for 80/200/400-character URLs; parsing a page of 500 users into the compact roster.
-//! First it prints the bytes the roster holds at each size (`Roster::heap_bytes`).
+//! render for 80/200/400-character URLs; parsing a page of 500 users into the compact roster;
+//! the onboarding statuses: every patient's code from the audit log's ledger, and filtering per
+//! keystroke with `F`'s status filter on. First it prints the bytes the roster holds at each
+//! size (`Roster::heap_bytes`; the status codes add one byte a patient).
 
 use divan::Bencher;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use vital_onboard::api::{User, UsersPage};
+use vital_onboard::app::list::{PatientList, Visible};
 use vital_onboard::app::matcher::{self, Query};
 use vital_onboard::app::roster::Roster;
+use vital_onboard::app::status::StatusFilter;
 use vital_onboard::app::{App, ConsoleConfig, EnvInfo, Msg};
+use vital_onboard::audit::onboarding::{Code, Ledger};
 use vital_onboard::link::qr::{QrMatrix, QrStyle};
 
 fn main() {
@@ -155,5 +160,80 @@ fn qr_encode_render(b: Bencher, len: usize) {
     b.bench_local(|| {
         let m = QrMatrix::encode(&url, 'M').unwrap();
         m.lines(QrStyle::Half).len()
+    });
+}
+
+/// A patient list of `n` with every fifth patient of each status.
+fn status_list(n: usize) -> PatientList {
+    let mut l = PatientList::default();
+    for i in 1..=n {
+        let id = format!("patient-{i:05}");
+        l.roster_mut()
+            .push(vital_onboard::emulator::stable_uuid(&id), &id, None, &[]);
+        l.push_code(Some(Code::from_u8((i % 5) as u8)));
+    }
+    l
+}
+
+/// One keystroke's complete result with `F`'s status filter on (to follow up): the matching,
+/// then the status filter over the matches, as the pane shows them.
+#[divan::bench(args = cases(), sample_count = 10)]
+fn filter_with_status(b: Bencher, (n, q): (usize, &str)) {
+    let mut l = status_list(n);
+    l.set_status_filter(StatusFilter::FollowUp);
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
+    let q = Query::new(q);
+    b.bench_local(|| {
+        let found = matcher::filter(&q, l.items(), None, 0, threads);
+        l.show(q.text(), Visible::Ranked(found));
+        l.visible().len()
+    });
+}
+
+/// `F` over every patient, no text filter: the rows it keeps.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn status_filter_all(b: Bencher, n: usize) {
+    let mut l = status_list(n);
+    let mut f = StatusFilter::All;
+    b.bench_local(|| {
+        f = f.next();
+        l.set_status_filter(f);
+        l.visible().len()
+    });
+}
+
+/// Every patient's status code from a ledger of 2,000 links (once per read of the audit log).
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn status_codes(b: Bencher, n: usize) {
+    let r = roster(n);
+    let now = chrono::Utc::now();
+    let here = vital_onboard::audit::Scope::demo(vital_onboard::audit::Source::Console, "bench");
+    let events: Vec<_> = (1..=2000)
+        .map(|i| {
+            let id = format!("patient-{:05}", i * 37);
+            let request = vital_onboard::api::LinkTokenRequest {
+                user_id: vital_onboard::emulator::stable_uuid(&id),
+                provider: None,
+                redirect_url: None,
+                filter_on_providers: None,
+                on_error: None,
+                on_close: None,
+            };
+            let mut e = here.event(
+                vital_onboard::audit::Outcome::Minted,
+                &request,
+                &id,
+                now - chrono::Duration::minutes(i64::from(i % 120)),
+            );
+            e.token_fingerprint = Some(format!("sha256:{i:012}"));
+            e
+        })
+        .collect();
+    let ledger = Ledger::from_events(&events, &here);
+    b.bench_local(|| {
+        r.iter()
+            .map(|u| ledger.code(u.user_id, u.client_user_id, !u.connected.is_empty(), now) as u8)
+            .collect::<Vec<u8>>()
+            .len()
     });
 }

@@ -5,7 +5,10 @@
 //! all loaded, then (all loaded) a query typed one key at a time, at least 200 keys, each
 //! waiting for the screen to stay still for 150 ms: keystroke to echoed prompt and keystroke to
 //! that key's complete result (the last change before 150 ms of quiet), p50/p95/p99; resident
-//! memory; CPU while idle for 3 s. With fzf installed, the same keys into fzf over the same ids.
+//! memory; CPU while idle for 3 s. Then the same keys again with `F`'s status filter on (to
+//! follow up: every generated patient, as none was linked from the run's empty audit log, so
+//! the status filter keeps every match). With fzf installed, the same keys into fzf over the
+//! same ids.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
@@ -271,11 +274,11 @@ struct Typing {
 }
 
 impl Typing {
-    /// The latency rows of the table.
-    fn print(&mut self) {
+    /// The latency rows of the table, each named after `label`.
+    fn print(&mut self, label: &str) {
         let row = |what: &str, v: &mut Vec<f64>| {
             println!(
-                "| {what}, p50 / p95 / p99 ({} keys) | {:.1} / {:.1} / {:.1} ms |",
+                "| {label}{what}, p50 / p95 / p99 ({} keys) | {:.1} / {:.1} / {:.1} ms |",
                 v.len(),
                 pct(v, 50.0),
                 pct(v, 95.0),
@@ -321,6 +324,24 @@ fn type_keys(t: &mut Term, keys: &[Key], echoed: impl Fn(&str, &str) -> bool) ->
         }
     }
     r
+}
+
+/// The same keys again with `F`'s status filter on: Esc closes the emptied prompt, `F` turns
+/// the filter on, `/` opens the prompt.
+fn type_with_status_filter(term: &mut Term, keys: &[Key], n: usize) -> Typing {
+    term.send(b"\x1b");
+    term.settle(Instant::now());
+    term.send(b"F");
+    let on = term.wait_for(Instant::now(), Duration::from_secs(10), |s| {
+        s.contains("To follow up")
+    });
+    if on.is_none() {
+        eprintln!("N = {n}: F did not turn the status filter on within 10 s");
+    }
+    term.settle(Instant::now());
+    term.send(b"/");
+    term.settle(Instant::now());
+    type_keys(term, keys, |text, s| s.contains(&format!("/{text}▏")))
 }
 
 fn console_run(bin: &str, n: usize) {
@@ -395,6 +416,7 @@ fn console_run(bin: &str, n: usize) {
     let keys = keys(200);
     let mut r = type_keys(&mut term, &keys, |text, s| s.contains(&format!("/{text}▏")));
     let rss_after = rss_mb(term.pid());
+    let mut with_status = type_with_status_filter(&mut term, &keys, n);
     // Esc and q apart: sent together they read as Alt-q.
     term.send(b"\x1b");
     term.settle(Instant::now());
@@ -418,7 +440,8 @@ fn console_run(bin: &str, n: usize) {
     println!("| first frame | {:.0} ms |", since(first_frame));
     println!("| first page on screen | {:.0} ms |", since(first_page));
     println!("| all loaded | {:.0} ms |", since(loaded));
-    r.print();
+    r.print("");
+    with_status.print("F on: ");
     println!("| resident memory, all loaded / after typing | {rss:.0} / {rss_after:.0} MB |");
     println!("| CPU while idle (3 s) | {idle:.1} % |");
     requests_run(bin, &url, n, &env);
@@ -561,7 +584,7 @@ fn fzf_run(n: usize) {
         "| all read | {:.0} ms |",
         loaded.map_or(f64::NAN, |x| ms(x - started))
     );
-    r.print();
+    r.print("");
     println!("| resident memory | {rss:.0} MB |");
 }
 

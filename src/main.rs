@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use vital_onboard::cli::cohort;
 use vital_onboard::cli::commands::{self, Failure};
 use vital_onboard::cli::{
     Cli, Command, ConnectionArgs, CreateArgs, PresetsAction, PresetsArgs, UsersAction, UsersArgs,
@@ -328,6 +329,16 @@ async fn dispatch(
                 json,
                 ..
             })) => commands::create_user(session, &client_user_id, json || args.json).await,
+            None if args.status => {
+                let format = if args.csv {
+                    cohort::Format::Csv
+                } else if args.json {
+                    cohort::Format::Json
+                } else {
+                    cohort::Format::Table
+                };
+                cohort::users_status(session, args.search.as_deref(), format).await
+            }
             None => commands::users(session, args.search.as_deref(), args.json).await,
         },
         Some(Command::Providers(args)) => commands::providers(session, args.json).await,

@@ -14,6 +14,8 @@
 
 use super::matcher::Matches;
 use super::roster::{PatientRef, Roster};
+use super::status::{StatusFilter, StatusView};
+use crate::audit::onboarding::{Code, Counts};
 
 /// How a key moves the highlight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,6 +247,8 @@ pub struct PatientList {
     filter: String,
     visible: Visible,
     state: ListState,
+    /// Each patient's onboarding status code and the status filter (`F`) over `visible`.
+    status: StatusView,
 }
 
 impl Default for PatientList {
@@ -254,23 +258,22 @@ impl Default for PatientList {
             filter: String::new(),
             visible: Visible::All,
             state: ListState::default(),
+            status: StatusView::default(),
         }
     }
 }
 
-/// The visible positions, as a list of roster positions.
+/// The visible positions, as a list of roster positions: every one (`rows` is `None`), or
+/// those listed.
 #[derive(Debug, Clone, Copy)]
 pub struct VisibleView<'a> {
-    visible: &'a Visible,
+    rows: Option<&'a [u32]>,
     len: usize,
 }
 
 impl VisibleView<'_> {
     pub fn len(&self) -> usize {
-        match self.visible {
-            Visible::All => self.len,
-            Visible::Ranked(m) => m.ranked.len(),
-        }
+        self.rows.map_or(self.len, <[u32]>::len)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -279,9 +282,17 @@ impl VisibleView<'_> {
 
     /// The roster position shown at `pos`.
     pub fn get(&self, pos: usize) -> Option<usize> {
-        match self.visible {
-            Visible::All => (pos < self.len).then_some(pos),
-            Visible::Ranked(m) => m.ranked.get(pos).map(|&i| i as usize),
+        match self.rows {
+            None => (pos < self.len).then_some(pos),
+            Some(rows) => rows.get(pos).map(|&i| i as usize),
+        }
+    }
+
+    /// The row showing roster position `index`, if it shows.
+    fn position(&self, index: usize) -> Option<usize> {
+        match self.rows {
+            None => (index < self.len).then_some(index),
+            Some(rows) => rows.iter().position(|&i| i as usize == index),
         }
     }
 }
@@ -295,10 +306,23 @@ impl PatientList {
         &self.filter
     }
 
+    /// What shows: the text filter's matches (or everyone), through the status filter.
     pub fn visible(&self) -> VisibleView<'_> {
+        let rows = self.status.rows.as_deref().or(match &self.visible {
+            Visible::All => None,
+            Visible::Ranked(m) => Some(m.ranked.as_slice()),
+        });
         VisibleView {
-            visible: &self.visible,
+            rows,
             len: self.roster.len(),
+        }
+    }
+
+    /// How many the text filter lets through, before the status filter.
+    pub fn matched_len(&self) -> usize {
+        match &self.visible {
+            Visible::All => self.roster.len(),
+            Visible::Ranked(m) => m.ranked.len(),
         }
     }
 
@@ -340,6 +364,7 @@ impl PatientList {
     /// caller refills it and says which patient was highlighted ([`Self::reshow`]).
     pub fn clear(&mut self) {
         self.roster = Roster::default();
+        self.status.clear();
         self.visible = match self.visible {
             Visible::All => Visible::All,
             Visible::Ranked(_) => Visible::Ranked(Matches::default()),
@@ -359,6 +384,7 @@ impl PatientList {
         } else {
             self.filter = filter.to_string();
             self.visible = visible;
+            self.refilter_status();
             self.state.new_query();
         }
     }
@@ -367,15 +393,13 @@ impl PatientList {
     /// `kept` while it is visible, else on the nearest row.
     pub fn reshow(&mut self, visible: Visible, kept: Option<usize>) {
         self.visible = visible;
+        self.refilter_status();
         let now_at = kept.and_then(|k| self.position_of(k));
         self.state.items_changed(now_at, self.visible().len());
     }
 
     fn position_of(&self, index: usize) -> Option<usize> {
-        match &self.visible {
-            Visible::All => (index < self.roster.len()).then_some(index),
-            Visible::Ranked(m) => m.ranked.iter().position(|&i| i as usize == index),
-        }
+        self.visible().position(index)
     }
 
     /// Moves the highlight to the patient at roster position `index`; false when hidden.
@@ -397,6 +421,77 @@ impl PatientList {
     /// As [`ListState::scroll_to_show`].
     pub fn scroll_to_show(&mut self, first: usize, last: usize, rows: usize) {
         self.state.scroll_to_show(first, last, rows);
+    }
+
+    // The onboarding status of each patient (kept and filtered on in `app/status.rs`).
+
+    /// The status code of the patient at roster position `i` (`None` for the QA user).
+    pub fn code(&self, i: usize) -> Option<Code> {
+        self.status.code(i)
+    }
+
+    /// How many loaded patients have each status.
+    pub fn counts(&self) -> Counts {
+        self.status.counts
+    }
+
+    pub fn status_filter(&self) -> StatusFilter {
+        self.status.filter
+    }
+
+    /// The code of the patient just pushed to the roster (codes follow the roster's order).
+    pub fn push_code(&mut self, c: Option<Code>) {
+        self.status.push(c);
+        // Without a text filter, a patient loaded while the status filter is on shows at once
+        // (with one, the filter's matches take it in, and the status filter follows them).
+        if matches!(self.visible, Visible::All) {
+            self.status.take_in(self.status_len() - 1);
+        }
+    }
+
+    /// Every patient's code again (the audit log was read, a link expired): what shows follows,
+    /// the highlight staying on its patient while shown, else on the nearest row.
+    pub fn set_codes(&mut self, codes: Vec<u8>) {
+        let kept = self.highlighted_index();
+        self.status.set_all(codes);
+        self.refilter_status();
+        let now_at = kept.and_then(|k| self.position_of(k));
+        self.state.items_changed(now_at, self.visible().len());
+    }
+
+    /// The code of one patient changed (a connection seen, a link minted).
+    pub fn set_code(&mut self, i: usize, c: Option<Code>) {
+        if self.status.code(i) == c {
+            return;
+        }
+        let kept = self.highlighted_index();
+        self.status.set(i, c);
+        self.refilter_status();
+        let now_at = kept.and_then(|k| self.position_of(k));
+        self.state.items_changed(now_at, self.visible().len());
+    }
+
+    /// `F`: shows only the patients the status filter keeps, among the text filter's matches;
+    /// the highlight stays on its patient while shown, else takes the nearest row.
+    pub fn set_status_filter(&mut self, f: StatusFilter) {
+        let kept = self.highlighted_index();
+        self.status.filter = f;
+        self.refilter_status();
+        let now_at = kept.and_then(|k| self.position_of(k));
+        self.state.items_changed(now_at, self.visible().len());
+    }
+
+    fn status_len(&self) -> usize {
+        self.status.len()
+    }
+
+    /// The rows the status filter keeps of the text filter's, in the same order.
+    fn refilter_status(&mut self) {
+        let base: Option<&[u32]> = match &self.visible {
+            Visible::All => None,
+            Visible::Ranked(m) => Some(&m.ranked),
+        };
+        self.status.refilter(base, self.roster.len());
     }
 }
 

@@ -29,6 +29,7 @@ pub mod providers;
 pub mod requests;
 pub mod roster;
 pub mod screen;
+pub mod status;
 pub mod toast;
 pub mod watcher;
 
@@ -221,20 +222,24 @@ impl App {
         self.apply_start_preset();
         let first_page = self.load_patients();
         let id = self.requests.start(Pending::Providers);
-        vec![first_page, Effect::LoadProviders { id }]
+        let mut effects = vec![first_page, Effect::LoadProviders { id }];
+        effects.extend(self.load_status());
+        effects
     }
 
     /// The one route out: the next state, and the effects it starts, returned.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        let Some(id) = msg.answers() else {
-            return self.dispatch(msg);
+        let effects = match msg.answers() {
+            None => self.dispatch(msg),
+            // Every answer is matched here: one whose request is no longer in flight
+            // (superseded, cancelled, of a link that left the screen) is dropped.
+            Some(id) => match self.requests.finish(id) {
+                Some(done) => self.on_answer(msg, done),
+                None => vec![],
+            },
         };
-        // Every answer is matched here: one whose request is no longer in flight (superseded,
-        // cancelled, of a link that left the screen) is dropped.
-        match self.requests.finish(id) {
-            Some(done) => self.on_answer(msg, done),
-            None => vec![],
-        }
+        self.note_audit(&effects);
+        effects
     }
 
     /// An answer to the request `done`, which it finished.
@@ -274,6 +279,10 @@ impl App {
             (Msg::PatientLookedUp { result, .. }, Pending::Lookup) => self.on_looked_up(result),
             (Msg::HistoryLoaded { result, .. }, Pending::History) => {
                 self.on_history_loaded(result);
+                vec![]
+            }
+            (Msg::StatusLoaded { result, .. }, Pending::Status) => {
+                self.on_status_loaded(result);
                 vec![]
             }
             (Msg::PresetSaved { preset, result, .. }, Pending::SavePreset) => {
@@ -334,6 +343,7 @@ impl App {
             | Msg::Watched { .. }
             | Msg::LinkProvidersLoaded { .. }
             | Msg::HistoryLoaded { .. }
+            | Msg::StatusLoaded { .. }
             | Msg::PresetSaved { .. }
             | Msg::PngSaved { .. } => vec![],
         }
@@ -463,6 +473,7 @@ impl App {
             Action::SavePreset => self.open_save_preset(),
             Action::HistoryFilter => self.open_history_filter(),
             Action::HistoryAllHosts => self.toggle_history_hosts(),
+            Action::StatusFilter => self.cycle_status_filter(),
             // Motions are handled above; these start work and are handled by `act`; the
             // profile picker's own runs before the app (`app::profile_picker`).
             Action::Up
@@ -541,10 +552,16 @@ impl App {
             .clipboard
             .as_ref()
             .map(|c| (c.expires_at - now).to_std().unwrap_or_default());
-        match (self.ui_tick(), clipboard_deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        // A link out turns `unused` in the Patient pane when its hour is up.
+        let status_deadline = self
+            .patients
+            .status
+            .next_expiry
+            .map(|t| (t - now).to_std().unwrap_or_default());
+        [self.ui_tick(), clipboard_deadline, status_deadline]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     fn ui_tick(&self) -> Option<Duration> {
@@ -567,6 +584,7 @@ impl App {
         self.now = now;
         self.spinner = self.spinner.wrapping_add(1);
         self.expire_toast(now);
+        self.expire_status(now);
         [
             self.detail_effect(),
             self.clipboard_expiry(now),

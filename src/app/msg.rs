@@ -99,6 +99,11 @@ pub enum Msg {
         id: RequestId,
         result: Result<Vec<crate::audit::LinkRecord>, String>,
     },
+    /// This desk's links for the patients' onboarding statuses (or why they could not be read).
+    StatusLoaded {
+        id: RequestId,
+        result: Result<crate::audit::onboarding::Ledger, String>,
+    },
     /// The config file was written with this new preset (or why not).
     PresetSaved {
         id: RequestId,
@@ -181,6 +186,11 @@ pub enum Effect {
     LoadHistory {
         id: RequestId,
     },
+    /// Read the audit log's links of `here` for the patients' onboarding statuses.
+    LoadStatus {
+        id: RequestId,
+        here: crate::audit::Scope,
+    },
     /// Append this preset to the config file at `path`, keeping what is there.
     SavePreset {
         id: RequestId,
@@ -206,6 +216,7 @@ impl Msg {
             | Msg::Watched { id, .. }
             | Msg::LinkProvidersLoaded { id, .. }
             | Msg::HistoryLoaded { id, .. }
+            | Msg::StatusLoaded { id, .. }
             | Msg::PresetSaved { id, .. }
             | Msg::PngSaved { id, .. } => Some(*id),
             Msg::Key(_)

@@ -156,7 +156,8 @@ impl App {
     /// Nothing loaded matches: ask the server for exactly what was typed (a lookup of other
     /// text still running is superseded).
     fn lookup_if_nothing_matches(&mut self) -> Vec<Effect> {
-        if !self.patients.list.visible().is_empty() {
+        // What the status filter (`F`) hides is loaded: no lookup for it.
+        if self.patients.list.matched_len() > 0 {
             return vec![];
         }
         let text = self

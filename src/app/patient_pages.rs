@@ -39,6 +39,7 @@ impl App {
     pub(super) fn reload_patients(&mut self) -> Vec<Effect> {
         let mut effects = self.cancel_pages();
         effects.push(self.load_patients());
+        effects.extend(self.load_status());
         self.toast(
             Level::Info,
             "Loading the patient list again (the selection and the filter stay)",

@@ -113,6 +113,33 @@ impl Connections {
         self.checked.contains_key(&user_id)
     }
 
+    /// The providers `u` is connected to, for its onboarding status: its check's connected
+    /// ones (not those in error) when one answered, else the list's.
+    pub fn connected_slugs<'a>(&'a self, u: &'a PatientRef<'a>) -> Vec<&'a str> {
+        match self.get(u.user_id) {
+            Some(Load::Loaded(list)) => list
+                .iter()
+                .filter(|c| c.status == crate::api::ConnectionStatus::Connected)
+                .map(|c| c.slug.as_str())
+                .collect(),
+            _ => u.connected_slugs(),
+        }
+    }
+
+    /// Whether `u` is connected ([`Self::connected_slugs`] not empty), without allocating (for
+    /// a million patients at once).
+    pub fn is_connected(&self, u: &PatientRef<'_>) -> bool {
+        if self.checked.is_empty() {
+            return !u.connected.is_empty();
+        }
+        match self.get(u.user_id) {
+            Some(Load::Loaded(list)) => list
+                .iter()
+                .any(|c| c.status == crate::api::ConnectionStatus::Connected),
+            _ => !u.connected.is_empty(),
+        }
+    }
+
     /// The provider slugs to show for `u`: its check's when one answered, else the list's.
     pub fn slugs<'a>(&'a self, u: &PatientRef<'a>) -> Vec<&'a str> {
         match self.get(u.user_id) {
@@ -191,6 +218,8 @@ pub struct Patients {
     pub lookup: Option<Lookup>,
     /// Filters over more candidates than this run off the loop (tests lower it).
     pub inline_limit: usize,
+    /// This desk's audit log, for each patient's onboarding status (`app/status.rs`).
+    pub status: super::status::StatusSource,
 }
 
 impl Default for Patients {
@@ -209,6 +238,7 @@ impl Default for Patients {
             results: ResultCache::default(),
             lookup: None,
             inline_limit: INLINE_FILTER,
+            status: super::status::StatusSource::default(),
         }
     }
 }
@@ -231,6 +261,19 @@ impl Patients {
         self.index.get(&self.list, id)
     }
 
+    /// The roster position of `id`, if listed.
+    pub(super) fn index_of(&self, id: Uuid) -> Option<usize> {
+        self.position(id)
+    }
+
+    /// The status code of the patient just pushed at roster position `i`.
+    fn push_code(&mut self, i: usize) {
+        let u = self.list.items().get_ref(i);
+        let at = self.status.at.unwrap_or_default();
+        let code = super::status::code_of(&self.status.ledger, &self.connections, &u, at);
+        self.list.push_code(code);
+    }
+
     /// The query whose matches show (for highlighting them).
     pub fn query(&self) -> &Query {
         &self.query
@@ -247,6 +290,7 @@ impl Patients {
             let i = self.list.items().len();
             self.list.roster_mut().push_user(&u);
             self.index.insert(&self.list, u.user_id, i);
+            self.push_code(i);
         }
     }
 
@@ -277,6 +321,7 @@ impl Patients {
                 &p.connected_slugs(),
             );
             self.index.insert(&self.list, p.user_id, i);
+            self.push_code(i);
         }
         let visible = if self.query.is_empty() {
             Visible::All
@@ -308,7 +353,12 @@ impl Patients {
             return Some(false);
         }
         self.set_filter("");
-        self.list.highlight_index(i);
+        if !self.list.highlight_index(i) {
+            // Hidden by the status filter (`F`) too: every patient shows again.
+            self.list
+                .set_status_filter(super::status::StatusFilter::All);
+            self.list.highlight_index(i);
+        }
         Some(true)
     }
 }
@@ -325,6 +375,7 @@ impl App {
             Err(e) => Load::Failed(e.to_string()),
         };
         self.patients.connections.checked(user_id, state);
+        self.refresh_status_of(user_id);
     }
 
     /// The watcher checked `user_id`'s connections: every place showing that patient follows.
@@ -332,6 +383,7 @@ impl App {
         self.patients
             .connections
             .checked(user_id, Load::Loaded(list.to_vec()));
+        self.refresh_status_of(user_id);
     }
 
     /// The patient fetched to be selected arrived (the registry dropped a superseded fetch).

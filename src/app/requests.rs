@@ -33,6 +33,7 @@ pub enum Task {
     FilterPatients,
     LookupPatient,
     LoadHistory,
+    LoadStatus,
     SavePreset,
     SavePng,
     Audit,
@@ -53,6 +54,7 @@ impl Task {
             Task::FilterPatients => "filter the patient list",
             Task::LookupPatient => "look up a patient",
             Task::LoadHistory => "read the audit log",
+            Task::LoadStatus => "read the patients' statuses from the audit log",
             Task::SavePreset => "save the preset",
             Task::SavePng => "save the QR code",
             Task::Audit => "write the audit log",
@@ -123,6 +125,8 @@ pub enum Pending {
     Lookup,
     /// The audit log read for the history overlay.
     History,
+    /// The audit log read for the patients' onboarding statuses.
+    Status,
     SavePreset,
     SavePng,
 }
@@ -141,6 +145,7 @@ impl Pending {
             Pending::Filter { .. } => Task::FilterPatients,
             Pending::Lookup => Task::LookupPatient,
             Pending::History => Task::LoadHistory,
+            Pending::Status => Task::LoadStatus,
             Pending::SavePreset => Task::SavePreset,
             Pending::SavePng => Task::SavePng,
         }
@@ -353,6 +358,7 @@ impl App {
                 }
             }
             Some(Pending::History) => self.on_history_loaded(Err(FAILED.into())),
+            Some(Pending::Status) => self.on_status_loaded(Err(FAILED.into())),
             // The registry no longer has it, which is all: the busy state ends (a mint, a new
             // patient: `on_answer` also ends the retry countdown), the list keeps its matches,
             // nothing is selected.

@@ -10,6 +10,7 @@
 //! profile) and the host it was minted against; every run of the built-in emulator counts as the
 //! one host `demo`, whatever its port ([`Scope`]).
 
+pub mod onboarding;
 mod store;
 
 use chrono::{DateTime, Utc};

@@ -339,6 +339,10 @@ pub struct HistoryArgs {
     /// Each patient who never connected, once, with the newest link (with a key: checked with the API).
     #[arg(long)]
     pub pending: bool,
+    /// With --pending: CSV for a phone round (client_user_id, user_id, last link time, what it
+    /// allowed, last outcome), with a header row.
+    #[arg(long, requires = "pending", conflicts_with = "json")]
+    pub csv: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -501,6 +505,13 @@ pub struct UsersArgs {
     /// One JSON object a line.
     #[arg(long)]
     pub json: bool,
+    /// Each user's onboarding status: connected, link out, unused, sign-in failed, never linked
+    /// (links from this machine's audit log).
+    #[arg(long)]
+    pub status: bool,
+    /// With --status: CSV with a header row.
+    #[arg(long, requires = "status", conflicts_with = "json")]
+    pub csv: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }

@@ -67,6 +67,7 @@ pub const USERS: &str = concat!(
 Examples:
   vital-onboard users
   vital-onboard users --search mrn-10 --json
+  vital-onboard users --status --csv > cohort.csv
   vital-onboard users create walk-in-42
 
 ",

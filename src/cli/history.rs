@@ -1,4 +1,4 @@
-//! `vital-onboard history [--json] [--user USER] [--since 7d] [--pending]`: the audit log's
+//! `vital-onboard history [--json] [--user USER] [--since 7d] [--pending [--csv]]`: the audit log's
 //! links, newest first, with whether the patient connected, what minted each (source) and who
 //! (operator). Reading the local log needs no key and no host.
 //!
@@ -6,7 +6,8 @@
 //! records that they connected; the rows `presets check --live` wrote are left out. With a key
 //! and a host, the API is then asked for the current connections of this host's patients, so
 //! one made since is not listed; a refused key or an unreachable host is a warning on stderr and
-//! the log's answer is printed all the same.
+//! the log's answer is printed all the same. `--pending --csv` writes the list for a phone round
+//! (`client_user_id`, `user_id`, last link time, what it allowed, last outcome) with the `csv` crate.
 
 use std::io::Write;
 
@@ -75,6 +76,7 @@ pub fn row(r: &LinkRecord) -> String {
 
 pub struct HistoryQuery {
     pub json: bool,
+    pub csv: bool,
     pub user: Option<String>,
     pub since: Option<String>,
     pub pending: bool,
@@ -84,6 +86,7 @@ impl From<&HistoryArgs> for HistoryQuery {
     fn from(args: &HistoryArgs) -> Self {
         HistoryQuery {
             json: args.json,
+            csv: args.csv,
             user: args.user.clone(),
             since: args.since.clone(),
             pending: args.pending,
@@ -103,7 +106,11 @@ pub async fn run(
     if q.pending {
         links = follow_up(links, connection_args, config).await;
     }
-    print(&links, q.json)?;
+    if q.csv {
+        print_csv(&links)?;
+    } else {
+        print(&links, q.json)?;
+    }
     if links.is_empty() {
         eprintln!(
             "{}",
@@ -157,6 +164,46 @@ fn print(links: &[LinkRecord], json: bool) -> CommandResult {
         writeln!(stdout, "{line}").map_err(Failure::stdout)?;
     }
     Ok(())
+}
+
+/// The columns of `history --pending --csv`.
+pub const PENDING_CSV_HEADER: [&str; 5] = [
+    "client_user_id",
+    "user_id",
+    "last_link_time",
+    "allowed",
+    "last_outcome",
+];
+
+/// One row of `history --pending --csv`: never a token, URL or fingerprint.
+pub fn pending_csv_row(r: &LinkRecord) -> [String; 5] {
+    use super::cohort::csv_cell;
+    let m = &r.minted;
+    let allowed = match (&m.provider, &m.allowlist) {
+        (Some(p), _) => format!("direct {p}"),
+        (None, Some(l)) if !l.is_empty() => l.join(","),
+        _ => "any provider".to_string(),
+    };
+    [
+        csv_cell(&m.client_user_id),
+        m.user_id.map(|u| u.to_string()).unwrap_or_default(),
+        m.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        csv_cell(&allowed),
+        r.last_outcome.as_str().to_string(),
+    ]
+}
+
+fn print_csv(links: &[LinkRecord]) -> CommandResult {
+    let fail = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(io) => Failure::stdout(io),
+        other => Failure::internal(format!("cannot write the CSV: {other:?}")),
+    };
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    w.write_record(PENDING_CSV_HEADER).map_err(fail)?;
+    for l in links {
+        w.write_record(pending_csv_row(l)).map_err(fail)?;
+    }
+    w.flush().map_err(Failure::stdout)
 }
 
 /// A patient on the follow-up list: their links, newest first (never empty).

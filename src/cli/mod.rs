@@ -5,6 +5,7 @@
 
 pub mod app_code;
 pub mod args;
+pub mod cohort;
 pub mod commands;
 pub mod doctor;
 pub mod help;

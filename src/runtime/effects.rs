@@ -137,6 +137,7 @@ impl<B: Backend> Driver<B> {
             }
             Effect::Audit(_)
             | Effect::LoadHistory { .. }
+            | Effect::LoadStatus { .. }
             | Effect::SavePreset { .. }
             | Effect::SavePng { .. } => self.file_job(effect),
             Effect::FilterPatients { id, job } => Some(filter_job(id, job)),
@@ -329,6 +330,18 @@ impl<B: Backend> Driver<B> {
                 });
                 Some(Job::new(Task::LoadHistory, id, work))
             }
+            Effect::LoadStatus { id, here } => {
+                let work = Work::blocking(move |_| {
+                    // Without a log (its absence was said when it failed to open), no link
+                    // is known from this desk.
+                    let result = match history {
+                        Some(store) => read_status(&store, &here),
+                        None => Ok(crate::audit::onboarding::Ledger::new(&here)),
+                    };
+                    Some(Msg::StatusLoaded { id, result })
+                });
+                Some(Job::new(Task::LoadStatus, id, work))
+            }
             Effect::SavePreset { id, path, preset } => {
                 let work = Work::blocking(move |_| {
                     let result = crate::setup::presets::save(&path, &preset);
@@ -372,6 +385,19 @@ fn read_history(
             ..Default::default()
         })
         .map_err(|e| e.to_string())
+}
+
+/// This desk's links (of `here`'s host) for the patients' onboarding statuses: one pass over
+/// the log.
+fn read_status(
+    store: &std::sync::Mutex<crate::audit::Store>,
+    here: &crate::audit::Scope,
+) -> Result<crate::audit::onboarding::Ledger, String> {
+    let store = store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let events = store.events().map_err(|e| e.to_string())?;
+    Ok(crate::audit::onboarding::Ledger::from_events(&events, here))
 }
 
 pub(super) enum ClipboardJob {

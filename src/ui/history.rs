@@ -1,5 +1,6 @@
 //! The history overlay (`H`): the audit log's links, newest first, one a row (time, patient,
-//! what was allowed, preset, the patient's language where there is room, whether the patient
+//! what was allowed, preset, the patient's language and who minted it where the width allows,
+//! whether the patient
 //! connected; with every host's links, the host),
 //! the highlighted one marked, the kept filter and the keys under it.
 
@@ -22,13 +23,14 @@ fn short_host(r: &LinkRecord) -> String {
 }
 
 /// The row's columns as (text, width) pairs, by the width there is and whether every host's
-/// links are shown; the outcome follows them.
-fn columns(r: &LinkRecord, allowed: &str, wide: bool, all_hosts: bool) -> Vec<(String, usize)> {
+/// links are shown; the outcome follows them. From [`OPERATOR_WIDTH`] columns on, who minted
+/// the link (`by jdoe`).
+fn columns(r: &LinkRecord, allowed: &str, width: usize, all_hosts: bool) -> Vec<(String, usize)> {
     let m = &r.minted;
     let patient = sanitize(&m.client_user_id);
     let allowed = sanitize(allowed);
     let preset = sanitize(m.preset.as_deref().unwrap_or("-"));
-    match (wide, all_hosts) {
+    let mut columns = match (width >= 100, all_hosts) {
         (true, false) => vec![
             (patient, 22),
             (allowed, 28),
@@ -39,8 +41,15 @@ fn columns(r: &LinkRecord, allowed: &str, wide: bool, all_hosts: bool) -> Vec<(S
         (true, true) => vec![(patient, 22), (short_host(r), 28), (allowed, 20)],
         (false, false) => vec![(patient, 16), (allowed, 14)],
         (false, true) => vec![(patient, 14), (short_host(r), 27)],
+    };
+    if width >= OPERATOR_WIDTH {
+        columns.push((format!("by {}", sanitize(&m.operator)), 14));
     }
+    columns
 }
+
+/// The rows' width from which the operator shows (the history at 160 columns is 118 wide).
+const OPERATOR_WIDTH: usize = 110;
 
 fn row_text(app: &App, view: &HistoryView, r: &LinkRecord, width: usize) -> String {
     let m = &r.minted;
@@ -59,7 +68,7 @@ fn row_text(app: &App, view: &HistoryView, r: &LinkRecord, width: usize) -> Stri
         format!("— {}", r.last_outcome.as_str().replace('_', " "))
     };
     let mut text = time.to_string();
-    for (column, w) in columns(r, &allowed, width >= 100, view.all_hosts) {
+    for (column, w) in columns(r, &allowed, width, view.all_hosts) {
         text.push_str("  ");
         text.push_str(&cell(&truncate(&column, w), w));
     }

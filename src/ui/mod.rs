@@ -16,6 +16,8 @@ mod providers;
 #[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
+mod status_tests;
+#[cfg(test)]
 mod tests;
 pub mod theme;
 mod watcher;

@@ -1,5 +1,7 @@
-//! The Patient pane: the list with its count and spinner, the filter line, and the detail strip
-//! of the highlighted patient (`user_id` and connections).
+//! The Patient pane: the list with its count and spinner, each patient's onboarding status (the
+//! full words where the width allows, the short form at 80 columns), the status summary and
+//! filter on the bottom border, the filter line, and the detail strip of the highlighted
+//! patient (`user_id` and connections).
 
 use ratatui::Frame;
 use ratatui::style::Style;
@@ -12,11 +14,12 @@ use super::widgets::{loading, pane_block, shorten_line, spinner};
 use crate::api::ConnectionStatus;
 use crate::app::layout::ListAreas;
 use crate::app::matcher;
-use crate::app::patients::Patients;
 use crate::app::prompt::ListPane;
 use crate::app::requests::Load;
 use crate::app::roster::PatientRef;
+use crate::app::status::StatusFilter;
 use crate::app::{App, Pane};
+use crate::audit::onboarding::Code;
 use crate::link;
 use crate::text::{cell, sanitize, thousands, truncate, width as width_of};
 
@@ -29,7 +32,11 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     let offset = state.window(areas.list.height as usize);
     let count = position(offset, areas.list.height as usize, shown, loaded, p.total);
     let title = title(app, &count, areas.frame.width, theme);
-    frame.render_widget(pane_block(title, focused, theme), areas.frame);
+    let summary = summary(app, areas.frame.width);
+    frame.render_widget(
+        pane_block(title, focused, theme).title_bottom(summary),
+        areas.frame,
+    );
 
     let width = areas.list.width as usize;
     let mut lines = Vec::new();
@@ -37,6 +44,15 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         lines.push(Line::styled(
             format!("{} Loading patients…", spinner(app)),
             theme.muted(),
+        ));
+    } else if shown == 0 && loaded > 0 && p.list.matched_len() > 0 {
+        let none = match p.list.status_filter() {
+            StatusFilter::Connected => "No patient here is connected",
+            _ => "No patient here needs follow-up",
+        };
+        lines.push(shorten_line(
+            Line::styled(format!("{none}: F shows the next"), theme.muted()),
+            width,
         ));
     } else if shown == 0 && loaded > 0 {
         let server = match p.lookup.as_ref().map(|l| &l.state) {
@@ -68,18 +84,18 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         page.iter()
             .map(|(_, u)| width_of(&sanitize(u.client_user_id))),
     );
+    let cols = Columns::new(width, id_w);
+    let head = if cols.created {
+        format!(
+            "  {} {} status",
+            cell("client_user_id", id_w),
+            cell("created", 10)
+        )
+    } else {
+        format!("  {} status", cell("client_user_id", id_w))
+    };
     frame.render_widget(
-        Paragraph::new(Line::styled(
-            cell(
-                &format!(
-                    "  {} {} connected",
-                    cell("client_user_id", id_w),
-                    cell("created", 10)
-                ),
-                width,
-            ),
-            theme.muted(),
-        )),
+        Paragraph::new(Line::styled(cell(&head, width), theme.muted())),
         areas.head,
     );
     for (pos, u) in page {
@@ -90,7 +106,7 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         } else {
             Style::new()
         };
-        lines.push(row(&u, p, id_w, width, style, theme));
+        lines.push(row(app, &u, cols, style, theme));
     }
     frame.render_widget(Paragraph::new(lines), areas.list);
     // A load error takes the filter line (not a list row, so scrolling stays exact).
@@ -110,7 +126,12 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
 /// The pane's title: where the list is (`count`), and what is loading or matching; shortened
 /// on purpose to the frame's `width`.
 fn title(app: &App, count: &str, width: u16, theme: &Theme) -> Line<'static> {
-    let mut title = vec![Span::raw(" Patient ")];
+    // `F`'s status filter names the list it shows.
+    let name = match app.patients.list.status_filter().label() {
+        Some(label) => Span::styled(format!(" {label} "), theme.primary()),
+        None => Span::raw(" Patient "),
+    };
+    let mut title = vec![name];
     if !count.is_empty() {
         title.push(Span::styled(format!("{count} "), theme.muted()));
     }
@@ -126,11 +147,61 @@ fn title(app: &App, count: &str, width: u16, theme: &Theme) -> Line<'static> {
     shorten_line(Line::from(title), usize::from(width.saturating_sub(2)))
 }
 
+/// The bottom border: how many loaded patients have each status (`Connected 34 · link out 3 ·
+/// unused 9 · never 4`; the short form where that does not fit, shortened on purpose where
+/// even that does not). Nothing until the list has patients.
+fn summary(app: &App, width: u16) -> Line<'static> {
+    let list = &app.patients.list;
+    if list.items().is_empty() {
+        return Line::default();
+    }
+    let room = usize::from(width.saturating_sub(2));
+    let counts = list.counts();
+    let text = [
+        format!(" {} ", counts.summary(false)),
+        format!(" {} ", counts.summary(true)),
+        counts.summary(true).replace(" · ", " ").replace("✓ ", "✓"),
+    ]
+    .into_iter()
+    .find(|t| width_of(t) <= room)
+    .unwrap_or_else(|| counts.summary(true));
+    shorten_line(Line::raw(text), room)
+}
+
 /// The `client_user_id` column: as wide as the widest id on the page (and its heading), leaving
-/// the date its room; connections take what is left.
+/// the status the room of its short form; the date and the status take what is left.
 fn id_width(width: usize, ids: impl Iterator<Item = usize>) -> usize {
     let widest = ids.max().unwrap_or(0).max("client_user_id".len());
-    widest.min(width.saturating_sub(2 + 11)).max(8)
+    widest
+        .min(width.saturating_sub(2 + 1 + SHORT_STATUS))
+        .max(8)
+}
+
+/// Columns the short status takes (`link out 12 min`, `sign-in failed`).
+const SHORT_STATUS: usize = 15;
+/// Columns the full status takes (`link out · 12 min left`, `unused (expired 10:41)`).
+const FULL_STATUS: usize = 22;
+
+/// The row's columns at one width: whether the date shows, and whether the status is in full.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    width: usize,
+    id: usize,
+    created: bool,
+    full: bool,
+}
+
+impl Columns {
+    fn new(width: usize, id: usize) -> Columns {
+        let after_id = width.saturating_sub(2 + id + 1);
+        let created = after_id >= 11 + FULL_STATUS;
+        Columns {
+            width,
+            id,
+            created,
+            full: created || after_id >= FULL_STATUS,
+        }
+    }
 }
 
 /// Where the list is: `121–140 of 56,000`, `1–11 of 11 matches`, and while loading how far it
@@ -161,37 +232,60 @@ fn position(offset: usize, rows: usize, shown: usize, loaded: usize, total: Opti
     out
 }
 
+/// The onboarding status of `u` in words (full or short, as `cols` allows) and its colour.
+fn status_cell(app: &App, u: &PatientRef, cols: Columns, theme: &Theme) -> (String, Style) {
+    let p = &app.patients;
+    if u.client_user_id == crate::audit::QA_CLIENT_USER_ID {
+        return ("QA test user".into(), theme.muted());
+    }
+    let connected = p.connections.connected_slugs(u);
+    let status = p
+        .status
+        .ledger
+        .status(u.user_id, u.client_user_id, &connected, app.now);
+    let tz = app.config.utc_offset;
+    let text = if cols.full {
+        status.text(app.now, tz)
+    } else {
+        status.short(app.now, tz)
+    };
+    let style = match status.code() {
+        Code::Connected => theme.success(),
+        Code::LinkOut => theme.primary(),
+        Code::Unused | Code::SignInFailed => theme.warning(),
+        Code::NeverLinked => theme.muted(),
+    };
+    (sanitize(&text), style)
+}
+
 /// One list row: selection mark, `client_user_id` (the characters the filter matched
-/// highlighted), created date, connected providers (as the patients' known connections say);
-/// `width` columns.
-fn row(
-    u: &PatientRef,
-    p: &Patients,
-    id_w: usize,
-    width: usize,
-    style: Style,
-    theme: &Theme,
-) -> Line<'static> {
+/// highlighted), created date where the width allows, onboarding status (connected providers as
+/// the patients' known connections say); `cols.width` columns.
+fn row(app: &App, u: &PatientRef, cols: Columns, style: Style, theme: &Theme) -> Line<'static> {
+    let p = &app.patients;
     let mark = if p.selected == Some(u.user_id) {
         "● "
     } else {
         "  "
     };
-    let created = u
-        .created_on
-        .map_or_else(|| "-".repeat(10), |d| d.format("%Y-%m-%d").to_string());
-    let slugs = p.connections.slugs(u);
-    let conn = match slugs.len() {
-        0 => String::new(),
-        1 => sanitize(slugs[0]),
-        n => format!("{} +{}", sanitize(slugs[0]), n - 1),
+    let created = if cols.created {
+        let date = u
+            .created_on
+            .map_or_else(|| "-".repeat(10), |d| d.format("%Y-%m-%d").to_string());
+        format!("{date} ")
+    } else {
+        String::new()
     };
-    let id = cell(&sanitize(u.client_user_id), id_w);
-    let rest = format!(" {created} {conn}");
-    let text = cell(&format!("{mark}{id}{rest}"), width);
+    let id = cell(&sanitize(u.client_user_id), cols.id);
+    let text = truncate(&format!("{mark}{id} {created}"), cols.width);
+    let (status, status_style) = status_cell(app, u, cols, theme);
+    let status = Span::styled(
+        cell(&status, cols.width.saturating_sub(width_of(&text))),
+        style.patch(status_style),
+    );
     let hits = matcher::highlight(p.query(), &id);
     if hits.is_empty() {
-        return Line::styled(text, style);
+        return Line::from(vec![Span::styled(text, style), status]);
     }
     // Split the cut row into runs of matched and other characters.
     let mark_len = mark.chars().count();
@@ -213,6 +307,7 @@ fn row(
     if !run.is_empty() {
         spans.push(Span::styled(run, if run_hit { hit } else { style }));
     }
+    spans.push(status);
     Line::from(spans)
 }
 
@@ -267,12 +362,24 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     };
     let mut line = vec![Span::styled("Connections: ", theme.muted())];
     line.extend(conns);
+    // The status in full words (the column has the short form at 80 columns).
+    let full = Columns {
+        width: 0,
+        id: 0,
+        created: false,
+        full: true,
+    };
+    let (status, style) = status_cell(app, &u, full, theme);
     vec![
         Line::from(vec![
             Span::styled("user_id ", theme.muted()),
             Span::raw(u.user_id.to_string()),
         ]),
         Line::from(line),
+        Line::from(vec![
+            Span::styled("Status: ", theme.muted()),
+            Span::styled(status, style),
+        ]),
     ]
 }
 

@@ -198,6 +198,13 @@ pub const BINDINGS: &[Binding] = &[
         "Load the patient list again (after an error, or for new)",
     ),
     b(
+        Ctx::Patients,
+        &[k('F')],
+        Action::StatusFilter,
+        "status filter",
+        "Status filter: all, to follow up, connected (cycles)",
+    ),
+    b(
         Ctx::Providers,
         &[k(' ')],
         Action::Toggle,

@@ -54,6 +54,7 @@ pub enum Action {
     HistoryMint,
     HistoryAllHosts,
     PickProfile,
+    StatusFilter,
 }
 
 /// Where a binding applies. Several contexts are active at once (e.g. `Panes` + `Patients`).

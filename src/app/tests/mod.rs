@@ -20,6 +20,7 @@ mod prompt;
 mod properties;
 mod providers;
 mod registry;
+pub(crate) mod status;
 mod toast;
 
 use std::time::Duration;
@@ -141,7 +142,8 @@ pub(crate) fn loaded(n: usize, production: bool) -> App {
         Rect::new(0, 0, 80, 24),
     );
     let fx = app.start();
-    assert_eq!(fx.len(), 2);
+    assert_eq!(fx.len(), 3);
+    read_status(&mut app, &[]);
     app.update(Msg::UsersLoaded {
         request: RequestId(1),
         result: Ok(UsersPage {
@@ -160,6 +162,16 @@ pub(crate) fn loaded(n: usize, production: bool) -> App {
         result: Ok(all),
     });
     app
+}
+
+/// Answers the audit log read for the patients' statuses (started by `start` and `R`) with
+/// these rows (none: a desk that never minted).
+pub(crate) fn read_status(app: &mut App, events: &[crate::audit::Event]) -> Vec<Effect> {
+    let ledger = crate::audit::onboarding::Ledger::from_events(events, &app.audit_scope());
+    answer(app, requests::Pending::Status, |id| Msg::StatusLoaded {
+        id,
+        result: Ok(ledger),
+    })
 }
 
 fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {

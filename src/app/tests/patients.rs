@@ -9,12 +9,13 @@ fn users_load_page_by_page_and_stale_pages_are_dropped() {
         request: RequestId(1),
         result: Ok(page(1..=500, 700, 0)),
     });
-    // Each page is a request of its own (Esc and R cancel them all); 2 is the providers'.
+    // Each page is a request of its own (Esc and R cancel them all); 2 is the providers', 3
+    // the audit log read for the statuses.
     assert_eq!(
         fx,
         vec![Effect::LoadUsers {
             offset: 500,
-            request: RequestId(3)
+            request: RequestId(4)
         }]
     );
     assert!(app.patients.load.is_loading());
@@ -31,7 +32,7 @@ fn users_load_page_by_page_and_stale_pages_are_dropped() {
     assert!(stale.is_empty());
     assert_eq!(app.patients.list.items().len(), 500);
     let fx = app.update(Msg::UsersLoaded {
-        request: RequestId(3),
+        request: RequestId(4),
         result: Ok(page(501..=700, 700, 500)),
     });
     assert!(fx.is_empty());
@@ -321,12 +322,19 @@ fn created_user_is_added_and_selected() {
 fn reload_after_an_error_loads_again_and_keeps_rows() {
     let mut app = loaded(3, false);
     let fx = send(&mut app, [ch('R')]);
+    // R reads the audit log again too, for the statuses.
     assert_eq!(
         fx,
-        vec![Effect::LoadUsers {
-            offset: 0,
-            request: RequestId(3)
-        }]
+        vec![
+            Effect::LoadUsers {
+                offset: 0,
+                request: RequestId(4)
+            },
+            Effect::LoadStatus {
+                id: RequestId(5),
+                here: app.audit_scope()
+            }
+        ]
     );
     assert_eq!(
         app.toast.as_ref().unwrap().text,
@@ -334,7 +342,7 @@ fn reload_after_an_error_loads_again_and_keeps_rows() {
         "R says what it does"
     );
     app.update(Msg::UsersLoaded {
-        request: RequestId(3),
+        request: RequestId(4),
         result: Err(ApiError::Timeout {
             target: "t".into(),
             limit: Duration::from_secs(1),
@@ -452,7 +460,14 @@ fn esc_stops_the_list_loading_and_r_starts_it_over() {
     assert!(app.contexts().contains(&keymap::Ctx::Loading));
     // R while pages wait (a long Retry-After, say): every page of the old load stops, a new
     // load starts.
-    let fx = send(&mut app, [ch('R')]);
+    let status = live(&app, Task::LoadStatus);
+    let fx: Vec<Effect> = send(&mut app, [ch('R')])
+        .into_iter()
+        .filter(|e| {
+            !matches!(e, Effect::LoadStatus { .. })
+                && !matches!(e, Effect::Cancel { id } if *id == status)
+        })
+        .collect();
     let second = app.page_request().unwrap();
     assert_ne!(second, first);
     let mut cancelled = 0;

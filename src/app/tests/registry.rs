@@ -6,7 +6,7 @@ use super::*;
 use crate::app::requests::Pending;
 
 /// Every kind of task (the match in [`in_flight`] fails to compile when one is added).
-const ALL: [Task; 14] = [
+const ALL: [Task; 15] = [
     Task::LoadUsers,
     Task::LoadProviders,
     Task::LoadConnections,
@@ -18,6 +18,7 @@ const ALL: [Task; 14] = [
     Task::FilterPatients,
     Task::LookupPatient,
     Task::LoadHistory,
+    Task::LoadStatus,
     Task::SavePreset,
     Task::SavePng,
     Task::Audit,
@@ -96,6 +97,10 @@ fn in_flight(app: &mut App, task: Task) -> Option<RequestId> {
             send(app, [ch('H')]);
             live(app, task)
         }
+        Task::LoadStatus => {
+            send(app, [ch('R')]);
+            live(app, task)
+        }
         Task::SavePreset => {
             app.config.config_path = Some("/nonexistent/config.toml".into());
             send(app, [ch('S')]);
@@ -160,6 +165,11 @@ fn check_failure_landed(app: &App, task: Task) {
             app.overlays.history.as_ref().unwrap().records,
             Some(Err(FAILED.into())),
             "the overlay says it failed instead of reading for ever"
+        ),
+        Task::LoadStatus => assert_eq!(
+            app.patients.status.error.as_deref(),
+            Some(FAILED),
+            "the statuses show connections only, and say why"
         ),
         Task::LoadUser | Task::SavePreset | Task::SavePng | Task::Audit => {}
     }
