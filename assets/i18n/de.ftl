@@ -2,3 +2,6 @@
 # placeables (a test checks). Numbers pick their plural form.
 
 language-name = Deutsch
+
+# queue
+queue-wait = Bitte warten Sie auf Ihren Code.

@@ -2,3 +2,6 @@
 # placeables (a test checks). Numbers pick their plural form.
 
 language-name = English
+
+# queue
+queue-wait = Please wait for your code.

@@ -2,3 +2,6 @@
 # placeables (a test checks). Numbers pick their plural form.
 
 language-name = Español
+
+# queue
+queue-wait = Espere su código, por favor.

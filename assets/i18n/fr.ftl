@@ -2,3 +2,6 @@
 # placeables (a test checks). Numbers pick their plural form.
 
 language-name = Français
+
+# queue
+queue-wait = Veuillez patienter, votre code va s’afficher.

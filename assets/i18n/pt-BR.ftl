@@ -2,3 +2,6 @@
 # placeables (a test checks). Numbers pick their plural form.
 
 language-name = Português (Brasil)
+
+# queue
+queue-wait = Aguarde o seu código, por favor.

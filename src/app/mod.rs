@@ -26,6 +26,7 @@ pub mod presets;
 pub mod profile_picker;
 pub mod prompt;
 pub mod providers;
+pub mod queue;
 pub mod requests;
 pub mod roster;
 pub mod screen;
@@ -115,6 +116,8 @@ pub struct ConsoleConfig {
     /// Who is minting, for the audit log (the `operator` setting: the OS login name unless the
     /// config file or the profile names one).
     pub operator: String,
+    /// The queue shows each new link in the patient-facing view (`queue_view`, default).
+    pub queue_patient_facing: bool,
 }
 
 impl ConsoleConfig {
@@ -129,6 +132,8 @@ impl ConsoleConfig {
             config_path: config.path.clone(),
             start_preset: None,
             operator: crate::audit::UNKNOWN.to_string(),
+            queue_patient_facing: config.queue_view
+                == crate::setup::config::QueueView::Patient,
         }
     }
 
@@ -178,6 +183,8 @@ pub struct App {
     pub quit: bool,
     /// Why the audit log is unavailable, once it is known to be.
     pub history_unavailable: Option<String>,
+    /// The onboarding-day queue, while it runs and while its summary shows.
+    pub queue: Option<queue::Queue>,
 }
 
 impl App {
@@ -210,6 +217,7 @@ impl App {
             spinner: 0,
             quit: false,
             history_unavailable: None,
+            queue: None,
         }
     }
 
@@ -253,13 +261,17 @@ impl App {
             }
             (Msg::UserLoaded { result, .. }, Pending::User) => self.on_user_loaded(result),
             (Msg::Minted { at, result, .. }, Pending::Change(Request::Mint { request })) => {
-                self.on_minted(request, at, result)
+                self.on_minted_queued(request, at, result)
             }
             (
                 Msg::UserCreated { at, result, .. },
                 Pending::Change(Request::CreateUser { client_user_id }),
             ) => self.on_created(client_user_id, at, result),
-            (Msg::Watched { at, result, .. }, Pending::Watch) => self.on_watched(at, result),
+            (Msg::Watched { at, result, .. }, Pending::Watch) => {
+                let mut effects = self.on_watched(at, result);
+                effects.extend(self.queue_after_watch(at));
+                effects
+            }
             (Msg::LinkProvidersLoaded { result, .. }, Pending::LinkProviders) => {
                 self.on_link_providers(result);
                 vec![]
@@ -346,6 +358,9 @@ impl App {
             }
             return ctx;
         }
+        if let Some(ctx) = self.queue_contexts() {
+            return ctx;
+        }
         let mut ctx = vec![Ctx::Always];
         if self.requests.change().is_some() {
             ctx.push(Ctx::Busy);
@@ -390,6 +405,10 @@ impl App {
             self.patient_view_key(&key);
             return vec![];
         }
+        if top.is_none() && self.queue_waiting_screen() {
+            self.queue_waiting_key(&key);
+            return vec![];
+        }
         let action = keymap::lookup(&self.contexts(), &key);
         if top == Some(OverlayKind::Prompt) {
             return match action {
@@ -406,6 +425,22 @@ impl App {
     /// What a key action does, by feature.
     fn act(&mut self, action: Action) -> Vec<Effect> {
         match action {
+            Action::Quit if self.queue_in_progress() => {
+                self.ask_quit_queue();
+                vec![]
+            }
+            Action::MintAgain | Action::PatientView if self.queue_in_progress() => {
+                self.queue_act(action)
+            }
+            Action::Mark
+            | Action::MarkAll
+            | Action::StartQueue
+            | Action::QueueHold
+            | Action::QueueSkip
+            | Action::QueueBack
+            | Action::QueuePause
+            | Action::QueueStop
+            | Action::CloseSummary => self.queue_act(action),
             Action::Select => self.select_highlighted(),
             Action::Reload => self.reload_patients(),
             Action::Mint => self.mint(),
@@ -483,7 +518,16 @@ impl App {
             | Action::ClearFilter
             | Action::PromptCancel
             | Action::ClearPrompt
-            | Action::PickProfile => {}
+            | Action::PickProfile
+            | Action::Mark
+            | Action::MarkAll
+            | Action::StartQueue
+            | Action::QueueHold
+            | Action::QueueSkip
+            | Action::QueueBack
+            | Action::QueuePause
+            | Action::QueueStop
+            | Action::CloseSummary => {}
         }
     }
 
@@ -551,7 +595,7 @@ impl App {
         } else if self.patients.detail_pending {
             // Load the highlighted patient's connections once the highlight rests.
             Some(Duration::from_millis(200))
-        } else if !self.screen.is_panes() || self.toast.is_some() {
+        } else if !self.screen.is_panes() || self.toast.is_some() || self.queue_in_progress() {
             Some(Duration::from_secs(1))
         } else {
             None
@@ -570,6 +614,7 @@ impl App {
         ]
         .into_iter()
         .flatten()
+        .chain(self.queue_tick(now))
         .collect()
     }
 

@@ -23,6 +23,8 @@ pub enum Confirm {
         client_user_id: String,
         user_id: Uuid,
     },
+    /// A question of the onboarding-day queue.
+    Queue(super::queue::Ask),
 }
 
 impl Confirm {
@@ -37,6 +39,7 @@ impl Confirm {
             } => {
                 format!("{client_user_id} already belongs to user {user_id}. Select that user? y/N")
             }
+            Confirm::Queue(ask) => ask.question(),
         }
     }
 }
@@ -175,6 +178,7 @@ impl App {
     pub(super) fn confirm_yes(&mut self) -> Vec<Effect> {
         match self.overlays.confirm.take() {
             Some(Confirm::ProductionMint { request, .. }) => self.send_mint(request),
+            Some(Confirm::Queue(ask)) => self.queue_confirmed(&ask),
             Some(Confirm::UseExisting {
                 client_user_id,
                 user_id,
@@ -198,6 +202,7 @@ impl App {
             Some(Confirm::UseExisting { client_user_id, .. }) => format!(
                 "Not created: the API refused {client_user_id} (another user has it); nothing else changed"
             ),
+            Some(Confirm::Queue(ask)) => ask.refused().to_string(),
             _ => "Nothing was sent".to_string(),
         };
         self.toast(Level::Info, text);

@@ -191,6 +191,8 @@ pub struct Patients {
     pub lookup: Option<Lookup>,
     /// Filters over more candidates than this run off the loop (tests lower it).
     pub inline_limit: usize,
+    /// The patients marked for the queue (Space, `*`), by `user_id`.
+    pub marks: super::queue::marks::Marks,
 }
 
 impl Default for Patients {
@@ -209,6 +211,7 @@ impl Default for Patients {
             results: ResultCache::default(),
             lookup: None,
             inline_limit: INLINE_FILTER,
+            marks: super::queue::marks::Marks::default(),
         }
     }
 }

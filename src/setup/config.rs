@@ -72,12 +72,26 @@ pub struct Config {
     /// Who mints on this machine, for the audit log (default: the OS login name).
     #[serde(default)]
     pub operator: Option<String>,
+    /// Which view each link of the onboarding-day queue shows in (default: the patient's).
+    #[serde(default)]
+    pub queue_view: QueueView,
     /// `[profile.NAME]` tables.
     #[serde(default, rename = "profile")]
     pub profiles: BTreeMap<String, Profile>,
     /// Where the file was read from (not a key of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// `queue_view`: the view the queue shows each new link in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueueView {
+    /// The patient-facing view (any key returns to the staff view).
+    #[default]
+    Patient,
+    /// The staff link view.
+    Staff,
 }
 
 /// The profile that is always there: the built-in emulator.

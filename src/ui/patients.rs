@@ -114,6 +114,12 @@ fn title(app: &App, count: &str, width: u16, theme: &Theme) -> Line<'static> {
     if !count.is_empty() {
         title.push(Span::styled(format!("{count} "), theme.muted()));
     }
+    if !app.patients.marks.is_empty() {
+        title.push(Span::styled(
+            format!("· {} marked ", thousands(app.patients.marks.len())),
+            theme.primary(),
+        ));
+    }
     if app.patients.load.is_loading() {
         title.push(loading(app, theme));
     }
@@ -172,10 +178,11 @@ fn row(
     style: Style,
     theme: &Theme,
 ) -> Line<'static> {
-    let mark = if p.selected == Some(u.user_id) {
-        "● "
-    } else {
-        "  "
+    let mark = match (p.selected == Some(u.user_id), p.marks.contains(u.user_id)) {
+        (true, true) => "●*",
+        (true, false) => "● ",
+        (false, true) => " *",
+        (false, false) => "  ",
     };
     let created = u
         .created_on

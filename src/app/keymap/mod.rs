@@ -52,6 +52,16 @@ pub enum Action {
     HistoryMint,
     HistoryAllHosts,
     PickProfile,
+    // The onboarding-day queue.
+    Mark,
+    MarkAll,
+    StartQueue,
+    QueueHold,
+    QueueSkip,
+    QueueBack,
+    QueuePause,
+    QueueStop,
+    CloseSummary,
 }
 
 /// Where a binding applies. Several contexts are active at once (e.g. `Panes` + `Patients`).
@@ -90,6 +100,10 @@ pub enum Ctx {
     History,
     /// The profile picker the console starts with (several profiles, none chosen).
     ProfilePicker,
+    /// The onboarding-day queue while it runs.
+    Queue,
+    /// The queue's summary.
+    QueueSummary,
 }
 
 impl Ctx {
@@ -114,6 +128,8 @@ impl Ctx {
             Ctx::Presets => "Preset list",
             Ctx::History => "History",
             Ctx::ProfilePicker => "Profile picker (at start)",
+            Ctx::Queue => "Queue",
+            Ctx::QueueSummary => "Queue summary",
         }
     }
 }
@@ -236,6 +252,8 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Busy,
     Ctx::LinkView,
     Ctx::PatientView,
+    Ctx::Queue,
+    Ctx::QueueSummary,
     Ctx::Filtering,
     Ctx::Prompt,
     Ctx::Confirm,

@@ -1,0 +1,229 @@
+//! The onboarding-day queue: the staff's screen between patients (where the queue is, the
+//! countdown, what it waits for, every patient's result so far), the patient-facing "Please
+//! wait for your code" (never the next patient's id), the strip over the link view, and the
+//! summary.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Theme;
+use super::widgets::{bold, pane_block, shorten_line, spinner};
+use crate::app::App;
+use crate::app::layout;
+use crate::app::queue::{Entry, Outcome, Phase, Queue, Wait};
+use crate::i18n::{self, Language};
+use crate::text::{count, sanitize};
+
+/// The screen while a queue is on and no link shows (or its summary).
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) {
+    if app.queue_waiting_screen() {
+        return draw_wait(frame, area, app);
+    }
+    let areas = layout::areas(area);
+    super::header::draw(frame, areas.header, app, theme);
+    let width = usize::from(areas.body.width.saturating_sub(2));
+    let (title, lines) = if q.is_done() {
+        (
+            format!(" Queue {} · summary ", q.id),
+            summary(app, q, width, theme),
+        )
+    } else {
+        (
+            format!(
+                " Queue {} · patient {} of {} · {} ",
+                q.id,
+                q.current + 1,
+                q.entries.len(),
+                sanitize(&q.label)
+            ),
+            running(app, q, areas.body.height.saturating_sub(2), theme),
+        )
+    };
+    let title = shorten_line(Line::from(title), width);
+    let inner = Rect::new(
+        areas.body.x + 1,
+        areas.body.y + 1,
+        areas.body.width.saturating_sub(2),
+        areas.body.height.saturating_sub(2),
+    );
+    frame.render_widget(pane_block(title, true, theme), areas.body);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    super::key_bar::draw(frame, &areas, app, theme);
+}
+
+/// The patient-facing view between patients: the clinic's name and one neutral sentence.
+fn draw_wait(frame: &mut Frame, area: Rect, app: &App) {
+    let mut lines = Vec::new();
+    if let Some(name) = &app.config.clinic_name {
+        lines.push(Line::styled(sanitize(name), bold()));
+        lines.push(Line::default());
+    }
+    lines.push(Line::styled(
+        i18n::text(patient_language(), "queue-wait", &[]),
+        bold(),
+    ));
+    let h = (lines.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        Rect::new(area.x, y, area.width, h),
+    );
+}
+
+/// The language the patient reads between patients.
+fn patient_language() -> Language {
+    Language::default()
+}
+
+/// One line over the staff link view: which patient of the queue this is.
+pub fn draw_strip(frame: &mut Frame, area: Rect, q: &Queue, theme: &Theme) {
+    let Some(e) = q.current_entry() else {
+        return;
+    };
+    let paused = if q.paused { " · paused" } else { "" };
+    let text = format!(
+        "Queue {} of {} · {}{paused}",
+        q.current + 1,
+        q.entries.len(),
+        sanitize(&e.client_user_id)
+    );
+    // The badge keeps the right of the row.
+    let width = area.width.saturating_sub(24);
+    let line = shorten_line(Line::styled(text, theme.primary()), usize::from(width));
+    frame.render_widget(
+        Paragraph::new(line),
+        Rect::new(area.x + 1, area.y, width, 1),
+    );
+}
+
+/// Where the queue is: one sentence on the current patient, then every patient's result.
+fn running(app: &App, q: &Queue, rows: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![phase_line(app, q, theme), Line::default()];
+    let room = usize::from(rows).saturating_sub(lines.len()).max(1);
+    // A window of the patients that keeps the current one in view.
+    let first = q.current.saturating_sub(room / 2);
+    let first = first.min(q.entries.len().saturating_sub(room));
+    for (i, e) in q.entries.iter().enumerate().skip(first).take(room) {
+        lines.push(entry_line(app, q, i, e, theme));
+    }
+    lines
+}
+
+fn phase_line(app: &App, q: &Queue, theme: &Theme) -> Line<'static> {
+    let who = q
+        .current_entry()
+        .map(|e| sanitize(&e.client_user_id))
+        .unwrap_or_default();
+    let (text, style) = match &q.phase {
+        Phase::Minting => (
+            format!("{} Minting the link for {who}…", spinner(app)),
+            Style::new(),
+        ),
+        Phase::Showing => (format!("The link for {who} is shown"), Style::new()),
+        Phase::Connected { held, .. } => {
+            let last = q.current + 1 >= q.entries.len();
+            let left = q.countdown(app.now).unwrap_or(0);
+            let then = match (*held, q.paused, last) {
+                (true, _, _) => "held: h goes on".to_string(),
+                (false, true, _) => "paused: p resumes".to_string(),
+                (false, false, true) => "the summary follows".to_string(),
+                (false, false, false) => format!("next patient in {left} s"),
+            };
+            (format!("Connected ✓ — {then}"), theme.success())
+        }
+        Phase::Waiting(Wait::Expired) => (
+            format!("The link for {who} expired unused: r mints again, n skips"),
+            theme.warning(),
+        ),
+        Phase::Waiting(Wait::MintFailed(reason)) => (
+            format!(
+                "The link for {who} was not minted ({}): r tries again, n skips",
+                sanitize(reason)
+            ),
+            theme.danger(),
+        ),
+        Phase::Done => (String::new(), Style::new()),
+    };
+    Line::styled(text, style)
+}
+
+fn entry_line(app: &App, q: &Queue, i: usize, e: &Entry, theme: &Theme) -> Line<'static> {
+    let current = i == q.current;
+    let (word, style) = match &e.outcome {
+        Some(Outcome::Connected) => ("✓ connected".to_string(), theme.success()),
+        Some(Outcome::Skipped) => ("skipped".to_string(), theme.muted()),
+        Some(Outcome::Unused) => ("unused".to_string(), theme.warning()),
+        Some(Outcome::Failed(r)) => (format!("failed: {}", sanitize(r)), theme.danger()),
+        None if current => match q.phase {
+            Phase::Minting => (format!("{} minting", spinner(app)), Style::new()),
+            _ => ("link shown".to_string(), Style::new()),
+        },
+        None => ("waiting".to_string(), theme.muted()),
+    };
+    let pointer = if current { "▶ " } else { "  " };
+    Line::from(vec![
+        Span::raw(format!(
+            "{pointer}{:>3}. {:<20} ",
+            i + 1,
+            sanitize(&e.client_user_id)
+        )),
+        Span::styled(word, style),
+    ])
+}
+
+/// The summary: each outcome with its patients, who ran the queue and where to find it again.
+fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let started = q
+        .started_at
+        .with_timezone(&app.config.utc_offset)
+        .format("%H:%M");
+    let mut lines = vec![
+        Line::from(format!(
+            "{} with {} · started {started} by {}",
+            count(q.entries.len(), "patient", "patients"),
+            sanitize(&q.label),
+            sanitize(&q.operator)
+        )),
+        Line::default(),
+    ];
+    for (label, heading, style) in [
+        ("connected", "Connected", theme.success()),
+        ("skipped", "Skipped", theme.muted()),
+        ("unused", "Unused", theme.warning()),
+        ("failed", "Failed", theme.danger()),
+        ("not reached", "Not reached", theme.muted()),
+    ] {
+        let entries = q.with(label);
+        if entries.is_empty() && label == "not reached" {
+            continue;
+        }
+        let ids: Vec<String> = entries
+            .iter()
+            .map(|e| match &e.outcome {
+                Some(Outcome::Failed(r)) => {
+                    format!("{} ({})", sanitize(&e.client_user_id), sanitize(r))
+                }
+                _ => sanitize(&e.client_user_id),
+            })
+            .collect();
+        let mut spans = vec![Span::styled(format!("{heading} {}", entries.len()), style)];
+        if !ids.is_empty() {
+            spans.push(Span::raw(format!(": {}", ids.join(", "))));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::default());
+    lines.push(shorten_line(
+        Line::styled(
+            format!("The audit log keeps its rows: history --queue {}", q.id),
+            theme.muted(),
+        ),
+        width,
+    ));
+    lines
+}
