@@ -50,11 +50,18 @@ const SHARED_KEYS_ROOM: usize = 18;
 /// and `Down/j` are one "move"). Paging keys and Ctrl-U are left to the help overlay.
 fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
     let mut out: Vec<(String, &'static str, Action)> = Vec::new();
+    let mut taken: Vec<keymap::Key> = Vec::new();
     for b in app
         .contexts()
         .into_iter()
         .flat_map(|ctx| keymap::bindings_for(&[ctx]).collect::<Vec<_>>())
     {
+        // A row whose keys a more specific context took does not work here.
+        let shadowed = !b.keys.is_empty() && b.keys.iter().all(|k| taken.contains(k));
+        taken.extend(b.keys.iter().copied());
+        if shadowed {
+            continue;
+        }
         if matches!(
             b.action,
             Action::ForceQuit
@@ -96,6 +103,9 @@ fn need(a: Action) -> u8 {
         Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect => 2,
         MintAgain | Filter | NewUser => 3,
         Up | Down | PageUp | PageDown | Home | End => 5,
+        // The queue's marks: in the bar when there is room after the rest.
+        Action::Mark | Action::MarkAll | Action::StartQueue => 6,
+        Action::QueueSkip | Action::QueueStop | Action::CloseSummary => 2,
         _ => 4,
     }
 }
@@ -196,6 +206,9 @@ fn news(app: &App, theme: &Theme) -> Option<Line<'static>> {
 
 /// What to do next, when nothing else is said.
 fn hint(app: &App) -> String {
+    if let Some(q) = &app.queue {
+        return super::queue::hint(q);
+    }
     match app.screen {
         Screen::Link(_) | Screen::PatientView { .. } => {
             "Let the patient scan the code, or c to copy the link".into()

@@ -80,6 +80,18 @@ fn patient_language() -> Language {
     Language::default()
 }
 
+/// The status line's hint while a queue is on.
+pub fn hint(q: &Queue) -> String {
+    match &q.phase {
+        Phase::Done => "Esc closes the summary; the audit log keeps the queue's rows".into(),
+        Phase::Showing => "Let the patient scan the code: the queue moves on when they connect".into(),
+        Phase::Waiting(_) => "r mints again, n skips to the next patient".into(),
+        Phase::Minting | Phase::Connected { .. } => {
+            "The queue moves on by itself: h holds, n skips, x stops".into()
+        }
+    }
+}
+
 /// One line over the staff link view: which patient of the queue this is.
 pub fn draw_strip(frame: &mut Frame, area: Rect, q: &Queue, theme: &Theme) {
     let Some(e) = q.current_entry() else {
@@ -226,4 +238,141 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         width,
     ));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use crate::api::{ApiError, ConnectedProvider, LinkToken};
+    use crate::app::requests::Task;
+    use crate::app::tests::{ch, live, loaded, t0};
+    use crate::app::{App, Msg};
+    use crate::ui::tests::{render, sized};
+
+    /// 40 patients, the first three marked and a queue of them started in the staff view.
+    fn started(w: u16, h: u16) -> App {
+        let mut app = sized(loaded(40, false), w, h);
+        app.config.queue_patient_facing = false;
+        for m in [ch(' '), ch('j'), ch(' '), ch('j'), ch(' ')] {
+            app.update(m);
+        }
+        app.update(ch('O'));
+        app.update(ch('y'));
+        app
+    }
+
+    fn minted(app: &mut App, n: u32, secs: i64) {
+        let id = live(app, Task::Mint);
+        app.update(Msg::Minted {
+            id,
+            at: t0() + Duration::seconds(secs),
+            result: Ok(LinkToken {
+                link_token: format!("dG9rZW4{n}"),
+                link_web_url: format!(
+                    "https://link.tryvital.io/?token=dG9rZW4{n}&env=sandbox&region=us"
+                ),
+            }),
+        });
+    }
+
+    fn connects(app: &mut App, secs: i64) {
+        let when = t0() + Duration::seconds(secs);
+        app.update(Msg::Tick(when));
+        let id = live(app, Task::Watch);
+        let c: ConnectedProvider = serde_json::from_value(serde_json::json!({
+            "name": "Oura", "slug": "oura", "status": "connected",
+            "created_on": when.to_rfc3339(),
+        }))
+        .unwrap();
+        app.update(Msg::Watched {
+            id,
+            at: when,
+            result: Ok(vec![c]),
+        });
+    }
+
+    /// Patient 1 connected, the countdown to patient 2 under way.
+    fn counting_down(w: u16, h: u16) -> App {
+        let mut app = started(w, h);
+        minted(&mut app, 1, 0);
+        connects(&mut app, 3);
+        app.update(Msg::Tick(t0() + Duration::seconds(4)));
+        app.toast = None;
+        app
+    }
+
+    fn snap(name: &str, make: fn(u16, u16) -> App) {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            let app = make(w, h);
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app, w, h));
+        }
+    }
+
+    #[test]
+    fn queue_between_patients() {
+        snap("queue_between_patients", counting_down);
+        let app = counting_down(80, 24);
+        assert!(render(&app, 80, 24).contains("Connected ✓ — next patient in 4 s"));
+    }
+
+    #[test]
+    fn queue_link_view_strip() {
+        snap("queue_link_view_strip", |w, h| {
+            let mut app = counting_down(w, h);
+            app.update(Msg::Tick(t0() + Duration::seconds(8)));
+            minted(&mut app, 2, 8);
+            app.toast = None;
+            app
+        });
+    }
+
+    #[test]
+    fn queue_summary() {
+        snap("queue_summary", |w, h| {
+            let mut app = counting_down(w, h);
+            app.update(Msg::Tick(t0() + Duration::seconds(8)));
+            let id = live(&app, Task::Mint);
+            app.update(Msg::Minted {
+                id,
+                at: t0() + Duration::seconds(9),
+                result: Err(ApiError::Refused {
+                    status: 400,
+                    detail: "user is archived".into(),
+                }),
+            });
+            app.update(ch('n'));
+            minted(&mut app, 3, 10);
+            app.update(ch('x'));
+            app.update(ch('y'));
+            app.toast = None;
+            app
+        });
+    }
+
+    #[test]
+    fn queue_patient_wait_names_no_patient() {
+        snap("queue_patient_wait", |w, h| {
+            let mut app = counting_down(w, h);
+            app.queue.as_mut().unwrap().patient_facing = true;
+            app
+        });
+        let mut app = counting_down(80, 24);
+        app.queue.as_mut().unwrap().patient_facing = true;
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Please wait for your code."));
+        assert!(!screen.contains("patient-0000"), "{screen}");
+    }
+
+    #[test]
+    fn marks_in_the_patient_pane() {
+        snap("marks_in_the_patient_pane", |w, h| {
+            let mut app = sized(loaded(40, false), w, h);
+            for m in [ch(' '), ch('j'), ch('j'), ch(' ')] {
+                app.update(m);
+            }
+            app.toast = None;
+            app
+        });
+    }
 }

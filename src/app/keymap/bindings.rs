@@ -369,7 +369,7 @@ pub const BINDINGS: &[Binding] = &[
         Ctx::Queue,
         &[k('b')],
         Action::QueueBack,
-        "back",
+        "previous",
         "Back to the previous patient (a new link)",
     ),
     b(
