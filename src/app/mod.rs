@@ -132,8 +132,7 @@ impl ConsoleConfig {
             config_path: config.path.clone(),
             start_preset: None,
             operator: crate::audit::UNKNOWN.to_string(),
-            queue_patient_facing: config.queue_view
-                == crate::setup::config::QueueView::Patient,
+            queue_patient_facing: config.queue_view == crate::setup::config::QueueView::Patient,
         }
     }
 

@@ -339,6 +339,9 @@ pub struct HistoryArgs {
     /// Each patient who never connected, once, with the newest link (with a key: checked with the API).
     #[arg(long)]
     pub pending: bool,
+    /// Only the links of one onboarding-day queue (its id, as the summary names it).
+    #[arg(long, value_name = "ID")]
+    pub queue: Option<String>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }

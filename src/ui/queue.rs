@@ -84,7 +84,9 @@ fn patient_language() -> Language {
 pub fn hint(q: &Queue) -> String {
     match &q.phase {
         Phase::Done => "Esc closes the summary; the audit log keeps the queue's rows".into(),
-        Phase::Showing => "Let the patient scan the code: the queue moves on when they connect".into(),
+        Phase::Showing => {
+            "Let the patient scan the code: the queue moves on when they connect".into()
+        }
         Phase::Waiting(_) => "r mints again, n skips to the next patient".into(),
         Phase::Minting | Phase::Connected { .. } => {
             "The queue moves on by itself: h holds, n skips, x stops".into()

@@ -136,7 +136,10 @@ fn an_expired_link_marks_unused_and_waits_for_the_staff() {
 fn a_failed_mint_is_failed_with_its_reason_and_waits() {
     let mut q = queue(2);
     q.begin();
-    assert_eq!(q.mint_failed(Uuid::from_u128(1), "rate limited"), Step::Leave);
+    assert_eq!(
+        q.mint_failed(Uuid::from_u128(1), "rate limited"),
+        Step::Leave
+    );
     assert_eq!(
         q.phase,
         Phase::Waiting(Wait::MintFailed("rate limited".into()))
@@ -146,7 +149,10 @@ fn a_failed_mint_is_failed_with_its_reason_and_waits() {
         Some(Outcome::Failed("rate limited".into()))
     );
     assert_eq!(q.skip(), Step::Mint(Uuid::from_u128(2)));
-    assert_eq!(q.entries[0].outcome.as_ref().map(Outcome::label), Some("failed"));
+    assert_eq!(
+        q.entries[0].outcome.as_ref().map(Outcome::label),
+        Some("failed")
+    );
 }
 
 #[test]
@@ -335,7 +341,13 @@ fn o_without_marks_or_in_read_only_mode_starts_nothing() {
     let mut app = loaded(10, false);
     app.update(ch('O'));
     assert!(app.overlays.confirm.is_none());
-    assert!(app.toast.as_ref().unwrap().text.contains("Mark patients first"));
+    assert!(
+        app.toast
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Mark patients first")
+    );
     let mut ro = marked(2, false);
     ro.env.read_only = true;
     ro.update(ch('O'));
@@ -358,7 +370,10 @@ fn a_queue_of_three_runs_with_no_key_when_each_connects() {
         let rows = audits(&fx);
         assert_eq!(rows[0].outcome, audit::Outcome::Minted);
         assert!(rows.iter().all(|r| r.source == audit::Source::Queue));
-        assert!(rows.iter().all(|r| r.queue.as_deref() == Some(qid.as_str())));
+        assert!(
+            rows.iter()
+                .all(|r| r.queue.as_deref() == Some(qid.as_str()))
+        );
         let fx = connects(&mut app, "oura", at(t + 3));
         let rows = audits(&fx);
         assert_eq!(rows.len(), 1);
@@ -431,8 +446,10 @@ fn an_expired_link_marks_unused_and_the_queue_waits() {
     mint_answers(&mut app, 1, t0());
     let fx = app.update(Msg::Tick(at(3 * 3600)));
     let rows = audits(&fx);
-    assert!(rows.iter().any(|r| r.outcome == audit::Outcome::Expired
-        && r.source == audit::Source::Queue));
+    assert!(
+        rows.iter()
+            .any(|r| r.outcome == audit::Outcome::Expired && r.source == audit::Source::Queue)
+    );
     let q = app.queue.as_ref().unwrap();
     assert_eq!(q.phase, Phase::Waiting(Wait::Expired));
     assert!(mints(&app.update(Msg::Tick(at(4 * 3600)))).is_empty());
@@ -451,7 +468,10 @@ fn stop_asks_then_shows_the_summary_and_quit_asks_in_the_middle() {
     app.update(key(KeyCode::Esc));
     assert_eq!(app.overlays.confirm, Some(Confirm::Queue(Ask::Stop)));
     let fx = app.update(ch('y'));
-    assert!(fx.iter().any(|e| matches!(e, Effect::Cancel { .. })), "{fx:?}");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Cancel { .. })),
+        "{fx:?}"
+    );
     assert!(app.queue.as_ref().unwrap().is_done());
     assert!(app.screen.is_panes());
     // The summary closes; q quits without asking once the queue is over.
