@@ -60,7 +60,7 @@ pub fn parse(bytes: &[u8]) -> Result<QueueFile, FileError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
         let before = &bytes[..e.valid_up_to()];
-        let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let line = before.split(|b| *b == b'\n').count() as u64;
         return Err(FileError::NotUtf8 { line });
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -143,7 +143,7 @@ fn count_rest(reader: &mut csv::Reader<&[u8]>, column: usize, seen: &HashSet<Str
 /// The queue file at `path`, read bounded (a file over [`MAX_BYTES`] is refused unread).
 pub fn read(path: &Path) -> Result<QueueFile, FileError> {
     let file = std::fs::File::open(path).map_err(|e| FileError::Io(e.to_string()))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let len = file.metadata().map_or(0, |m| m.len());
     if len > MAX_BYTES {
         return Err(FileError::TooLarge { bytes: len });
     }

@@ -97,3 +97,59 @@ fn history_queue_prints_only_that_queues_links() {
     assert!(text(&out.stdout).is_empty());
     assert!(text(&out.stderr).contains("no links of queue q-z"));
 }
+
+#[test]
+fn a_queue_file_is_refused_before_the_console_with_its_line_or_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    let bad = dir.path().join("ids.csv");
+    std::fs::write(&bad, b"client_user_id\np1\np\xe92\n").unwrap();
+    let out = cmd(&db)
+        .args(["--demo", "--queue"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("line 3 is not UTF-8"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let big = dir.path().join("big.csv");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(11 * 1024 * 1024).unwrap();
+    let out = cmd(&db)
+        .args(["--demo", "--queue"])
+        .arg(&big)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("11.0 MB"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "p1\np2\n").unwrap();
+    let out = cmd(&db)
+        .args(["--demo", "--preset", "nope", "--queue"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("--preset \"nope\" is not a [[preset]]"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = cmd(&db)
+        .args(["--queue"])
+        .arg(&good)
+        .args(["users"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("give it without a command"));
+}

@@ -184,6 +184,8 @@ pub struct App {
     pub history_unavailable: Option<String>,
     /// The onboarding-day queue, while it runs and while its summary shows.
     pub queue: Option<queue::Queue>,
+    /// The preview of `--queue FILE`, before its queue starts.
+    pub queue_preview: Option<queue::preview::Preview>,
 }
 
 impl App {
@@ -217,6 +219,7 @@ impl App {
             quit: false,
             history_unavailable: None,
             queue: None,
+            queue_preview: None,
         }
     }
 
@@ -265,7 +268,7 @@ impl App {
             (
                 Msg::UserCreated { at, result, .. },
                 Pending::Change(Request::CreateUser { client_user_id }),
-            ) => self.on_created(client_user_id, at, result),
+            ) => self.on_created_queued(client_user_id, at, result),
             (Msg::Watched { at, result, .. }, Pending::Watch) => {
                 let mut effects = self.on_watched(at, result);
                 effects.extend(self.queue_after_watch(at));
@@ -279,6 +282,9 @@ impl App {
                 self.on_filtered(query, found)
             }
             (Msg::PatientLookedUp { result, .. }, Pending::Lookup) => self.on_looked_up(result),
+            (Msg::PatientLookedUp { result, .. }, Pending::QueueLookup { index }) => {
+                self.on_queue_lookup(index, result)
+            }
             (Msg::HistoryLoaded { result, .. }, Pending::History) => {
                 self.on_history_loaded(result);
                 vec![]
@@ -439,7 +445,9 @@ impl App {
             | Action::QueueBack
             | Action::QueuePause
             | Action::QueueStop
-            | Action::CloseSummary => self.queue_act(action),
+            | Action::CloseSummary
+            | Action::QueueGo
+            | Action::QueueInclude => self.queue_act(action),
             Action::Select => self.select_highlighted(),
             Action::Reload => self.reload_patients(),
             Action::Mint => self.mint(),
@@ -526,7 +534,9 @@ impl App {
             | Action::QueueBack
             | Action::QueuePause
             | Action::QueueStop
-            | Action::CloseSummary => {}
+            | Action::CloseSummary
+            | Action::QueueGo
+            | Action::QueueInclude => {}
         }
     }
 
@@ -594,7 +604,11 @@ impl App {
         } else if self.patients.detail_pending {
             // Load the highlighted patient's connections once the highlight rests.
             Some(Duration::from_millis(200))
-        } else if !self.screen.is_panes() || self.toast.is_some() || self.queue_in_progress() {
+        } else if !self.screen.is_panes()
+            || self.toast.is_some()
+            || self.queue_in_progress()
+            || self.queue_preview.is_some()
+        {
             Some(Duration::from_secs(1))
         } else {
             None
@@ -614,6 +628,7 @@ impl App {
         .into_iter()
         .flatten()
         .chain(self.queue_tick(now))
+        .chain(self.preview_step())
         .collect()
     }
 

@@ -115,6 +115,10 @@ pub enum Pending {
     },
     /// The server lookup of a filter that matched nothing loaded.
     Lookup,
+    /// The lookup of row `index` of the `--queue` file's preview.
+    QueueLookup {
+        index: usize,
+    },
     /// The audit log read for the history overlay.
     History,
     SavePreset,
@@ -133,7 +137,7 @@ impl Pending {
             Pending::Watch => Task::Watch,
             Pending::LinkProviders => Task::LinkProviders,
             Pending::Filter { .. } => Task::FilterPatients,
-            Pending::Lookup => Task::LookupPatient,
+            Pending::Lookup | Pending::QueueLookup { .. } => Task::LookupPatient,
             Pending::History => Task::LoadHistory,
             Pending::SavePreset => Task::SavePreset,
             Pending::SavePng => Task::SavePng,
@@ -355,7 +359,8 @@ impl App {
                 | Pending::User
                 | Pending::Filter { .. }
                 | Pending::SavePreset
-                | Pending::SavePng,
+                | Pending::SavePng
+                | Pending::QueueLookup { .. },
             )
             | None => {}
         }

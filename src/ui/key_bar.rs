@@ -92,20 +92,21 @@ fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
 /// that fit and shows them in the key table's order.
 fn need(a: Action) -> u8 {
     use Action::{
-        Back, Cancel, ClearFilter, CloseOverlay, ConfirmNo, ConfirmYes, Copy, Down, EditRedirect,
-        End, Filter, Help, Home, Mint, MintAgain, NewUser, NextPane, PageDown, PageUp, PatientView,
-        PromptCancel, PromptSubmit, Quit, Select, StopLoading, Toggle, Up,
+        Back, Cancel, ClearFilter, CloseOverlay, CloseSummary, ConfirmNo, ConfirmYes, Copy, Down,
+        EditRedirect, End, Filter, Help, Home, Mint, MintAgain, NewUser, NextPane, PageDown,
+        PageUp, PatientView, PromptCancel, PromptSubmit, QueueSkip, QueueStop, Quit, Select,
+        StopLoading, Toggle, Up,
     };
     match a {
         ClearFilter | Cancel | StopLoading | PromptSubmit | PromptCancel | ConfirmYes
         | ConfirmNo | CloseOverlay => 0,
         NextPane | Quit | Help => 1,
-        Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect => 2,
+        Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect | QueueSkip
+        | QueueStop | CloseSummary => 2,
         MintAgain | Filter | NewUser => 3,
         Up | Down | PageUp | PageDown | Home | End => 5,
         // The queue's marks: in the bar when there is room after the rest.
         Action::Mark | Action::MarkAll | Action::StartQueue => 6,
-        Action::QueueSkip | Action::QueueStop | Action::CloseSummary => 2,
         _ => 4,
     }
 }
@@ -206,8 +207,8 @@ fn news(app: &App, theme: &Theme) -> Option<Line<'static>> {
 
 /// What to do next, when nothing else is said.
 fn hint(app: &App) -> String {
-    if let Some(q) = &app.queue {
-        return super::queue::hint(q);
+    if app.queue.is_some() || app.queue_preview.is_some() {
+        return super::queue::hint(app);
     }
     match app.screen {
         Screen::Link(_) | Screen::PatientView { .. } => {

@@ -54,6 +54,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             }
         }
         (Screen::Panes, Some(q)) => queue::draw(frame, area, app, q, theme),
+        (Screen::Panes, None) if app.queue_preview.is_some() => {
+            queue::draw_preview(frame, area, app, theme);
+        }
         (Screen::Panes, None) => {
             let areas = layout::areas(area);
             header::draw(frame, areas.header, app, theme);

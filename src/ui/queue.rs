@@ -13,6 +13,7 @@ use super::Theme;
 use super::widgets::{bold, pane_block, shorten_line, spinner};
 use crate::app::App;
 use crate::app::layout;
+use crate::app::queue::preview::{Known, Preview, Stage};
 use crate::app::queue::{Entry, Outcome, Phase, Queue, Wait};
 use crate::i18n::{self, Language};
 use crate::text::{count, sanitize};
@@ -54,6 +55,141 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) 
     super::key_bar::draw(frame, &areas, app, theme);
 }
 
+/// The preview of `--queue FILE`: what is known, connected, new; warnings; failures.
+pub fn draw_preview(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(p) = &app.queue_preview else {
+        return;
+    };
+    let areas = layout::areas(area);
+    super::header::draw(frame, areas.header, app, theme);
+    let width = usize::from(areas.body.width.saturating_sub(2));
+    let dups = match p.duplicates {
+        0 => String::new(),
+        n => format!(" ({} dropped)", count(n, "duplicate", "duplicates")),
+    };
+    let title = format!(" Queue file · {}{dups} ", count(p.rows.len(), "id", "ids"));
+    let inner = Rect::new(
+        areas.body.x + 1,
+        areas.body.y + 1,
+        areas.body.width.saturating_sub(2),
+        areas.body.height.saturating_sub(2),
+    );
+    frame.render_widget(
+        pane_block(shorten_line(Line::from(title), width), true, theme),
+        areas.body,
+    );
+    frame.render_widget(
+        Paragraph::new(preview_lines(app, p, theme)).wrap(Wrap { trim: false }),
+        inner,
+    );
+    super::key_bar::draw(frame, &areas, app, theme);
+}
+
+/// At most this many ids are named on a line of the preview.
+const NAMED: usize = 12;
+
+fn named<'a>(ids: impl Iterator<Item = String> + 'a) -> String {
+    let all: Vec<String> = ids.collect();
+    let mut out = all
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > NAMED {
+        out.push_str(&format!(" … and {} more", all.len() - NAMED));
+    }
+    out
+}
+
+fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let progress = match p.stage {
+        Stage::Listing => format!("{} Loading the patient list…", spinner(app)),
+        Stage::LookingUp => format!(
+            "{} Looking up {} of {}…",
+            spinner(app),
+            crate::text::thousands(p.resolved() + 1),
+            crate::text::thousands(p.rows.len())
+        ),
+        Stage::Creating => format!("{} Creating the new patients…", spinner(app)),
+        Stage::Ready => "Nothing is sent before you answer y".to_string(),
+    };
+    lines.push(Line::styled(progress, theme.muted()));
+    lines.push(Line::default());
+    let rows_with = |f: &dyn Fn(&Known) -> Option<String>| -> Vec<String> {
+        p.rows
+            .iter()
+            .filter_map(|r| {
+                f(&r.known).map(|extra| format!("{}{extra}", sanitize(&r.client_user_id)))
+            })
+            .collect()
+    };
+    let known = rows_with(&|k| match k {
+        Known::Patient { connected, .. } if connected.is_empty() => Some(String::new()),
+        _ => None,
+    });
+    let connected = rows_with(&|k| match k {
+        Known::Patient { connected, .. } if !connected.is_empty() => {
+            Some(format!(" ({})", connected.join(", ")))
+        }
+        _ => None,
+    });
+    let new = rows_with(&|k| (*k == Known::New).then(String::new));
+    let created = rows_with(&|k| matches!(k, Known::Created { .. }).then(String::new));
+    let failed = rows_with(&|k| match k {
+        Known::CreateFailed(r) => Some(format!(" (not created: {r})")),
+        Known::LookupFailed(r) => Some(format!(" (lookup failed: {r})")),
+        _ => None,
+    });
+    let mut section = |heading: String, ids: Vec<String>, style: Style| {
+        let mut spans = vec![Span::styled(heading, style)];
+        if !ids.is_empty() {
+            spans.push(Span::raw(format!(": {}", named(ids.into_iter()))));
+        }
+        lines.push(Line::from(spans));
+    };
+    section(format!("Known {}", known.len()), known, Style::new());
+    let skip = if p.include_connected {
+        "included; i leaves them out"
+    } else {
+        "skipped; i includes them"
+    };
+    let n = connected.len();
+    section(
+        format!("Already connected {n} ({skip})"),
+        connected,
+        theme.success(),
+    );
+    section(format!("New {}", new.len()), new, theme.primary());
+    if !created.is_empty() {
+        section(
+            format!("Created {}", created.len()),
+            created,
+            theme.success(),
+        );
+    }
+    if !failed.is_empty() {
+        section(format!("Failed {}", failed.len()), failed, theme.danger());
+    }
+    let warned: Vec<&crate::app::queue::preview::Row> =
+        p.rows.iter().filter(|r| r.warning.is_some()).collect();
+    if !warned.is_empty() {
+        lines.push(Line::default());
+        for r in warned.iter().take(NAMED) {
+            lines.push(Line::styled(
+                format!(
+                    "{} {}",
+                    sanitize(&r.client_user_id),
+                    r.warning.unwrap_or_default()
+                ),
+                theme.warning(),
+            ));
+        }
+    }
+    lines
+}
+
 /// The patient-facing view between patients: the clinic's name and one neutral sentence.
 fn draw_wait(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines = Vec::new();
@@ -81,7 +217,10 @@ fn patient_language() -> Language {
 }
 
 /// The status line's hint while a queue is on.
-pub fn hint(q: &Queue) -> String {
+pub fn hint(app: &App) -> String {
+    let Some(q) = &app.queue else {
+        return preview_hint(app);
+    };
     match &q.phase {
         Phase::Done => "Esc closes the summary; the audit log keeps the queue's rows".into(),
         Phase::Showing => {
@@ -91,6 +230,20 @@ pub fn hint(q: &Queue) -> String {
         Phase::Minting | Phase::Connected { .. } => {
             "The queue moves on by itself: h holds, n skips, x stops".into()
         }
+    }
+}
+
+fn preview_hint(app: &App) -> String {
+    let Some(p) = &app.queue_preview else {
+        return String::new();
+    };
+    match (p.stage, p.new_ids()) {
+        (Stage::Ready, 0) => format!(
+            "Enter: start the queue of {}",
+            count(p.entries().len(), "patient", "patients")
+        ),
+        (Stage::Ready, n) => format!("Enter: create the {n} new (asks first), then start"),
+        _ => "Esc closes the preview: nothing is sent".into(),
     }
 }
 
@@ -376,5 +529,45 @@ mod tests {
             app.toast = None;
             app
         });
+    }
+}
+
+#[cfg(test)]
+mod preview_tests {
+    use crate::app::App;
+    use crate::app::Msg;
+    use crate::app::tests::{ch, loaded, t0};
+    use crate::ui::tests::{render, sized};
+
+    fn previewed(w: u16, h: u16) -> App {
+        let mut app = sized(loaded(40, false), w, h);
+        let first = app
+            .patients
+            .list
+            .items()
+            .get_ref(0)
+            .client_user_id
+            .to_string();
+        let file = crate::queue_file::parse(
+            format!("client_user_id\n{first}\nnew-1\n+1 555 010 9999\nnew-1\n").as_bytes(),
+        )
+        .unwrap();
+        app.open_queue_file(file);
+        app.update(Msg::Tick(t0()));
+        app.toast = None;
+        app
+    }
+
+    #[test]
+    fn queue_file_preview() {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            let app = previewed(w, h);
+            insta::assert_snapshot!(format!("queue_file_preview_{w}x{h}"), render(&app, w, h));
+        }
+        let mut app = previewed(80, 24);
+        app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+        assert!(render(&app, 80, 24).contains("Create the 2 new? y/N"));
+        app.update(ch('n'));
+        assert!(app.queue_preview.is_some());
     }
 }

@@ -352,6 +352,27 @@ pub const BINDINGS: &[Binding] = &[
         "Any key returns to the staff view",
     ),
     b(
+        Ctx::QueuePreview,
+        &[code(KeyCode::Enter)],
+        Action::QueueGo,
+        "go on",
+        "Create the new patients (asks), then start (asks)",
+    ),
+    b(
+        Ctx::QueuePreview,
+        &[k('i')],
+        Action::QueueInclude,
+        "include connected",
+        "Include the already connected patients (again: not)",
+    ),
+    b(
+        Ctx::QueuePreview,
+        &[code(KeyCode::Esc)],
+        Action::CloseSummary,
+        "close",
+        "Close the preview: nothing is sent",
+    ),
+    b(
         Ctx::Queue,
         &[k('h')],
         Action::QueueHold,

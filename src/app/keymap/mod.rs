@@ -62,6 +62,8 @@ pub enum Action {
     QueuePause,
     QueueStop,
     CloseSummary,
+    QueueGo,
+    QueueInclude,
 }
 
 /// Where a binding applies. Several contexts are active at once (e.g. `Panes` + `Patients`).
@@ -104,6 +106,8 @@ pub enum Ctx {
     Queue,
     /// The queue's summary.
     QueueSummary,
+    /// The preview of `--queue FILE`.
+    QueuePreview,
 }
 
 impl Ctx {
@@ -130,6 +134,7 @@ impl Ctx {
             Ctx::ProfilePicker => "Profile picker (at start)",
             Ctx::Queue => "Queue",
             Ctx::QueueSummary => "Queue summary",
+            Ctx::QueuePreview => "Queue file preview (--queue)",
         }
     }
 }
@@ -252,6 +257,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Busy,
     Ctx::LinkView,
     Ctx::PatientView,
+    Ctx::QueuePreview,
     Ctx::Queue,
     Ctx::QueueSummary,
     Ctx::Filtering,

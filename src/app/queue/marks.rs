@@ -140,7 +140,7 @@ impl App {
     }
 
     /// The preset, else what the link allows, for the start question and the summary.
-    fn queue_label(&self) -> String {
+    pub(in crate::app) fn queue_label(&self) -> String {
         if let Some(p) = self.preset_for_audit() {
             return format!("preset {p}");
         }

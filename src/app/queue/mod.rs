@@ -7,6 +7,7 @@
 //! take the link off the screen, nothing).
 
 pub mod marks;
+pub mod preview;
 mod run;
 
 use chrono::{DateTime, Utc};
@@ -354,6 +355,8 @@ pub enum Ask {
     Quit,
     /// Mark every match (more than [`marks::ASK_ABOVE`]).
     MarkAll { count: usize },
+    /// Create the ids of the queue file no patient has.
+    CreateNew { count: usize },
 }
 
 impl Ask {
@@ -373,6 +376,7 @@ impl Ask {
             }
             Ask::Stop => "Stop the queue? What was done is kept. y/N".into(),
             Ask::Quit => "Quit in the middle of the queue? What was done is kept. y/N".into(),
+            Ask::CreateNew { count } => format!("Create the {count} new? y/N"),
             Ask::MarkAll { count } => format!(
                 "Mark all {} matching patients? y/N",
                 crate::text::thousands(*count)
@@ -386,6 +390,7 @@ impl Ask {
             Ask::Start { .. } => "The queue did not start: nothing was sent",
             Ask::Stop | Ask::Quit => "The queue goes on",
             Ask::MarkAll { .. } => "Nothing was marked",
+            Ask::CreateNew { .. } => "Nothing was created: Esc closes the preview",
         }
     }
 }

@@ -138,7 +138,7 @@ impl App {
                 Screen::PatientView { shown, since: at }
             }
             Screen::Link(shown) | Screen::PatientView { shown, .. } => Screen::Link(shown),
-            other => other,
+            Screen::Panes => Screen::Panes,
         };
         if patient_facing {
             effects.extend(self.audit_shown(Outcome::ShownToPatient, None, None));
@@ -202,6 +202,9 @@ impl App {
 
     /// The contexts whose keys work while a queue is on (`None`: the console's usual ones).
     pub(in crate::app) fn queue_contexts(&self) -> Option<Vec<Ctx>> {
+        if self.queue_preview.is_some() && self.screen.is_panes() {
+            return Some(vec![Ctx::Always, Ctx::QueuePreview, Ctx::Global]);
+        }
         let q = self.queue.as_ref()?;
         match &self.screen {
             Screen::PatientView { .. } => None,
@@ -258,7 +261,10 @@ impl App {
                     q.patient_facing = true;
                 }
             }
+            Action::CloseSummary if self.queue_preview.is_some() => self.queue_preview = None,
             Action::CloseSummary => self.queue = None,
+            Action::QueueGo => self.preview_go(),
+            Action::QueueInclude => self.preview_include(),
             _ => {}
         }
         vec![]
@@ -298,7 +304,9 @@ impl App {
     /// `y` to one of the queue's questions.
     pub(in crate::app) fn queue_confirmed(&mut self, ask: &Ask) -> Vec<Effect> {
         match ask {
+            Ask::Start { .. } if self.queue_preview.is_some() => self.start_file_queue(),
             Ask::Start { .. } => self.start_marked_queue(),
+            Ask::CreateNew { .. } => self.create_new(),
             Ask::MarkAll { .. } => {
                 self.mark_matches();
                 vec![]
