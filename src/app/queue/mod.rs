@@ -396,4 +396,6 @@ impl Ask {
 }
 
 #[cfg(test)]
+mod preview_tests;
+#[cfg(test)]
 mod tests;
