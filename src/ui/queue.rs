@@ -509,11 +509,13 @@ mod tests {
     fn queue_patient_wait_names_no_patient() {
         snap("queue_patient_wait", |w, h| {
             let mut app = counting_down(w, h);
-            app.queue.as_mut().unwrap().patient_facing = true;
+            let q = app.queue.as_mut().unwrap();
+            (q.patient_facing, q.staff_now) = (true, false);
             app
         });
         let mut app = counting_down(80, 24);
-        app.queue.as_mut().unwrap().patient_facing = true;
+        let q = app.queue.as_mut().unwrap();
+        (q.patient_facing, q.staff_now) = (true, false);
         let screen = render(&app, 80, 24);
         assert!(screen.contains("Please wait for your code."));
         assert!(!screen.contains("patient-0000"), "{screen}");

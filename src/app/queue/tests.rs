@@ -540,3 +540,19 @@ fn the_pending_registry_holds_one_watch_at_most() {
     app.update(Msg::Tick(at(2)));
     assert_eq!(app.requests.count(Task::Watch), 1);
 }
+
+#[test]
+fn staff_in_the_link_view_keep_the_staff_screen_between_patients() {
+    let mut app = marked(2, false);
+    start(&mut app);
+    mint_answers(&mut app, 1, t0());
+    app.update(ch('a')); // any key: the staff link view
+    assert!(matches!(app.screen, Screen::Link(_)));
+    connects(&mut app, "oura", at(3));
+    assert!(app.screen.is_panes());
+    assert!(!app.queue_waiting_screen(), "the staff see the countdown");
+    // The next link is shown to the patient again.
+    app.update(Msg::Tick(at(8)));
+    mint_answers(&mut app, 2, at(8));
+    assert!(matches!(app.screen, Screen::PatientView { .. }));
+}
