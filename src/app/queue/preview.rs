@@ -227,14 +227,31 @@ impl App {
                 if self.alert_if_refused(&e) {
                     return vec![];
                 }
-                Known::LookupFailed(sanitize(&e.to_string()))
+                return self.queue_lookup_failed(index, &sanitize(&e.to_string()));
             }
         };
-        let Some(p) = &mut self.queue_preview else {
-            return vec![];
-        };
-        if let Some(r) = p.rows.get_mut(index) {
+        if let Some(r) = self
+            .queue_preview
+            .as_mut()
+            .and_then(|p| p.rows.get_mut(index))
+        {
             r.known = known;
+        }
+        self.next_lookup()
+    }
+
+    /// The lookup of row `index` could not be made (`reason`): listed, and the rest go on.
+    pub(in crate::app) fn queue_lookup_failed(
+        &mut self,
+        index: usize,
+        reason: &str,
+    ) -> Vec<Effect> {
+        if let Some(r) = self
+            .queue_preview
+            .as_mut()
+            .and_then(|p| p.rows.get_mut(index))
+        {
+            r.known = Known::LookupFailed(reason.to_string());
         }
         self.next_lookup()
     }

@@ -160,3 +160,24 @@ fn a_preview_without_the_whole_list_looks_up_one_id_at_a_time_and_skips_the_conn
     app.update(key(KeyCode::Esc));
     assert!(app.queue_preview.is_none() && app.queue.is_none());
 }
+
+#[test]
+fn a_lookup_that_fails_is_listed_and_the_rest_go_on() {
+    use super::preview::{Known, Stage};
+    let mut app = loaded(10, false);
+    app.patients.total = Some(5_000);
+    app.open_queue_file(crate::queue_file::parse(b"b1\nb2\n").unwrap());
+    app.update(Msg::Tick(at(1)));
+    let id = live(&app, Task::LookupPatient);
+    let fx = app.update(Msg::TaskFailed {
+        task: Task::LookupPatient,
+        id: Some(id),
+    });
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LookupPatient { text, .. } if text == "b2"))
+    );
+    let p = app.queue_preview.as_ref().unwrap();
+    assert!(matches!(p.rows[0].known, Known::LookupFailed(_)));
+    assert_eq!(p.stage, Stage::LookingUp);
+}

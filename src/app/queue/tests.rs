@@ -334,6 +334,20 @@ fn o_asks_once_even_in_production_then_mints_the_first_through_the_mint_path() {
     let fx = app.update(Msg::Tick(at(15)));
     assert_eq!(mints(&fx), [user_at(&app, 1)]);
     assert!(app.overlays.confirm.is_none());
+    // Nor for r: the mint again goes out at once.
+    let id = live(&app, Task::Mint);
+    app.update(Msg::Minted {
+        id,
+        at: at(16),
+        result: Err(ApiError::Refused {
+            status: 400,
+            detail: "x".into(),
+        }),
+    });
+    app.update(ch('a'));
+    let fx = app.update(ch('r'));
+    assert_eq!(mints(&fx), [user_at(&app, 1)]);
+    assert!(app.overlays.confirm.is_none());
 }
 
 #[test]
