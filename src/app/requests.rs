@@ -352,7 +352,7 @@ impl App {
             }
             Some(Pending::History) => self.on_history_loaded(Err(FAILED.into())),
             Some(Pending::QueueLookup { index }) => {
-                effects = self.queue_lookup_failed(*index, FAILED)
+                effects = self.queue_lookup_failed(*index, FAILED);
             }
             // The registry no longer has it, which is all: the busy state ends (a mint, a new
             // patient: `on_answer` also ends the retry countdown), the list keeps its matches,
