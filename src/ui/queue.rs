@@ -247,7 +247,8 @@ fn preview_hint(app: &App) -> String {
     }
 }
 
-/// One line over the staff link view: which patient of the queue this is.
+/// One line over the staff link view: which patient of the queue this is, in the widest run
+/// of blank cells of its top row (the header and the badge keep theirs).
 pub fn draw_strip(frame: &mut Frame, area: Rect, q: &Queue, theme: &Theme) {
     let Some(e) = q.current_entry() else {
         return;
@@ -259,13 +260,34 @@ pub fn draw_strip(frame: &mut Frame, area: Rect, q: &Queue, theme: &Theme) {
         q.entries.len(),
         sanitize(&e.client_user_id)
     );
-    // The badge keeps the right of the row.
-    let width = area.width.saturating_sub(24);
+    let (start, len) = widest_blank_run(frame, area);
+    // A space either side, so it reads apart from what is there.
+    let width = len.saturating_sub(2);
+    if width < 12 {
+        return;
+    }
     let line = shorten_line(Line::styled(text, theme.primary()), usize::from(width));
-    frame.render_widget(
-        Paragraph::new(line),
-        Rect::new(area.x + 1, area.y, width, 1),
-    );
+    frame.render_widget(Paragraph::new(line), Rect::new(start + 1, area.y, width, 1));
+}
+
+/// The start and length of the longest run of blank cells on the top row of `area`.
+fn widest_blank_run(frame: &mut Frame, area: Rect) -> (u16, u16) {
+    let buf = frame.buffer_mut();
+    let (mut best, mut run_start, mut run) = ((area.x, 0u16), area.x, 0u16);
+    for x in area.x..area.right() {
+        if buf[(x, area.y)].symbol().trim().is_empty() {
+            if run == 0 {
+                run_start = x;
+            }
+            run += 1;
+            if run > best.1 {
+                best = (run_start, run);
+            }
+        } else {
+            run = 0;
+        }
+    }
+    best
 }
 
 /// Where the queue is: one sentence on the current patient, then every patient's result.
