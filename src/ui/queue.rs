@@ -391,18 +391,15 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         if entries.is_empty() && label == "not reached" {
             continue;
         }
-        let ids: Vec<String> = entries
-            .iter()
-            .map(|e| match &e.outcome {
-                Some(Outcome::Failed(r)) => {
-                    format!("{} ({})", sanitize(&e.client_user_id), sanitize(r))
-                }
-                _ => sanitize(&e.client_user_id),
-            })
-            .collect();
+        let ids = entries.iter().map(|e| match &e.outcome {
+            Some(Outcome::Failed(r)) => {
+                format!("{} ({})", sanitize(&e.client_user_id), sanitize(r))
+            }
+            _ => sanitize(&e.client_user_id),
+        });
         let mut spans = vec![Span::styled(format!("{heading} {}", entries.len()), style)];
-        if !ids.is_empty() {
-            spans.push(Span::raw(format!(": {}", ids.join(", "))));
+        if !entries.is_empty() {
+            spans.push(Span::raw(format!(": {}", named(ids))));
         }
         lines.push(Line::from(spans));
     }
@@ -541,6 +538,29 @@ mod tests {
         let screen = render(&app, 80, 24);
         assert!(screen.contains("Please wait for your code."));
         assert!(!screen.contains("patient-0000"), "{screen}");
+    }
+
+    #[test]
+    fn a_long_summary_names_the_first_ids_and_counts_the_rest() {
+        use crate::app::queue::Queue;
+        let mut app = sized(loaded(1, false), 160, 48);
+        let ids = (1..=30)
+            .map(|i| (uuid::Uuid::from_u128(i), format!("p{i}")))
+            .collect();
+        let mut q = Queue::new(
+            ids,
+            crate::link::LinkOptions::default(),
+            "all".into(),
+            t0(),
+            "ann".into(),
+        );
+        for _ in 0..30 {
+            q.skip();
+        }
+        app.queue = Some(q);
+        let screen = render(&app, 160, 48);
+        assert!(screen.contains("Skipped 30: p1, p2,"), "{screen}");
+        assert!(screen.contains("p12 … and 18 more"), "{screen}");
     }
 
     #[test]
