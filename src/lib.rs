@@ -13,6 +13,7 @@ pub mod clipboard;
 pub mod emulator;
 pub mod i18n;
 pub mod link;
+pub mod queue_file;
 pub mod runtime;
 pub mod setup;
 pub mod text;

@@ -109,6 +109,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         return done;
     }
     let (config, config_notice) = load_config(cli.command.as_ref(), config_path.as_deref())?;
+    let queue = read_queue(&cli, &config)?;
     match &cli.command {
         Some(Command::Login(args)) => return login::login(&connection_args, &config, args).await,
         Some(Command::Logout(_)) => return login::logout(&connection_args, &config),
@@ -138,7 +139,51 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let link_options = guard(cli.command.as_ref(), &connection, &config)?;
     let (session, config_notice) =
         open_session(connection, connection_args.lan, config_notice, console).await?;
-    dispatch(cli.command, &session, &config, config_notice, link_options).await
+    dispatch(
+        cli.command,
+        &session,
+        &config,
+        config_notice,
+        link_options,
+        queue,
+    )
+    .await
+}
+
+/// `--queue FILE [--preset NAME]`: read and checked before anything starts (exit 2 on a
+/// refused file, with its line number or size; on a preset the config file does not have; with
+/// a command, as the queue is the console's).
+fn read_queue(
+    cli: &Cli,
+    config: &Config,
+) -> Result<Option<vital_onboard::runtime::QueueStart>, Failure> {
+    let Some(path) = &cli.queue.file else {
+        return Ok(None);
+    };
+    if !is_console(cli.command.as_ref()) {
+        return Err(Failure::input(
+            "--queue starts the console with a queue: give it without a command",
+        ));
+    }
+    if let Some(name) = &cli.queue.preset
+        && !config.preset.iter().any(|p| &p.name == name)
+    {
+        let names: Vec<&str> = config.preset.iter().map(|p| p.name.as_str()).collect();
+        return Err(Failure::input(format!(
+            "--preset {name:?} is not a [[preset]] of the config file (presets: {})",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        )));
+    }
+    let file = vital_onboard::queue_file::read(path)
+        .map_err(|e| Failure::input(format!("--queue {}: {e}", path.display())))?;
+    Ok(Some(vital_onboard::runtime::QueueStart {
+        file,
+        preset: cli.queue.preset.clone(),
+    }))
 }
 
 /// The commands that take no connection settings (`emulator`, the clipboard keeper) and the
@@ -312,10 +357,11 @@ async fn dispatch(
     config: &Config,
     config_notice: Option<String>,
     link_options: Option<LinkOptions>,
+    queue: Option<vital_onboard::runtime::QueueStart>,
 ) -> Result<(), Failure> {
     match command {
         None | Some(Command::Tui(_)) => {
-            vital_onboard::runtime::run_console(session, config, config_notice)
+            vital_onboard::runtime::run_console(session, config, config_notice, queue)
                 .await
                 .map_err(|e| Failure::internal(format!("terminal error: {e}")))
         }

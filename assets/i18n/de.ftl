@@ -39,3 +39,6 @@ link-connected-many = { $providers } und { $last } sind verbunden. Sie können d
 link-failed = { $provider } konnte nicht verbunden werden. Bitte geben Sie das Gerät dem Personal zurück.
 link-too-small = Einen Moment bitte: Das Personal zeigt Ihnen gleich Ihren Code.
 link-too-long = Dieser Link ist zu lang für einen QR-Code: Das Personal kann ihn Ihnen stattdessen schicken.
+
+# queue
+queue-wait = Bitte warten Sie auf Ihren Code.

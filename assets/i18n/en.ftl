@@ -39,3 +39,6 @@ link-connected-many = { $providers } and { $last } are connected. You can hand t
 link-failed = { $provider } could not be connected. Please hand the device back to the staff.
 link-too-small = One moment, please: the staff will show your code.
 link-too-long = This link is too long for a QR code: the staff can send it to you instead.
+
+# queue
+queue-wait = Please wait for your code.

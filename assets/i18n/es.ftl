@@ -39,3 +39,6 @@ link-connected-many = { $providers } y { $last } están conectados. Ya puede dev
 link-failed = No se pudo conectar { $provider }. Devuelva el dispositivo al personal, por favor.
 link-too-small = Un momento, por favor: el personal le mostrará su código.
 link-too-long = Este enlace es demasiado largo para un código QR: el personal se lo puede enviar.
+
+# queue
+queue-wait = Espere su código, por favor.

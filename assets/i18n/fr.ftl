@@ -39,3 +39,6 @@ link-connected-many = { $providers } et { $last } sont connectés. Vous pouvez r
 link-failed = { $provider } n’a pas pu être connecté. Veuillez rendre l’appareil au personnel.
 link-too-small = Un instant, s’il vous plaît. Le personnel va vous montrer votre code.
 link-too-long = Ce lien est trop long pour un code QR. Le personnel peut vous l’envoyer autrement.
+
+# queue
+queue-wait = Veuillez patienter, votre code va s’afficher.

@@ -39,3 +39,6 @@ link-connected-many = { $providers } e { $last } estão conectados. Você já po
 link-failed = Não foi possível conectar { $provider }. Devolva o aparelho à equipe, por favor.
 link-too-small = Um momento, por favor: a equipe vai mostrar o seu código.
 link-too-long = Este link é longo demais para um código QR: a equipe pode enviá-lo para você.
+
+# queue
+queue-wait = Aguarde o seu código, por favor.

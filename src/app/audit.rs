@@ -39,6 +39,7 @@ impl App {
             .audit_scope()
             .event(outcome, request, client_user_id, time);
         e.preset = self.preset_for_audit();
+        self.tag_queue_event(&mut e, request.user_id);
         e
     }
 

@@ -26,6 +26,7 @@ pub mod presets;
 pub mod profile_picker;
 pub mod prompt;
 pub mod providers;
+pub mod queue;
 pub mod requests;
 pub mod roster;
 pub mod screen;
@@ -118,6 +119,8 @@ pub struct ConsoleConfig {
     pub operator: String,
     /// The language a new link's patient-facing view starts in (`patient_language`).
     pub patient_language: crate::i18n::Language,
+    /// The queue shows each new link in the patient-facing view (`queue_view`, default).
+    pub queue_patient_facing: bool,
 }
 
 impl ConsoleConfig {
@@ -133,6 +136,7 @@ impl ConsoleConfig {
             start_preset: None,
             operator: crate::audit::UNKNOWN.to_string(),
             patient_language: crate::i18n::Language::default(),
+            queue_patient_facing: config.queue_view == crate::setup::config::QueueView::Patient,
         }
     }
 
@@ -182,6 +186,10 @@ pub struct App {
     pub quit: bool,
     /// Why the audit log is unavailable, once it is known to be.
     pub history_unavailable: Option<String>,
+    /// The onboarding-day queue, while it runs and while its summary shows.
+    pub queue: Option<queue::Queue>,
+    /// The preview of `--queue FILE`, before its queue starts.
+    pub queue_preview: Option<queue::preview::Preview>,
 }
 
 impl App {
@@ -214,6 +222,8 @@ impl App {
             spinner: 0,
             quit: false,
             history_unavailable: None,
+            queue: None,
+            queue_preview: None,
         }
     }
 
@@ -263,12 +273,16 @@ impl App {
             (
                 Msg::Minted { at, result, .. },
                 Pending::Change(Request::Mint { request, language }),
-            ) => self.on_minted(request, language, at, result),
+            ) => self.on_minted_queued(request, language, at, result),
             (
                 Msg::UserCreated { at, result, .. },
                 Pending::Change(Request::CreateUser { client_user_id }),
-            ) => self.on_created(client_user_id, at, result),
-            (Msg::Watched { at, result, .. }, Pending::Watch) => self.on_watched(at, result),
+            ) => self.on_created_queued(client_user_id, at, result),
+            (Msg::Watched { at, result, .. }, Pending::Watch) => {
+                let mut effects = self.on_watched(at, result);
+                effects.extend(self.queue_after_watch(at));
+                effects
+            }
             (Msg::LinkProvidersLoaded { result, .. }, Pending::LinkProviders) => {
                 self.on_link_providers(result);
                 vec![]
@@ -277,6 +291,9 @@ impl App {
                 self.on_filtered(query, found)
             }
             (Msg::PatientLookedUp { result, .. }, Pending::Lookup) => self.on_looked_up(result),
+            (Msg::PatientLookedUp { result, .. }, Pending::QueueLookup { index }) => {
+                self.on_queue_lookup(index, result)
+            }
             (Msg::HistoryLoaded { result, .. }, Pending::History) => {
                 self.on_history_loaded(result);
                 vec![]
@@ -360,6 +377,9 @@ impl App {
             }
             return ctx;
         }
+        if let Some(ctx) = self.queue_contexts() {
+            return ctx;
+        }
         let mut ctx = vec![Ctx::Always];
         if self.requests.change().is_some() {
             ctx.push(Ctx::Busy);
@@ -404,6 +424,10 @@ impl App {
             self.patient_view_key(&key);
             return vec![];
         }
+        if top.is_none() && self.queue_waiting_screen() {
+            self.queue_waiting_key(&key);
+            return vec![];
+        }
         let action = keymap::lookup(&self.contexts(), &key);
         if top == Some(OverlayKind::Prompt) {
             return match action {
@@ -420,6 +444,24 @@ impl App {
     /// What a key action does, by feature.
     fn act(&mut self, action: Action) -> Vec<Effect> {
         match action {
+            Action::Quit if self.queue_in_progress() => {
+                self.ask_quit_queue();
+                vec![]
+            }
+            Action::MintAgain | Action::PatientView if self.queue_in_progress() => {
+                self.queue_act(action)
+            }
+            Action::Mark
+            | Action::MarkAll
+            | Action::StartQueue
+            | Action::QueueHold
+            | Action::QueueSkip
+            | Action::QueueBack
+            | Action::QueuePause
+            | Action::QueueStop
+            | Action::CloseSummary
+            | Action::QueueGo
+            | Action::QueueInclude => self.queue_act(action),
             Action::Select => self.select_highlighted(),
             Action::Reload => self.reload_patients(),
             Action::Mint => self.mint(),
@@ -499,7 +541,18 @@ impl App {
             | Action::ClearFilter
             | Action::PromptCancel
             | Action::ClearPrompt
-            | Action::PickProfile => {}
+            | Action::PickProfile
+            | Action::Mark
+            | Action::MarkAll
+            | Action::StartQueue
+            | Action::QueueHold
+            | Action::QueueSkip
+            | Action::QueueBack
+            | Action::QueuePause
+            | Action::QueueStop
+            | Action::CloseSummary
+            | Action::QueueGo
+            | Action::QueueInclude => {}
         }
     }
 
@@ -573,7 +626,11 @@ impl App {
         } else if self.patients.detail_pending {
             // Load the highlighted patient's connections once the highlight rests.
             Some(Duration::from_millis(200))
-        } else if !self.screen.is_panes() || self.toast.is_some() {
+        } else if !self.screen.is_panes()
+            || self.toast.is_some()
+            || self.queue_in_progress()
+            || self.queue_preview.is_some()
+        {
             Some(Duration::from_secs(1))
         } else {
             None
@@ -593,6 +650,8 @@ impl App {
         ]
         .into_iter()
         .flatten()
+        .chain(self.queue_tick(now))
+        .chain(self.preview_step())
         .collect()
     }
 

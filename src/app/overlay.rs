@@ -25,6 +25,8 @@ pub enum Confirm {
         client_user_id: String,
         user_id: Uuid,
     },
+    /// A question of the onboarding-day queue.
+    Queue(super::queue::Ask),
 }
 
 impl Confirm {
@@ -39,6 +41,7 @@ impl Confirm {
             } => {
                 format!("{client_user_id} already belongs to user {user_id}. Select that user? y/N")
             }
+            Confirm::Queue(ask) => ask.question(),
         }
     }
 }
@@ -179,6 +182,7 @@ impl App {
             Some(Confirm::ProductionMint {
                 request, language, ..
             }) => self.send_mint(request, language),
+            Some(Confirm::Queue(ask)) => self.queue_confirmed(&ask),
             Some(Confirm::UseExisting {
                 client_user_id,
                 user_id,
@@ -202,6 +206,7 @@ impl App {
             Some(Confirm::UseExisting { client_user_id, .. }) => format!(
                 "Not created: the API refused {client_user_id} (another user has it); nothing else changed"
             ),
+            Some(Confirm::Queue(ask)) => ask.refused().to_string(),
             _ => "Nothing was sent".to_string(),
         };
         self.toast(Level::Info, text);

@@ -220,6 +220,8 @@ pub struct Patients {
     pub inline_limit: usize,
     /// This desk's audit log, for each patient's onboarding status (`app/status.rs`).
     pub status: super::status::StatusSource,
+    /// The patients marked for the queue (Space, `*`), by `user_id`.
+    pub marks: super::queue::marks::Marks,
 }
 
 impl Default for Patients {
@@ -239,6 +241,7 @@ impl Default for Patients {
             lookup: None,
             inline_limit: INLINE_FILTER,
             status: super::status::StatusSource::default(),
+            marks: super::queue::marks::Marks::default(),
         }
     }
 }

@@ -123,6 +123,10 @@ pub enum Pending {
     },
     /// The server lookup of a filter that matched nothing loaded.
     Lookup,
+    /// The lookup of row `index` of the `--queue` file's preview.
+    QueueLookup {
+        index: usize,
+    },
     /// The audit log read for the history overlay.
     History,
     /// The audit log read for the patients' onboarding statuses.
@@ -143,7 +147,7 @@ impl Pending {
             Pending::Watch => Task::Watch,
             Pending::LinkProviders => Task::LinkProviders,
             Pending::Filter { .. } => Task::FilterPatients,
-            Pending::Lookup => Task::LookupPatient,
+            Pending::Lookup | Pending::QueueLookup { .. } => Task::LookupPatient,
             Pending::History => Task::LoadHistory,
             Pending::Status => Task::LoadStatus,
             Pending::SavePreset => Task::SavePreset,
@@ -359,6 +363,9 @@ impl App {
             }
             Some(Pending::History) => self.on_history_loaded(Err(FAILED.into())),
             Some(Pending::Status) => self.on_status_loaded(Err(FAILED.into())),
+            Some(Pending::QueueLookup { index }) => {
+                effects = self.queue_lookup_failed(*index, FAILED);
+            }
             // The registry no longer has it, which is all: the busy state ends (a mint, a new
             // patient: `on_answer` also ends the retry countdown), the list keeps its matches,
             // nothing is selected.

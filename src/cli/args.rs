@@ -27,8 +27,23 @@ pub struct Cli {
     pub connection: ConnectionArgs,
     #[command(flatten)]
     pub guard: GuardArgs,
+    #[command(flatten)]
+    pub queue: QueueArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--queue FILE [--preset NAME]`: the console starts with an onboarding-day queue.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Onboarding day")]
+pub struct QueueArgs {
+    /// Start the console with a queue of the ids in FILE (a CSV with a client_user_id column,
+    /// or one id a line): a preview first, nothing sent before y.
+    #[arg(long = "queue", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// With --queue: the preset of the config file its links use.
+    #[arg(long, value_name = "NAME", requires = "file")]
+    pub preset: Option<String>,
 }
 
 /// Where requests go and with which key: on the console and on every command that calls the API
@@ -343,6 +358,9 @@ pub struct HistoryArgs {
     /// allowed, last outcome), with a header row.
     #[arg(long, requires = "pending", conflicts_with = "json")]
     pub csv: bool,
+    /// Only the links of one onboarding-day queue (its id, as the summary names it).
+    #[arg(long, value_name = "ID")]
+    pub queue: Option<String>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }

@@ -80,6 +80,8 @@ pub struct HistoryQuery {
     pub user: Option<String>,
     pub since: Option<String>,
     pub pending: bool,
+    /// Only this queue's links.
+    pub queue: Option<String>,
 }
 
 impl From<&HistoryArgs> for HistoryQuery {
@@ -90,6 +92,7 @@ impl From<&HistoryArgs> for HistoryQuery {
             user: args.user.clone(),
             since: args.since.clone(),
             pending: args.pending,
+            queue: args.queue.clone(),
         }
     }
 }
@@ -103,6 +106,9 @@ pub async fn run(
 ) -> CommandResult {
     let q = HistoryQuery::from(args);
     let mut links = read_log(&q).await?;
+    if let Some(id) = &q.queue {
+        links = of_queue(links, id);
+    }
     if q.pending {
         links = follow_up(links, connection_args, config).await;
     }
@@ -114,14 +120,24 @@ pub async fn run(
     if links.is_empty() {
         eprintln!(
             "{}",
-            if q.pending {
-                "nobody to call back: every patient these links were for has connected"
+            if let Some(id) = &q.queue {
+                format!("no links of queue {}", sanitize(id))
+            } else if q.pending {
+                "nobody to call back: every patient these links were for has connected".into()
             } else {
-                "no links match"
+                "no links match".into()
             }
         );
     }
     Ok(())
+}
+
+/// The links one onboarding-day queue minted (`--queue ID`), newest first.
+pub fn of_queue(links: Vec<LinkRecord>, id: &str) -> Vec<LinkRecord> {
+    links
+        .into_iter()
+        .filter(|l| l.minted.queue.as_deref() == Some(id))
+        .collect()
 }
 
 /// The links of the local log that `q` asks for, newest first.

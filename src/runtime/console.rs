@@ -11,6 +11,12 @@ use crate::setup::config::Config;
 use crate::setup::session::Session;
 use crate::ui::Theme;
 
+/// `--queue FILE [--preset NAME]`: the file's ids, read and checked before the console starts.
+pub struct QueueStart {
+    pub file: crate::queue_file::QueueFile,
+    pub preset: Option<String>,
+}
+
 /// Opens the interactive console on the real terminal and runs it until the user quits.
 /// `config_notice` says why the config file could not be used (the console then runs on the
 /// defaults and shows it).
@@ -18,10 +24,15 @@ pub async fn run_console(
     session: &Session,
     config: &Config,
     config_notice: Option<String>,
+    queue: Option<QueueStart>,
 ) -> std::io::Result<()> {
     let env = EnvInfo::from_connection(&session.connection, session.client.base_url());
     let mut console = ConsoleConfig::new(config, *chrono::Local::now().offset())
         .for_profile(config, session.connection.profile.as_deref());
+    let (queue_file, queue_preset) = queue.map_or((None, None), |q| (Some(q.file), q.preset));
+    if queue_preset.is_some() {
+        console.start_preset = queue_preset;
+    }
     console
         .operator
         .clone_from(&session.connection.settings.operator.value);
@@ -40,6 +51,9 @@ pub async fn run_console(
     );
     if let Some(notice) = config_notice {
         app.config_notice(notice);
+    }
+    if let Some(file) = queue_file {
+        app.open_queue_file(file);
     }
     let osc: OscSink = Box::new(|seq: &str| {
         let mut out = std::io::stdout();

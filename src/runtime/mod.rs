@@ -24,7 +24,7 @@ use crate::app::{App, Msg};
 use crate::clipboard::Clipboard;
 use crate::ui::{self, Theme};
 
-pub use console::{pick_profile, run_console};
+pub use console::{QueueStart, pick_profile, run_console};
 
 /// The most terminal events handled between two frames.
 const BURST: usize = 10_000;

@@ -76,12 +76,26 @@ pub struct Config {
     /// The language a new link's patient-facing view starts in (default English).
     #[serde(default, deserialize_with = "patient_language")]
     pub patient_language: Option<Language>,
+    /// Which view each link of the onboarding-day queue shows in (default: the patient's).
+    #[serde(default)]
+    pub queue_view: QueueView,
     /// `[profile.NAME]` tables.
     #[serde(default, rename = "profile")]
     pub profiles: BTreeMap<String, Profile>,
     /// Where the file was read from (not a key of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// `queue_view`: the view the queue shows each new link in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueueView {
+    /// The patient-facing view (any key returns to the staff view).
+    #[default]
+    Patient,
+    /// The staff link view.
+    Staff,
 }
 
 /// The profile that is always there: the built-in emulator.

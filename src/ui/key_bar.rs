@@ -50,11 +50,18 @@ const SHARED_KEYS_ROOM: usize = 18;
 /// and `Down/j` are one "move"). Paging keys and Ctrl-U are left to the help overlay.
 fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
     let mut out: Vec<(String, &'static str, Action)> = Vec::new();
+    let mut taken: Vec<keymap::Key> = Vec::new();
     for b in app
         .contexts()
         .into_iter()
         .flat_map(|ctx| keymap::bindings_for(&[ctx]).collect::<Vec<_>>())
     {
+        // A row whose keys a more specific context took does not work here.
+        let shadowed = !b.keys.is_empty() && b.keys.iter().all(|k| taken.contains(k));
+        taken.extend(b.keys.iter().copied());
+        if shadowed {
+            continue;
+        }
         if matches!(
             b.action,
             Action::ForceQuit
@@ -85,17 +92,21 @@ fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
 /// that fit and shows them in the key table's order.
 fn need(a: Action) -> u8 {
     use Action::{
-        Back, Cancel, ClearFilter, CloseOverlay, ConfirmNo, ConfirmYes, Copy, Down, EditRedirect,
-        End, Filter, Help, Home, Mint, MintAgain, NewUser, NextPane, PageDown, PageUp, PatientView,
-        PromptCancel, PromptSubmit, Quit, Select, StopLoading, Toggle, Up,
+        Back, Cancel, ClearFilter, CloseOverlay, CloseSummary, ConfirmNo, ConfirmYes, Copy, Down,
+        EditRedirect, End, Filter, Help, Home, Mint, MintAgain, NewUser, NextPane, PageDown,
+        PageUp, PatientView, PromptCancel, PromptSubmit, QueueSkip, QueueStop, Quit, Select,
+        StopLoading, Toggle, Up,
     };
     match a {
         ClearFilter | Cancel | StopLoading | PromptSubmit | PromptCancel | ConfirmYes
         | ConfirmNo | CloseOverlay => 0,
         NextPane | Quit | Help => 1,
-        Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect => 2,
+        Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect | QueueSkip
+        | QueueStop | CloseSummary => 2,
         MintAgain | Filter | NewUser => 3,
         Up | Down | PageUp | PageDown | Home | End => 5,
+        // The queue's marks: in the bar when there is room after the rest.
+        Action::Mark | Action::MarkAll | Action::StartQueue => 6,
         _ => 4,
     }
 }
@@ -196,6 +207,9 @@ fn news(app: &App, theme: &Theme) -> Option<Line<'static>> {
 
 /// What to do next, when nothing else is said.
 fn hint(app: &App) -> String {
+    if app.queue.is_some() || app.queue_preview.is_some() {
+        return super::queue::hint(app);
+    }
     match app.screen {
         Screen::Link(_) | Screen::PatientView { .. } => {
             "Let the patient scan the code, or c to copy the link".into()

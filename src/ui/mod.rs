@@ -13,6 +13,7 @@ mod presets;
 pub mod profile_picker;
 mod prompt;
 mod providers;
+mod queue;
 #[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
@@ -44,10 +45,21 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         }
         return;
     }
-    match &app.screen {
-        Screen::PatientView { shown, .. } => patient_view::draw(frame, area, app, shown, theme),
-        Screen::Link(shown) => link_view::draw(frame, area, app, shown, theme),
-        Screen::Panes => {
+    match (&app.screen, &app.queue) {
+        (Screen::PatientView { shown, .. }, _) => {
+            patient_view::draw(frame, area, app, shown, theme);
+        }
+        (Screen::Link(shown), q) => {
+            link_view::draw(frame, area, app, shown, theme);
+            if let Some(q) = q {
+                queue::draw_strip(frame, area, q, theme);
+            }
+        }
+        (Screen::Panes, Some(q)) => queue::draw(frame, area, app, q, theme),
+        (Screen::Panes, None) if app.queue_preview.is_some() => {
+            queue::draw_preview(frame, area, app, theme);
+        }
+        (Screen::Panes, None) => {
             let areas = layout::areas(area);
             header::draw(frame, areas.header, app, theme);
             patients::draw(frame, &areas.patients, app, theme);

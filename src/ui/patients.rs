@@ -135,6 +135,12 @@ fn title(app: &App, count: &str, width: u16, theme: &Theme) -> Line<'static> {
     if !count.is_empty() {
         title.push(Span::styled(format!("{count} "), theme.muted()));
     }
+    if !app.patients.marks.is_empty() {
+        title.push(Span::styled(
+            format!("· {} marked ", thousands(app.patients.marks.len())),
+            theme.primary(),
+        ));
+    }
     if app.patients.load.is_loading() {
         title.push(loading(app, theme));
     }
@@ -260,13 +266,15 @@ fn status_cell(app: &App, u: &PatientRef, cols: Columns, theme: &Theme) -> (Stri
 
 /// One list row: selection mark, `client_user_id` (the characters the filter matched
 /// highlighted), created date where the width allows, onboarding status (connected providers as
-/// the patients' known connections say); `cols.width` columns.
+/// the patients' known connections say); `cols.width` columns. The mark shows `●` for the
+/// selected patient and `*` for one marked for the queue.
 fn row(app: &App, u: &PatientRef, cols: Columns, style: Style, theme: &Theme) -> Line<'static> {
     let p = &app.patients;
-    let mark = if p.selected == Some(u.user_id) {
-        "● "
-    } else {
-        "  "
+    let mark = match (p.selected == Some(u.user_id), p.marks.contains(u.user_id)) {
+        (true, true) => "●*",
+        (true, false) => "● ",
+        (false, true) => " *",
+        (false, false) => "  ",
     };
     let created = if cols.created {
         let date = u

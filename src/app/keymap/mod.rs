@@ -55,6 +55,18 @@ pub enum Action {
     HistoryAllHosts,
     PickProfile,
     StatusFilter,
+    // The onboarding-day queue.
+    Mark,
+    MarkAll,
+    StartQueue,
+    QueueHold,
+    QueueSkip,
+    QueueBack,
+    QueuePause,
+    QueueStop,
+    CloseSummary,
+    QueueGo,
+    QueueInclude,
 }
 
 /// Where a binding applies. Several contexts are active at once (e.g. `Panes` + `Patients`).
@@ -93,6 +105,12 @@ pub enum Ctx {
     History,
     /// The profile picker the console starts with (several profiles, none chosen).
     ProfilePicker,
+    /// The onboarding-day queue while it runs.
+    Queue,
+    /// The queue's summary.
+    QueueSummary,
+    /// The preview of `--queue FILE`.
+    QueuePreview,
 }
 
 impl Ctx {
@@ -117,6 +135,9 @@ impl Ctx {
             Ctx::Presets => "Preset list",
             Ctx::History => "History",
             Ctx::ProfilePicker => "Profile picker (at start)",
+            Ctx::Queue => "Queue",
+            Ctx::QueueSummary => "Queue summary",
+            Ctx::QueuePreview => "Queue file preview (--queue)",
         }
     }
 }
@@ -239,6 +260,9 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Busy,
     Ctx::LinkView,
     Ctx::PatientView,
+    Ctx::QueuePreview,
+    Ctx::Queue,
+    Ctx::QueueSummary,
     Ctx::Filtering,
     Ctx::Prompt,
     Ctx::Confirm,

@@ -109,6 +109,16 @@ fn every_action_in_the_key_table_is_reachable() {
                 app.update(ch('1'));
                 app.update(key(KeyCode::Enter));
             }
+            Ctx::Queue | Ctx::QueueSummary => {
+                app.config.queue_patient_facing = false;
+                send(&mut app, [ch(' '), ch('O'), ch('y')]);
+                if b.ctx == Ctx::QueueSummary {
+                    send(&mut app, [ch('x'), ch('y')]);
+                }
+            }
+            Ctx::QueuePreview => {
+                app.open_queue_file(crate::queue_file::parse(b"p1\n").unwrap());
+            }
             _ => {}
         }
         assert!(

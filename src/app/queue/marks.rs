@@ -1,0 +1,173 @@
+//! Marks in the Patient pane (Space one, `*` every match): kept by `user_id` through filtering
+//! and `R`, in the order they were made, and `O`, which starts the queue of the marked patients.
+
+use std::collections::HashSet;
+
+use uuid::Uuid;
+
+use super::{Ask, Queue};
+use crate::app::overlay::Confirm;
+use crate::app::{App, Effect, Level};
+
+/// `*` asks first when it would mark more patients than this.
+pub const ASK_ABOVE: usize = 500;
+
+/// The marked patients, in the order they were marked.
+#[derive(Debug, Default, Clone)]
+pub struct Marks {
+    order: Vec<Uuid>,
+    set: HashSet<Uuid>,
+}
+
+impl Marks {
+    pub fn contains(&self, user_id: Uuid) -> bool {
+        self.set.contains(&user_id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Marks `user_id` (true) or unmarks it when it was marked (false).
+    pub fn toggle(&mut self, user_id: Uuid) -> bool {
+        if self.set.remove(&user_id) {
+            self.order.retain(|u| *u != user_id);
+            false
+        } else {
+            self.insert(user_id);
+            true
+        }
+    }
+
+    /// Marks `user_id` if it is not marked yet.
+    pub fn insert(&mut self, user_id: Uuid) {
+        if self.set.insert(user_id) {
+            self.order.push(user_id);
+        }
+    }
+
+    /// The marked patients in the order they were marked.
+    pub fn iter(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.order.iter().copied()
+    }
+
+    pub fn clear(&mut self) {
+        self.order.clear();
+        self.set.clear();
+    }
+}
+
+impl App {
+    /// Space in the Patient pane: marks (or unmarks) the highlighted patient.
+    pub(in crate::app) fn toggle_mark(&mut self) {
+        let Some(user_id) = self.patients.highlighted().map(|p| p.user_id) else {
+            return;
+        };
+        self.patients.marks.toggle(user_id);
+    }
+
+    /// `*`: marks every patient the filter matches (asking first above [`ASK_ABOVE`]).
+    pub(in crate::app) fn mark_all(&mut self) {
+        let count = self.patients.list.visible().len();
+        if count > ASK_ABOVE {
+            self.overlays.confirm = Some(Confirm::Queue(Ask::MarkAll { count }));
+        } else {
+            self.mark_matches();
+        }
+    }
+
+    /// Marks every match now shown.
+    pub(in crate::app) fn mark_matches(&mut self) {
+        let ids: Vec<Uuid> = self
+            .patients
+            .list
+            .visible_items(0)
+            .map(|(_, p)| p.user_id)
+            .collect();
+        let before = self.patients.marks.len();
+        for id in ids {
+            self.patients.marks.insert(id);
+        }
+        let added = self.patients.marks.len() - before;
+        self.toast(
+            Level::Info,
+            format!(
+                "Marked {} more ({} marked): O starts the queue",
+                crate::text::thousands(added),
+                crate::text::thousands(self.patients.marks.len())
+            ),
+        );
+    }
+
+    /// `O`: asks to start the queue of the marked patients with the panes' settings.
+    pub(in crate::app) fn ask_start_queue(&mut self) {
+        if self.refused_read_only("start a queue") {
+            return;
+        }
+        if self.queue.as_ref().is_some_and(Queue::in_progress) {
+            self.toast(Level::Warning, "A queue is running already");
+            return;
+        }
+        if self.marks_in_list().is_empty() {
+            self.toast(
+                Level::Warning,
+                "Mark patients first: Space marks the highlighted one, * every match",
+            );
+            return;
+        }
+        let options = self.link_options();
+        if self.refused_link_problems(&options) {
+            return;
+        }
+        self.overlays.confirm = Some(Confirm::Queue(Ask::Start {
+            count: self.marks_in_list().len(),
+            label: self.queue_label(),
+            production: self.env.is_production(),
+        }));
+    }
+
+    /// The marked patients the list holds, in the order they were marked.
+    fn marks_in_list(&self) -> Vec<(Uuid, String)> {
+        self.patients
+            .marks
+            .iter()
+            .filter_map(|id| self.patients.find(id).map(|p| (id, p.client_user_id)))
+            .collect()
+    }
+
+    /// The preset, else what the link allows, for the start question and the summary.
+    pub(in crate::app) fn queue_label(&self) -> String {
+        if let Some(p) = self.preset_for_audit() {
+            return format!("preset {p}");
+        }
+        let options = self.link_options();
+        match (&options.provider, &options.allowlist) {
+            (Some(p), _) => format!("{p} directly"),
+            (None, Some(list)) if list.len() <= 3 => list.join(", "),
+            (None, Some(list)) => crate::text::count(list.len(), "provider", "providers"),
+            (None, None) => "every provider".into(),
+        }
+    }
+
+    /// `y` to the start question: the queue starts with its first mint (production asked once,
+    /// here, for the whole queue).
+    pub(in crate::app) fn start_marked_queue(&mut self) -> Vec<Effect> {
+        let entries = self.marks_in_list();
+        if entries.is_empty() {
+            return vec![];
+        }
+        let queue = Queue::new(
+            entries,
+            self.link_options(),
+            self.queue_label(),
+            self.now,
+            self.config.operator.clone(),
+        );
+        self.patients.marks.clear();
+        self.run_queue(queue)
+    }
+}

@@ -1,0 +1,401 @@
+//! The onboarding-day queue: patients in order, each minted, shown and watched in turn; when one
+//! connects the next follows after a short countdown with no key pressed. This file holds the
+//! pure state machine ([`Queue`]); `run.rs` wires it into the console (the mint path, the
+//! watcher, the ticks, the keys), `marks.rs` builds it from marks in the Patient pane.
+//!
+//! Every transition answers a [`Step`]: what the console should do next (mint for a patient,
+//! take the link off the screen, nothing).
+
+pub mod marks;
+pub mod preview;
+mod run;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::link::LinkOptions;
+
+/// The wait between a connection and the next patient's link.
+pub const COUNTDOWN_SECS: i64 = 5;
+
+/// What became of one patient of the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Connected,
+    Skipped,
+    /// The link expired unused.
+    Unused,
+    /// The mint failed, and why.
+    Failed(String),
+}
+
+impl Outcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Connected => "connected",
+            Outcome::Skipped => "skipped",
+            Outcome::Unused => "unused",
+            Outcome::Failed(_) => "failed",
+        }
+    }
+}
+
+/// One patient of the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub user_id: Uuid,
+    pub client_user_id: String,
+    /// `None` until the queue is done with this patient.
+    pub outcome: Option<Outcome>,
+}
+
+/// Why the queue waits for the staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wait {
+    /// The link expired unused.
+    Expired,
+    /// The mint failed, and why.
+    MintFailed(String),
+}
+
+/// Where the queue is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// The current patient's link is being minted.
+    Minting,
+    /// The current patient's link is on screen, watched.
+    Showing,
+    /// The current patient connected: the next follows at `next_at` unless held (or paused).
+    Connected { next_at: DateTime<Utc>, held: bool },
+    /// Waiting for the staff (`r` mints again, `n` skips).
+    Waiting(Wait),
+    /// Every patient done, or stopped: the summary shows.
+    Done,
+}
+
+/// What the console does after a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Nothing,
+    /// Mint for this patient (the link shown before leaves the screen).
+    Mint(Uuid),
+    /// The current link leaves the screen (connected, expired, failed).
+    Leave,
+    /// The queue is over: the summary shows.
+    Done,
+}
+
+/// The queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queue {
+    /// The id every audit row of this queue carries.
+    pub id: String,
+    pub entries: Vec<Entry>,
+    pub current: usize,
+    pub phase: Phase,
+    /// Paused: a connection does not move on until resumed.
+    pub paused: bool,
+    /// The link settings every mint of the queue uses.
+    pub options: LinkOptions,
+    /// The preset or the allowlist, as the start question named it.
+    pub label: String,
+    /// Each new link shows in the patient-facing view (`queue_view = "patient"`, the default);
+    /// any key in it returns to the staff view.
+    pub patient_facing: bool,
+    /// The staff view was asked for between patients (any key in the waiting screen).
+    pub staff_now: bool,
+    pub started_at: DateTime<Utc>,
+    pub operator: String,
+}
+
+impl Queue {
+    /// A queue of `entries` (not empty) started at `now`; its first mint is [`Queue::begin`].
+    pub fn new(
+        entries: Vec<(Uuid, String)>,
+        options: LinkOptions,
+        label: String,
+        now: DateTime<Utc>,
+        operator: String,
+    ) -> Queue {
+        Queue {
+            id: format!("q-{}", now.format("%Y%m%d-%H%M%S")),
+            entries: entries
+                .into_iter()
+                .map(|(user_id, client_user_id)| Entry {
+                    user_id,
+                    client_user_id,
+                    outcome: None,
+                })
+                .collect(),
+            current: 0,
+            phase: Phase::Minting,
+            paused: false,
+            options,
+            label,
+            patient_facing: true,
+            staff_now: false,
+            started_at: now,
+            operator,
+        }
+    }
+
+    /// The first mint.
+    pub fn begin(&mut self) -> Step {
+        self.mint_current()
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// The patient whose turn it is (none once done).
+    pub fn current_entry(&self) -> Option<&Entry> {
+        if self.is_done() {
+            return None;
+        }
+        self.entries.get(self.current)
+    }
+
+    /// Whether `user_id` is the patient whose turn it is.
+    pub fn is_current(&self, user_id: Uuid) -> bool {
+        self.current_entry().is_some_and(|e| e.user_id == user_id)
+    }
+
+    fn mint_current(&mut self) -> Step {
+        match self.entries.get_mut(self.current) {
+            Some(e) => {
+                e.outcome = None;
+                self.phase = Phase::Minting;
+                self.staff_now = false;
+                Step::Mint(e.user_id)
+            }
+            None => self.finish(),
+        }
+    }
+
+    fn finish(&mut self) -> Step {
+        self.phase = Phase::Done;
+        Step::Done
+    }
+
+    fn set_current(&mut self, outcome: Outcome) {
+        if let Some(e) = self.entries.get_mut(self.current) {
+            e.outcome = Some(outcome);
+        }
+    }
+
+    /// The mint for `user_id` answered with a link.
+    pub fn minted(&mut self, user_id: Uuid) -> bool {
+        let ours = self.is_current(user_id) && self.phase == Phase::Minting;
+        if ours {
+            self.phase = Phase::Showing;
+        }
+        ours
+    }
+
+    /// The mint for `user_id` failed with `reason`: the queue waits for the staff.
+    pub fn mint_failed(&mut self, user_id: Uuid, reason: &str) -> Step {
+        if !self.is_current(user_id) || self.phase != Phase::Minting {
+            return Step::Nothing;
+        }
+        self.set_current(Outcome::Failed(reason.to_string()));
+        self.phase = Phase::Waiting(Wait::MintFailed(reason.to_string()));
+        Step::Leave
+    }
+
+    /// `user_id` connected at `now`; a connection of anyone but the patient shown is ignored.
+    pub fn connected(&mut self, user_id: Uuid, now: DateTime<Utc>) -> Step {
+        if !self.is_current(user_id) || self.phase != Phase::Showing {
+            return Step::Nothing;
+        }
+        self.set_current(Outcome::Connected);
+        self.phase = Phase::Connected {
+            next_at: now + chrono::Duration::seconds(COUNTDOWN_SECS),
+            held: false,
+        };
+        Step::Leave
+    }
+
+    /// The link of `user_id` expired unused: the queue waits for the staff.
+    pub fn expired(&mut self, user_id: Uuid) -> Step {
+        if !self.is_current(user_id) || self.phase != Phase::Showing {
+            return Step::Nothing;
+        }
+        self.set_current(Outcome::Unused);
+        self.phase = Phase::Waiting(Wait::Expired);
+        Step::Leave
+    }
+
+    /// A tick at `now`: the countdown ends (unless held or paused).
+    pub fn tick(&mut self, now: DateTime<Utc>) -> Step {
+        match self.phase {
+            Phase::Connected { next_at, held } if !held && !self.paused && now >= next_at => {
+                self.advance()
+            }
+            _ => Step::Nothing,
+        }
+    }
+
+    /// On to the next patient (or the end).
+    fn advance(&mut self) -> Step {
+        self.current += 1;
+        self.mint_current()
+    }
+
+    /// Skip the current patient (one who connected stays connected).
+    pub fn skip(&mut self) -> Step {
+        if self.is_done() {
+            return Step::Nothing;
+        }
+        if self.entries[self.current].outcome.is_none() {
+            self.set_current(Outcome::Skipped);
+        }
+        self.advance()
+    }
+
+    /// Back to the previous patient, whose link is minted again.
+    pub fn back(&mut self) -> Step {
+        if self.is_done() || self.current == 0 {
+            return Step::Nothing;
+        }
+        if !matches!(self.phase, Phase::Connected { .. } | Phase::Waiting(_)) {
+            // The patient left before anything became of them is reached again later.
+            self.entries[self.current].outcome = None;
+        }
+        self.current -= 1;
+        self.mint_current()
+    }
+
+    /// `r`: the current patient's link again.
+    pub fn mint_again(&mut self) -> Step {
+        if self.is_done() {
+            return Step::Nothing;
+        }
+        self.mint_current()
+    }
+
+    /// Hold the countdown (again: go on, the countdown starting over).
+    pub fn hold(&mut self, now: DateTime<Utc>) -> bool {
+        match &mut self.phase {
+            Phase::Connected { next_at, held } => {
+                *held = !*held;
+                if !*held {
+                    *next_at = now + chrono::Duration::seconds(COUNTDOWN_SECS);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Pause (again: resume): while paused, a connection does not move on.
+    pub fn pause(&mut self, now: DateTime<Utc>) {
+        if self.is_done() {
+            return;
+        }
+        self.paused = !self.paused;
+        if let Phase::Connected { next_at, .. } = &mut self.phase
+            && !self.paused
+        {
+            *next_at = now + chrono::Duration::seconds(COUNTDOWN_SECS);
+        }
+    }
+
+    /// Stop: the current patient, if nothing became of them, is skipped; the rest are not
+    /// reached. The summary shows.
+    pub fn stop(&mut self) -> Step {
+        if self.is_done() {
+            return Step::Nothing;
+        }
+        if let Some(e) = self.entries.get(self.current)
+            && e.outcome.is_none()
+        {
+            self.set_current(Outcome::Skipped);
+        }
+        self.finish()
+    }
+
+    /// Seconds left of the countdown at `now`.
+    pub fn countdown(&self, now: DateTime<Utc>) -> Option<i64> {
+        match self.phase {
+            Phase::Connected { next_at, .. } => {
+                let ms = (next_at - now).num_milliseconds().max(0);
+                Some((ms + 999) / 1000)
+            }
+            _ => None,
+        }
+    }
+
+    /// Patients with each outcome, in queue order.
+    pub fn with(&self, label: &str) -> Vec<&Entry> {
+        self.entries
+            .iter()
+            .filter(|e| e.outcome.as_ref().map_or("not reached", Outcome::label) == label)
+            .collect()
+    }
+
+    /// Whether the queue has patients left to do (quitting asks first).
+    pub fn in_progress(&self) -> bool {
+        !self.is_done()
+    }
+}
+
+/// The y/N questions of the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ask {
+    /// Start the queue of the marked patients.
+    Start {
+        count: usize,
+        label: String,
+        production: bool,
+    },
+    /// Stop the queue in the middle.
+    Stop,
+    /// Quit in the middle of the queue.
+    Quit,
+    /// Mark every match (more than [`marks::ASK_ABOVE`]).
+    MarkAll { count: usize },
+    /// Create the ids of the queue file no patient has.
+    CreateNew { count: usize },
+}
+
+impl Ask {
+    pub fn question(&self) -> String {
+        match self {
+            Ask::Start {
+                count,
+                label,
+                production,
+            } => {
+                let what = if *production {
+                    crate::text::count(*count, "PRODUCTION link", "PRODUCTION links")
+                } else {
+                    crate::text::count(*count, "patient", "patients")
+                };
+                format!("Start the queue of {what} with {label}? y/N")
+            }
+            Ask::Stop => "Stop the queue? What was done is kept. y/N".into(),
+            Ask::Quit => "Quit in the middle of the queue? What was done is kept. y/N".into(),
+            Ask::CreateNew { count } => format!("Create the {count} new? y/N"),
+            Ask::MarkAll { count } => format!(
+                "Mark all {} matching patients? y/N",
+                crate::text::thousands(*count)
+            ),
+        }
+    }
+
+    /// What `n` (or Esc) leaves as it was.
+    pub fn refused(&self) -> &'static str {
+        match self {
+            Ask::Start { .. } => "The queue did not start: nothing was sent",
+            Ask::Stop | Ask::Quit => "The queue goes on",
+            Ask::MarkAll { .. } => "Nothing was marked",
+            Ask::CreateNew { .. } => "Nothing was created: Esc closes the preview",
+        }
+    }
+}
+
+#[cfg(test)]
+mod preview_tests;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,341 @@
+//! The queue in the console: each step of [`Queue`] carried out through the console's own paths
+//! (the one mint path with its audit rows, the shown link and its watcher, the ticks), and the
+//! queue's keys. Every audit row about the current patient carries the queue's id and the
+//! source `queue` ([`App::tag_queue_event`]).
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+use uuid::Uuid;
+
+use super::{Ask, Phase, Queue, Step};
+use crate::api::{ApiError, LinkToken, LinkTokenRequest};
+use crate::app::keymap::{self, Action, Ctx};
+use crate::app::overlay::Confirm;
+use crate::app::requests::{Request, Task};
+use crate::app::screen::Screen;
+use crate::app::{App, Effect, Level};
+use crate::audit::{Event, Outcome, Source};
+
+impl App {
+    /// Starts `queue` with its first mint.
+    pub(in crate::app) fn run_queue(&mut self, mut queue: Queue) -> Vec<Effect> {
+        queue.patient_facing = self.config.queue_patient_facing;
+        let step = queue.begin();
+        self.toast(
+            Level::Info,
+            format!(
+                "Queue {} started: {} with {}",
+                queue.id,
+                crate::text::count(queue.entries.len(), "patient", "patients"),
+                queue.label
+            ),
+        );
+        self.queue = Some(queue);
+        self.queue_step(step)
+    }
+
+    /// Whether a queue is running (not yet at its summary).
+    pub fn queue_in_progress(&self) -> bool {
+        self.queue.as_ref().is_some_and(Queue::in_progress)
+    }
+
+    /// Between patients, in the patient-facing view: the neutral "Please wait" shows.
+    pub fn queue_waiting_screen(&self) -> bool {
+        self.screen.is_panes()
+            && self
+                .queue
+                .as_ref()
+                .is_some_and(|q| q.in_progress() && q.patient_facing && !q.staff_now)
+    }
+
+    /// Carries out what the queue asked for.
+    fn queue_step(&mut self, step: Step) -> Vec<Effect> {
+        match step {
+            Step::Nothing => vec![],
+            Step::Leave => self.leave_queue_link(),
+            Step::Mint(user_id) => {
+                let mut effects = self.leave_queue_link();
+                // A mint still in flight is for a patient the queue has left.
+                effects.extend(self.requests.cancel_all(Task::Mint));
+                effects.extend(self.queue_mint(user_id));
+                effects
+            }
+            Step::Done => {
+                let mut effects = self.leave_queue_link();
+                effects.extend(self.requests.cancel_all(Task::Mint));
+                if let Some(q) = &self.queue {
+                    let text = format!(
+                        "Queue {} done: {} connected, {} skipped, {} unused, {} failed",
+                        q.id,
+                        q.with("connected").len(),
+                        q.with("skipped").len(),
+                        q.with("unused").len(),
+                        q.with("failed").len()
+                    );
+                    self.toast(Level::Info, text);
+                }
+                effects
+            }
+        }
+    }
+
+    /// The shown link leaves the screen (its watcher and checks with it).
+    fn leave_queue_link(&mut self) -> Vec<Effect> {
+        // Staff looking at the link view go on seeing the staff's screen between patients.
+        if let (Screen::Link(_), Some(q)) = (&self.screen, &mut self.queue) {
+            q.staff_now = true;
+        }
+        self.screen = Screen::Panes;
+        self.leave_link()
+    }
+
+    /// The mint for `user_id`, through the one mint path (no question: production was asked
+    /// once for the whole queue).
+    fn queue_mint(&mut self, user_id: Uuid) -> Vec<Effect> {
+        let Some(q) = &self.queue else {
+            return vec![];
+        };
+        let request = q.options.request(user_id);
+        match self.begin(Request::Mint {
+            request: request.clone(),
+            language: self.config.patient_language,
+        }) {
+            Ok(id) => vec![Effect::Mint { id, request }],
+            Err(busy) => {
+                let step = self
+                    .queue
+                    .as_mut()
+                    .map_or(Step::Nothing, |q| q.mint_failed(user_id, busy));
+                self.queue_step(step)
+            }
+        }
+    }
+
+    /// A mint answered: the console shows the link as for `m`; the queue shows it in its view
+    /// (the patient-facing one unless `queue_view = "staff"`), or waits when it failed.
+    pub(in crate::app) fn on_minted_queued(
+        &mut self,
+        request: LinkTokenRequest,
+        language: crate::i18n::Language,
+        at: DateTime<Utc>,
+        result: Result<LinkToken, ApiError>,
+    ) -> Vec<Effect> {
+        let user_id = request.user_id;
+        let failed = result
+            .as_ref()
+            .err()
+            .map(|e| crate::text::sanitize(&e.to_string()));
+        let mut effects = self.on_minted(request, language, at, result);
+        let Some(q) = self.queue.as_mut() else {
+            return effects;
+        };
+        if let Some(reason) = failed {
+            let step = q.mint_failed(user_id, &reason);
+            effects.extend(self.queue_step(step));
+            return effects;
+        }
+        if !q.minted(user_id) {
+            return effects;
+        }
+        let (n, of, patient_facing) = (q.current + 1, q.entries.len(), q.patient_facing);
+        let screen = std::mem::replace(&mut self.screen, Screen::Panes);
+        self.screen = match screen {
+            Screen::Link(shown) | Screen::PatientView { shown, .. } if patient_facing => {
+                Screen::PatientView { shown, since: at }
+            }
+            Screen::Link(shown) | Screen::PatientView { shown, .. } => Screen::Link(shown),
+            Screen::Panes => Screen::Panes,
+        };
+        if patient_facing {
+            effects.extend(self.audit_shown(Outcome::ShownToPatient, None, None));
+        }
+        self.toast(
+            Level::Success,
+            format!("Queue: patient {n} of {of}: the link is shown; n skips, x stops"),
+        );
+        effects
+    }
+
+    /// After a watcher check: the current patient connected, so the countdown starts.
+    pub(in crate::app) fn queue_after_watch(&mut self, at: DateTime<Utc>) -> Vec<Effect> {
+        let Some(shown) = self.screen.shown() else {
+            return vec![];
+        };
+        if !shown.watch.consumed() {
+            return vec![];
+        }
+        let user_id = shown.link.user_id;
+        let Some(q) = self.queue.as_mut() else {
+            return vec![];
+        };
+        let step = q.connected(user_id, at.max(self.now));
+        if step != Step::Nothing {
+            let next = if q.current + 1 < q.entries.len() {
+                format!("next patient in {} s", super::COUNTDOWN_SECS)
+            } else {
+                "that was the last patient".to_string()
+            };
+            self.toast(Level::Success, format!("Connected ✓ — {next}"));
+        }
+        self.queue_step(step)
+    }
+
+    /// At a tick: the shown link expired unused, or the countdown ended.
+    pub(in crate::app) fn queue_tick(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let expired = self
+            .screen
+            .shown()
+            .filter(|s| s.link.is_expired(now) && !s.watch.consumed())
+            .map(|s| s.link.user_id);
+        let Some(q) = self.queue.as_mut() else {
+            return vec![];
+        };
+        let mut effects = Vec::new();
+        if let Some(user_id) = expired {
+            let step = q.expired(user_id);
+            if step != Step::Nothing {
+                self.toast(
+                    Level::Warning,
+                    "The link expired unused: r mints again, n skips to the next patient",
+                );
+            }
+            effects.extend(self.queue_step(step));
+        }
+        let step = self.queue.as_mut().map_or(Step::Nothing, |q| q.tick(now));
+        effects.extend(self.queue_step(step));
+        effects
+    }
+
+    /// The contexts whose keys work while a queue is on (`None`: the console's usual ones).
+    pub(in crate::app) fn queue_contexts(&self) -> Option<Vec<Ctx>> {
+        if self.queue_preview.is_some() && self.screen.is_panes() {
+            return Some(vec![Ctx::Always, Ctx::QueuePreview, Ctx::Global]);
+        }
+        let q = self.queue.as_ref()?;
+        match &self.screen {
+            Screen::PatientView { .. } => None,
+            _ if q.is_done() => Some(vec![Ctx::Always, Ctx::QueueSummary, Ctx::Global]),
+            Screen::Link(_) => Some(vec![Ctx::Always, Ctx::Queue, Ctx::LinkView, Ctx::Global]),
+            Screen::Panes if self.queue_waiting_screen() => {
+                Some(vec![Ctx::Always, Ctx::PatientView])
+            }
+            Screen::Panes => Some(vec![Ctx::Always, Ctx::Queue, Ctx::Global]),
+        }
+    }
+
+    /// A key on the patient-facing "Please wait": any key returns to the staff view (Ctrl-C
+    /// still quits).
+    pub(in crate::app) fn queue_waiting_key(&mut self, key: &KeyEvent) {
+        if keymap::lookup(&[Ctx::Always], key) == Some(Action::ForceQuit) {
+            self.quit = true;
+        } else if let Some(q) = &mut self.queue {
+            q.staff_now = true;
+        }
+    }
+
+    /// The queue's keys (and the ones it takes over while it runs).
+    pub(in crate::app) fn queue_act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Mark => self.toggle_mark(),
+            Action::MarkAll => self.mark_all(),
+            Action::StartQueue => self.ask_start_queue(),
+            Action::MintAgain if !self.refused_read_only("mint a link") => {
+                let step = self.queue.as_mut().map_or(Step::Nothing, Queue::mint_again);
+                return self.queue_step(step);
+            }
+            Action::QueueSkip | Action::QueueBack => {
+                let step = self.queue.as_mut().map_or(Step::Nothing, |q| {
+                    if action == Action::QueueSkip {
+                        q.skip()
+                    } else {
+                        q.back()
+                    }
+                });
+                return self.queue_step(step);
+            }
+            Action::QueueHold => self.hold_countdown(),
+            Action::QueuePause => self.pause_queue(),
+            Action::QueueStop if self.queue_in_progress() => {
+                self.overlays.confirm = Some(Confirm::Queue(Ask::Stop));
+            }
+            Action::PatientView if self.screen.shown().is_some() => {
+                return self.open_patient_view();
+            }
+            Action::PatientView => {
+                if let Some(q) = &mut self.queue {
+                    q.staff_now = false;
+                    q.patient_facing = true;
+                }
+            }
+            Action::CloseSummary if self.queue_preview.is_some() => self.queue_preview = None,
+            Action::CloseSummary => self.queue = None,
+            Action::QueueGo => self.preview_go(),
+            Action::QueueInclude => self.preview_include(),
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// `h`: holds the countdown (again: goes on).
+    fn hold_countdown(&mut self) {
+        let now = self.now;
+        if !self.queue.as_mut().is_some_and(|q| q.hold(now)) {
+            self.toast(
+                Level::Info,
+                "No countdown to hold: h holds the one after a connection",
+            );
+        }
+    }
+
+    /// `p`: pauses the queue (again: resumes).
+    fn pause_queue(&mut self) {
+        let now = self.now;
+        let Some(q) = &mut self.queue else {
+            return;
+        };
+        q.pause(now);
+        let text = if q.paused {
+            "Queue paused: a connection does not move on; p resumes"
+        } else {
+            "Queue resumed"
+        };
+        self.toast(Level::Info, text);
+    }
+
+    /// `q` in the middle of a queue: asks first.
+    pub(in crate::app) fn ask_quit_queue(&mut self) {
+        self.overlays.confirm = Some(Confirm::Queue(Ask::Quit));
+    }
+
+    /// `y` to one of the queue's questions.
+    pub(in crate::app) fn queue_confirmed(&mut self, ask: &Ask) -> Vec<Effect> {
+        match ask {
+            Ask::Start { .. } if self.queue_preview.is_some() => self.start_file_queue(),
+            Ask::Start { .. } => self.start_marked_queue(),
+            Ask::CreateNew { .. } => self.create_new(),
+            Ask::MarkAll { .. } => {
+                self.mark_matches();
+                vec![]
+            }
+            Ask::Stop | Ask::Quit => {
+                let step = self.queue.as_mut().map_or(Step::Nothing, Queue::stop);
+                let effects = self.queue_step(step);
+                if *ask == Ask::Quit {
+                    self.quit = true;
+                }
+                effects
+            }
+        }
+    }
+
+    /// Rows about the queue's current patient carry the queue's id and the source `queue`.
+    pub(in crate::app) fn tag_queue_event(&self, e: &mut Event, user_id: Uuid) {
+        if let Some(q) = &self.queue
+            && q.is_current(user_id)
+            && q.phase != Phase::Done
+        {
+            e.source = Source::Queue;
+            e.queue = Some(q.id.clone());
+        }
+    }
+}

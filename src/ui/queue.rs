@@ -1,0 +1,613 @@
+//! The onboarding-day queue: the staff's screen between patients (where the queue is, the
+//! countdown, what it waits for, every patient's result so far), the patient-facing "Please
+//! wait for your code" (never the next patient's id), the strip over the link view, and the
+//! summary.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Theme;
+use super::widgets::{bold, pane_block, shorten_line, spinner};
+use crate::app::App;
+use crate::app::layout;
+use crate::app::queue::preview::{Known, Preview, Stage};
+use crate::app::queue::{Entry, Outcome, Phase, Queue, Wait};
+use crate::i18n;
+use crate::text::{count, sanitize};
+
+/// The screen while a queue is on and no link shows (or its summary).
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) {
+    if app.queue_waiting_screen() {
+        return draw_wait(frame, area, app);
+    }
+    let areas = layout::areas(area);
+    super::header::draw(frame, areas.header, app, theme);
+    let width = usize::from(areas.body.width.saturating_sub(2));
+    let (title, lines) = if q.is_done() {
+        (
+            format!(" Queue {} · summary ", q.id),
+            summary(app, q, width, theme),
+        )
+    } else {
+        (
+            format!(
+                " Queue {} · patient {} of {} · {} ",
+                q.id,
+                q.current + 1,
+                q.entries.len(),
+                sanitize(&q.label)
+            ),
+            running(app, q, areas.body.height.saturating_sub(2), theme),
+        )
+    };
+    let title = shorten_line(Line::from(title), width);
+    let inner = Rect::new(
+        areas.body.x + 1,
+        areas.body.y + 1,
+        areas.body.width.saturating_sub(2),
+        areas.body.height.saturating_sub(2),
+    );
+    frame.render_widget(pane_block(title, true, theme), areas.body);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    super::key_bar::draw(frame, &areas, app, theme);
+}
+
+/// The preview of `--queue FILE`: what is known, connected, new; warnings; failures.
+pub fn draw_preview(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(p) = &app.queue_preview else {
+        return;
+    };
+    let areas = layout::areas(area);
+    super::header::draw(frame, areas.header, app, theme);
+    let width = usize::from(areas.body.width.saturating_sub(2));
+    let dups = match p.duplicates {
+        0 => String::new(),
+        n => format!(" ({} dropped)", count(n, "duplicate", "duplicates")),
+    };
+    let title = format!(" Queue file · {}{dups} ", count(p.rows.len(), "id", "ids"));
+    let inner = Rect::new(
+        areas.body.x + 1,
+        areas.body.y + 1,
+        areas.body.width.saturating_sub(2),
+        areas.body.height.saturating_sub(2),
+    );
+    frame.render_widget(
+        pane_block(shorten_line(Line::from(title), width), true, theme),
+        areas.body,
+    );
+    frame.render_widget(
+        Paragraph::new(preview_lines(app, p, theme)).wrap(Wrap { trim: false }),
+        inner,
+    );
+    super::key_bar::draw(frame, &areas, app, theme);
+}
+
+/// At most this many ids are named on a line of the preview.
+const NAMED: usize = 12;
+
+fn named<'a>(ids: impl Iterator<Item = String> + 'a) -> String {
+    let all: Vec<String> = ids.collect();
+    let mut out = all
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > NAMED {
+        out.push_str(&format!(" … and {} more", all.len() - NAMED));
+    }
+    out
+}
+
+fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let progress = match p.stage {
+        Stage::Listing => format!("{} Loading the patient list…", spinner(app)),
+        Stage::LookingUp => format!(
+            "{} Looking up {} of {}…",
+            spinner(app),
+            crate::text::thousands(p.resolved() + 1),
+            crate::text::thousands(p.rows.len())
+        ),
+        Stage::Creating => format!("{} Creating the new patients…", spinner(app)),
+        Stage::Ready => "Nothing is sent before you answer y".to_string(),
+    };
+    lines.push(Line::styled(progress, theme.muted()));
+    lines.push(Line::default());
+    let rows_with = |f: &dyn Fn(&Known) -> Option<String>| -> Vec<String> {
+        p.rows
+            .iter()
+            .filter_map(|r| {
+                f(&r.known).map(|extra| format!("{}{extra}", sanitize(&r.client_user_id)))
+            })
+            .collect()
+    };
+    let known = rows_with(&|k| match k {
+        Known::Patient { connected, .. } if connected.is_empty() => Some(String::new()),
+        _ => None,
+    });
+    let connected = rows_with(&|k| match k {
+        Known::Patient { connected, .. } if !connected.is_empty() => {
+            Some(format!(" ({})", connected.join(", ")))
+        }
+        _ => None,
+    });
+    let new = rows_with(&|k| (*k == Known::New).then(String::new));
+    let created = rows_with(&|k| matches!(k, Known::Created { .. }).then(String::new));
+    let failed = rows_with(&|k| match k {
+        Known::CreateFailed(r) => Some(format!(" (not created: {r})")),
+        Known::LookupFailed(r) => Some(format!(" (lookup failed: {r})")),
+        _ => None,
+    });
+    let mut section = |heading: String, ids: Vec<String>, style: Style| {
+        let mut spans = vec![Span::styled(heading, style)];
+        if !ids.is_empty() {
+            spans.push(Span::raw(format!(": {}", named(ids.into_iter()))));
+        }
+        lines.push(Line::from(spans));
+    };
+    section(format!("Known {}", known.len()), known, Style::new());
+    let skip = if p.include_connected {
+        "included; i leaves them out"
+    } else {
+        "skipped; i includes them"
+    };
+    let n = connected.len();
+    section(
+        format!("Already connected {n} ({skip})"),
+        connected,
+        theme.success(),
+    );
+    section(format!("New {}", new.len()), new, theme.primary());
+    if !created.is_empty() {
+        section(
+            format!("Created {}", created.len()),
+            created,
+            theme.success(),
+        );
+    }
+    if !failed.is_empty() {
+        section(format!("Failed {}", failed.len()), failed, theme.danger());
+    }
+    let warned: Vec<&crate::app::queue::preview::Row> =
+        p.rows.iter().filter(|r| r.warning.is_some()).collect();
+    if !warned.is_empty() {
+        lines.push(Line::default());
+        for r in warned.iter().take(NAMED) {
+            lines.push(Line::styled(
+                format!(
+                    "{} {}",
+                    sanitize(&r.client_user_id),
+                    r.warning.unwrap_or_default()
+                ),
+                theme.warning(),
+            ));
+        }
+    }
+    lines
+}
+
+/// The patient-facing view between patients: the clinic's name and one neutral sentence.
+fn draw_wait(frame: &mut Frame, area: Rect, app: &App) {
+    let mut lines = Vec::new();
+    if let Some(name) = &app.config.clinic_name {
+        lines.push(Line::styled(sanitize(name), bold()));
+        lines.push(Line::default());
+    }
+    lines.push(Line::styled(
+        i18n::text(app.config.patient_language, "queue-wait", &[]),
+        bold(),
+    ));
+    let h = (lines.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        Rect::new(area.x, y, area.width, h),
+    );
+}
+
+
+/// The status line's hint while a queue is on.
+pub fn hint(app: &App) -> String {
+    let Some(q) = &app.queue else {
+        return preview_hint(app);
+    };
+    match &q.phase {
+        Phase::Done => "Esc closes the summary; the audit log keeps the queue's rows".into(),
+        Phase::Showing => {
+            "Let the patient scan the code: the queue moves on when they connect".into()
+        }
+        Phase::Waiting(_) => "r mints again, n skips to the next patient".into(),
+        Phase::Minting | Phase::Connected { .. } => {
+            "The queue moves on by itself: h holds, n skips, x stops".into()
+        }
+    }
+}
+
+fn preview_hint(app: &App) -> String {
+    let Some(p) = &app.queue_preview else {
+        return String::new();
+    };
+    match (p.stage, p.new_ids()) {
+        (Stage::Ready, 0) => format!(
+            "Enter: start the queue of {}",
+            count(p.entries().len(), "patient", "patients")
+        ),
+        (Stage::Ready, n) => format!("Enter: create the {n} new (asks first), then start"),
+        _ => "Esc closes the preview: nothing is sent".into(),
+    }
+}
+
+/// One line over the staff link view: which patient of the queue this is, in the widest run
+/// of blank cells of its top row (the header and the badge keep theirs).
+pub fn draw_strip(frame: &mut Frame, area: Rect, q: &Queue, theme: &Theme) {
+    let Some(e) = q.current_entry() else {
+        return;
+    };
+    let paused = if q.paused { " · paused" } else { "" };
+    let text = format!(
+        "Queue {} of {} · {}{paused}",
+        q.current + 1,
+        q.entries.len(),
+        sanitize(&e.client_user_id)
+    );
+    let (start, len) = widest_blank_run(frame, area);
+    // A space either side, so it reads apart from what is there.
+    let width = len.saturating_sub(2);
+    if width < 12 {
+        return;
+    }
+    let line = shorten_line(Line::styled(text, theme.primary()), usize::from(width));
+    frame.render_widget(Paragraph::new(line), Rect::new(start + 1, area.y, width, 1));
+}
+
+/// The start and length of the longest run of blank cells on the top row of `area`.
+fn widest_blank_run(frame: &mut Frame, area: Rect) -> (u16, u16) {
+    let buf = frame.buffer_mut();
+    let (mut best, mut run_start, mut run) = ((area.x, 0u16), area.x, 0u16);
+    for x in area.x..area.right() {
+        if buf[(x, area.y)].symbol().trim().is_empty() {
+            if run == 0 {
+                run_start = x;
+            }
+            run += 1;
+            if run > best.1 {
+                best = (run_start, run);
+            }
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+/// Where the queue is: one sentence on the current patient, then every patient's result.
+fn running(app: &App, q: &Queue, rows: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![phase_line(app, q, theme), Line::default()];
+    let room = usize::from(rows).saturating_sub(lines.len()).max(1);
+    // A window of the patients that keeps the current one in view.
+    let first = q.current.saturating_sub(room / 2);
+    let first = first.min(q.entries.len().saturating_sub(room));
+    for (i, e) in q.entries.iter().enumerate().skip(first).take(room) {
+        lines.push(entry_line(app, q, i, e, theme));
+    }
+    lines
+}
+
+fn phase_line(app: &App, q: &Queue, theme: &Theme) -> Line<'static> {
+    let who = q
+        .current_entry()
+        .map(|e| sanitize(&e.client_user_id))
+        .unwrap_or_default();
+    let (text, style) = match &q.phase {
+        Phase::Minting => (
+            format!("{} Minting the link for {who}…", spinner(app)),
+            Style::new(),
+        ),
+        Phase::Showing => (format!("The link for {who} is shown"), Style::new()),
+        Phase::Connected { held, .. } => {
+            let last = q.current + 1 >= q.entries.len();
+            let left = q.countdown(app.now).unwrap_or(0);
+            let then = match (*held, q.paused, last) {
+                (true, _, _) => "held: h goes on".to_string(),
+                (false, true, _) => "paused: p resumes".to_string(),
+                (false, false, true) => "the summary follows".to_string(),
+                (false, false, false) => format!("next patient in {left} s"),
+            };
+            (format!("Connected ✓ — {then}"), theme.success())
+        }
+        Phase::Waiting(Wait::Expired) => (
+            format!("The link for {who} expired unused: r mints again, n skips"),
+            theme.warning(),
+        ),
+        Phase::Waiting(Wait::MintFailed(reason)) => (
+            format!(
+                "The link for {who} was not minted ({}): r tries again, n skips",
+                sanitize(reason)
+            ),
+            theme.danger(),
+        ),
+        Phase::Done => (String::new(), Style::new()),
+    };
+    Line::styled(text, style)
+}
+
+fn entry_line(app: &App, q: &Queue, i: usize, e: &Entry, theme: &Theme) -> Line<'static> {
+    let current = i == q.current;
+    let (word, style) = match &e.outcome {
+        Some(Outcome::Connected) => ("✓ connected".to_string(), theme.success()),
+        Some(Outcome::Skipped) => ("skipped".to_string(), theme.muted()),
+        Some(Outcome::Unused) => ("unused".to_string(), theme.warning()),
+        Some(Outcome::Failed(r)) => (format!("failed: {}", sanitize(r)), theme.danger()),
+        None if current => match q.phase {
+            Phase::Minting => (format!("{} minting", spinner(app)), Style::new()),
+            _ => ("link shown".to_string(), Style::new()),
+        },
+        None => ("waiting".to_string(), theme.muted()),
+    };
+    let pointer = if current { "▶ " } else { "  " };
+    Line::from(vec![
+        Span::raw(format!(
+            "{pointer}{:>3}. {:<20} ",
+            i + 1,
+            sanitize(&e.client_user_id)
+        )),
+        Span::styled(word, style),
+    ])
+}
+
+/// The summary: each outcome with its patients, who ran the queue and where to find it again.
+fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let started = q
+        .started_at
+        .with_timezone(&app.config.utc_offset)
+        .format("%H:%M");
+    let mut lines = vec![
+        Line::from(format!(
+            "{} with {} · started {started} by {}",
+            count(q.entries.len(), "patient", "patients"),
+            sanitize(&q.label),
+            sanitize(&q.operator)
+        )),
+        Line::default(),
+    ];
+    for (label, heading, style) in [
+        ("connected", "Connected", theme.success()),
+        ("skipped", "Skipped", theme.muted()),
+        ("unused", "Unused", theme.warning()),
+        ("failed", "Failed", theme.danger()),
+        ("not reached", "Not reached", theme.muted()),
+    ] {
+        let entries = q.with(label);
+        if entries.is_empty() && label == "not reached" {
+            continue;
+        }
+        let ids = entries.iter().map(|e| match &e.outcome {
+            Some(Outcome::Failed(r)) => {
+                format!("{} ({})", sanitize(&e.client_user_id), sanitize(r))
+            }
+            _ => sanitize(&e.client_user_id),
+        });
+        let mut spans = vec![Span::styled(format!("{heading} {}", entries.len()), style)];
+        if !entries.is_empty() {
+            spans.push(Span::raw(format!(": {}", named(ids))));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::default());
+    lines.push(shorten_line(
+        Line::styled(
+            format!("The audit log keeps its rows: history --queue {}", q.id),
+            theme.muted(),
+        ),
+        width,
+    ));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use crate::api::{ApiError, ConnectedProvider, LinkToken};
+    use crate::app::requests::Task;
+    use crate::app::tests::{ch, live, loaded, t0};
+    use crate::app::{App, Msg};
+    use crate::ui::tests::{render, sized};
+
+    /// 40 patients, the first three marked and a queue of them started in the staff view.
+    fn started(w: u16, h: u16) -> App {
+        let mut app = sized(loaded(40, false), w, h);
+        app.config.queue_patient_facing = false;
+        for m in [ch(' '), ch('j'), ch(' '), ch('j'), ch(' ')] {
+            app.update(m);
+        }
+        app.update(ch('O'));
+        app.update(ch('y'));
+        app
+    }
+
+    fn minted(app: &mut App, n: u32, secs: i64) {
+        let id = live(app, Task::Mint);
+        app.update(Msg::Minted {
+            id,
+            at: t0() + Duration::seconds(secs),
+            result: Ok(LinkToken {
+                link_token: format!("dG9rZW4{n}"),
+                link_web_url: format!(
+                    "https://link.tryvital.io/?token=dG9rZW4{n}&env=sandbox&region=us"
+                ),
+            }),
+        });
+    }
+
+    fn connects(app: &mut App, secs: i64) {
+        let when = t0() + Duration::seconds(secs);
+        app.update(Msg::Tick(when));
+        let id = live(app, Task::Watch);
+        let c: ConnectedProvider = serde_json::from_value(serde_json::json!({
+            "name": "Oura", "slug": "oura", "status": "connected",
+            "created_on": when.to_rfc3339(),
+        }))
+        .unwrap();
+        app.update(Msg::Watched {
+            id,
+            at: when,
+            result: Ok(vec![c]),
+        });
+    }
+
+    /// Patient 1 connected, the countdown to patient 2 under way.
+    fn counting_down(w: u16, h: u16) -> App {
+        let mut app = started(w, h);
+        minted(&mut app, 1, 0);
+        connects(&mut app, 3);
+        app.update(Msg::Tick(t0() + Duration::seconds(4)));
+        app.toast = None;
+        app
+    }
+
+    fn snap(name: &str, make: fn(u16, u16) -> App) {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            let app = make(w, h);
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app, w, h));
+        }
+    }
+
+    #[test]
+    fn queue_between_patients() {
+        snap("queue_between_patients", counting_down);
+        let app = counting_down(80, 24);
+        assert!(render(&app, 80, 24).contains("Connected ✓ — next patient in 4 s"));
+    }
+
+    #[test]
+    fn queue_link_view_strip() {
+        snap("queue_link_view_strip", |w, h| {
+            let mut app = counting_down(w, h);
+            app.update(Msg::Tick(t0() + Duration::seconds(8)));
+            minted(&mut app, 2, 8);
+            app.toast = None;
+            app
+        });
+    }
+
+    #[test]
+    fn queue_summary() {
+        snap("queue_summary", |w, h| {
+            let mut app = counting_down(w, h);
+            app.update(Msg::Tick(t0() + Duration::seconds(8)));
+            let id = live(&app, Task::Mint);
+            app.update(Msg::Minted {
+                id,
+                at: t0() + Duration::seconds(9),
+                result: Err(ApiError::Refused {
+                    status: 400,
+                    detail: "user is archived".into(),
+                }),
+            });
+            app.update(ch('n'));
+            minted(&mut app, 3, 10);
+            app.update(ch('x'));
+            app.update(ch('y'));
+            app.toast = None;
+            app
+        });
+    }
+
+    #[test]
+    fn queue_patient_wait_names_no_patient() {
+        snap("queue_patient_wait", |w, h| {
+            let mut app = counting_down(w, h);
+            let q = app.queue.as_mut().unwrap();
+            (q.patient_facing, q.staff_now) = (true, false);
+            app
+        });
+        let mut app = counting_down(80, 24);
+        let q = app.queue.as_mut().unwrap();
+        (q.patient_facing, q.staff_now) = (true, false);
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Please wait for your code."));
+        assert!(!screen.contains("patient-0000"), "{screen}");
+    }
+
+    #[test]
+    fn a_long_summary_names_the_first_ids_and_counts_the_rest() {
+        use crate::app::queue::Queue;
+        let mut app = sized(loaded(1, false), 160, 48);
+        let ids = (1..=30)
+            .map(|i| (uuid::Uuid::from_u128(i), format!("p{i}")))
+            .collect();
+        let mut q = Queue::new(
+            ids,
+            crate::link::LinkOptions::default(),
+            "all".into(),
+            t0(),
+            "ann".into(),
+        );
+        for _ in 0..30 {
+            q.skip();
+        }
+        app.queue = Some(q);
+        let screen = render(&app, 160, 48);
+        assert!(screen.contains("Skipped 30: p1, p2,"), "{screen}");
+        assert!(screen.contains("p12 … and 18 more"), "{screen}");
+    }
+
+    #[test]
+    fn marks_in_the_patient_pane() {
+        snap("marks_in_the_patient_pane", |w, h| {
+            let mut app = sized(loaded(40, false), w, h);
+            for m in [ch(' '), ch('j'), ch('j'), ch(' ')] {
+                app.update(m);
+            }
+            app.toast = None;
+            app
+        });
+    }
+}
+
+#[cfg(test)]
+mod preview_tests {
+    use crate::app::App;
+    use crate::app::Msg;
+    use crate::app::tests::{ch, loaded, t0};
+    use crate::ui::tests::{render, sized};
+
+    fn previewed(w: u16, h: u16) -> App {
+        let mut app = sized(loaded(40, false), w, h);
+        let first = app
+            .patients
+            .list
+            .items()
+            .get_ref(0)
+            .client_user_id
+            .to_string();
+        let file = crate::queue_file::parse(
+            format!("client_user_id\n{first}\nnew-1\n+1 555 010 9999\nnew-1\n").as_bytes(),
+        )
+        .unwrap();
+        app.open_queue_file(file);
+        app.update(Msg::Tick(t0()));
+        app.toast = None;
+        app
+    }
+
+    #[test]
+    fn queue_file_preview() {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            let app = previewed(w, h);
+            insta::assert_snapshot!(format!("queue_file_preview_{w}x{h}"), render(&app, w, h));
+        }
+        let mut app = previewed(80, 24);
+        app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+        assert!(render(&app, 80, 24).contains("Create the 2 new? y/N"));
+        app.update(ch('n'));
+        assert!(app.queue_preview.is_some());
+    }
+}

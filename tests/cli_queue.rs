@@ -1,0 +1,155 @@
+//! The onboarding-day queue on the command line: `history --queue ID` prints one queue's links.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use chrono::{Duration, Utc};
+use common::*;
+use vital_onboard::audit::{Event, Kind, Outcome, Source, Store};
+
+fn cmd(db: &Path) -> Command {
+    let mut c = clean_command();
+    let cfg = db.with_extension("toml");
+    if !cfg.exists() {
+        std::fs::write(&cfg, "").unwrap();
+    }
+    c.env("VITAL_ONBOARD_CONFIG", cfg);
+    c.env("VITAL_ONBOARD_HISTORY", db);
+    c.stdin(Stdio::null());
+    c
+}
+
+fn event(n: usize, queue: Option<&str>, outcome: Outcome, ago: Duration) -> Event {
+    let client_user_id = vital_onboard::emulator::generated_client_id(n);
+    Event {
+        time: Utc::now() - ago,
+        environment: "demo".into(),
+        region: "-".into(),
+        host: "demo".into(),
+        user_id: Some(vital_onboard::emulator::stable_uuid(&client_user_id)),
+        client_user_id,
+        provider: (outcome == Outcome::Connected).then(|| "oura".to_string()),
+        allowlist: None,
+        redirect_url: None,
+        on_error: false,
+        on_close: false,
+        preset: None,
+        token_fingerprint: Some(format!("sha256:{n:012}")),
+        outcome,
+        error: None,
+        source: if queue.is_some() {
+            Source::Queue
+        } else {
+            Source::Console
+        },
+        operator: "jdoe".into(),
+        queue: queue.map(str::to_string),
+        kind: Kind::Link,
+        language: None,
+    }
+}
+
+#[test]
+fn history_queue_prints_only_that_queues_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    let s = Store::open(&db).unwrap();
+    let m = Duration::minutes;
+    s.record(&event(1, Some("q-a"), Outcome::Minted, m(30)))
+        .unwrap();
+    s.record(&event(1, Some("q-a"), Outcome::Connected, m(29)))
+        .unwrap();
+    s.record(&event(2, Some("q-a"), Outcome::Minted, m(28)))
+        .unwrap();
+    s.record(&event(3, Some("q-b"), Outcome::Minted, m(20)))
+        .unwrap();
+    s.record(&event(4, None, Outcome::Minted, m(10))).unwrap();
+    drop(s);
+
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-a"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains("patient-00002") && lines[0].contains("queue"));
+    assert!(lines[1].contains("patient-00001") && lines[1].contains("connected oura"));
+
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-a", "--json"])
+        .output()
+        .unwrap();
+    let rows = json_lines(&text(&out.stdout));
+    assert!(
+        rows.iter().all(|r| r["minted"]["queue"] == "q-a"),
+        "{rows:?}"
+    );
+
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-z"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0);
+    assert!(text(&out.stdout).is_empty());
+    assert!(text(&out.stderr).contains("no links of queue q-z"));
+}
+
+#[test]
+fn a_queue_file_is_refused_before_the_console_with_its_line_or_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    let bad = dir.path().join("ids.csv");
+    std::fs::write(&bad, b"client_user_id\np1\np\xe92\n").unwrap();
+    let out = cmd(&db)
+        .args(["--demo", "--queue"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("line 3 is not UTF-8"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let big = dir.path().join("big.csv");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(11 * 1024 * 1024).unwrap();
+    let out = cmd(&db)
+        .args(["--demo", "--queue"])
+        .arg(&big)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("11.0 MB"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "p1\np2\n").unwrap();
+    let out = cmd(&db)
+        .args(["--demo", "--preset", "nope", "--queue"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("--preset \"nope\" is not a [[preset]]"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = cmd(&db)
+        .args(["--queue"])
+        .arg(&good)
+        .args(["users"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("give it without a command"));
+}

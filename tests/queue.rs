@@ -1,0 +1,104 @@
+//! Whole-app test of the onboarding-day queue: the real loop on `TestBackend` against the
+//! emulator. Three patients are marked and the queue started; each connects through the
+//! emulated Link page by form posts and the console moves on to the next with no key pressed;
+//! then the summary shows and the audit log holds the queue's rows.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::harness::Console;
+use common::link_web::Browser;
+use common::*;
+use crossterm::event::KeyCode;
+use vital_onboard::app::screen::Screen;
+use vital_onboard::audit::{Outcome, Source, Store};
+
+/// Runs the loop until the patient-facing view shows `client_user_id`'s link; answers its URL.
+async fn shown_for(c: &mut Console, client_user_id: &str, within: Duration) -> String {
+    let start = Instant::now();
+    loop {
+        c.step(Duration::from_millis(50)).await;
+        if let Screen::PatientView { shown, .. } = &c.driver.app.screen
+            && shown.link.client_user_id == client_user_id
+        {
+            return shown.link.token.link_web_url.clone();
+        }
+        assert!(
+            start.elapsed() < within,
+            "no link shown for {client_user_id} ({:?}); screen:\n{}",
+            c.driver.app.screen.shown().map(|s| &s.link.client_user_id),
+            c.screen()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
+    let emu = emulator(12).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data/vital-onboard/history.sqlite3");
+    let mut c = Console::new(&emu, Some(&db));
+    c.wait_for("patient-00003").await;
+    for k in [' ', 'j', ' ', 'j', ' '] {
+        c.key(KeyCode::Char(k));
+    }
+    c.wait_for("3 marked").await;
+    c.key(KeyCode::Char('O'));
+    c.wait_for("Start the queue of 3 patients with every provider? y/N")
+        .await;
+    c.key(KeyCode::Char('y'));
+    let (queue_id, ids) = loop {
+        c.step(Duration::from_millis(20)).await;
+        if let Some(q) = &c.driver.app.queue {
+            let ids: Vec<String> = q.entries.iter().map(|e| e.client_user_id.clone()).collect();
+            break (q.id.clone(), ids);
+        }
+    };
+    assert_eq!(ids.len(), 3);
+    let web = Browser::new(&emu);
+    for (n, id) in ids.iter().enumerate() {
+        // No key is pressed from here on: each link follows the connection before it.
+        let url = shown_for(&mut c, id, Duration::from_secs(20)).await;
+        let page = web.allow(&token_of(&url), "oura").await;
+        assert!(page.html.contains("Oura is connected"), "{}", page.html);
+        if n < 2 {
+            let between = c
+                .wait_for_within("Please wait for your code.", Duration::from_secs(10))
+                .await
+                .0;
+            for id in &ids {
+                assert!(
+                    !between.contains(id.as_str()),
+                    "no patient id between patients:\n{between}"
+                );
+            }
+        }
+    }
+    let summary = c
+        .wait_for_within("summary", Duration::from_secs(10))
+        .await
+        .0;
+    assert!(
+        summary.contains(&format!("Connected 3: {}", ids.join(", "))),
+        "{summary}"
+    );
+    assert!(summary.contains(&format!("history --queue {queue_id}")));
+    // The audit log: each patient minted, shown and connected, every row with the queue's id.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let events = Store::open(&db).unwrap().events().unwrap();
+    let ours: Vec<_> = events
+        .iter()
+        .filter(|e| e.queue.as_deref() == Some(queue_id.as_str()))
+        .collect();
+    assert!(ours.iter().all(|e| e.source == Source::Queue));
+    for outcome in [Outcome::Minted, Outcome::ShownToPatient, Outcome::Connected] {
+        let who: Vec<&str> = ours
+            .iter()
+            .filter(|e| e.outcome == outcome)
+            .map(|e| e.client_user_id.as_str())
+            .collect();
+        assert_eq!(who, ids, "{outcome:?}");
+    }
+    assert_eq!(events.len(), ours.len(), "no row outside the queue");
+}
