@@ -57,7 +57,10 @@ impl App {
     ) -> Vec<Effect> {
         let ours = self.screen.shown().is_some_and(|s| s.link.url() == url);
         if outcome.native() {
-            self.clipboard = Some(CopiedUrl { url, expires_at });
+            self.clipboard = Some(CopiedUrl {
+                url: url.clone(),
+                expires_at,
+            });
         }
         let level = if outcome.is_warning() {
             Level::Warning
@@ -72,7 +75,7 @@ impl App {
                 .into_iter()
                 .collect();
         }
-        vec![]
+        self.app_code_copied(&url, outcome)
     }
 
     /// At a tick: the copied URL's link expired, so it leaves the clipboard.

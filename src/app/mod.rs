@@ -5,6 +5,7 @@
 //! by the `ui/` file of the same name; this file holds [`App`], the dispatch of messages and key
 //! actions (one line per arm), the active key contexts and the ticks.
 
+pub mod app_code;
 pub mod audit;
 pub mod header;
 pub mod history;
@@ -115,6 +116,8 @@ pub struct ConsoleConfig {
     /// Who is minting, for the audit log (the `operator` setting: the OS login name unless the
     /// config file or the profile names one).
     pub operator: String,
+    /// The clinic's own phone app (`[mobile_app]`), for Health Connect and Samsung Health.
+    pub mobile_app: Option<crate::setup::config::MobileApp>,
 }
 
 impl ConsoleConfig {
@@ -129,6 +132,7 @@ impl ConsoleConfig {
             config_path: config.path.clone(),
             start_preset: None,
             operator: crate::audit::UNKNOWN.to_string(),
+            mobile_app: config.mobile_app.clone(),
         }
     }
 
@@ -280,6 +284,14 @@ impl App {
                 self.on_png_saved(&url, result);
                 vec![]
             }
+            (
+                Msg::AppCodeCreated { at, result, .. },
+                Pending::Change(Request::AppCode {
+                    user_id,
+                    client_user_id,
+                }),
+            ) => self.on_app_code(user_id, client_user_id, at, result),
+            (Msg::Watched { at, result, .. }, Pending::AppWatch) => self.on_app_watched(at, result),
             (Msg::TaskFailed { task, .. }, done) => self.on_task_failed(task, Some(&done)),
             // An answer of another kind than its request (a bug in the runtime): dropped.
             _ => vec![],
@@ -331,7 +343,8 @@ impl App {
             | Msg::LinkProvidersLoaded { .. }
             | Msg::HistoryLoaded { .. }
             | Msg::PresetSaved { .. }
-            | Msg::PngSaved { .. } => vec![],
+            | Msg::PngSaved { .. }
+            | Msg::AppCodeCreated { .. } => vec![],
         }
     }
 
@@ -351,7 +364,12 @@ impl App {
             ctx.push(Ctx::Busy);
         }
         match &self.screen {
-            Screen::PatientView { .. } => return vec![Ctx::Always, Ctx::PatientView],
+            Screen::PatientView { .. } | Screen::AppCodePatient { .. } => {
+                return vec![Ctx::Always, Ctx::PatientView];
+            }
+            Screen::AppCode(_) | Screen::ClinicApp(_) => {
+                ctx.extend([Ctx::AppCodeView, Ctx::Global]);
+            }
             Screen::Link(_) => ctx.extend([Ctx::LinkView, Ctx::Global]),
             Screen::Panes => {
                 ctx.push(match self.focus {
@@ -390,6 +408,10 @@ impl App {
             self.patient_view_key(&key);
             return vec![];
         }
+        if top.is_none() && matches!(self.screen, Screen::AppCodePatient { .. }) {
+            self.app_code_patient_key(&key);
+            return vec![];
+        }
         let action = keymap::lookup(&self.contexts(), &key);
         if top == Some(OverlayKind::Prompt) {
             return match action {
@@ -423,6 +445,12 @@ impl App {
             Action::ClearFilter => self.clear_filter(),
             Action::PromptCancel => self.cancel_prompt(),
             Action::ClearPrompt => self.clear_prompt(),
+            Action::AppCode => self.mint_app_code(),
+            Action::ProviderApp => self.provider_app(),
+            Action::AppCodeCopy => self.copy_app_code(),
+            Action::AppCodeNew => self.new_app_code(),
+            Action::AppCodeSavePng => self.save_app_code_png(),
+            Action::AppCodePatientView => self.open_app_code_patient_view(),
             other => {
                 self.act_on_state(other);
                 vec![]
@@ -483,7 +511,13 @@ impl App {
             | Action::ClearFilter
             | Action::PromptCancel
             | Action::ClearPrompt
-            | Action::PickProfile => {}
+            | Action::PickProfile
+            | Action::AppCode
+            | Action::ProviderApp
+            | Action::AppCodeCopy
+            | Action::AppCodeNew
+            | Action::AppCodeSavePng
+            | Action::AppCodePatientView => {}
         }
     }
 
@@ -567,6 +601,8 @@ impl App {
             self.clipboard_expiry(now),
             self.watch_effect(now),
             self.expiry_audit(now),
+            self.app_watch_effect(now),
+            self.app_expiry_audit(now),
         ]
         .into_iter()
         .flatten()

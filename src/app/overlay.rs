@@ -18,6 +18,11 @@ pub enum Confirm {
         client_user_id: String,
         request: LinkTokenRequest,
     },
+    /// Make an app code in production for this patient.
+    ProductionAppCode {
+        client_user_id: String,
+        user_id: Uuid,
+    },
     /// A create found the id taken: select the user that has it?
     UseExisting {
         client_user_id: String,
@@ -30,6 +35,9 @@ impl Confirm {
         match self {
             Confirm::ProductionMint { client_user_id, .. } => {
                 format!("Mint a PRODUCTION link for {client_user_id}? y/N")
+            }
+            Confirm::ProductionAppCode { client_user_id, .. } => {
+                format!("Make a PRODUCTION app code for {client_user_id}? y/N")
             }
             Confirm::UseExisting {
                 client_user_id,
@@ -175,6 +183,10 @@ impl App {
     pub(super) fn confirm_yes(&mut self) -> Vec<Effect> {
         match self.overlays.confirm.take() {
             Some(Confirm::ProductionMint { request, .. }) => self.send_mint(request),
+            Some(Confirm::ProductionAppCode {
+                client_user_id,
+                user_id,
+            }) => self.send_app_code(user_id, client_user_id),
             Some(Confirm::UseExisting {
                 client_user_id,
                 user_id,

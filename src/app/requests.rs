@@ -36,6 +36,7 @@ pub enum Task {
     SavePreset,
     SavePng,
     Audit,
+    AppCode,
 }
 
 impl Task {
@@ -56,6 +57,7 @@ impl Task {
             Task::SavePreset => "save the preset",
             Task::SavePng => "save the QR code",
             Task::Audit => "write the audit log",
+            Task::AppCode => "make an app code",
         }
     }
 }
@@ -85,8 +87,17 @@ impl<T> Load<T> {
 /// A request that changes something (one at a time: the staff wait for it, or Esc cancels it).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Mint { request: LinkTokenRequest },
-    CreateUser { client_user_id: String },
+    Mint {
+        request: LinkTokenRequest,
+    },
+    CreateUser {
+        client_user_id: String,
+    },
+    /// An app code for the Junction Connect app.
+    AppCode {
+        user_id: Uuid,
+        client_user_id: String,
+    },
 }
 
 /// A request in flight: what it does, and what its answer is for.
@@ -119,6 +130,8 @@ pub enum Pending {
     History,
     SavePreset,
     SavePng,
+    /// A watcher check for the shown app code.
+    AppWatch,
 }
 
 impl Pending {
@@ -137,6 +150,8 @@ impl Pending {
             Pending::History => Task::LoadHistory,
             Pending::SavePreset => Task::SavePreset,
             Pending::SavePng => Task::SavePng,
+            Pending::Change(Request::AppCode { .. }) => Task::AppCode,
+            Pending::AppWatch => Task::Watch,
         }
     }
 }
@@ -282,6 +297,9 @@ impl App {
             Request::CreateUser { .. } => {
                 "Cancelled: the patient may have been created anyway; R reloads the list"
             }
+            Request::AppCode { .. } => {
+                "Cancelled: no code is shown (one may have been made; it expires unused)"
+            }
         };
         self.toast(Level::Info, text);
         self.requests.cancel(id).into_iter().collect()
@@ -340,6 +358,7 @@ impl App {
                     .checked(*user_id, Load::Failed(FAILED.into()));
             }
             Some(Pending::Watch) => self.watch_task_failed(),
+            Some(Pending::AppWatch) => self.app_watch_task_failed(),
             Some(Pending::LinkProviders) => self.link_providers_failed(FAILED),
             Some(Pending::Lookup) => {
                 if let Some(l) = &mut self.patients.lookup {

@@ -1,6 +1,8 @@
 //! Drawing. Every function here reads the state and paints a frame; none changes anything.
 //! `ui/X.rs` draws what `app/X.rs` holds, into the rectangles `app::layout` computes.
 
+mod app_code;
+mod app_code_patient;
 mod header;
 mod history;
 mod key_bar;
@@ -34,7 +36,7 @@ pub use theme::Theme;
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     if layout::too_small(area) {
-        if let Screen::PatientView { .. } = &app.screen {
+        if let Screen::PatientView { .. } | Screen::AppCodePatient { .. } = &app.screen {
             // The patient may be the one looking: no "q quits" for them.
             patient_view::draw_too_small(frame, area, theme);
         } else {
@@ -45,6 +47,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     match &app.screen {
         Screen::PatientView { shown, .. } => patient_view::draw(frame, area, app, shown, theme),
         Screen::Link(shown) => link_view::draw(frame, area, app, shown, theme),
+        Screen::AppCode(shown) => app_code::draw(frame, area, app, shown, theme),
+        Screen::AppCodePatient { shown, .. } => {
+            app_code_patient::draw(frame, area, app, shown, theme);
+        }
+        Screen::ClinicApp(c) => app_code::draw_clinic_app(frame, area, app, c, theme),
         Screen::Panes => {
             let areas = layout::areas(area);
             header::draw(frame, areas.header, app, theme);

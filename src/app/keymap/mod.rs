@@ -52,6 +52,14 @@ pub enum Action {
     HistoryMint,
     HistoryAllHosts,
     PickProfile,
+    /// `A`: an app code for the selected patient (Junction Connect).
+    AppCode,
+    /// Enter on a Providers row: how that provider connects from a phone.
+    ProviderApp,
+    AppCodeCopy,
+    AppCodeNew,
+    AppCodeSavePng,
+    AppCodePatientView,
 }
 
 /// Where a binding applies. Several contexts are active at once (e.g. `Panes` + `Patients`).
@@ -76,6 +84,8 @@ pub enum Ctx {
     Busy,
     /// The staff link view.
     LinkView,
+    /// The staff view of an app code (or of the clinic's own app).
+    AppCodeView,
     PatientView,
     /// A list filter being typed (with `Prompt`).
     Filtering,
@@ -105,6 +115,7 @@ impl Ctx {
             Ctx::Options => "Options pane",
             Ctx::Busy => "While a request runs",
             Ctx::LinkView => "Link view",
+            Ctx::AppCodeView => "App-code view",
             Ctx::PatientView => "Patient-facing view",
             Ctx::Filtering => "While typing a filter",
             Ctx::Prompt => "Text prompts",
@@ -235,6 +246,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Options,
     Ctx::Busy,
     Ctx::LinkView,
+    Ctx::AppCodeView,
     Ctx::PatientView,
     Ctx::Filtering,
     Ctx::Prompt,
