@@ -240,7 +240,7 @@ impl App {
                         crate::text::sanitize(&app.name)
                     ),
                     None => format!(
-                        "{} needs the clinic's own app (name it in [mobile_app]): Link cannot {what} it",
+                        "{} connects only from the clinic's own mobile app (name it in [mobile_app]): Link cannot {what} it",
                         item.name
                     ),
                 }

@@ -311,3 +311,17 @@ pub fn draw_clinic_app(frame: &mut Frame, area: Rect, app: &App, c: &ClinicApp, 
         .collect();
     frame.render_widget(Paragraph::new(lines), words);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::big_letters;
+
+    #[test]
+    fn big_letters_only_for_codes_they_have_glyphs_for() {
+        let big = big_letters("skus1a2b3c4d").unwrap();
+        // 12 glyphs 3 wide, 9 single gaps and 2 between the groups of four.
+        assert!(big.iter().all(|l| l.chars().count() == 12 * 3 + 9 + 2 * 3));
+        assert!(big_letters("pkeu0123456789abcdef").is_some());
+        assert!(big_letters("skusZZZZ1234").is_none());
+    }
+}

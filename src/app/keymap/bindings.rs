@@ -230,7 +230,7 @@ pub const BINDINGS: &[Binding] = &[
         &[code(KeyCode::Enter)],
         Action::ProviderApp,
         "phone app",
-        "A phone-only provider: its app (Apple Health: an app code)",
+        "Phone-only provider: how it connects (Apple Health: A)",
     ),
     b(
         Ctx::Options,
@@ -342,7 +342,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('c')],
         Action::AppCodeCopy,
         "copy",
-        "Copy the app code (cleared from the clipboard when it expires)",
+        "Copy the code (cleared from the clipboard at expiry)",
     ),
     b(
         Ctx::AppCodeView,
