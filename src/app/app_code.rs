@@ -360,16 +360,15 @@ impl App {
         }]
     }
 
-    /// The clipboard took `copied`: if it is the shown code, the audit log says so.
-    pub(super) fn app_code_copied(
-        &mut self,
-        copied: &LinkUrl,
-        outcome: CopyOutcome,
-    ) -> Vec<Effect> {
-        let ours = self
-            .screen
+    /// Whether `copied` is the code on screen.
+    pub(super) fn is_shown_app_code(&self, copied: &LinkUrl) -> bool {
+        self.screen
             .app_code()
-            .is_some_and(|s| s.code.code == copied.as_str());
+            .is_some_and(|s| s.code.code == copied.as_str())
+    }
+
+    /// The clipboard took the code on screen (`ours`): the audit log says so.
+    pub(super) fn app_code_copied(&mut self, ours: bool, outcome: CopyOutcome) -> Vec<Effect> {
         if ours && outcome != CopyOutcome::TmuxDrops {
             return self
                 .audit_app_code(Outcome::Copied, None, None)

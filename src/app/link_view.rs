@@ -56,11 +56,9 @@ impl App {
         outcome: CopyOutcome,
     ) -> Vec<Effect> {
         let ours = self.screen.shown().is_some_and(|s| s.link.url() == url);
+        let app_code = self.is_shown_app_code(&url);
         if outcome.native() {
-            self.clipboard = Some(CopiedUrl {
-                url: url.clone(),
-                expires_at,
-            });
+            self.clipboard = Some(CopiedUrl { url, expires_at });
         }
         let level = if outcome.is_warning() {
             Level::Warning
@@ -75,7 +73,7 @@ impl App {
                 .into_iter()
                 .collect();
         }
-        self.app_code_copied(&url, outcome)
+        self.app_code_copied(app_code, outcome)
     }
 
     /// At a tick: the copied URL's link expired, so it leaves the clipboard.

@@ -143,7 +143,7 @@ impl Pending {
             Pending::User => Task::LoadUser,
             Pending::Change(Request::Mint { .. }) => Task::Mint,
             Pending::Change(Request::CreateUser { .. }) => Task::CreateUser,
-            Pending::Watch => Task::Watch,
+            Pending::Watch | Pending::AppWatch => Task::Watch,
             Pending::LinkProviders => Task::LinkProviders,
             Pending::Filter { .. } => Task::FilterPatients,
             Pending::Lookup => Task::LookupPatient,
@@ -151,7 +151,6 @@ impl Pending {
             Pending::SavePreset => Task::SavePreset,
             Pending::SavePng => Task::SavePng,
             Pending::Change(Request::AppCode { .. }) => Task::AppCode,
-            Pending::AppWatch => Task::Watch,
         }
     }
 }

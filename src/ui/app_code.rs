@@ -200,13 +200,16 @@ fn watch_lines(app: &App, shown: &ShownAppCode, width: usize, theme: &Theme) -> 
     }
     let watching = match &w.last_error {
         Some(e) => format!("Watching (last check failed: {e})"),
-        None if w.last_check.is_none() => "Watching for connections… (first check…)".into(),
+        None if w.last_check.is_none() && width >= 41 => {
+            "Watching for connections… (first check…)".into()
+        }
         None => "Watching for connections…".into(),
     };
-    out.push(Line::styled(
-        crate::text::shorten(&watching, width),
-        theme.muted(),
-    ));
+    out.extend(
+        wrap_words(&watching, width, 2)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.muted())),
+    );
     out
 }
 
@@ -218,7 +221,9 @@ pub fn big_letters(code: &str) -> Option<[String; 3]> {
         let g = glyph(c)?;
         if i > 0 {
             let sep = if i % 4 == 0 { "..." } else { "." };
-            px.iter_mut().for_each(|r| r.push_str(sep));
+            for r in &mut px {
+                r.push_str(sep);
+            }
         }
         for (row, bits) in px.iter_mut().zip(g) {
             row.push_str(bits);
@@ -282,9 +287,14 @@ pub fn draw_clinic_app(frame: &mut Frame, area: Rect, app: &App, c: &ClinicApp, 
             theme.badge(app.env.is_production()),
         )),
         Line::default(),
-        Line::styled(format!("{} through {name}", sanitize(&c.provider)), bold()),
-        Line::default(),
     ];
+    let title = format!("{} through {name}", sanitize(&c.provider));
+    lines.extend(
+        wrap_words(&title, width, 2)
+            .into_iter()
+            .map(|l| Line::styled(l, bold())),
+    );
+    lines.push(Line::default());
     let steps = [
         format!("1. Scan the code: install {name}"),
         format!("2. Sign in to {name} as the clinic told you"),

@@ -185,11 +185,11 @@ mod tests {
         assert!(one.contains("1 more minute."), "{one}");
         let five = time_left(Language::En, Duration::from_secs(290));
         assert!(five.contains("5 more minutes."), "{five}");
-        assert!(time_left(Language::De, Duration::from_secs(60)).contains("1 Minute."));
-        assert!(time_left(Language::Es, Duration::from_secs(600)).contains("10 minutos"));
+        assert!(time_left(Language::De, Duration::from_mins(1)).contains("1 Minute."));
+        assert!(time_left(Language::Es, Duration::from_mins(10)).contains("10 minutos"));
         for lang in Language::ALL {
             let one = time_left(lang, Duration::from_secs(30));
-            let many = time_left(lang, Duration::from_secs(1800));
+            let many = time_left(lang, Duration::from_mins(30));
             assert!(
                 one.contains('1') && many.contains("30"),
                 "{lang}: {one} / {many}"

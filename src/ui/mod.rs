@@ -3,6 +3,8 @@
 
 mod app_code;
 mod app_code_patient;
+#[cfg(test)]
+mod app_code_tests;
 mod header;
 mod history;
 mod key_bar;

@@ -130,25 +130,30 @@ fn item_texts(app: &App, item: &ProviderItem) -> Vec<String> {
     if !item.linkable
         && let Some(way) = PhoneOnly::of(&item.slug)
     {
-        let (long, short) = match (way, &app.config.mobile_app) {
-            (PhoneOnly::JunctionConnect, _) => (
-                "through the Junction Connect app: press A".to_string(),
-                "Junction Connect: A".to_string(),
-            ),
-            (PhoneOnly::ClinicApp { .. }, None) => (
-                "needs the clinic's own app".to_string(),
-                "clinic's app only".to_string(),
-            ),
+        let ways: Vec<String> = match (way, &app.config.mobile_app) {
+            (PhoneOnly::JunctionConnect, _) => vec![
+                "through the Junction Connect app: press A".into(),
+                "app code: press A".into(),
+                "press A".into(),
+            ],
+            (PhoneOnly::ClinicApp { .. }, None) => vec![
+                "needs the clinic's own app".into(),
+                "clinic's app only".into(),
+                "clinic's app".into(),
+            ],
             (PhoneOnly::ClinicApp { .. }, Some(m)) => {
                 let n = sanitize(&m.name);
-                (format!("in {n}: press Enter"), format!("in {n}"))
+                vec![
+                    format!("in {n}: press Enter"),
+                    format!("in {n}"),
+                    "clinic's app: Enter".into(),
+                    "clinic's app".into(),
+                ]
             }
         };
-        return vec![
-            format!("{check} {name} {slug} · {long}"),
-            format!("{check} {name} · {long}"),
-            format!("{check} {name} · {short}"),
-        ];
+        let mut out = vec![format!("{check} {name} {slug} · {}", ways[0])];
+        out.extend(ways.iter().map(|w| format!("{check} {name} · {w}")));
+        return out;
     }
     let mut extra = String::new();
     if pv.direct.as_deref() == Some(item.slug.as_str()) {
@@ -182,6 +187,8 @@ fn phone_note(app: &App, item: &ProviderItem) -> Vec<String> {
                 format!("Connects in {n}: Enter shows its store code; the patient signs in there"),
                 format!("Connects in {n}: Enter shows its store code"),
                 format!("In {n}: Enter for its store code"),
+                format!("Enter: {n}'s store code"),
+                "Enter: the clinic app's store code".into(),
             ]
         }
         (None, _) => vec![

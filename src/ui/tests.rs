@@ -299,7 +299,7 @@ fn help_lists_every_binding() {
     let mut app = app;
     app.update(ch('?'));
     let mut seen = String::new();
-    for scroll in 0..60 {
+    for scroll in 0..80 {
         app.overlays.help = Some(crate::app::overlay::Help { scroll });
         seen.push_str(&render(&app, 160, 48));
     }

@@ -353,6 +353,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         Ctx::AppCodeView,
+        &[k('K')],
+        Action::AppCodePatientView,
+        "patient view",
+        "Show the patient the steps in their language",
+    ),
+    b(
+        Ctx::AppCodeView,
         &[k('i')],
         Action::InvertQr,
         "invert",
@@ -371,13 +378,6 @@ pub const BINDINGS: &[Binding] = &[
         Action::AppCodeSavePng,
         "save png",
         "Save the App Store QR code as a PNG file",
-    ),
-    b(
-        Ctx::AppCodeView,
-        &[k('K')],
-        Action::AppCodePatientView,
-        "patient view",
-        "Show the patient the steps in their language",
     ),
     b(
         Ctx::AppCodeView,

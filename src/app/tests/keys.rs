@@ -77,6 +77,9 @@ fn every_action_in_the_key_table_is_reachable() {
                     app.update(ch('r'));
                 }
             }
+            Ctx::AppCodeView => {
+                super::app_code::show_app_code(&mut app);
+            }
             Ctx::Loading => {
                 app.update(ch('R'));
             }
