@@ -119,7 +119,12 @@ impl Watch {
 
     /// A connection that differs from the baseline: news the first time it is seen so.
     fn news(&mut self, c: &ConnectedProvider) -> Option<News> {
-        let name = sanitize(if c.name.is_empty() { &c.slug } else { &c.name });
+        let name = if c.slug == super::app_code::APPLE_HEALTH {
+            // The app the patient knows (the API calls it by Apple's framework, HealthKit).
+            "Apple Health".to_string()
+        } else {
+            sanitize(if c.name.is_empty() { &c.slug } else { &c.name })
+        };
         let slug = sanitize(&c.slug);
         match &c.status {
             ConnectionStatus::Error => {

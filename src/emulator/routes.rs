@@ -51,6 +51,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/link/token", post(link_token))
         .route("/v2/link/providers", get(link_providers))
         .route("/v2/link/connect/demo", post(connect_demo))
+        .route("/v2/link/code/create", post(create_app_code))
         .route("/link", get(link_page::start))
         .route("/link/", get(link_page::start))
         .route("/link/provider", get(link_page::provider))
@@ -568,6 +569,37 @@ async fn connect_demo(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply {
     } else {
         detail(StatusCode::NOT_FOUND, format!("User {user_id} not found"))
     }
+}
+
+/// `POST /v2/link/code/create?user_id=UUID`: a minimal app code for a known user, valid for an
+/// hour (no `expires_at`, no exchange: the console's app-code view needs only this much; the full
+/// route with validation, expiry and the exchange replaces it).
+async fn create_app_code(
+    State(shared): State<Arc<Shared>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Reply {
+    let Some(user_id) = q.get("user_id").and_then(|u| u.parse::<Uuid>().ok()) else {
+        let mut errors = Errors::default();
+        let input = q.get("user_id").map_or(Value::Null, |u| json!(u));
+        errors.push(
+            "uuid_parsing",
+            json!(["query", "user_id"]),
+            "Input should be a valid UUID",
+            &input,
+        );
+        return unprocessable(errors);
+    };
+    let team = shared.team();
+    if team.user(user_id).is_none() {
+        return detail(StatusCode::NOT_FOUND, format!("User {user_id} not found"));
+    }
+    let code = format!("skus{}", &Uuid::new_v4().simple().to_string()[..8]);
+    let expires_at = team.now() + chrono::Duration::hours(1);
+    ok(json!({
+        "code": code,
+        "exchange_url": format!("tryvital://tryvital?code={code}"),
+        "expires_at": expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }))
 }
 
 async fn recorded_links(State(shared): State<Arc<Shared>>) -> Reply {
