@@ -70,8 +70,6 @@ pub struct ShownAppCode {
     pub watch: Watch,
     /// The language the patient-facing view speaks.
     pub language: Language,
-    /// Where `s` saved the App Store code, once it did.
-    pub saved_png: Option<PathBuf>,
     /// The expiry was written to the audit log.
     pub expiry_logged: bool,
 }
@@ -95,7 +93,6 @@ impl ShownAppCode {
                 ..Watch::default()
             },
             language: patient_language(),
-            saved_png: None,
             expiry_logged: false,
         }
     }
@@ -196,6 +193,11 @@ impl App {
             return vec![];
         };
         let (user_id, client_user_id) = (shown.user_id, shown.client_user_id.clone());
+        self.confirm_or_send_app_code(user_id, client_user_id)
+    }
+
+    /// A new app code for `user_id` (the history's Enter on an app code's row).
+    pub(super) fn app_code_for(&mut self, user_id: Uuid, client_user_id: String) -> Vec<Effect> {
         self.confirm_or_send_app_code(user_id, client_user_id)
     }
 

@@ -225,6 +225,10 @@ impl App {
             return vec![];
         };
         self.overlays.history = None;
+        if record.minted.kind == crate::audit::Kind::AppCode {
+            // A row of an app code makes a new app code, not a web link.
+            return self.app_code_for(request.user_id, record.minted.client_user_id.clone());
+        }
         self.confirm_or_send(record.minted.client_user_id.clone(), request)
     }
 }

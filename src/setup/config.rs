@@ -406,6 +406,7 @@ pub(crate) mod tests {
         assert_eq!(c.clinic_name.as_deref(), Some("Northside Clinic"));
         assert_eq!(c.default_profile.as_deref(), Some("us-sandbox"));
         assert!(c.profiles["eu-production"].read_only);
+        assert_eq!(c.mobile_app.unwrap().name, "Northside Health");
     }
 
     #[test]

@@ -458,3 +458,25 @@ fn a_shown_code_knows_its_patient_and_expiry() {
         "Esc cancels it with a link's"
     );
 }
+
+#[test]
+fn enter_on_an_app_codes_history_row_makes_a_new_app_code() {
+    let app = loaded(5, false);
+    let here = app.audit_scope();
+    let mut records = super::history::records();
+    for r in &mut records {
+        r.minted.environment.clone_from(&here.environment);
+        r.minted.host.clone_from(&here.host);
+    }
+    records[0].minted.kind = Kind::AppCode;
+    records[0].minted.allowlist = None;
+    let want = records[0].minted.user_id.unwrap();
+    let mut app = super::history::with_records(app, records);
+    let fx = send(&mut app, [key(KeyCode::Enter)]);
+    let (_, user_id) = create_request(&fx);
+    assert_eq!(user_id, want);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Mint { .. })),
+        "no web link: {fx:?}"
+    );
+}
