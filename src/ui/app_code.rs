@@ -130,9 +130,9 @@ fn staff_words(app: &App, shown: &ShownAppCode, width: usize, theme: &Theme) -> 
     ]));
     out.push(Line::default());
     let steps = [
-        "1. Scan the code: install Junction Connect",
+        "1. Scan the code: install Junction\u{a0}Connect",
         "2. In the app: Settings, enter the code",
-        "3. Allow Apple Health (Garmin, Oura: add them in the app)",
+        "3. Allow Apple\u{a0}Health (Garmin, Oura: add them in the app)",
     ];
     for step in steps {
         out.extend(wrap_words(step, width, 3).into_iter().map(Line::raw));

@@ -172,7 +172,7 @@ fn the_staff_view_says_what_it_must_at_80x24() {
         "skus 1a2b 3c4d",
         "type it without spaces",
         "Expires",
-        "1. Scan the code: install Junction",
+        "1. Scan the code: install",
         "2. In the app: Settings, enter the",
         "c copies the code",
         "patient-00003",
