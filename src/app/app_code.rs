@@ -315,10 +315,19 @@ impl App {
                 effects
             }
             Err(e) => {
-                if plan_refusal(&e) {
+                // A 403 here while the key lists patients is about the plan, not the key.
+                let forbidden = matches!(e, ApiError::Unauthorized { status: 403, .. })
+                    && matches!(self.patients.load, super::requests::Load::Loaded(()));
+                if plan_refusal(&e) || forbidden {
+                    let why = if forbidden {
+                        "the API refused it (HTTP 403), though the key works for the rest"
+                            .to_string()
+                    } else {
+                        e.to_string()
+                    };
                     self.toast(
                         Level::Error,
-                        format!("The app code was not made: {e} · {PLAN_HINT}"),
+                        format!("The app code was not made: {why} · {PLAN_HINT}"),
                     );
                 } else {
                     self.on_api_error(&e, "The app code was not made");
@@ -338,14 +347,6 @@ impl App {
 
     /// `c`: the code to the clipboard (cleared from it when the code expires).
     pub(super) fn copy_app_code(&mut self) -> Vec<Effect> {
-        if let Screen::ClinicApp(c) = &self.screen {
-            let text = format!(
-                "There is no code to copy: the patient signs in to {}",
-                c.app.name
-            );
-            self.toast(Level::Info, crate::text::sanitize(&text));
-            return vec![];
-        }
         let Some(shown) = self.screen.app_code() else {
             return vec![];
         };

@@ -367,9 +367,8 @@ impl App {
             Screen::PatientView { .. } | Screen::AppCodePatient { .. } => {
                 return vec![Ctx::Always, Ctx::PatientView];
             }
-            Screen::AppCode(_) | Screen::ClinicApp(_) => {
-                ctx.extend([Ctx::AppCodeView, Ctx::Global]);
-            }
+            Screen::AppCode(_) => ctx.extend([Ctx::AppCodeView, Ctx::Global]),
+            Screen::ClinicApp(_) => ctx.extend([Ctx::ClinicAppView, Ctx::Global]),
             Screen::Link(_) => ctx.extend([Ctx::LinkView, Ctx::Global]),
             Screen::Panes => {
                 ctx.push(match self.focus {

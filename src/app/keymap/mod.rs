@@ -84,8 +84,10 @@ pub enum Ctx {
     Busy,
     /// The staff link view.
     LinkView,
-    /// The staff view of an app code (or of the clinic's own app).
+    /// The staff view of an app code.
     AppCodeView,
+    /// The store code of the clinic's own app (`[mobile_app]`).
+    ClinicAppView,
     PatientView,
     /// A list filter being typed (with `Prompt`).
     Filtering,
@@ -116,6 +118,7 @@ impl Ctx {
             Ctx::Busy => "While a request runs",
             Ctx::LinkView => "Link view",
             Ctx::AppCodeView => "App-code view",
+            Ctx::ClinicAppView => "Clinic app view",
             Ctx::PatientView => "Patient-facing view",
             Ctx::Filtering => "While typing a filter",
             Ctx::Prompt => "Text prompts",
@@ -247,6 +250,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Busy,
     Ctx::LinkView,
     Ctx::AppCodeView,
+    Ctx::ClinicAppView,
     Ctx::PatientView,
     Ctx::Filtering,
     Ctx::Prompt,

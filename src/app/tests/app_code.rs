@@ -174,6 +174,19 @@ fn a_refusal_is_said_in_words_and_a_plan_refusal_gets_the_hint() {
     assert_eq!(rows[0].outcome, Outcome::MintFailed);
     assert_eq!(rows[0].kind, Kind::AppCode);
 
+    // A 403 while the key lists patients: the plan, not the key (no full-width alert).
+    let (id, _) = create_request(&send(&mut app, [ch('A')]));
+    app.update(Msg::AppCodeCreated {
+        id,
+        at: t0(),
+        result: Err(ApiError::Unauthorized {
+            status: 403,
+            target: "sandbox/us".into(),
+        }),
+    });
+    assert!(toast(&app).contains("HTTP 403") && toast(&app).contains(PLAN_HINT));
+    assert!(app.overlays.alert.is_none());
+
     // Another refusal: no plan hint.
     let (id, _) = create_request(&send(&mut app, [ch('A')]));
     app.update(Msg::AppCodeCreated {
@@ -415,6 +428,7 @@ fn health_connect_needs_the_clinics_app_and_shows_its_store_code_when_named() {
     );
     assert!(toast(&app).contains("signs in there"), "{}", toast(&app));
     assert!(send(&mut app, [ch('c')]).is_empty(), "no code to copy");
+    assert!(app.contexts().contains(&keymap::Ctx::ClinicAppView));
     let fx = send(&mut app, [ch('s')]);
     assert!(matches!(fx.as_slice(), [Effect::SavePng { .. }]), "{fx:?}");
     send(&mut app, [key(KeyCode::Esc)]);
