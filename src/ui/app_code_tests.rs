@@ -201,3 +201,29 @@ fn a_longer_code_from_a_newer_api_is_grouped_without_big_letters() {
     let screen = render(&app, 160, 48);
     assert!(screen.contains("skus 1a2b 3c4d 0123 XYZ9"), "{screen}");
 }
+
+#[test]
+fn the_patient_reads_the_connection_and_the_expiry_in_their_language() {
+    let mut app = shown(80, 24);
+    if let Some(s) = app.screen.app_code_mut() {
+        s.language = Language::Es;
+    }
+    app.update(ch('K'));
+    watched(&mut app, vec![]);
+    app.update(Msg::Tick(t0() + chrono::Duration::seconds(84)));
+    watched(
+        &mut app,
+        vec![connection(
+            "apple_health_kit",
+            "Apple HealthKit",
+            "2026-11-24T10:01:10Z",
+        )],
+    );
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Apple Health está conectado."), "{screen}");
+    app.update(Msg::Tick(t0() + chrono::Duration::minutes(61)));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Este código ha caducado."), "{screen}");
+    assert!(!screen.contains("skus 1a2b"), "no expired code: {screen}");
+    assert!(!screen.contains('█'), "no App Store code once expired");
+}
