@@ -118,6 +118,8 @@ pub struct ConsoleConfig {
     pub operator: String,
     /// The clinic's own phone app (`[mobile_app]`), for Health Connect and Samsung Health.
     pub mobile_app: Option<crate::setup::config::MobileApp>,
+    /// In demo mode, the emulator's simulated phone app (`/app`) as a phone reaches it.
+    pub demo_app_page: Option<String>,
 }
 
 impl ConsoleConfig {
@@ -133,6 +135,7 @@ impl ConsoleConfig {
             start_preset: None,
             operator: crate::audit::UNKNOWN.to_string(),
             mobile_app: config.mobile_app.clone(),
+            demo_app_page: None,
         }
     }
 

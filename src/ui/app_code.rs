@@ -140,7 +140,12 @@ fn staff_words(app: &App, shown: &ShownAppCode, width: usize, theme: &Theme) -> 
     out.push(Line::default());
     out.extend(watch_lines(app, shown, width, theme));
     if app.env.badge == Badge::Demo {
-        let page = format!("Demo phone app: {}/app", app.env.host.trim_end_matches('/'));
+        let page = app
+            .config
+            .demo_app_page
+            .clone()
+            .unwrap_or_else(|| format!("{}/app", app.env.host.trim_end_matches('/')));
+        let page = format!("Demo phone app: {page}");
         out.extend(
             wrap_words(&sanitize(&page), width, 2)
                 .into_iter()
