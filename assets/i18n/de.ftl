@@ -15,3 +15,4 @@ app-code-time-left = { $minutes ->
 }
 app-code-expired = Dieser Code ist abgelaufen. Bitte fragen Sie das Personal nach einem neuen.
 app-code-connected = { $provider } ist verbunden. Sie können das Gerät zurückgeben.
+app-code-blanked = Bitte lassen Sie sich den Code vom Personal erneut zeigen.

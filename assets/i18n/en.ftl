@@ -15,3 +15,4 @@ app-code-time-left = { $minutes ->
 }
 app-code-expired = This code has expired. Please ask the staff for a new one.
 app-code-connected = { $provider } is connected. You can hand the device back.
+app-code-blanked = Please ask the staff to show the code again.

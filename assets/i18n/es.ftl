@@ -15,3 +15,4 @@ app-code-time-left = { $minutes ->
 }
 app-code-expired = Este código ha caducado. Pida uno nuevo al personal.
 app-code-connected = { $provider } está conectado. Ya puede devolver el dispositivo.
+app-code-blanked = Pida al personal que le muestre el código de nuevo.

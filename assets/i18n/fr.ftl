@@ -15,3 +15,4 @@ app-code-time-left = { $minutes ->
 }
 app-code-expired = Ce code a expiré. Demandez-en un nouveau au personnel.
 app-code-connected = { $provider } est connecté. Vous pouvez rendre l'appareil.
+app-code-blanked = Demandez au personnel de vous montrer le code à nouveau.

@@ -15,3 +15,4 @@ app-code-time-left = { $minutes ->
 }
 app-code-expired = Este código expirou. Peça um novo à equipe.
 app-code-connected = { $provider } está conectado. Você já pode devolver o aparelho.
+app-code-blanked = Peça à equipe para mostrar o código de novo.

@@ -430,6 +430,17 @@ impl App {
         };
     }
 
+    /// Whether the patient-facing view of a code has been idle long enough to hide the code (as
+    /// a link's is).
+    pub fn app_code_patient_blanked(&self) -> bool {
+        match &self.screen {
+            Screen::AppCodePatient { since, .. } => {
+                (self.now - *since).to_std().unwrap_or_default() >= self.config.patient_view_idle
+            }
+            _ => false,
+        }
+    }
+
     /// A row of the audit log about the shown code: its fingerprint, never the code.
     pub(super) fn audit_app_code(
         &self,

@@ -1,6 +1,7 @@
 //! The patient-facing view of an app code (`K`): the App Store's code and the steps in plain
 //! words, in the patient's language (`app-code-*` messages in `assets/i18n/`), the code in bold
-//! (in block letters too where there is room), and the time left. No ids, no keys.
+//! (in block letters too where there is room), and the time left. No ids, no keys. Left idle as
+//! long as a link's view, it hides the code until the staff show it again.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -41,15 +42,18 @@ fn needs() -> ViewNeeds {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownAppCode, theme: &Theme) {
-    let expired = shown.is_expired(app.now);
+    let expired = shown.is_expired(app.now) || app.app_code_patient_blanked();
     let fit = if expired {
         None
     } else {
         needs().fit(&shown.store, app.qr.style, (area.width, area.height))
     };
     let Some(fit) = fit else {
-        let lines = words(app, shown, usize::from(area.width), theme);
-        draw_words(frame, area, lines);
+        // No code: the words alone, in a column in the middle.
+        let w = area.width.saturating_sub(4).min(60);
+        let column = Rect::new(area.x + (area.width - w) / 2, area.y, w, area.height);
+        let lines = words(app, shown, usize::from(w), theme);
+        draw_words(frame, column, lines);
         return;
     };
     let (cols, rows) = fit.cells();
@@ -128,6 +132,10 @@ fn words(app: &App, shown: &ShownAppCode, width: usize, theme: &Theme) -> Vec<Li
     }
     if shown.is_expired(app.now) {
         out.extend(wrap(text(lang, "app-code-expired", &[])));
+        return out;
+    }
+    if app.app_code_patient_blanked() {
+        out.extend(wrap(text(lang, "app-code-blanked", &[])));
         return out;
     }
     out.extend(wrap(text(lang, "app-code-step-install", &[])));

@@ -227,3 +227,20 @@ fn the_patient_reads_the_connection_and_the_expiry_in_their_language() {
     assert!(!screen.contains("skus 1a2b"), "no expired code: {screen}");
     assert!(!screen.contains('█'), "no App Store code once expired");
 }
+
+#[test]
+fn the_patient_view_hides_the_code_when_left_idle() {
+    let mut app = shown(80, 24);
+    app.update(ch('K'));
+    app.update(Msg::Tick(t0() + chrono::Duration::minutes(12)));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Please ask the staff to show the code again."),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("skus 1a2b") && !screen.contains('█'),
+        "{screen}"
+    );
+    insta::assert_snapshot!("app_code_patient_view_blanked_80x24", screen);
+}
