@@ -225,6 +225,10 @@ impl App {
             return vec![];
         };
         self.overlays.history = None;
+        if record.minted.kind == crate::audit::Kind::AppCode {
+            // A row of an app code makes a new app code, not a web link.
+            return self.app_code_for(request.user_id, record.minted.client_user_id.clone());
+        }
         // Again for the same patient: in the language the row names, else the default.
         let language = record
             .minted

@@ -56,6 +56,7 @@ impl App {
         outcome: CopyOutcome,
     ) -> Vec<Effect> {
         let ours = self.screen.shown().is_some_and(|s| s.link.url() == url);
+        let app_code = self.is_shown_app_code(&url);
         if outcome.native() {
             self.clipboard = Some(CopiedUrl { url, expires_at });
         }
@@ -72,7 +73,7 @@ impl App {
                 .into_iter()
                 .collect();
         }
-        vec![]
+        self.app_code_copied(app_code, outcome)
     }
 
     /// At a tick: the copied URL's link expired, so it leaves the clipboard.
@@ -88,11 +89,16 @@ impl App {
 
     /// `L`: the shown link's patient-facing view in the next language (the details name it).
     pub(super) fn next_patient_language(&mut self) {
-        let Some(shown) = self.screen.shown_mut() else {
+        let language = if let Some(shown) = self.screen.shown_mut() {
+            shown.language = shown.language.next();
+            shown.language
+        } else if let Screen::AppCode(code) = &mut self.screen {
+            code.language = code.language.next();
+            code.language
+        } else {
             return;
         };
-        shown.language = shown.language.next();
-        let label = crate::link::patient_text::staff_label(shown.language);
+        let label = crate::link::patient_text::staff_label(language);
         self.toast(
             Level::Info,
             format!("The patient will read {label}: K shows it"),

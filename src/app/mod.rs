@@ -5,6 +5,7 @@
 //! by the `ui/` file of the same name; this file holds [`App`], the dispatch of messages and key
 //! actions (one line per arm), the active key contexts and the ticks.
 
+pub mod app_code;
 pub mod audit;
 pub mod header;
 pub mod history;
@@ -121,6 +122,10 @@ pub struct ConsoleConfig {
     pub patient_language: crate::i18n::Language,
     /// The queue shows each new link in the patient-facing view (`queue_view`, default).
     pub queue_patient_facing: bool,
+    /// The clinic's own phone app (`[mobile_app]`), for Health Connect and Samsung Health.
+    pub mobile_app: Option<crate::setup::config::MobileApp>,
+    /// In demo mode, the emulator's simulated phone app (`/app`) as a phone reaches it.
+    pub demo_app_page: Option<String>,
 }
 
 impl ConsoleConfig {
@@ -137,6 +142,8 @@ impl ConsoleConfig {
             operator: crate::audit::UNKNOWN.to_string(),
             patient_language: crate::i18n::Language::default(),
             queue_patient_facing: config.queue_view == crate::setup::config::QueueView::Patient,
+            mobile_app: config.mobile_app.clone(),
+            demo_app_page: None,
         }
     }
 
@@ -310,6 +317,14 @@ impl App {
                 self.on_png_saved(&url, result);
                 vec![]
             }
+            (
+                Msg::AppCodeCreated { at, result, .. },
+                Pending::Change(Request::AppCode {
+                    user_id,
+                    client_user_id,
+                }),
+            ) => self.on_app_code(user_id, client_user_id, at, result),
+            (Msg::Watched { at, result, .. }, Pending::AppWatch) => self.on_app_watched(at, result),
             (Msg::TaskFailed { task, .. }, done) => self.on_task_failed(task, Some(&done)),
             // An answer of another kind than its request (a bug in the runtime): dropped.
             _ => vec![],
@@ -362,7 +377,8 @@ impl App {
             | Msg::HistoryLoaded { .. }
             | Msg::StatusLoaded { .. }
             | Msg::PresetSaved { .. }
-            | Msg::PngSaved { .. } => vec![],
+            | Msg::PngSaved { .. }
+            | Msg::AppCodeCreated { .. } => vec![],
         }
     }
 
@@ -385,7 +401,11 @@ impl App {
             ctx.push(Ctx::Busy);
         }
         match &self.screen {
-            Screen::PatientView { .. } => return vec![Ctx::Always, Ctx::PatientView],
+            Screen::PatientView { .. } | Screen::AppCodePatient { .. } => {
+                return vec![Ctx::Always, Ctx::PatientView];
+            }
+            Screen::AppCode(_) => ctx.extend([Ctx::AppCodeView, Ctx::Global]),
+            Screen::ClinicApp(_) => ctx.extend([Ctx::ClinicAppView, Ctx::Global]),
             Screen::Link(_) => ctx.extend([Ctx::LinkView, Ctx::Global]),
             Screen::Panes => {
                 ctx.push(match self.focus {
@@ -426,6 +446,10 @@ impl App {
         }
         if top.is_none() && self.queue_waiting_screen() {
             self.queue_waiting_key(&key);
+            return vec![];
+        }
+        if top.is_none() && matches!(self.screen, Screen::AppCodePatient { .. }) {
+            self.app_code_patient_key(&key);
             return vec![];
         }
         let action = keymap::lookup(&self.contexts(), &key);
@@ -479,6 +503,12 @@ impl App {
             Action::ClearFilter => self.clear_filter(),
             Action::PromptCancel => self.cancel_prompt(),
             Action::ClearPrompt => self.clear_prompt(),
+            Action::AppCode => self.mint_app_code(),
+            Action::ProviderApp => self.provider_app(),
+            Action::AppCodeCopy => self.copy_app_code(),
+            Action::AppCodeNew => self.new_app_code(),
+            Action::AppCodeSavePng => self.save_app_code_png(),
+            Action::AppCodePatientView => self.open_app_code_patient_view(),
             other => {
                 self.act_on_state(other);
                 vec![]
@@ -552,7 +582,13 @@ impl App {
             | Action::QueueStop
             | Action::CloseSummary
             | Action::QueueGo
-            | Action::QueueInclude => {}
+            | Action::QueueInclude
+            | Action::AppCode
+            | Action::ProviderApp
+            | Action::AppCodeCopy
+            | Action::AppCodeNew
+            | Action::AppCodeSavePng
+            | Action::AppCodePatientView => {}
         }
     }
 
@@ -647,6 +683,8 @@ impl App {
             self.clipboard_expiry(now),
             self.watch_effect(now),
             self.expiry_audit(now),
+            self.app_watch_effect(now),
+            self.app_expiry_audit(now),
         ]
         .into_iter()
         .flatten()

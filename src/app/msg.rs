@@ -116,6 +116,12 @@ pub enum Msg {
         url: LinkUrl,
         result: Result<PathBuf, String>,
     },
+    /// An app code for the Junction Connect app was made (or refused).
+    AppCodeCreated {
+        id: RequestId,
+        at: DateTime<Utc>,
+        result: Result<crate::api::AppCode, ApiError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +197,11 @@ pub enum Effect {
         id: RequestId,
         here: crate::audit::Scope,
     },
+    /// Make an app code for this user (`POST /v2/link/code/create`).
+    CreateAppCode {
+        id: RequestId,
+        user_id: Uuid,
+    },
     /// Append this preset to the config file at `path`, keeping what is there.
     SavePreset {
         id: RequestId,
@@ -218,7 +229,8 @@ impl Msg {
             | Msg::HistoryLoaded { id, .. }
             | Msg::StatusLoaded { id, .. }
             | Msg::PresetSaved { id, .. }
-            | Msg::PngSaved { id, .. } => Some(*id),
+            | Msg::PngSaved { id, .. }
+            | Msg::AppCodeCreated { id, .. } => Some(*id),
             Msg::Key(_)
             | Msg::Paste(_)
             | Msg::Resize(..)

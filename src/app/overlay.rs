@@ -20,6 +20,11 @@ pub enum Confirm {
         /// The language the link will be shown in.
         language: crate::i18n::Language,
     },
+    /// Make an app code in production for this patient.
+    ProductionAppCode {
+        client_user_id: String,
+        user_id: Uuid,
+    },
     /// A create found the id taken: select the user that has it?
     UseExisting {
         client_user_id: String,
@@ -34,6 +39,9 @@ impl Confirm {
         match self {
             Confirm::ProductionMint { client_user_id, .. } => {
                 format!("Mint a PRODUCTION link for {client_user_id}? y/N")
+            }
+            Confirm::ProductionAppCode { client_user_id, .. } => {
+                format!("Make a PRODUCTION app code for {client_user_id}? y/N")
             }
             Confirm::UseExisting {
                 client_user_id,
@@ -183,6 +191,10 @@ impl App {
                 request, language, ..
             }) => self.send_mint(request, language),
             Some(Confirm::Queue(ask)) => self.queue_confirmed(&ask),
+            Some(Confirm::ProductionAppCode {
+                client_user_id,
+                user_id,
+            }) => self.send_app_code(user_id, client_user_id),
             Some(Confirm::UseExisting {
                 client_user_id,
                 user_id,

@@ -227,13 +227,30 @@ impl App {
         if item.linkable {
             return Some(item);
         }
-        self.toast(
-            Level::Warning,
-            format!(
+        let text = match super::app_code::PhoneOnly::of(&item.slug) {
+            Some(super::app_code::PhoneOnly::JunctionConnect) => format!(
+                "{} connects through the Junction Connect app, not the Link page: press A for a code",
+                item.name
+            ),
+            Some(super::app_code::PhoneOnly::ClinicApp { .. }) => {
+                match self.config.mobile_app.as_ref() {
+                    Some(app) => format!(
+                        "{} connects only in {}: Enter shows its store code",
+                        item.name,
+                        crate::text::sanitize(&app.name)
+                    ),
+                    None => format!(
+                        "{} connects only from the clinic's own mobile app (name it in [mobile_app]): Link cannot {what} it",
+                        item.name
+                    ),
+                }
+            }
+            None => format!(
                 "{} connects only from the mobile app (SDK): Link cannot {what} it",
                 item.name
             ),
-        );
+        };
+        self.toast(Level::Warning, text);
         None
     }
 

@@ -37,6 +37,7 @@ pub enum Task {
     SavePreset,
     SavePng,
     Audit,
+    AppCode,
 }
 
 impl Task {
@@ -58,6 +59,7 @@ impl Task {
             Task::SavePreset => "save the preset",
             Task::SavePng => "save the QR code",
             Task::Audit => "write the audit log",
+            Task::AppCode => "make an app code",
         }
     }
 }
@@ -93,6 +95,11 @@ pub enum Request {
         language: crate::i18n::Language,
     },
     CreateUser {
+        client_user_id: String,
+    },
+    /// An app code for the Junction Connect app.
+    AppCode {
+        user_id: Uuid,
         client_user_id: String,
     },
 }
@@ -133,6 +140,8 @@ pub enum Pending {
     Status,
     SavePreset,
     SavePng,
+    /// A watcher check for the shown app code.
+    AppWatch,
 }
 
 impl Pending {
@@ -144,7 +153,7 @@ impl Pending {
             Pending::User => Task::LoadUser,
             Pending::Change(Request::Mint { .. }) => Task::Mint,
             Pending::Change(Request::CreateUser { .. }) => Task::CreateUser,
-            Pending::Watch => Task::Watch,
+            Pending::Watch | Pending::AppWatch => Task::Watch,
             Pending::LinkProviders => Task::LinkProviders,
             Pending::Filter { .. } => Task::FilterPatients,
             Pending::Lookup | Pending::QueueLookup { .. } => Task::LookupPatient,
@@ -152,6 +161,7 @@ impl Pending {
             Pending::Status => Task::LoadStatus,
             Pending::SavePreset => Task::SavePreset,
             Pending::SavePng => Task::SavePng,
+            Pending::Change(Request::AppCode { .. }) => Task::AppCode,
         }
     }
 }
@@ -297,6 +307,9 @@ impl App {
             Request::CreateUser { .. } => {
                 "Cancelled: the patient may have been created anyway; R reloads the list"
             }
+            Request::AppCode { .. } => {
+                "Cancelled: no code is shown (one may have been made; it expires unused)"
+            }
         };
         self.toast(Level::Info, text);
         self.requests.cancel(id).into_iter().collect()
@@ -355,6 +368,7 @@ impl App {
                     .checked(*user_id, Load::Failed(FAILED.into()));
             }
             Some(Pending::Watch) => self.watch_task_failed(),
+            Some(Pending::AppWatch) => self.app_watch_task_failed(),
             Some(Pending::LinkProviders) => self.link_providers_failed(FAILED),
             Some(Pending::Lookup) => {
                 if let Some(l) = &mut self.patients.lookup {

@@ -59,21 +59,45 @@ pub enum Screen {
         shown: ShownLink,
         since: DateTime<Utc>,
     },
+    /// The staff view of a Junction Connect app code (`A`): App Store code, the code, steps.
+    AppCode(super::app_code::ShownAppCode),
+    /// The patient-facing view of an app code (`K` there), since `since`.
+    AppCodePatient {
+        shown: super::app_code::ShownAppCode,
+        since: DateTime<Utc>,
+    },
+    /// The clinic's own app (`[mobile_app]`) for a phone-only provider: its store's code.
+    ClinicApp(super::app_code::ClinicApp),
 }
 
 impl Screen {
     /// The link on screen, in either view.
     pub fn shown(&self) -> Option<&ShownLink> {
         match self {
-            Screen::Panes => None,
             Screen::Link(shown) | Screen::PatientView { shown, .. } => Some(shown),
+            _ => None,
         }
     }
 
     pub fn shown_mut(&mut self) -> Option<&mut ShownLink> {
         match self {
-            Screen::Panes => None,
             Screen::Link(shown) | Screen::PatientView { shown, .. } => Some(shown),
+            _ => None,
+        }
+    }
+
+    /// The app code on screen, in either view.
+    pub fn app_code(&self) -> Option<&super::app_code::ShownAppCode> {
+        match self {
+            Screen::AppCode(shown) | Screen::AppCodePatient { shown, .. } => Some(shown),
+            _ => None,
+        }
+    }
+
+    pub fn app_code_mut(&mut self) -> Option<&mut super::app_code::ShownAppCode> {
+        match self {
+            Screen::AppCode(shown) | Screen::AppCodePatient { shown, .. } => Some(shown),
+            _ => None,
         }
     }
 

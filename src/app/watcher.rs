@@ -6,6 +6,10 @@
 //! time that now is becomes "Connected: Oura ✓"; an `error` status is put in plain words with
 //! what to do. Every answer is also the patient's known connections
 //! ([`Connections`](super::patients::Connections)), so the Patient pane shows it too.
+//!
+//! An app code on screen is watched the same way, until the code expires or its view closes: no
+//! API says when a code is used, and a connection does not end the watch (the patient may add
+//! Oura in the app after Apple Health), so each new one is said: "Connected: Apple Health ✓".
 
 use std::time::Duration;
 
@@ -58,6 +62,8 @@ pub struct Watch {
     pub last_error: Option<String>,
     pub arrived: Vec<Arrived>,
     pub failed: Vec<Failed>,
+    /// The watch of an app code: a connection is news, not the end of it.
+    pub app_code: bool,
 }
 
 /// Something a check found: written to the audit log and said in the status line.
@@ -113,7 +119,12 @@ impl Watch {
 
     /// A connection that differs from the baseline: news the first time it is seen so.
     fn news(&mut self, c: &ConnectedProvider) -> Option<News> {
-        let name = sanitize(if c.name.is_empty() { &c.slug } else { &c.name });
+        let name = if c.slug == super::app_code::APPLE_HEALTH {
+            // The app the patient knows (the API calls it by Apple's framework, HealthKit).
+            "Apple Health".to_string()
+        } else {
+            sanitize(if c.name.is_empty() { &c.slug } else { &c.name })
+        };
         let slug = sanitize(&c.slug);
         match &c.status {
             ConnectionStatus::Error => {
@@ -145,12 +156,17 @@ impl Watch {
                     return None;
                 }
                 self.failed.retain(|f| f.slug != slug);
+                let text = if self.app_code {
+                    format!("Connected: {name} ✓")
+                } else {
+                    format!("Connected: {name} ✓ — the link is used up; r mints another")
+                };
                 let news = News {
                     outcome: Outcome::Connected,
                     slug: slug.clone(),
                     error: None,
                     level: Level::Success,
-                    text: format!("Connected: {name} ✓ — the link is used up; r mints another"),
+                    text,
                 };
                 self.arrived.push(Arrived {
                     slug,
@@ -243,6 +259,56 @@ impl App {
     /// A watch task panicked: the next tick tries again (the registry no longer has it).
     pub(super) fn watch_task_failed(&mut self) {
         if let Some(shown) = self.screen.shown_mut() {
+            shown.watch.failures += 1;
+        }
+    }
+
+    /// At a tick: the check that is due on the shown app code, if any (until it expires).
+    pub(super) fn app_watch_effect(&mut self, now: DateTime<Utc>) -> Option<Effect> {
+        if self.requests.running(Task::Watch) {
+            return None;
+        }
+        let shown = self.screen.app_code()?;
+        let w = &shown.watch;
+        if shown.is_expired(now) || w.next_at.is_some_and(|at| now < at) {
+            return None;
+        }
+        let user_id = shown.user_id;
+        let id = self.requests.start(Pending::AppWatch);
+        Some(Effect::WatchConnections { id, user_id })
+    }
+
+    /// The answer to a check for the shown app code: each new connection said and logged.
+    pub(super) fn on_app_watched(
+        &mut self,
+        at: DateTime<Utc>,
+        result: Result<Vec<ConnectedProvider>, ApiError>,
+    ) -> Vec<Effect> {
+        let Some(shown) = self.screen.app_code_mut() else {
+            return vec![];
+        };
+        let (user_id, minted_at) = (shown.user_id, shown.minted_at);
+        let w = &mut shown.watch;
+        let list = match result {
+            Ok(list) => list,
+            Err(e) => {
+                w.check_failed(at, &e);
+                return vec![];
+            }
+        };
+        let news = w.checked(at, minted_at, &list);
+        self.learn_connections(user_id, &list);
+        let mut effects = Vec::new();
+        for n in news {
+            effects.extend(self.audit_app_code(n.outcome, Some(&n.slug), n.error.as_deref()));
+            self.toast(n.level, n.text);
+        }
+        effects
+    }
+
+    /// An app-code watch task panicked: the next tick tries again.
+    pub(super) fn app_watch_task_failed(&mut self) {
+        if let Some(shown) = self.screen.app_code_mut() {
             shown.watch.failures += 1;
         }
     }

@@ -141,7 +141,9 @@ impl<B: Backend> Driver<B> {
             | Effect::SavePreset { .. }
             | Effect::SavePng { .. } => self.file_job(effect),
             Effect::FilterPatients { id, job } => Some(filter_job(id, job)),
-            Effect::Mint { .. } | Effect::CreateUser { .. } => self.change_job(effect),
+            Effect::Mint { .. } | Effect::CreateUser { .. } | Effect::CreateAppCode { .. } => {
+                self.change_job(effect)
+            }
             Effect::LoadUsers { .. }
             | Effect::LookupPatient { .. }
             | Effect::LoadProviders { .. }
@@ -292,6 +294,18 @@ impl<B: Backend> Driver<B> {
                     Msg::UserCreated { id, at, result }
                 });
                 Some(Job::new(Task::CreateUser, id, work))
+            }
+            Effect::CreateAppCode { id, user_id } => {
+                let work = Work::future(async move {
+                    let result = client.create_app_code(user_id, None).await;
+                    if let Ok(c) = &result {
+                        let fingerprint = crate::api::fingerprint(&c.code);
+                        tracing::info!(%user_id, %fingerprint, "app code made");
+                    }
+                    let at = clock();
+                    Msg::AppCodeCreated { id, at, result }
+                });
+                Some(Job::new(Task::AppCode, id, work))
             }
             _ => None,
         }

@@ -82,6 +82,9 @@ pub struct Config {
     /// `[profile.NAME]` tables.
     #[serde(default, rename = "profile")]
     pub profiles: BTreeMap<String, Profile>,
+    /// The clinic's own phone app (`[mobile_app]`), for Health Connect and Samsung Health.
+    #[serde(default)]
+    pub mobile_app: Option<MobileApp>,
     /// Where the file was read from (not a key of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -96,6 +99,72 @@ pub enum QueueView {
     Patient,
     /// The staff link view.
     Staff,
+}
+
+/// `[mobile_app]`: the clinic's own phone app, built on Vital's mobile SDK (it signs the patient
+/// in through the clinic's backend, not with app codes). The console shows its store page's code
+/// for the providers only such an app connects (Health Connect, Samsung Health, `*_ble`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MobileApp {
+    /// What the patient looks for in the store (`Northside Health`).
+    pub name: String,
+    /// Its App Store page (`https://apps.apple.com/...`).
+    #[serde(default)]
+    pub app_store_url: Option<String>,
+    /// Its Google Play page (`https://play.google.com/store/apps/details?id=...`).
+    #[serde(default)]
+    pub play_store_url: Option<String>,
+}
+
+/// The longest app name and store URL `[mobile_app]` takes.
+const MOBILE_APP_NAME_MAX: usize = 60;
+const MOBILE_APP_URL_MAX: usize = 300;
+
+impl MobileApp {
+    /// The checks: a name of printable characters, at least one store URL, each an `https://`
+    /// URL of a host (a code of anything else would send the patient somewhere unknown).
+    pub fn validate(&self) -> Result<(), String> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > MOBILE_APP_NAME_MAX {
+            return Err(format!(
+                "[mobile_app] name must be 1 to {MOBILE_APP_NAME_MAX} characters"
+            ));
+        }
+        if name.chars().any(crate::text::is_unsafe) {
+            return Err("[mobile_app] name has control characters".into());
+        }
+        if self.app_store_url.is_none() && self.play_store_url.is_none() {
+            return Err("[mobile_app] needs app_store_url or play_store_url (or both)".into());
+        }
+        for (key, url) in [
+            ("app_store_url", &self.app_store_url),
+            ("play_store_url", &self.play_store_url),
+        ] {
+            let Some(url) = url else { continue };
+            let ok = url.len() <= MOBILE_APP_URL_MAX
+                && url::Url::parse(url)
+                    .is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some());
+            if !ok {
+                return Err(format!(
+                    "[mobile_app] {key} must be an https:// store address of at most {MOBILE_APP_URL_MAX} characters (got {})",
+                    crate::text::one_line(url, 80)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The store page a patient's phone should open: the App Store first for iPhones' Apple
+    /// Health, Google Play for Android's Health Connect and Samsung Health.
+    pub fn store_for(&self, android: bool) -> Option<&str> {
+        let (first, second) = if android {
+            (&self.play_store_url, &self.app_store_url)
+        } else {
+            (&self.app_store_url, &self.play_store_url)
+        };
+        first.as_deref().or(second.as_deref())
+    }
 }
 
 /// The profile that is always there: the built-in emulator.
@@ -220,12 +289,17 @@ impl Config {
                 reason: format!("{at}{}", e.message().trim()),
             }
         })?;
-        validate(&config.profiles, config.default_profile.as_deref()).map_err(|reason| {
-            ConfigError::Parse {
+        validate(&config.profiles, config.default_profile.as_deref())
+            .and_then(|()| {
+                config
+                    .mobile_app
+                    .as_ref()
+                    .map_or(Ok(()), MobileApp::validate)
+            })
+            .map_err(|reason| ConfigError::Parse {
                 path: path.to_path_buf(),
                 reason,
-            }
-        })?;
+            })?;
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
@@ -374,6 +448,7 @@ pub(crate) mod tests {
             c.profiles["eu-production"].patient_language,
             Some(Language::De)
         );
+        assert_eq!(c.mobile_app.unwrap().name, "Northside Health");
     }
 
     #[test]
@@ -401,6 +476,37 @@ pub(crate) mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 1, column 20"), "{e}");
+    }
+
+    #[test]
+    fn mobile_app_is_read_and_its_urls_checked() {
+        let p = Path::new("c.toml");
+        let c = Config::parse(
+            "[mobile_app]\nname = \"Northside Health\"\napp_store_url = \"https://apps.apple.com/us/app/x/1\"\nplay_store_url = \"https://play.google.com/store/apps/details?id=x\"\n",
+            p,
+        )
+        .unwrap();
+        let app = c.mobile_app.unwrap();
+        assert_eq!(app.name, "Northside Health");
+        assert_eq!(
+            app.store_for(true),
+            Some("https://play.google.com/store/apps/details?id=x")
+        );
+        assert_eq!(
+            app.store_for(false),
+            Some("https://apps.apple.com/us/app/x/1")
+        );
+        for bad in [
+            "[mobile_app]\nname = \"A\"\n",
+            "[mobile_app]\nname = \"A\"\napp_store_url = \"http://apps.apple.com/x\"\n",
+            "[mobile_app]\nname = \"A\"\nplay_store_url = \"javascript:alert(1)\"\n",
+            "[mobile_app]\nname = \"\"\napp_store_url = \"https://a.example/x\"\n",
+            "[mobile_app]\nname = \"A\\u001b[31m\"\napp_store_url = \"https://a.example/x\"\n",
+            "[mobile_app]\nname = \"A\"\napp_store_url = \"https://a.example/x\"\nlogo = 1\n",
+        ] {
+            let e = Config::parse(bad, p).unwrap_err().to_string();
+            assert!(e.contains("mobile_app") || e.contains("logo"), "{bad}: {e}");
+        }
     }
 
     #[test]

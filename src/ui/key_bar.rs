@@ -178,6 +178,7 @@ fn news(app: &App, theme: &Theme) -> Option<Line<'static>> {
             Request::CreateUser { client_user_id } => {
                 format!("Creating patient {}", sanitize(client_user_id))
             }
+            Request::AppCode { .. } => "Making an app code".to_string(),
         };
         Some(Line::from(vec![
             Span::styled(format!("{} ", spinner(app)), theme.primary()),
@@ -214,6 +215,10 @@ fn hint(app: &App) -> String {
         Screen::Link(_) | Screen::PatientView { .. } => {
             "Let the patient scan the code, or c to copy the link".into()
         }
+        Screen::AppCode(_) | Screen::AppCodePatient { .. } => {
+            "Read the code to the patient, or K to show them the steps".into()
+        }
+        Screen::ClinicApp(_) => "Let the patient scan the store code, then sign in there".into(),
         Screen::Panes => match app.patients.selected_user() {
             None => "Pick a patient: ↑↓ then Enter, / to filter, n for a new one".into(),
             Some(u) => {

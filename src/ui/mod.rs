@@ -1,6 +1,10 @@
 //! Drawing. Every function here reads the state and paints a frame; none changes anything.
 //! `ui/X.rs` draws what `app/X.rs` holds, into the rectangles `app::layout` computes.
 
+mod app_code;
+mod app_code_patient;
+#[cfg(test)]
+mod app_code_tests;
 mod header;
 mod history;
 mod key_bar;
@@ -37,7 +41,7 @@ pub use theme::Theme;
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     if layout::too_small(area) {
-        if let Screen::PatientView { .. } = &app.screen {
+        if let Screen::PatientView { .. } | Screen::AppCodePatient { .. } = &app.screen {
             // The patient may be the one looking: no "q quits" for them.
             patient_view::draw_too_small(frame, area, app, theme);
         } else {
@@ -59,6 +63,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         (Screen::Panes, None) if app.queue_preview.is_some() => {
             queue::draw_preview(frame, area, app, theme);
         }
+        (Screen::AppCode(shown), _) => app_code::draw(frame, area, app, shown, theme),
+        (Screen::AppCodePatient { shown, .. }, _) => {
+            app_code_patient::draw(frame, area, app, shown, theme);
+        }
+        (Screen::ClinicApp(c), _) => app_code::draw_clinic_app(frame, area, app, c, theme),
         (Screen::Panes, None) => {
             let areas = layout::areas(area);
             header::draw(frame, areas.header, app, theme);

@@ -67,6 +67,14 @@ pub enum Action {
     CloseSummary,
     QueueGo,
     QueueInclude,
+    /// `A`: an app code for the selected patient (Junction Connect).
+    AppCode,
+    /// Enter on a Providers row: how that provider connects from a phone.
+    ProviderApp,
+    AppCodeCopy,
+    AppCodeNew,
+    AppCodeSavePng,
+    AppCodePatientView,
 }
 
 /// Where a binding applies. Several contexts are active at once (e.g. `Panes` + `Patients`).
@@ -91,6 +99,10 @@ pub enum Ctx {
     Busy,
     /// The staff link view.
     LinkView,
+    /// The staff view of an app code.
+    AppCodeView,
+    /// The store code of the clinic's own app (`[mobile_app]`).
+    ClinicAppView,
     PatientView,
     /// A list filter being typed (with `Prompt`).
     Filtering,
@@ -126,6 +138,8 @@ impl Ctx {
             Ctx::Options => "Options pane",
             Ctx::Busy => "While a request runs",
             Ctx::LinkView => "Link view",
+            Ctx::AppCodeView => "App-code view",
+            Ctx::ClinicAppView => "Clinic app view",
             Ctx::PatientView => "Patient-facing view",
             Ctx::Filtering => "While typing a filter",
             Ctx::Prompt => "Text prompts",
@@ -259,6 +273,8 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Options,
     Ctx::Busy,
     Ctx::LinkView,
+    Ctx::AppCodeView,
+    Ctx::ClinicAppView,
     Ctx::PatientView,
     Ctx::QueuePreview,
     Ctx::Queue,

@@ -144,7 +144,10 @@ impl App {
                 Screen::PatientView { shown, since: at }
             }
             Screen::Link(shown) | Screen::PatientView { shown, .. } => Screen::Link(shown),
-            Screen::Panes => Screen::Panes,
+            other @ (Screen::Panes
+            | Screen::AppCode(_)
+            | Screen::AppCodePatient { .. }
+            | Screen::ClinicApp(_)) => other,
         };
         if patient_facing {
             effects.extend(self.audit_shown(Outcome::ShownToPatient, None, None));
@@ -213,7 +216,10 @@ impl App {
         }
         let q = self.queue.as_ref()?;
         match &self.screen {
-            Screen::PatientView { .. } => None,
+            Screen::PatientView { .. }
+            | Screen::AppCode(_)
+            | Screen::AppCodePatient { .. }
+            | Screen::ClinicApp(_) => None,
             _ if q.is_done() => Some(vec![Ctx::Always, Ctx::QueueSummary, Ctx::Global]),
             Screen::Link(_) => Some(vec![Ctx::Always, Ctx::Queue, Ctx::LinkView, Ctx::Global]),
             Screen::Panes if self.queue_waiting_screen() => {

@@ -77,6 +77,22 @@ fn every_action_in_the_key_table_is_reachable() {
                     app.update(ch('r'));
                 }
             }
+            Ctx::AppCodeView => {
+                super::app_code::show_app_code(&mut app);
+            }
+            Ctx::ClinicAppView => {
+                let url = "https://apps.apple.com/us/app/clinic/1";
+                app.screen = Screen::ClinicApp(crate::app::app_code::ClinicApp {
+                    app: crate::setup::config::MobileApp {
+                        name: "Clinic".into(),
+                        app_store_url: Some(url.into()),
+                        play_store_url: None,
+                    },
+                    provider: "Health Connect".into(),
+                    store_url: url.into(),
+                    codes: crate::link::qr::LinkCodes::encode(url),
+                });
+            }
             Ctx::Loading => {
                 app.update(ch('R'));
             }

@@ -1,6 +1,7 @@
 //! Pure tests of `update`: keys and API answers in, state and effects out. No terminal. One file
 //! per feature, as in `app/`; the helpers shared by them (and by the `ui` snapshots) are here.
 
+pub(crate) mod app_code;
 mod connections;
 mod copy;
 mod filter;

@@ -6,7 +6,7 @@ use super::*;
 use crate::app::requests::Pending;
 
 /// Every kind of task (the match in [`in_flight`] fails to compile when one is added).
-const ALL: [Task; 15] = [
+const ALL: [Task; 16] = [
     Task::LoadUsers,
     Task::LoadProviders,
     Task::LoadConnections,
@@ -22,6 +22,7 @@ const ALL: [Task; 15] = [
     Task::SavePreset,
     Task::SavePng,
     Task::Audit,
+    Task::AppCode,
 ];
 
 fn the_effect<T>(fx: &[Effect], pick: impl Fn(&Effect) -> Option<T>) -> T {
@@ -113,6 +114,14 @@ fn in_flight(app: &mut App, task: Task) -> Option<RequestId> {
             live(app, task)
         }
         Task::Audit => return None,
+        Task::AppCode => {
+            send(app, [key(KeyCode::Enter)]);
+            let fx = send(app, [ch('A')]);
+            the_effect(&fx, |e| match e {
+                Effect::CreateAppCode { id, .. } => Some(*id),
+                _ => None,
+            })
+        }
     };
     assert!(
         app.requests.get(id).is_some(),
@@ -137,7 +146,7 @@ fn check_failure_landed(app: &App, task: Task) {
                 Some(FAILED)
             );
         }
-        Task::Mint | Task::CreateUser => {
+        Task::Mint | Task::CreateUser | Task::AppCode => {
             assert!(app.requests.change().is_none());
             assert!(!app.contexts().contains(&keymap::Ctx::Busy));
         }
