@@ -38,10 +38,7 @@ pub async fn run_console(
         .clone_from(&session.connection.settings.operator.value);
     console.patient_language = session.connection.settings.patient_language.value;
     // The simulated phone app's page at the address links use (the LAN's with --lan).
-    console.demo_app_page = session
-        .emulator
-        .as_ref()
-        .map(|e| e.app_url().to_string());
+    console.demo_app_page = session.emulator.as_ref().map(|e| e.app_url().to_string());
     let theme = Theme::for_terminal(&|name| std::env::var(name).ok());
     // The theme honours NO_COLOR itself; crossterm would also drop the QR code's explicit black
     // on white, and a scanner needs those whatever the terminal's theme.

@@ -211,7 +211,6 @@ fn draw_wait(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-
 /// The status line's hint while a queue is on.
 pub fn hint(app: &App) -> String {
     let Some(q) = &app.queue else {

@@ -3,8 +3,8 @@
 //! the Providers rows of phone-only providers.
 
 use super::*;
-use crate::api::{AppCode, ConnectedProvider};
 use crate::api::app_code::PLAN_HINT;
+use crate::api::{AppCode, ConnectedProvider};
 use crate::app::app_code::{ShownAppCode, grouped};
 use crate::app::requests::Pending;
 use crate::audit::{Kind, Outcome};
