@@ -177,6 +177,23 @@ pub struct CreatedUser {
     pub client_user_id: String,
 }
 
+impl CreatedUser {
+    /// The user as the list knows it, created at `at` with no connection yet.
+    pub fn to_user(&self, at: DateTime<Utc>) -> User {
+        User {
+            user_id: self.user_id,
+            team_id: None,
+            client_user_id: self.client_user_id.clone(),
+            created_on: Some(at),
+            connected_sources: vec![],
+            fallback_time_zone: None,
+            fallback_birth_date: None,
+            ingestion_start: None,
+            ingestion_end: None,
+        }
+    }
+}
+
 /// `ClientFacingProviderDetailed`, from `GET /v2/providers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Provider {

@@ -506,17 +506,7 @@ impl App {
     ) -> Vec<Effect> {
         match result {
             Ok(created) => {
-                let user = User {
-                    user_id: created.user_id,
-                    team_id: None,
-                    client_user_id: created.client_user_id.clone(),
-                    created_on: Some(at),
-                    connected_sources: vec![],
-                    fallback_time_zone: None,
-                    fallback_birth_date: None,
-                    ingestion_start: None,
-                    ingestion_end: None,
-                };
+                let user = created.to_user(at);
                 self.patients.append(vec![user]);
                 let mut effects = self.catch_up_filter();
                 if let Some(t) = &mut self.patients.total {

@@ -16,10 +16,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::requests::{Pending, Task};
+use super::screen::Screen;
 use super::{App, Effect, Level};
 use crate::api::{ApiError, ConnectedProvider, ConnectionStatus};
 use crate::audit::Outcome;
 use crate::text::sanitize;
+use uuid::Uuid;
 
 /// How often the watcher asks while all is well.
 pub const POLL: Duration = Duration::from_secs(3);
@@ -234,11 +236,29 @@ impl App {
         at: DateTime<Utc>,
         result: Result<Vec<ConnectedProvider>, ApiError>,
     ) -> Vec<Effect> {
-        let Some(shown) = self.screen.shown_mut() else {
+        let news = self.news(at, result, |screen| {
+            let shown = screen.shown_mut()?;
+            Some((shown.link.user_id, shown.link.minted_at, &mut shown.watch))
+        });
+        let mut effects = Vec::new();
+        for n in news {
+            effects.extend(self.audit_shown(n.outcome, Some(&n.slug), n.error.as_deref()));
+            self.toast(n.level, n.text);
+        }
+        effects
+    }
+
+    /// A check's answer for the watch `pick` finds on screen (with its patient and the time
+    /// it started): what is new, the patient's known connections learned from it.
+    fn news(
+        &mut self,
+        at: DateTime<Utc>,
+        result: Result<Vec<ConnectedProvider>, ApiError>,
+        pick: impl FnOnce(&mut Screen) -> Option<(Uuid, DateTime<Utc>, &mut Watch)>,
+    ) -> Vec<News> {
+        let Some((user_id, since, w)) = pick(&mut self.screen) else {
             return vec![];
         };
-        let (user_id, minted_at) = (shown.link.user_id, shown.link.minted_at);
-        let w = &mut shown.watch;
         let list = match result {
             Ok(list) => list,
             Err(e) => {
@@ -246,14 +266,9 @@ impl App {
                 return vec![];
             }
         };
-        let news = w.checked(at, minted_at, &list);
+        let news = w.checked(at, since, &list);
         self.learn_connections(user_id, &list);
-        let mut effects = Vec::new();
-        for n in news {
-            effects.extend(self.audit_shown(n.outcome, Some(&n.slug), n.error.as_deref()));
-            self.toast(n.level, n.text);
-        }
-        effects
+        news
     }
 
     /// A watch task panicked: the next tick tries again (the registry no longer has it).
@@ -284,20 +299,10 @@ impl App {
         at: DateTime<Utc>,
         result: Result<Vec<ConnectedProvider>, ApiError>,
     ) -> Vec<Effect> {
-        let Some(shown) = self.screen.app_code_mut() else {
-            return vec![];
-        };
-        let (user_id, minted_at) = (shown.user_id, shown.minted_at);
-        let w = &mut shown.watch;
-        let list = match result {
-            Ok(list) => list,
-            Err(e) => {
-                w.check_failed(at, &e);
-                return vec![];
-            }
-        };
-        let news = w.checked(at, minted_at, &list);
-        self.learn_connections(user_id, &list);
+        let news = self.news(at, result, |screen| {
+            let shown = screen.app_code_mut()?;
+            Some((shown.user_id, shown.minted_at, &mut shown.watch))
+        });
         let mut effects = Vec::new();
         for n in news {
             effects.extend(self.audit_app_code(n.outcome, Some(&n.slug), n.error.as_deref()));

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::commands::{CommandResult, Failure, out};
 use super::link::{audit_scope, copy_for_later, qr_for_stderr};
 use crate::api::{AppCode, JUNCTION_CONNECT_APP_STORE, LinkTokenRequest, fingerprint};
-use crate::audit::{Event, Kind, Outcome, Source, Store};
+use crate::audit::{Event, Kind, Outcome, Source};
 use crate::cli::LinkArgs;
 use crate::link::qr::QrMatrix;
 use crate::setup::session::Session;
@@ -208,22 +208,7 @@ async fn audit(
     );
     event.kind = Kind::AppCode;
     event.token_fingerprint = Some(fingerprint(&code.code));
-    let written = match crate::audit::default_path() {
-        None => Err("there is no data folder for history.sqlite3".to_string()),
-        Some(path) => tokio::task::spawn_blocking(move || {
-            Store::open(&path)
-                .and_then(|s| s.record(&event))
-                .map_err(|e| e.to_string())
-        })
-        .await
-        .unwrap_or_else(|e| Err(e.to_string())),
-    };
-    if let Err(e) = written {
-        eprintln!(
-            "warning: the audit log is unavailable ({}): the app code was minted but not logged",
-            sanitize(&e)
-        );
-    }
+    super::link::record_mint(event, "app code").await;
 }
 
 #[cfg(test)]

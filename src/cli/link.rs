@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use super::commands::{CommandResult, Failure, out};
 use crate::api::display_url;
-use crate::audit::{Outcome, Scope, Source, Store};
+use crate::audit::{Event, Outcome, Scope, Source, Store};
 use crate::cli::LinkArgs;
 use crate::i18n::Language;
 use crate::link::patient_text::{self, PatientText};
@@ -301,6 +301,12 @@ pub async fn audit_mint(
     event.preset = preset.map(str::to_string);
     event.token_fingerprint = Some(minted.fingerprint());
     event.language = language.map(|l| l.tag().to_string());
+    record_mint(event, "link").await;
+}
+
+/// Writes a mint's row (`what` was minted: "link", "app code") to the audit log, off the async
+/// threads; a log that cannot be written is a warning, never a failed command.
+pub(super) async fn record_mint(event: Event, what: &str) {
     let written = match crate::audit::default_path() {
         None => Err("there is no data folder for history.sqlite3".to_string()),
         Some(path) => tokio::task::spawn_blocking(move || {
@@ -313,7 +319,7 @@ pub async fn audit_mint(
     };
     if let Err(e) = written {
         eprintln!(
-            "warning: the audit log is unavailable ({}): the link was minted but not logged",
+            "warning: the audit log is unavailable ({}): the {what} was minted but not logged",
             sanitize(&e)
         );
     }

@@ -119,12 +119,18 @@ impl App {
             );
             return;
         }
+        self.ask_queue_start(self.marks_in_list().len());
+    }
+
+    /// The one question that starts a queue of `count` patients (once for the queue, naming
+    /// production), asked when the panes' link choices pass their checks.
+    pub(super) fn ask_queue_start(&mut self, count: usize) {
         let options = self.link_options();
         if self.refused_link_problems(&options) {
             return;
         }
         self.overlays.confirm = Some(Confirm::Queue(Ask::Start {
-            count: self.marks_in_list().len(),
+            count,
             label: self.queue_label(),
             production: self.env.is_production(),
         }));

@@ -281,15 +281,7 @@ impl App {
             );
             return;
         }
-        let options = self.link_options();
-        if self.refused_link_problems(&options) {
-            return;
-        }
-        self.overlays.confirm = Some(Confirm::Queue(Ask::Start {
-            count,
-            label: self.queue_label(),
-            production: self.env.is_production(),
-        }));
+        self.ask_queue_start(count);
     }
 
     /// `i` in the preview: include (or leave out) the already connected patients.
@@ -362,17 +354,7 @@ impl App {
         };
         let known = match result {
             Ok(created) => {
-                self.patients.append(vec![User {
-                    user_id: created.user_id,
-                    team_id: None,
-                    client_user_id: created.client_user_id.clone(),
-                    created_on: Some(at),
-                    connected_sources: vec![],
-                    fallback_time_zone: None,
-                    fallback_birth_date: None,
-                    ingestion_start: None,
-                    ingestion_end: None,
-                }]);
+                self.patients.append(vec![created.to_user(at)]);
                 Known::Created {
                     user_id: created.user_id,
                 }
