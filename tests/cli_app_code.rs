@@ -69,6 +69,19 @@ async fn the_code_alone_on_stdout_and_an_audit_row_with_its_fingerprint_only() {
         !raw.windows(code_bytes.len()).any(|w| w == code_bytes),
         "the code is not in the audit log"
     );
+    // `history` says what was handed out: an app code, not a link that allowed "all".
+    let h = run(cmd(&emu, &db), &["history"]).await;
+    assert_eq!(code(&h), 0, "{}", text(&h.stderr));
+    let table = text(&h.stdout);
+    let line = table
+        .lines()
+        .find(|l| l.contains("patient-00002"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        line.contains("app code") && !line.contains(" all "),
+        "{line}"
+    );
+    assert!(!table.contains(printed), "{table}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -280,6 +280,17 @@ pub fn bare_host(host: &str) -> &str {
 }
 
 impl Event {
+    /// What the mint allowed, in words, as `history`, its CSV and `H` show it: `app code` (the
+    /// Junction Connect app: no allowlist), `direct oura`, `oura,fitbit`, or `all`.
+    pub fn allowed(&self) -> String {
+        match (self.kind, &self.provider, &self.allowlist) {
+            (Kind::AppCode, _, _) => Kind::AppCode.as_str().to_string(),
+            (Kind::Link, Some(p), _) => format!("direct {p}"),
+            (Kind::Link, None, Some(l)) if !l.is_empty() => l.join(","),
+            (Kind::Link, None, _) => "all".to_string(),
+        }
+    }
+
     /// Where it was minted, in words: `the demo`, or `HOST (ENVIRONMENT)`.
     pub fn place(&self) -> String {
         place(self.host_key(), &self.environment)

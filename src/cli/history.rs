@@ -48,11 +48,7 @@ pub fn parse_since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Stri
 /// minted it (source), who (operator), the outcome.
 pub fn row(r: &LinkRecord) -> String {
     let m = &r.minted;
-    let allowed = match (&m.provider, &m.allowlist) {
-        (Some(p), _) => format!("direct {p}"),
-        (None, Some(l)) => l.join(","),
-        (None, None) => "all".to_string(),
-    };
+    let allowed = m.allowed();
     let outcome = if r.is_connected() {
         format!("connected {}", r.connected.join(","))
     } else {
@@ -195,11 +191,7 @@ pub const PENDING_CSV_HEADER: [&str; 5] = [
 pub fn pending_csv_row(r: &LinkRecord) -> [String; 5] {
     use super::cohort::csv_cell;
     let m = &r.minted;
-    let allowed = match (&m.provider, &m.allowlist) {
-        (Some(p), _) => format!("direct {p}"),
-        (None, Some(l)) if !l.is_empty() => l.join(","),
-        _ => "any provider".to_string(),
-    };
+    let allowed = m.allowed();
     [
         csv_cell(&m.client_user_id),
         m.user_id.map(|u| u.to_string()).unwrap_or_default(),

@@ -57,11 +57,7 @@ fn row_text(app: &App, view: &HistoryView, r: &LinkRecord, width: usize) -> Stri
         .time
         .with_timezone(&app.config.utc_offset)
         .format("%m-%d %H:%M");
-    let allowed = match (&m.provider, &m.allowlist) {
-        (Some(p), _) => format!("direct {p}"),
-        (None, Some(l)) => l.join(","),
-        (None, None) => "all".to_string(),
-    };
+    let allowed = m.allowed();
     let outcome = if r.is_connected() {
         format!("✓ {}", r.connected.join(","))
     } else {
