@@ -182,12 +182,27 @@ fn the_staff_view_says_what_it_must_at_80x24() {
     assert!(!screen.contains("/app"), "only demo mode names the page");
     let demo = render(&demo(80, 24), 80, 24);
     assert!(demo.contains("127.0.0.1:41234/app"), "{demo}");
+    assert!(
+        !demo.contains("/app?lang="),
+        "English is the page's default: {demo}"
+    );
     let big = render(&shown(160, 48), 160, 48);
     assert!(
         big.contains("█"),
         "big letters and the second code at 160x48"
     );
     assert!(big.contains("A phone that has the app"), "{big}");
+}
+
+#[test]
+fn the_demo_phone_app_opens_in_the_codes_language() {
+    let mut app = demo(80, 24);
+    app.update(ch('L'));
+    let lang = app.screen.app_code().unwrap().language;
+    assert_ne!(lang, Language::En);
+    let screen = render(&app, 80, 24);
+    let want = format!("127.0.0.1:41234/app?lang={}", lang.tag());
+    assert!(screen.contains(&want), "{want}:\n{screen}");
 }
 
 #[test]
