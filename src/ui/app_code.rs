@@ -20,6 +20,7 @@ use crate::app::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use crate::i18n::Language;
 use crate::link::fit::{Arrangement, Fit, ViewNeeds};
 use crate::link::format_countdown;
+use crate::link::patient_text::whole_minutes;
 use crate::link::qr::{LinkCodes, QrStyle};
 use crate::text::{sanitize, wrap_words};
 
@@ -177,7 +178,7 @@ fn expiry_words(app: &App, shown: &ShownAppCode) -> String {
         .format("%H:%M");
     let left = shown.remaining(app.now);
     let rest = if left.as_secs() >= 120 {
-        format!("in {} min", left.as_secs() / 60)
+        format!("in {} min", whole_minutes(left))
     } else {
         format!("in {}", format_countdown(left))
     };
