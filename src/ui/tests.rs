@@ -617,3 +617,66 @@ fn profile_picker() {
         );
     }
 }
+
+/// What the console says right after a mint, an app code or a copy tmux dropped reads whole at
+/// 80x24, where the status shares the last row with the keys.
+#[test]
+fn the_status_after_a_mint_an_app_code_or_a_dropped_copy_reads_whole_at_80x24() {
+    let mut link = ready(80, 24);
+    let fx = link.update(ch('m'));
+    let [Effect::Mint { id, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    link.update(Msg::Minted {
+        id: *id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    let screen = render(&link, 80, 24);
+    assert!(
+        screen.contains(&link.toast.as_ref().unwrap().text),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Link minted: K shows it to the patient, c copies the URL"),
+        "{screen}"
+    );
+    let mut copied = minted(80, 24);
+    let fx = copied.update(ch('c'));
+    let [Effect::Copy { url, expires_at }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    copied.update(Msg::Copied {
+        url: url.clone(),
+        expires_at: *expires_at,
+        outcome: crate::clipboard::CopyOutcome::TmuxDrops,
+    });
+    let screen = render(&copied, 80, 24);
+    assert!(
+        screen.contains(&copied.toast.as_ref().unwrap().text),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Not copied: run tmux set -g set-clipboard on, then c again"),
+        "{screen}"
+    );
+    let mut code = ready(80, 24);
+    let fx = code.update(ch('A'));
+    let [Effect::CreateAppCode { id, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    code.update(Msg::AppCodeCreated {
+        id: *id,
+        at: t0(),
+        result: Ok(crate::app::tests::app_code::app_code()),
+    });
+    let screen = render(&code, 80, 24);
+    assert!(
+        screen.contains(&code.toast.as_ref().unwrap().text),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("App code made: read it to the patient, or K shows the steps"),
+        "{screen}"
+    );
+}
