@@ -680,3 +680,17 @@ fn the_status_after_a_mint_an_app_code_or_a_dropped_copy_reads_whole_at_80x24() 
         "{screen}"
     );
 }
+
+/// `L` (the patient's language) has a place in the link view's key bar at 100 columns: the
+/// display's tweaks drop first.
+#[test]
+fn the_link_view_key_bar_has_l_at_100_columns() {
+    let app = minted(100, 30);
+    let screen = render(&app, 100, 30);
+    let bar: Vec<&str> = screen.lines().rev().take(2).collect();
+    assert!(
+        bar.iter().any(|l| l.contains("L language")),
+        "{}",
+        bar.join("\n")
+    );
+}
