@@ -6,6 +6,7 @@
 //! never from argv. It is checked with one cheap authenticated call (`GET /v2/user?limit=1`)
 //! before it is stored. Nothing here prints a key: at most its prefix.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 
 use crate::api::ApiError;
@@ -378,10 +379,11 @@ fn status_text(lines: &[(&str, String)]) -> String {
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
-    lines
-        .iter()
-        .map(|(k, v)| format!("{k:<width$} {v}\n"))
-        .collect()
+    let mut out = String::new();
+    for (k, v) in lines {
+        let _ = writeln!(out, "{k:<width$} {v}");
+    }
+    out
 }
 
 pub fn list_profiles(config: &Config, json: bool) -> CommandResult {
