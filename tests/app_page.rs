@@ -256,3 +256,48 @@ async fn the_emulator_names_the_pages_address() {
     assert_eq!(page.status, 200);
     assert!(page.html.contains("action=\"/app/code\""));
 }
+
+#[tokio::test]
+async fn changing_the_language_on_the_allow_page_keeps_the_sign_in() {
+    let emu = emulator(3).await;
+    let web = Browser::new(&emu);
+    let code = code_for(&web, "patient-00001").await;
+    let en = web
+        .post("/app/code", &[("code", &code), ("lang", "en")])
+        .await;
+    assert_eq!(en.status, 200, "{}", en.html);
+    let token = sign_in_token(&en.html);
+    // No plain link back to the code form: the code is used, that would strand the patient.
+    assert!(!en.html.contains("href=\"/app?lang="), "{}", en.html);
+    assert!(en.html.contains("action=\"/app/signed-in\""), "{}", en.html);
+    assert!(en.html.contains("name=\"lang\" value=\"es\""));
+    let es = web
+        .post(
+            "/app/signed-in",
+            &[("sign_in_token", &token), ("lang", "es")],
+        )
+        .await;
+    assert_eq!(es.status, 200, "{}", es.html);
+    assert!(es.html.contains("<html lang=\"es\""));
+    assert!(
+        es.html
+            .contains("Demo Clinic le invita a compartir sus datos de salud."),
+        "{}",
+        es.html
+    );
+    assert!(es.html.contains("Permitir Apple Health"));
+    assert_eq!(sign_in_token(&es.html), token, "still signed in");
+    let done = web
+        .post("/app/allow", &[("sign_in_token", &token), ("lang", "es")])
+        .await;
+    assert_eq!(done.status, 200, "{}", done.html);
+    assert_eq!(listed(&web, "patient-00001").await, ["apple_health_kit"]);
+    let forged = web
+        .post(
+            "/app/signed-in",
+            &[("sign_in_token", "forged"), ("lang", "es")],
+        )
+        .await;
+    assert_eq!(forged.status, 401);
+    assert_eq!(reason(&forged), Some("signed-out"));
+}

@@ -45,8 +45,8 @@ async fn the_code_alone_on_stdout_and_an_audit_row_with_its_fingerprint_only() {
     let err = text(&o.stderr);
     assert!(err.contains("App code for patient-00002"), "{err}");
     assert!(
-        err.contains("works once") && err.contains("(60 min from now)"),
-        "{err}"
+        err.contains("works once") && err.contains("(59 min from now)"),
+        "whole minutes, as the console counts them: {err}"
     );
     assert!(err.contains(&fingerprint(printed)), "{err}");
     assert!(err.contains(JUNCTION_CONNECT_APP_STORE), "{err}");
@@ -116,6 +116,72 @@ async fn json_gives_the_code_its_app_link_expiry_user_and_fingerprint() {
     assert!((1700..=1800).contains(&left), "--expires-in 30m: {left}s");
     let recorded = emu.with_team(|t| t.app_codes.issued[0].expires_at);
     assert_eq!(recorded, expires);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn language_gives_the_patients_steps_in_json_and_qr_and_the_audit_row_records_it() {
+    let emu = emulator(3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    let o = run(
+        cmd(&emu, &db),
+        &[
+            "link",
+            "--user",
+            "patient-00001",
+            "--app-code",
+            "--json",
+            "--language",
+            "es",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON alone");
+    let p = &v["patient_text"];
+    assert_eq!(p["language"], "es", "{v}");
+    assert_eq!(p["heading"], "Conecte Apple Health");
+    assert!(
+        p["steps"][1]
+            .as_str()
+            .unwrap()
+            .starts_with("2. Abra la aplicación"),
+        "{p}"
+    );
+    assert_eq!(p["no_spaces"], "(escríbalo sin espacios)");
+    assert!(
+        p["time_left"].as_str().unwrap().contains("59 minutos"),
+        "{p}"
+    );
+    let events = Store::open(&db).unwrap().events().unwrap();
+    assert_eq!(events[0].language.as_deref(), Some("es"));
+    let q = run(
+        cmd(&emu, &db),
+        &[
+            "link",
+            "--user",
+            "patient-00002",
+            "--app-code",
+            "--qr",
+            "--language",
+            "fr",
+        ],
+    )
+    .await;
+    assert_eq!(code(&q), 0, "{}", text(&q.stderr));
+    let printed = text(&q.stdout).trim_end().to_string();
+    let err = text(&q.stderr);
+    for want in [
+        "Connectez Apple Health",
+        "2. Ouvrez l'application, allez dans Réglages (Settings) et saisissez ce code",
+        "(tapez-le sans espaces)",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    let grouped = format!("{} {} {}", &printed[..4], &printed[4..8], &printed[8..]);
+    assert!(err.contains(&grouped), "the code under step 2: {err}");
+    let events = Store::open(&db).unwrap().events().unwrap();
+    assert_eq!(events[1].language.as_deref(), Some("fr"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -134,16 +134,20 @@ fn logged_in_commands_use_the_keychain(dir: &Path) {
     let status = step(dir, "status");
     assert_eq!(status.code, 0, "{}", status.err);
     assert!(
-        status.out.contains("key source   the OS keychain"),
+        status.out.contains("key source       the OS keychain"),
         "{}",
         status.out
     );
     assert!(
-        status.out.contains("key          sk_us_…"),
+        status.out.contains("key              sk_us_…"),
         "{}",
         status.out
     );
-    assert!(status.out.contains("profile      clinic"), "{}", status.out);
+    assert!(
+        status.out.contains("profile          clinic"),
+        "{}",
+        status.out
+    );
 
     let users = step(dir, "users");
     assert_eq!(

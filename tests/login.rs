@@ -139,7 +139,7 @@ async fn without_a_keychain_login_needs_file_and_writes_an_owner_only_file() {
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert!(out.contains("owner-only file"), "{out}");
-    assert!(out.contains("key          sk_us_…"), "{out}");
+    assert!(out.contains("key              sk_us_…"), "{out}");
     assert!(!out.contains(KEY) && !text(&o.stderr).contains(KEY));
 
     let o = home.run(&["users", "--json"], &env, None).await;
@@ -219,7 +219,7 @@ async fn profiles_pick_settings_and_a_contradicting_key_is_refused() {
     // default_profile, then VITAL_ONBOARD_PROFILE, then --profile.
     let o = home.run(&["status"], &key, None).await;
     assert!(
-        text(&o.stdout).contains("profile      local (default_profile"),
+        text(&o.stdout).contains("profile          local (default_profile"),
         "{}",
         text(&o.stdout)
     );
@@ -284,7 +284,7 @@ async fn profiles_pick_settings_and_a_contradicting_key_is_refused() {
         )
         .await;
     assert!(
-        text(&o.stdout).contains("environment  demo"),
+        text(&o.stdout).contains("environment      demo"),
         "{}",
         text(&o.stdout)
     );

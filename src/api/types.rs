@@ -317,8 +317,9 @@ pub fn is_app_code(code: &str) -> bool {
 }
 
 /// The Junction Connect app's page on the App Store (Vital's Grow and Scale plans).
+/// App Store pages are `https://apps.apple.com/us/app/NAME/idNUMBER`.
 pub const JUNCTION_CONNECT_APP_STORE: &str =
-    "https://apps.apple.com/us/app/vital-connect/6444167196";
+    "https://apps.apple.com/us/app/vital-connect/id6444167196";
 
 /// `SourceLink`, from `GET /v2/link/providers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -380,6 +381,19 @@ mod tests {
         let debug = format!("{code:?}");
         assert!(!debug.contains("1a2b3c4d"), "{debug}");
         assert!(debug.contains("sha256:"), "{debug}");
+    }
+
+    #[test]
+    fn the_app_store_url_has_the_id_before_the_number() {
+        let (page, last) = JUNCTION_CONNECT_APP_STORE.rsplit_once('/').unwrap();
+        assert_eq!(page, "https://apps.apple.com/us/app/vital-connect");
+        let number = last
+            .strip_prefix("id")
+            .expect("App Store ids start with 'id'");
+        assert!(
+            !number.is_empty() && number.bytes().all(|c| c.is_ascii_digit()),
+            "{last}"
+        );
     }
 
     #[test]

@@ -286,7 +286,7 @@ impl App {
                 self.close_filter_prompt();
                 self.toast(
                     Level::Success,
-                    "App code made: read it to the patient, or K shows them the steps",
+                    "App code made: read it to the patient, or K shows the steps",
                 );
                 effects.extend(self.audit_app_code(Outcome::Minted, None, None));
                 effects.extend(self.app_watch_effect(at));

@@ -131,7 +131,7 @@ impl App {
                 self.providers.error = None;
                 self.toast(
                     Level::Success,
-                    "Link minted: show the code (K turns it to the patient) or c to copy the URL",
+                    "Link minted: K shows it to the patient, c copies the URL",
                 );
                 effects.extend(self.audit_shown(Outcome::Minted, None, None));
                 effects.extend(self.offered_effect());

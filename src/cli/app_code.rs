@@ -1,16 +1,20 @@
 //! `vital-onboard link --user USER --app-code [--expires-in 30m] [--json] [--qr] [--qr-png FILE]
-//! [--copy]`: a one-time code for the Junction Connect app (Apple Health) instead of a link. The
-//! code alone on stdout (or the JSON); `--qr` draws the App Store code on stderr, `--qr-png`
-//! saves it, `--copy` copies the code. Audited like a link (kind "app code", the fingerprint,
-//! never the code).
+//! [--copy] [--language TAG]`: a one-time code for the Junction Connect app (Apple Health)
+//! instead of a link. The code alone on stdout (or the JSON, with the patient's steps in their
+//! language); `--qr` draws the App Store code on stderr with the steps under it, `--qr-png` saves
+//! it, `--copy` copies the code. Audited like a link (kind "app code", the language, the
+//! fingerprint, never the code).
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::commands::{CommandResult, Failure, out};
 use super::link::{audit_scope, copy_for_later, qr_for_stderr};
 use crate::api::{AppCode, JUNCTION_CONNECT_APP_STORE, LinkTokenRequest, fingerprint};
+use crate::app::app_code::grouped;
 use crate::audit::{Event, Kind, Outcome, Source};
 use crate::cli::LinkArgs;
+use crate::i18n::Language;
+use crate::link::patient_text::{AppCodePatientText, whole_minutes};
 use crate::link::qr::QrMatrix;
 use crate::setup::session::Session;
 use crate::text::sanitize;
@@ -104,8 +108,14 @@ pub fn demo_refusal() -> Failure {
     )
 }
 
-/// What `--json` prints.
-fn to_json(code: &AppCode, user_id: uuid::Uuid, client_user_id: &str) -> serde_json::Value {
+/// What `--json` prints; `patient_text` is what the patient reads, in `language`.
+fn to_json(
+    code: &AppCode,
+    user_id: uuid::Uuid,
+    client_user_id: &str,
+    language: Language,
+) -> serde_json::Value {
+    let patient_text = AppCodePatientText::new(language, remaining(code, Utc::now()));
     serde_json::json!({
         "kind": "app code",
         "code": code.code,
@@ -115,7 +125,27 @@ fn to_json(code: &AppCode, user_id: uuid::Uuid, client_user_id: &str) -> serde_j
         "client_user_id": client_user_id,
         "fingerprint": fingerprint(&code.code),
         "app_store_url": JUNCTION_CONNECT_APP_STORE,
+        "patient_text": patient_text,
     })
+}
+
+/// `--qr`'s words under the App Store code: the patient's steps in their language, the code
+/// (grouped) where step 2 asks for it, and the time left.
+fn steps_for_stderr(code: &AppCode, language: Language) -> String {
+    let t = AppCodePatientText::new(language, remaining(code, Utc::now()));
+    let [install, enter, allow] = &t.steps;
+    format!(
+        "{}\n{install}\n{enter}\n   {}\n   {}\n{allow}\n{}\n",
+        t.heading,
+        grouped(&sanitize(&code.code)),
+        t.no_spaces,
+        t.time_left,
+    )
+}
+
+/// How long `code` still works at `now`.
+fn remaining(code: &AppCode, now: DateTime<Utc>) -> std::time::Duration {
+    (code.expires_at - now).to_std().unwrap_or_default()
 }
 
 /// Mints the code and hands it out as the flags say.
@@ -136,12 +166,16 @@ pub async fn app_code(session: &Session, args: &LinkArgs) -> CommandResult {
         })?;
     let print = fingerprint(&code.code);
     tracing::info!(user_id = %user.user_id, fingerprint = %print, "app code minted");
+    // The patient's language: --language, else the setting (profile, config file, English).
+    let language = args
+        .language
+        .unwrap_or(session.connection.settings.patient_language.value);
     audit(
         session,
         &code,
-        user.user_id,
-        &user.client_user_id,
+        (user.user_id, &user.client_user_id),
         minted_at,
+        language,
     )
     .await;
     if args.qr {
@@ -149,11 +183,12 @@ pub async fn app_code(session: &Session, args: &LinkArgs) -> CommandResult {
             Ok(q) => eprint!("{}", qr_for_stderr(&q)),
             Err(e) => eprintln!("note: no QR code: {e}"),
         }
+        eprint!("{}", steps_for_stderr(&code, language));
     }
     // Checked by the client (the spec's pattern: letters and digits only); sanitized all the
     // same, as every network string is before output.
     if args.json {
-        let mut json = to_json(&code, user.user_id, &user.client_user_id);
+        let mut json = to_json(&code, user.user_id, &user.client_user_id, language);
         crate::text::sanitize_json(&mut json);
         out(&json.to_string())?;
     } else {
@@ -183,18 +218,19 @@ pub async fn app_code(session: &Session, args: &LinkArgs) -> CommandResult {
     Ok(())
 }
 
-fn minutes_left(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-    ((expires_at - now).num_seconds().max(0) + 59) / 60
+/// Whole minutes left, as the console's views and the patient's words count them.
+fn minutes_left(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
+    whole_minutes((expires_at - now).to_std().unwrap_or_default())
 }
 
-/// The mint's audit row: kind "app code", the code's fingerprint (never the code). A log that
-/// cannot be written is a warning on stderr: the code stands.
+/// The mint's audit row: kind "app code", the patient's language, the code's fingerprint (never
+/// the code). A log that cannot be written is a warning on stderr: the code stands.
 async fn audit(
     session: &Session,
     code: &AppCode,
-    user_id: uuid::Uuid,
-    client_user_id: &str,
+    (user_id, client_user_id): (uuid::Uuid, &str),
     minted_at: DateTime<Utc>,
+    language: Language,
 ) {
     let request = LinkTokenRequest {
         user_id,
@@ -208,6 +244,7 @@ async fn audit(
     );
     event.kind = Kind::AppCode;
     event.token_fingerprint = Some(fingerprint(&code.code));
+    event.language = Some(language.tag().to_string());
     super::link::record_mint(event, "app code").await;
 }
 
@@ -242,10 +279,10 @@ mod tests {
     }
 
     #[test]
-    fn minutes_left_rounds_up() {
+    fn minutes_left_counts_whole_minutes_as_the_console_does() {
         let now = Utc::now();
         assert_eq!(minutes_left(now + Duration::seconds(3600), now), 60);
-        assert_eq!(minutes_left(now + Duration::seconds(3599), now), 60);
+        assert_eq!(minutes_left(now + Duration::seconds(3599), now), 59);
         assert_eq!(minutes_left(now - Duration::seconds(5), now), 0);
     }
 }

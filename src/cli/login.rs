@@ -6,6 +6,7 @@
 //! never from argv. It is checked with one cheap authenticated call (`GET /v2/user?limit=1`)
 //! before it is stored. Nothing here prints a key: at most its prefix.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 
 use crate::api::ApiError;
@@ -362,15 +363,27 @@ pub fn status(args: &ConnectionArgs, config: &Config) -> CommandResult {
         Err(SettingsError::NoStoredKey { profile }) => no_key_lines(&input.settings, &profile),
         Err(e) => return Err(Failure::input(e.to_string())),
     };
-    let mut out = String::new();
-    for (k, v) in lines {
-        out.push_str(&format!("{k:<12} {v}\n"));
-    }
+    let out = status_text(&lines);
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(out.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(Failure::stdout)
+}
+
+/// `status`'s lines as printed: each name padded to the longest one (`patient language`), so
+/// every value starts in the same column.
+fn status_text(lines: &[(&str, String)]) -> String {
+    let width = lines
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (k, v) in lines {
+        let _ = writeln!(out, "{k:<width$} {v}");
+    }
+    out
 }
 
 pub fn list_profiles(config: &Config, json: bool) -> CommandResult {
@@ -503,6 +516,25 @@ mod tests {
         assert!(format!("{lines:?}").contains("none: demo mode"));
         assert_eq!(get(&lines, "environment"), "demo (no API key)");
         assert_eq!(get(&lines, "read-only"), "off (default)");
+    }
+
+    #[test]
+    fn status_starts_every_value_in_one_column() {
+        let c = conn(None, KeySource::None, "patient_language = \"es\"\n", None);
+        let lines = status_lines(&c);
+        assert!(get(&lines, "patient language").starts_with("Español (es)"));
+        let text = status_text(&lines);
+        let columns: Vec<usize> = lines
+            .iter()
+            .zip(text.lines())
+            .map(|((k, v), line)| {
+                assert!(line.starts_with(k) && line.ends_with(v.as_str()), "{line}");
+                line.chars().count() - v.chars().count()
+            })
+            .collect();
+        assert_eq!(columns.len(), lines.len());
+        assert!(columns.iter().all(|c| *c == columns[0]), "{text}");
+        assert!(text.contains("patient language Español (es)"), "{text}");
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! Health", and the emulator adds an `apple_health_kit` connection to that user, so `GET
 //! /v2/user/providers/{id}` lists it and the console's watcher sees it. A wrong, used or
 //! expired code each get their own page. The page is in the patient's language (`?lang=es`,
-//! a language row on every page; English by default). Everything echoed is HTML-escaped.
+//! a language row on every page; English by default). On the Allow page (signed in, the code
+//! already used) the language row is a form that keeps the sign-in (`POST /app/signed-in`), so
+//! changing the language there never strands the patient. Everything echoed is HTML-escaped.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -57,8 +59,44 @@ fn languages(lang: Language) -> String {
     )
 }
 
+/// The language row of the Allow page: one form that keeps the sign-in, a button per language
+/// (links to `/app?lang=` would drop it, and the code is already used).
+fn signed_in_languages(lang: Language, token: &str) -> String {
+    let mut row = String::new();
+    for l in Language::ALL {
+        let _ = write!(
+            row,
+            " <button class=\"l\" name=\"lang\" value=\"{tag}\" lang=\"{tag}\"{current}>{name}</button>",
+            tag = l.tag(),
+            name = html_escape(l.name()),
+            current = if l == lang {
+                " aria-current=\"true\""
+            } else {
+                ""
+            },
+        );
+    }
+    format!(
+        "<form method=\"post\" action=\"/app/signed-in\" id=\"languages\">\
+         <input type=\"hidden\" name=\"sign_in_token\" value=\"{token}\">\
+         <small>{label}:{row}</small></form>",
+        token = html_escape(token),
+        label = t(lang, "app-page-language"),
+    )
+}
+
 /// A whole page in `lang`: inline style only, sized for a phone.
 fn page(status: StatusCode, lang: Language, body: &str) -> Response {
+    page_with_languages(status, lang, body, &languages(lang))
+}
+
+/// A whole page in `lang` with the given language row.
+fn page_with_languages(
+    status: StatusCode,
+    lang: Language,
+    body: &str,
+    languages: &str,
+) -> Response {
     let title = t(lang, "app-page-title");
     let html = format!(
         "<!doctype html><html lang=\"{tag}\"><head><meta charset=\"utf-8\">\
@@ -71,11 +109,12 @@ fn page(status: StatusCode, lang: Language, body: &str) -> Response {
          a.b{{border:1px solid #888;text-decoration:none;color:inherit;text-align:center}}\
          input{{letter-spacing:.2rem;font-family:monospace}}\
          button{{background:#1a5;color:#fff;border:0}} .error{{color:#b00;font-weight:bold}}\
+         button.l{{display:inline;width:auto;padding:0;margin:0 .2rem;background:none;\
+         color:#06c;text-decoration:underline;font-size:inherit}}\
          small{{color:#666}}\
          </style></head><body><h1>{title}</h1>{body}{languages}\
          <p><small>{footer}</small></p></body></html>",
         tag = lang.tag(),
-        languages = languages(lang),
         footer = t(lang, "app-page-footer"),
     );
     (status, Html(html)).into_response()
@@ -157,12 +196,18 @@ pub async fn code(State(shared): State<Arc<Shared>>, Form(q): Form<Params>) -> R
     };
     let team_name = team.app_codes.team_name.clone();
     drop(team);
+    allow_page(lang, &team_name, &signed_in.sign_in_token)
+}
+
+/// The signed-in page: the team's invitation and "Allow Apple Health", its language row keeping
+/// the sign-in.
+fn allow_page(lang: Language, team_name: &str, token: &str) -> Response {
     let invited = html_escape(&text(
         lang,
         "app-page-invited",
-        &[("team", Arg::Str(&team_name))],
+        &[("team", Arg::Str(team_name))],
     ));
-    page(
+    page_with_languages(
         StatusCode::OK,
         lang,
         &format!(
@@ -172,10 +217,31 @@ pub async fn code(State(shared): State<Arc<Shared>>, Form(q): Form<Params>) -> R
              <input type=\"hidden\" name=\"sign_in_token\" value=\"{token}\">\
              <button type=\"submit\">{allow}</button></form>",
             tag = lang.tag(),
-            token = html_escape(&signed_in.sign_in_token),
+            token = html_escape(token),
             allow = t(lang, "app-page-allow-apple-health"),
         ),
+        &signed_in_languages(lang, token),
     )
+}
+
+/// `POST /app/signed-in` (`sign_in_token`, `lang`): the Allow page again, in another language,
+/// still signed in.
+pub async fn signed_in(State(shared): State<Arc<Shared>>, Form(q): Form<Params>) -> Response {
+    let lang = language(&q);
+    let token = q.get("sign_in_token").map_or("", String::as_str);
+    let team = shared.team();
+    if !team.app_codes.sign_ins.contains_key(token) {
+        drop(team);
+        return refused(
+            lang,
+            StatusCode::UNAUTHORIZED,
+            "signed-out",
+            "app-page-session-expired",
+        );
+    }
+    let team_name = team.app_codes.team_name.clone();
+    drop(team);
+    allow_page(lang, &team_name, token)
 }
 
 /// `POST /app/allow` (`sign_in_token`, `lang`): Health access granted: the user's

@@ -64,6 +64,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/app", get(app_page::start))
         .route("/app/code", post(app_page::code))
         .route("/app/allow", post(app_page::allow))
+        .route("/app/signed-in", post(app_page::signed_in))
         .route("/_emulator/link-requests", get(recorded_links))
         .route("/_emulator/faults", post(add_fault))
         .route("/_emulator/app-codes", get(app_codes::list))

@@ -19,12 +19,24 @@ pub fn scan(lang: Language) -> String {
     i18n::text(lang, "link-scan", &[])
 }
 
-/// "12 minutes left", "1 minute left"; under a minute "40 seconds left". Whole minutes, as the
-/// staff view's "in 58 min" counts them (58:45 left reads "58 minutes left"); the last
-/// fraction of a second still reads "1 second left".
+/// Whole minutes left, rounded down: the one rule of every screen that counts minutes (the staff
+/// views' "in 58 min", the patient's "58 minutes left" and "works for 58 more minutes", the
+/// command line's "58 min from now"), so the staff and the patient read the same number; it
+/// agrees with the `58:45` countdowns shown near the end.
+pub fn whole_minutes(remaining: Duration) -> u64 {
+    remaining.as_secs() / 60
+}
+
+fn minutes_arg(remaining: Duration) -> Arg<'static> {
+    Arg::Num(i64::try_from(whole_minutes(remaining)).unwrap_or(i64::MAX))
+}
+
+/// "12 minutes left", "1 minute left"; under a minute "40 seconds left". Whole minutes as
+/// [`whole_minutes`] counts them (58:45 left reads "58 minutes left"); the last fraction of a
+/// second still reads "1 second left".
 pub fn time_left(lang: Language, remaining: Duration) -> String {
-    let secs = i64::try_from(remaining.as_secs()).unwrap_or(i64::MAX);
-    if secs < 60 {
+    if whole_minutes(remaining) == 0 {
+        let secs = i64::try_from(remaining.as_secs()).unwrap_or(i64::MAX);
         i18n::text(
             lang,
             "link-time-seconds",
@@ -34,7 +46,21 @@ pub fn time_left(lang: Language, remaining: Duration) -> String {
         i18n::text(
             lang,
             "link-time-minutes",
-            &[("minutes", Arg::Num(secs / 60))],
+            &[("minutes", minutes_arg(remaining))],
+        )
+    }
+}
+
+/// An app code's "The code works for 58 more minutes.", minutes as [`whole_minutes`] counts
+/// them; under a minute "40 seconds left".
+pub fn app_code_time_left(lang: Language, remaining: Duration) -> String {
+    if whole_minutes(remaining) == 0 {
+        time_left(lang, remaining)
+    } else {
+        i18n::text(
+            lang,
+            "app-code-time-left",
+            &[("minutes", minutes_arg(remaining))],
         )
     }
 }
@@ -127,6 +153,39 @@ impl PatientText {
     }
 }
 
+/// The steps of an app code just made, as `link --app-code --json` gives them (`patient_text`)
+/// and `--qr` prints them: what the patient-facing view says, in the patient's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppCodePatientText {
+    /// The language's tag (`es`, `pt-BR`).
+    pub language: &'static str,
+    pub heading: String,
+    /// Install the app, enter the code (the code follows), allow Apple Health.
+    pub steps: [String; 3],
+    /// "(type it without spaces)", said under the code.
+    pub no_spaces: String,
+    pub time_left: String,
+    pub expired: String,
+}
+
+impl AppCodePatientText {
+    pub fn new(lang: Language, remaining: Duration) -> AppCodePatientText {
+        let t = |id: &str| i18n::text(lang, id, &[]);
+        AppCodePatientText {
+            language: lang.tag(),
+            heading: t("app-code-title"),
+            steps: [
+                t("app-code-step-install"),
+                t("app-code-step-enter"),
+                t("app-code-step-allow"),
+            ],
+            no_spaces: t("app-code-no-spaces"),
+            time_left: app_code_time_left(lang, remaining),
+            expired: t("app-code-expired"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +222,30 @@ mod tests {
             assert_eq!(time_left(lang, Duration::from_millis(1500)), one, "{lang}");
             assert_eq!(time_left(lang, Duration::from_secs(40)), forty, "{lang}");
         }
+    }
+
+    #[test]
+    fn an_app_codes_minutes_are_whole_minutes_as_the_links_are() {
+        let en = Language::En;
+        for (left, want) in [
+            (mins(60), "The code works for 60 more minutes."),
+            (
+                Duration::from_secs(3599),
+                "The code works for 59 more minutes.",
+            ),
+            (
+                Duration::from_secs(119),
+                "The code works for 1 more minute.",
+            ),
+            (Duration::from_secs(40), "40 seconds left"),
+        ] {
+            assert_eq!(app_code_time_left(en, left), want, "{left:?}");
+        }
+        let es = AppCodePatientText::new(Language::Es, Duration::from_secs(3599));
+        assert_eq!(es.language, "es");
+        assert_eq!(es.heading, "Conecte Apple Health");
+        assert!(es.steps[1].starts_with("2. Abra la aplicación"), "{es:?}");
+        assert!(es.time_left.contains("59 minutos"), "{es:?}");
     }
 
     #[test]

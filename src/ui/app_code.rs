@@ -17,8 +17,10 @@ use crate::app::App;
 use crate::app::app_code::{ClinicApp, ShownAppCode, grouped};
 use crate::app::header::Badge;
 use crate::app::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use crate::i18n::Language;
 use crate::link::fit::{Arrangement, Fit, ViewNeeds};
 use crate::link::format_countdown;
+use crate::link::patient_text::whole_minutes;
 use crate::link::qr::{LinkCodes, QrStyle};
 use crate::text::{sanitize, wrap_words};
 
@@ -145,7 +147,11 @@ fn staff_words(app: &App, shown: &ShownAppCode, width: usize, theme: &Theme) -> 
             .demo_app_page
             .clone()
             .unwrap_or_else(|| format!("{}/app", app.env.host.trim_end_matches('/')));
-        let page = format!("Demo phone app: {page}");
+        // The page opens in the code's language (`L`); English is its default.
+        let page = match shown.language {
+            Language::En => format!("Demo phone app: {page}"),
+            lang => format!("Demo phone app: {page}?lang={}", lang.tag()),
+        };
         out.extend(
             wrap_words(&sanitize(&page), width, 2)
                 .into_iter()
@@ -172,7 +178,7 @@ fn expiry_words(app: &App, shown: &ShownAppCode) -> String {
         .format("%H:%M");
     let left = shown.remaining(app.now);
     let rest = if left.as_secs() >= 120 {
-        format!("in {} min", left.as_secs() / 60)
+        format!("in {} min", whole_minutes(left))
     } else {
         format!("in {}", format_countdown(left))
     };

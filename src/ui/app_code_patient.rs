@@ -14,8 +14,9 @@ use super::widgets::{bold, paint_qr};
 use crate::app::App;
 use crate::app::app_code::{ShownAppCode, grouped};
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
-use crate::i18n::{Arg, Language, text};
+use crate::i18n::{Arg, text};
 use crate::link::fit::{Arrangement, ViewNeeds};
+use crate::link::patient_text::app_code_time_left;
 use crate::text::{sanitize, wrap_words};
 
 /// The narrowest column the steps read in beside the code, and the gap.
@@ -164,39 +165,26 @@ fn words(app: &App, shown: &ShownAppCode, width: usize, theme: &Theme) -> Vec<Li
     );
     out.extend(wrap(text(lang, "app-code-step-allow", &[])));
     out.push(Line::default());
-    out.extend(wrap(time_left(lang, shown.remaining(app.now))));
+    out.extend(wrap(app_code_time_left(lang, shown.remaining(app.now))));
     out
-}
-
-/// "The code works for 5 more minutes.", in whole minutes rounded up.
-fn time_left(lang: Language, left: std::time::Duration) -> String {
-    let minutes = left.as_secs().div_ceil(60).max(1);
-    text(
-        lang,
-        "app-code-time-left",
-        &[(
-            "minutes",
-            Arg::Num(i64::try_from(minutes).unwrap_or(i64::MAX)),
-        )],
-    )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::time_left;
     use crate::i18n::Language;
+    use crate::link::patient_text::app_code_time_left as time_left;
     use std::time::Duration;
 
     #[test]
     fn the_time_left_agrees_in_number_in_every_language() {
-        let one = time_left(Language::En, Duration::from_secs(40));
+        let one = time_left(Language::En, Duration::from_secs(100));
         assert!(one.contains("1 more minute."), "{one}");
-        let five = time_left(Language::En, Duration::from_secs(290));
+        let five = time_left(Language::En, Duration::from_secs(310));
         assert!(five.contains("5 more minutes."), "{five}");
         assert!(time_left(Language::De, Duration::from_mins(1)).contains("1 Minute."));
         assert!(time_left(Language::Es, Duration::from_mins(10)).contains("10 minutos"));
         for lang in Language::ALL {
-            let one = time_left(lang, Duration::from_secs(30));
+            let one = time_left(lang, Duration::from_secs(90));
             let many = time_left(lang, Duration::from_mins(30));
             assert!(
                 one.contains('1') && many.contains("30"),

@@ -159,7 +159,7 @@ fn app_code_patient_view_in_every_language_80x24() {
         app.update(ch('K'));
         let screen = render(&app, 80, 24);
         assert!(screen.contains("skus 1a2b 3c4d"), "{lang}:\n{screen}");
-        assert!(screen.contains("59"), "{lang}: minutes left\n{screen}");
+        assert!(screen.contains("58"), "{lang}: minutes left\n{screen}");
         insta::assert_snapshot!(format!("app_code_patient_view_{lang}_80x24"), screen);
     }
 }
@@ -182,12 +182,53 @@ fn the_staff_view_says_what_it_must_at_80x24() {
     assert!(!screen.contains("/app"), "only demo mode names the page");
     let demo = render(&demo(80, 24), 80, 24);
     assert!(demo.contains("127.0.0.1:41234/app"), "{demo}");
+    assert!(
+        !demo.contains("/app?lang="),
+        "English is the page's default: {demo}"
+    );
     let big = render(&shown(160, 48), 160, 48);
     assert!(
         big.contains("█"),
         "big letters and the second code at 160x48"
     );
     assert!(big.contains("A phone that has the app"), "{big}");
+}
+
+#[test]
+fn the_demo_phone_app_opens_in_the_codes_language() {
+    let mut app = demo(80, 24);
+    app.update(ch('L'));
+    let lang = app.screen.app_code().unwrap().language;
+    assert_ne!(lang, Language::En);
+    let screen = render(&app, 80, 24);
+    let want = format!("127.0.0.1:41234/app?lang={}", lang.tag());
+    assert!(screen.contains(&want), "{want}:\n{screen}");
+}
+
+/// Staff and patient read the same number of minutes: right after the mint, and later.
+#[test]
+fn the_staff_and_the_patient_read_the_same_minutes_left() {
+    for (secs, n) in [(1, 59), (75, 58), (1800, 30), (3540, 1)] {
+        let mut app = shown(80, 24);
+        app.update(Msg::Tick(t0() + chrono::Duration::seconds(secs)));
+        let staff = render(&app, 80, 24);
+        let words = if n == 1 { "minute" } else { "minutes" };
+        if n >= 2 {
+            assert!(
+                staff.contains(&format!("(in {n} min)")),
+                "{secs}s:\n{staff}"
+            );
+        } else {
+            assert!(staff.contains("(in 01:00)"), "{secs}s:\n{staff}");
+        }
+        app.update(ch('K'));
+        app.update(Msg::Tick(t0() + chrono::Duration::seconds(secs)));
+        let patient = render(&app, 80, 24);
+        assert!(
+            patient.contains(&format!("works for {n} more {words}.")),
+            "{secs}s:\n{patient}"
+        );
+    }
 }
 
 #[test]

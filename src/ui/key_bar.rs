@@ -103,7 +103,8 @@ fn need(a: Action) -> u8 {
         NextPane | Quit | Help => 1,
         Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect | QueueSkip
         | QueueStop | CloseSummary => 2,
-        MintAgain | Filter | NewUser => 3,
+        // The patient's language comes before the display's tweaks (invert, blocks, save png).
+        MintAgain | Filter | NewUser | Action::PatientLanguage => 3,
         Up | Down | PageUp | PageDown | Home | End => 5,
         // The queue's marks: in the bar when there is room after the rest.
         Action::Mark | Action::MarkAll | Action::StartQueue => 6,

@@ -11,7 +11,7 @@ use super::tests::{key, minted, ready, render, sized, token};
 use super::{Theme, draw};
 use crate::app::requests::Pending;
 use crate::app::tests::{ch, loaded, t0};
-use crate::app::{App, Msg};
+use crate::app::{App, Effect, Msg};
 
 /// The columns of the widest run of QR glyphs on any row.
 fn code_width(screen: &str) -> usize {
@@ -366,4 +366,81 @@ fn paging_keeps_the_highlight_inside_the_drawn_list_at_every_size() {
             }
         }
     }
+}
+
+/// What the console says right after a mint, an app code or a copy tmux dropped reads whole at
+/// 80x24, where the status shares the last row with the keys.
+#[test]
+fn the_status_after_a_mint_an_app_code_or_a_dropped_copy_reads_whole_at_80x24() {
+    let mut link = ready(80, 24);
+    let fx = link.update(ch('m'));
+    let [Effect::Mint { id, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    link.update(Msg::Minted {
+        id: *id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    let screen = render(&link, 80, 24);
+    assert!(
+        screen.contains(&link.toast.as_ref().unwrap().text),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Link minted: K shows it to the patient, c copies the URL"),
+        "{screen}"
+    );
+    let mut copied = minted(80, 24);
+    let fx = copied.update(ch('c'));
+    let [Effect::Copy { url, expires_at }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    copied.update(Msg::Copied {
+        url: url.clone(),
+        expires_at: *expires_at,
+        outcome: crate::clipboard::CopyOutcome::TmuxDrops,
+    });
+    let screen = render(&copied, 80, 24);
+    assert!(
+        screen.contains(&copied.toast.as_ref().unwrap().text),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Not copied: run tmux set -g set-clipboard on, then c again"),
+        "{screen}"
+    );
+    let mut code = ready(80, 24);
+    let fx = code.update(ch('A'));
+    let [Effect::CreateAppCode { id, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    code.update(Msg::AppCodeCreated {
+        id: *id,
+        at: t0(),
+        result: Ok(crate::app::tests::app_code::app_code()),
+    });
+    let screen = render(&code, 80, 24);
+    assert!(
+        screen.contains(&code.toast.as_ref().unwrap().text),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("App code made: read it to the patient, or K shows the steps"),
+        "{screen}"
+    );
+}
+
+/// `L` (the patient's language) has a place in the link view's key bar at 100 columns: the
+/// display's tweaks drop first.
+#[test]
+fn the_link_view_key_bar_has_l_at_100_columns() {
+    let app = minted(100, 30);
+    let screen = render(&app, 100, 30);
+    let bar: Vec<&str> = screen.lines().rev().take(2).collect();
+    assert!(
+        bar.iter().any(|l| l.contains("L language")),
+        "{}",
+        bar.join("\n")
+    );
 }

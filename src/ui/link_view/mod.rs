@@ -66,9 +66,9 @@ pub fn expiry_words(app: &App, shown: &ShownLink) -> String {
         .expires_at()
         .with_timezone(&app.config.utc_offset)
         .format("%H:%M");
-    let left = link.remaining(app.now).as_secs();
-    let rest = if left >= 120 {
-        format!("in {} min", left / 60)
+    let left = link.remaining(app.now);
+    let rest = if left.as_secs() >= 120 {
+        format!("in {} min", crate::link::patient_text::whole_minutes(left))
     } else {
         format!("in {}", format_countdown(link.remaining(app.now)))
     };
