@@ -21,7 +21,7 @@ use crate::text::{count, sanitize};
 /// The screen while a queue is on and no link shows (or its summary).
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) {
     if app.queue_waiting_screen() {
-        return draw_wait(frame, area, app);
+        return draw_wait(frame, area, app, q);
     }
     let areas = layout::areas(area);
     super::header::draw(frame, areas.header, app, theme);
@@ -190,15 +190,21 @@ fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-/// The patient-facing view between patients: the clinic's name and one neutral sentence.
-fn draw_wait(frame: &mut Frame, area: Rect, app: &App) {
+/// The patient-facing view between patients: the clinic's name and one neutral sentence ("Please
+/// wait for your code"; after the last patient "Thank you. Please hand the device back").
+fn draw_wait(frame: &mut Frame, area: Rect, app: &App, q: &Queue) {
     let mut lines = Vec::new();
     if let Some(name) = &app.config.clinic_name {
         lines.push(Line::styled(sanitize(name), bold()));
         lines.push(Line::default());
     }
+    let id = if q.is_done() {
+        "queue-done"
+    } else {
+        "queue-wait"
+    };
     lines.push(Line::styled(
-        i18n::text(app.config.patient_language, "queue-wait", &[]),
+        i18n::text(app.config.patient_language, id, &[]),
         bold(),
     ));
     let h = (lines.len() as u16).min(area.height);
@@ -410,166 +416,8 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::Duration;
-
-    use crate::api::{ApiError, ConnectedProvider, LinkToken};
-    use crate::app::requests::Task;
-    use crate::app::tests::{ch, live, loaded, t0};
-    use crate::app::{App, Msg};
-    use crate::ui::tests::{render, sized};
-
-    /// 40 patients, the first three marked and a queue of them started in the staff view.
-    fn started(w: u16, h: u16) -> App {
-        let mut app = sized(loaded(40, false), w, h);
-        app.config.queue_patient_facing = false;
-        for m in [ch(' '), ch('j'), ch(' '), ch('j'), ch(' ')] {
-            app.update(m);
-        }
-        app.update(ch('O'));
-        app.update(ch('y'));
-        app
-    }
-
-    fn minted(app: &mut App, n: u32, secs: i64) {
-        let id = live(app, Task::Mint);
-        app.update(Msg::Minted {
-            id,
-            at: t0() + Duration::seconds(secs),
-            result: Ok(LinkToken {
-                link_token: format!("dG9rZW4{n}"),
-                link_web_url: format!(
-                    "https://link.tryvital.io/?token=dG9rZW4{n}&env=sandbox&region=us"
-                ),
-            }),
-        });
-    }
-
-    fn connects(app: &mut App, secs: i64) {
-        let when = t0() + Duration::seconds(secs);
-        app.update(Msg::Tick(when));
-        let id = live(app, Task::Watch);
-        let c: ConnectedProvider = serde_json::from_value(serde_json::json!({
-            "name": "Oura", "slug": "oura", "status": "connected",
-            "created_on": when.to_rfc3339(),
-        }))
-        .unwrap();
-        app.update(Msg::Watched {
-            id,
-            at: when,
-            result: Ok(vec![c]),
-        });
-    }
-
-    /// Patient 1 connected, the countdown to patient 2 under way.
-    fn counting_down(w: u16, h: u16) -> App {
-        let mut app = started(w, h);
-        minted(&mut app, 1, 0);
-        connects(&mut app, 3);
-        app.update(Msg::Tick(t0() + Duration::seconds(4)));
-        app.toast = None;
-        app
-    }
-
-    fn snap(name: &str, make: fn(u16, u16) -> App) {
-        for (w, h) in [(80u16, 24u16), (160, 48)] {
-            let app = make(w, h);
-            insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app, w, h));
-        }
-    }
-
-    #[test]
-    fn queue_between_patients() {
-        snap("queue_between_patients", counting_down);
-        let app = counting_down(80, 24);
-        assert!(render(&app, 80, 24).contains("Connected ✓ — next patient in 4 s"));
-    }
-
-    #[test]
-    fn queue_link_view_strip() {
-        snap("queue_link_view_strip", |w, h| {
-            let mut app = counting_down(w, h);
-            app.update(Msg::Tick(t0() + Duration::seconds(8)));
-            minted(&mut app, 2, 8);
-            app.toast = None;
-            app
-        });
-    }
-
-    #[test]
-    fn queue_summary() {
-        snap("queue_summary", |w, h| {
-            let mut app = counting_down(w, h);
-            app.update(Msg::Tick(t0() + Duration::seconds(8)));
-            let id = live(&app, Task::Mint);
-            app.update(Msg::Minted {
-                id,
-                at: t0() + Duration::seconds(9),
-                result: Err(ApiError::Refused {
-                    status: 400,
-                    detail: "user is archived".into(),
-                }),
-            });
-            app.update(ch('n'));
-            minted(&mut app, 3, 10);
-            app.update(ch('x'));
-            app.update(ch('y'));
-            app.toast = None;
-            app
-        });
-    }
-
-    #[test]
-    fn queue_patient_wait_names_no_patient() {
-        snap("queue_patient_wait", |w, h| {
-            let mut app = counting_down(w, h);
-            let q = app.queue.as_mut().unwrap();
-            (q.patient_facing, q.staff_now) = (true, false);
-            app
-        });
-        let mut app = counting_down(80, 24);
-        let q = app.queue.as_mut().unwrap();
-        (q.patient_facing, q.staff_now) = (true, false);
-        let screen = render(&app, 80, 24);
-        assert!(screen.contains("Please wait for your code."));
-        assert!(!screen.contains("patient-0000"), "{screen}");
-    }
-
-    #[test]
-    fn a_long_summary_names_the_first_ids_and_counts_the_rest() {
-        use crate::app::queue::Queue;
-        let mut app = sized(loaded(1, false), 160, 48);
-        let ids = (1..=30)
-            .map(|i| (uuid::Uuid::from_u128(i), format!("p{i}")))
-            .collect();
-        let mut q = Queue::new(
-            ids,
-            crate::link::LinkOptions::default(),
-            "all".into(),
-            t0(),
-            "ann".into(),
-        );
-        for _ in 0..30 {
-            q.skip();
-        }
-        app.queue = Some(q);
-        let screen = render(&app, 160, 48);
-        assert!(screen.contains("Skipped 30: p1, p2,"), "{screen}");
-        assert!(screen.contains("p12 … and 18 more"), "{screen}");
-    }
-
-    #[test]
-    fn marks_in_the_patient_pane() {
-        snap("marks_in_the_patient_pane", |w, h| {
-            let mut app = sized(loaded(40, false), w, h);
-            for m in [ch(' '), ch('j'), ch('j'), ch(' ')] {
-                app.update(m);
-            }
-            app.toast = None;
-            app
-        });
-    }
-}
+#[path = "queue_tests.rs"]
+mod tests;
 
 #[cfg(test)]
 mod preview_tests {

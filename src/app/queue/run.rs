@@ -39,13 +39,15 @@ impl App {
         self.queue.as_ref().is_some_and(Queue::in_progress)
     }
 
-    /// Between patients, in the patient-facing view: the neutral "Please wait" shows.
+    /// Between patients, in the patient-facing view: the neutral "Please wait" shows; after the
+    /// last one the neutral "Thank you" stays until a staff key (the summary names every
+    /// patient, so the patient never sees it).
     pub fn queue_waiting_screen(&self) -> bool {
         self.screen.is_panes()
             && self
                 .queue
                 .as_ref()
-                .is_some_and(|q| q.in_progress() && q.patient_facing && !q.staff_now)
+                .is_some_and(|q| q.patient_facing && !q.staff_now)
     }
 
     /// Carries out what the queue asked for.
@@ -220,11 +222,11 @@ impl App {
             | Screen::AppCode(_)
             | Screen::AppCodePatient { .. }
             | Screen::ClinicApp(_) => None,
-            _ if q.is_done() => Some(vec![Ctx::Always, Ctx::QueueSummary, Ctx::Global]),
-            Screen::Link(_) => Some(vec![Ctx::Always, Ctx::Queue, Ctx::LinkView, Ctx::Global]),
             Screen::Panes if self.queue_waiting_screen() => {
                 Some(vec![Ctx::Always, Ctx::PatientView])
             }
+            _ if q.is_done() => Some(vec![Ctx::Always, Ctx::QueueSummary, Ctx::Global]),
+            Screen::Link(_) => Some(vec![Ctx::Always, Ctx::Queue, Ctx::LinkView, Ctx::Global]),
             Screen::Panes => Some(vec![Ctx::Always, Ctx::Queue, Ctx::Global]),
         }
     }
@@ -324,6 +326,10 @@ impl App {
                 vec![]
             }
             Ask::Stop | Ask::Quit => {
+                // A staff key: the summary shows, not the patient's "Thank you".
+                if let Some(q) = &mut self.queue {
+                    q.staff_now = true;
+                }
                 let step = self.queue.as_mut().map_or(Step::Nothing, Queue::stop);
                 let effects = self.queue_step(step);
                 if *ask == Ask::Quit {

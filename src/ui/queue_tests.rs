@@ -1,0 +1,205 @@
+//! Snapshots and renders of the queue's screens.
+
+use chrono::Duration;
+
+use crate::api::{ApiError, ConnectedProvider, LinkToken};
+use crate::app::requests::Task;
+use crate::app::tests::{ch, live, loaded, t0};
+use crate::app::{App, Msg};
+use crate::ui::tests::{render, sized};
+
+/// 40 patients, the first three marked and a queue of them started in the staff view.
+fn started(w: u16, h: u16) -> App {
+    let mut app = sized(loaded(40, false), w, h);
+    app.config.queue_patient_facing = false;
+    for m in [ch(' '), ch('j'), ch(' '), ch('j'), ch(' ')] {
+        app.update(m);
+    }
+    app.update(ch('O'));
+    app.update(ch('y'));
+    app
+}
+
+fn minted(app: &mut App, n: u32, secs: i64) {
+    let id = live(app, Task::Mint);
+    app.update(Msg::Minted {
+        id,
+        at: t0() + Duration::seconds(secs),
+        result: Ok(LinkToken {
+            link_token: format!("dG9rZW4{n}"),
+            link_web_url: format!(
+                "https://link.tryvital.io/?token=dG9rZW4{n}&env=sandbox&region=us"
+            ),
+        }),
+    });
+}
+
+fn connects(app: &mut App, secs: i64) {
+    let when = t0() + Duration::seconds(secs);
+    app.update(Msg::Tick(when));
+    let id = live(app, Task::Watch);
+    let c: ConnectedProvider = serde_json::from_value(serde_json::json!({
+        "name": "Oura", "slug": "oura", "status": "connected",
+        "created_on": when.to_rfc3339(),
+    }))
+    .unwrap();
+    app.update(Msg::Watched {
+        id,
+        at: when,
+        result: Ok(vec![c]),
+    });
+}
+
+/// Patient 1 connected, the countdown to patient 2 under way.
+fn counting_down(w: u16, h: u16) -> App {
+    let mut app = started(w, h);
+    minted(&mut app, 1, 0);
+    connects(&mut app, 3);
+    app.update(Msg::Tick(t0() + Duration::seconds(4)));
+    app.toast = None;
+    app
+}
+
+fn snap(name: &str, make: fn(u16, u16) -> App) {
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        let app = make(w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app, w, h));
+    }
+}
+
+#[test]
+fn queue_between_patients() {
+    snap("queue_between_patients", counting_down);
+    let app = counting_down(80, 24);
+    assert!(render(&app, 80, 24).contains("Connected ✓ — next patient in 4 s"));
+}
+
+#[test]
+fn queue_link_view_strip() {
+    snap("queue_link_view_strip", |w, h| {
+        let mut app = counting_down(w, h);
+        app.update(Msg::Tick(t0() + Duration::seconds(8)));
+        minted(&mut app, 2, 8);
+        app.toast = None;
+        app
+    });
+}
+
+#[test]
+fn queue_summary() {
+    snap("queue_summary", |w, h| {
+        let mut app = counting_down(w, h);
+        app.update(Msg::Tick(t0() + Duration::seconds(8)));
+        let id = live(&app, Task::Mint);
+        app.update(Msg::Minted {
+            id,
+            at: t0() + Duration::seconds(9),
+            result: Err(ApiError::Refused {
+                status: 400,
+                detail: "user is archived".into(),
+            }),
+        });
+        app.update(ch('n'));
+        minted(&mut app, 3, 10);
+        app.update(ch('x'));
+        app.update(ch('y'));
+        app.toast = None;
+        app
+    });
+}
+
+#[test]
+fn queue_patient_wait_names_no_patient() {
+    snap("queue_patient_wait", |w, h| {
+        let mut app = counting_down(w, h);
+        let q = app.queue.as_mut().unwrap();
+        (q.patient_facing, q.staff_now) = (true, false);
+        app
+    });
+    let mut app = counting_down(80, 24);
+    let q = app.queue.as_mut().unwrap();
+    (q.patient_facing, q.staff_now) = (true, false);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Please wait for your code."));
+    assert!(!screen.contains("patient-0000"), "{screen}");
+}
+
+#[test]
+fn a_long_summary_names_the_first_ids_and_counts_the_rest() {
+    use crate::app::queue::Queue;
+    let mut app = sized(loaded(1, false), 160, 48);
+    let ids = (1..=30)
+        .map(|i| (uuid::Uuid::from_u128(i), format!("p{i}")))
+        .collect();
+    let mut q = Queue::new(
+        ids,
+        crate::link::LinkOptions::default(),
+        "all".into(),
+        t0(),
+        "ann".into(),
+    );
+    for _ in 0..30 {
+        q.skip();
+    }
+    q.staff_now = true;
+    app.queue = Some(q);
+    let screen = render(&app, 160, 48);
+    assert!(screen.contains("Skipped 30: p1, p2,"), "{screen}");
+    assert!(screen.contains("p12 … and 18 more"), "{screen}");
+}
+
+#[test]
+fn marks_in_the_patient_pane() {
+    snap("marks_in_the_patient_pane", |w, h| {
+        let mut app = sized(loaded(40, false), w, h);
+        for m in [ch(' '), ch('j'), ch('j'), ch(' ')] {
+            app.update(m);
+        }
+        app.toast = None;
+        app
+    });
+}
+
+/// Both patients connect in the patient-facing view (the default `queue_view`); the last
+/// countdown ends with no key pressed.
+fn all_connected(w: u16, h: u16) -> App {
+    let mut app = sized(loaded(40, false), w, h);
+    for m in [ch(' '), ch('j'), ch(' ')] {
+        app.update(m);
+    }
+    app.update(ch('O'));
+    app.update(ch('y'));
+    for n in 0..2u32 {
+        let t = i64::from(n) * 20;
+        minted(&mut app, n, t);
+        connects(&mut app, t + 3);
+        app.update(Msg::Tick(t0() + Duration::seconds(t + 9)));
+    }
+    app
+}
+
+#[test]
+fn after_the_last_patient_the_patient_sees_thanks_until_a_staff_key() {
+    let mut app = all_connected(80, 24);
+    assert!(app.queue.as_ref().unwrap().is_done());
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Thank you. Please hand the device back to the staff."),
+        "{screen}"
+    );
+    assert!(!screen.contains("patient-0000"), "no id: {screen}");
+    assert!(!screen.contains("summary"), "{screen}");
+    // Long after, still no id.
+    app.update(Msg::Tick(t0() + Duration::seconds(600)));
+    assert!(!render(&app, 80, 24).contains("patient-0000"));
+    // In the patient's language.
+    app.config.patient_language = crate::i18n::Language::Es;
+    assert!(render(&app, 80, 24).contains("Gracias."));
+    // A staff key: the summary.
+    app.update(ch('a'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("summary"), "{screen}");
+    assert!(screen.contains("patient-0000"), "{screen}");
+    app.update(crate::app::tests::key(crossterm::event::KeyCode::Esc));
+    assert!(app.queue.is_none(), "Esc then closes the summary");
+}
