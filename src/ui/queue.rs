@@ -344,15 +344,19 @@ fn phase_line(app: &App, q: &Queue, theme: &Theme) -> Line<'static> {
 
 fn entry_line(app: &App, q: &Queue, i: usize, e: &Entry, theme: &Theme) -> Line<'static> {
     let current = i == q.current;
+    // The current patient's new attempt shows as such (what came of an earlier one stays in
+    // the summary).
+    let attempt = current && matches!(q.phase, Phase::Minting | Phase::Showing);
     let (word, style) = match &e.outcome {
+        _ if attempt => match q.phase {
+            Phase::Minting => (format!("{} minting", spinner(app)), Style::new()),
+            _ => ("link shown".to_string(), Style::new()),
+        },
         Some(Outcome::Connected) => ("✓ connected".to_string(), theme.success()),
         Some(Outcome::Skipped) => ("skipped".to_string(), theme.muted()),
         Some(Outcome::Unused) => ("unused".to_string(), theme.warning()),
         Some(Outcome::Failed(r)) => (format!("failed: {}", sanitize(r)), theme.danger()),
-        None if current => match q.phase {
-            Phase::Minting => (format!("{} minting", spinner(app)), Style::new()),
-            _ => ("link shown".to_string(), Style::new()),
-        },
+        Some(Outcome::NotFinished) => ("not finished".to_string(), theme.muted()),
         None => ("waiting".to_string(), theme.muted()),
     };
     let pointer = if current { "▶ " } else { "  " };
@@ -381,17 +385,17 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         )),
         Line::default(),
     ];
-    for (label, heading, style) in [
-        ("connected", "Connected", theme.success()),
-        ("skipped", "Skipped", theme.muted()),
-        ("unused", "Unused", theme.warning()),
-        ("failed", "Failed", theme.danger()),
-        ("not reached", "Not reached", theme.muted()),
-    ] {
+    // Every outcome a patient has, and "Connected" always (the totals of the status line).
+    for (label, _) in q.totals() {
+        let style = match label {
+            "connected" => theme.success(),
+            "unused" => theme.warning(),
+            "failed" => theme.danger(),
+            _ => theme.muted(),
+        };
+        let mut heading = label.to_string();
+        heading[..1].make_ascii_uppercase();
         let entries = q.with(label);
-        if entries.is_empty() && label == "not reached" {
-            continue;
-        }
         let ids = entries.iter().map(|e| match &e.outcome {
             Some(Outcome::Failed(r)) => {
                 format!("{} ({})", sanitize(&e.client_user_id), sanitize(r))

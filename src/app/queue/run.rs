@@ -66,14 +66,7 @@ impl App {
                 let mut effects = self.leave_queue_link();
                 effects.extend(self.requests.cancel_all(Task::Mint));
                 if let Some(q) = &self.queue {
-                    let text = format!(
-                        "Queue {} done: {} connected, {} skipped, {} unused, {} failed",
-                        q.id,
-                        q.with("connected").len(),
-                        q.with("skipped").len(),
-                        q.with("unused").len(),
-                        q.with("failed").len()
-                    );
+                    let text = format!("Queue {} done: {}", q.id, q.totals_text());
                     self.toast(Level::Info, text);
                 }
                 effects
