@@ -16,6 +16,7 @@ use crate::app::layout;
 use crate::app::queue::preview::{Known, Preview, Stage};
 use crate::app::queue::{Entry, Outcome, Phase, Queue, Wait};
 use crate::i18n;
+use crate::link::patient_text;
 use crate::text::{count, sanitize};
 
 /// The screen while a queue is on and no link shows (or its summary).
@@ -198,16 +199,31 @@ fn draw_wait(frame: &mut Frame, area: Rect, app: &App, q: &Queue) {
         lines.push(Line::styled(sanitize(name), bold()));
         lines.push(Line::default());
     }
-    let id = if q.is_done() {
-        "queue-done"
-    } else {
-        "queue-wait"
+    // During the countdown, the link's own "Oura is connected. You can hand the device back."
+    let confirmed = match (&q.phase, &q.confirmation) {
+        (Phase::Connected { .. }, Some((lang, names))) => {
+            let names: Vec<String> = names.iter().map(|n| sanitize(n)).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            patient_text::connected(*lang, &names)
+        }
+        _ => None,
     };
-    lines.push(Line::styled(
-        i18n::text(app.config.patient_language, id, &[]),
-        bold(),
-    ));
-    let h = (lines.len() as u16).min(area.height);
+    let text = confirmed.unwrap_or_else(|| {
+        let id = if q.is_done() {
+            "queue-done"
+        } else {
+            "queue-wait"
+        };
+        i18n::text(app.config.patient_language, id, &[])
+    });
+    lines.push(Line::styled(text, bold()));
+    // Wrapped lines count as the rows they take.
+    let width = usize::from(area.width.max(1));
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(width).max(1))
+        .sum();
+    let h = u16::try_from(rows).unwrap_or(u16::MAX).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;
     frame.render_widget(
         Paragraph::new(lines)

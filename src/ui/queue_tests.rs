@@ -110,18 +110,50 @@ fn queue_summary() {
 
 #[test]
 fn queue_patient_wait_names_no_patient() {
-    snap("queue_patient_wait", |w, h| {
+    // The countdown is over: the next link is being minted.
+    let waiting = |w, h| {
         let mut app = counting_down(w, h);
+        app.update(Msg::Tick(t0() + Duration::seconds(8)));
         let q = app.queue.as_mut().unwrap();
         (q.patient_facing, q.staff_now) = (true, false);
+        app.toast = None;
         app
-    });
+    };
+    snap("queue_patient_wait", waiting);
+    let screen = render(&waiting(80, 24), 80, 24);
+    assert!(screen.contains("Please wait for your code."));
+    assert!(!screen.contains("patient-0000"), "{screen}");
+}
+
+#[test]
+fn during_the_countdown_the_patient_reads_that_it_is_connected() {
     let mut app = counting_down(80, 24);
     let q = app.queue.as_mut().unwrap();
     (q.patient_facing, q.staff_now) = (true, false);
     let screen = render(&app, 80, 24);
-    assert!(screen.contains("Please wait for your code."));
+    assert!(
+        screen.contains("Oura is connected. You can hand the device back."),
+        "{screen}"
+    );
+    assert!(!screen.contains("Please wait"), "{screen}");
     assert!(!screen.contains("patient-0000"), "{screen}");
+    // After the last patient's connection: the confirmation, then the thanks, never "Please
+    // wait".
+    let mut app = counting_down(80, 24);
+    app.update(Msg::Tick(t0() + Duration::seconds(9)));
+    minted(&mut app, 2, 9);
+    connects(&mut app, 12);
+    app.update(Msg::Tick(t0() + Duration::seconds(18)));
+    app.queue.as_mut().unwrap().patient_facing = true;
+    minted(&mut app, 3, 18);
+    connects(&mut app, 20);
+    assert!(app.queue_waiting_screen());
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Oura is connected."), "{screen}");
+    assert!(!screen.contains("Please wait"), "{screen}");
+    app.update(Msg::Tick(t0() + Duration::seconds(26)));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Thank you."), "{screen}");
 }
 
 #[test]

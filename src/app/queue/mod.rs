@@ -126,6 +126,9 @@ pub struct Queue {
     pub patient_facing: bool,
     /// The staff view was asked for between patients (any key in the waiting screen).
     pub staff_now: bool,
+    /// What the patient who just connected connected (the names, in their link's language):
+    /// the patient-facing view confirms it during the countdown, as the link's own view does.
+    pub confirmation: Option<(crate::i18n::Language, Vec<String>)>,
     pub started_at: DateTime<Utc>,
     pub operator: String,
 }
@@ -156,6 +159,7 @@ impl Queue {
             label,
             patient_facing: true,
             staff_now: false,
+            confirmation: None,
             started_at: now,
             operator,
         }
@@ -188,6 +192,7 @@ impl Queue {
             Some(e) => {
                 self.phase = Phase::Minting;
                 self.staff_now = false;
+                self.confirmation = None;
                 Step::Mint(e.user_id)
             }
             None => self.finish(),

@@ -163,11 +163,14 @@ impl App {
             return vec![];
         }
         let user_id = shown.link.user_id;
+        let names = shown.watch.arrived.iter().map(|a| a.name.clone()).collect();
+        let confirmation = Some((shown.language, names));
         let Some(q) = self.queue.as_mut() else {
             return vec![];
         };
         let step = q.connected(user_id, at.max(self.now));
         if step != Step::Nothing {
+            q.confirmation = confirmation;
             let next = if q.current + 1 < q.entries.len() {
                 format!("next patient in {} s", super::COUNTDOWN_SECS)
             } else {
