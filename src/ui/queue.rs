@@ -114,7 +114,13 @@ fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
             crate::text::thousands(p.rows.len())
         ),
         Stage::Creating => format!("{} Creating the new patients…", spinner(app)),
-        Stage::Ready => "Nothing is sent before you answer y".to_string(),
+        Stage::Ready => match p.count(|k| matches!(k, Known::Created { .. })) {
+            0 => "Nothing is sent before you answer y".to_string(),
+            n => format!(
+                "{} created; no link is sent before you answer y",
+                count(n, "new patient was", "new patients were")
+            ),
+        },
     };
     lines.push(Line::styled(progress, theme.muted()));
     lines.push(Line::default());
@@ -240,10 +246,16 @@ pub fn hint(app: &App) -> String {
     };
     match &q.phase {
         Phase::Done => "Esc closes the summary; the audit log keeps the queue's rows".into(),
+        Phase::Waiting(_) => "r mints again, n skips to the next patient".into(),
+        Phase::Connected { held: true, .. } => {
+            "Countdown held: h goes on, n moves on now, x stops".into()
+        }
+        Phase::Showing | Phase::Minting | Phase::Connected { .. } if q.paused => {
+            "Queue paused: a connection does not move on; p resumes".into()
+        }
         Phase::Showing => {
             "Let the patient scan the code: the queue moves on when they connect".into()
         }
-        Phase::Waiting(_) => "r mints again, n skips to the next patient".into(),
         Phase::Minting | Phase::Connected { .. } => {
             "The queue moves on by itself: h holds, n skips, x stops".into()
         }
@@ -476,5 +488,32 @@ mod preview_tests {
         assert!(render(&app, 80, 24).contains("Create the 2 new? y/N"));
         app.update(ch('n'));
         assert!(app.queue_preview.is_some());
+    }
+
+    #[test]
+    fn after_creating_the_preview_no_longer_says_nothing_was_sent() {
+        use crate::app::requests::Task;
+        let mut app = previewed(80, 24);
+        assert!(render(&app, 80, 24).contains("Nothing is sent before you answer y"));
+        app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+        app.update(ch('y'));
+        for (n, name) in [(1u128, "new-1"), (2, "+1 555 010 9999")] {
+            let id = crate::app::tests::live(&app, Task::CreateUser);
+            app.update(Msg::UserCreated {
+                id,
+                at: t0(),
+                result: Ok(crate::api::CreatedUser {
+                    user_id: uuid::Uuid::from_u128(n),
+                    client_user_id: name.into(),
+                }),
+            });
+        }
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Start the queue of 3 patients"), "{screen}");
+        assert!(!screen.contains("Nothing is sent"), "{screen}");
+        assert!(
+            screen.contains("2 new patients were created; no link is sent"),
+            "{screen}"
+        );
     }
 }

@@ -235,3 +235,48 @@ fn after_the_last_patient_the_patient_sees_thanks_until_a_staff_key() {
     app.update(crate::app::tests::key(crossterm::event::KeyCode::Esc));
     assert!(app.queue.is_none(), "Esc then closes the summary");
 }
+
+#[test]
+fn held_and_paused_say_so_in_the_status_line_and_the_key_bar() {
+    let mut app = counting_down(80, 24);
+    app.update(ch('h'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Countdown held: h goes on"), "{screen}");
+    assert!(!screen.contains("next patient in"), "{screen}");
+    assert!(screen.contains("h go on"), "{screen}");
+    assert!(!screen.contains("h hold"), "{screen}");
+    // After the message's time the hint says the same.
+    app.update(Msg::Tick(t0() + Duration::seconds(30)));
+    app.update(Msg::Tick(t0() + Duration::seconds(40)));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Countdown held: h goes on"), "{screen}");
+    app.update(ch('h'));
+    app.update(ch('p'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Queue paused"), "{screen}");
+    assert!(!screen.contains("moves on by itself"), "{screen}");
+    assert!(screen.contains("p resume"), "{screen}");
+    assert!(screen.contains("h hold"), "{screen}");
+    app.update(ch('p'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("p pause"), "{screen}");
+    assert!(screen.contains("moves on by itself"), "{screen}");
+}
+
+#[test]
+fn a_message_before_the_start_question_does_not_stay_under_it() {
+    let mut app = sized(loaded(40, false), 80, 24);
+    app.config.queue_patient_facing = false;
+    for m in [ch(' '), ch('j'), ch(' '), ch('/'), ch('9')] {
+        app.update(m);
+    }
+    app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+    app.update(crate::app::tests::key(crossterm::event::KeyCode::Esc));
+    assert!(render(&app, 80, 24).contains("Filter cleared"));
+    app.update(ch('O'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Start the queue of 2 patients"), "{screen}");
+    assert!(!screen.contains("Filter cleared"), "{screen}");
+}

@@ -260,7 +260,7 @@ impl App {
             Action::QueueHold => self.hold_countdown(),
             Action::QueuePause => self.pause_queue(),
             Action::QueueStop if self.queue_in_progress() => {
-                self.overlays.confirm = Some(Confirm::Queue(Ask::Stop));
+                self.ask_queue(Ask::Stop);
             }
             Action::PatientView if self.screen.shown().is_some() => {
                 return self.open_patient_view();
@@ -280,7 +280,8 @@ impl App {
         vec![]
     }
 
-    /// `h`: holds the countdown (again: goes on).
+    /// `h`: holds the countdown (again: goes on). The message says which, in place of the
+    /// countdown's own.
     fn hold_countdown(&mut self) {
         let now = self.now;
         if !self.queue.as_mut().is_some_and(|q| q.hold(now)) {
@@ -288,7 +289,38 @@ impl App {
                 Level::Info,
                 "No countdown to hold: h holds the one after a connection",
             );
+            return;
         }
+        let held = self
+            .queue
+            .as_ref()
+            .is_some_and(|q| matches!(q.phase, Phase::Connected { held: true, .. }));
+        let text = if held {
+            "Countdown held: h goes on, n moves on now".to_string()
+        } else {
+            format!("Countdown goes on: next in {} s", super::COUNTDOWN_SECS)
+        };
+        self.toast(Level::Info, text);
+    }
+
+    /// The key bar's word for a queue key that says what it does now ("go on" while held,
+    /// "resume" while paused); `None`: the key table's own.
+    pub fn queue_short(&self, action: Action) -> Option<&'static str> {
+        let q = self.queue.as_ref()?;
+        match action {
+            Action::QueueHold if matches!(q.phase, Phase::Connected { held: true, .. }) => {
+                Some("go on")
+            }
+            Action::QueuePause if q.paused => Some("resume"),
+            _ => None,
+        }
+    }
+
+    /// Asks one of the queue's questions: a passing message before it ("Filter cleared") is
+    /// not left under it.
+    pub(in crate::app) fn ask_queue(&mut self, ask: Ask) {
+        self.toast.take_if(|t| !t.level.sticky());
+        self.overlays.confirm = Some(Confirm::Queue(ask));
     }
 
     /// `p`: pauses the queue (again: resumes).
@@ -308,7 +340,7 @@ impl App {
 
     /// `q` in the middle of a queue: asks first.
     pub(in crate::app) fn ask_quit_queue(&mut self) {
-        self.overlays.confirm = Some(Confirm::Queue(Ask::Quit));
+        self.ask_queue(Ask::Quit);
     }
 
     /// `y` to one of the queue's questions.
