@@ -6,6 +6,7 @@ mod app_code_patient;
 #[cfg(test)]
 mod app_code_tests;
 mod header;
+mod flow;
 mod history;
 mod key_bar;
 mod link_view;

@@ -6,10 +6,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
+use super::flow::Flow;
 use super::widgets::{bold, pane_block, shorten_line, spinner};
 use crate::app::App;
 use crate::app::layout;
@@ -41,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) 
                 q.entries.len(),
                 sanitize(&q.label)
             ),
-            running(app, q, areas.body.height.saturating_sub(2), theme),
+            running(app, q, areas.body.height.saturating_sub(2), width, theme),
         )
     };
     let title = shorten_line(Line::from(title), width);
@@ -80,7 +81,7 @@ pub fn draw_preview(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         areas.body,
     );
     frame.render_widget(
-        Paragraph::new(preview_lines(app, p, theme)).wrap(Wrap { trim: false }),
+        Paragraph::new(preview_lines(app, p, width, theme)).wrap(Wrap { trim: false }),
         inner,
     );
     super::key_bar::draw(frame, &areas, app, theme);
@@ -89,21 +90,7 @@ pub fn draw_preview(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// At most this many ids are named on a line of the preview.
 const NAMED: usize = 12;
 
-fn named<'a>(ids: impl Iterator<Item = String> + 'a) -> String {
-    let all: Vec<String> = ids.collect();
-    let mut out = all
-        .iter()
-        .take(NAMED)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if all.len() > NAMED {
-        out.push_str(&format!(" … and {} more", all.len() - NAMED));
-    }
-    out
-}
-
-fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
+fn preview_lines(app: &App, p: &Preview, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let progress = match p.stage {
         Stage::Listing => format!("{} Loading the patient list…", spinner(app)),
@@ -149,12 +136,18 @@ fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
         Known::LookupFailed(r) => Some(format!(" (lookup failed: {r})")),
         _ => None,
     });
+    // Ids whole (with what follows them), wrapped lines indented.
     let mut section = |heading: String, ids: Vec<String>, style: Style| {
-        let mut spans = vec![Span::styled(heading, style)];
-        if !ids.is_empty() {
-            spans.push(Span::raw(format!(": {}", named(ids.into_iter()))));
+        let mut flow = Flow::new(width, 2);
+        flow.unit("", &heading, style);
+        for (i, id) in ids.iter().take(NAMED).enumerate() {
+            flow.unit(if i == 0 { ": " } else { ", " }, id, Style::new());
         }
-        lines.push(Line::from(spans));
+        if ids.len() > NAMED {
+            let more = format!("… and {} more", ids.len() - NAMED);
+            flow.unit(" ", &more, Style::new());
+        }
+        lines.extend(flow.finish());
     };
     section(format!("Known {}", known.len()), known, Style::new());
     let skip = if p.include_connected {
@@ -319,30 +312,39 @@ fn widest_blank_run(frame: &mut Frame, area: Rect) -> (u16, u16) {
     best
 }
 
-/// Where the queue is: one sentence on the current patient, then every patient's result.
-fn running(app: &App, q: &Queue, rows: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![phase_line(app, q, theme), Line::default()];
-    let room = usize::from(rows).saturating_sub(lines.len()).max(1);
+/// Where the queue is: one sentence on the current patient, then every patient's result (a
+/// long one on indented lines).
+fn running(app: &App, q: &Queue, rows: u16, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = phase_lines(app, q, width, theme);
+    lines.push(Line::default());
+    let rows = usize::from(rows);
+    let room = rows.saturating_sub(lines.len()).max(1);
     // A window of the patients that keeps the current one in view.
     let first = q.current.saturating_sub(room / 2);
     let first = first.min(q.entries.len().saturating_sub(room));
-    for (i, e) in q.entries.iter().enumerate().skip(first).take(room) {
-        lines.push(entry_line(app, q, i, e, theme));
+    for (i, e) in q.entries.iter().enumerate().skip(first) {
+        let entry = entry_lines(app, q, i, e, width, theme);
+        if lines.len() + entry.len() > rows && i > q.current {
+            break;
+        }
+        lines.extend(entry);
     }
     lines
 }
 
-fn phase_line(app: &App, q: &Queue, theme: &Theme) -> Line<'static> {
+/// The sentence on the current patient; the id is never split.
+fn phase_lines(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let who = q
         .current_entry()
         .map(|e| sanitize(&e.client_user_id))
         .unwrap_or_default();
-    let (text, style) = match &q.phase {
+    let (before, after, style) = match &q.phase {
         Phase::Minting => (
-            format!("{} Minting the link for {who}…", spinner(app)),
+            format!("{} Minting the link for", spinner(app)),
+            "…".to_string(),
             Style::new(),
         ),
-        Phase::Showing => (format!("The link for {who} is shown"), Style::new()),
+        Phase::Showing => ("The link for".into(), " is shown".into(), Style::new()),
         Phase::Connected { held, .. } => {
             let last = q.current + 1 >= q.entries.len();
             let left = q.countdown(app.now).unwrap_or(0);
@@ -352,25 +354,43 @@ fn phase_line(app: &App, q: &Queue, theme: &Theme) -> Line<'static> {
                 (false, false, true) => "the summary follows".to_string(),
                 (false, false, false) => format!("next patient in {left} s"),
             };
-            (format!("Connected ✓ — {then}"), theme.success())
+            let mut flow = Flow::new(width, 2);
+            flow.words("", &format!("Connected ✓ — {then}"), theme.success());
+            return flow.finish();
         }
         Phase::Waiting(Wait::Expired) => (
-            format!("The link for {who} expired unused: r mints again, n skips"),
+            "The link for".into(),
+            " expired unused: r mints again, n skips".into(),
             theme.warning(),
         ),
         Phase::Waiting(Wait::MintFailed(reason)) => (
+            "The link for".into(),
             format!(
-                "The link for {who} was not minted ({}): r tries again, n skips",
+                " was not minted ({}): r tries again, n skips",
                 sanitize(reason)
             ),
             theme.danger(),
         ),
-        Phase::Done => (String::new(), Style::new()),
+        Phase::Done => return vec![],
     };
-    Line::styled(text, style)
+    let mut flow = Flow::new(width, 2);
+    flow.words("", &before, style);
+    flow.unit(" ", &who, style);
+    match after.strip_prefix(' ') {
+        Some(words) => flow.words(" ", words, style),
+        None => flow.unit("", &after, style),
+    }
+    flow.finish()
 }
 
-fn entry_line(app: &App, q: &Queue, i: usize, e: &Entry, theme: &Theme) -> Line<'static> {
+fn entry_lines(
+    app: &App,
+    q: &Queue,
+    i: usize,
+    e: &Entry,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let current = i == q.current;
     // The current patient's new attempt shows as such (what came of an earlier one stays in
     // the summary).
@@ -388,14 +408,12 @@ fn entry_line(app: &App, q: &Queue, i: usize, e: &Entry, theme: &Theme) -> Line<
         None => ("waiting".to_string(), theme.muted()),
     };
     let pointer = if current { "▶ " } else { "  " };
-    Line::from(vec![
-        Span::raw(format!(
-            "{pointer}{:>3}. {:<20} ",
-            i + 1,
-            sanitize(&e.client_user_id)
-        )),
-        Span::styled(word, style),
-    ])
+    let head = format!("{pointer}{:>3}. {:<20}", i + 1, sanitize(&e.client_user_id));
+    // Wrapped lines start under the result.
+    let mut flow = Flow::new(width, crate::text::width(&head) + 1);
+    flow.unit("", &head, Style::new());
+    flow.words(" ", &word, style);
+    flow.finish()
 }
 
 /// The summary: each outcome with its patients, who ran the queue and where to find it again.
@@ -424,17 +442,21 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         let mut heading = label.to_string();
         heading[..1].make_ascii_uppercase();
         let entries = q.with(label);
-        let ids = entries.iter().map(|e| match &e.outcome {
-            Some(Outcome::Failed(r)) => {
-                format!("{} ({})", sanitize(&e.client_user_id), sanitize(r))
+        // Ids whole, a failure's reason after its id; wrapped lines indent.
+        let mut flow = Flow::new(width, 2);
+        flow.unit("", &format!("{heading} {}", entries.len()), style);
+        for (i, e) in entries.iter().take(NAMED).enumerate() {
+            let sep = if i == 0 { ": " } else { ", " };
+            flow.unit(sep, &sanitize(&e.client_user_id), Style::new());
+            if let Some(Outcome::Failed(r)) = &e.outcome {
+                flow.words(" ", &format!("({})", sanitize(r)), Style::new());
             }
-            _ => sanitize(&e.client_user_id),
-        });
-        let mut spans = vec![Span::styled(format!("{heading} {}", entries.len()), style)];
-        if !entries.is_empty() {
-            spans.push(Span::raw(format!(": {}", named(ids))));
         }
-        lines.push(Line::from(spans));
+        if entries.len() > NAMED {
+            let more = format!("… and {} more", entries.len() - NAMED);
+            flow.unit(" ", &more, Style::new());
+        }
+        lines.extend(flow.finish());
     }
     lines.push(Line::default());
     lines.push(shorten_line(

@@ -280,3 +280,66 @@ fn a_message_before_the_start_question_does_not_stay_under_it() {
     assert!(screen.contains("Start the queue of 2 patients"), "{screen}");
     assert!(!screen.contains("Filter cleared"), "{screen}");
 }
+
+/// A queue of `ids` whose outcomes are set directly.
+fn queue_of(ids: &[&str], outcomes: Vec<Option<crate::app::queue::Outcome>>) -> App {
+    use crate::app::queue::Queue;
+    let mut app = sized(loaded(1, false), 80, 24);
+    let entries = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (uuid::Uuid::from_u128(i as u128 + 1), (*id).to_string()))
+        .collect();
+    let mut q = Queue::new(
+        entries,
+        crate::link::LinkOptions::default(),
+        "all".into(),
+        t0(),
+        "ann".into(),
+    );
+    for (e, o) in q.entries.iter_mut().zip(outcomes) {
+        e.outcome = o;
+    }
+    q.staff_now = true;
+    app.queue = Some(q);
+    app
+}
+
+#[test]
+fn at_80_columns_ids_are_never_split_and_wrapped_lines_indent() {
+    use crate::app::queue::{Outcome, Phase};
+    let ids = [
+        "anne.example-patient-0001",
+        "bob.example-patient-00022",
+        "+1 555 123 4567",
+        "carla-3",
+    ];
+    let reason = "the API rejected the request: Provider not enabled for team";
+    let outcomes = vec![
+        Some(Outcome::Connected),
+        Some(Outcome::Connected),
+        Some(Outcome::Connected),
+        Some(Outcome::Failed(reason.into())),
+    ];
+    let mut app = queue_of(&ids, outcomes);
+    // The running view: the failed row wraps under its result.
+    app.queue.as_mut().unwrap().current = 3;
+    app.queue.as_mut().unwrap().phase = Phase::Waiting(crate::app::queue::Wait::Expired);
+    let screen = render(&app, 80, 24);
+    let row = screen.lines().position(|l| l.contains("failed:")).unwrap();
+    let next = screen.lines().nth(row + 1).unwrap();
+    assert!(next.contains("enabled for team"), "{screen}");
+    assert!(next.starts_with("┃      "), "indented: {screen}");
+    // The summary.
+    app.queue.as_mut().unwrap().phase = Phase::Done;
+    let screen = render(&app, 80, 24);
+    for l in screen.lines().filter(|l| l.contains("+1 555")) {
+        assert!(l.contains("+1 555 123 4567"), "{screen}");
+    }
+    let lines: Vec<&str> = screen.lines().collect();
+    let connected = lines.iter().position(|l| l.contains("Connected 3")).unwrap();
+    assert!(lines[connected + 1].starts_with("┃  +1 555 123 4567"), "{screen}");
+    let failed = lines.iter().position(|l| l.contains("Failed 1")).unwrap();
+    assert!(lines[failed + 1].starts_with("┃  "), "{screen}");
+    assert!(!lines[failed + 1].starts_with("┃   "), "{screen}");
+}
