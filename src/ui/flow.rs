@@ -45,11 +45,10 @@ impl Flow {
             self.used = self.indent;
             self.fresh = true;
         }
-        if !self.fresh || self.lines.is_empty() {
-            if !sep.is_empty() {
-                self.cur.push(Span::styled(sep.to_string(), style));
-                self.used += sep_w;
-            }
+        // A line that starts after a break starts with the unit, not its separator.
+        if (!self.fresh || self.lines.is_empty()) && !sep.is_empty() {
+            self.cur.push(Span::styled(sep.to_string(), style));
+            self.used += sep_w;
         }
         let text = shorten(text, self.width.saturating_sub(self.used).max(1));
         self.used += width(&text);

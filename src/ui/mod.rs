@@ -5,8 +5,8 @@ mod app_code;
 mod app_code_patient;
 #[cfg(test)]
 mod app_code_tests;
-mod header;
 mod flow;
+mod header;
 mod history;
 mod key_bar;
 mod link_view;

@@ -218,10 +218,7 @@ fn draw_wait(frame: &mut Frame, area: Rect, app: &App, q: &Queue) {
     lines.push(Line::styled(text, bold()));
     // Wrapped lines count as the rows they take.
     let width = usize::from(area.width.max(1));
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(width).max(1))
-        .sum();
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
     let h = u16::try_from(rows).unwrap_or(u16::MAX).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;
     frame.render_widget(

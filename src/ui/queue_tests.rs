@@ -337,8 +337,14 @@ fn at_80_columns_ids_are_never_split_and_wrapped_lines_indent() {
         assert!(l.contains("+1 555 123 4567"), "{screen}");
     }
     let lines: Vec<&str> = screen.lines().collect();
-    let connected = lines.iter().position(|l| l.contains("Connected 3")).unwrap();
-    assert!(lines[connected + 1].starts_with("┃  +1 555 123 4567"), "{screen}");
+    let connected = lines
+        .iter()
+        .position(|l| l.contains("Connected 3"))
+        .unwrap();
+    assert!(
+        lines[connected + 1].starts_with("┃  +1 555 123 4567"),
+        "{screen}"
+    );
     let failed = lines.iter().position(|l| l.contains("Failed 1")).unwrap();
     assert!(lines[failed + 1].starts_with("┃  "), "{screen}");
     assert!(!lines[failed + 1].starts_with("┃   "), "{screen}");

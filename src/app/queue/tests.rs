@@ -174,7 +174,10 @@ fn stop_leaves_the_current_patient_not_finished_and_the_rest_not_reached() {
         q.totals(),
         [("connected", 0), ("not finished", 1), ("not reached", 2)]
     );
-    assert_eq!(q.totals_text(), "0 connected, 1 not finished, 2 not reached");
+    assert_eq!(
+        q.totals_text(),
+        "0 connected, 1 not finished, 2 not reached"
+    );
 }
 
 #[test]
@@ -542,7 +545,10 @@ fn going_back_and_stopping_keeps_what_each_patient_did() {
     assert_eq!(outcomes(q), [Some("connected"), Some("not finished")]);
     assert_eq!(q.totals(), [("connected", 1), ("not finished", 1)]);
     let toast = &app.toast.as_ref().unwrap().text;
-    assert!(toast.ends_with("done: 1 connected, 1 not finished"), "{toast}");
+    assert!(
+        toast.ends_with("done: 1 connected, 1 not finished"),
+        "{toast}"
+    );
     assert!(audits(&fx).is_empty(), "stopping writes no row");
 }
 
