@@ -65,6 +65,14 @@ fn history_queue_prints_only_that_queues_links() {
         .unwrap();
     s.record(&event(3, Some("q-b"), Outcome::Minted, m(20)))
         .unwrap();
+    let mut failed = event(5, Some("q-a"), Outcome::MintFailed, m(27));
+    failed.token_fingerprint = None;
+    s.record(&failed).unwrap();
+    let mut expired = event(6, Some("q-a"), Outcome::Minted, m(26));
+    s.record(&expired).unwrap();
+    expired.outcome = Outcome::Expired;
+    expired.time = Utc::now() - m(5);
+    s.record(&expired).unwrap();
     s.record(&event(4, None, Outcome::Minted, m(10))).unwrap();
     drop(s);
 
@@ -75,9 +83,15 @@ fn history_queue_prints_only_that_queues_links() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{stdout}");
-    assert!(lines[0].contains("patient-00002") && lines[0].contains("queue"));
-    assert!(lines[1].contains("patient-00001") && lines[1].contains("connected oura"));
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[1].contains("patient-00002") && lines[1].contains("queue"));
+    assert!(lines[2].contains("patient-00001") && lines[2].contains("connected oura"));
+    // The count of the queue's outcomes from its rows, one line at the end.
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "queue q-a: 3 links — 1 connected, 1 unused (expired), 1 failed (mint_failed), \
+         1 link out (no result yet); skips are not in the log"
+    );
 
     let out = cmd(&db)
         .args(["history", "--queue", "q-a", "--json"])

@@ -1,7 +1,8 @@
 //! Whole-app test of the onboarding-day queue: the real loop on `TestBackend` against the
 //! emulator. Three patients are marked and the queue started; each connects through the
 //! emulated Link page by form posts and the console moves on to the next with no key pressed;
-//! then the summary shows and the audit log holds the queue's rows.
+//! after the last the patient reads "Thank you" until a staff key, then the summary shows and the
+//! audit log holds the queue's rows.
 
 mod common;
 
@@ -62,19 +63,29 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
         let url = shown_for(&mut c, id, Duration::from_secs(20)).await;
         let page = web.allow(&token_of(&url), "oura").await;
         assert!(page.html.contains("Oura is connected"), "{}", page.html);
-        if n < 2 {
-            let between = c
-                .wait_for_within("Please wait for your code.", Duration::from_secs(10))
-                .await
-                .0;
-            for id in &ids {
-                assert!(
-                    !between.contains(id.as_str()),
-                    "no patient id between patients:\n{between}"
-                );
-            }
+        // The patient-facing view confirms the connection during the countdown; after the
+        // last patient it thanks them; never a patient's id, whatever the wait.
+        let expect = if n < 2 {
+            "Oura is connected. You can hand the device back."
+        } else {
+            "Thank you. Please hand the device back to the staff."
+        };
+        let between = c.wait_for_within(expect, Duration::from_secs(10)).await.0;
+        for id in &ids {
+            assert!(
+                !between.contains(id.as_str()),
+                "no patient id between patients:\n{between}"
+            );
         }
     }
+    // The thanks stays (no summary, no id) until a staff key.
+    for _ in 0..20 {
+        c.step(Duration::from_millis(100)).await;
+    }
+    let still = c.screen();
+    assert!(still.contains("Thank you."), "{still}");
+    assert!(ids.iter().all(|id| !still.contains(id.as_str())), "{still}");
+    c.key(KeyCode::Char('a'));
     let summary = c
         .wait_for_within("summary", Duration::from_secs(10))
         .await

@@ -42,6 +42,7 @@ link-too-long = Dieser Link ist zu lang für einen QR-Code: Das Personal kann ih
 
 # queue
 queue-wait = Bitte warten Sie auf Ihren Code.
+queue-done = Vielen Dank. Bitte geben Sie das Gerät dem Personal zurück.
 
 # app code (the patient-facing view of a Junction Connect app code)
 app-code-title = Apple Health verbinden

@@ -42,6 +42,7 @@ link-too-long = This link is too long for a QR code: the staff can send it to yo
 
 # queue
 queue-wait = Please wait for your code.
+queue-done = Thank you. Please hand the device back to the staff.
 
 # app code (the patient-facing view of a Junction Connect app code)
 app-code-title = Connect Apple Health

@@ -42,6 +42,7 @@ link-too-long = Este enlace es demasiado largo para un código QR: el personal s
 
 # queue
 queue-wait = Espere su código, por favor.
+queue-done = Gracias. Devuelva el dispositivo al personal, por favor.
 
 # app code (the patient-facing view of a Junction Connect app code)
 app-code-title = Conecte Apple Health

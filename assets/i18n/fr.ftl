@@ -42,6 +42,7 @@ link-too-long = Ce lien est trop long pour un code QR. Le personnel peut vous l�
 
 # queue
 queue-wait = Veuillez patienter, votre code va s’afficher.
+queue-done = Merci. Veuillez rendre l’appareil au personnel.
 
 # app code (the patient-facing view of a Junction Connect app code)
 app-code-title = Connectez Apple Health

@@ -42,6 +42,7 @@ link-too-long = Este link é longo demais para um código QR: a equipe pode envi
 
 # queue
 queue-wait = Aguarde o seu código, por favor.
+queue-done = Obrigado. Devolva o aparelho à equipe, por favor.
 
 # app code (the patient-facing view of a Junction Connect app code)
 app-code-title = Conecte o Apple Health

@@ -113,6 +113,12 @@ pub async fn run(
     } else {
         print(&links, q.json)?;
     }
+    if let Some(id) = q.queue.as_deref().filter(|_| !q.json && !q.csv) {
+        let failed = failed_mints(id).await?;
+        if !links.is_empty() || failed > 0 {
+            eprintln!("{}", queue_totals(id, &links, failed));
+        }
+    }
     if links.is_empty() {
         eprintln!(
             "{}",
@@ -134,6 +140,40 @@ pub fn of_queue(links: Vec<LinkRecord>, id: &str) -> Vec<LinkRecord> {
         .into_iter()
         .filter(|l| l.minted.queue.as_deref() == Some(id))
         .collect()
+}
+
+/// The one line after `history --queue ID`: what became of that queue's links, from its rows
+/// (skips and stops write no row, so they are not counted).
+pub fn queue_totals(id: &str, links: &[LinkRecord], failed: usize) -> String {
+    let connected = links.iter().filter(|l| l.is_connected()).count();
+    let expired = links
+        .iter()
+        .filter(|l| !l.is_connected() && l.last_outcome == crate::audit::Outcome::Expired)
+        .count();
+    let out = links.len() - connected - expired;
+    format!(
+        "queue {}: {} — {connected} connected, {expired} unused (expired), {failed} failed \
+         (mint_failed), {out} link out (no result yet); skips are not in the log",
+        sanitize(id),
+        crate::text::count(links.len(), "link", "links"),
+    )
+}
+
+/// How many mints of queue `id` failed (rows that are no link).
+async fn failed_mints(id: &str) -> Result<usize, Failure> {
+    let Some(path) = crate::audit::default_path().filter(|p| p.exists()) else {
+        return Ok(0);
+    };
+    let id = id.to_string();
+    let events = tokio::task::spawn_blocking(move || Store::open(&path).and_then(|s| s.events()))
+        .await
+        .map_err(|e| Failure::internal(e.to_string()))?
+        .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))?;
+    Ok(events
+        .iter()
+        .filter(|e| e.queue.as_deref() == Some(id.as_str()))
+        .filter(|e| e.outcome == crate::audit::Outcome::MintFailed)
+        .count())
 }
 
 /// The links of the local log that `q` asks for, newest first.

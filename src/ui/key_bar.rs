@@ -74,14 +74,16 @@ fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
             continue;
         }
         let label = short_keys(b);
-        match out.iter_mut().find(|(_, s, _)| *s == b.short) {
+        // A queue key says what it does now ("h go on" while held, "p resume" while paused).
+        let short = app.queue_short(b.action).unwrap_or(b.short);
+        match out.iter_mut().find(|(_, s, _)| *s == short) {
             Some((keys, _, _)) => {
                 if !keys.split('/').any(|k| k == label) {
                     keys.push('/');
                     keys.push_str(&label);
                 }
             }
-            None => out.push((label, b.short, b.action)),
+            None => out.push((label, short, b.action)),
         }
     }
     out

@@ -5,6 +5,7 @@ mod app_code;
 mod app_code_patient;
 #[cfg(test)]
 mod app_code_tests;
+mod flow;
 mod header;
 mod history;
 mod key_bar;

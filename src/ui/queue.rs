@@ -6,22 +6,24 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
+use super::flow::Flow;
 use super::widgets::{bold, pane_block, shorten_line, spinner};
 use crate::app::App;
 use crate::app::layout;
 use crate::app::queue::preview::{Known, Preview, Stage};
 use crate::app::queue::{Entry, Outcome, Phase, Queue, Wait};
 use crate::i18n;
+use crate::link::patient_text;
 use crate::text::{count, sanitize};
 
 /// The screen while a queue is on and no link shows (or its summary).
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) {
     if app.queue_waiting_screen() {
-        return draw_wait(frame, area, app);
+        return draw_wait(frame, area, app, q);
     }
     let areas = layout::areas(area);
     super::header::draw(frame, areas.header, app, theme);
@@ -40,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) 
                 q.entries.len(),
                 sanitize(&q.label)
             ),
-            running(app, q, areas.body.height.saturating_sub(2), theme),
+            running(app, q, areas.body.height.saturating_sub(2), width, theme),
         )
     };
     let title = shorten_line(Line::from(title), width);
@@ -79,7 +81,7 @@ pub fn draw_preview(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         areas.body,
     );
     frame.render_widget(
-        Paragraph::new(preview_lines(app, p, theme)).wrap(Wrap { trim: false }),
+        Paragraph::new(preview_lines(app, p, width, theme)).wrap(Wrap { trim: false }),
         inner,
     );
     super::key_bar::draw(frame, &areas, app, theme);
@@ -88,21 +90,7 @@ pub fn draw_preview(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// At most this many ids are named on a line of the preview.
 const NAMED: usize = 12;
 
-fn named<'a>(ids: impl Iterator<Item = String> + 'a) -> String {
-    let all: Vec<String> = ids.collect();
-    let mut out = all
-        .iter()
-        .take(NAMED)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if all.len() > NAMED {
-        out.push_str(&format!(" … and {} more", all.len() - NAMED));
-    }
-    out
-}
-
-fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
+fn preview_lines(app: &App, p: &Preview, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let progress = match p.stage {
         Stage::Listing => format!("{} Loading the patient list…", spinner(app)),
@@ -113,7 +101,13 @@ fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
             crate::text::thousands(p.rows.len())
         ),
         Stage::Creating => format!("{} Creating the new patients…", spinner(app)),
-        Stage::Ready => "Nothing is sent before you answer y".to_string(),
+        Stage::Ready => match p.count(|k| matches!(k, Known::Created { .. })) {
+            0 => "Nothing is sent before you answer y".to_string(),
+            n => format!(
+                "{} created; no link is sent before you answer y",
+                count(n, "new patient was", "new patients were")
+            ),
+        },
     };
     lines.push(Line::styled(progress, theme.muted()));
     lines.push(Line::default());
@@ -142,12 +136,18 @@ fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
         Known::LookupFailed(r) => Some(format!(" (lookup failed: {r})")),
         _ => None,
     });
+    // Ids whole (with what follows them), wrapped lines indented.
     let mut section = |heading: String, ids: Vec<String>, style: Style| {
-        let mut spans = vec![Span::styled(heading, style)];
-        if !ids.is_empty() {
-            spans.push(Span::raw(format!(": {}", named(ids.into_iter()))));
+        let mut flow = Flow::new(width, 2);
+        flow.unit("", &heading, style);
+        for (i, id) in ids.iter().take(NAMED).enumerate() {
+            flow.unit(if i == 0 { ": " } else { ", " }, id, Style::new());
         }
-        lines.push(Line::from(spans));
+        if ids.len() > NAMED {
+            let more = format!("… and {} more", ids.len() - NAMED);
+            flow.unit(" ", &more, Style::new());
+        }
+        lines.extend(flow.finish());
     };
     section(format!("Known {}", known.len()), known, Style::new());
     let skip = if p.include_connected {
@@ -190,18 +190,36 @@ fn preview_lines(app: &App, p: &Preview, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-/// The patient-facing view between patients: the clinic's name and one neutral sentence.
-fn draw_wait(frame: &mut Frame, area: Rect, app: &App) {
+/// The patient-facing view between patients: the clinic's name and one neutral sentence ("Please
+/// wait for your code"; after the last patient "Thank you. Please hand the device back").
+fn draw_wait(frame: &mut Frame, area: Rect, app: &App, q: &Queue) {
     let mut lines = Vec::new();
     if let Some(name) = &app.config.clinic_name {
         lines.push(Line::styled(sanitize(name), bold()));
         lines.push(Line::default());
     }
-    lines.push(Line::styled(
-        i18n::text(app.config.patient_language, "queue-wait", &[]),
-        bold(),
-    ));
-    let h = (lines.len() as u16).min(area.height);
+    // During the countdown, the link's own "Oura is connected. You can hand the device back."
+    let confirmed = match (&q.phase, &q.confirmation) {
+        (Phase::Connected { .. }, Some((lang, names))) => {
+            let names: Vec<String> = names.iter().map(|n| sanitize(n)).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            patient_text::connected(*lang, &names)
+        }
+        _ => None,
+    };
+    let text = confirmed.unwrap_or_else(|| {
+        let id = if q.is_done() {
+            "queue-done"
+        } else {
+            "queue-wait"
+        };
+        i18n::text(app.config.patient_language, id, &[])
+    });
+    lines.push(Line::styled(text, bold()));
+    // Wrapped lines count as the rows they take.
+    let width = usize::from(area.width.max(1));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let h = u16::try_from(rows).unwrap_or(u16::MAX).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;
     frame.render_widget(
         Paragraph::new(lines)
@@ -218,10 +236,16 @@ pub fn hint(app: &App) -> String {
     };
     match &q.phase {
         Phase::Done => "Esc closes the summary; the audit log keeps the queue's rows".into(),
+        Phase::Waiting(_) => "r mints again, n skips to the next patient".into(),
+        Phase::Connected { held: true, .. } => {
+            "Countdown held: h goes on, n moves on now, x stops".into()
+        }
+        Phase::Showing | Phase::Minting | Phase::Connected { .. } if q.paused => {
+            "Queue paused: a connection does not move on; p resumes".into()
+        }
         Phase::Showing => {
             "Let the patient scan the code: the queue moves on when they connect".into()
         }
-        Phase::Waiting(_) => "r mints again, n skips to the next patient".into(),
         Phase::Minting | Phase::Connected { .. } => {
             "The queue moves on by itself: h holds, n skips, x stops".into()
         }
@@ -285,30 +309,39 @@ fn widest_blank_run(frame: &mut Frame, area: Rect) -> (u16, u16) {
     best
 }
 
-/// Where the queue is: one sentence on the current patient, then every patient's result.
-fn running(app: &App, q: &Queue, rows: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![phase_line(app, q, theme), Line::default()];
-    let room = usize::from(rows).saturating_sub(lines.len()).max(1);
+/// Where the queue is: one sentence on the current patient, then every patient's result (a
+/// long one on indented lines).
+fn running(app: &App, q: &Queue, rows: u16, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = phase_lines(app, q, width, theme);
+    lines.push(Line::default());
+    let rows = usize::from(rows);
+    let room = rows.saturating_sub(lines.len()).max(1);
     // A window of the patients that keeps the current one in view.
     let first = q.current.saturating_sub(room / 2);
     let first = first.min(q.entries.len().saturating_sub(room));
-    for (i, e) in q.entries.iter().enumerate().skip(first).take(room) {
-        lines.push(entry_line(app, q, i, e, theme));
+    for (i, e) in q.entries.iter().enumerate().skip(first) {
+        let entry = entry_lines(app, q, i, e, width, theme);
+        if lines.len() + entry.len() > rows && i > q.current {
+            break;
+        }
+        lines.extend(entry);
     }
     lines
 }
 
-fn phase_line(app: &App, q: &Queue, theme: &Theme) -> Line<'static> {
+/// The sentence on the current patient; the id is never split.
+fn phase_lines(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let who = q
         .current_entry()
         .map(|e| sanitize(&e.client_user_id))
         .unwrap_or_default();
-    let (text, style) = match &q.phase {
+    let (before, after, style) = match &q.phase {
         Phase::Minting => (
-            format!("{} Minting the link for {who}…", spinner(app)),
+            format!("{} Minting the link for", spinner(app)),
+            "…".to_string(),
             Style::new(),
         ),
-        Phase::Showing => (format!("The link for {who} is shown"), Style::new()),
+        Phase::Showing => ("The link for".into(), " is shown".into(), Style::new()),
         Phase::Connected { held, .. } => {
             let last = q.current + 1 >= q.entries.len();
             let left = q.countdown(app.now).unwrap_or(0);
@@ -318,46 +351,66 @@ fn phase_line(app: &App, q: &Queue, theme: &Theme) -> Line<'static> {
                 (false, false, true) => "the summary follows".to_string(),
                 (false, false, false) => format!("next patient in {left} s"),
             };
-            (format!("Connected ✓ — {then}"), theme.success())
+            let mut flow = Flow::new(width, 2);
+            flow.words("", &format!("Connected ✓ — {then}"), theme.success());
+            return flow.finish();
         }
         Phase::Waiting(Wait::Expired) => (
-            format!("The link for {who} expired unused: r mints again, n skips"),
+            "The link for".into(),
+            " expired unused: r mints again, n skips".into(),
             theme.warning(),
         ),
         Phase::Waiting(Wait::MintFailed(reason)) => (
+            "The link for".into(),
             format!(
-                "The link for {who} was not minted ({}): r tries again, n skips",
+                " was not minted ({}): r tries again, n skips",
                 sanitize(reason)
             ),
             theme.danger(),
         ),
-        Phase::Done => (String::new(), Style::new()),
+        Phase::Done => return vec![],
     };
-    Line::styled(text, style)
+    let mut flow = Flow::new(width, 2);
+    flow.words("", &before, style);
+    flow.unit(" ", &who, style);
+    match after.strip_prefix(' ') {
+        Some(words) => flow.words(" ", words, style),
+        None => flow.unit("", &after, style),
+    }
+    flow.finish()
 }
 
-fn entry_line(app: &App, q: &Queue, i: usize, e: &Entry, theme: &Theme) -> Line<'static> {
+fn entry_lines(
+    app: &App,
+    q: &Queue,
+    i: usize,
+    e: &Entry,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let current = i == q.current;
+    // The current patient's new attempt shows as such (what came of an earlier one stays in
+    // the summary).
+    let attempt = current && matches!(q.phase, Phase::Minting | Phase::Showing);
     let (word, style) = match &e.outcome {
+        _ if attempt => match q.phase {
+            Phase::Minting => (format!("{} minting", spinner(app)), Style::new()),
+            _ => ("link shown".to_string(), Style::new()),
+        },
         Some(Outcome::Connected) => ("✓ connected".to_string(), theme.success()),
         Some(Outcome::Skipped) => ("skipped".to_string(), theme.muted()),
         Some(Outcome::Unused) => ("unused".to_string(), theme.warning()),
         Some(Outcome::Failed(r)) => (format!("failed: {}", sanitize(r)), theme.danger()),
-        None if current => match q.phase {
-            Phase::Minting => (format!("{} minting", spinner(app)), Style::new()),
-            _ => ("link shown".to_string(), Style::new()),
-        },
+        Some(Outcome::NotFinished) => ("not finished".to_string(), theme.muted()),
         None => ("waiting".to_string(), theme.muted()),
     };
     let pointer = if current { "▶ " } else { "  " };
-    Line::from(vec![
-        Span::raw(format!(
-            "{pointer}{:>3}. {:<20} ",
-            i + 1,
-            sanitize(&e.client_user_id)
-        )),
-        Span::styled(word, style),
-    ])
+    let head = format!("{pointer}{:>3}. {:<20}", i + 1, sanitize(&e.client_user_id));
+    // Wrapped lines start under the result.
+    let mut flow = Flow::new(width, crate::text::width(&head) + 1);
+    flow.unit("", &head, Style::new());
+    flow.words(" ", &word, style);
+    flow.finish()
 }
 
 /// The summary: each outcome with its patients, who ran the queue and where to find it again.
@@ -375,28 +428,32 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         )),
         Line::default(),
     ];
-    for (label, heading, style) in [
-        ("connected", "Connected", theme.success()),
-        ("skipped", "Skipped", theme.muted()),
-        ("unused", "Unused", theme.warning()),
-        ("failed", "Failed", theme.danger()),
-        ("not reached", "Not reached", theme.muted()),
-    ] {
+    // Every outcome a patient has, and "Connected" always (the totals of the status line).
+    for (label, _) in q.totals() {
+        let style = match label {
+            "connected" => theme.success(),
+            "unused" => theme.warning(),
+            "failed" => theme.danger(),
+            _ => theme.muted(),
+        };
+        let mut heading = label.to_string();
+        heading[..1].make_ascii_uppercase();
         let entries = q.with(label);
-        if entries.is_empty() && label == "not reached" {
-            continue;
-        }
-        let ids = entries.iter().map(|e| match &e.outcome {
-            Some(Outcome::Failed(r)) => {
-                format!("{} ({})", sanitize(&e.client_user_id), sanitize(r))
+        // Ids whole, a failure's reason after its id; wrapped lines indent.
+        let mut flow = Flow::new(width, 2);
+        flow.unit("", &format!("{heading} {}", entries.len()), style);
+        for (i, e) in entries.iter().take(NAMED).enumerate() {
+            let sep = if i == 0 { ": " } else { ", " };
+            flow.unit(sep, &sanitize(&e.client_user_id), Style::new());
+            if let Some(Outcome::Failed(r)) = &e.outcome {
+                flow.words(" ", &format!("({})", sanitize(r)), Style::new());
             }
-            _ => sanitize(&e.client_user_id),
-        });
-        let mut spans = vec![Span::styled(format!("{heading} {}", entries.len()), style)];
-        if !entries.is_empty() {
-            spans.push(Span::raw(format!(": {}", named(ids))));
         }
-        lines.push(Line::from(spans));
+        if entries.len() > NAMED {
+            let more = format!("… and {} more", entries.len() - NAMED);
+            flow.unit(" ", &more, Style::new());
+        }
+        lines.extend(flow.finish());
     }
     lines.push(Line::default());
     lines.push(shorten_line(
@@ -410,166 +467,8 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::Duration;
-
-    use crate::api::{ApiError, ConnectedProvider, LinkToken};
-    use crate::app::requests::Task;
-    use crate::app::tests::{ch, live, loaded, t0};
-    use crate::app::{App, Msg};
-    use crate::ui::tests::{render, sized};
-
-    /// 40 patients, the first three marked and a queue of them started in the staff view.
-    fn started(w: u16, h: u16) -> App {
-        let mut app = sized(loaded(40, false), w, h);
-        app.config.queue_patient_facing = false;
-        for m in [ch(' '), ch('j'), ch(' '), ch('j'), ch(' ')] {
-            app.update(m);
-        }
-        app.update(ch('O'));
-        app.update(ch('y'));
-        app
-    }
-
-    fn minted(app: &mut App, n: u32, secs: i64) {
-        let id = live(app, Task::Mint);
-        app.update(Msg::Minted {
-            id,
-            at: t0() + Duration::seconds(secs),
-            result: Ok(LinkToken {
-                link_token: format!("dG9rZW4{n}"),
-                link_web_url: format!(
-                    "https://link.tryvital.io/?token=dG9rZW4{n}&env=sandbox&region=us"
-                ),
-            }),
-        });
-    }
-
-    fn connects(app: &mut App, secs: i64) {
-        let when = t0() + Duration::seconds(secs);
-        app.update(Msg::Tick(when));
-        let id = live(app, Task::Watch);
-        let c: ConnectedProvider = serde_json::from_value(serde_json::json!({
-            "name": "Oura", "slug": "oura", "status": "connected",
-            "created_on": when.to_rfc3339(),
-        }))
-        .unwrap();
-        app.update(Msg::Watched {
-            id,
-            at: when,
-            result: Ok(vec![c]),
-        });
-    }
-
-    /// Patient 1 connected, the countdown to patient 2 under way.
-    fn counting_down(w: u16, h: u16) -> App {
-        let mut app = started(w, h);
-        minted(&mut app, 1, 0);
-        connects(&mut app, 3);
-        app.update(Msg::Tick(t0() + Duration::seconds(4)));
-        app.toast = None;
-        app
-    }
-
-    fn snap(name: &str, make: fn(u16, u16) -> App) {
-        for (w, h) in [(80u16, 24u16), (160, 48)] {
-            let app = make(w, h);
-            insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app, w, h));
-        }
-    }
-
-    #[test]
-    fn queue_between_patients() {
-        snap("queue_between_patients", counting_down);
-        let app = counting_down(80, 24);
-        assert!(render(&app, 80, 24).contains("Connected ✓ — next patient in 4 s"));
-    }
-
-    #[test]
-    fn queue_link_view_strip() {
-        snap("queue_link_view_strip", |w, h| {
-            let mut app = counting_down(w, h);
-            app.update(Msg::Tick(t0() + Duration::seconds(8)));
-            minted(&mut app, 2, 8);
-            app.toast = None;
-            app
-        });
-    }
-
-    #[test]
-    fn queue_summary() {
-        snap("queue_summary", |w, h| {
-            let mut app = counting_down(w, h);
-            app.update(Msg::Tick(t0() + Duration::seconds(8)));
-            let id = live(&app, Task::Mint);
-            app.update(Msg::Minted {
-                id,
-                at: t0() + Duration::seconds(9),
-                result: Err(ApiError::Refused {
-                    status: 400,
-                    detail: "user is archived".into(),
-                }),
-            });
-            app.update(ch('n'));
-            minted(&mut app, 3, 10);
-            app.update(ch('x'));
-            app.update(ch('y'));
-            app.toast = None;
-            app
-        });
-    }
-
-    #[test]
-    fn queue_patient_wait_names_no_patient() {
-        snap("queue_patient_wait", |w, h| {
-            let mut app = counting_down(w, h);
-            let q = app.queue.as_mut().unwrap();
-            (q.patient_facing, q.staff_now) = (true, false);
-            app
-        });
-        let mut app = counting_down(80, 24);
-        let q = app.queue.as_mut().unwrap();
-        (q.patient_facing, q.staff_now) = (true, false);
-        let screen = render(&app, 80, 24);
-        assert!(screen.contains("Please wait for your code."));
-        assert!(!screen.contains("patient-0000"), "{screen}");
-    }
-
-    #[test]
-    fn a_long_summary_names_the_first_ids_and_counts_the_rest() {
-        use crate::app::queue::Queue;
-        let mut app = sized(loaded(1, false), 160, 48);
-        let ids = (1..=30)
-            .map(|i| (uuid::Uuid::from_u128(i), format!("p{i}")))
-            .collect();
-        let mut q = Queue::new(
-            ids,
-            crate::link::LinkOptions::default(),
-            "all".into(),
-            t0(),
-            "ann".into(),
-        );
-        for _ in 0..30 {
-            q.skip();
-        }
-        app.queue = Some(q);
-        let screen = render(&app, 160, 48);
-        assert!(screen.contains("Skipped 30: p1, p2,"), "{screen}");
-        assert!(screen.contains("p12 … and 18 more"), "{screen}");
-    }
-
-    #[test]
-    fn marks_in_the_patient_pane() {
-        snap("marks_in_the_patient_pane", |w, h| {
-            let mut app = sized(loaded(40, false), w, h);
-            for m in [ch(' '), ch('j'), ch('j'), ch(' ')] {
-                app.update(m);
-            }
-            app.toast = None;
-            app
-        });
-    }
-}
+#[path = "queue_tests.rs"]
+mod tests;
 
 #[cfg(test)]
 mod preview_tests {
@@ -608,5 +507,32 @@ mod preview_tests {
         assert!(render(&app, 80, 24).contains("Create the 2 new? y/N"));
         app.update(ch('n'));
         assert!(app.queue_preview.is_some());
+    }
+
+    #[test]
+    fn after_creating_the_preview_no_longer_says_nothing_was_sent() {
+        use crate::app::requests::Task;
+        let mut app = previewed(80, 24);
+        assert!(render(&app, 80, 24).contains("Nothing is sent before you answer y"));
+        app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+        app.update(ch('y'));
+        for (n, name) in [(1u128, "new-1"), (2, "+1 555 010 9999")] {
+            let id = crate::app::tests::live(&app, Task::CreateUser);
+            app.update(Msg::UserCreated {
+                id,
+                at: t0(),
+                result: Ok(crate::api::CreatedUser {
+                    user_id: uuid::Uuid::from_u128(n),
+                    client_user_id: name.into(),
+                }),
+            });
+        }
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Start the queue of 3 patients"), "{screen}");
+        assert!(!screen.contains("Nothing is sent"), "{screen}");
+        assert!(
+            screen.contains("2 new patients were created; no link is sent"),
+            "{screen}"
+        );
     }
 }

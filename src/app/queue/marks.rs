@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 use super::{Ask, Queue};
-use crate::app::overlay::Confirm;
 use crate::app::{App, Effect, Level};
 
 /// `*` asks first when it would mark more patients than this.
@@ -74,7 +73,7 @@ impl App {
     pub(in crate::app) fn mark_all(&mut self) {
         let count = self.patients.list.visible().len();
         if count > ASK_ABOVE {
-            self.overlays.confirm = Some(Confirm::Queue(Ask::MarkAll { count }));
+            self.ask_queue(Ask::MarkAll { count });
         } else {
             self.mark_matches();
         }
@@ -129,11 +128,11 @@ impl App {
         if self.refused_link_problems(&options) {
             return;
         }
-        self.overlays.confirm = Some(Confirm::Queue(Ask::Start {
+        self.ask_queue(Ask::Start {
             count,
             label: self.queue_label(),
             production: self.env.is_production(),
-        }));
+        });
     }
 
     /// The marked patients the list holds, in the order they were marked.

@@ -27,7 +27,21 @@ pub enum Outcome {
     Unused,
     /// The mint failed, and why.
     Failed(String),
+    /// Their link was shown (or being minted) when the queue left them (`b`) or stopped (`x`),
+    /// and nothing became of it.
+    NotFinished,
 }
+
+/// The outcomes' labels in the order the summary and the totals give them ("not reached": the
+/// queue never came to the patient).
+pub const LABELS: [&str; 6] = [
+    "connected",
+    "skipped",
+    "unused",
+    "failed",
+    "not finished",
+    "not reached",
+];
 
 impl Outcome {
     pub fn label(&self) -> &'static str {
@@ -36,7 +50,13 @@ impl Outcome {
             Outcome::Skipped => "skipped",
             Outcome::Unused => "unused",
             Outcome::Failed(_) => "failed",
+            Outcome::NotFinished => "not finished",
         }
+    }
+
+    /// Whether it was the queue leaving the patient, not something that happened to them.
+    fn is_weak(&self) -> bool {
+        matches!(self, Outcome::Skipped | Outcome::NotFinished)
     }
 }
 
@@ -45,7 +65,9 @@ impl Outcome {
 pub struct Entry {
     pub user_id: Uuid,
     pub client_user_id: String,
-    /// `None` until the queue is done with this patient.
+    /// `None` until the queue is done with this patient. A new link for them (`b`, `r`) is a
+    /// new attempt that keeps it until it has a result of its own: one who connected stays
+    /// connected.
     pub outcome: Option<Outcome>,
 }
 
@@ -104,6 +126,9 @@ pub struct Queue {
     pub patient_facing: bool,
     /// The staff view was asked for between patients (any key in the waiting screen).
     pub staff_now: bool,
+    /// What the patient who just connected connected (the names, in their link's language):
+    /// the patient-facing view confirms it during the countdown, as the link's own view does.
+    pub confirmation: Option<(crate::i18n::Language, Vec<String>)>,
     pub started_at: DateTime<Utc>,
     pub operator: String,
 }
@@ -134,6 +159,7 @@ impl Queue {
             label,
             patient_facing: true,
             staff_now: false,
+            confirmation: None,
             started_at: now,
             operator,
         }
@@ -162,11 +188,11 @@ impl Queue {
     }
 
     fn mint_current(&mut self) -> Step {
-        match self.entries.get_mut(self.current) {
+        match self.entries.get(self.current) {
             Some(e) => {
-                e.outcome = None;
                 self.phase = Phase::Minting;
                 self.staff_now = false;
+                self.confirmation = None;
                 Step::Mint(e.user_id)
             }
             None => self.finish(),
@@ -178,8 +204,18 @@ impl Queue {
         Step::Done
     }
 
+    /// Records what became of the current patient: a connection is never undone, and the
+    /// queue leaving them (skipped, not finished) does not hide a real result (unused, failed).
     fn set_current(&mut self, outcome: Outcome) {
-        if let Some(e) = self.entries.get_mut(self.current) {
+        let Some(e) = self.entries.get_mut(self.current) else {
+            return;
+        };
+        let keep = match &e.outcome {
+            None => false,
+            Some(Outcome::Connected) => true,
+            Some(old) => outcome.is_weak() && !old.is_weak(),
+        };
+        if !keep {
             e.outcome = Some(outcome);
         }
     }
@@ -247,7 +283,7 @@ impl Queue {
         if self.is_done() {
             return Step::Nothing;
         }
-        if self.entries[self.current].outcome.is_none() {
+        if matches!(self.phase, Phase::Minting | Phase::Showing) {
             self.set_current(Outcome::Skipped);
         }
         self.advance()
@@ -258,9 +294,10 @@ impl Queue {
         if self.is_done() || self.current == 0 {
             return Step::Nothing;
         }
-        if !matches!(self.phase, Phase::Connected { .. } | Phase::Waiting(_)) {
-            // The patient left before anything became of them is reached again later.
-            self.entries[self.current].outcome = None;
+        if self.phase == Phase::Showing {
+            // The patient whose link was shown is left: not finished (a result they had
+            // before stays), and reached again on the way forward.
+            self.set_current(Outcome::NotFinished);
         }
         self.current -= 1;
         self.mint_current()
@@ -301,16 +338,14 @@ impl Queue {
         }
     }
 
-    /// Stop: the current patient, if nothing became of them, is skipped; the rest are not
-    /// reached. The summary shows.
+    /// Stop: the current patient, if their turn was under way, is not finished; the rest are
+    /// not reached. The summary shows.
     pub fn stop(&mut self) -> Step {
         if self.is_done() {
             return Step::Nothing;
         }
-        if let Some(e) = self.entries.get(self.current)
-            && e.outcome.is_none()
-        {
-            self.set_current(Outcome::Skipped);
+        if matches!(self.phase, Phase::Minting | Phase::Showing) {
+            self.set_current(Outcome::NotFinished);
         }
         self.finish()
     }
@@ -332,6 +367,25 @@ impl Queue {
             .iter()
             .filter(|e| e.outcome.as_ref().map_or("not reached", Outcome::label) == label)
             .collect()
+    }
+
+    /// How many patients have each outcome, in [`LABELS`] order; the outcomes no patient has
+    /// are left out, except "connected".
+    pub fn totals(&self) -> Vec<(&'static str, usize)> {
+        LABELS
+            .iter()
+            .map(|&label| (label, self.with(label).len()))
+            .filter(|&(label, n)| n > 0 || label == "connected")
+            .collect()
+    }
+
+    /// The totals in one phrase: "2 connected, 1 not finished, 1 not reached".
+    pub fn totals_text(&self) -> String {
+        self.totals()
+            .iter()
+            .map(|(label, n)| format!("{n} {label}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Whether the queue has patients left to do (quitting asks first).

@@ -12,7 +12,6 @@ use uuid::Uuid;
 
 use super::{Ask, Queue};
 use crate::api::{ApiError, CreatedUser, User};
-use crate::app::overlay::Confirm;
 use crate::app::requests::{Pending, Request};
 use crate::app::{App, Effect, Level};
 use crate::queue_file::QueueFile;
@@ -270,7 +269,7 @@ impl App {
         }
         let new = p.new_ids();
         if new > 0 {
-            self.overlays.confirm = Some(Confirm::Queue(Ask::CreateNew { count: new }));
+            self.ask_queue(Ask::CreateNew { count: new });
             return;
         }
         let count = p.entries().len();

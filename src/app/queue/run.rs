@@ -39,13 +39,15 @@ impl App {
         self.queue.as_ref().is_some_and(Queue::in_progress)
     }
 
-    /// Between patients, in the patient-facing view: the neutral "Please wait" shows.
+    /// Between patients, in the patient-facing view: the neutral "Please wait" shows; after the
+    /// last one the neutral "Thank you" stays until a staff key (the summary names every
+    /// patient, so the patient never sees it).
     pub fn queue_waiting_screen(&self) -> bool {
         self.screen.is_panes()
             && self
                 .queue
                 .as_ref()
-                .is_some_and(|q| q.in_progress() && q.patient_facing && !q.staff_now)
+                .is_some_and(|q| q.patient_facing && !q.staff_now)
     }
 
     /// Carries out what the queue asked for.
@@ -64,14 +66,7 @@ impl App {
                 let mut effects = self.leave_queue_link();
                 effects.extend(self.requests.cancel_all(Task::Mint));
                 if let Some(q) = &self.queue {
-                    let text = format!(
-                        "Queue {} done: {} connected, {} skipped, {} unused, {} failed",
-                        q.id,
-                        q.with("connected").len(),
-                        q.with("skipped").len(),
-                        q.with("unused").len(),
-                        q.with("failed").len()
-                    );
+                    let text = format!("Queue {} done: {}", q.id, q.totals_text());
                     self.toast(Level::Info, text);
                 }
                 effects
@@ -168,11 +163,14 @@ impl App {
             return vec![];
         }
         let user_id = shown.link.user_id;
+        let names = shown.watch.arrived.iter().map(|a| a.name.clone()).collect();
+        let confirmation = Some((shown.language, names));
         let Some(q) = self.queue.as_mut() else {
             return vec![];
         };
         let step = q.connected(user_id, at.max(self.now));
         if step != Step::Nothing {
+            q.confirmation = confirmation;
             let next = if q.current + 1 < q.entries.len() {
                 format!("next patient in {} s", super::COUNTDOWN_SECS)
             } else {
@@ -220,11 +218,11 @@ impl App {
             | Screen::AppCode(_)
             | Screen::AppCodePatient { .. }
             | Screen::ClinicApp(_) => None,
-            _ if q.is_done() => Some(vec![Ctx::Always, Ctx::QueueSummary, Ctx::Global]),
-            Screen::Link(_) => Some(vec![Ctx::Always, Ctx::Queue, Ctx::LinkView, Ctx::Global]),
             Screen::Panes if self.queue_waiting_screen() => {
                 Some(vec![Ctx::Always, Ctx::PatientView])
             }
+            _ if q.is_done() => Some(vec![Ctx::Always, Ctx::QueueSummary, Ctx::Global]),
+            Screen::Link(_) => Some(vec![Ctx::Always, Ctx::Queue, Ctx::LinkView, Ctx::Global]),
             Screen::Panes => Some(vec![Ctx::Always, Ctx::Queue, Ctx::Global]),
         }
     }
@@ -262,7 +260,7 @@ impl App {
             Action::QueueHold => self.hold_countdown(),
             Action::QueuePause => self.pause_queue(),
             Action::QueueStop if self.queue_in_progress() => {
-                self.overlays.confirm = Some(Confirm::Queue(Ask::Stop));
+                self.ask_queue(Ask::Stop);
             }
             Action::PatientView if self.screen.shown().is_some() => {
                 return self.open_patient_view();
@@ -282,7 +280,8 @@ impl App {
         vec![]
     }
 
-    /// `h`: holds the countdown (again: goes on).
+    /// `h`: holds the countdown (again: goes on). The message says which, in place of the
+    /// countdown's own.
     fn hold_countdown(&mut self) {
         let now = self.now;
         if !self.queue.as_mut().is_some_and(|q| q.hold(now)) {
@@ -290,7 +289,38 @@ impl App {
                 Level::Info,
                 "No countdown to hold: h holds the one after a connection",
             );
+            return;
         }
+        let held = self
+            .queue
+            .as_ref()
+            .is_some_and(|q| matches!(q.phase, Phase::Connected { held: true, .. }));
+        let text = if held {
+            "Countdown held: h goes on, n moves on now".to_string()
+        } else {
+            format!("Countdown goes on: next in {} s", super::COUNTDOWN_SECS)
+        };
+        self.toast(Level::Info, text);
+    }
+
+    /// The key bar's word for a queue key that says what it does now ("go on" while held,
+    /// "resume" while paused); `None`: the key table's own.
+    pub fn queue_short(&self, action: Action) -> Option<&'static str> {
+        let q = self.queue.as_ref()?;
+        match action {
+            Action::QueueHold if matches!(q.phase, Phase::Connected { held: true, .. }) => {
+                Some("go on")
+            }
+            Action::QueuePause if q.paused => Some("resume"),
+            _ => None,
+        }
+    }
+
+    /// Asks one of the queue's questions: a passing message before it ("Filter cleared") is
+    /// not left under it.
+    pub(in crate::app) fn ask_queue(&mut self, ask: Ask) {
+        self.toast.take_if(|t| !t.level.sticky());
+        self.overlays.confirm = Some(Confirm::Queue(ask));
     }
 
     /// `p`: pauses the queue (again: resumes).
@@ -310,7 +340,7 @@ impl App {
 
     /// `q` in the middle of a queue: asks first.
     pub(in crate::app) fn ask_quit_queue(&mut self) {
-        self.overlays.confirm = Some(Confirm::Queue(Ask::Quit));
+        self.ask_queue(Ask::Quit);
     }
 
     /// `y` to one of the queue's questions.
@@ -324,6 +354,10 @@ impl App {
                 vec![]
             }
             Ask::Stop | Ask::Quit => {
+                // A staff key: the summary shows, not the patient's "Thank you".
+                if let Some(q) = &mut self.queue {
+                    q.staff_now = true;
+                }
                 let step = self.queue.as_mut().map_or(Step::Nothing, Queue::stop);
                 let effects = self.queue_step(step);
                 if *ask == Ask::Quit {

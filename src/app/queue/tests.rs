@@ -85,8 +85,9 @@ fn back_mints_the_previous_patient_again() {
     assert_eq!(q.back(), Step::Mint(Uuid::from_u128(1)));
     assert_eq!(q.current, 0);
     assert_eq!(q.phase, Phase::Minting);
-    // Patient 2 had a link but nothing became of them: reached again later.
-    assert_eq!(outcomes(&q), [None, None, None]);
+    // Patient 2 had a link and nothing became of it: not finished (not "not reached"), and
+    // reached again on the way forward; patient 1 keeps their result until a new one.
+    assert_eq!(outcomes(&q), [Some("skipped"), Some("not finished"), None]);
 }
 
 #[test]
@@ -127,9 +128,12 @@ fn an_expired_link_marks_unused_and_waits_for_the_staff() {
     assert_eq!(q.phase, Phase::Waiting(Wait::Expired));
     assert_eq!(q.tick(at(600)), Step::Nothing, "waits for the staff");
     assert_eq!(outcomes(&q)[0], Some("unused"));
-    // r mints again (the result starts over), n would skip.
+    // r mints again: a new attempt, the result kept until it has its own.
     assert_eq!(q.mint_again(), Step::Mint(Uuid::from_u128(1)));
-    assert_eq!(outcomes(&q)[0], None);
+    assert_eq!(outcomes(&q)[0], Some("unused"));
+    q.minted(Uuid::from_u128(1));
+    q.connected(Uuid::from_u128(1), at(700));
+    assert_eq!(outcomes(&q)[0], Some("connected"));
 }
 
 #[test]
@@ -156,14 +160,43 @@ fn a_failed_mint_is_failed_with_its_reason_and_waits() {
 }
 
 #[test]
-fn stop_skips_the_current_patient_and_leaves_the_rest_not_reached() {
+fn stop_leaves_the_current_patient_not_finished_and_the_rest_not_reached() {
     let mut q = queue(3);
     q.begin();
     q.minted(Uuid::from_u128(1));
     assert_eq!(q.stop(), Step::Done);
-    assert_eq!(outcomes(&q), [Some("skipped"), None, None]);
+    assert_eq!(outcomes(&q), [Some("not finished"), None, None]);
     assert_eq!(q.with("not reached").len(), 2);
+    assert!(q.with("skipped").is_empty(), "nobody skipped them");
     assert_eq!(q.stop(), Step::Nothing);
+    // The totals name every outcome a patient has, and "connected" always.
+    assert_eq!(
+        q.totals(),
+        [("connected", 0), ("not finished", 1), ("not reached", 2)]
+    );
+    assert_eq!(
+        q.totals_text(),
+        "0 connected, 1 not finished, 2 not reached"
+    );
+}
+
+#[test]
+fn back_keeps_a_connection_and_a_new_link_is_a_new_attempt() {
+    let mut q = queue(2);
+    q.begin();
+    q.minted(Uuid::from_u128(1));
+    q.connected(Uuid::from_u128(1), at(3));
+    q.tick(at(8));
+    q.minted(Uuid::from_u128(2));
+    assert_eq!(q.back(), Step::Mint(Uuid::from_u128(1)));
+    assert_eq!(outcomes(&q), [Some("connected"), Some("not finished")]);
+    // The new link for patient 1 expires unused: they connected before, so stay connected.
+    q.minted(Uuid::from_u128(1));
+    q.expired(Uuid::from_u128(1));
+    q.skip();
+    q.minted(Uuid::from_u128(2));
+    q.skip();
+    assert_eq!(outcomes(&q), [Some("connected"), Some("skipped")]);
 }
 
 #[test]
@@ -493,6 +526,30 @@ fn stop_asks_then_shows_the_summary_and_quit_asks_in_the_middle() {
     assert!(app.queue.is_none());
     app.update(ch('q'));
     assert!(app.quit);
+}
+
+#[test]
+fn going_back_and_stopping_keeps_what_each_patient_did() {
+    let mut app = marked(2, false);
+    start(&mut app);
+    mint_answers(&mut app, 1, t0());
+    connects(&mut app, "oura", at(3));
+    app.update(Msg::Tick(at(9)));
+    mint_answers(&mut app, 2, at(9));
+    app.update(ch('a')); // any key: the staff view
+    let fx = app.update(ch('b'));
+    assert_eq!(mints(&fx), [user_at(&app, 0)]);
+    app.update(ch('x'));
+    let fx = app.update(ch('y'));
+    let q = app.queue.as_ref().unwrap();
+    assert_eq!(outcomes(q), [Some("connected"), Some("not finished")]);
+    assert_eq!(q.totals(), [("connected", 1), ("not finished", 1)]);
+    let toast = &app.toast.as_ref().unwrap().text;
+    assert!(
+        toast.ends_with("done: 1 connected, 1 not finished"),
+        "{toast}"
+    );
+    assert!(audits(&fx).is_empty(), "stopping writes no row");
 }
 
 #[test]
