@@ -116,3 +116,24 @@ fn a_link_out_counts_down_as_the_clock_moves() {
         "{screen}"
     );
 }
+
+/// With `F` on and a text filter whose matches it hides, the list's line reads whole at 80 and
+/// 100 columns (shortened on purpose), and says Enter selects the match.
+#[test]
+fn the_hint_when_f_hides_every_match_reads_whole() {
+    for w in [80u16, 100, 160] {
+        let mut app = sized(cohort(12), w, 24);
+        app.update(ch('F'));
+        app.update(ch('/'));
+        for c in "patient-00001".chars() {
+            app.update(ch(c));
+        }
+        let screen = render(&app, w, 24);
+        let line = screen
+            .lines()
+            .find(|l| l.contains("┃No") || l.contains("┃None"))
+            .unwrap_or_else(|| panic!("the hint at {w}: {screen}"));
+        assert!(!line.contains('…'), "cut at {w}: {line}");
+        assert!(line.contains("Enter selects"), "at {w}: {line}");
+    }
+}
