@@ -305,6 +305,18 @@ fn status_cell(app: &App, u: &PatientRef, cols: Columns, theme: &Theme) -> (Stri
     (sanitize(&text), style)
 }
 
+/// Whether `u` shows as connected only because this desk's log saw a connection (the API's
+/// list for the patient has none connected).
+fn connected_by_log_only(app: &App, u: &PatientRef) -> bool {
+    let p = &app.patients;
+    u.client_user_id != crate::audit::QA_CLIENT_USER_ID
+        && p.connections.connected_slugs(u).is_empty()
+        && p.status
+            .ledger
+            .last(u.user_id, u.client_user_id)
+            .is_some_and(|l| !l.connected.is_empty())
+}
+
 /// One list row: selection mark, `client_user_id` (the characters the filter matched
 /// highlighted), created date where the width allows, onboarding status (connected providers as
 /// the patients' known connections say); `cols.width` columns. The mark shows `●` for the
@@ -418,7 +430,12 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         created: false,
         full: true,
     };
-    let (status, style) = status_cell(app, &u, full, theme);
+    let (mut status, style) = status_cell(app, &u, full, theme);
+    if connected_by_log_only(app, &u) {
+        // The log saw a connection the API does not list (the line above): say where the
+        // status comes from, so the two lines do not contradict each other.
+        status.push_str(" (this desk's log)");
+    }
     vec![
         Line::from(vec![
             Span::styled("user_id ", theme.muted()),

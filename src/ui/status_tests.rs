@@ -137,3 +137,46 @@ fn the_hint_when_f_hides_every_match_reads_whole() {
         assert!(line.contains("Enter selects"), "at {w}: {line}");
     }
 }
+
+/// The log saw Oura connect through a link from this desk, but the API lists no connection for
+/// the patient: the detail's Status line says where its `✓ oura` comes from, so it does not
+/// contradict `Connections: none` above it; with the API listing the connection it does not.
+#[test]
+fn a_connection_only_the_log_saw_says_so_under_connections_none() {
+    use crate::app::Msg;
+    use crate::app::requests::Pending;
+    use crate::app::tests::status::uid;
+    use crate::app::tests::{answer, t0};
+    let mut app = sized(cohort(5), 100, 30);
+    assert_eq!(
+        app.patients.highlighted().unwrap().client_user_id,
+        "patient-00001"
+    );
+    app.update(Msg::Tick(t0()));
+    app.update(Msg::Tick(t0()));
+    answer(&mut app, Pending::Connections { user_id: uid(1) }, |id| {
+        Msg::ConnectionsLoaded {
+            id,
+            result: Ok(vec![]),
+        }
+    });
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("Connections: none"), "{screen}");
+    assert!(
+        screen.contains("Status: ✓ oura (this desk's log)"),
+        "{screen}"
+    );
+    let oura = serde_json::from_value(serde_json::json!([{"name": "Oura", "slug": "oura",
+        "status": "connected", "created_on": "2026-11-24T10:01:10Z"}]))
+    .unwrap();
+    answer(&mut app, Pending::Connections { user_id: uid(1) }, |id| {
+        Msg::ConnectionsLoaded {
+            id,
+            result: Ok(oura),
+        }
+    });
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("Connections: oura ✓"), "{screen}");
+    assert!(screen.contains("Status: ✓ oura "), "{screen}");
+    assert!(!screen.contains("this desk's log"), "{screen}");
+}
