@@ -7,8 +7,11 @@
 //! that key's complete result (the last change before 150 ms of quiet), p50/p95/p99; resident
 //! memory; CPU while idle for 3 s. Then the same keys again with `F`'s status filter on (to
 //! follow up: every generated patient, as none was linked from the run's empty audit log, so
-//! the status filter keeps every match). With fzf installed, the same keys into fzf over the
-//! same ids.
+//! the status filter keeps every match), in a console started afresh: the first console keeps
+//! the results of the queries it was typed, and a second pass in it would show them at once.
+//! Every step waits for its effect on the screen before the next key (Esc closed the prompt,
+//! `F` named the filter in the title, `/` opened the prompt), and each typed key's screen must
+//! still name the filter. With fzf installed, the same keys into fzf over the same ids.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
@@ -172,6 +175,11 @@ impl Term {
         let _ = self.child.wait();
     }
 
+    /// The screen as it is now.
+    fn screen(&self) -> String {
+        self.screen.lock().unwrap().parser.screen().contents()
+    }
+
     fn pid(&self) -> u32 {
         self.child.process_id().unwrap_or(0)
     }
@@ -296,14 +304,21 @@ impl Typing {
 }
 
 /// Types every key, each after the screen settled; `echoed(text, screen)` says whether the
-/// screen shows the prompt holding `text`.
-fn type_keys(t: &mut Term, keys: &[Key], echoed: impl Fn(&str, &str) -> bool) -> Typing {
+/// screen shows the prompt holding `text`. With `stays`, each settled screen must still show
+/// that text (the status filter's title): a key whose screen lost it is reported.
+fn type_keys(
+    t: &mut Term,
+    keys: &[Key],
+    echoed: impl Fn(&str, &str) -> bool,
+    stays: Option<&str>,
+) -> Typing {
     let mut r = Typing {
         echo: Vec::new(),
         complete: Vec::new(),
         first_pass: Vec::new(),
         id_query: Vec::new(),
     };
+    let mut lost = 0;
     for k in keys {
         let sent = t.send(&k.bytes);
         match t.wait_for(sent, Duration::from_secs(10), |s| echoed(&k.text, s)) {
@@ -311,6 +326,11 @@ fn type_keys(t: &mut Term, keys: &[Key], echoed: impl Fn(&str, &str) -> bool) ->
             None => eprintln!("no echo of {:?} within 10 s", k.text),
         }
         let last = t.settle(sent);
+        if let Some(want) = stays
+            && !t.screen().contains(want)
+        {
+            lost += 1;
+        }
         let took = ms(last.saturating_duration_since(sent));
         r.complete.push(took);
         if k.first_pass {
@@ -323,25 +343,121 @@ fn type_keys(t: &mut Term, keys: &[Key], echoed: impl Fn(&str, &str) -> bool) ->
             eprintln!("{:?}: settled after {:.0} ms", k.text, ms(sent.elapsed()));
         }
     }
+    if let Some(want) = stays
+        && lost > 0
+    {
+        eprintln!(
+            "{lost} of {} keys left a screen without {want:?}",
+            keys.len()
+        );
+    }
     r
 }
 
-/// The same keys again with `F`'s status filter on: Esc closes the emptied prompt, `F` turns
-/// the filter on, `/` opens the prompt.
-fn type_with_status_filter(term: &mut Term, keys: &[Key], n: usize) -> Typing {
-    term.send(b"\x1b");
-    term.settle(Instant::now());
-    term.send(b"F");
-    let on = term.wait_for(Instant::now(), Duration::from_secs(10), |s| {
-        s.contains("To follow up")
+/// The prompt on screen holding `text` (the cursor right after it).
+fn prompt_shows(text: &str, screen: &str) -> bool {
+    screen.contains(&format!("/{text}▏"))
+}
+
+/// Starts the console against `url` and waits until all `n` patients (and the emulator's six)
+/// are loaded: the console, when it started, and when the first frame, the first page and the
+/// whole list showed.
+fn start_console(bin: &str, url: &str, env: &[(&str, &str)], n: usize) -> Started {
+    let (term, started) = Term::spawn(bin, &["--base-url", url], env);
+    let first_frame = term.wait_for(started, Duration::from_secs(20), |s| s.contains("Patient"));
+    let first_page = term.wait_for(started, Duration::from_secs(20), |s| {
+        s.contains("patient-00001")
     });
-    if on.is_none() {
-        eprintln!("N = {n}: F did not turn the status filter on within 10 s");
+    let all = format!("of {} ", thousands(n + 6));
+    let loaded = term.wait_for(started, Duration::from_mins(2), |s| {
+        s.contains(&all) && !s.contains("loaded ")
+    });
+    Started {
+        term,
+        started,
+        first_frame,
+        first_page,
+        loaded,
+    }
+}
+
+struct Started {
+    term: Term,
+    started: Instant,
+    first_frame: Option<Instant>,
+    first_page: Option<Instant>,
+    loaded: Option<Instant>,
+}
+
+/// The same keys with `F`'s status filter on, in a console of its own (started afresh, so the
+/// queries typed without `F` are not kept results it shows at once: both runs start cold). Each
+/// step waits for its effect before the next key (so no two keys are read together: Esc then
+/// F would read as Alt-F): `F` until the title names the filter, `/` until the prompt shows;
+/// each typed key's screen must still name the filter. `None` when `F` did not land.
+fn type_with_status_filter(
+    bin: &str,
+    url: &str,
+    env: &[(&str, &str)],
+    keys: &[Key],
+    n: usize,
+) -> Option<Typing> {
+    let Started {
+        mut term, loaded, ..
+    } = start_console(bin, url, env, n);
+    if loaded.is_none() {
+        eprintln!("N = {n}: F on: the list did not load within 2 min");
     }
     term.settle(Instant::now());
-    term.send(b"/");
-    term.settle(Instant::now());
-    type_keys(term, keys, |text, s| s.contains(&format!("/{text}▏")))
+    let sent = term.send(b"F");
+    let on = term.wait_for(sent, Duration::from_secs(10), |s| {
+        s.contains("To follow up")
+    });
+    let typing = match on {
+        Some(at) => {
+            eprintln!(
+                "N = {n}: F turned the status filter on in {:.1} ms",
+                ms(at - sent)
+            );
+            term.settle(sent);
+            let sent = term.send(b"/");
+            if term
+                .wait_for(sent, Duration::from_secs(10), |s| prompt_shows("", s))
+                .is_none()
+            {
+                eprintln!("N = {n}: F on: / did not open the prompt within 10 s");
+            }
+            term.settle(sent);
+            Some(type_keys(
+                &mut term,
+                keys,
+                prompt_shows,
+                Some("To follow up"),
+            ))
+        }
+        None => {
+            eprintln!(
+                "N = {n}: F did not turn the status filter on within 10 s (screen: {:?})",
+                term.screen().lines().take(3).collect::<Vec<_>>()
+            );
+            None
+        }
+    };
+    close(&mut term);
+    typing
+}
+
+/// Esc (closing the prompt, waiting until it is closed), then q.
+fn close(term: &mut Term) {
+    let sent = term.send(b"\x1b");
+    if term
+        .wait_for(sent, Duration::from_secs(10), |s| !s.contains("▏"))
+        .is_none()
+    {
+        eprintln!("Esc did not close the prompt within 10 s");
+    }
+    term.settle(sent);
+    term.send(b"q");
+    term.quit();
 }
 
 fn console_run(bin: &str, n: usize) {
@@ -378,28 +494,23 @@ fn console_run(bin: &str, n: usize) {
     std::fs::write(&config, "").unwrap();
     let history = scratch.join("history.sqlite3");
     let (config, history) = (config.to_string_lossy(), history.to_string_lossy());
-    let (mut term, started) = Term::spawn(
-        bin,
-        &["--base-url", &url],
-        &[
-            ("VITAL_API_KEY", "bench"),
-            ("VITAL_ONBOARD_CONFIG", &config),
-            ("VITAL_ONBOARD_HISTORY", &history),
-            ("VITAL_ONBOARD_PROFILE", ""),
-        ],
-    );
+    let env = [
+        ("VITAL_API_KEY", "bench"),
+        ("VITAL_ONBOARD_CONFIG", config.as_ref()),
+        ("VITAL_ONBOARD_HISTORY", history.as_ref()),
+        ("VITAL_ONBOARD_PROFILE", ""),
+    ];
     eprintln!(
         "N = {n}: emulator ready in {:.0} ms; waiting for the console",
         ms(ready)
     );
-    let first_frame = term.wait_for(started, Duration::from_secs(20), |s| s.contains("Patient"));
-    let first_page = term.wait_for(started, Duration::from_secs(20), |s| {
-        s.contains("patient-00001")
-    });
-    let all = format!("of {} ", thousands(n + 6));
-    let loaded = term.wait_for(started, Duration::from_mins(2), |s| {
-        s.contains(&all) && !s.contains("loaded ")
-    });
+    let Started {
+        mut term,
+        started,
+        first_frame,
+        first_page,
+        loaded,
+    } = start_console(bin, &url, &env, n);
     let rss = rss_mb(term.pid());
     term.settle(Instant::now());
     let idle = idle_cpu_percent(term.pid());
@@ -411,23 +522,14 @@ fn console_run(bin: &str, n: usize) {
             "NO (timed out)"
         }
     );
-    term.send(b"/");
-    term.settle(Instant::now());
+    let sent = term.send(b"/");
+    term.wait_for(sent, Duration::from_secs(10), |s| prompt_shows("", s));
+    term.settle(sent);
     let keys = keys(200);
-    let mut r = type_keys(&mut term, &keys, |text, s| s.contains(&format!("/{text}▏")));
+    let mut r = type_keys(&mut term, &keys, prompt_shows, None);
     let rss_after = rss_mb(term.pid());
-    let mut with_status = type_with_status_filter(&mut term, &keys, n);
-    // Esc and q apart: sent together they read as Alt-q.
-    term.send(b"\x1b");
-    term.settle(Instant::now());
-    term.send(b"q");
-    term.quit();
-    let env = [
-        ("VITAL_API_KEY", "bench"),
-        ("VITAL_ONBOARD_CONFIG", config.as_ref()),
-        ("VITAL_ONBOARD_HISTORY", history.as_ref()),
-        ("VITAL_ONBOARD_PROFILE", ""),
-    ];
+    close(&mut term);
+    let with_status = type_with_status_filter(bin, &url, &env, &keys, n);
 
     let since = |x: Option<Instant>| x.map_or(f64::NAN, |x| ms(x - started));
     println!("\n## vital-onboard, {} patients\n", thousands(n));
@@ -441,7 +543,10 @@ fn console_run(bin: &str, n: usize) {
     println!("| first page on screen | {:.0} ms |", since(first_page));
     println!("| all loaded | {:.0} ms |", since(loaded));
     r.print("");
-    with_status.print("F on: ");
+    match with_status {
+        Some(mut t) => t.print("F on (a console of its own): "),
+        None => println!("| F on | not measured: F did not turn the status filter on |"),
+    }
     println!("| resident memory, all loaded / after typing | {rss:.0} / {rss_after:.0} MB |");
     println!("| CPU while idle (3 s) | {idle:.1} % |");
     requests_run(bin, &url, n, &env);
@@ -572,10 +677,15 @@ fn fzf_run(n: usize) {
     term.settle(Instant::now());
     let rss = rss_mb(term.pid());
     let keys = keys(200);
-    let mut r = type_keys(&mut term, &keys, |text, s| {
-        s.lines()
-            .any(|l| l.trim_end() == format!("> {text}").trim_end())
-    });
+    let mut r = type_keys(
+        &mut term,
+        &keys,
+        |text, s| {
+            s.lines()
+                .any(|l| l.trim_end() == format!("> {text}").trim_end())
+        },
+        None,
+    );
     term.send(b"\x1b");
     term.quit();
     println!("\n## fzf, the same {} ids\n", thousands(n));
