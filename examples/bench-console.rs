@@ -318,7 +318,7 @@ fn type_keys(
         first_pass: Vec::new(),
         id_query: Vec::new(),
     };
-    let mut lost = 0;
+    let mut without = 0;
     for k in keys {
         let sent = t.send(&k.bytes);
         match t.wait_for(sent, Duration::from_secs(10), |s| echoed(&k.text, s)) {
@@ -329,7 +329,7 @@ fn type_keys(
         if let Some(want) = stays
             && !t.screen().contains(want)
         {
-            lost += 1;
+            without += 1;
         }
         let took = ms(last.saturating_duration_since(sent));
         r.complete.push(took);
@@ -344,10 +344,10 @@ fn type_keys(
         }
     }
     if let Some(want) = stays
-        && lost > 0
+        && without > 0
     {
         eprintln!(
-            "{lost} of {} keys left a screen without {want:?}",
+            "{without} of {} keys left a screen without {want:?}",
             keys.len()
         );
     }
@@ -374,7 +374,7 @@ fn start_console(bin: &str, url: &str, env: &[(&str, &str)], n: usize) -> Starte
     });
     Started {
         term,
-        started,
+        spawned: started,
         first_frame,
         first_page,
         loaded,
@@ -383,7 +383,7 @@ fn start_console(bin: &str, url: &str, env: &[(&str, &str)], n: usize) -> Starte
 
 struct Started {
     term: Term,
-    started: Instant,
+    spawned: Instant,
     first_frame: Option<Instant>,
     first_page: Option<Instant>,
     loaded: Option<Instant>,
@@ -412,35 +412,32 @@ fn type_with_status_filter(
     let on = term.wait_for(sent, Duration::from_secs(10), |s| {
         s.contains("To follow up")
     });
-    let typing = match on {
-        Some(at) => {
-            eprintln!(
-                "N = {n}: F turned the status filter on in {:.1} ms",
-                ms(at - sent)
-            );
-            term.settle(sent);
-            let sent = term.send(b"/");
-            if term
-                .wait_for(sent, Duration::from_secs(10), |s| prompt_shows("", s))
-                .is_none()
-            {
-                eprintln!("N = {n}: F on: / did not open the prompt within 10 s");
-            }
-            term.settle(sent);
-            Some(type_keys(
-                &mut term,
-                keys,
-                prompt_shows,
-                Some("To follow up"),
-            ))
+    let typing = if let Some(at) = on {
+        eprintln!(
+            "N = {n}: F turned the status filter on in {:.1} ms",
+            ms(at - sent)
+        );
+        term.settle(sent);
+        let sent = term.send(b"/");
+        if term
+            .wait_for(sent, Duration::from_secs(10), |s| prompt_shows("", s))
+            .is_none()
+        {
+            eprintln!("N = {n}: F on: / did not open the prompt within 10 s");
         }
-        None => {
-            eprintln!(
-                "N = {n}: F did not turn the status filter on within 10 s (screen: {:?})",
-                term.screen().lines().take(3).collect::<Vec<_>>()
-            );
-            None
-        }
+        term.settle(sent);
+        Some(type_keys(
+            &mut term,
+            keys,
+            prompt_shows,
+            Some("To follow up"),
+        ))
+    } else {
+        eprintln!(
+            "N = {n}: F did not turn the status filter on within 10 s (screen: {:?})",
+            term.screen().lines().take(3).collect::<Vec<_>>()
+        );
+        None
     };
     close(&mut term);
     typing
@@ -506,7 +503,7 @@ fn console_run(bin: &str, n: usize) {
     );
     let Started {
         mut term,
-        started,
+        spawned: started,
         first_frame,
         first_page,
         loaded,

@@ -436,10 +436,10 @@ impl App {
             .selected_user()
             .map(|u| u.client_user_id.clone())
             .unwrap_or_default();
-        let off = if before != self.patients.list.status_filter() {
-            " (F's filter hid it: it is off now)"
-        } else {
+        let off = if before == self.patients.list.status_filter() {
             ""
+        } else {
+            " (F's filter hid it: it is off now)"
         };
         self.toast(
             Level::Info,

@@ -91,7 +91,7 @@ fn a_link_out_counts_down_as_the_clock_moves() {
     });
     app.toast = None;
     // Patient 2's link has 50 whole minutes left: the next minute is due in 60 s.
-    assert_eq!(app.tick_interval(t0()), Some(Duration::from_secs(60)));
+    assert_eq!(app.tick_interval(t0()), Some(Duration::from_mins(1)));
     let later = t0() + chrono::Duration::seconds(90);
     app.update(Msg::Tick(later));
     assert_eq!(
