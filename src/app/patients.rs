@@ -436,15 +436,14 @@ impl App {
             .selected_user()
             .map(|u| u.client_user_id.clone())
             .unwrap_or_default();
-        let off = if before == self.patients.list.status_filter() {
-            ""
+        // The status filter turned off to show it: the word for it takes the hint's place
+        // (the key bar has `m mint`), so the line reads whole at 80 columns.
+        let text = if before == self.patients.list.status_filter() {
+            format!("Selected {name}: tick providers, then m to mint")
         } else {
-            " (F's filter hid it: it is off now)"
+            format!("Selected {name}, which F hid: F is off now")
         };
-        self.toast(
-            Level::Info,
-            format!("Selected {name}{off}: tick providers, then m to mint"),
-        );
+        self.toast(Level::Info, text);
         effects
     }
 
