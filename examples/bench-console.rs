@@ -7,15 +7,20 @@
 //! that key's complete result (the last change before 150 ms of quiet), p50/p95/p99; resident
 //! memory; CPU while idle for 3 s. Then the same keys again with `F`'s status filter on (to
 //! follow up: every generated patient, as none was linked from the run's empty audit log, so
-//! the status filter keeps every match). With fzf installed, the same keys into fzf over the
-//! same ids.
+//! the status filter keeps every match), in a console started afresh: the first console keeps
+//! the results of the queries it was typed, and a second pass in it would show them at once.
+//! Every step waits for its effect on the screen before the next key (Esc closed the prompt,
+//! `F` named the filter in the title, `/` opened the prompt), and each typed key's screen must
+//! still name the filter. With fzf installed, the same keys into fzf over the same ids.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+#[path = "bench-console/term.rs"]
+mod term;
+
+use term::{Term, idle_cpu_percent, rss_mb};
 
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
@@ -30,176 +35,6 @@ const QUERIES: [&str; 6] = [
 ];
 /// The id-like query whose keys (typed, the first time) get a row of their own.
 const ID_QUERY: &str = "pt-999999";
-
-/// Screen changes as they happen.
-struct Screen {
-    parser: vt100::Parser,
-    changes: Vec<(Instant, String)>,
-}
-
-struct Term {
-    screen: Arc<Mutex<Screen>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Term {
-    fn spawn(program: &str, args: &[&str], env: &[(&str, &str)]) -> (Term, Instant) {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pty");
-        let mut cmd = CommandBuilder::new(program);
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let started = Instant::now();
-        let child = pair.slave.spawn_command(cmd).expect("spawns");
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let screen = Arc::new(Mutex::new(Screen {
-            parser: vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0),
-            changes: Vec::new(),
-        }));
-        let s = screen.clone();
-        std::thread::spawn(move || {
-            let mut buf = vec![0u8; 65536];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let at = Instant::now();
-                let mut s = s.lock().unwrap();
-                s.parser.process(&buf[..n]);
-                let now = s.parser.screen().contents();
-                if s.changes.last().is_none_or(|(_, c)| *c != now) {
-                    s.changes.push((at, now));
-                }
-            }
-        });
-        let writer = pair.master.take_writer().expect("writer");
-        (
-            Term {
-                screen,
-                writer,
-                child,
-                _master: pair.master,
-            },
-            started,
-        )
-    }
-
-    fn send(&mut self, bytes: &[u8]) -> Instant {
-        let at = Instant::now();
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
-        at
-    }
-
-    /// When the screen first held `text` (after `since`), waiting up to `limit`.
-    fn wait_for(
-        &self,
-        since: Instant,
-        limit: Duration,
-        test: impl Fn(&str) -> bool,
-    ) -> Option<Instant> {
-        let deadline = Instant::now() + limit;
-        loop {
-            {
-                let s = self.screen.lock().unwrap();
-                if let Some((at, _)) = s.changes.iter().find(|(at, c)| *at >= since && test(c)) {
-                    return Some(*at);
-                }
-            }
-            if Instant::now() > deadline {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-
-    /// Waits until the screen stays still for [`QUIET`]; the time of the last change.
-    fn settle(&self, since: Instant) -> Instant {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let last = {
-                let s = self.screen.lock().unwrap();
-                s.changes.last().map_or(since, |(at, _)| *at).max(since)
-            };
-            if last.elapsed() >= QUIET {
-                return last;
-            }
-            if Instant::now() > deadline {
-                let s = self.screen.lock().unwrap();
-                if let [.., (_, a), (_, b)] = s.changes.as_slice() {
-                    let at = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
-                    eprintln!(
-                        "the screen does not settle ({} changes): from {:?} to {:?}",
-                        s.changes.len(),
-                        a.chars()
-                            .skip(at.saturating_sub(20))
-                            .take(60)
-                            .collect::<String>(),
-                        b.chars()
-                            .skip(at.saturating_sub(20))
-                            .take(60)
-                            .collect::<String>()
-                    );
-                }
-                return last;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    /// Waits up to 5 s for the program to exit after its quit key, then kills it.
-    fn quit(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        eprintln!("it did not quit within 5 s: killed");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.process_id().unwrap_or(0)
-    }
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// CPU used (user + system) in clock ticks.
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = after.split_whitespace().collect();
-    f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
-        + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
-}
-
-fn idle_cpu_percent(pid: u32) -> f64 {
-    let before = cpu_ticks(pid);
-    std::thread::sleep(Duration::from_secs(3));
-    (cpu_ticks(pid) - before) as f64 / 100.0 / 3.0 * 100.0
-}
 
 fn pct(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -296,14 +131,21 @@ impl Typing {
 }
 
 /// Types every key, each after the screen settled; `echoed(text, screen)` says whether the
-/// screen shows the prompt holding `text`.
-fn type_keys(t: &mut Term, keys: &[Key], echoed: impl Fn(&str, &str) -> bool) -> Typing {
+/// screen shows the prompt holding `text`. With `stays`, each settled screen must still show
+/// that text (the status filter's title): a key whose screen lost it is reported.
+fn type_keys(
+    t: &mut Term,
+    keys: &[Key],
+    echoed: impl Fn(&str, &str) -> bool,
+    stays: Option<&str>,
+) -> Typing {
     let mut r = Typing {
         echo: Vec::new(),
         complete: Vec::new(),
         first_pass: Vec::new(),
         id_query: Vec::new(),
     };
+    let mut without = 0;
     for k in keys {
         let sent = t.send(&k.bytes);
         match t.wait_for(sent, Duration::from_secs(10), |s| echoed(&k.text, s)) {
@@ -311,6 +153,11 @@ fn type_keys(t: &mut Term, keys: &[Key], echoed: impl Fn(&str, &str) -> bool) ->
             None => eprintln!("no echo of {:?} within 10 s", k.text),
         }
         let last = t.settle(sent);
+        if let Some(want) = stays
+            && !t.screen().contains(want)
+        {
+            without += 1;
+        }
         let took = ms(last.saturating_duration_since(sent));
         r.complete.push(took);
         if k.first_pass {
@@ -323,25 +170,118 @@ fn type_keys(t: &mut Term, keys: &[Key], echoed: impl Fn(&str, &str) -> bool) ->
             eprintln!("{:?}: settled after {:.0} ms", k.text, ms(sent.elapsed()));
         }
     }
+    if let Some(want) = stays
+        && without > 0
+    {
+        eprintln!(
+            "{without} of {} keys left a screen without {want:?}",
+            keys.len()
+        );
+    }
     r
 }
 
-/// The same keys again with `F`'s status filter on: Esc closes the emptied prompt, `F` turns
-/// the filter on, `/` opens the prompt.
-fn type_with_status_filter(term: &mut Term, keys: &[Key], n: usize) -> Typing {
-    term.send(b"\x1b");
-    term.settle(Instant::now());
-    term.send(b"F");
-    let on = term.wait_for(Instant::now(), Duration::from_secs(10), |s| {
-        s.contains("To follow up")
+/// The prompt on screen holding `text` (the cursor right after it).
+fn prompt_shows(text: &str, screen: &str) -> bool {
+    screen.contains(&format!("/{text}▏"))
+}
+
+/// Starts the console against `url` and waits until all `n` patients (and the emulator's six)
+/// are loaded: the console, when it started, and when the first frame, the first page and the
+/// whole list showed.
+fn start_console(bin: &str, url: &str, env: &[(&str, &str)], n: usize) -> Started {
+    let (term, started) = Term::spawn(bin, &["--base-url", url], env);
+    let first_frame = term.wait_for(started, Duration::from_secs(20), |s| s.contains("Patient"));
+    let first_page = term.wait_for(started, Duration::from_secs(20), |s| {
+        s.contains("patient-00001")
     });
-    if on.is_none() {
-        eprintln!("N = {n}: F did not turn the status filter on within 10 s");
+    let all = format!("of {} ", thousands(n + 6));
+    let loaded = term.wait_for(started, Duration::from_mins(2), |s| {
+        s.contains(&all) && !s.contains("loaded ")
+    });
+    Started {
+        term,
+        spawned: started,
+        first_frame,
+        first_page,
+        loaded,
+    }
+}
+
+struct Started {
+    term: Term,
+    spawned: Instant,
+    first_frame: Option<Instant>,
+    first_page: Option<Instant>,
+    loaded: Option<Instant>,
+}
+
+/// The same keys with `F`'s status filter on, in a console of its own (started afresh, so the
+/// queries typed without `F` are not kept results it shows at once: both runs start cold). Each
+/// step waits for its effect before the next key (so no two keys are read together: Esc then
+/// F would read as Alt-F): `F` until the title names the filter, `/` until the prompt shows;
+/// each typed key's screen must still name the filter. `None` when `F` did not land.
+fn type_with_status_filter(
+    bin: &str,
+    url: &str,
+    env: &[(&str, &str)],
+    keys: &[Key],
+    n: usize,
+) -> Option<Typing> {
+    let Started {
+        mut term, loaded, ..
+    } = start_console(bin, url, env, n);
+    if loaded.is_none() {
+        eprintln!("N = {n}: F on: the list did not load within 2 min");
     }
     term.settle(Instant::now());
-    term.send(b"/");
-    term.settle(Instant::now());
-    type_keys(term, keys, |text, s| s.contains(&format!("/{text}▏")))
+    let sent = term.send(b"F");
+    let on = term.wait_for(sent, Duration::from_secs(10), |s| {
+        s.contains("To follow up")
+    });
+    let typing = if let Some(at) = on {
+        eprintln!(
+            "N = {n}: F turned the status filter on in {:.1} ms",
+            ms(at - sent)
+        );
+        term.settle(sent);
+        let sent = term.send(b"/");
+        if term
+            .wait_for(sent, Duration::from_secs(10), |s| prompt_shows("", s))
+            .is_none()
+        {
+            eprintln!("N = {n}: F on: / did not open the prompt within 10 s");
+        }
+        term.settle(sent);
+        Some(type_keys(
+            &mut term,
+            keys,
+            prompt_shows,
+            Some("To follow up"),
+        ))
+    } else {
+        eprintln!(
+            "N = {n}: F did not turn the status filter on within 10 s (screen: {:?})",
+            term.screen().lines().take(3).collect::<Vec<_>>()
+        );
+        None
+    };
+    close(&mut term);
+    typing
+}
+
+/// Esc (closing the prompt, waiting until it is closed), then q.
+fn close(term: &mut Term) {
+    let sent = term.send(b"\x1b");
+    if term
+        .wait_for(sent, Duration::from_secs(10), |s| !s.contains("▏"))
+        .is_none()
+    {
+        eprintln!("Esc did not close the prompt within 10 s");
+    }
+    term.settle(sent);
+    term.send(b"q");
+    term.quit();
 }
 
 fn console_run(bin: &str, n: usize) {
@@ -378,28 +318,23 @@ fn console_run(bin: &str, n: usize) {
     std::fs::write(&config, "").unwrap();
     let history = scratch.join("history.sqlite3");
     let (config, history) = (config.to_string_lossy(), history.to_string_lossy());
-    let (mut term, started) = Term::spawn(
-        bin,
-        &["--base-url", &url],
-        &[
-            ("VITAL_API_KEY", "bench"),
-            ("VITAL_ONBOARD_CONFIG", &config),
-            ("VITAL_ONBOARD_HISTORY", &history),
-            ("VITAL_ONBOARD_PROFILE", ""),
-        ],
-    );
+    let env = [
+        ("VITAL_API_KEY", "bench"),
+        ("VITAL_ONBOARD_CONFIG", config.as_ref()),
+        ("VITAL_ONBOARD_HISTORY", history.as_ref()),
+        ("VITAL_ONBOARD_PROFILE", ""),
+    ];
     eprintln!(
         "N = {n}: emulator ready in {:.0} ms; waiting for the console",
         ms(ready)
     );
-    let first_frame = term.wait_for(started, Duration::from_secs(20), |s| s.contains("Patient"));
-    let first_page = term.wait_for(started, Duration::from_secs(20), |s| {
-        s.contains("patient-00001")
-    });
-    let all = format!("of {} ", thousands(n + 6));
-    let loaded = term.wait_for(started, Duration::from_mins(2), |s| {
-        s.contains(&all) && !s.contains("loaded ")
-    });
+    let Started {
+        mut term,
+        spawned: started,
+        first_frame,
+        first_page,
+        loaded,
+    } = start_console(bin, &url, &env, n);
     let rss = rss_mb(term.pid());
     term.settle(Instant::now());
     let idle = idle_cpu_percent(term.pid());
@@ -411,23 +346,14 @@ fn console_run(bin: &str, n: usize) {
             "NO (timed out)"
         }
     );
-    term.send(b"/");
-    term.settle(Instant::now());
+    let sent = term.send(b"/");
+    term.wait_for(sent, Duration::from_secs(10), |s| prompt_shows("", s));
+    term.settle(sent);
     let keys = keys(200);
-    let mut r = type_keys(&mut term, &keys, |text, s| s.contains(&format!("/{text}▏")));
+    let mut r = type_keys(&mut term, &keys, prompt_shows, None);
     let rss_after = rss_mb(term.pid());
-    let mut with_status = type_with_status_filter(&mut term, &keys, n);
-    // Esc and q apart: sent together they read as Alt-q.
-    term.send(b"\x1b");
-    term.settle(Instant::now());
-    term.send(b"q");
-    term.quit();
-    let env = [
-        ("VITAL_API_KEY", "bench"),
-        ("VITAL_ONBOARD_CONFIG", config.as_ref()),
-        ("VITAL_ONBOARD_HISTORY", history.as_ref()),
-        ("VITAL_ONBOARD_PROFILE", ""),
-    ];
+    close(&mut term);
+    let with_status = type_with_status_filter(bin, &url, &env, &keys, n);
 
     let since = |x: Option<Instant>| x.map_or(f64::NAN, |x| ms(x - started));
     println!("\n## vital-onboard, {} patients\n", thousands(n));
@@ -441,7 +367,10 @@ fn console_run(bin: &str, n: usize) {
     println!("| first page on screen | {:.0} ms |", since(first_page));
     println!("| all loaded | {:.0} ms |", since(loaded));
     r.print("");
-    with_status.print("F on: ");
+    match with_status {
+        Some(mut t) => t.print("F on (a console of its own): "),
+        None => println!("| F on | not measured: F did not turn the status filter on |"),
+    }
     println!("| resident memory, all loaded / after typing | {rss:.0} / {rss_after:.0} MB |");
     println!("| CPU while idle (3 s) | {idle:.1} % |");
     requests_run(bin, &url, n, &env);
@@ -572,10 +501,15 @@ fn fzf_run(n: usize) {
     term.settle(Instant::now());
     let rss = rss_mb(term.pid());
     let keys = keys(200);
-    let mut r = type_keys(&mut term, &keys, |text, s| {
-        s.lines()
-            .any(|l| l.trim_end() == format!("> {text}").trim_end())
-    });
+    let mut r = type_keys(
+        &mut term,
+        &keys,
+        |text, s| {
+            s.lines()
+                .any(|l| l.trim_end() == format!("> {text}").trim_end())
+        },
+        None,
+    );
     term.send(b"\x1b");
     term.quit();
     println!("\n## fzf, the same {} ids\n", thousands(n));

@@ -117,7 +117,11 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
             .to_string()
     };
     assert!(out.lines().next().unwrap().ends_with("STATUS"), "{out}");
-    assert!(status(1).ends_with("✓ oura"), "{}", status(1));
+    assert!(
+        status(1).ends_with("✓ oura (this desk's log)"),
+        "the log saw it, the API lists none: {}",
+        status(1)
+    );
     assert!(status(2).contains("unused (expired "), "{}", status(2));
     assert!(
         status(3).contains("link out · 50 min left"),
@@ -191,6 +195,43 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     assert_eq!(&records[3][3], "sign_in_failed");
     assert_eq!(&records[5][5], "fitbit");
     assert_eq!(&records[4][6], "", "never linked: no link time");
+}
+
+/// `users --status --csv`: a connection only this desk's log saw fills the `connected` column
+/// as the status counts it, and the link times are written as `history --pending --csv` writes
+/// them (RFC 3339, UTC, to the second, `Z`).
+#[tokio::test(flavor = "multi_thread")]
+async fn users_status_csv_agrees_with_the_status_and_with_history_on_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let emu = emulator(6).await;
+    let base = emu.base_url().to_string();
+    seed(&db, base.trim_end_matches('/'));
+    let o = run(cmd(&db, Some(&base)), &["users", "--status", "--csv"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let records: Vec<csv::StringRecord> = csv::Reader::from_reader(out.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| r[0].starts_with("patient-"))
+        .collect();
+    // A connection only the log saw: the connected column agrees with the status.
+    assert_eq!(&records[0][3], "connected");
+    assert_eq!(&records[0][4], "✓ oura (this desk's log)");
+    assert_eq!(&records[0][5], "oura");
+    let time = &records[2][6];
+    assert!(
+        time.len() == 20 && time.ends_with('Z') && !time.contains('.'),
+        "{time}"
+    );
+    let o = run(cmd(&db, Some(&base)), &["history", "--pending", "--csv"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let pending = text(&o.stdout);
+    let row = pending
+        .lines()
+        .find(|l| l.starts_with("patient-00003,"))
+        .unwrap_or_else(|| panic!("{pending}"));
+    assert!(row.contains(&format!(",{time},")), "{row} vs {time}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -326,6 +326,22 @@ impl PatientList {
         }
     }
 
+    /// Whether the text filter lets roster position `index` through (the status filter aside).
+    pub fn text_matches(&self, index: usize) -> bool {
+        match &self.visible {
+            Visible::All => index < self.roster.len(),
+            Visible::Ranked(m) => m.ranked.contains(&(index as u32)),
+        }
+    }
+
+    /// The roster position of the text filter's best match (the first row without `F`).
+    pub fn first_match(&self) -> Option<usize> {
+        match &self.visible {
+            Visible::All => (!self.roster.is_empty()).then_some(0),
+            Visible::Ranked(m) => m.ranked.first().map(|&i| i as usize),
+        }
+    }
+
     pub fn matches(&self) -> Option<&Matches> {
         match &self.visible {
             Visible::All => None,

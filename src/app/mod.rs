@@ -439,10 +439,15 @@ impl App {
             .status
             .next_expiry
             .map(|t| (t - now).to_std().unwrap_or_default());
-        [self.ui_tick(), clipboard_deadline, status_deadline]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.ui_tick(),
+            clipboard_deadline,
+            status_deadline,
+            self.countdown_deadline(now),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     fn ui_tick(&self) -> Option<Duration> {

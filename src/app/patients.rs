@@ -12,6 +12,7 @@ use super::matcher::{self, Query, ResultCache};
 use super::overlay::Confirm;
 use super::requests::{Load, Pending, Request, Task};
 use super::roster::{Patient, PatientRef};
+use super::status::StatusFilter;
 use super::{App, Effect, Level, layout};
 use crate::api::client::MAX_PAGE;
 use crate::api::{ApiError, ConnectedProvider, CreatedUser, PageGuard, User, UsersPage};
@@ -355,11 +356,17 @@ impl Patients {
         if self.list.highlight_index(i) {
             return Some(false);
         }
+        if self.list.text_matches(i) {
+            // Matched by the text filter, hidden by the status filter (`F`) only: every status
+            // shows again, the text filter stays.
+            self.list.set_status_filter(StatusFilter::All);
+            self.list.highlight_index(i);
+            return Some(false);
+        }
         self.set_filter("");
         if !self.list.highlight_index(i) {
             // Hidden by the status filter (`F`) too: every patient shows again.
-            self.list
-                .set_status_filter(super::status::StatusFilter::All);
+            self.list.set_status_filter(StatusFilter::All);
             self.list.highlight_index(i);
         }
         Some(true)
@@ -412,19 +419,31 @@ impl App {
 
     /// Enter in the Patient pane.
     pub(super) fn select_highlighted(&mut self) -> Vec<Effect> {
-        let Some(id) = self.patients.highlighted().map(|u| u.user_id) else {
-            return self.select_when_found();
+        let list = &self.patients.list;
+        // Nothing shows but the text filter matched: the status filter (`F`) hides its
+        // matches, and Enter selects the best of them (turning the status filter off).
+        let id = match self.patients.highlighted() {
+            Some(u) => u.user_id,
+            None => match list.first_match() {
+                Some(i) if list.status_filter() != StatusFilter::All => list.items().id(i),
+                _ => return self.select_when_found(),
+            },
         };
+        let before = self.patients.list.status_filter();
         let effects = self.select_user(id);
         let name = self
             .patients
             .selected_user()
             .map(|u| u.client_user_id.clone())
             .unwrap_or_default();
-        self.toast(
-            Level::Info,
-            format!("Selected {name}: tick providers, then m to mint"),
-        );
+        // The status filter turned off to show it: the word for it takes the hint's place
+        // (the key bar has `m mint`), so the line reads whole at 80 columns.
+        let text = if before == self.patients.list.status_filter() {
+            format!("Selected {name}: tick providers, then m to mint")
+        } else {
+            format!("Selected {name}, which F hid: F is off now")
+        };
+        self.toast(Level::Info, text);
         effects
     }
 

@@ -181,6 +181,8 @@ pub struct StatusSource {
     pub(super) at: Option<DateTime<Utc>>,
     /// When the soonest link out expires (the codes are computed again then).
     pub(super) next_expiry: Option<DateTime<Utc>>,
+    /// When a link out's countdown next reads a minute less (the pane is drawn again then).
+    pub(super) next_countdown: Option<DateTime<Utc>>,
 }
 
 impl App {
@@ -230,6 +232,7 @@ impl App {
         self.patients.list.set_codes(codes);
         self.patients.status.at = Some(now);
         self.patients.status.next_expiry = self.patients.status.ledger.next_expiry(now);
+        self.patients.status.next_countdown = self.patients.status.ledger.next_countdown(now);
     }
 
     /// One patient's code again (a connection seen, a link from this console).
@@ -241,7 +244,9 @@ impl App {
         let u = p.list.items().get_ref(i);
         let code = code_of(&p.status.ledger, &p.connections, &u, self.now);
         self.patients.list.set_code(i, code);
-        self.patients.status.next_expiry = self.patients.status.ledger.next_expiry(self.now);
+        let ledger = &self.patients.status.ledger;
+        self.patients.status.next_expiry = ledger.next_expiry(self.now);
+        self.patients.status.next_countdown = ledger.next_countdown(self.now);
     }
 
     /// The rows this console writes to the audit log go into the ledger too, so the pane
@@ -263,11 +268,35 @@ impl App {
         }
     }
 
-    /// At a tick: a link out expired, so its patient is `unused` now.
+    /// At a tick: a link out expired, so its patient is `unused` now; a countdown reached a
+    /// whole minute, so the next one is asked for (the frame after the tick draws it from the
+    /// clock).
     pub(super) fn expire_status(&mut self, now: DateTime<Utc>) {
         if self.patients.status.next_expiry.is_some_and(|t| t <= now) {
             self.recompute_status();
+        } else if self
+            .patients
+            .status
+            .next_countdown
+            .is_some_and(|t| t <= now)
+        {
+            self.patients.status.next_countdown = self.patients.status.ledger.next_countdown(now);
         }
+    }
+
+    /// How long until a link out shown in the Patient pane reads a minute less (never sooner
+    /// than a second: many links out do not make the loop spin).
+    pub(super) fn countdown_deadline(&self, now: DateTime<Utc>) -> Option<std::time::Duration> {
+        let status = &self.patients.status;
+        if self.patients.list.counts().get(Code::LinkOut) == 0 {
+            return None;
+        }
+        status.next_countdown.map(|t| {
+            (t - now)
+                .to_std()
+                .unwrap_or_default()
+                .max(std::time::Duration::from_secs(1))
+        })
     }
 
     /// `F`: the next status filter (all → needs follow-up → connected → all).

@@ -123,10 +123,11 @@ impl Status {
     }
 }
 
-/// Whole minutes left (rounded up, so the last minute reads `1 min`).
+/// Whole minutes left (rounded up, so the last minute reads `1 min`): it changes each time
+/// the time left reaches a whole minute ([`Ledger::next_countdown`]).
 fn minutes_left(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-    let secs = (expires_at - now).num_seconds().max(0);
-    (secs + 59) / 60
+    let ms = (expires_at - now).num_milliseconds().max(0);
+    (ms + 59_999) / 60_000
 }
 
 /// A clock time in `tz`: `10:41` today, `11-24 10:41` on another day.
@@ -368,6 +369,29 @@ impl Ledger {
             .filter(|t| *t > now)
             .min()
     }
+
+    /// The soonest moment after `now` when a link out's countdown (`N min left`) reads one
+    /// minute less; linear in the links (asked once per such moment, not per key).
+    pub fn next_countdown(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.links
+            .values()
+            .filter(|l| l.connected.is_empty() && !l.sign_in_failed && !l.expired)
+            .filter_map(|l| next_minute_left(l.expires_at(), now))
+            .min()
+    }
+}
+
+/// The next moment after `now` when the time left on a link out reaches a whole minute, so its
+/// `link out · N min left` reads one less.
+fn next_minute_left(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let left = (expires_at - now).num_milliseconds();
+    (left > 0).then(|| {
+        let to_next = match left % 60_000 {
+            0 => 60_000,
+            r => r,
+        };
+        now + Duration::milliseconds(to_next)
+    })
 }
 
 /// How many patients have each code (indexed by the code's byte).

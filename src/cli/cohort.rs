@@ -47,6 +47,12 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
+/// A time as the CSVs write it (here and in `history --pending --csv`): RFC 3339 in UTC, to
+/// the second, with `Z` (`2026-12-05T06:45:33Z`).
+pub fn csv_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// This desk's links of `here`'s host, read once (an absent log is an empty one: everyone not
 /// connected reads `never linked`, with a note; a log that cannot be read is a warning).
 pub async fn read_ledger(here: &Scope) -> Ledger {
@@ -126,7 +132,16 @@ impl Printer {
                 continue;
             }
             let status = status_of(ledger, u, self.now);
-            let text = sanitize(&status.text(self.now, self.tz));
+            // The providers the status counts: the API's, else those this desk's log saw
+            // connect (then the words say so, as the console's detail does).
+            let connected = match &status {
+                Status::Connected(p) => p.clone(),
+                _ => Vec::new(),
+            };
+            let mut text = sanitize(&status.text(self.now, self.tz));
+            if !connected.is_empty() && u.connected_slugs().is_empty() {
+                text.push_str(" (this desk's log)");
+            }
             let created = u
                 .created_on
                 .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d").to_string());
@@ -139,8 +154,8 @@ impl Printer {
                         created,
                         status.code().as_str().to_string(),
                         csv_cell(&text),
-                        csv_cell(&u.connected_slugs().join(",")),
-                        last.map(|l| l.minted_at.to_rfc3339()).unwrap_or_default(),
+                        csv_cell(&connected.join(",")),
+                        last.map(|l| csv_time(l.minted_at)).unwrap_or_default(),
                     ])
                     .map_err(csv_failure)?,
                 (Format::Json, _) => {
@@ -150,7 +165,7 @@ impl Printer {
                         "created_on": u.created_on,
                         "status": status.code(),
                         "status_text": text,
-                        "connected": u.connected_slugs(),
+                        "connected": connected,
                         "last_link": last.map(|l| json!({
                             "minted_at": l.minted_at,
                             "expires_at": l.expires_at(),

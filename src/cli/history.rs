@@ -235,7 +235,7 @@ pub fn pending_csv_row(r: &LinkRecord) -> [String; 5] {
     [
         csv_cell(&m.client_user_id),
         m.user_id.map(|u| u.to_string()).unwrap_or_default(),
-        m.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        super::cohort::csv_time(m.time),
         csv_cell(&allowed),
         r.last_outcome.as_str().to_string(),
     ]

@@ -46,13 +46,13 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
             theme.muted(),
         ));
     } else if shown == 0 && loaded > 0 && p.list.matched_len() > 0 {
-        let none = match p.list.status_filter() {
-            StatusFilter::Connected => "No patient here is connected",
-            _ => "No patient here needs follow-up",
-        };
-        lines.push(shorten_line(
-            Line::styled(format!("{none}: F shows the next"), theme.muted()),
-            width,
+        lines.push(Line::styled(
+            none_kept(
+                p.list.status_filter(),
+                p.list.matches().map(|_| p.list.matched_len()),
+                width,
+            ),
+            theme.muted(),
         ));
     } else if shown == 0 && loaded > 0 {
         let server = match p.lookup.as_ref().map(|l| &l.state) {
@@ -121,6 +121,47 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
         Paragraph::new(detail(app, theme)).wrap(Wrap { trim: true }),
         areas.foot,
     );
+}
+
+/// The list's one line when the status filter (`F`) keeps none of the text filter's `matched`
+/// matches (none: no text filter), in the longest wording that fits `width` (shortened on
+/// purpose, whole words); with a text filter, Enter selects its best match.
+fn none_kept(filter: StatusFilter, matched: Option<usize>, width: usize) -> String {
+    let (long, short, shortest) = match filter {
+        StatusFilter::Connected => (
+            "No patient here is connected",
+            "None is connected",
+            "None connected",
+        ),
+        _ => (
+            "No patient here needs follow-up",
+            "None needs follow-up",
+            "None to follow up",
+        ),
+    };
+    let mut wordings = Vec::new();
+    if let Some(n) = matched {
+        let (the, it) = if n == 1 {
+            ("the match", "it")
+        } else {
+            ("the first match", "the first")
+        };
+        wordings.extend([
+            format!("{long}: Enter selects {the}, F shows the next"),
+            format!("{short}: Enter selects {the}, F the next"),
+            format!("{shortest}: Enter selects {it}"),
+            format!("{shortest}: Enter selects"),
+        ]);
+    }
+    wordings.extend([
+        format!("{long}: F shows the next"),
+        format!("{short}: F shows the next"),
+        format!("{shortest}: F the next"),
+    ]);
+    wordings
+        .into_iter()
+        .find(|w| width_of(w) <= width)
+        .unwrap_or_else(|| format!("{shortest} (F)"))
 }
 
 /// The pane's title: where the list is (`count`), and what is loading or matching; shortened
@@ -264,6 +305,18 @@ fn status_cell(app: &App, u: &PatientRef, cols: Columns, theme: &Theme) -> (Stri
     (sanitize(&text), style)
 }
 
+/// Whether `u` shows as connected only because this desk's log saw a connection (the API's
+/// list for the patient has none connected).
+fn connected_by_log_only(app: &App, u: &PatientRef) -> bool {
+    let p = &app.patients;
+    u.client_user_id != crate::audit::QA_CLIENT_USER_ID
+        && p.connections.connected_slugs(u).is_empty()
+        && p.status
+            .ledger
+            .last(u.user_id, u.client_user_id)
+            .is_some_and(|l| !l.connected.is_empty())
+}
+
 /// One list row: selection mark, `client_user_id` (the characters the filter matched
 /// highlighted), created date where the width allows, onboarding status (connected providers as
 /// the patients' known connections say); `cols.width` columns. The mark shows `●` for the
@@ -377,7 +430,12 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         created: false,
         full: true,
     };
-    let (status, style) = status_cell(app, &u, full, theme);
+    let (mut status, style) = status_cell(app, &u, full, theme);
+    if connected_by_log_only(app, &u) {
+        // The log saw a connection the API does not list (the line above): say where the
+        // status comes from, so the two lines do not contradict each other.
+        status.push_str(" (this desk's log)");
+    }
     vec![
         Line::from(vec![
             Span::styled("user_id ", theme.muted()),

@@ -63,3 +63,120 @@ fn h_shows_the_operator_where_the_width_allows() {
     let narrow = with_history(loaded(5, false));
     assert!(!render(&narrow, 80, 24).contains("by jdoe"));
 }
+
+/// A link out counts down as time passes: the loop is woken when its `N min left` reads a
+/// minute less (not only when it expires), and the row and the `Status:` line follow the clock.
+#[test]
+fn a_link_out_counts_down_as_the_clock_moves() {
+    use crate::app::Msg;
+    use crate::app::requests::Pending;
+    use crate::app::tests::answer;
+    use crate::app::tests::status::uid;
+    use crate::app::tests::t0;
+    use std::time::Duration;
+    let mut app = sized(cohort(5), 100, 30);
+    app.update(key(KeyCode::Down));
+    assert_eq!(
+        app.patients.highlighted().unwrap().client_user_id,
+        "patient-00002"
+    );
+    // The highlight rests: its connections load (none).
+    app.update(Msg::Tick(t0()));
+    app.update(Msg::Tick(t0()));
+    answer(&mut app, Pending::Connections { user_id: uid(2) }, |id| {
+        Msg::ConnectionsLoaded {
+            id,
+            result: Ok(vec![]),
+        }
+    });
+    app.toast = None;
+    // Patient 2's link has 50 whole minutes left: the next minute is due in 60 s.
+    assert_eq!(app.tick_interval(t0()), Some(Duration::from_mins(1)));
+    let later = t0() + chrono::Duration::seconds(90);
+    app.update(Msg::Tick(later));
+    assert_eq!(
+        app.tick_interval(later),
+        Some(Duration::from_secs(30)),
+        "48 min 30 s left: the next minute in 30 s"
+    );
+    let screen = render(&app, 100, 30);
+    assert!(
+        screen.contains("Status: link out · 49 min left"),
+        "{screen}"
+    );
+    let row = screen
+        .lines()
+        .find(|l| l.contains("patient-00002"))
+        .expect("its row");
+    assert!(row.contains("49 min left"), "{row}");
+    app.update(Msg::Tick(later + chrono::Duration::seconds(30)));
+    let screen = render(&app, 100, 30);
+    assert!(
+        screen.contains("Status: link out · 48 min left"),
+        "{screen}"
+    );
+}
+
+/// With `F` on and a text filter whose matches it hides, the list's line reads whole at 80 and
+/// 100 columns (shortened on purpose), and says Enter selects the match.
+#[test]
+fn the_hint_when_f_hides_every_match_reads_whole() {
+    for w in [80u16, 100, 160] {
+        let mut app = sized(cohort(12), w, 24);
+        app.update(ch('F'));
+        app.update(ch('/'));
+        for c in "patient-00001".chars() {
+            app.update(ch(c));
+        }
+        let screen = render(&app, w, 24);
+        let line = screen
+            .lines()
+            .find(|l| l.contains("┃No") || l.contains("┃None"))
+            .unwrap_or_else(|| panic!("the hint at {w}: {screen}"));
+        assert!(!line.contains('…'), "cut at {w}: {line}");
+        assert!(line.contains("Enter selects"), "at {w}: {line}");
+    }
+}
+
+/// The log saw Oura connect through a link from this desk, but the API lists no connection for
+/// the patient: the detail's Status line says where its `✓ oura` comes from, so it does not
+/// contradict `Connections: none` above it; with the API listing the connection it does not.
+#[test]
+fn a_connection_only_the_log_saw_says_so_under_connections_none() {
+    use crate::app::Msg;
+    use crate::app::requests::Pending;
+    use crate::app::tests::status::uid;
+    use crate::app::tests::{answer, t0};
+    let mut app = sized(cohort(5), 100, 30);
+    assert_eq!(
+        app.patients.highlighted().unwrap().client_user_id,
+        "patient-00001"
+    );
+    app.update(Msg::Tick(t0()));
+    app.update(Msg::Tick(t0()));
+    answer(&mut app, Pending::Connections { user_id: uid(1) }, |id| {
+        Msg::ConnectionsLoaded {
+            id,
+            result: Ok(vec![]),
+        }
+    });
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("Connections: none"), "{screen}");
+    assert!(
+        screen.contains("Status: ✓ oura (this desk's log)"),
+        "{screen}"
+    );
+    let oura = serde_json::from_value(serde_json::json!([{"name": "Oura", "slug": "oura",
+        "status": "connected", "created_on": "2026-11-24T10:01:10Z"}]))
+    .unwrap();
+    answer(&mut app, Pending::Connections { user_id: uid(1) }, |id| {
+        Msg::ConnectionsLoaded {
+            id,
+            result: Ok(oura),
+        }
+    });
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("Connections: oura ✓"), "{screen}");
+    assert!(screen.contains("Status: ✓ oura "), "{screen}");
+    assert!(!screen.contains("this desk's log"), "{screen}");
+}

@@ -293,3 +293,39 @@ fn the_highlight_stays_on_its_patient_through_f_while_shown() {
         "hidden: the nearest row"
     );
 }
+
+/// With `F` on, Enter on a text filter whose only match the status filter hides selects that
+/// patient, and turns the status filter off (saying so); the text filter stays.
+#[test]
+fn enter_selects_the_match_the_status_filter_hides_and_turns_it_off() {
+    let mut app = cohort(12);
+    send(&mut app, [ch('F')]);
+    assert_eq!(app.patients.list.status_filter(), StatusFilter::FollowUp);
+    send(&mut app, [ch('/')]);
+    send(&mut app, typed("patient-00001"));
+    assert!(shown(&app).is_empty(), "connected: hidden by F");
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(app.patients.selected, Some(uid(1)));
+    assert_eq!(app.patients.list.status_filter(), StatusFilter::All);
+    assert_eq!(app.patients.list.filter(), "patient-00001");
+    assert_eq!(
+        app.patients.highlighted().unwrap().client_user_id,
+        "patient-00001"
+    );
+    let toast = &app.toast.as_ref().unwrap().text;
+    assert!(toast.contains("Selected patient-00001"), "{toast}");
+    assert!(toast.contains("which F hid: F is off now"), "{toast}");
+}
+
+/// Enter where the status filter shows a match selects it, and the status filter stays on.
+#[test]
+fn enter_on_a_match_the_status_filter_shows_keeps_it_on() {
+    let mut app = cohort(12);
+    send(&mut app, [ch('F'), ch('/')]);
+    send(&mut app, typed("patient-00003"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(app.patients.selected, Some(uid(3)));
+    assert_eq!(app.patients.list.status_filter(), StatusFilter::FollowUp);
+    let toast = &app.toast.as_ref().unwrap().text;
+    assert!(!toast.contains("F hid"), "{toast}");
+}
