@@ -196,8 +196,10 @@ fn start_console(bin: &str, url: &str, env: &[(&str, &str)], n: usize) -> Starte
         s.contains("patient-00001")
     });
     let all = format!("of {} ", thousands(n + 6));
+    // The title says "… · 500 of 1,000,006 loaded" while pages arrive (cut at the pane's edge,
+    // so no space need follow "loaded").
     let loaded = term.wait_for(started, Duration::from_mins(2), |s| {
-        s.contains(&all) && !s.contains("loaded ")
+        s.contains(&all) && !s.contains(" loaded")
     });
     Started {
         term,
