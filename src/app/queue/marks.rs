@@ -165,14 +165,7 @@ impl App {
         if entries.is_empty() {
             return vec![];
         }
-        let queue = Queue::new(
-            entries,
-            self.link_options(),
-            self.queue_label(),
-            self.now,
-            self.config.operator.clone(),
-        );
         self.patients.marks.clear();
-        self.run_queue(queue)
+        self.start_queue_of(entries)
     }
 }

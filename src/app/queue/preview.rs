@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Ask, Queue};
+use super::Ask;
 use crate::api::{ApiError, CreatedUser, User};
 use crate::app::requests::{Pending, Request};
 use crate::app::{App, Effect, Level};
@@ -380,13 +380,6 @@ impl App {
         if entries.is_empty() {
             return vec![];
         }
-        let queue = Queue::new(
-            entries,
-            self.link_options(),
-            self.queue_label(),
-            self.now,
-            self.config.operator.clone(),
-        );
-        self.run_queue(queue)
+        self.start_queue_of(entries)
     }
 }

@@ -17,6 +17,19 @@ use crate::app::{App, Effect, Level};
 use crate::audit::{Event, Outcome, Source};
 
 impl App {
+    /// A queue of `entries` (`user_id`, `client_user_id`) with the panes' link choices, started
+    /// with its first mint.
+    pub(in crate::app) fn start_queue_of(&mut self, entries: Vec<(Uuid, String)>) -> Vec<Effect> {
+        let queue = Queue::new(
+            entries,
+            self.link_options(),
+            self.queue_label(),
+            self.now,
+            self.config.operator.clone(),
+        );
+        self.run_queue(queue)
+    }
+
     /// Starts `queue` with its first mint.
     pub(in crate::app) fn run_queue(&mut self, mut queue: Queue) -> Vec<Effect> {
         queue.patient_facing = self.config.queue_patient_facing;
