@@ -305,7 +305,7 @@ fn help_lists_every_binding() {
         app.overlays.help = Some(crate::app::overlay::Help { scroll });
         seen.push_str(&render(&app, 160, 48));
     }
-    for b in crate::app::keymap::BINDINGS {
+    for b in crate::app::keymap::BINDINGS.iter() {
         assert!(seen.contains(b.help), "help overlay misses {:?}", b.help);
     }
 }

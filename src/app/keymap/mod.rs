@@ -162,6 +162,7 @@ pub struct Key {
     pub mods: KeyModifiers,
 }
 
+#[derive(Clone, Copy)]
 pub struct Binding {
     pub ctx: Ctx,
     pub keys: &'static [Key],
@@ -446,11 +447,11 @@ mod tests {
 
     #[test]
     fn every_context_is_documented() {
-        for b in BINDINGS {
+        for b in BINDINGS.iter() {
             assert!(HELP_ORDER.contains(&b.ctx));
             assert!(!b.help.is_empty() && !b.short.is_empty());
         }
-        for b in BINDINGS {
+        for b in BINDINGS.iter() {
             // The help box is 96 wide with a 20-column key column: at 80 columns 56 remain.
             assert!(
                 b.help.chars().count() <= 56,
@@ -459,7 +460,7 @@ mod tests {
             );
         }
         let md = markdown();
-        for b in BINDINGS {
+        for b in BINDINGS.iter() {
             assert!(md.contains(b.help), "{}", b.help);
         }
     }

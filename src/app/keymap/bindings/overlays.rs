@@ -1,0 +1,157 @@
+//! The rows of what opens over the screen: the filter prompt, prompts and questions, presets,
+//! history, the help and alerts.
+
+use crossterm::event::KeyCode;
+
+use super::super::{Action, Binding, Ctx};
+use super::{b, code, ctrl, k};
+
+pub(super) const ROWS: &[Binding] = &[
+    b(
+        Ctx::Filtering,
+        &[code(KeyCode::Up), ctrl('p')],
+        Action::Up,
+        "move",
+        "Move the highlight up among the matches",
+    ),
+    b(
+        Ctx::Filtering,
+        &[code(KeyCode::Down), ctrl('n')],
+        Action::Down,
+        "move",
+        "Move the highlight down among the matches",
+    ),
+    b(
+        Ctx::Prompt,
+        &[code(KeyCode::Enter)],
+        Action::PromptSubmit,
+        "apply",
+        "Apply (a filter is kept; patients: selects the match)",
+    ),
+    b(
+        Ctx::Prompt,
+        &[code(KeyCode::Esc)],
+        Action::PromptCancel,
+        "cancel",
+        "Cancel (a filter: clear it)",
+    ),
+    b(
+        Ctx::Prompt,
+        &[ctrl('u')],
+        Action::ClearPrompt,
+        "clear",
+        "Clear the text typed so far",
+    ),
+    b(
+        Ctx::Confirm,
+        &[k('y'), k('Y')],
+        Action::ConfirmYes,
+        "yes",
+        "Confirm",
+    ),
+    b(
+        Ctx::Confirm,
+        &[k('n'), k('N'), code(KeyCode::Esc), code(KeyCode::Enter)],
+        Action::ConfirmNo,
+        "no",
+        "Refuse (the default)",
+    ),
+    b(
+        Ctx::Presets,
+        &[code(KeyCode::Up), k('k')],
+        Action::Up,
+        "move",
+        "Move up the preset list",
+    ),
+    b(
+        Ctx::Presets,
+        &[code(KeyCode::Down), k('j')],
+        Action::Down,
+        "move",
+        "Move down the preset list",
+    ),
+    b(
+        Ctx::Presets,
+        &[code(KeyCode::Enter)],
+        Action::ApplyPreset,
+        "use",
+        "Use the highlighted preset",
+    ),
+    b(
+        Ctx::Presets,
+        &[code(KeyCode::Esc), k('P')],
+        Action::CloseOverlay,
+        "close",
+        "Close the preset list (nothing changes)",
+    ),
+    b(
+        Ctx::History,
+        &[code(KeyCode::Up), k('k')],
+        Action::Up,
+        "move",
+        "Move up the history",
+    ),
+    b(
+        Ctx::History,
+        &[code(KeyCode::Down), k('j')],
+        Action::Down,
+        "move",
+        "Move down the history",
+    ),
+    b(
+        Ctx::History,
+        &[k('/')],
+        Action::HistoryFilter,
+        "filter",
+        "Filter the history (patient, preset, provider)",
+    ),
+    b(
+        Ctx::History,
+        &[code(KeyCode::Enter)],
+        Action::HistoryMint,
+        "mint again",
+        "Mint again: that row's settings, the same patient",
+    ),
+    b(
+        Ctx::History,
+        &[k('a')],
+        Action::HistoryAllHosts,
+        "all hosts",
+        "Show every host's links (again: this host's only)",
+    ),
+    b(
+        Ctx::History,
+        &[code(KeyCode::Esc), k('H')],
+        Action::CloseOverlay,
+        "close",
+        "Close the history",
+    ),
+    b(
+        Ctx::Help,
+        &[code(KeyCode::Up), k('k')],
+        Action::Up,
+        "scroll",
+        "Scroll the help up",
+    ),
+    b(
+        Ctx::Help,
+        &[code(KeyCode::Down), k('j')],
+        Action::Down,
+        "scroll",
+        "Scroll the help down",
+    ),
+    b(
+        Ctx::Help,
+        &[code(KeyCode::Esc), k('?'), k('q')],
+        Action::CloseOverlay,
+        "close",
+        "Close the help",
+    ),
+    b(
+        Ctx::Alert,
+        &[code(KeyCode::Esc)],
+        Action::CloseOverlay,
+        "dismiss",
+        "Hide the message (selections are kept)",
+    ),
+];
