@@ -8,10 +8,10 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use common::*;
 use serde_json::Value;
-use vital_onboard::audit::{Event, Kind, Outcome, Source, Store};
+use vital_onboard::audit::{Event, Outcome, Store};
 
 fn cmd(db: &Path, base: Option<&str>) -> Command {
     let mut c = clean_command();
@@ -34,28 +34,8 @@ fn uid(n: usize) -> uuid::Uuid {
 
 /// A row for generated patient `n`'s link `fp` on `host`, `ago` before now.
 fn event(host: &str, n: usize, fp: &str, outcome: Outcome, ago: Duration) -> Event {
-    Event {
-        time: Utc::now() - ago,
-        environment: "sandbox".into(),
-        region: "us".into(),
-        host: host.into(),
-        user_id: Some(uid(n)),
-        client_user_id: vital_onboard::emulator::generated_client_id(n),
-        provider: (outcome == Outcome::Connected).then(|| "oura".to_string()),
-        allowlist: Some(vec!["oura".into(), "fitbit".into()]),
-        redirect_url: None,
-        on_error: false,
-        on_close: false,
-        preset: Some("wearables".into()),
-        token_fingerprint: Some(fp.into()),
-        outcome,
-        error: None,
-        source: Source::Console,
-        operator: "jdoe".into(),
-        queue: None,
-        kind: Kind::Link,
-        language: None,
-    }
+    let client_user_id = vital_onboard::emulator::generated_client_id(n);
+    common::audit::row(host, &client_user_id, uid(n), fp, outcome, ago)
 }
 
 /// patient-00001 connected through a link from here; 00002's link went unused; 00003's link is

@@ -7,10 +7,10 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use common::*;
 use serde_json::Value;
-use vital_onboard::audit::{Event, Kind, Outcome, Source, Store};
+use vital_onboard::audit::{Event, Outcome, Source, Store};
 
 fn cmd(db: &Path, base: Option<&str>) -> Command {
     let mut c = clean_command();
@@ -31,28 +31,7 @@ fn cmd(db: &Path, base: Option<&str>) -> Command {
 const HOST: &str = "http://127.0.0.1";
 
 fn event(user: &str, user_id: uuid::Uuid, fp: &str, outcome: Outcome, ago: Duration) -> Event {
-    Event {
-        time: Utc::now() - ago,
-        environment: "sandbox".into(),
-        region: "us".into(),
-        host: HOST.into(),
-        user_id: Some(user_id),
-        client_user_id: user.into(),
-        provider: (outcome == Outcome::Connected).then(|| "oura".to_string()),
-        allowlist: Some(vec!["oura".into(), "fitbit".into()]),
-        redirect_url: None,
-        on_error: false,
-        on_close: false,
-        preset: Some("wearables".into()),
-        token_fingerprint: Some(fp.into()),
-        outcome,
-        error: None,
-        source: Source::Console,
-        operator: "jdoe".into(),
-        queue: None,
-        kind: Kind::Link,
-        language: None,
-    }
+    common::audit::row(HOST, user, user_id, fp, outcome, ago)
 }
 
 /// Three links: patient-00001 connected (2 h ago), patient-00002 not (1 h ago), patient-00003

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use chrono::{Duration, Utc};
 use common::*;
-use vital_onboard::audit::{Event, Kind, Outcome, Source, Store};
+use vital_onboard::audit::{Event, Outcome, Source, Store};
 
 fn cmd(db: &Path) -> Command {
     let mut c = clean_command();
@@ -23,31 +23,20 @@ fn cmd(db: &Path) -> Command {
 
 fn event(n: usize, queue: Option<&str>, outcome: Outcome, ago: Duration) -> Event {
     let client_user_id = vital_onboard::emulator::generated_client_id(n);
+    let user_id = vital_onboard::emulator::stable_uuid(&client_user_id);
+    let fp = format!("sha256:{n:012}");
     Event {
-        time: Utc::now() - ago,
         environment: "demo".into(),
         region: "-".into(),
-        host: "demo".into(),
-        user_id: Some(vital_onboard::emulator::stable_uuid(&client_user_id)),
-        client_user_id,
-        provider: (outcome == Outcome::Connected).then(|| "oura".to_string()),
         allowlist: None,
-        redirect_url: None,
-        on_error: false,
-        on_close: false,
         preset: None,
-        token_fingerprint: Some(format!("sha256:{n:012}")),
-        outcome,
-        error: None,
         source: if queue.is_some() {
             Source::Queue
         } else {
             Source::Console
         },
-        operator: "jdoe".into(),
         queue: queue.map(str::to_string),
-        kind: Kind::Link,
-        language: None,
+        ..common::audit::row("demo", &client_user_id, user_id, &fp, outcome, ago)
     }
 }
 
