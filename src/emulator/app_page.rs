@@ -9,7 +9,6 @@
 //! changing the language there never strands the patient. Everything echoed is HTML-escaped.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::extract::{Form, Query, State};
@@ -37,22 +36,28 @@ fn t(lang: Language, id: &str) -> String {
     html_escape(&text(lang, id, &[]))
 }
 
-/// The language row: each language in its own name, linking to the code form in it.
-fn languages(lang: Language) -> String {
+/// Each language in its own name, as `item` writes it (with `tag`, `name` and `current`, the
+/// `aria-current` of `lang`'s own), one after another.
+fn language_items(lang: Language, item: impl Fn(&str, &str, &str) -> String) -> String {
     let mut row = String::new();
     for l in Language::ALL {
-        let _ = write!(
-            row,
-            " <a href=\"/app?lang={tag}\" hreflang=\"{tag}\" lang=\"{tag}\"{current}>{name}</a>",
-            tag = l.tag(),
-            name = html_escape(l.name()),
-            current = if l == lang {
-                " aria-current=\"true\""
-            } else {
-                ""
-            },
-        );
+        let current = if l == lang {
+            " aria-current=\"true\""
+        } else {
+            ""
+        };
+        row.push_str(&item(l.tag(), &html_escape(l.name()), current));
     }
+    row
+}
+
+/// The language row: each language in its own name, linking to the code form in it.
+fn languages(lang: Language) -> String {
+    let row = language_items(lang, |tag, name, current| {
+        format!(
+            " <a href=\"/app?lang={tag}\" hreflang=\"{tag}\" lang=\"{tag}\"{current}>{name}</a>"
+        )
+    });
     format!(
         "<p id=\"languages\"><small>{}:{row}</small></p>",
         t(lang, "app-page-language")
@@ -62,20 +67,11 @@ fn languages(lang: Language) -> String {
 /// The language row of the Allow page: one form that keeps the sign-in, a button per language
 /// (links to `/app?lang=` would drop it, and the code is already used).
 fn signed_in_languages(lang: Language, token: &str) -> String {
-    let mut row = String::new();
-    for l in Language::ALL {
-        let _ = write!(
-            row,
-            " <button class=\"l\" name=\"lang\" value=\"{tag}\" lang=\"{tag}\"{current}>{name}</button>",
-            tag = l.tag(),
-            name = html_escape(l.name()),
-            current = if l == lang {
-                " aria-current=\"true\""
-            } else {
-                ""
-            },
-        );
-    }
+    let row = language_items(lang, |tag, name, current| {
+        format!(
+            " <button class=\"l\" name=\"lang\" value=\"{tag}\" lang=\"{tag}\"{current}>{name}</button>"
+        )
+    });
     format!(
         "<form method=\"post\" action=\"/app/signed-in\" id=\"languages\">\
          <input type=\"hidden\" name=\"sign_in_token\" value=\"{token}\">\
