@@ -12,10 +12,8 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
 use uuid::Uuid;
 
-use super::keymap::{self, Action, Ctx};
 use super::overlay::Confirm;
 use super::requests::{Pending, Request};
 use super::screen::Screen;
@@ -384,30 +382,6 @@ impl App {
         self.audit_app_code(Outcome::ShownToPatient, None, None)
             .into_iter()
             .collect()
-    }
-
-    /// Any key in the patient-facing view of a code returns to the staff view (Ctrl-C quits).
-    pub(super) fn app_code_patient_key(&mut self, key: &KeyEvent) {
-        if keymap::lookup(&[Ctx::Always], key) == Some(Action::ForceQuit) {
-            self.quit = true;
-            return;
-        }
-        let screen = std::mem::replace(&mut self.screen, Screen::Panes);
-        self.screen = match screen {
-            Screen::AppCodePatient { shown, .. } => Screen::AppCode(shown),
-            other => other,
-        };
-    }
-
-    /// Whether the patient-facing view of a code has been idle long enough to hide the code (as
-    /// a link's is).
-    pub fn app_code_patient_blanked(&self) -> bool {
-        match &self.screen {
-            Screen::AppCodePatient { since, .. } => {
-                (self.now - *since).to_std().unwrap_or_default() >= self.config.patient_view_idle
-            }
-            _ => false,
-        }
     }
 
     /// A row of the audit log about the shown code: its fingerprint, never the code.

@@ -69,16 +69,17 @@ impl App {
         }
         self.acknowledge_toast();
         let top = self.overlays.top();
-        if top.is_none() && matches!(self.screen, Screen::PatientView { .. }) {
+        if top.is_none()
+            && matches!(
+                self.screen,
+                Screen::PatientView { .. } | Screen::AppCodePatient { .. }
+            )
+        {
             self.patient_view_key(&key);
             return vec![];
         }
         if top.is_none() && self.queue_waiting_screen() {
             self.queue_waiting_key(&key);
-            return vec![];
-        }
-        if top.is_none() && matches!(self.screen, Screen::AppCodePatient { .. }) {
-            self.app_code_patient_key(&key);
             return vec![];
         }
         let action = keymap::lookup(&self.contexts(), &key);

@@ -1,5 +1,5 @@
-//! The patient-facing view: any key returns to the staff view (Ctrl-C still quits), and the code
-//! blanks after the configured idle time.
+//! The patient-facing view of a link or an app code: any key returns to the staff view (Ctrl-C
+//! still quits), and the code blanks after the configured idle time.
 
 use crossterm::event::KeyEvent;
 
@@ -17,6 +17,7 @@ impl App {
         let screen = std::mem::replace(&mut self.screen, Screen::Panes);
         self.screen = match screen {
             Screen::PatientView { shown, .. } => Screen::Link(shown),
+            Screen::AppCodePatient { shown, .. } => Screen::AppCode(shown),
             other => other,
         };
     }
@@ -24,7 +25,7 @@ impl App {
     /// Whether the patient-facing view has been idle long enough to blank the code.
     pub fn patient_view_blanked(&self) -> bool {
         match &self.screen {
-            Screen::PatientView { since, .. } => {
+            Screen::PatientView { since, .. } | Screen::AppCodePatient { since, .. } => {
                 (self.now - *since).to_std().unwrap_or_default() >= self.config.patient_view_idle
             }
             _ => false,

@@ -43,7 +43,7 @@ fn needs() -> ViewNeeds {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, shown: &ShownAppCode, theme: &Theme) {
-    let expired = shown.is_expired(app.now) || app.app_code_patient_blanked();
+    let expired = shown.is_expired(app.now) || app.patient_view_blanked();
     let fit = if expired {
         None
     } else {
@@ -135,7 +135,7 @@ fn words(app: &App, shown: &ShownAppCode, width: usize, theme: &Theme) -> Vec<Li
         out.extend(wrap(text(lang, "app-code-expired", &[])));
         return out;
     }
-    if app.app_code_patient_blanked() {
+    if app.patient_view_blanked() {
         out.extend(wrap(text(lang, "app-code-blanked", &[])));
         return out;
     }
