@@ -21,7 +21,9 @@ async fn a_connection_through_the_link_page_shows_within_one_poll_and_is_logged(
     let db = dir.path().join("data/vital-onboard/history.sqlite3");
     let mut c = Console::new(&emu, Some(&db));
     let url = c.mint_for("patient-00007", &["oura", "fitbit"]).await;
-    let screen = c.wait_for("Watching for the connection… (last check").await;
+    c.wait_for("Watching for the connection… (last check").await;
+    // The Link-page check and the watcher's first poll answer in either order.
+    let screen = c.wait_for("The patient will see:").await;
     assert!(
         screen.contains("The patient will see: Fitbit, Oura")
             || screen.contains("The patient will see: Oura, Fitbit"),
