@@ -5,9 +5,9 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use common::*;
-use vital_onboard::audit::{Event, Outcome, Source, Store};
+use vital_onboard::audit::{Event, Outcome, QueueEnd, QueueRun, Scope, Source, Store};
 
 fn cmd(db: &Path) -> Command {
     let mut c = clean_command();
@@ -75,11 +75,13 @@ fn history_queue_prints_only_that_queues_links() {
     assert_eq!(lines.len(), 3, "{stdout}");
     assert!(lines[1].contains("patient-00002") && lines[1].contains("queue"));
     assert!(lines[2].contains("patient-00001") && lines[2].contains("connected oura"));
-    // The count of the queue's outcomes from its rows, one line at the end.
+    // The count of the queue's outcomes from its rows, and that it has no summary (it did not
+    // end normally, or a version before the summaries ran it).
     assert_eq!(
         text(&out.stderr).trim(),
         "queue q-a: 3 links — 1 connected, 1 unused (expired), 1 failed (mint_failed), \
-         1 link out (no result yet); skips are not in the log"
+         1 link out (no result yet); skips are not in the log\n\
+         queue q-a: no summary recorded (the queue did not end normally)"
     );
 
     let out = cmd(&db)
@@ -99,6 +101,78 @@ fn history_queue_prints_only_that_queues_links() {
     assert_eq!(code(&out), 0);
     assert!(text(&out.stdout).is_empty());
     assert!(text(&out.stderr).contains("no links of queue q-z"));
+}
+
+/// A queue that ended normally: `history --queue ID` prints its recorded summary after its
+/// links (skips and "not reached" included, with ids), and the count line gives way to it.
+#[test]
+fn history_queue_prints_the_recorded_summary_after_the_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    let s = Store::open(&db).unwrap();
+    s.record(&event(
+        1,
+        Some("q-s"),
+        Outcome::Minted,
+        Duration::minutes(9),
+    ))
+    .unwrap();
+    let started = Utc.with_ymd_and_hms(2026, 12, 5, 9, 50, 12).unwrap();
+    let scope = Scope::demo(Source::Queue, "jdoe");
+    let mut run = QueueRun::new("q-s", &scope, started);
+    run.ended_at = started + Duration::minutes(7);
+    run.preset = Some("wearables".into());
+    run.allowed = "oura,fitbit".into();
+    run.end = QueueEnd::Quit;
+    run.add("connected", "patient-00001");
+    run.add("skipped", "patient-00002");
+    run.add("not finished", "patient-00003");
+    run.add("not reached", "patient-00004");
+    run.add("not reached", "patient-\u{1b}[31m00005");
+    s.record_queue(&run).unwrap();
+    // A summary with no link row (every patient skipped) is printed all the same.
+    let mut skipped = QueueRun::new("q-t", &scope, started);
+    skipped.allowed = "all".into();
+    skipped.end = QueueEnd::Stopped;
+    skipped.add("skipped", "patient-00006");
+    s.record_queue(&skipped).unwrap();
+    drop(s);
+
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-s"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].contains("patient-00001"), "{stdout}");
+    assert_eq!(
+        lines[1..],
+        [
+            "",
+            "queue q-s: stopped early (the console quit), 5 patients · preset wearables \
+             (oura,fitbit) · by jdoe · the demo · 2026-12-05 09:50 to 09:57 UTC",
+            "  connected 1: patient-00001",
+            "  skipped 1: patient-00002",
+            "  not finished 1: patient-00003",
+            "  not reached 2: patient-00004, patient-00005",
+        ],
+        "{stdout}"
+    );
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-t"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("queue q-t: stopped early, 1 patient · all · by jdoe"));
+    assert!(
+        stdout.contains("\n  connected 0\n  skipped 1: patient-00006\n"),
+        "{stdout}"
+    );
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }
 
 #[test]

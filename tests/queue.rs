@@ -13,7 +13,7 @@ use common::link_web::Browser;
 use common::*;
 use crossterm::event::KeyCode;
 use vital_onboard::app::screen::Screen;
-use vital_onboard::audit::{Outcome, Source, Store};
+use vital_onboard::audit::{Outcome, QueueEnd, Source, Store};
 
 /// Runs the loop until the patient-facing view shows `client_user_id`'s link; answers its URL.
 async fn shown_for(c: &mut Console, client_user_id: &str, within: Duration) -> String {
@@ -112,4 +112,98 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
         assert_eq!(who, ids, "{outcome:?}");
     }
     assert_eq!(events.len(), ours.len(), "no row outside the queue");
+}
+
+/// A queue of three: the first skipped, the second connected, then stopped during the
+/// countdown, so the third is never reached. The audit log keeps the summary (skips and "not
+/// reached" are no link row), and `history --queue ID` prints it, with no token or URL.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopped_queue_leaves_its_summary_for_history_queue() {
+    let emu = emulator(12).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data/vital-onboard/history.sqlite3");
+    let mut c = Console::new(&emu, Some(&db));
+    c.wait_for("patient-00003").await;
+    c.keys(" j j ");
+    c.wait_for("3 marked").await;
+    c.key(KeyCode::Char('O'));
+    c.wait_for("Start the queue of 3 patients").await;
+    c.key(KeyCode::Char('y'));
+    let (queue_id, ids) = loop {
+        c.step(Duration::from_millis(20)).await;
+        if let Some(q) = &c.driver.app.queue {
+            let ids: Vec<String> = q.entries.iter().map(|e| e.client_user_id.clone()).collect();
+            break (q.id.clone(), ids);
+        }
+    };
+    let first = shown_for(&mut c, &ids[0], Duration::from_secs(20)).await;
+    // Any key turns the patient-facing view to the staff's, where n skips.
+    c.keys("an");
+    let second = shown_for(&mut c, &ids[1], Duration::from_secs(20)).await;
+    let web = Browser::new(&emu);
+    let page = web.allow(&token_of(&second), "oura").await;
+    assert!(page.html.contains("Oura is connected"), "{}", page.html);
+    // The staff asked for their view, so it stays between patients.
+    c.wait_for_within("Connected ✓ — next patient in", Duration::from_secs(10))
+        .await;
+    // During the countdown: hold it, then stop (asked first).
+    c.keys("hx");
+    c.wait_for("Stop the queue?").await;
+    c.key(KeyCode::Char('y'));
+    c.wait_for("summary").await;
+    // The summary's row is written off the loop: wait for it.
+    let start = Instant::now();
+    let run = loop {
+        c.step(Duration::from_millis(20)).await;
+        if let Some(run) = Store::open(&db).unwrap().queue_run(&queue_id).unwrap() {
+            break run;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "no summary row");
+    };
+    assert_eq!(run.end, QueueEnd::Stopped);
+    assert_eq!(run.with("connected"), [ids[1].clone()]);
+    assert_eq!(run.with("skipped"), [ids[0].clone()]);
+    assert_eq!(run.with("not reached"), [ids[2].clone()]);
+    assert_eq!((run.patients, run.allowed.as_str()), (3, "all"));
+
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "").unwrap();
+    let out = clean_command()
+        .env("VITAL_ONBOARD_CONFIG", &cfg)
+        .env("VITAL_ONBOARD_HISTORY", &db)
+        .args(["history", "--queue", &queue_id])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let operator = &c.driver.app.config.operator;
+    assert!(
+        stdout.contains(&format!(
+            "queue {queue_id}: stopped early, 3 patients · all · by {operator} · the demo"
+        )),
+        "{stdout}"
+    );
+    for line in [
+        format!("  connected 1: {}", ids[1]),
+        format!("  skipped 1: {}", ids[0]),
+        format!("  not reached 1: {}", ids[2]),
+    ] {
+        assert!(stdout.lines().any(|l| l == line), "{line:?} in:\n{stdout}");
+    }
+    assert!(!text(&out.stderr).contains("no summary recorded"));
+    // Never a token or a URL, in the output or anywhere in the log's files.
+    let mut raw = Vec::new();
+    for f in ["history.sqlite3", "history.sqlite3-wal"] {
+        raw.extend(std::fs::read(db.with_file_name(f)).unwrap_or_default());
+    }
+    let raw = String::from_utf8_lossy(&raw);
+    for url in [&first, &second] {
+        let token = token_of(url);
+        for secret in [url.as_str(), token.as_str()] {
+            assert!(!stdout.contains(secret) && !text(&out.stderr).contains(secret));
+            assert!(!raw.contains(secret), "{secret} in the log");
+        }
+    }
+    assert!(!stdout.contains("http"), "{stdout}");
 }

@@ -188,6 +188,8 @@ pub enum Effect {
     },
     /// Write a row of the audit log.
     Audit(Box<crate::audit::Event>),
+    /// Write an onboarding-day queue's summary to the audit log.
+    AuditQueue(Box<crate::audit::QueueRun>),
     /// Read the audit log's links for the history overlay.
     LoadHistory {
         id: RequestId,

@@ -11,6 +11,7 @@
 //! one host `demo`, whatever its port ([`Scope`]).
 
 pub mod onboarding;
+mod queue_run;
 mod store;
 
 use chrono::{DateTime, Utc};
@@ -19,6 +20,7 @@ use uuid::Uuid;
 
 use crate::api::LinkTokenRequest;
 
+pub use queue_run::{MAX_IDS as QUEUE_MAX_IDS, QUEUE_OUTCOMES, QueueEnd, QueueRun};
 pub use store::{AuditError, Filter, Store, default_path};
 
 /// What happened to a link.

@@ -44,6 +44,29 @@ const MIGRATIONS: &[&str] = &[
     // 4: what was handed out (a web link or an app code) and the patient's language.
     "ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'link';
     ALTER TABLE events ADD COLUMN language TEXT",
+    // 5: when a minted link or app code expires (the API's answer; none on older rows).
+    "ALTER TABLE events ADD COLUMN expires_at TEXT",
+    // 6: each onboarding-day queue's summary, one row a queue, in a table of its own (an older
+    // version reading `events` never sees it). Each outcome is a JSON array of client_user_ids.
+    "CREATE TABLE queue_runs (
+        queue_id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        host TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        region TEXT NOT NULL,
+        preset TEXT,
+        allowed TEXT NOT NULL,
+        ended TEXT NOT NULL,
+        patients INTEGER NOT NULL,
+        connected TEXT NOT NULL,
+        skipped TEXT NOT NULL,
+        unused TEXT NOT NULL,
+        failed TEXT NOT NULL,
+        not_finished TEXT NOT NULL,
+        not_reached TEXT NOT NULL
+    )",
 ];
 
 /// Why the log is unavailable, in words for the status line.
@@ -52,7 +75,7 @@ const MIGRATIONS: &[&str] = &[
 pub struct AuditError(pub String);
 
 impl AuditError {
-    fn from_sql(e: &rusqlite::Error, path: &Path) -> AuditError {
+    pub(super) fn from_sql(e: &rusqlite::Error, path: &Path) -> AuditError {
         let p = path.display();
         AuditError(match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
@@ -94,8 +117,8 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    pub(super) conn: Connection,
+    pub(super) path: PathBuf,
 }
 
 impl std::fmt::Debug for Store {
@@ -135,7 +158,7 @@ fn private_file(path: &Path) -> std::io::Result<()> {
         .map(drop)
 }
 
-fn to_text(t: DateTime<Utc>) -> String {
+pub(super) fn to_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -369,6 +392,38 @@ mod tests {
         assert_eq!(json["minted"]["operator"], "jdoe");
     }
 
+    /// A log as vital-onboard wrote it at schema 4 (before expiries and queue summaries), with
+    /// one row.
+    fn schema_4(path: &Path) {
+        schema_1(path);
+        let c = Connection::open(path).unwrap();
+        for step in &MIGRATIONS[1..4] {
+            c.execute_batch(step).unwrap();
+        }
+        c.execute_batch("PRAGMA user_version = 4").unwrap();
+    }
+
+    #[test]
+    fn a_log_of_schema_4_keeps_its_rows_and_takes_queue_summaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        schema_4(&path);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(version(&store), MIGRATIONS.len() as i64);
+        let old = store.events().unwrap();
+        assert_eq!(old.len(), 1);
+        assert_eq!(old[0].client_user_id, "patient-00001");
+        assert_eq!(store.queue_run("q-any").unwrap(), None);
+        let scope = super::super::Scope::demo(Source::Queue, "jdoe");
+        let mut run = super::super::QueueRun::new("q-any", &scope, old[0].time);
+        run.add("skipped", "patient-00001");
+        store.record_queue(&run).unwrap();
+        drop(store);
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.queue_run("q-any").unwrap(), Some(run));
+        assert_eq!(again.events().unwrap(), old);
+    }
+
     #[test]
     fn queue_kind_and_language_are_kept_and_older_rows_read_as_links() {
         let dir = tempfile::tempdir().unwrap();
@@ -411,6 +466,8 @@ mod tests {
             "3e8aa83709eb",
             "606a2ef7583c",
             "66a1714a5683",
+            "8ab731126b7b",
+            "70de86f2a508",
         ];
         let now: Vec<String> = MIGRATIONS.iter().map(|m| digest(m)).collect();
         assert_eq!(now[..landed.len()], landed, "a landed step changed");

@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::commands::{CommandResult, Failure, audit_scope};
 use crate::api::{ApiError, ConnectionStatus};
-use crate::audit::{Filter, LinkRecord, Scope, Source, Store};
+use crate::audit::{Filter, LinkRecord, QueueRun, Scope, Source, Store};
 use crate::cli::{ConnectionArgs, HistoryArgs};
 use crate::setup::config::Config;
 use crate::setup::connection::Target;
@@ -113,13 +113,31 @@ pub async fn run(
     } else {
         print(&links, q.json)?;
     }
+    let mut summary = None;
     if let Some(id) = q.queue.as_deref().filter(|_| !q.json && !q.csv) {
-        let failed = failed_mints(id).await?;
-        if !links.is_empty() || failed > 0 {
-            eprintln!("{}", queue_totals(id, &links, failed));
+        let (failed, run) = queue_facts(id).await?;
+        match &run {
+            Some(run) => {
+                let mut stdout = std::io::stdout().lock();
+                if !links.is_empty() {
+                    writeln!(stdout).map_err(Failure::stdout)?;
+                }
+                for line in queue_summary(run) {
+                    writeln!(stdout, "{line}").map_err(Failure::stdout)?;
+                }
+            }
+            None if !links.is_empty() || failed > 0 => {
+                eprintln!("{}", queue_totals(id, &links, failed));
+                eprintln!(
+                    "queue {}: no summary recorded (the queue did not end normally)",
+                    sanitize(id)
+                );
+            }
+            None => {}
         }
+        summary = run;
     }
-    if links.is_empty() {
+    if links.is_empty() && summary.is_none() {
         eprintln!(
             "{}",
             if let Some(id) = &q.queue {
@@ -159,21 +177,68 @@ pub fn queue_totals(id: &str, links: &[LinkRecord], failed: usize) -> String {
     )
 }
 
-/// How many mints of queue `id` failed (rows that are no link).
-async fn failed_mints(id: &str) -> Result<usize, Failure> {
+/// What the log holds of queue `id` beside its links: how many of its mints failed (rows that
+/// are no link) and its summary, if one was recorded.
+async fn queue_facts(id: &str) -> Result<(usize, Option<QueueRun>), Failure> {
     let Some(path) = crate::audit::default_path().filter(|p| p.exists()) else {
-        return Ok(0);
+        return Ok((0, None));
     };
     let id = id.to_string();
-    let events = tokio::task::spawn_blocking(move || Store::open(&path).and_then(|s| s.events()))
+    let read = move || -> Result<(usize, Option<QueueRun>), crate::audit::AuditError> {
+        let store = Store::open(&path)?;
+        let failed = store
+            .events()?
+            .iter()
+            .filter(|e| e.queue.as_deref() == Some(id.as_str()))
+            .filter(|e| e.outcome == crate::audit::Outcome::MintFailed)
+            .count();
+        Ok((failed, store.queue_run(&id)?))
+    };
+    tokio::task::spawn_blocking(read)
         .await
         .map_err(|e| Failure::internal(e.to_string()))?
-        .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))?;
-    Ok(events
-        .iter()
-        .filter(|e| e.queue.as_deref() == Some(id.as_str()))
-        .filter(|e| e.outcome == crate::audit::Outcome::MintFailed)
-        .count())
+        .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))
+}
+
+/// The most ids `history --queue` names for one outcome (the rest are counted).
+const NAMED_IDS: usize = 200;
+
+/// A queue's recorded summary, after its links: how it ended, who ran it where with what, and
+/// each outcome a patient has (connected always) with their ids. Never a token, URL or code:
+/// the summary holds none.
+pub fn queue_summary(run: &QueueRun) -> Vec<String> {
+    let what = match &run.preset {
+        Some(p) => format!("preset {p} ({})", run.allowed),
+        None => run.allowed.clone(),
+    };
+    let mut lines = vec![format!(
+        "queue {}: {}, {} · {} · by {} · {} · {} to {} UTC",
+        run.queue_id,
+        run.end.text(),
+        crate::text::count(run.patients, "patient", "patients"),
+        what,
+        run.operator,
+        run.place(),
+        run.started_at.format("%Y-%m-%d %H:%M"),
+        run.ended_at.format("%H:%M"),
+    )];
+    for label in crate::audit::QUEUE_OUTCOMES {
+        let ids = run.with(label);
+        if ids.is_empty() && label != "connected" {
+            continue;
+        }
+        let mut line = format!("  {label} {}", ids.len());
+        if !ids.is_empty() {
+            let named: Vec<&str> = ids.iter().take(NAMED_IDS).map(String::as_str).collect();
+            line.push_str(": ");
+            line.push_str(&named.join(", "));
+            if ids.len() > NAMED_IDS {
+                line.push_str(&format!(" … and {} more", ids.len() - NAMED_IDS));
+            }
+        }
+        lines.push(line);
+    }
+    lines.iter().map(|l| sanitize(l)).collect()
 }
 
 /// The links of the local log that `q` asks for, newest first.

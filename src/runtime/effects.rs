@@ -136,6 +136,7 @@ impl<B: Backend> Driver<B> {
                 return;
             }
             Effect::Audit(_)
+            | Effect::AuditQueue(_)
             | Effect::LoadHistory { .. }
             | Effect::LoadStatus { .. }
             | Effect::SavePreset { .. }
@@ -191,6 +192,10 @@ impl<B: Backend> Driver<B> {
             self.tasks.retain(|_, t| !t.abort.is_finished());
             let abort = handle.abort_handle();
             self.tasks.insert(id, Running { abort, stop });
+        } else {
+            // An audit write, which nothing waits for but quitting.
+            self.writes.retain(|w| !w.is_finished());
+            self.writes.push(handle);
         }
     }
 
@@ -324,6 +329,25 @@ impl<B: Backend> Driver<B> {
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
                     if let Err(e) = store.record(&event) {
                         tracing::warn!("audit log write failed: {e}");
+                        let _ = tx.send(Msg::HistoryUnavailable(e.to_string()));
+                    }
+                    None
+                });
+                Some(Job {
+                    task: Task::Audit,
+                    id: None,
+                    work,
+                })
+            }
+            Effect::AuditQueue(run) => {
+                let store = history?;
+                let tx = self.tx.clone();
+                let work = Work::blocking(move |_| {
+                    let store = store
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    if let Err(e) = store.record_queue(&run) {
+                        tracing::warn!("audit log write of a queue's summary failed: {e}");
                         let _ = tx.send(Msg::HistoryUnavailable(e.to_string()));
                     }
                     None

@@ -13,6 +13,7 @@ mod run;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::audit::{QueueEnd, QueueRun, Scope};
 use crate::link::LinkOptions;
 
 /// The wait between a connection and the next patient's link.
@@ -34,14 +35,7 @@ pub enum Outcome {
 
 /// The outcomes' labels in the order the summary and the totals give them ("not reached": the
 /// queue never came to the patient).
-pub const LABELS: [&str; 6] = [
-    "connected",
-    "skipped",
-    "unused",
-    "failed",
-    "not finished",
-    "not reached",
-];
+pub const LABELS: [&str; 6] = crate::audit::QUEUE_OUTCOMES;
 
 impl Outcome {
     pub fn label(&self) -> &'static str {
@@ -131,6 +125,10 @@ pub struct Queue {
     pub confirmation: Option<(crate::i18n::Language, Vec<String>)>,
     pub started_at: DateTime<Utc>,
     pub operator: String,
+    /// The preset its links are minted with, if one was chosen (for the audit log's summary).
+    pub preset: Option<String>,
+    /// How it ended (`None` while it runs).
+    pub end: Option<QueueEnd>,
 }
 
 impl Queue {
@@ -162,6 +160,8 @@ impl Queue {
             confirmation: None,
             started_at: now,
             operator,
+            preset: None,
+            end: None,
         }
     }
 
@@ -201,6 +201,7 @@ impl Queue {
 
     fn finish(&mut self) -> Step {
         self.phase = Phase::Done;
+        self.end.get_or_insert(QueueEnd::Finished);
         Step::Done
     }
 
@@ -347,6 +348,7 @@ impl Queue {
         if matches!(self.phase, Phase::Minting | Phase::Showing) {
             self.set_current(Outcome::NotFinished);
         }
+        self.end.get_or_insert(QueueEnd::Stopped);
         self.finish()
     }
 
@@ -386,6 +388,25 @@ impl Queue {
             .map(|(label, n)| format!("{n} {label}"))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// The summary the audit log keeps once the queue is done (each patient once, under the
+    /// outcome the summary on screen gives them), written at `scope`'s host at `now`.
+    pub fn audit_summary(&self, scope: &Scope, now: DateTime<Utc>) -> QueueRun {
+        let mut run = QueueRun::new(&self.id, scope, self.started_at);
+        run.ended_at = now;
+        run.operator.clone_from(&self.operator);
+        run.preset.clone_from(&self.preset);
+        let request = self.options.request(Uuid::nil());
+        run.allowed = scope
+            .event(crate::audit::Outcome::Minted, &request, "", now)
+            .allowed();
+        run.end = self.end.unwrap_or(QueueEnd::Stopped);
+        for e in &self.entries {
+            let label = e.outcome.as_ref().map_or("not reached", Outcome::label);
+            run.add(label, &e.client_user_id);
+        }
+        run
     }
 
     /// Whether the queue has patients left to do (quitting asks first).

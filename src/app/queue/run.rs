@@ -33,6 +33,7 @@ impl App {
     /// Starts `queue` with its first mint.
     pub(in crate::app) fn run_queue(&mut self, mut queue: Queue) -> Vec<Effect> {
         queue.patient_facing = self.config.queue_patient_facing;
+        queue.preset = self.preset_for_audit();
         let step = queue.begin();
         self.toast(
             Level::Info,
@@ -80,6 +81,9 @@ impl App {
                 effects.extend(self.requests.cancel_all(Task::Mint));
                 if let Some(q) = &self.queue {
                     let text = format!("Queue {} done: {}", q.id, q.totals_text());
+                    // The summary in the audit log too: skips and "not reached" are no link row.
+                    let run = q.audit_summary(&self.audit_scope(), self.now);
+                    effects.push(Effect::AuditQueue(Box::new(run)));
                     self.toast(Level::Info, text);
                 }
                 effects
@@ -370,6 +374,11 @@ impl App {
                 // A staff key: the summary shows, not the patient's "Thank you".
                 if let Some(q) = &mut self.queue {
                     q.staff_now = true;
+                }
+                if let Some(q) = &mut self.queue
+                    && *ask == Ask::Quit
+                {
+                    q.end = Some(crate::audit::QueueEnd::Quit);
                 }
                 let step = self.queue.as_mut().map_or(Step::Nothing, Queue::stop);
                 let effects = self.queue_step(step);

@@ -261,6 +261,15 @@ fn audits(effects: &[Effect]) -> Vec<&audit::Event> {
         .collect()
 }
 
+/// The queue's summary for the audit log, when `effects` write it: how it ended, the ids of
+/// `outcome`.
+fn summary(effects: &[Effect], outcome: &str) -> Option<(audit::QueueEnd, Vec<String>)> {
+    effects.iter().find_map(|e| match e {
+        Effect::AuditQueue(r) => Some((r.end, r.with(outcome).to_vec())),
+        _ => None,
+    })
+}
+
 pub(super) fn mints(effects: &[Effect]) -> Vec<Uuid> {
     effects
         .iter()
@@ -431,6 +440,9 @@ fn a_queue_of_three_runs_with_no_key_when_each_connects() {
         let fx = app.update(Msg::Tick(at(t + 8)));
         if n < 2 {
             assert_eq!(mints(&fx), [user_at(&app, n as usize + 1)]);
+        } else {
+            let (end, ids) = summary(&fx, "connected").expect("the summary, at the end");
+            assert_eq!((end, ids.len()), (audit::QueueEnd::Finished, 3));
         }
     }
     let q = app.queue.as_ref().unwrap();
@@ -549,7 +561,12 @@ fn going_back_and_stopping_keeps_what_each_patient_did() {
         toast.ends_with("done: 1 connected, 1 not finished"),
         "{toast}"
     );
-    assert!(audits(&fx).is_empty(), "stopping writes no row");
+    assert!(audits(&fx).is_empty(), "stopping writes no link row");
+    let stopped = (
+        audit::QueueEnd::Stopped,
+        vec![q.entries[1].client_user_id.clone()],
+    );
+    assert_eq!(summary(&fx, "not finished"), Some(stopped));
 }
 
 #[test]
@@ -560,11 +577,16 @@ fn quitting_in_the_middle_keeps_what_was_done() {
     connects(&mut app, "oura", at(3));
     app.update(ch('a')); // any key: the staff view
     app.update(ch('q'));
-    app.update(ch('y'));
+    let fx = app.update(ch('y'));
     assert!(app.quit);
     let q = app.queue.as_ref().unwrap();
     assert_eq!(outcomes(q), [Some("connected"), None]);
     assert_eq!(q.with("not reached").len(), 1);
+    let quit = (
+        audit::QueueEnd::Quit,
+        vec![q.entries[1].client_user_id.clone()],
+    );
+    assert_eq!(summary(&fx, "not reached"), Some(quit));
 }
 
 /// Keys pressed per additional patient: none when each connects, one to skip.
