@@ -351,3 +351,47 @@ async fn a_plan_without_the_app_is_refused_with_the_hint() {
         text(&o.stderr)
     );
 }
+
+/// `--expires-in 30m`: the audit row records the expiry the API answered, and `users --status`
+/// counts down from it (not from a link's hour).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_code_minted_for_30_minutes_shows_30_minutes_left_in_users_status() {
+    let emu = emulator(3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    let o = run(
+        cmd(&emu, &db),
+        &[
+            "link",
+            "--user",
+            "patient-00002",
+            "--app-code",
+            "--expires-in",
+            "30m",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let events = Store::open(&db).unwrap().events().unwrap();
+    let minted = events[0].time;
+    let expires = events[0].expires_at.expect("the minted row's expiry");
+    let lifetime = (expires - minted).num_seconds();
+    assert!((1790..=1810).contains(&lifetime), "{lifetime} s");
+
+    let o = run(cmd(&emu, &db), &["users", "--status", "--json"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let rows = json_lines(&text(&o.stdout));
+    let row = rows
+        .iter()
+        .find(|r| r["client_user_id"] == "patient-00002")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(row["status"], "link_out", "{row}");
+    let left = row["status_text"].as_str().unwrap();
+    assert!(
+        ["link out · 30 min left", "link out · 29 min left"].contains(&left),
+        "{left}"
+    );
+    let at: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(row["last_link"]["expires_at"].clone()).unwrap();
+    assert_eq!(at, expires);
+}

@@ -411,6 +411,8 @@ impl App {
         e.kind = Kind::AppCode;
         e.token_fingerprint = Some(shown.fingerprint());
         e.language = Some(shown.language.tag().to_string());
+        // The minted row records when the API said the code expires.
+        e.expires_at = (outcome == Outcome::Minted).then_some(shown.code.expires_at);
         e
     }
 

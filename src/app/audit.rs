@@ -49,6 +49,8 @@ impl App {
         let mut e = self.event(outcome, &link.request, &link.client_user_id, self.now);
         e.token_fingerprint = Some(link.fingerprint());
         e.language = Some(shown.language.tag().to_string());
+        // The minted row records when the link expires (its hour from the API's answer).
+        e.expires_at = (outcome == Outcome::Minted).then(|| link.expires_at());
         e
     }
 

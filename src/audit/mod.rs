@@ -216,6 +216,7 @@ impl Scope {
             queue: None,
             kind: Kind::Link,
             language: None,
+            expires_at: None,
         }
     }
 
@@ -262,6 +263,9 @@ pub struct Event {
     pub kind: Kind,
     /// The language the patient read (`en`, `es`, `pt-BR`…; schema 4); `None` when unknown.
     pub language: Option<String>,
+    /// When the link or app code expires, from the API's answer, on its `minted` row (schema
+    /// 5); `None` on other rows and older ones, which lived [`crate::link::LIFETIME_MINUTES`].
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// Where, in words: `the demo`, or `HOST (ENVIRONMENT)` with the host without its scheme.

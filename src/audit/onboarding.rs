@@ -146,6 +146,10 @@ pub struct LastLink {
     pub user_id: Option<Uuid>,
     pub client_user_id: String,
     pub minted_at: DateTime<Utc>,
+    /// When it expires: as the log recorded it from the API's answer, else (rows before schema
+    /// 5) [`LIFETIME_MINUTES`] after the mint.
+    #[serde(skip)]
+    expires_at: DateTime<Utc>,
     /// The direct provider it opened, if it opened one.
     pub provider: Option<String>,
     /// The providers it offered, if it offered a list.
@@ -165,7 +169,7 @@ pub struct LastLink {
 
 impl LastLink {
     pub fn expires_at(&self) -> DateTime<Utc> {
-        self.minted_at + Duration::minutes(LIFETIME_MINUTES)
+        self.expires_at
     }
 
     /// What it allowed, in words: `oura` (direct), `oura,fitbit` (a list), `any provider`.
@@ -291,6 +295,9 @@ impl Ledger {
                 user_id: e.user_id,
                 client_user_id: e.client_user_id.clone(),
                 minted_at: e.time,
+                expires_at: e
+                    .expires_at
+                    .unwrap_or(e.time + Duration::minutes(LIFETIME_MINUTES)),
                 provider: e.provider.clone(),
                 allowlist: e.allowlist.clone(),
                 fingerprint: e.token_fingerprint.clone(),

@@ -44,6 +44,7 @@ fn event(outcome: Outcome, user: u128, fp: &str, minutes: i64) -> Event {
         queue: None,
         kind: Kind::Link,
         language: None,
+        expires_at: None,
     }
 }
 
@@ -154,6 +155,29 @@ fn a_link_out_turns_unused_when_its_hour_is_up() {
         "another day names the day"
     );
     assert_eq!(unused.short(expiry, tz), "unused 11:00");
+}
+
+/// An app code minted for 30 minutes (`--expires-in 30m`): the ledger counts down from the
+/// expiry its minted row records, not the link's hour.
+#[test]
+fn an_app_code_of_30_minutes_is_out_at_minute_25_and_unused_at_31() {
+    let mut code = event(Outcome::Minted, 1, "code", 0);
+    code.kind = Kind::AppCode;
+    code.allowlist = None;
+    code.expires_at = Some(t0() + Duration::minutes(30));
+    let ledger = Ledger::from_events(&[code], &here());
+    let tz = FixedOffset::east_opt(0).unwrap();
+    let at = |m| t0() + Duration::minutes(m);
+    let out = ledger.status(id(1), "p", &[], at(25));
+    assert_eq!(out.text(at(25), tz), "link out · 5 min left");
+    assert_eq!(ledger.next_expiry(at(25)), Some(at(30)));
+    assert_eq!(ledger.next_countdown(at(25)), Some(at(26)));
+    assert_eq!(ledger.code(id(1), "p", false, at(31)), Code::Unused);
+    let unused = ledger.status(id(1), "p", &[], at(31));
+    assert_eq!(unused.text(at(31), tz), "unused (expired 10:30)");
+    // A row without an expiry (before schema 5) still lives the hour.
+    let old = Ledger::from_events(&[event(Outcome::Minted, 1, "f1", 0)], &here());
+    assert_eq!(old.code(id(1), "p", false, at(31)), Code::LinkOut);
 }
 
 #[test]

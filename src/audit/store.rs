@@ -209,9 +209,9 @@ impl Store {
             .execute(
                 "INSERT INTO events (time, environment, region, host, user_id, client_user_id,
                  provider, allowlist, redirect_url, on_error, on_close, preset, token_fingerprint,
-                 outcome, error, source, operator, queue_id, kind, language)
+                 outcome, error, source, operator, queue_id, kind, language, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20)",
+                 ?18, ?19, ?20, ?21)",
                 params![
                     to_text(e.time),
                     e.environment,
@@ -233,6 +233,7 @@ impl Store {
                     e.queue,
                     e.kind.as_str(),
                     e.language,
+                    e.expires_at.map(to_text),
                 ],
             )
             .map(drop)
@@ -246,6 +247,7 @@ impl Store {
         let outcome: String = r.get(13)?;
         let source: String = r.get(15)?;
         let kind: String = r.get(18)?;
+        let expires_at: Option<String> = r.get(20)?;
         Ok(Event {
             time: DateTime::parse_from_rfc3339(&time).map_or_else(|_| Utc::now(), |t| t.to_utc()),
             environment: r.get(1)?,
@@ -267,6 +269,10 @@ impl Store {
             queue: r.get(17)?,
             kind: Kind::parse(&kind),
             language: r.get(19)?,
+            // A time that does not read is no expiry (the status then assumes the hour).
+            expires_at: expires_at
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.to_utc()),
         })
     }
 
@@ -278,7 +284,8 @@ impl Store {
             .prepare(
                 "SELECT time, environment, region, host, user_id, client_user_id, provider,
                  allowlist, redirect_url, on_error, on_close, preset, token_fingerprint, outcome,
-                 error, source, operator, queue_id, kind, language FROM events ORDER BY id",
+                 error, source, operator, queue_id, kind, language, expires_at FROM events
+                 ORDER BY id",
             )
             .map_err(sql)?;
         let rows = stmt.query_map([], Self::row).map_err(sql)?;
@@ -422,6 +429,12 @@ mod tests {
         let again = Store::open(&path).unwrap();
         assert_eq!(again.queue_run("q-any").unwrap(), Some(run));
         assert_eq!(again.events().unwrap(), old);
+        // Its row has no expiry; a new one keeps the expiry it was minted with.
+        assert_eq!(old[0].expires_at, None);
+        let mut new = old[0].clone();
+        new.expires_at = Some("2026-11-24T10:30:00Z".parse().unwrap());
+        again.record(&new).unwrap();
+        assert_eq!(again.events().unwrap().pop(), Some(new));
     }
 
     #[test]

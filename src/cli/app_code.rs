@@ -245,6 +245,7 @@ async fn audit(
     event.kind = Kind::AppCode;
     event.token_fingerprint = Some(fingerprint(&code.code));
     event.language = Some(language.tag().to_string());
+    event.expires_at = Some(code.expires_at);
     super::link::record_mint(event, "app code").await;
 }
 

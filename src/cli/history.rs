@@ -513,6 +513,7 @@ mod tests {
                 queue: None,
                 kind: crate::audit::Kind::Link,
                 language: None,
+                expires_at: None,
             },
             connected: connected.iter().map(ToString::to_string).collect(),
             last_outcome: crate::audit::Outcome::Minted,

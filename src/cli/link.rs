@@ -301,6 +301,7 @@ pub async fn audit_mint(
     event.preset = preset.map(str::to_string);
     event.token_fingerprint = Some(minted.fingerprint());
     event.language = language.map(|l| l.tag().to_string());
+    event.expires_at = Some(minted.expires_at());
     record_mint(event, "link").await;
 }
 

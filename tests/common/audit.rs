@@ -35,5 +35,6 @@ pub fn row(
         queue: None,
         kind: Kind::Link,
         language: None,
+        expires_at: None,
     }
 }

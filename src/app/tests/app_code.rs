@@ -92,10 +92,15 @@ fn a_needs_a_patient_then_makes_a_code_and_shows_it() {
         toast(&app).contains("already running"),
         "one change at a time"
     );
+    // A code the API says lives 20 minutes.
+    let code = AppCode {
+        expires_at: t0() + chrono::Duration::minutes(20),
+        ..app_code()
+    };
     let fx = app.update(Msg::AppCodeCreated {
         id,
         at: t0(),
-        result: Ok(app_code()),
+        result: Ok(code.clone()),
     });
     let Screen::AppCode(shown) = &app.screen else {
         panic!("the app-code view")
@@ -113,6 +118,16 @@ fn a_needs_a_patient_then_makes_a_code_and_shows_it() {
         rows[0].token_fingerprint.as_deref(),
         Some(crate::api::fingerprint(CODE).as_str())
     );
+    // Its expiry is on the row, and the patient's status counts down from it.
+    assert_eq!(rows[0].expires_at, Some(code.expires_at));
+    let at = t0() + chrono::Duration::minutes(10);
+    let status = app
+        .patients
+        .status
+        .ledger
+        .status(user_id, "patient-00001", &[], at);
+    let tz = chrono::FixedOffset::east_opt(0).unwrap();
+    assert_eq!(status.text(at, tz), "link out · 10 min left");
     watch_id(&fx);
     // The code is never in what the effects print (logs, debug output).
     assert!(!format!("{fx:?}").contains(CODE), "{fx:?}");

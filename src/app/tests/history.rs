@@ -29,6 +29,7 @@ fn record(n: usize, connected: &[&str], allowlist: &[&str], preset: Option<&str>
             queue: None,
             kind: Kind::Link,
             language: None,
+            expires_at: None,
         },
         connected: connected.iter().map(ToString::to_string).collect(),
         last_outcome: if connected.is_empty() {

@@ -65,14 +65,17 @@ fn a_new_link_starts_in_the_default_language_and_its_row_records_it() {
     let fx = answer_mint(&mut app, &fx);
     assert_eq!(shown_language(&app), Language::De);
     assert_eq!(minted_row(&fx).language.as_deref(), Some("de"));
+    // The minted row records the link's expiry (its hour); only the minted row.
+    let expiry = t0() + chrono::Duration::minutes(crate::link::LIFETIME_MINUTES);
+    assert_eq!(minted_row(&fx).expires_at, Some(expiry));
     // K's row too.
     let fx = send(&mut app, [ch('L'), ch('K')]);
     let [Effect::Audit(shown)] = &fx[..] else {
         panic!("{fx:?}");
     };
     assert_eq!(
-        (shown.outcome, shown.language.as_deref()),
-        (Outcome::ShownToPatient, Some("pt-BR"))
+        (shown.outcome, shown.language.as_deref(), shown.expires_at),
+        (Outcome::ShownToPatient, Some("pt-BR"), None)
     );
 }
 
