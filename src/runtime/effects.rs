@@ -607,4 +607,25 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(d.rx.try_recv().is_err());
     }
+
+    /// A queue's summary written as the console quits is not lost: quitting waits for the
+    /// audit writes still running.
+    #[tokio::test]
+    async fn quitting_waits_for_the_audit_writes_in_flight() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        let mut d = driver(loaded(3, false));
+        d.open_history(Some(&path));
+        let store = d.history.clone().unwrap();
+        let scope = crate::audit::Scope::demo(crate::audit::Source::Queue, "jdoe");
+        let run = crate::audit::QueueRun::new("q-1", &scope, crate::app::tests::t0());
+        // The log is busy (another write holds it) when the summary is sent.
+        let busy = store.lock().unwrap();
+        d.run_effects(vec![Effect::AuditQueue(Box::new(run.clone()))]);
+        drop(busy);
+        d.finish_writes().await;
+        let written = store.lock().unwrap().queue_run("q-1").unwrap();
+        assert_eq!(written, Some(run));
+        assert!(d.writes.is_empty());
+    }
 }
