@@ -220,7 +220,13 @@ pub fn queue_summary(run: &QueueRun) -> Vec<String> {
         run.operator,
         run.place(),
         run.started_at.format("%Y-%m-%d %H:%M"),
-        run.ended_at.format("%H:%M"),
+        run.ended_at.format(
+            if run.ended_at.date_naive() == run.started_at.date_naive() {
+                "%H:%M"
+            } else {
+                "%Y-%m-%d %H:%M"
+            }
+        ),
     )];
     for label in crate::audit::QUEUE_OUTCOMES {
         let ids = run.with(label);
@@ -487,6 +493,31 @@ mod tests {
         assert!(parse_since("7", now).unwrap_err().contains("unit"));
         assert!(parse_since("d", now).is_err());
         assert!(parse_since("3y", now).is_err());
+    }
+
+    /// A queue over midnight names both days; a long outcome names its first ids and counts
+    /// the rest; an id from the network is sanitized.
+    #[test]
+    fn a_queue_summary_names_both_days_and_counts_ids_past_the_named() {
+        let scope = Scope::demo(Source::Queue, "jdoe");
+        let t: DateTime<Utc> = "2026-12-05T23:50:00Z".parse().unwrap();
+        let mut run = QueueRun::new("q-1", &scope, t);
+        run.ended_at = t + Duration::minutes(20);
+        run.allowed = "direct oura".into();
+        for n in 0..NAMED_IDS + 5 {
+            run.add("not reached", &format!("p{n}"));
+        }
+        run.add("failed", "p\u{1b}]52;c;x\u{7}-1");
+        let lines = queue_summary(&run);
+        assert_eq!(
+            lines[0],
+            "queue q-1: finished, 206 patients · direct oura · by jdoe · the demo · \
+             2026-12-05 23:50 to 2026-12-06 00:10 UTC"
+        );
+        assert_eq!(lines[1], "  connected 0");
+        assert_eq!(lines[2], "  failed 1: p-1");
+        assert!(lines[3].starts_with("  not reached 205: p0, p1, "));
+        assert!(lines[3].ends_with(", p199 … and 5 more"), "{}", lines[3]);
     }
 
     fn link(patient: &str, host: &str, minutes_ago: i64, connected: &[&str]) -> LinkRecord {
