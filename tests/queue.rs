@@ -2,7 +2,8 @@
 //! emulator. Three patients are marked and the queue started; each connects through the
 //! emulated Link page by form posts and the console moves on to the next with no key pressed;
 //! after the last the patient reads "Thank you" until a staff key, then the summary shows and the
-//! audit log holds the queue's rows.
+//! audit log holds the queue's rows and its summary. A queue skipped, connected and stopped leaves
+//! a summary that `history --queue ID` prints.
 
 mod common;
 
@@ -13,7 +14,7 @@ use common::link_web::Browser;
 use common::*;
 use crossterm::event::KeyCode;
 use vital_onboard::app::screen::Screen;
-use vital_onboard::audit::{Outcome, QueueEnd, Source, Store};
+use vital_onboard::audit::{Outcome, QueueEnd, QueueRun, Source, Store};
 
 /// Runs the loop until the patient-facing view shows `client_user_id`'s link; answers its URL.
 async fn shown_for(c: &mut Console, client_user_id: &str, within: Duration) -> String {
@@ -31,6 +32,18 @@ async fn shown_for(c: &mut Console, client_user_id: &str, within: Duration) -> S
             c.driver.app.screen.shown().map(|s| &s.link.client_user_id),
             c.screen()
         );
+    }
+}
+
+/// The summary row of queue `id`, written off the loop: runs the loop until it is there.
+async fn summary_row(c: &mut Console, db: &std::path::Path, id: &str) -> QueueRun {
+    let start = Instant::now();
+    loop {
+        c.step(Duration::from_millis(20)).await;
+        if let Some(run) = Store::open(db).unwrap().queue_run(id).unwrap() {
+            return run;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "no summary row");
     }
 }
 
@@ -112,6 +125,12 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
         assert_eq!(who, ids, "{outcome:?}");
     }
     assert_eq!(events.len(), ours.len(), "no row outside the queue");
+    // And its summary, written off the loop when the queue ended: finished, all connected.
+    let run = summary_row(&mut c, &db, &queue_id).await;
+    assert_eq!(
+        (run.end, run.with("connected")),
+        (QueueEnd::Finished, &ids[..])
+    );
 }
 
 /// A queue of three: the first skipped, the second connected, then stopped during the
@@ -151,15 +170,7 @@ async fn a_stopped_queue_leaves_its_summary_for_history_queue() {
     c.wait_for("Stop the queue?").await;
     c.key(KeyCode::Char('y'));
     c.wait_for("summary").await;
-    // The summary's row is written off the loop: wait for it.
-    let start = Instant::now();
-    let run = loop {
-        c.step(Duration::from_millis(20)).await;
-        if let Some(run) = Store::open(&db).unwrap().queue_run(&queue_id).unwrap() {
-            break run;
-        }
-        assert!(start.elapsed() < Duration::from_secs(10), "no summary row");
-    };
+    let run = summary_row(&mut c, &db, &queue_id).await;
     assert_eq!(run.end, QueueEnd::Stopped);
     assert_eq!(run.with("connected"), [ids[1].clone()]);
     assert_eq!(run.with("skipped"), [ids[0].clone()]);
