@@ -200,9 +200,6 @@ async fn queue_facts(id: &str) -> Result<(usize, Option<QueueRun>), Failure> {
         .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))
 }
 
-/// The most ids `history --queue` names for one outcome (the rest are counted).
-const NAMED_IDS: usize = 200;
-
 /// A queue's recorded summary, after its links: how it ended, who ran it where with what, and
 /// each outcome a patient has (connected always) with their ids. Never a token, URL or code:
 /// the summary holds none.
@@ -233,14 +230,11 @@ pub fn queue_summary(run: &QueueRun) -> Vec<String> {
         if ids.is_empty() && label != "connected" {
             continue;
         }
+        // Every id (the follow-up needs them all; the log keeps at most QUEUE_MAX_IDS).
         let mut line = format!("  {label} {}", ids.len());
         if !ids.is_empty() {
-            let named: Vec<&str> = ids.iter().take(NAMED_IDS).map(String::as_str).collect();
             line.push_str(": ");
-            line.push_str(&named.join(", "));
-            if ids.len() > NAMED_IDS {
-                line.push_str(&format!(" … and {} more", ids.len() - NAMED_IDS));
-            }
+            line.push_str(&ids.join(", "));
         }
         lines.push(line);
     }
@@ -495,16 +489,16 @@ mod tests {
         assert!(parse_since("3y", now).is_err());
     }
 
-    /// A queue over midnight names both days; a long outcome names its first ids and counts
-    /// the rest; an id from the network is sanitized.
+    /// A queue over midnight names both days; a long outcome names every id; an id from the
+    /// network is sanitized.
     #[test]
-    fn a_queue_summary_names_both_days_and_counts_ids_past_the_named() {
+    fn a_queue_summary_names_both_days_and_every_id() {
         let scope = Scope::demo(Source::Queue, "jdoe");
         let t: DateTime<Utc> = "2026-12-05T23:50:00Z".parse().unwrap();
         let mut run = QueueRun::new("q-1", &scope, t);
         run.ended_at = t + Duration::minutes(20);
         run.allowed = "direct oura".into();
-        for n in 0..NAMED_IDS + 5 {
+        for n in 0..205 {
             run.add("not reached", &format!("p{n}"));
         }
         run.add("failed", "p\u{1b}]52;c;x\u{7}-1");
@@ -517,7 +511,7 @@ mod tests {
         assert_eq!(lines[1], "  connected 0");
         assert_eq!(lines[2], "  failed 1: p-1");
         assert!(lines[3].starts_with("  not reached 205: p0, p1, "));
-        assert!(lines[3].ends_with(", p199 … and 5 more"), "{}", lines[3]);
+        assert!(lines[3].ends_with(", p203, p204"), "{}", lines[3]);
     }
 
     fn link(patient: &str, host: &str, minutes_ago: i64, connected: &[&str]) -> LinkRecord {

@@ -374,11 +374,10 @@ impl App {
                 // A staff key: the summary shows, not the patient's "Thank you".
                 if let Some(q) = &mut self.queue {
                     q.staff_now = true;
-                }
-                if let Some(q) = &mut self.queue
-                    && *ask == Ask::Quit
-                {
-                    q.end = Some(crate::audit::QueueEnd::Quit);
+                    // The audit log's summary says the console quit.
+                    if *ask == Ask::Quit {
+                        q.end = Some(crate::audit::QueueEnd::Quit);
+                    }
                 }
                 let step = self.queue.as_mut().map_or(Step::Nothing, Queue::stop);
                 let effects = self.queue_step(step);
