@@ -150,11 +150,7 @@ fn preview_lines(app: &App, p: &Preview, width: usize, theme: &Theme) -> Vec<Lin
         lines.extend(flow.finish());
     };
     section(format!("Known {}", known.len()), known, Style::new());
-    let skip = if p.include_connected {
-        "included; i leaves them out"
-    } else {
-        "skipped; i includes them"
-    };
+    let skip = crate::app::queue::preview::connected_choice(p.include_connected);
     let n = connected.len();
     section(
         format!("Already connected {n} ({skip})"),

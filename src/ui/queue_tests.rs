@@ -67,6 +67,31 @@ fn snap(name: &str, make: fn(u16, u16) -> App) {
     }
 }
 
+/// Four patients marked with `*`, two of them already connected, and `O` pressed.
+fn start_question(w: u16, h: u16) -> App {
+    let mut app = sized(loaded(1, false), w, h);
+    crate::app::tests::reload_with(&mut app, crate::app::tests::team(4, &[2, 4]));
+    app.update(ch('*'));
+    app.update(ch('O'));
+    app.toast = None;
+    app
+}
+
+#[test]
+fn queue_start_question_leaves_the_connected_out() {
+    snap(
+        "queue_start_question_leaves_the_connected_out",
+        start_question,
+    );
+    let mut app = start_question(80, 24);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("i include connected"), "{screen}");
+    app.update(ch('i'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Start the queue of 4 patients"), "{screen}");
+    assert!(screen.contains("i leave out connected"), "{screen}");
+}
+
 #[test]
 fn queue_between_patients() {
     snap("queue_between_patients", counting_down);

@@ -123,6 +123,8 @@ pub enum Ctx {
     QueueSummary,
     /// The preview of `--queue FILE`.
     QueuePreview,
+    /// The queue's start question, when some of its patients are already connected.
+    QueueQuestion,
 }
 
 impl Ctx {
@@ -152,6 +154,7 @@ impl Ctx {
             Ctx::Queue => "Queue",
             Ctx::QueueSummary => "Queue summary",
             Ctx::QueuePreview => "Queue file preview (--queue)",
+            Ctx::QueueQuestion => "The queue's start question",
         }
     }
 }
@@ -283,6 +286,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Filtering,
     Ctx::Prompt,
     Ctx::Confirm,
+    Ctx::QueueQuestion,
     Ctx::Presets,
     Ctx::History,
     Ctx::Help,
