@@ -278,6 +278,14 @@ async fn history_pending_csv_is_the_follow_up_list_for_a_phone_round() {
     assert_eq!(&rows[1][3], "oura,fitbit");
     assert_eq!(&rows[2][4], "connection_error");
     assert_eq!(&rows[3][4], "expired");
+    // The table people read says the outcome in words; the CSV keeps the log's name.
+    let o = run(cmd(&db, None), &["history", "--pending"]).await;
+    let table = text(&o.stdout);
+    assert!(
+        table.contains("\tnot connected (connection error)\n"),
+        "{table}"
+    );
+    assert!(!table.contains('_'), "no raw outcome name: {table}");
     let o = run(cmd(&db, None), &["history", "--csv"]).await;
     assert_eq!(o.status.code(), Some(2), "--csv goes with --pending");
 }

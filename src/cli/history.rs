@@ -52,7 +52,7 @@ pub fn row(r: &LinkRecord) -> String {
     let outcome = if r.is_connected() {
         format!("connected {}", r.connected.join(","))
     } else {
-        format!("not connected ({})", r.last_outcome.as_str())
+        format!("not connected ({})", r.last_outcome.label())
     };
     [
         m.time.format("%Y-%m-%d %H:%M").to_string(),
@@ -451,6 +451,31 @@ mod tests {
             },
             connected: connected.iter().map(ToString::to_string).collect(),
             last_outcome: crate::audit::Outcome::Minted,
+        }
+    }
+
+    #[test]
+    fn the_table_says_the_outcome_in_words_and_the_csv_keeps_its_name() {
+        use crate::audit::Outcome;
+        for (outcome, words) in [
+            (Outcome::ShownToPatient, "shown to patient"),
+            (Outcome::MintFailed, "mint failed"),
+            (Outcome::ConnectionError, "connection error"),
+            (Outcome::Copied, "copied"),
+        ] {
+            let mut l = link(
+                "patient-00004",
+                "https://api.sandbox.us.junction.com",
+                3,
+                &[],
+            );
+            l.last_outcome = outcome;
+            assert!(
+                row(&l).ends_with(&format!("\tnot connected ({words})")),
+                "{}",
+                row(&l)
+            );
+            assert_eq!(pending_csv_row(&l)[4], outcome.as_str());
         }
     }
 
