@@ -67,6 +67,35 @@ fn snap(name: &str, make: fn(u16, u16) -> App) {
     }
 }
 
+#[test]
+fn at_80_columns_the_patient_pane_bar_holds_the_keys_the_queue_needs_next() {
+    let bar = |app: &App| render(app, 80, 24).lines().nth(22).unwrap().to_string();
+    let mut app = sized(loaded(40, false), 80, 24);
+    app.toast = None;
+    let line = bar(&app);
+    for keys in [
+        "Enter select",
+        "F status",
+        "Space mark",
+        "m mint",
+        "q quit",
+        "? help",
+    ] {
+        assert!(line.contains(keys), "{keys}: {line}");
+    }
+    assert!(!line.contains("O start"), "nothing marked yet: {line}");
+    app.update(ch(' '));
+    let line = bar(&app);
+    assert!(line.contains("O start queue (1)"), "{line}");
+    assert!(line.contains("Space mark"), "{line}");
+    // `*` once a filter narrows the list.
+    let mut app = sized(loaded(40, false), 80, 24);
+    assert!(!bar(&app).contains("* mark all"), "{}", bar(&app));
+    app.update(ch('F'));
+    app.toast = None;
+    assert!(bar(&app).contains("* mark all"), "{}", bar(&app));
+}
+
 /// Four patients marked with `*`, two of them already connected, and `O` pressed.
 fn start_question(w: u16, h: u16) -> App {
     let mut app = sized(loaded(1, false), w, h);

@@ -174,6 +174,9 @@ pub struct Binding {
     pub help: &'static str,
     /// The bottom bar's short word for it.
     pub short: &'static str,
+    /// A shorter word still, for a bar that cannot hold every needed key with the short ones
+    /// (80 columns); `None`: the short word.
+    pub tight: Option<&'static str>,
 }
 
 mod bindings;
@@ -231,6 +234,14 @@ impl Key {
 }
 
 impl Binding {
+    /// The bar's word: the tight one when `tight` and the row has one.
+    pub fn word(&self, tight: bool) -> &'static str {
+        match self.tight {
+            Some(w) if tight => w,
+            _ => self.short,
+        }
+    }
+
     /// The keys as shown: `Up/k`. Duplicate labels (`BackTab` with and without SHIFT) appear once.
     pub fn keys_label(&self) -> String {
         if self.keys.is_empty() {

@@ -79,6 +79,13 @@ impl App {
         }
     }
 
+    /// Whether a filter (`/` or `F`) narrows the patient list: `*` then marks a choice, not the
+    /// whole team (the key bar offers it then).
+    pub fn patients_narrowed(&self) -> bool {
+        !self.patients.list.filter().is_empty()
+            || self.patients.list.status_filter() != crate::app::status::StatusFilter::All
+    }
+
     /// Marks every match now shown.
     pub(in crate::app) fn mark_matches(&mut self) {
         let ids: Vec<Uuid> = self

@@ -317,26 +317,34 @@ impl App {
     }
 
     /// The key bar's word for a queue key that says what it does now ("go on" while held,
-    /// "resume" while paused, "leave out connected" once included); `None`: the key table's
-    /// own.
-    pub fn queue_short(&self, action: Action) -> Option<&'static str> {
-        if action == Action::QueueInclude {
-            let included = match &self.overlays.confirm {
-                Some(Confirm::Queue(Ask::Start {
-                    include_connected, ..
-                })) => *include_connected,
-                _ => self.queue_preview.as_ref()?.include_connected,
-            };
-            return included.then_some("leave out connected");
+    /// "resume" while paused, "leave out connected" once included, "start queue (3)" with the
+    /// marks it takes); `None`: the key table's own.
+    pub fn queue_short(&self, action: Action) -> Option<String> {
+        match action {
+            Action::StartQueue if !self.patients.marks.is_empty() => {
+                return Some(format!(
+                    "start queue ({})",
+                    crate::text::thousands(self.patients.marks.len())
+                ));
+            }
+            Action::QueueInclude => {
+                let included = match &self.overlays.confirm {
+                    Some(Confirm::Queue(Ask::Start {
+                        include_connected, ..
+                    })) => *include_connected,
+                    _ => self.queue_preview.as_ref()?.include_connected,
+                };
+                return included.then(|| "leave out connected".to_string());
+            }
+            _ => {}
         }
         let q = self.queue.as_ref()?;
-        match action {
-            Action::QueueHold if matches!(q.phase, Phase::Connected { held: true, .. }) => {
-                Some("go on")
-            }
-            Action::QueuePause if q.paused => Some("resume"),
-            _ => None,
-        }
+        let word = match action {
+            Action::QueueHold if matches!(q.phase, Phase::Connected { held: true, .. }) => "go on",
+            Action::QueuePause if q.paused => "resume",
+            _ => return None,
+        };
+        Some(word.to_string())
     }
 
     /// Whether the question on screen is the queue's start question with already connected
