@@ -129,6 +129,45 @@ fn queue_between_patients() {
 }
 
 #[test]
+fn queue_held() {
+    snap("queue_held", |w, h| {
+        let mut app = counting_down(w, h);
+        app.update(ch('h'));
+        app.toast = None;
+        app
+    });
+    let mut app = counting_down(80, 24);
+    app.update(ch('h'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("patient 1 of 3 · held ·"), "{screen}");
+    assert!(screen.contains("h go on"), "{screen}");
+    // Held, the countdown does not end; `h` again resumes it from the start.
+    app.update(Msg::Tick(t0() + Duration::seconds(30)));
+    assert_eq!(app.queue.as_ref().unwrap().current, 0);
+    app.update(ch('h'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("held"), "{screen}");
+    assert!(screen.contains("next patient in 5 s"), "{screen}");
+    app.update(Msg::Tick(t0() + Duration::seconds(35)));
+    assert_eq!(app.queue.as_ref().unwrap().current, 1, "on to patient 2");
+}
+
+#[test]
+fn the_strip_over_the_link_view_says_paused() {
+    let mut app = counting_down(80, 24);
+    app.update(Msg::Tick(t0() + Duration::seconds(8)));
+    minted(&mut app, 2, 8);
+    app.update(ch('p'));
+    let top = render(&app, 80, 24).lines().next().unwrap().to_string();
+    assert!(
+        top.contains("Queue 2 of 3 · paused · patient-00002"),
+        "{top}"
+    );
+}
+
+#[test]
 fn queue_link_view_strip() {
     snap("queue_link_view_strip", |w, h| {
         let mut app = counting_down(w, h);
