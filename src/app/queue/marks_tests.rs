@@ -121,10 +121,10 @@ fn with_only_connected_patients_marked_y_keeps_the_question_and_says_why() {
 }
 
 #[test]
-fn a_connection_the_watcher_saw_counts_as_connected() {
+fn a_connection_seen_since_the_list_loaded_counts_as_connected() {
     let mut app = asked(3, &[]);
     app.update(ch('n'));
-    // The check of p2's connections (the detail load) answers: Oura connected.
+    // A check of p2's connections (the detail load; the watcher writes the same) answers Oura.
     let p2 = Uuid::from_u128(2);
     crate::app::tests::answer(
         &mut app,
