@@ -224,9 +224,14 @@ async fn run_day(driver: &mut Driver<TestBackend>, emu: &RunningEmulator, n: usi
     while driver.app.patients.list.items().len() < n || driver.app.patients.load.is_loading() {
         driver.step(&mut events, Some(TICK)).await.unwrap();
     }
-    // Mark the first N patients and start: the only keys of the day.
+    // Mark the first N patients and start: the only keys of the day. Some of them are connected
+    // already (demo patients, every seventh generated one): `i` in the start question includes
+    // them, so the day is N patients.
     let mut day = Day::default();
-    let keys: Vec<char> = (0..n).flat_map(|_| [' ', 'j']).chain(['O', 'y']).collect();
+    let keys: Vec<char> = (0..n)
+        .flat_map(|_| [' ', 'j'])
+        .chain(['O', 'i', 'y'])
+        .collect();
     for k in keys {
         typing.unbounded_send(Ok(key(k))).unwrap();
         day.keys += 1;

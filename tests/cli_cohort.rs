@@ -259,7 +259,8 @@ async fn history_pending_csv_is_the_follow_up_list_for_a_phone_round() {
             "user_id",
             "last_link_time",
             "allowed",
-            "last_outcome"
+            "last_outcome",
+            "host"
         ]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
@@ -278,6 +279,58 @@ async fn history_pending_csv_is_the_follow_up_list_for_a_phone_round() {
     assert_eq!(&rows[1][3], "oura,fitbit");
     assert_eq!(&rows[2][4], "connection_error");
     assert_eq!(&rows[3][4], "expired");
+    // The table people read says the outcome in words; the CSV keeps the log's name.
+    let o = run(cmd(&db, None), &["history", "--pending"]).await;
+    let table = text(&o.stdout);
+    assert!(
+        table.contains("\tnot connected (connection error)\n"),
+        "{table}"
+    );
+    assert!(!table.contains('_'), "no raw outcome name: {table}");
+    assert_eq!(&rows[1][5], "127.0.0.1");
     let o = run(cmd(&db, None), &["history", "--csv"]).await;
     assert_eq!(o.status.code(), Some(2), "--csv goes with --pending");
+}
+
+/// A patient minted against two hosts is one row a host, and the `host` column tells them apart.
+#[tokio::test(flavor = "multi_thread")]
+async fn history_pending_csv_names_the_host_of_each_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let s = Store::open(&db).unwrap();
+    let m = Duration::minutes;
+    s.record(&event(
+        "https://api.sandbox.us.junction.com",
+        4,
+        "sha256:4444aaaaaaaa",
+        Outcome::Minted,
+        m(30),
+    ))
+    .unwrap();
+    s.record(&event(
+        "http://127.0.0.1:8080",
+        4,
+        "sha256:4444bbbbbbbb",
+        Outcome::Minted,
+        m(20),
+    ))
+    .unwrap();
+    drop(s);
+    let o = run(cmd(&db, None), &["history", "--pending", "--csv"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    no_secrets(&out);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(out.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let listed: Vec<(&str, &str)> = rows.iter().map(|r| (&r[0], &r[5])).collect();
+    assert_eq!(
+        listed,
+        [
+            ("patient-00004", "127.0.0.1:8080"),
+            ("patient-00004", "api.sandbox.us.junction.com"),
+        ],
+        "newest first, one row a host"
+    );
 }

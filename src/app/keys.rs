@@ -16,6 +16,10 @@ impl App {
     pub fn contexts(&self) -> Vec<Ctx> {
         if let Some(top) = self.overlays.top() {
             let mut ctx = top.contexts();
+            if top == OverlayKind::Confirm && self.asks_about_connected() {
+                // `i` includes (or leaves out) the already connected patients.
+                ctx.push(Ctx::QueueQuestion);
+            }
             if self.filtering().is_some() {
                 // While a filter is typed, the arrows move among the matches (as in fzf).
                 ctx.insert(1, Ctx::Filtering);

@@ -49,6 +49,20 @@ impl Outcome {
         }
     }
 
+    /// The outcome in words, wherever a person reads it (the `history` table, `H`): "shown to
+    /// patient", "mint failed". `--json`, `--csv` and the log keep [`Outcome::as_str`].
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Minted => "minted",
+            Outcome::Copied => "copied",
+            Outcome::ShownToPatient => "shown to patient",
+            Outcome::Connected => "connected",
+            Outcome::ConnectionError => "connection error",
+            Outcome::Expired => "expired",
+            Outcome::MintFailed => "mint failed",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Outcome> {
         [
             Outcome::Minted,

@@ -355,7 +355,7 @@ pub struct HistoryArgs {
     #[arg(long)]
     pub pending: bool,
     /// With --pending: CSV for a phone round (client_user_id, user_id, last link time, what it
-    /// allowed, last outcome), with a header row.
+    /// allowed, last outcome, host), with a header row.
     #[arg(long, requires = "pending", conflicts_with = "json")]
     pub csv: bool,
     /// Only the links of one onboarding-day queue (its id, as the summary names it).

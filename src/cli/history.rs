@@ -7,7 +7,8 @@
 //! and a host, the API is then asked for the current connections of this host's patients, so
 //! one made since is not listed; a refused key or an unreachable host is a warning on stderr and
 //! the log's answer is printed all the same. `--pending --csv` writes the list for a phone round
-//! (`client_user_id`, `user_id`, last link time, what it allowed, last outcome) with the `csv` crate.
+//! (`client_user_id`, `user_id`, last link time, what it allowed, last outcome, host) with the
+//! `csv` crate.
 
 use std::io::Write;
 
@@ -52,7 +53,7 @@ pub fn row(r: &LinkRecord) -> String {
     let outcome = if r.is_connected() {
         format!("connected {}", r.connected.join(","))
     } else {
-        format!("not connected ({})", r.last_outcome.as_str())
+        format!("not connected ({})", r.last_outcome.label())
     };
     [
         m.time.format("%Y-%m-%d %H:%M").to_string(),
@@ -284,16 +285,18 @@ fn print(links: &[LinkRecord], json: bool) -> CommandResult {
 }
 
 /// The columns of `history --pending --csv`.
-pub const PENDING_CSV_HEADER: [&str; 5] = [
+pub const PENDING_CSV_HEADER: [&str; 6] = [
     "client_user_id",
     "user_id",
     "last_link_time",
     "allowed",
     "last_outcome",
+    "host",
 ];
 
-/// One row of `history --pending --csv`: never a token, URL or fingerprint.
-pub fn pending_csv_row(r: &LinkRecord) -> [String; 5] {
+/// One row of `history --pending --csv`: never a token, URL or fingerprint. The host is bare
+/// (`api.sandbox.us.junction.com`, `demo`): a patient minted against two hosts is two rows.
+pub fn pending_csv_row(r: &LinkRecord) -> [String; 6] {
     use super::cohort::csv_cell;
     let m = &r.minted;
     let allowed = m.allowed();
@@ -303,6 +306,7 @@ pub fn pending_csv_row(r: &LinkRecord) -> [String; 5] {
         super::cohort::csv_time(m.time),
         csv_cell(&allowed),
         r.last_outcome.as_str().to_string(),
+        csv_cell(crate::audit::bare_host(m.host_key())),
     ]
 }
 
@@ -543,6 +547,46 @@ mod tests {
             connected: connected.iter().map(ToString::to_string).collect(),
             last_outcome: crate::audit::Outcome::Minted,
         }
+    }
+
+    #[test]
+    fn the_table_says_the_outcome_in_words_and_the_csv_keeps_its_name() {
+        use crate::audit::Outcome;
+        for (outcome, words) in [
+            (Outcome::ShownToPatient, "shown to patient"),
+            (Outcome::MintFailed, "mint failed"),
+            (Outcome::ConnectionError, "connection error"),
+            (Outcome::Copied, "copied"),
+        ] {
+            let mut l = link(
+                "patient-00004",
+                "https://api.sandbox.us.junction.com",
+                3,
+                &[],
+            );
+            l.last_outcome = outcome;
+            assert!(
+                row(&l).ends_with(&format!("\tnot connected ({words})")),
+                "{}",
+                row(&l)
+            );
+            assert_eq!(pending_csv_row(&l)[4], outcome.as_str());
+        }
+    }
+
+    #[test]
+    fn the_pending_csv_names_the_bare_host_and_demo_as_demo() {
+        let l = link(
+            "patient-00004",
+            "https://api.sandbox.us.junction.com",
+            3,
+            &[],
+        );
+        assert_eq!(pending_csv_row(&l)[5], "api.sandbox.us.junction.com");
+        let mut demo = link("patient-00004", "http://127.0.0.1:40123", 3, &[]);
+        demo.minted.environment = "demo".into();
+        assert_eq!(pending_csv_row(&demo)[5], "demo");
+        assert_eq!(PENDING_CSV_HEADER[5], "host");
     }
 
     #[test]

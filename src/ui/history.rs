@@ -61,7 +61,7 @@ fn row_text(app: &App, view: &HistoryView, r: &LinkRecord, width: usize) -> Stri
     let outcome = if r.is_connected() {
         format!("✓ {}", r.connected.join(","))
     } else {
-        format!("— {}", r.last_outcome.as_str().replace('_', " "))
+        format!("— {}", r.last_outcome.label())
     };
     let mut text = time.to_string();
     for (column, w) in columns(r, &allowed, width, view.all_hosts) {

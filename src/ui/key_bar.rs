@@ -46,10 +46,12 @@ pub fn draw_shared(frame: &mut Frame, row: Rect, app: &App, theme: &Theme) {
 /// Columns the shared row keeps for keys after the status: room for "q quit  ? help".
 const SHARED_KEYS_ROOM: usize = 18;
 
-/// The bindings active now, most specific context first, merged by their short label (`Up/k`
-/// and `Down/j` are one "move"). Paging keys and Ctrl-U are left to the help overlay.
-fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
-    let mut out: Vec<(String, &'static str, Action)> = Vec::new();
+/// The bindings active now, most specific context first, merged by their word (`Up/k` and
+/// `Down/j` are one "move"), each with how much it is needed now (lower first; `None`: not in
+/// the bar now, `?` still lists it). Paging keys and Ctrl-U are left to the help overlay.
+/// `tight`: the key table's tighter words where it has them.
+fn active_bindings(app: &App, tight: bool) -> Vec<(String, String, u8)> {
+    let mut out: Vec<(String, String, u8)> = Vec::new();
     let mut taken: Vec<keymap::Key> = Vec::new();
     for b in app
         .contexts()
@@ -62,28 +64,23 @@ fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
         if shadowed {
             continue;
         }
-        if matches!(
-            b.action,
-            Action::ForceQuit
-                | Action::PageUp
-                | Action::PageDown
-                | Action::Home
-                | Action::End
-                | Action::ClearPrompt
-        ) {
+        let Some(need) = need(app, b.action) else {
             continue;
-        }
+        };
         let label = short_keys(b);
-        // A queue key says what it does now ("h go on" while held, "p resume" while paused).
-        let short = app.queue_short(b.action).unwrap_or(b.short);
-        match out.iter_mut().find(|(_, s, _)| *s == short) {
-            Some((keys, _, _)) => {
+        // A queue key says what it does now ("h go on" while held, "O start queue (3)").
+        let word = app
+            .queue_short(b.action)
+            .unwrap_or_else(|| b.word(tight).to_string());
+        match out.iter_mut().find(|(_, w, _)| *w == word) {
+            Some((keys, _, n)) => {
                 if !keys.split('/').any(|k| k == label) {
                     keys.push('/');
                     keys.push_str(&label);
                 }
+                *n = (*n).min(need);
             }
-            None => out.push((label, short, b.action)),
+            None => out.push((label, word, need)),
         }
     }
     out
@@ -91,27 +88,34 @@ fn active_bindings(app: &App) -> Vec<(String, &'static str, Action)> {
 
 /// What the user needs next, lower first: how to answer or leave what is open, how to move on
 /// (Tab, q, ?), the main step of the view, then the rest. The bar keeps the most needed keys
-/// that fit and shows them in the key table's order.
-fn need(a: Action) -> u8 {
+/// that fit and shows them in the key table's order. `None`: not in the bar now.
+fn need(app: &App, a: Action) -> Option<u8> {
     use Action::{
-        Back, Cancel, ClearFilter, CloseOverlay, CloseSummary, ConfirmNo, ConfirmYes, Copy, Down,
-        EditRedirect, End, Filter, Help, Home, Mint, MintAgain, NewUser, NextPane, PageDown,
-        PageUp, PatientView, PromptCancel, PromptSubmit, QueueSkip, QueueStop, Quit, Select,
-        StopLoading, Toggle, Up,
+        Back, Cancel, ClearFilter, ClearPrompt, CloseOverlay, CloseSummary, ConfirmNo, ConfirmYes,
+        Copy, Down, EditRedirect, End, Filter, ForceQuit, Help, Home, Mark, MarkAll, Mint,
+        MintAgain, NewUser, NextPane, PageDown, PageUp, PatientView, PromptCancel, PromptSubmit,
+        QueueSkip, QueueStop, Quit, Select, StartQueue, StatusFilter, StopLoading, Toggle, Up,
     };
-    match a {
+    let marked = !app.patients.marks.is_empty();
+    Some(match a {
+        // The queue: O once patients are marked (before, it only says to mark them), Space
+        // before the other steps once it marks for a queue, `*` when a filter narrows the
+        // list (else the whole team: `?` lists it, and the bar where there is room).
+        StartQueue if marked => 1,
+        ForceQuit | PageUp | PageDown | Home | End | ClearPrompt | StartQueue => return None,
         ClearFilter | Cancel | StopLoading | PromptSubmit | PromptCancel | ConfirmYes
         | ConfirmNo | CloseOverlay => 0,
         NextPane | Quit | Help => 1,
+        Mark if marked => 2,
+        MarkAll if app.patients_narrowed() => 2,
+        MarkAll => 6,
         Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect | QueueSkip
         | QueueStop | CloseSummary => 2,
         // The patient's language comes before the display's tweaks (invert, blocks, save png).
-        MintAgain | Filter | NewUser | Action::PatientLanguage => 3,
-        Up | Down | PageUp | PageDown | Home | End => 5,
-        // The queue's marks: in the bar when there is room after the rest.
-        Action::Mark | Action::MarkAll | Action::StartQueue => 6,
+        MintAgain | Filter | NewUser | Mark | StatusFilter | Action::PatientLanguage => 3,
+        Up | Down => 5,
         _ => 4,
-    }
+    })
 }
 
 fn short_keys(b: &Binding) -> String {
@@ -127,26 +131,38 @@ fn short_keys(b: &Binding) -> String {
     )
 }
 
-/// The keys the bar shows in `width` columns.
-fn bar(app: &App, width: usize) -> Vec<(String, &'static str)> {
-    let all = active_bindings(app);
-    let cost =
-        |(keys, what, _): &(String, &str, Action)| keys.chars().count() + what.chars().count() + 3;
-    let mut by_need: Vec<usize> = (0..all.len()).collect();
-    by_need.sort_by_key(|&i| need(all[i].2));
-    let mut chosen = vec![false; all.len()];
-    let mut used = 0;
-    for i in by_need {
-        if used + cost(&all[i]) <= width {
-            used += cost(&all[i]);
-            chosen[i] = true;
+/// The keys the bar shows in `width` columns: the most needed that fit, in the key table's
+/// order. When the short words leave out a key of need 3 or less, the tighter words are used
+/// (at 80 columns the Patient pane's `F`, Space and `O` fit that way).
+fn bar(app: &App, width: usize) -> Vec<(String, String)> {
+    let fit = |tight: bool| {
+        let all = active_bindings(app, tight);
+        let cost = |(keys, what, _): &(String, String, u8)| {
+            keys.chars().count() + what.chars().count() + 3
+        };
+        let mut by_need: Vec<usize> = (0..all.len()).collect();
+        by_need.sort_by_key(|&i| all[i].2);
+        let mut chosen = vec![false; all.len()];
+        let mut used = 0;
+        for i in by_need {
+            if used + cost(&all[i]) <= width {
+                used += cost(&all[i]);
+                chosen[i] = true;
+            }
         }
+        let left_out = all.iter().zip(&chosen).any(|((_, _, n), c)| *n <= 3 && !c);
+        let shown = all
+            .into_iter()
+            .zip(chosen)
+            .filter(|(_, c)| *c)
+            .map(|((keys, what, _), _)| (keys, what))
+            .collect::<Vec<_>>();
+        (shown, left_out)
+    };
+    match fit(false) {
+        (shown, false) => shown,
+        _ => fit(true).0,
     }
-    all.into_iter()
-        .zip(chosen)
-        .filter(|(_, c)| *c)
-        .map(|((keys, what, _), _)| (keys, what))
-        .collect()
 }
 
 fn draw_keys(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {

@@ -36,10 +36,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) 
     } else {
         (
             format!(
-                " Queue {} · patient {} of {} · {} ",
+                " Queue {} · patient {} of {}{} · {} ",
                 q.id,
                 q.current + 1,
                 q.entries.len(),
+                held_or_paused(q),
                 sanitize(&q.label)
             ),
             running(app, q, areas.body.height.saturating_sub(2), width, theme),
@@ -150,11 +151,7 @@ fn preview_lines(app: &App, p: &Preview, width: usize, theme: &Theme) -> Vec<Lin
         lines.extend(flow.finish());
     };
     section(format!("Known {}", known.len()), known, Style::new());
-    let skip = if p.include_connected {
-        "included; i leaves them out"
-    } else {
-        "skipped; i includes them"
-    };
+    let skip = crate::app::queue::preview::connected_choice(p.include_connected);
     let n = connected.len();
     section(
         format!("Already connected {n} ({skip})"),
@@ -272,11 +269,11 @@ pub fn draw_strip(frame: &mut Frame, area: Rect, q: &Queue, theme: &Theme) {
     let Some(e) = q.current_entry() else {
         return;
     };
-    let paused = if q.paused { " · paused" } else { "" };
     let text = format!(
-        "Queue {} of {} · {}{paused}",
+        "Queue {} of {}{} · {}",
         q.current + 1,
         q.entries.len(),
+        held_or_paused(q),
         sanitize(&e.client_user_id)
     );
     let (start, len) = widest_blank_run(frame, area);
@@ -287,6 +284,20 @@ pub fn draw_strip(frame: &mut Frame, area: Rect, q: &Queue, theme: &Theme) {
     }
     let line = shorten_line(Line::styled(text, theme.primary()), usize::from(width));
     frame.render_widget(Paragraph::new(line), Rect::new(start + 1, area.y, width, 1));
+}
+
+/// What stops the queue moving on by itself, for the strip and the title (before what may be
+/// cut): " · held" while `h` holds the countdown, " · paused" while `p` pauses the queue.
+fn held_or_paused(q: &Queue) -> String {
+    let held = matches!(q.phase, Phase::Connected { held: true, .. });
+    let mut words = String::new();
+    if held {
+        words.push_str(" · held");
+    }
+    if q.paused {
+        words.push_str(" · paused");
+    }
+    words
 }
 
 /// The start and length of the longest run of blank cells on the top row of `area`.

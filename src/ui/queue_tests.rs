@@ -68,10 +68,103 @@ fn snap(name: &str, make: fn(u16, u16) -> App) {
 }
 
 #[test]
+fn at_80_columns_the_patient_pane_bar_holds_the_keys_the_queue_needs_next() {
+    let bar = |app: &App| render(app, 80, 24).lines().nth(22).unwrap().to_string();
+    let mut app = sized(loaded(40, false), 80, 24);
+    app.toast = None;
+    let line = bar(&app);
+    for keys in [
+        "Enter select",
+        "F status",
+        "Space mark",
+        "m mint",
+        "q quit",
+        "? help",
+    ] {
+        assert!(line.contains(keys), "{keys}: {line}");
+    }
+    assert!(!line.contains("O start"), "nothing marked yet: {line}");
+    app.update(ch(' '));
+    let line = bar(&app);
+    assert!(line.contains("O start queue (1)"), "{line}");
+    assert!(line.contains("Space mark"), "{line}");
+    // `*` once a filter narrows the list.
+    let mut app = sized(loaded(40, false), 80, 24);
+    assert!(!bar(&app).contains("* mark all"), "{}", bar(&app));
+    app.update(ch('F'));
+    app.toast = None;
+    assert!(bar(&app).contains("* mark all"), "{}", bar(&app));
+}
+
+/// Four patients marked with `*`, two of them already connected, and `O` pressed.
+fn start_question(w: u16, h: u16) -> App {
+    let mut app = sized(loaded(1, false), w, h);
+    crate::app::tests::reload_with(&mut app, crate::app::tests::team(4, &[2, 4]));
+    app.update(ch('*'));
+    app.update(ch('O'));
+    app.toast = None;
+    app
+}
+
+#[test]
+fn queue_start_question_leaves_the_connected_out() {
+    snap(
+        "queue_start_question_leaves_the_connected_out",
+        start_question,
+    );
+    let mut app = start_question(80, 24);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("i include connected"), "{screen}");
+    app.update(ch('i'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Start the queue of 4 patients"), "{screen}");
+    assert!(screen.contains("i leave out connected"), "{screen}");
+}
+
+#[test]
 fn queue_between_patients() {
     snap("queue_between_patients", counting_down);
     let app = counting_down(80, 24);
     assert!(render(&app, 80, 24).contains("Connected ✓ — next patient in 4 s"));
+}
+
+#[test]
+fn queue_held() {
+    snap("queue_held", |w, h| {
+        let mut app = counting_down(w, h);
+        app.update(ch('h'));
+        app.toast = None;
+        app
+    });
+    let mut app = counting_down(80, 24);
+    app.update(ch('h'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("patient 1 of 3 · held ·"), "{screen}");
+    assert!(screen.contains("h go on"), "{screen}");
+    // Held, the countdown does not end; `h` again resumes it from the start.
+    app.update(Msg::Tick(t0() + Duration::seconds(30)));
+    assert_eq!(app.queue.as_ref().unwrap().current, 0);
+    app.update(ch('h'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("held"), "{screen}");
+    assert!(screen.contains("next patient in 5 s"), "{screen}");
+    app.update(Msg::Tick(t0() + Duration::seconds(35)));
+    assert_eq!(app.queue.as_ref().unwrap().current, 1, "on to patient 2");
+}
+
+#[test]
+fn the_strip_over_the_link_view_says_paused() {
+    let mut app = counting_down(80, 24);
+    app.update(Msg::Tick(t0() + Duration::seconds(8)));
+    minted(&mut app, 2, 8);
+    app.update(ch('p'));
+    let top = render(&app, 80, 24).lines().next().unwrap().to_string();
+    assert!(
+        top.contains("Queue 2 of 3 · paused · patient-00002"),
+        "{top}"
+    );
 }
 
 #[test]

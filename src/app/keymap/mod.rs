@@ -123,6 +123,8 @@ pub enum Ctx {
     QueueSummary,
     /// The preview of `--queue FILE`.
     QueuePreview,
+    /// The queue's start question, when some of its patients are already connected.
+    QueueQuestion,
 }
 
 impl Ctx {
@@ -152,6 +154,7 @@ impl Ctx {
             Ctx::Queue => "Queue",
             Ctx::QueueSummary => "Queue summary",
             Ctx::QueuePreview => "Queue file preview (--queue)",
+            Ctx::QueueQuestion => "The queue's start question",
         }
     }
 }
@@ -171,6 +174,9 @@ pub struct Binding {
     pub help: &'static str,
     /// The bottom bar's short word for it.
     pub short: &'static str,
+    /// A shorter word still, for a bar that cannot hold every needed key with the short ones
+    /// (80 columns); `None`: the short word.
+    pub tight: Option<&'static str>,
 }
 
 mod bindings;
@@ -228,6 +234,14 @@ impl Key {
 }
 
 impl Binding {
+    /// The bar's word: the tight one when `tight` and the row has one.
+    pub fn word(&self, tight: bool) -> &'static str {
+        match self.tight {
+            Some(w) if tight => w,
+            _ => self.short,
+        }
+    }
+
     /// The keys as shown: `Up/k`. Duplicate labels (`BackTab` with and without SHIFT) appear once.
     pub fn keys_label(&self) -> String {
         if self.keys.is_empty() {
@@ -283,6 +297,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Filtering,
     Ctx::Prompt,
     Ctx::Confirm,
+    Ctx::QueueQuestion,
     Ctx::Presets,
     Ctx::History,
     Ctx::Help,

@@ -79,6 +79,13 @@ impl App {
         }
     }
 
+    /// Whether a filter (`/` or `F`) narrows the patient list: `*` then marks a choice, not the
+    /// whole team (the key bar offers it then).
+    pub fn patients_narrowed(&self) -> bool {
+        !self.patients.list.filter().is_empty()
+            || self.patients.list.status_filter() != crate::app::status::StatusFilter::All
+    }
+
     /// Marks every match now shown.
     pub(in crate::app) fn mark_matches(&mut self) {
         let ids: Vec<Uuid> = self
@@ -102,7 +109,8 @@ impl App {
         );
     }
 
-    /// `O`: asks to start the queue of the marked patients with the panes' settings.
+    /// `O`: asks to start the queue of the marked patients with the panes' settings; the
+    /// already connected among them are left out unless `i` includes them.
     pub(in crate::app) fn ask_start_queue(&mut self) {
         if self.refused_read_only("start a queue") {
             return;
@@ -111,36 +119,48 @@ impl App {
             self.toast(Level::Warning, "A queue is running already");
             return;
         }
-        if self.marks_in_list().is_empty() {
+        let marked = self.marks_in_list();
+        if marked.is_empty() {
             self.toast(
                 Level::Warning,
                 "Mark patients first: Space marks the highlighted one, * every match",
             );
             return;
         }
-        self.ask_queue_start(self.marks_in_list().len());
+        let connected = marked.iter().filter(|m| m.connected).count();
+        self.ask_queue_start(marked.len(), connected, false);
     }
 
-    /// The one question that starts a queue of `count` patients (once for the queue, naming
-    /// production), asked when the panes' link choices pass their checks.
-    pub(super) fn ask_queue_start(&mut self, count: usize) {
+    /// The one question that starts a queue of `patients` (`connected` of them already
+    /// connected, left out unless `include`), once for the queue, naming production; asked
+    /// when the panes' link choices pass their checks.
+    pub(super) fn ask_queue_start(&mut self, patients: usize, connected: usize, include: bool) {
         let options = self.link_options();
         if self.refused_link_problems(&options) {
             return;
         }
         self.ask_queue(Ask::Start {
-            count,
+            patients,
+            connected,
+            include_connected: include,
             label: self.queue_label(),
             production: self.env.is_production(),
         });
     }
 
     /// The marked patients the list holds, in the order they were marked.
-    fn marks_in_list(&self) -> Vec<(Uuid, String)> {
-        self.patients
-            .marks
+    fn marks_in_list(&self) -> Vec<Marked> {
+        let p = &self.patients;
+        p.marks
             .iter()
-            .filter_map(|id| self.patients.find(id).map(|p| (id, p.client_user_id)))
+            .filter_map(|user_id| {
+                let u = p.list.items().get_ref(p.index_of(user_id)?);
+                Some(Marked {
+                    user_id,
+                    client_user_id: u.client_user_id.to_string(),
+                    connected: p.connections.is_connected(&u),
+                })
+            })
             .collect()
     }
 
@@ -159,13 +179,41 @@ impl App {
     }
 
     /// `y` to the start question: the queue starts with its first mint (production asked once,
-    /// here, for the whole queue).
-    pub(in crate::app) fn start_marked_queue(&mut self) -> Vec<Effect> {
-        let entries = self.marks_in_list();
+    /// here, for the whole queue); the already connected join only if `include` says so. With
+    /// nobody left to queue the question stays, saying why.
+    pub(in crate::app) fn start_marked_queue(&mut self, ask: &Ask) -> Vec<Effect> {
+        let include = matches!(
+            ask,
+            Ask::Start {
+                include_connected: true,
+                ..
+            }
+        );
+        let marked = self.marks_in_list();
+        if marked.is_empty() {
+            return vec![];
+        }
+        let entries: Vec<(Uuid, String)> = marked
+            .into_iter()
+            .filter(|m| include || !m.connected)
+            .map(|m| (m.user_id, m.client_user_id))
+            .collect();
         if entries.is_empty() {
+            self.ask_queue(ask.clone());
+            self.toast(
+                Level::Warning,
+                "No patient to queue: i includes the already connected ones",
+            );
             return vec![];
         }
         self.patients.marks.clear();
         self.start_queue_of(entries)
     }
+}
+
+/// A marked patient the list holds.
+struct Marked {
+    user_id: Uuid,
+    client_user_id: String,
+    connected: bool,
 }

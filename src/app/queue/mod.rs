@@ -418,9 +418,13 @@ impl Queue {
 /// The y/N questions of the queue.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ask {
-    /// Start the queue of the marked patients.
+    /// Start the queue of the marked patients (or the file's).
     Start {
-        count: usize,
+        /// The patients it can take, the already connected among them included.
+        patients: usize,
+        /// How many of them are already connected: left out unless `i` includes them.
+        connected: usize,
+        include_connected: bool,
         label: String,
         production: bool,
     },
@@ -438,16 +442,32 @@ impl Ask {
     pub fn question(&self) -> String {
         match self {
             Ask::Start {
-                count,
+                connected,
+                include_connected,
                 label,
                 production,
+                ..
             } => {
+                let count = self.queued().unwrap_or_default();
                 let what = if *production {
-                    crate::text::count(*count, "PRODUCTION link", "PRODUCTION links")
+                    crate::text::count(count, "PRODUCTION link", "PRODUCTION links")
                 } else {
-                    crate::text::count(*count, "patient", "patients")
+                    crate::text::count(count, "patient", "patients")
                 };
-                format!("Start the queue of {what} with {label}? y/N")
+                let left_out = if *connected > 0 {
+                    format!(
+                        " ({} {})",
+                        crate::text::count(
+                            *connected,
+                            "already connected is",
+                            "already connected are"
+                        ),
+                        preview::connected_choice(*include_connected)
+                    )
+                } else {
+                    String::new()
+                };
+                format!("Start the queue of {what} with {label}?{left_out} y/N")
             }
             Ask::Stop => "Stop the queue? What was done is kept. y/N".into(),
             Ask::Quit => "Quit in the middle of the queue? What was done is kept. y/N".into(),
@@ -456,6 +476,33 @@ impl Ask {
                 "Mark all {} matching patients? y/N",
                 crate::text::thousands(*count)
             ),
+        }
+    }
+
+    /// How many patients the start question's `y` queues (`None`: not the start question).
+    pub fn queued(&self) -> Option<usize> {
+        match self {
+            Ask::Start {
+                patients,
+                connected,
+                include_connected,
+                ..
+            } => Some(if *include_connected {
+                *patients
+            } else {
+                patients.saturating_sub(*connected)
+            }),
+            _ => None,
+        }
+    }
+
+    /// `i` in the start question: include (or leave out) the already connected patients.
+    pub fn toggle_connected(&mut self) {
+        if let Ask::Start {
+            include_connected, ..
+        } = self
+        {
+            *include_connected = !*include_connected;
         }
     }
 
@@ -470,6 +517,8 @@ impl Ask {
     }
 }
 
+#[cfg(test)]
+mod marks_tests;
 #[cfg(test)]
 mod preview_tests;
 #[cfg(test)]

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::Ask;
 use crate::api::{ApiError, CreatedUser, User};
+use crate::app::overlay::Confirm;
 use crate::app::requests::{Pending, Request};
 use crate::app::{App, Effect, Level};
 use crate::queue_file::QueueFile;
@@ -100,6 +101,16 @@ impl Preview {
         self.count(|k| *k == Known::New)
     }
 
+    /// The patients of the team the file names (created ones too): what the queue can take.
+    pub fn patients(&self) -> usize {
+        self.count(|k| matches!(k, Known::Patient { .. } | Known::Created { .. }))
+    }
+
+    /// The patients of [`Preview::patients`] already connected.
+    pub fn connected(&self) -> usize {
+        self.count(|k| matches!(k, Known::Patient { connected, .. } if !connected.is_empty()))
+    }
+
     fn next(&self, want: &Known) -> Option<usize> {
         self.rows.iter().position(|r| r.known == *want)
     }
@@ -118,6 +129,16 @@ impl Preview {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// What becomes of the already connected patients and the key that changes it, in the words the
+/// preview and the start question both use: "left out: i includes them".
+pub fn connected_choice(include: bool) -> &'static str {
+    if include {
+        "included: i leaves them out"
+    } else {
+        "left out: i includes them"
     }
 }
 
@@ -272,21 +293,25 @@ impl App {
             self.ask_queue(Ask::CreateNew { count: new });
             return;
         }
-        let count = p.entries().len();
-        if count == 0 {
+        if p.entries().is_empty() {
             self.toast(
                 Level::Warning,
                 "No patient to queue: i includes the already connected ones",
             );
             return;
         }
-        self.ask_queue_start(count);
+        let (patients, connected, include) = (p.patients(), p.connected(), p.include_connected);
+        self.ask_queue_start(patients, connected, include);
     }
 
-    /// `i` in the preview: include (or leave out) the already connected patients.
-    pub(in crate::app) fn preview_include(&mut self) {
+    /// `i` in the preview or in the start question: include (or leave out) the already
+    /// connected patients (the preview's choice and the question's are one).
+    pub(in crate::app) fn toggle_include_connected(&mut self) {
         if let Some(p) = &mut self.queue_preview {
             p.include_connected = !p.include_connected;
+        }
+        if let Some(Confirm::Queue(ask)) = &mut self.overlays.confirm {
+            ask.toggle_connected();
         }
     }
 

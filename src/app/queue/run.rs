@@ -291,7 +291,7 @@ impl App {
             Action::CloseSummary if self.queue_preview.is_some() => self.queue_preview = None,
             Action::CloseSummary => self.queue = None,
             Action::QueueGo => self.preview_go(),
-            Action::QueueInclude => self.preview_include(),
+            Action::QueueInclude => self.toggle_include_connected(),
             _ => {}
         }
         vec![]
@@ -321,16 +321,43 @@ impl App {
     }
 
     /// The key bar's word for a queue key that says what it does now ("go on" while held,
-    /// "resume" while paused); `None`: the key table's own.
-    pub fn queue_short(&self, action: Action) -> Option<&'static str> {
-        let q = self.queue.as_ref()?;
+    /// "resume" while paused, "leave out connected" once included, "start queue (3)" with the
+    /// marks it takes); `None`: the key table's own.
+    pub fn queue_short(&self, action: Action) -> Option<String> {
         match action {
-            Action::QueueHold if matches!(q.phase, Phase::Connected { held: true, .. }) => {
-                Some("go on")
+            Action::StartQueue if !self.patients.marks.is_empty() => {
+                return Some(format!(
+                    "start queue ({})",
+                    crate::text::thousands(self.patients.marks.len())
+                ));
             }
-            Action::QueuePause if q.paused => Some("resume"),
-            _ => None,
+            Action::QueueInclude => {
+                let included = match &self.overlays.confirm {
+                    Some(Confirm::Queue(Ask::Start {
+                        include_connected, ..
+                    })) => *include_connected,
+                    _ => self.queue_preview.as_ref()?.include_connected,
+                };
+                return included.then(|| "leave out connected".to_string());
+            }
+            _ => {}
         }
+        let q = self.queue.as_ref()?;
+        let word = match action {
+            Action::QueueHold if matches!(q.phase, Phase::Connected { held: true, .. }) => "go on",
+            Action::QueuePause if q.paused => "resume",
+            _ => return None,
+        };
+        Some(word.to_string())
+    }
+
+    /// Whether the question on screen is the queue's start question with already connected
+    /// patients to include or leave out (`i`).
+    pub(in crate::app) fn asks_about_connected(&self) -> bool {
+        matches!(
+            self.overlays.confirm,
+            Some(Confirm::Queue(Ask::Start { connected, .. })) if connected > 0
+        )
     }
 
     /// Asks one of the queue's questions: a passing message before it ("Filter cleared") is
@@ -364,7 +391,7 @@ impl App {
     pub(in crate::app) fn queue_confirmed(&mut self, ask: &Ask) -> Vec<Effect> {
         match ask {
             Ask::Start { .. } if self.queue_preview.is_some() => self.start_file_queue(),
-            Ask::Start { .. } => self.start_marked_queue(),
+            Ask::Start { .. } => self.start_marked_queue(ask),
             Ask::CreateNew { .. } => self.create_new(),
             Ask::MarkAll { .. } => {
                 self.mark_matches();

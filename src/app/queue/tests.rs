@@ -216,7 +216,9 @@ fn a_connection_or_expiry_of_a_patient_no_longer_current_is_ignored() {
 #[test]
 fn the_questions_count_and_name_production() {
     let ask = |count, production| Ask::Start {
-        count,
+        patients: count,
+        connected: 0,
+        include_connected: false,
         label: "preset clinic".into(),
         production,
     };
@@ -236,7 +238,7 @@ fn the_questions_count_and_name_production() {
 
 // Through `update`.
 
-fn connected_now(slug: &str, when: DateTime<Utc>) -> ConnectedProvider {
+pub(super) fn connected_now(slug: &str, when: DateTime<Utc>) -> ConnectedProvider {
     serde_json::from_value(serde_json::json!({
         "name": slug, "slug": slug, "status": "connected",
         "created_on": when.to_rfc3339(),

@@ -135,6 +135,10 @@ fn every_action_in_the_key_table_is_reachable() {
             Ctx::QueuePreview => {
                 app.open_queue_file(crate::queue_file::parse(b"p1\n").unwrap());
             }
+            Ctx::QueueQuestion => {
+                reload_with(&mut app, team(2, &[2]));
+                send(&mut app, [ch('*'), ch('O')]);
+            }
             _ => {}
         }
         assert!(

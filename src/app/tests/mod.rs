@@ -88,6 +88,28 @@ pub(crate) fn user_named(client_user_id: &str) -> User {
     }
 }
 
+/// A team of `p1`..`pN` (`user_id` N), the ones in `connected` listed with Oura connected.
+pub(crate) fn team(n: usize, connected: &[usize]) -> Vec<User> {
+    (1..=n)
+        .map(|i| {
+            let mut u = user_named(&format!("p{i}"));
+            u.user_id = Uuid::from_u128(i as u128);
+            if connected.contains(&i) {
+                u.connected_sources = vec![crate::api::ConnectedSource {
+                    provider: Some(crate::api::ProviderRef {
+                        name: "Oura".into(),
+                        slug: "oura".into(),
+                        logo: None,
+                    }),
+                    source: None,
+                    created_on: None,
+                }];
+            }
+            u
+        })
+        .collect()
+}
+
 pub(crate) fn production_badge() -> Badge {
     Badge::Vital {
         env: Environment::Production,

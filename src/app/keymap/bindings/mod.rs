@@ -47,6 +47,15 @@ pub(super) const fn b(
         action,
         help,
         short,
+        tight: None,
+    }
+}
+
+impl Binding {
+    /// The row with a tighter word for the bar at 80 columns ("new" for "new patient").
+    pub(super) const fn tight(mut self, word: &'static str) -> Binding {
+        self.tight = Some(word);
+        self
     }
 }
 

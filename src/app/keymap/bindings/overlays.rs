@@ -57,6 +57,13 @@ pub(super) const ROWS: &[Binding] = &[
         "Refuse (the default)",
     ),
     b(
+        Ctx::QueueQuestion,
+        &[k('i')],
+        Action::QueueInclude,
+        "include connected",
+        "Include the already connected patients (again: not)",
+    ),
+    b(
         Ctx::Presets,
         &[code(KeyCode::Up), k('k')],
         Action::Up,

@@ -61,7 +61,8 @@ pub(super) const ROWS: &[Binding] = &[
         Action::NextPane,
         "next pane",
         "Focus the next pane",
-    ),
+    )
+    .tight("pane"),
     b(
         Ctx::Panes,
         &[
@@ -151,7 +152,8 @@ pub(super) const ROWS: &[Binding] = &[
         Action::NewUser,
         "new patient",
         "Create a patient (a Vital user) by client_user_id",
-    ),
+    )
+    .tight("new"),
     b(
         Ctx::Patients,
         &[k('R')],
@@ -165,7 +167,8 @@ pub(super) const ROWS: &[Binding] = &[
         Action::StatusFilter,
         "status filter",
         "Status filter: all, to follow up, connected (cycles)",
-    ),
+    )
+    .tight("status"),
     b(
         Ctx::Patients,
         &[k(' ')],
