@@ -522,4 +522,8 @@ mod marks_tests;
 #[cfg(test)]
 mod preview_tests;
 #[cfg(test)]
+mod run_tests;
+#[cfg(test)]
+mod stop_tests;
+#[cfg(test)]
 mod tests;

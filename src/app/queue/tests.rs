@@ -1,26 +1,23 @@
-//! Pure tests of the queue: its state machine alone, then through `update` (marks, `O`, the
-//! mint path and its audit rows, the watcher, the ticks, the keys).
+//! Pure tests of the queue's state machine alone, and the helpers the tests through `update`
+//! share (`run_tests.rs`: a running queue; `stop_tests.rs`: how it ends).
 
 use chrono::{DateTime, Duration, Utc};
-use crossterm::event::KeyCode;
 use uuid::Uuid;
 
 use super::*;
-use crate::api::{ApiError, ConnectedProvider, LinkToken};
-use crate::app::overlay::Confirm;
+use crate::api::{ConnectedProvider, LinkToken};
 use crate::app::requests::Task;
-use crate::app::screen::Screen;
-use crate::app::tests::{ch, key, live, loaded, t0};
+use crate::app::tests::{ch, live, loaded, t0};
 use crate::app::{App, Effect, Msg};
 use crate::audit;
 
-fn ids(n: usize) -> Vec<(Uuid, String)> {
+pub(super) fn ids(n: usize) -> Vec<(Uuid, String)> {
     (1..=n)
         .map(|i| (Uuid::from_u128(i as u128), format!("p{i}")))
         .collect()
 }
 
-fn queue(n: usize) -> Queue {
+pub(super) fn queue(n: usize) -> Queue {
     Queue::new(
         ids(n),
         LinkOptions::default(),
@@ -34,7 +31,7 @@ pub(super) fn at(secs: i64) -> DateTime<Utc> {
     t0() + Duration::seconds(secs)
 }
 
-fn outcomes(q: &Queue) -> Vec<Option<&'static str>> {
+pub(super) fn outcomes(q: &Queue) -> Vec<Option<&'static str>> {
     q.entries
         .iter()
         .map(|e| e.outcome.as_ref().map(Outcome::label))
@@ -246,14 +243,14 @@ pub(super) fn connected_now(slug: &str, when: DateTime<Utc>) -> ConnectedProvide
     .unwrap()
 }
 
-fn token(n: u32) -> LinkToken {
+pub(super) fn token(n: u32) -> LinkToken {
     LinkToken {
         link_token: format!("dG9rZW4{n}"),
         link_web_url: format!("https://link.tryvital.io/?token=dG9rZW4{n}&env=sandbox&region=us"),
     }
 }
 
-fn audits(effects: &[Effect]) -> Vec<&audit::Event> {
+pub(super) fn audits(effects: &[Effect]) -> Vec<&audit::Event> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -265,7 +262,7 @@ fn audits(effects: &[Effect]) -> Vec<&audit::Event> {
 
 /// The queue's summary for the audit log, when `effects` write it: how it ended, the ids of
 /// `outcome`.
-fn summary(effects: &[Effect], outcome: &str) -> Option<(audit::QueueEnd, Vec<String>)> {
+pub(super) fn summary(effects: &[Effect], outcome: &str) -> Option<(audit::QueueEnd, Vec<String>)> {
     effects.iter().find_map(|e| match e {
         Effect::AuditQueue(r) => Some((r.end, r.with(outcome).to_vec())),
         _ => None,
@@ -283,7 +280,7 @@ pub(super) fn mints(effects: &[Effect]) -> Vec<Uuid> {
 }
 
 /// An app with 10 patients, the first `marked` of them marked with Space (moving down).
-fn marked(marked: usize, production: bool) -> App {
+pub(super) fn marked(marked: usize, production: bool) -> App {
     let mut app = loaded(10, production);
     for _ in 0..marked {
         app.update(ch(' '));
@@ -292,12 +289,12 @@ fn marked(marked: usize, production: bool) -> App {
     app
 }
 
-fn user_at(app: &App, i: usize) -> Uuid {
+pub(super) fn user_at(app: &App, i: usize) -> Uuid {
     app.patients.list.items().id(i)
 }
 
 /// The mint in flight answers with a link at `when`.
-fn mint_answers(app: &mut App, n: u32, when: DateTime<Utc>) -> Vec<Effect> {
+pub(super) fn mint_answers(app: &mut App, n: u32, when: DateTime<Utc>) -> Vec<Effect> {
     let id = live(app, Task::Mint);
     app.update(Msg::Minted {
         id,
@@ -307,7 +304,7 @@ fn mint_answers(app: &mut App, n: u32, when: DateTime<Utc>) -> Vec<Effect> {
 }
 
 /// A tick at `when`, then the watcher check it starts answers that `slug` connected.
-fn connects(app: &mut App, slug: &str, when: DateTime<Utc>) -> Vec<Effect> {
+pub(super) fn connects(app: &mut App, slug: &str, when: DateTime<Utc>) -> Vec<Effect> {
     let mut fx = app.update(Msg::Tick(when));
     let id = live(app, Task::Watch);
     fx.extend(app.update(Msg::Watched {
@@ -318,336 +315,7 @@ fn connects(app: &mut App, slug: &str, when: DateTime<Utc>) -> Vec<Effect> {
     fx
 }
 
-fn start(app: &mut App) -> Vec<Effect> {
+pub(super) fn start(app: &mut App) -> Vec<Effect> {
     app.update(ch('O'));
     app.update(ch('y'))
-}
-
-#[test]
-fn space_marks_and_unmarks_and_marks_survive_filtering_and_reload() {
-    let mut app = marked(3, false);
-    assert_eq!(app.patients.marks.len(), 3);
-    app.update(ch('k'));
-    app.update(ch(' '));
-    assert_eq!(app.patients.marks.len(), 2, "Space again unmarks");
-    let first = user_at(&app, 0);
-    assert!(app.patients.marks.contains(first));
-    // A filter that hides the marked patients keeps their marks, and so does R.
-    app.update(ch('/'));
-    for c in "00009".chars() {
-        app.update(ch(c));
-    }
-    app.update(key(KeyCode::Enter));
-    app.update(ch('R'));
-    assert_eq!(app.patients.marks.len(), 2);
-    assert!(app.patients.marks.contains(first));
-}
-
-#[test]
-fn star_marks_every_match_and_asks_first_above_500() {
-    let mut app = loaded(10, false);
-    app.update(ch('*'));
-    assert_eq!(app.patients.marks.len(), 10);
-    let mut big = loaded(501, false);
-    big.update(ch('*'));
-    assert!(big.patients.marks.is_empty());
-    assert_eq!(
-        big.overlays.confirm,
-        Some(Confirm::Queue(Ask::MarkAll { count: 501 }))
-    );
-    big.update(ch('y'));
-    assert_eq!(big.patients.marks.len(), 501);
-}
-
-#[test]
-fn o_asks_once_even_in_production_then_mints_the_first_through_the_mint_path() {
-    let mut app = marked(3, true);
-    app.update(ch('O'));
-    let question = app.overlays.confirm.as_ref().unwrap().question();
-    assert_eq!(
-        question,
-        "Start the queue of 3 PRODUCTION links with every provider? y/N"
-    );
-    let fx = app.update(ch('y'));
-    assert_eq!(mints(&fx), [user_at(&app, 0)]);
-    assert!(app.patients.marks.is_empty(), "the marks became the queue");
-    // The next patient is minted without another production question.
-    mint_answers(&mut app, 1, t0());
-    let fx = connects(&mut app, "oura", at(10));
-    assert!(mints(&fx).is_empty());
-    let fx = app.update(Msg::Tick(at(15)));
-    assert_eq!(mints(&fx), [user_at(&app, 1)]);
-    assert!(app.overlays.confirm.is_none());
-    // Nor for r: the mint again goes out at once.
-    let id = live(&app, Task::Mint);
-    app.update(Msg::Minted {
-        id,
-        at: at(16),
-        result: Err(ApiError::Refused {
-            status: 400,
-            detail: "x".into(),
-        }),
-    });
-    app.update(ch('a'));
-    let fx = app.update(ch('r'));
-    assert_eq!(mints(&fx), [user_at(&app, 1)]);
-    assert!(app.overlays.confirm.is_none());
-}
-
-#[test]
-fn o_without_marks_or_in_read_only_mode_starts_nothing() {
-    let mut app = loaded(10, false);
-    app.update(ch('O'));
-    assert!(app.overlays.confirm.is_none());
-    assert!(
-        app.toast
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("Mark patients first")
-    );
-    let mut ro = marked(2, false);
-    ro.env.read_only = true;
-    ro.update(ch('O'));
-    assert!(ro.overlays.confirm.is_none());
-    assert!(ro.queue.is_none());
-    assert!(ro.toast.as_ref().unwrap().text.contains("read-only"));
-}
-
-#[test]
-fn a_queue_of_three_runs_with_no_key_when_each_connects() {
-    let mut app = marked(3, false);
-    let fx = start(&mut app);
-    assert_eq!(mints(&fx), [user_at(&app, 0)]);
-    let qid = app.queue.as_ref().unwrap().id.clone();
-    for n in 0..3u32 {
-        let t = i64::from(n) * 20;
-        let fx = mint_answers(&mut app, n, at(t));
-        // The patient-facing view by default.
-        assert!(matches!(app.screen, Screen::PatientView { .. }));
-        let rows = audits(&fx);
-        assert_eq!(rows[0].outcome, audit::Outcome::Minted);
-        assert!(rows.iter().all(|r| r.source == audit::Source::Queue));
-        assert!(
-            rows.iter()
-                .all(|r| r.queue.as_deref() == Some(qid.as_str()))
-        );
-        let fx = connects(&mut app, "oura", at(t + 3));
-        let rows = audits(&fx);
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].outcome, audit::Outcome::Connected);
-        assert_eq!(rows[0].queue.as_deref(), Some(qid.as_str()));
-        // Between patients the patient sees only "Please wait".
-        assert!(app.queue_waiting_screen());
-        let fx = app.update(Msg::Tick(at(t + 8)));
-        if n < 2 {
-            assert_eq!(mints(&fx), [user_at(&app, n as usize + 1)]);
-        } else {
-            let (end, ids) = summary(&fx, "connected").expect("the summary, at the end");
-            assert_eq!((end, ids.len()), (audit::QueueEnd::Finished, 3));
-        }
-    }
-    let q = app.queue.as_ref().unwrap();
-    assert!(q.is_done());
-    assert_eq!(q.with("connected").len(), 3);
-}
-
-#[test]
-fn a_connection_answer_for_a_skipped_patient_is_dropped() {
-    let mut app = marked(2, false);
-    app.config.queue_patient_facing = false;
-    start(&mut app);
-    mint_answers(&mut app, 1, t0());
-    assert!(matches!(app.screen, Screen::Link(_)), "queue_view = staff");
-    app.update(Msg::Tick(at(1)));
-    let watch = live(&app, Task::Watch);
-    let fx = app.update(ch('n'));
-    assert!(fx.contains(&Effect::Cancel { id: watch }));
-    assert_eq!(mints(&fx), [user_at(&app, 1)]);
-    let fx = app.update(Msg::Watched {
-        id: watch,
-        at: at(2),
-        result: Ok(vec![connected_now("oura", at(2))]),
-    });
-    assert!(fx.is_empty());
-    let q = app.queue.as_ref().unwrap();
-    assert_eq!(outcomes(q), [Some("skipped"), None]);
-    assert_eq!(q.phase, Phase::Minting);
-}
-
-#[test]
-fn a_failed_mint_waits_and_r_mints_again() {
-    let mut app = marked(2, false);
-    start(&mut app);
-    let id = live(&app, Task::Mint);
-    let fx = app.update(Msg::Minted {
-        id,
-        at: t0(),
-        result: Err(ApiError::Refused {
-            status: 409,
-            detail: "boom".into(),
-        }),
-    });
-    let rows = audits(&fx);
-    assert_eq!(rows[0].outcome, audit::Outcome::MintFailed);
-    assert_eq!(rows[0].source, audit::Source::Queue);
-    let q = app.queue.as_ref().unwrap();
-    assert!(matches!(q.phase, Phase::Waiting(Wait::MintFailed(_))));
-    // Any key leaves the patient's "Please wait"; then r mints again.
-    app.update(ch('x'));
-    assert!(!app.queue_waiting_screen());
-    let fx = app.update(ch('r'));
-    assert_eq!(mints(&fx), [user_at(&app, 0)]);
-}
-
-#[test]
-fn an_expired_link_marks_unused_and_the_queue_waits() {
-    let mut app = marked(2, false);
-    start(&mut app);
-    mint_answers(&mut app, 1, t0());
-    let fx = app.update(Msg::Tick(at(3 * 3600)));
-    let rows = audits(&fx);
-    assert!(
-        rows.iter()
-            .any(|r| r.outcome == audit::Outcome::Expired && r.source == audit::Source::Queue)
-    );
-    let q = app.queue.as_ref().unwrap();
-    assert_eq!(q.phase, Phase::Waiting(Wait::Expired));
-    assert!(mints(&app.update(Msg::Tick(at(4 * 3600)))).is_empty());
-}
-
-#[test]
-fn stop_asks_then_shows_the_summary_and_quit_asks_in_the_middle() {
-    let mut app = marked(3, false);
-    app.config.queue_patient_facing = false;
-    start(&mut app);
-    mint_answers(&mut app, 1, t0());
-    app.update(ch('q'));
-    assert_eq!(app.overlays.confirm, Some(Confirm::Queue(Ask::Quit)));
-    app.update(ch('n'));
-    assert!(!app.quit);
-    app.update(key(KeyCode::Esc));
-    assert_eq!(app.overlays.confirm, Some(Confirm::Queue(Ask::Stop)));
-    let fx = app.update(ch('y'));
-    assert!(
-        fx.iter().any(|e| matches!(e, Effect::Cancel { .. })),
-        "{fx:?}"
-    );
-    assert!(app.queue.as_ref().unwrap().is_done());
-    assert!(app.screen.is_panes());
-    // The summary closes; q quits without asking once the queue is over.
-    app.update(key(KeyCode::Enter));
-    assert!(app.queue.is_none());
-    app.update(ch('q'));
-    assert!(app.quit);
-}
-
-#[test]
-fn going_back_and_stopping_keeps_what_each_patient_did() {
-    let mut app = marked(2, false);
-    start(&mut app);
-    mint_answers(&mut app, 1, t0());
-    connects(&mut app, "oura", at(3));
-    app.update(Msg::Tick(at(9)));
-    mint_answers(&mut app, 2, at(9));
-    app.update(ch('a')); // any key: the staff view
-    let fx = app.update(ch('b'));
-    assert_eq!(mints(&fx), [user_at(&app, 0)]);
-    app.update(ch('x'));
-    let fx = app.update(ch('y'));
-    let q = app.queue.as_ref().unwrap();
-    assert_eq!(outcomes(q), [Some("connected"), Some("not finished")]);
-    assert_eq!(q.totals(), [("connected", 1), ("not finished", 1)]);
-    let toast = &app.toast.as_ref().unwrap().text;
-    assert!(
-        toast.ends_with("done: 1 connected, 1 not finished"),
-        "{toast}"
-    );
-    assert!(audits(&fx).is_empty(), "stopping writes no link row");
-    let stopped = (
-        audit::QueueEnd::Stopped,
-        vec![q.entries[1].client_user_id.clone()],
-    );
-    assert_eq!(summary(&fx, "not finished"), Some(stopped));
-}
-
-#[test]
-fn quitting_in_the_middle_keeps_what_was_done() {
-    let mut app = marked(2, false);
-    start(&mut app);
-    mint_answers(&mut app, 1, t0());
-    connects(&mut app, "oura", at(3));
-    app.update(ch('a')); // any key: the staff view
-    app.update(ch('q'));
-    let fx = app.update(ch('y'));
-    assert!(app.quit);
-    let q = app.queue.as_ref().unwrap();
-    assert_eq!(outcomes(q), [Some("connected"), None]);
-    assert_eq!(q.with("not reached").len(), 1);
-    let quit = (
-        audit::QueueEnd::Quit,
-        vec![q.entries[1].client_user_id.clone()],
-    );
-    assert_eq!(summary(&fx, "not reached"), Some(quit));
-}
-
-/// Keys pressed per additional patient: none when each connects, one to skip.
-#[test]
-fn keys_per_additional_patient() {
-    let mut app = marked(3, false);
-    let mut keys = 0;
-    let press = |app: &mut App, keys: &mut u32, m: Msg| {
-        *keys += 1;
-        app.update(m)
-    };
-    press(&mut app, &mut keys, ch('O'));
-    press(&mut app, &mut keys, ch('y'));
-    let at_start = keys;
-    mint_answers(&mut app, 1, t0());
-    connects(&mut app, "oura", at(3));
-    app.update(Msg::Tick(at(8)));
-    mint_answers(&mut app, 2, at(8));
-    assert_eq!(keys - at_start, 0, "a patient who connects costs no key");
-    // The second patient is skipped: any key to reach the staff view, then n.
-    press(&mut app, &mut keys, ch('a'));
-    let fx = press(&mut app, &mut keys, ch('n'));
-    assert_eq!(keys - at_start, 2);
-    assert_eq!(mints(&fx), [user_at(&app, 2)]);
-    // In the staff view (queue_view = "staff") a skip is one key.
-    let mut staff = marked(2, false);
-    staff.config.queue_patient_facing = false;
-    start(&mut staff);
-    mint_answers(&mut staff, 1, t0());
-    let fx = staff.update(ch('n'));
-    assert_eq!(mints(&fx), [user_at(&staff, 1)]);
-    assert_eq!(
-        staff.queue.as_ref().unwrap().entries[0].outcome,
-        Some(Outcome::Skipped)
-    );
-}
-
-#[test]
-fn the_pending_registry_holds_one_watch_at_most() {
-    let mut app = marked(2, false);
-    start(&mut app);
-    mint_answers(&mut app, 1, t0());
-    app.update(Msg::Tick(at(1)));
-    app.update(Msg::Tick(at(2)));
-    assert_eq!(app.requests.count(Task::Watch), 1);
-}
-
-#[test]
-fn staff_in_the_link_view_keep_the_staff_screen_between_patients() {
-    let mut app = marked(2, false);
-    start(&mut app);
-    mint_answers(&mut app, 1, t0());
-    app.update(ch('a')); // any key: the staff link view
-    assert!(matches!(app.screen, Screen::Link(_)));
-    connects(&mut app, "oura", at(3));
-    assert!(app.screen.is_panes());
-    assert!(!app.queue_waiting_screen(), "the staff see the countdown");
-    // The next link is shown to the patient again.
-    app.update(Msg::Tick(at(8)));
-    mint_answers(&mut app, 2, at(8));
-    assert!(matches!(app.screen, Screen::PatientView { .. }));
 }
