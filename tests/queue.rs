@@ -145,6 +145,9 @@ async fn a_stopped_queue_leaves_its_summary_for_history_queue() {
     let db = dir.path().join("data/vital-onboard/history.sqlite3");
     let mut c = Console::new(&emu, Some(&db));
     c.wait_for("patient-00003").await;
+    // The demo patients at the top are connected already (a queue leaves them out): F shows
+    // the ones to follow up.
+    c.key(KeyCode::Char('F'));
     c.keys(" j j ");
     c.wait_for("3 marked").await;
     c.key(KeyCode::Char('O'));
@@ -164,10 +167,19 @@ async fn a_stopped_queue_leaves_its_summary_for_history_queue() {
     let web = Browser::new(&emu);
     let page = web.allow(&token_of(&second), "oura").await;
     assert!(page.html.contains("Oura is connected"), "{}", page.html);
-    // The staff asked for their view, so it stays between patients.
-    c.wait_for_within("Connected ✓ — next patient in", Duration::from_secs(10))
-        .await;
-    // During the countdown: hold it, then stop (asked first).
+    // The skip was pressed in the staff view, yet the next link started in the patient-facing
+    // one, so the patient reads their own confirmation, not the staff's countdown.
+    let between = c
+        .wait_for_within(
+            "Oura is connected. You can hand the device back.",
+            Duration::from_secs(10),
+        )
+        .await
+        .0;
+    assert!(!between.contains("next patient in"), "{between}");
+    // Any key: the staff's countdown; hold it, then stop (asked first).
+    c.key(KeyCode::Char('a'));
+    c.wait_for("Connected ✓ — next patient in").await;
     c.keys("hx");
     c.wait_for("Stop the queue?").await;
     c.key(KeyCode::Char('y'));

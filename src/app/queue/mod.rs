@@ -118,7 +118,10 @@ pub struct Queue {
     /// Each new link shows in the patient-facing view (`queue_view = "patient"`, the default);
     /// any key in it returns to the staff view.
     pub patient_facing: bool,
-    /// The staff view was asked for between patients (any key in the waiting screen).
+    /// The staff view was asked for between patients (any key in the waiting screen, the
+    /// staff's link view when the link left, a staff key that moved the queue on). It lasts
+    /// until the next link shows, which starts in the configured view whatever moved the queue
+    /// on; the countdown moving on by itself ends it at once ("Please wait" while minting).
     pub staff_now: bool,
     /// What the patient who just connected connected (the names, in their link's language):
     /// the patient-facing view confirms it during the countdown, as the link's own view does.
@@ -191,7 +194,6 @@ impl Queue {
         match self.entries.get(self.current) {
             Some(e) => {
                 self.phase = Phase::Minting;
-                self.staff_now = false;
                 self.confirmation = None;
                 Step::Mint(e.user_id)
             }
@@ -226,6 +228,8 @@ impl Queue {
         let ours = self.is_current(user_id) && self.phase == Phase::Minting;
         if ours {
             self.phase = Phase::Showing;
+            // The staff's view was for the wait, not for this link.
+            self.staff_now = false;
         }
         ours
     }
@@ -267,6 +271,8 @@ impl Queue {
     pub fn tick(&mut self, now: DateTime<Utc>) -> Step {
         match self.phase {
             Phase::Connected { next_at, held } if !held && !self.paused && now >= next_at => {
+                // No key moved it on: the next patient may be the one looking.
+                self.staff_now = false;
                 self.advance()
             }
             _ => Step::Nothing,

@@ -93,7 +93,8 @@ impl App {
 
     /// The shown link leaves the screen (its watcher and checks with it).
     fn leave_queue_link(&mut self) -> Vec<Effect> {
-        // Staff looking at the link view go on seeing the staff's screen between patients.
+        // Staff looking at the link view go on seeing the staff's screen between patients, until
+        // the next link shows in the configured view (`Queue::minted`).
         if let (Screen::Link(_), Some(q)) = (&self.screen, &mut self.queue) {
             q.staff_now = true;
         }

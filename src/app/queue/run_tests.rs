@@ -266,3 +266,112 @@ fn staff_in_the_link_view_keep_the_staff_screen_between_patients() {
     mint_answers(&mut app, 2, at(8));
     assert!(matches!(app.screen, Screen::PatientView { .. }));
 }
+
+/// What moved the queue on to a new link, the staff having looked at their view of the last
+/// one: `n`, `b`, `r` or the countdown.
+#[derive(Debug, Clone, Copy)]
+enum MovedOn {
+    Skip,
+    Back,
+    MintAgain,
+    Countdown,
+}
+
+/// Any key on the patient-facing view: the staff's link view.
+fn staff_look(app: &mut App) {
+    if matches!(app.screen, Screen::PatientView { .. }) {
+        app.update(ch('a'));
+    }
+    assert!(matches!(app.screen, Screen::Link(_)), "the staff link view");
+}
+
+/// A queue of two in the configured view (`patient_facing` or `queue_view = "staff"`) moved on
+/// `how` from the staff's view: a new mint is in flight. Answers when (in seconds) it went out.
+fn moved_on(patient_facing: bool, how: MovedOn) -> (App, i64) {
+    let mut app = marked(2, false);
+    app.config.queue_patient_facing = patient_facing;
+    start(&mut app);
+    mint_answers(&mut app, 1, t0());
+    let t = match how {
+        MovedOn::Skip => {
+            staff_look(&mut app);
+            assert_eq!(mints(&app.update(ch('n'))), [user_at(&app, 1)]);
+            1
+        }
+        MovedOn::Back => {
+            connects(&mut app, "oura", at(3));
+            app.update(Msg::Tick(at(8)));
+            mint_answers(&mut app, 2, at(8));
+            staff_look(&mut app);
+            assert_eq!(mints(&app.update(ch('b'))), [user_at(&app, 0)]);
+            9
+        }
+        MovedOn::MintAgain => {
+            let t = 3 * 3600;
+            app.update(Msg::Tick(at(t)));
+            if app.queue_waiting_screen() {
+                app.update(ch('a'));
+            }
+            assert!(!app.queue_waiting_screen(), "the staff's screen");
+            assert_eq!(mints(&app.update(ch('r'))), [user_at(&app, 0)]);
+            t
+        }
+        MovedOn::Countdown => {
+            staff_look(&mut app);
+            connects(&mut app, "oura", at(3));
+            assert!(!app.queue_waiting_screen(), "the staff see the countdown");
+            assert_eq!(mints(&app.update(Msg::Tick(at(8)))), [user_at(&app, 1)]);
+            8
+        }
+    };
+    (app, t)
+}
+
+/// Every new link of the queue starts in the configured view, whatever moved the queue on: in
+/// the patient-facing one, the link, then the patient's own confirmation when they connect
+/// (never the staff's screen the last link left behind). While it is minted, the staff keep
+/// their screen after their key; after the countdown the patient reads "Please wait".
+fn starts_in_the_configured_view(how: MovedOn) {
+    let (mut app, t) = moved_on(true, how);
+    if matches!(how, MovedOn::Countdown) {
+        assert!(app.queue_waiting_screen(), "Please wait, during the mint");
+        // A staff key during the mint is for the wait, not for the link that follows.
+        app.update(ch('a'));
+    }
+    assert!(!app.queue_waiting_screen(), "{how:?}: the staff's screen");
+    mint_answers(&mut app, 7, at(t));
+    assert!(
+        matches!(app.screen, Screen::PatientView { .. }),
+        "{how:?}: the patient-facing view"
+    );
+    connects(&mut app, "oura", at(t + 3));
+    assert!(
+        app.queue_waiting_screen(),
+        "{how:?}: the patient reads their confirmation, not the staff's screen"
+    );
+    // queue_view = "staff": the staff link view, whatever moved the queue on.
+    let (mut app, t) = moved_on(false, how);
+    assert!(!app.queue_waiting_screen(), "{how:?}");
+    mint_answers(&mut app, 7, at(t));
+    assert!(matches!(app.screen, Screen::Link(_)), "{how:?}: staff view");
+}
+
+#[test]
+fn after_a_skip_from_the_staff_view_the_next_link_starts_in_the_configured_view() {
+    starts_in_the_configured_view(MovedOn::Skip);
+}
+
+#[test]
+fn after_back_from_the_staff_view_the_link_starts_in_the_configured_view() {
+    starts_in_the_configured_view(MovedOn::Back);
+}
+
+#[test]
+fn after_r_from_the_staff_view_the_link_starts_in_the_configured_view() {
+    starts_in_the_configured_view(MovedOn::MintAgain);
+}
+
+#[test]
+fn after_the_countdown_the_next_link_starts_in_the_configured_view() {
+    starts_in_the_configured_view(MovedOn::Countdown);
+}
