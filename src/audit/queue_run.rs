@@ -73,7 +73,7 @@ impl QueueEnd {
 /// One queue's summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueueRun {
-    /// The id every audit row of the queue carries (`q-20261205-095012`).
+    /// The id every audit row of the queue carries (`q-20261205-095012-3f9a`).
     pub queue_id: String,
     pub started_at: DateTime<Utc>,
     pub ended_at: DateTime<Utc>,

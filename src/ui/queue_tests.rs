@@ -17,7 +17,16 @@ fn started(w: u16, h: u16) -> App {
     }
     app.update(ch('O'));
     app.update(ch('y'));
+    fixed_id(&mut app);
     app
+}
+
+/// A queue's id ends in four hex digits that differ from queue to queue: the snapshots name
+/// one.
+fn fixed_id(app: &mut App) {
+    if let Some(q) = &mut app.queue {
+        q.id = "q-20261124-100000-3f9a".into();
+    }
 }
 
 fn minted(app: &mut App, n: u32, secs: i64) {

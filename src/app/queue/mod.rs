@@ -10,6 +10,9 @@ pub mod marks;
 pub mod preview;
 mod run;
 
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU16, Ordering};
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -18,6 +21,16 @@ use crate::link::LinkOptions;
 
 /// The wait between a connection and the next patient's link.
 pub const COUNTDOWN_SECS: i64 = 5;
+
+/// A new queue's id: when it started, to the second, and four hex digits that tell apart
+/// queues started in the same second (`q-20261205-095012-3f9a`): this console's from one another
+/// always (they count on from a random start), two consoles' on one shared log but by a 1 in
+/// 65,536 chance.
+pub fn queue_id(now: DateTime<Utc>) -> String {
+    static NEXT: LazyLock<AtomicU16> = LazyLock::new(|| AtomicU16::new(rand::random()));
+    let tag = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("q-{}-{tag:04x}", now.format("%Y%m%d-%H%M%S"))
+}
 
 /// What became of one patient of the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +157,7 @@ impl Queue {
         operator: String,
     ) -> Queue {
         Queue {
-            id: format!("q-{}", now.format("%Y%m%d-%H%M%S")),
+            id: queue_id(now),
             entries: entries
                 .into_iter()
                 .map(|(user_id, client_user_id)| Entry {

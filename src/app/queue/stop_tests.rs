@@ -7,7 +7,7 @@ use super::tests::*;
 use super::*;
 use crate::app::overlay::Confirm;
 use crate::app::tests::{ch, key, t0};
-use crate::app::{Effect, Msg};
+use crate::app::{App, Effect, Msg};
 use crate::audit;
 
 #[test]
@@ -83,4 +83,52 @@ fn quitting_in_the_middle_keeps_what_was_done() {
         vec![q.entries[1].client_user_id.clone()],
     );
     assert_eq!(summary(&fx, "not reached"), Some(quit));
+}
+
+/// The summary a stop (asked first) writes for the audit log.
+fn stopped(app: &mut App) -> audit::QueueRun {
+    app.update(key(KeyCode::Esc));
+    let fx = app.update(ch('y'));
+    fx.into_iter()
+        .find_map(|e| match e {
+            Effect::AuditQueue(run) => Some(*run),
+            _ => None,
+        })
+        .expect("the summary")
+}
+
+#[test]
+fn queue_ids_are_short_and_differ_within_the_same_second() {
+    let (a, b) = (queue(1), queue(1));
+    assert_eq!(a.started_at, b.started_at);
+    assert_ne!(a.id, b.id);
+    // q-YYYYMMDD-HHMMSS-xxxx: the start, then four hex digits.
+    let stamp = format!("q-{}-", t0().format("%Y%m%d-%H%M%S"));
+    for id in [&a.id, &b.id] {
+        let tag = id.strip_prefix(&stamp).unwrap_or_else(|| panic!("{id}"));
+        assert_eq!(tag.len(), 4, "{id}");
+        assert!(tag.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    }
+}
+
+/// Two consoles on one shared log (or a quick restart) start a queue in the same second: two
+/// ids, and the log keeps both summaries.
+#[test]
+fn two_queues_started_in_the_same_second_keep_two_summaries() {
+    let (mut one, mut two) = (marked(2, false), marked(2, false));
+    for app in [&mut one, &mut two] {
+        app.config.queue_patient_facing = false;
+        start(app);
+    }
+    let (q1, q2) = (one.queue.as_ref().unwrap(), two.queue.as_ref().unwrap());
+    assert_eq!(q1.started_at, q2.started_at, "the same second");
+    let (first, second) = (stopped(&mut one), stopped(&mut two));
+    assert_ne!(first.queue_id, second.queue_id);
+    let dir = tempfile::tempdir().unwrap();
+    let store = audit::Store::open(&dir.path().join("shared.sqlite3")).unwrap();
+    store.record_queue(&first).unwrap();
+    store.record_queue(&second).unwrap();
+    for run in [first, second] {
+        assert_eq!(store.queue_run(&run.queue_id).unwrap(), Some(run));
+    }
 }
