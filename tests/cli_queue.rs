@@ -79,7 +79,7 @@ fn history_queue_prints_only_that_queues_links() {
     // end normally, or a version before the summaries ran it).
     assert_eq!(
         text(&out.stderr).trim(),
-        "queue q-a: 3 links — 1 connected, 1 unused (expired), 1 failed (mint_failed), \
+        "queue q-a: 3 links — 1 connected, 1 unused (expired), 1 failed (mint failed), \
          1 link out (no result yet); skips are not in the log\n\
          queue q-a: no summary recorded (the queue did not end normally)"
     );

@@ -171,10 +171,12 @@ pub fn queue_totals(id: &str, links: &[LinkRecord], failed: usize) -> String {
         .count();
     let out = links.len() - connected - expired;
     format!(
-        "queue {}: {} — {connected} connected, {expired} unused (expired), {failed} failed \
-         (mint_failed), {out} link out (no result yet); skips are not in the log",
+        "queue {}: {} — {connected} connected, {expired} unused ({}), {failed} failed ({}), \
+         {out} link out (no result yet); skips are not in the log",
         sanitize(id),
         crate::text::count(links.len(), "link", "links"),
+        crate::audit::Outcome::Expired.label(),
+        crate::audit::Outcome::MintFailed.label(),
     )
 }
 
