@@ -469,7 +469,7 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
     lines.push(Line::default());
     lines.push(shorten_line(
         Line::styled(
-            format!("The audit log keeps its rows: history --queue {}", q.id),
+            format!("history --queue {} prints this summary again", q.id),
             theme.muted(),
         ),
         width,

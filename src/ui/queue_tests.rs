@@ -189,25 +189,34 @@ fn queue_link_view_strip() {
 
 #[test]
 fn queue_summary() {
-    snap("queue_summary", |w, h| {
-        let mut app = counting_down(w, h);
-        app.update(Msg::Tick(t0() + Duration::seconds(8)));
-        let id = live(&app, Task::Mint);
-        app.update(Msg::Minted {
-            id,
-            at: t0() + Duration::seconds(9),
-            result: Err(ApiError::Refused {
-                status: 400,
-                detail: "user is archived".into(),
-            }),
-        });
-        app.update(ch('n'));
-        minted(&mut app, 3, 10);
-        app.update(ch('x'));
-        app.update(ch('y'));
-        app.toast = None;
-        app
+    snap("queue_summary", summary);
+    // The audit log keeps the summary itself: the command that prints it again.
+    let screen = render(&summary(80, 24), 80, 24);
+    assert!(
+        screen.contains("history --queue q-20261124-100000-3f9a prints this summary again"),
+        "{screen}"
+    );
+}
+
+/// Patient 1 connected, patient 2's mint failed, patient 3's link shown, then stopped.
+fn summary(w: u16, h: u16) -> App {
+    let mut app = counting_down(w, h);
+    app.update(Msg::Tick(t0() + Duration::seconds(8)));
+    let id = live(&app, Task::Mint);
+    app.update(Msg::Minted {
+        id,
+        at: t0() + Duration::seconds(9),
+        result: Err(ApiError::Refused {
+            status: 400,
+            detail: "user is archived".into(),
+        }),
     });
+    app.update(ch('n'));
+    minted(&mut app, 3, 10);
+    app.update(ch('x'));
+    app.update(ch('y'));
+    app.toast = None;
+    app
 }
 
 #[test]
