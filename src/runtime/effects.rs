@@ -1,8 +1,9 @@
 //! Carrying out the app's effects. Every task, async or blocking, starts through one helper,
 //! [`Driver::spawn`], which keeps its cancel handle by request id and turns a panic into
 //! `Msg::TaskFailed` with its [`Task`]; `Effect::Cancel` stops a task (a blocking one sees its
-//! [`Stop`] set). The clipboard lives on its own thread, OSC 52 is written between frames, and
-//! 429 back-off is shared by the pages of the patient list ([`PageGate`]).
+//! [`Stop`] set). The clipboard lives on its own thread, and so does the audit log
+//! ([`LogThread`]: its writes and reads in the order asked), OSC 52 is written between frames,
+//! and 429 back-off is shared by the pages of the patient list ([`PageGate`]).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -59,8 +60,7 @@ impl Work {
     }
 }
 
-/// One task to start: its kind, its request (none for an audit write, which nothing waits
-/// for), and its work.
+/// One task to start: its kind, its request (if something waits for its answer), and its work.
 pub(super) struct Job {
     pub(super) task: Task,
     pub(super) id: Option<RequestId>,
@@ -311,48 +311,57 @@ impl<B: Backend> Driver<B> {
         }
     }
 
-    /// The audit log and files, on blocking threads.
+    /// The audit log on its own thread, in the order asked; files on blocking threads.
     fn file_job(&self, effect: Effect) -> Option<Job> {
         let history = self.history.clone();
         match effect {
             Effect::Audit(event) => {
                 let store = history?;
                 let tx = self.tx.clone();
-                let work = Work::blocking(move |_| {
-                    let store = store
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    if let Err(e) = store.record(&event) {
-                        tracing::warn!("audit log write failed: {e}");
-                        let _ = tx.send(Msg::HistoryUnavailable(e.to_string()));
-                    }
-                    None
+                self.log.queue(move || {
+                    let write = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let store = store
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        store.record(&event)
+                    }));
+                    let msg = match write {
+                        Ok(Ok(())) => return,
+                        Ok(Err(e)) => {
+                            tracing::warn!("audit log write failed: {e}");
+                            Msg::HistoryUnavailable(e.to_string())
+                        }
+                        // Its panic was logged by the hook; it is this write's failure.
+                        Err(_) => Msg::TaskFailed {
+                            task: Task::Audit,
+                            id: None,
+                        },
+                    };
+                    let _ = tx.send(msg);
                 });
-                Some(Job {
-                    task: Task::Audit,
-                    id: None,
-                    work,
-                })
+                None
             }
             Effect::LoadHistory { id } => {
-                let work = Work::blocking(move |_| {
-                    let result = match history {
-                        Some(store) => read_history(&store),
-                        None => Err("the audit log is unavailable".into()),
-                    };
-                    Some(Msg::HistoryLoaded { id, result })
+                let read = self.log.read(move || match history {
+                    Some(store) => read_history(&store),
+                    None => Err("the audit log is unavailable".into()),
+                });
+                let work = Work::future(async move {
+                    let result = read.await;
+                    Msg::HistoryLoaded { id, result }
                 });
                 Some(Job::new(Task::LoadHistory, id, work))
             }
             Effect::LoadStatus { id, here } => {
-                let work = Work::blocking(move |_| {
-                    // Without a log (its absence was said when it failed to open), no link
-                    // is known from this desk.
-                    let result = match history {
-                        Some(store) => read_status(&store, &here),
-                        None => Ok(crate::audit::onboarding::Ledger::new(&here)),
-                    };
-                    Some(Msg::StatusLoaded { id, result })
+                // Without a log (its absence was said when it failed to open), no link is
+                // known from this desk.
+                let read = self.log.read(move || match history {
+                    Some(store) => read_status(&store, &here),
+                    None => Ok(crate::audit::onboarding::Ledger::new(&here)),
+                });
+                let work = Work::future(async move {
+                    let result = read.await;
+                    Msg::StatusLoaded { id, result }
                 });
                 Some(Job::new(Task::LoadStatus, id, work))
             }
@@ -412,6 +421,76 @@ fn read_status(
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let events = store.events().map_err(|e| e.to_string())?;
     Ok(crate::audit::onboarding::Ledger::from_events(&events, here))
+}
+
+/// A job for the audit log's thread.
+type LogJob = Box<dyn FnOnce() + Send>;
+
+/// The audit log's own thread. Its jobs (every write, and the reads for `H` and the patients'
+/// statuses) run one at a time in the order the app asked for them, so the rows are in that
+/// order and a read sees every row written before it was asked for (`H` right after a mint
+/// lists that link); on blocking threads of their own they raced. Dropped, it waits for the
+/// jobs queued: the last rows of a console that quits are written.
+pub(super) struct LogThread {
+    jobs: Option<std::sync::mpsc::Sender<LogJob>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LogThread {
+    pub(super) fn start() -> LogThread {
+        let (jobs, rx) = std::sync::mpsc::channel::<LogJob>();
+        let thread = std::thread::Builder::new()
+            .name("audit-log".into())
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    // A panic (a bug, logged by the hook) ends that job, not the thread.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
+            })
+            .expect("the audit log's thread starts");
+        LogThread {
+            jobs: Some(jobs),
+            thread: Some(thread),
+        }
+    }
+
+    /// Runs `job` after every job queued before it.
+    fn queue(&self, job: impl FnOnce() + Send + 'static) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Box::new(job));
+        }
+    }
+
+    /// Runs `read` after every job queued before it; its answer, or its panic resumed in the
+    /// task that awaits it (which then fails as any task does).
+    fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = T> + Send + 'static {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.queue(move || {
+            let _ = answer.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)));
+        });
+        async move {
+            // The thread runs every job it is given (a panic ends the job, not the thread).
+            match answered
+                .await
+                .expect("the audit log's thread answers every read")
+            {
+                Ok(value) => value,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    }
+}
+
+impl Drop for LogThread {
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 pub(super) enum ClipboardJob {
@@ -559,12 +638,93 @@ mod tests {
         assert!(d.app.requests.get(id).is_none());
     }
 
+    /// The audit log's writes and reads are carried out in the order the app asked for them:
+    /// the rows in that order, and a read that sees every row written before it was asked for
+    /// (`H` just after a mint lists that link). Forty writes and a read at once, as a burst.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_audit_log_is_written_and_read_in_the_order_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = driver(loaded(3, false));
+        d.open_history(Some(&dir.path().join("history.sqlite3")));
+        let scope = crate::audit::Scope::demo(crate::audit::Source::Console, "jdoe");
+        let request = crate::api::LinkTokenRequest {
+            user_id: uuid::Uuid::nil(),
+            provider: None,
+            redirect_url: None,
+            filter_on_providers: None,
+            on_error: None,
+            on_close: None,
+        };
+        let ids: Vec<String> = (0..40).map(|n| format!("patient-{n:05}")).collect();
+        let mut effects: Vec<Effect> = ids
+            .iter()
+            .map(|who| {
+                let mut e = scope.event(
+                    crate::audit::Outcome::Minted,
+                    &request,
+                    who,
+                    chrono::Utc::now(),
+                );
+                e.token_fingerprint = Some(format!("sha256:{who}"));
+                Effect::Audit(Box::new(e))
+            })
+            .collect();
+        let id = d.app.requests.start(Pending::History);
+        effects.push(Effect::LoadHistory { id });
+        d.run_effects(effects);
+        let answer = tokio::time::timeout(Duration::from_secs(20), d.rx.recv())
+            .await
+            .expect("the read answers")
+            .unwrap();
+        let Msg::HistoryLoaded { result, .. } = answer else {
+            panic!("{answer:?}");
+        };
+        let read: Vec<String> = result
+            .unwrap()
+            .iter()
+            .rev()
+            .map(|l| l.minted.client_user_id.clone())
+            .collect();
+        assert_eq!(read, ids, "every row, in the order asked");
+    }
+
+    /// A read on the audit log's thread that panics (a bug) fails its task as a blocking one
+    /// does, and the thread goes on: the next read answers.
+    #[tokio::test]
+    async fn a_panicking_read_of_the_log_fails_its_task_and_the_next_read_answers() {
+        let mut d = driver(loaded(3, false));
+        let fx = d.app.update(ch('H'));
+        let [Effect::LoadHistory { id }] = fx[..] else {
+            panic!("{fx:?}");
+        };
+        let read = d.log.read(|| -> Msg { panic!("the audit log read broke") });
+        d.spawn(Job::new(Task::LoadHistory, id, Work::future(read)));
+        step_until(&mut d, |app| {
+            app.overlays
+                .history
+                .as_ref()
+                .is_some_and(|h| h.records.is_some())
+        })
+        .await;
+        let toast = &d.app.toast.as_ref().unwrap().text;
+        assert!(
+            toast.starts_with("Internal error while trying to read the audit log"),
+            "{toast}"
+        );
+        let next = tokio::time::timeout(Duration::from_secs(20), d.log.read(|| 7))
+            .await
+            .expect("the thread still reads");
+        assert_eq!(next, 7);
+    }
+
     #[tokio::test]
     async fn cancel_stops_a_blocking_task_which_then_answers_nothing() {
         let mut d = driver(loaded(3, false));
         let id = d.app.requests.start(Pending::SavePng);
         let (seen, stopped) = std::sync::mpsc::channel();
+        let (running, started) = tokio::sync::oneshot::channel();
         let work = Work::blocking(move |stop| {
+            running.send(()).unwrap();
             while !stop.is_set() {
                 std::thread::sleep(Duration::from_millis(1));
             }
@@ -572,8 +732,11 @@ mod tests {
             Some(Msg::Quit)
         });
         d.spawn(Job::new(Task::SavePng, id, work));
-        // Let the task start its blocking thread, then cancel it.
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // Once the task runs on its blocking thread, cancel it.
+        tokio::time::timeout(Duration::from_secs(20), started)
+            .await
+            .expect("the blocking work starts")
+            .unwrap();
         d.run_effects(vec![Effect::Cancel { id }]);
         tokio::task::spawn_blocking(move || stopped.recv_timeout(Duration::from_secs(5)))
             .await

@@ -62,6 +62,8 @@ pub struct Driver<B: Backend> {
     frames: u64,
     /// The audit log, when it could be opened.
     history: Option<Arc<std::sync::Mutex<crate::audit::Store>>>,
+    /// The thread that writes and reads the audit log, in order.
+    log: effects::LogThread,
     /// No users page is sent before this (a `Retry-After` holds back every page).
     page_gate: effects::PageGate,
 }
@@ -115,6 +117,7 @@ impl<B: Backend> Driver<B> {
             suspend: None,
             frames: 0,
             history: None,
+            log: effects::LogThread::start(),
             page_gate,
         }
     }
