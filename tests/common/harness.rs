@@ -207,9 +207,7 @@ impl Console {
     ) -> Vec<Row> {
         let mut seen = Vec::new();
         let read = |seen: &mut Vec<Row>| {
-            *seen = Store::open(db)
-                .and_then(|s| s.events())
-                .unwrap_or_default();
+            *seen = Store::open(db).and_then(|s| s.events()).unwrap_or_default();
         };
         let start = Instant::now();
         loop {
