@@ -149,7 +149,9 @@ fn the_app_store_code_decodes_from_the_screen_beside_the_code_at_80x24() {
     // in a later write than the code's).
     let (_, url) = pty.wait_for_code("c copies the code");
     assert_eq!(url, JUNCTION_CONNECT_APP_STORE);
-    pty.wait_until("the code in characters", |p| typed_code(&p.screen_lines()).is_some());
+    pty.wait_until("the code in characters", |p| {
+        typed_code(&p.screen_lines()).is_some()
+    });
     let typed = typed_code(&pty.screen_lines()).unwrap();
     assert!(typed.starts_with("skus"), "{typed}");
     // The patient-facing view shows the same code and the same App Store code.
@@ -158,7 +160,10 @@ fn the_app_store_code_decodes_from_the_screen_beside_the_code_at_80x24() {
         !p.screen_lines().join("\n").contains("c copies the code")
     });
     let (_, url) = pty.wait_for_code("Connect Apple Health");
-    assert_eq!(url, JUNCTION_CONNECT_APP_STORE, "decodes in the patient view");
+    assert_eq!(
+        url, JUNCTION_CONNECT_APP_STORE,
+        "decodes in the patient view"
+    );
     pty.wait_for(&grouped(&typed));
     pty.send("x");
     pty.wait_for("c copies the code");
