@@ -85,7 +85,11 @@ async fn full_flow_mints_exactly_what_the_screen_showed_and_copies() {
     let second = h.shown_url();
     h.key(KeyCode::Char('r'));
     h.wait_until("r re-mints", |h| {
-        h.driver.app.screen.shown().is_some_and(|s| s.link.token.link_web_url != second)
+        h.driver
+            .app
+            .screen
+            .shown()
+            .is_some_and(|s| s.link.token.link_web_url != second)
     })
     .await;
     let recorded = emu.link_requests();
