@@ -146,10 +146,7 @@ fn console_copies(display: &str, base: &str) -> (common::pty::Pty, String, Strin
 }
 
 /// As [`console_copies`], with how long the copy took: from `c` to the status line's words.
-fn timed_console_copies(
-    display: &str,
-    base: &str,
-) -> (common::pty::Pty, String, String, Duration) {
+fn timed_console_copies(display: &str, base: &str) -> (common::pty::Pty, String, String, Duration) {
     let mut pty = common::pty::Pty::spawn_sized(
         &[],
         48,
