@@ -11,7 +11,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use vital_onboard::app::watcher::POLL;
 use vital_onboard::audit::{Filter, Outcome, Store};
-use vital_onboard::emulator::Fault;
+use vital_onboard::emulator::{Fault, RunningEmulator};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_connection_through_the_link_page_shows_within_one_poll_and_is_logged() {
@@ -30,50 +30,8 @@ async fn a_connection_through_the_link_page_shows_within_one_poll_and_is_logged(
     );
     c.key(KeyCode::Char('K'));
     c.wait_for("Scan with your phone camera").await;
-    let web = Browser::new(&emu);
     let token = token_of(&url);
-    // The loop does not turn while the Link page is used: the last check it has handled.
-    let mut last = c
-        .driver
-        .app
-        .screen
-        .shown()
-        .expect("the link")
-        .watch
-        .last_check;
-    let done = web.allow(&token, "oura").await;
-    assert!(done.html.contains("Oura is connected"));
-    // Within one poll: the first check the watcher sends after the connection sees it. One
-    // check may have been on its way (or its answer waiting in the loop) when the Link page
-    // connected, so at most two answers come in before the connection is seen; and the checks
-    // keep to the poll interval. Counted in checks, not in wall-clock time, which a loaded
-    // machine stretches.
-    let started = std::time::Instant::now();
-    let mut checks = 0;
-    c.wait_until("the watcher sees the connection", |c| {
-        let watch = &c.driver.app.screen.shown().expect("the link's view").watch;
-        if watch.last_check != last {
-            last = watch.last_check;
-            checks += 1;
-            let (at, next) = (watch.last_check.unwrap(), watch.next_at.unwrap());
-            assert_eq!(
-                next - at,
-                chrono::Duration::from_std(POLL).unwrap(),
-                "one poll"
-            );
-        }
-        watch.consumed()
-    })
-    .await;
-    eprintln!(
-        "connection seen {:?} after the Link page connected, by check {checks} since",
-        started.elapsed()
-    );
-    assert!(
-        checks <= 2,
-        "{} checks answered after the connection missed it",
-        checks - 1
-    );
+    connect_within_one_poll(&mut c, &emu, &token).await;
     let patient = c
         .wait_for("Oura is connected. You can hand the device back.")
         .await;
@@ -148,6 +106,64 @@ fn no_secret_in_the_file(db: &std::path::Path, url: &str, token: &str) {
         assert_eq!(mode(db), 0o600);
         assert_eq!(mode(db.parent().unwrap()), 0o700);
     }
+}
+
+/// The patient allows Oura on the Link page of `token`'s link, shown in `c`; the console sees
+/// the connection within one poll.
+async fn connect_within_one_poll(c: &mut Console, emu: &RunningEmulator, token: &str) {
+    let web = Browser::new(emu);
+    // A check is started by a tick, every second in the link views.
+    assert!(
+        c.driver
+            .app
+            .tick_interval(chrono::Utc::now())
+            .is_some_and(|t| t <= std::time::Duration::from_secs(1)),
+        "the link views tick every second"
+    );
+    // The loop does not turn while the Link page is used: the last check it has handled.
+    let mut last = c
+        .driver
+        .app
+        .screen
+        .shown()
+        .expect("the link")
+        .watch
+        .last_check;
+    let done = web.allow(token, "oura").await;
+    assert!(done.html.contains("Oura is connected"));
+    // Within one poll: the first check the watcher sends after the connection sees it. One
+    // check may have been on its way (or its answer waiting in the loop) when the Link page
+    // connected, so at most two answers come in before the connection is seen; and the checks
+    // keep to the poll interval. Counted in checks, not in wall-clock time, which a loaded
+    // machine stretches.
+    let started = std::time::Instant::now();
+    let mut checks = 0;
+    c.wait_until("the watcher sees the connection", |c| {
+        let watch = &c.driver.app.screen.shown().expect("the link's view").watch;
+        if watch.last_check != last {
+            last = watch.last_check;
+            checks += 1;
+            let (at, next) = (watch.last_check.unwrap(), watch.next_at.unwrap());
+            assert_eq!(
+                next - at,
+                chrono::Duration::from_std(POLL).unwrap(),
+                "one poll"
+            );
+        }
+        watch.consumed()
+    })
+    .await;
+    eprintln!(
+        "connection seen {:?} after the Link page connected, by check {checks} since",
+        started.elapsed()
+    );
+    assert!(
+        checks <= 2,
+        "{} checks answered after the connection missed it",
+        checks - 1
+    );
+    // And one poll is what docs/console.md says: 3 s.
+    assert_eq!(POLL, std::time::Duration::from_secs(3));
 }
 
 #[tokio::test(flavor = "multi_thread")]
