@@ -426,20 +426,24 @@ fn read_status(
 /// A job for the audit log's thread.
 type LogJob = Box<dyn FnOnce() + Send>;
 
+/// How long a console that quits waits for the audit log's jobs still queued: the rows of the
+/// last moments are written, but a locked log does not hold the process.
+pub(super) const LOG_AT_QUIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The audit log's own thread. Its jobs (every write, and the reads for `H` and the patients'
 /// statuses) run one at a time in the order the app asked for them, so the rows are in that
 /// order and a read sees every row written before it was asked for (`H` right after a mint
 /// lists that link); on blocking threads of their own they raced. Dropped, it waits for the
-/// jobs queued: the last rows of a console that quits are written.
+/// jobs queued, [`LOG_AT_QUIT`] at most.
 pub(super) struct LogThread {
-    jobs: Option<std::sync::mpsc::Sender<LogJob>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    jobs: std::sync::mpsc::Sender<LogJob>,
 }
 
 impl LogThread {
     pub(super) fn start() -> LogThread {
         let (jobs, rx) = std::sync::mpsc::channel::<LogJob>();
-        let thread = std::thread::Builder::new()
+        // It ends when its sender is dropped and the jobs queued are done.
+        std::thread::Builder::new()
             .name("audit-log".into())
             .spawn(move || {
                 while let Ok(job) = rx.recv() {
@@ -448,17 +452,12 @@ impl LogThread {
                 }
             })
             .expect("the audit log's thread starts");
-        LogThread {
-            jobs: Some(jobs),
-            thread: Some(thread),
-        }
+        LogThread { jobs }
     }
 
     /// Runs `job` after every job queued before it.
     fn queue(&self, job: impl FnOnce() + Send + 'static) {
-        if let Some(jobs) = &self.jobs {
-            let _ = jobs.send(Box::new(job));
-        }
+        let _ = self.jobs.send(Box::new(job));
     }
 
     /// Runs `read` after every job queued before it; its answer, or its panic resumed in the
@@ -482,13 +481,21 @@ impl LogThread {
             }
         }
     }
+
+    /// Waits until every job queued so far is done, `within` at most; whether they are.
+    pub(super) fn finish(&self, within: std::time::Duration) -> bool {
+        let (done, finished) = std::sync::mpsc::channel();
+        self.queue(move || {
+            let _ = done.send(());
+        });
+        finished.recv_timeout(within).is_ok()
+    }
 }
 
 impl Drop for LogThread {
     fn drop(&mut self) {
-        drop(self.jobs.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        if !self.finish(LOG_AT_QUIT) {
+            tracing::warn!("audit log writes still running at quit: left unfinished");
         }
     }
 }

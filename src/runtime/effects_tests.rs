@@ -212,3 +212,56 @@ async fn cancel_stops_a_blocking_task_which_then_answers_nothing() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(d.rx.try_recv().is_err());
 }
+
+/// The rows of a console's last moments are written before it is gone: dropping the driver
+/// waits for the audit log's jobs queued (a log that is busy a moment included), and a log
+/// locked for longer does not hold it past two seconds.
+#[tokio::test(flavor = "multi_thread")]
+async fn quitting_waits_for_the_audit_writes_queued_but_not_for_ever() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let mut d = driver(loaded(3, false));
+    d.open_history(Some(&path));
+    let store = d.history.clone().unwrap();
+    let scope = crate::audit::Scope::demo(crate::audit::Source::Console, "jdoe");
+    let request = crate::api::LinkTokenRequest {
+        user_id: uuid::Uuid::nil(),
+        provider: None,
+        redirect_url: None,
+        filter_on_providers: None,
+        on_error: None,
+        on_close: None,
+    };
+    let row = scope.event(
+        crate::audit::Outcome::Minted,
+        &request,
+        "patient-00001",
+        chrono::Utc::now(),
+    );
+    // The log's thread is busy for a moment when the row is sent and the console quits.
+    d.log
+        .queue(|| std::thread::sleep(Duration::from_millis(300)));
+    d.run_effects(vec![Effect::Audit(Box::new(row))]);
+    drop(d);
+    let events = store.lock().unwrap().events().unwrap();
+    assert_eq!(
+        events.len(),
+        1,
+        "the row was written before the driver was gone"
+    );
+
+    // Locked for good: the driver is gone after two seconds all the same.
+    let mut d = driver(loaded(3, false));
+    d.open_history(Some(&path));
+    let held = d.history.clone().unwrap();
+    let _locked = held.lock().unwrap();
+    d.run_effects(vec![Effect::Audit(Box::new(events[0].clone()))]);
+    let started = std::time::Instant::now();
+    drop(d);
+    assert!(started.elapsed() >= super::LOG_AT_QUIT, "it waited");
+    assert!(
+        started.elapsed() < super::LOG_AT_QUIT * 5,
+        "not for ever: {:?}",
+        started.elapsed()
+    );
+}
