@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::harness::Console;
 use common::link_web::Browser;
@@ -16,13 +16,22 @@ use vital_onboard::app::screen::Screen;
 use vital_onboard::audit::{Outcome, Source};
 
 /// Runs the loop until the patient-facing view shows `client_user_id`'s link; answers its URL.
-async fn shown_for(c: &mut Console, client_user_id: &str) -> String {
-    c.wait_until(&format!("a link shown for {client_user_id}"), |c| {
-        matches!(&c.driver.app.screen, Screen::PatientView { shown, .. }
-            if shown.link.client_user_id == client_user_id)
-    })
-    .await;
-    c.shown_url()
+async fn shown_for(c: &mut Console, client_user_id: &str, within: Duration) -> String {
+    let start = Instant::now();
+    loop {
+        c.step(Duration::from_millis(50)).await;
+        if let Screen::PatientView { shown, .. } = &c.driver.app.screen
+            && shown.link.client_user_id == client_user_id
+        {
+            return shown.link.token.link_web_url.clone();
+        }
+        assert!(
+            start.elapsed() < within,
+            "no link shown for {client_user_id} ({:?}); screen:\n{}",
+            c.driver.app.screen.shown().map(|s| &s.link.client_user_id),
+            c.screen()
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -40,18 +49,18 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
     c.wait_for("Start the queue of 3 patients with every provider? y/N")
         .await;
     c.key(KeyCode::Char('y'));
-    c.wait_until("the queue starts", |c| c.driver.app.queue.is_some())
-        .await;
-    let (queue_id, ids) = {
-        let q = c.driver.app.queue.as_ref().unwrap();
-        let ids: Vec<String> = q.entries.iter().map(|e| e.client_user_id.clone()).collect();
-        (q.id.clone(), ids)
+    let (queue_id, ids) = loop {
+        c.step(Duration::from_millis(20)).await;
+        if let Some(q) = &c.driver.app.queue {
+            let ids: Vec<String> = q.entries.iter().map(|e| e.client_user_id.clone()).collect();
+            break (q.id.clone(), ids);
+        }
     };
     assert_eq!(ids.len(), 3);
     let web = Browser::new(&emu);
     for (n, id) in ids.iter().enumerate() {
         // No key is pressed from here on: each link follows the connection before it.
-        let url = shown_for(&mut c, id).await;
+        let url = shown_for(&mut c, id, Duration::from_secs(20)).await;
         let page = web.allow(&token_of(&url), "oura").await;
         assert!(page.html.contains("Oura is connected"), "{}", page.html);
         // The patient-facing view confirms the connection during the countdown; after the
@@ -61,7 +70,7 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
         } else {
             "Thank you. Please hand the device back to the staff."
         };
-        let between = c.wait_for(expect).await;
+        let between = c.wait_for_within(expect, Duration::from_secs(10)).await.0;
         for id in &ids {
             assert!(
                 !between.contains(id.as_str()),
@@ -75,7 +84,10 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
     assert!(still.contains("Thank you."), "{still}");
     assert!(ids.iter().all(|id| !still.contains(id.as_str())), "{still}");
     c.key(KeyCode::Char('a'));
-    let summary = c.wait_for("summary").await;
+    let summary = c
+        .wait_for_within("summary", Duration::from_secs(10))
+        .await
+        .0;
     assert!(
         summary.contains(&format!("Connected 3: {}", ids.join(", "))),
         "{summary}"
