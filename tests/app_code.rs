@@ -66,21 +66,14 @@ async fn a_makes_a_code_the_phone_app_connects_apple_health_and_the_watcher_says
     // connection is added as that page adds it.
     let user_id = vital_onboard::emulator::stable_uuid("patient-00012");
     // After the watcher's first check (the connections before the code).
-    let start = std::time::Instant::now();
-    while h
-        .driver
-        .app
-        .screen
-        .app_code()
-        .is_some_and(|s| s.watch.last_check.is_none())
-    {
-        assert!(
-            start.elapsed().as_secs() < 10,
-            "no first check:\n{}",
-            h.screen()
-        );
-        h.step(std::time::Duration::from_millis(50)).await;
-    }
+    h.wait_until("the first check", |h| {
+        h.driver
+            .app
+            .screen
+            .app_code()
+            .is_none_or(|s| s.watch.last_check.is_some())
+    })
+    .await;
     if !phone_app_allows(&emu.base_url(), &code).await {
         assert!(emu.with_team(|t| t.connect(user_id, "apple_health_kit")));
     }
@@ -131,6 +124,16 @@ async fn phone_app_allows(base: &url::Url, code: &str) -> bool {
     true
 }
 
+/// The app code in characters on a row of `lines`: three groups of four at the row's end.
+fn typed_code(lines: &[String]) -> Option<String> {
+    lines.iter().map(|l| l.trim()).find_map(|l| {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        let last = words.len().checked_sub(3)?;
+        let code = words[last..].concat();
+        (words[last..].iter().all(|w| w.len() == 4) && is_app_code(&code)).then_some(code)
+    })
+}
+
 /// Rows of the screen as text; the App Store code decodes from the cells (rqrr), and the code in
 /// characters stands beside it.
 #[test]
@@ -142,32 +145,26 @@ fn the_app_store_code_decodes_from_the_screen_beside_the_code_at_80x24() {
     pty.send("\r");
     pty.wait_for("Selected patient-00012");
     pty.send("A");
-    pty.wait_for("type it without spaces");
-    let lines = pty.screen_lines();
-    let grid = vital_onboard::link::qr::modules_from_lines(&lines);
-    let url = decode_grid(&grid).expect("the App Store code on screen decodes");
+    // The code in characters, grouped for reading aloud, right of the code (its rows may come
+    // in a later write than the code's).
+    let (_, url) = pty.wait_for_code("c copies the code");
     assert_eq!(url, JUNCTION_CONNECT_APP_STORE);
-    // The code in characters, grouped for reading aloud, right of the code.
-    let typed: String = lines
-        .iter()
-        .map(|l| l.trim())
-        .find_map(|l| {
-            let words: Vec<&str> = l.split_whitespace().collect();
-            let last = words.len().checked_sub(3)?;
-            let code = words[last..].concat();
-            (words[last..].iter().all(|w| w.len() == 4) && is_app_code(&code)).then_some(code)
-        })
-        .unwrap_or_else(|| panic!("the code on screen:\n{}", lines.join("\n")));
+    pty.wait_until("the code in characters", |p| {
+        typed_code(&p.screen_lines()).is_some()
+    });
+    let typed = typed_code(&pty.screen_lines()).unwrap();
     assert!(typed.starts_with("skus"), "{typed}");
     // The patient-facing view shows the same code and the same App Store code.
     pty.send("K");
-    let screen = pty.wait_for("Connect Apple Health");
-    assert!(screen.contains(&grouped(&typed)), "{screen}");
-    let grid = vital_onboard::link::qr::modules_from_lines(&pty.screen_lines());
+    pty.wait_until("the staff view is gone", |p| {
+        !p.screen_lines().join("\n").contains("c copies the code")
+    });
+    let (_, url) = pty.wait_for_code("Connect Apple Health");
     assert_eq!(
-        decode_grid(&grid).expect("decodes in the patient view"),
-        JUNCTION_CONNECT_APP_STORE
+        url, JUNCTION_CONNECT_APP_STORE,
+        "decodes in the patient view"
     );
+    pty.wait_for(&grouped(&typed));
     pty.send("x");
     pty.wait_for("c copies the code");
     pty.send("q");

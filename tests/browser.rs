@@ -7,7 +7,6 @@
 mod common;
 
 use std::process::Command;
-use std::time::Duration;
 
 use common::harness::Console;
 use common::link_web::listed_slugs;
@@ -113,7 +112,7 @@ async fn chromium_connects_through_the_link_page_and_the_console_sees_it() {
     let done = dump_dom(bin, target).await;
     assert!(done.contains("Oura is connected"), "{done}");
     let (screen, took) = c
-        .wait_for_within("Connected: Oura ✓", Duration::from_secs(6))
+        .wait_for_within("Connected: Oura ✓", common::harness::WAIT)
         .await;
     assert!(screen.contains("Used — r for another"));
     eprintln!("the console saw the browser's connection {took:?} after it was made");

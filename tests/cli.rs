@@ -232,11 +232,7 @@ async fn api_refusals_exit_3() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unreachable_and_failing_api_exit_4() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_held, port) = refused_port();
     let o = run(
         cmd(Some(&format!("http://127.0.0.1:{port}")), Some(KEY)),
         &["providers"],

@@ -217,8 +217,16 @@ async fn ctrl_c_ends_a_waiting_command_with_130() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let child = c.spawn().unwrap();
-    // The request is on its way (the handler was set up before it left).
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The request is on its way (the handler was set up before it left): the emulator has
+    // taken the fault that holds its answer.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !emu.with_team(|t| t.faults.is_empty()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the request never reached the emulator"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     interrupt(&child);
     let o = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await

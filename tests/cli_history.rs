@@ -361,8 +361,9 @@ async fn pending_warns_when_the_api_refuses_the_key_or_cannot_be_reached() {
     );
     assert_eq!(err.matches("warning:").count(), 1, "one warning: {err}");
 
-    // Nothing listens on port 9 of loopback.
-    let gone = "http://127.0.0.1:9";
+    // Nothing listens on that port of loopback.
+    let (_held, port) = refused_port();
+    let gone = &format!("http://127.0.0.1:{port}");
     let db2 = dir.path().join("h2.sqlite3");
     seed_on(&db2, gone);
     let o = run(cmd(&db2, Some(gone)), &["history", "--pending"]).await;

@@ -391,18 +391,13 @@ async fn live_check_mints_are_audited_and_stay_out_of_the_follow_up_lists() {
         let mut console = common::harness::Console::new(&emu, Some(&db));
         console.mint_for("patient-00002", &["oura"]).await;
         // The console writes the log on a thread of its own: wait for the row.
-        let logged = || {
-            vital_onboard::audit::Store::open(&db)
-                .and_then(|s| s.links(&vital_onboard::audit::Filter::default()))
-                .is_ok_and(|l| l.len() == 1)
-        };
-        for _ in 0..100 {
-            if logged() {
-                break;
-            }
-            console.step(std::time::Duration::from_millis(50)).await;
-        }
-        assert!(logged(), "the console's mint is in the log");
+        console
+            .wait_for_log(&db, "the console's mint", |events| {
+                events
+                    .iter()
+                    .any(|e| e.outcome == vital_onboard::audit::Outcome::Minted)
+            })
+            .await;
     }
     let o = run_live(&c, &base, &[]).await;
     assert_eq!(code(&o), 2, "{}", text(&o.stderr));
@@ -468,12 +463,9 @@ async fn live_check_mints_are_audited_and_stay_out_of_the_follow_up_lists() {
             Err(e) => panic!("{e}"),
         }
     };
-    for _ in 0..100 {
-        if read(&console).is_some() {
-            break;
-        }
-        console.step(std::time::Duration::from_millis(50)).await;
-    }
+    console
+        .wait_until("the history overlay reads the log", |c| read(c).is_some())
+        .await;
     assert_eq!(read(&console), Some(vec!["patient-00002".to_string()]));
 }
 

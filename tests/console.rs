@@ -82,8 +82,16 @@ async fn full_flow_mints_exactly_what_the_screen_showed_and_copies() {
     assert_eq!(h.driver.app.providers.ticked.len(), 2);
     h.key(KeyCode::Char('m'));
     h.wait_for("Link for the patient").await;
+    let second = h.shown_url();
     h.key(KeyCode::Char('r'));
-    h.settle().await;
+    h.wait_until("r re-mints", |h| {
+        h.driver
+            .app
+            .screen
+            .shown()
+            .is_some_and(|s| s.link.token.link_web_url != second)
+    })
+    .await;
     let recorded = emu.link_requests();
     assert_eq!(recorded.len(), 3);
     assert_eq!(recorded[2].body, recorded[0].body);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
 use common::pty::{COLS, Pty, ROWS, wait_exit};
@@ -52,32 +52,11 @@ fn choose_as_the_readme_says(pty: &mut Pty, redirect_url: &str) {
     pty.wait_for("[x] On close: redirect");
 }
 
-#[test]
-fn demo_flow_in_a_real_terminal() {
-    let mut pty = Pty::spawn(&[]);
-    let first = pty.wait_for("patient-00012");
-    assert!(first.contains(" DEMO "), "{first}");
-    assert!(pty.parser.lock().unwrap().screen().alternate_screen());
-
-    choose_as_the_readme_says(&mut pty, "https://clinic.example/done");
-    pty.send("m");
-    pty.wait_for("Link for the patient");
-    let screen = pty.wait_for("Expires ");
-    assert!(screen.contains("fitbit, oura"), "{screen}");
-
-    // Decode the QR code from the cells on screen.
-    let lines = pty.screen_lines();
-    let grid = vital_onboard::link::qr::modules_from_lines(&lines);
-    let url = common::decode_grid(&grid).expect("the QR on screen decodes");
-    assert!(
-        url.starts_with("http://127.0.0.1:") && url.contains("/link/?token="),
-        "{url}"
-    );
-    // The URL is also shown as text on rows of its own under "Link URL", down to the key bar.
-    let label_row = lines
-        .iter()
-        .position(|l| l.contains("Link URL"))
-        .expect("a Link URL label");
+/// The text on the rows under the "Link URL" label, down to the first empty one.
+fn url_under_label(lines: &[String]) -> String {
+    let Some(label_row) = lines.iter().position(|l| l.contains("Link URL")) else {
+        return String::new();
+    };
     let col = lines[label_row]
         .chars()
         .collect::<Vec<_>>()
@@ -97,7 +76,31 @@ fn demo_flow_in_a_real_terminal() {
         }
         shown.push_str(piece);
     }
-    assert_eq!(shown, url, "the URL under the code is the one in the code");
+    shown
+}
+
+#[test]
+fn demo_flow_in_a_real_terminal() {
+    let mut pty = Pty::spawn(&[]);
+    let first = pty.wait_for("patient-00012");
+    assert!(first.contains(" DEMO "), "{first}");
+    assert!(pty.parser.lock().unwrap().screen().alternate_screen());
+
+    choose_as_the_readme_says(&mut pty, "https://clinic.example/done");
+    pty.send("m");
+    pty.wait_for("Link for the patient");
+    // Decode the QR code from the cells on screen, once the whole frame is there.
+    let (_, url) = pty.wait_for_code("Expires ");
+    pty.wait_for("fitbit, oura");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.contains("/link/?token="),
+        "{url}"
+    );
+    // The URL is also shown as text on rows of its own under "Link URL", down to the key bar
+    // (those rows may come in a later write than the code).
+    pty.wait_until("the URL under the code is the one in the code", |p| {
+        url_under_label(&p.screen_lines()) == url
+    });
 
     // It is the link the emulator issued for exactly that request.
     let token = common::token_of(&url);
@@ -135,16 +138,8 @@ fn demo_flow_in_a_real_terminal() {
 
     // Quit and check the terminal is restored.
     pty.send("q");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = pty.child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "the console did not quit");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = wait_exit(&mut pty);
     assert!(status.success(), "{status:?}");
-    std::thread::sleep(Duration::from_millis(200));
     assert!(
         !pty.parser.lock().unwrap().screen().alternate_screen(),
         "left the alternate screen"
@@ -181,7 +176,8 @@ fn no_color_keeps_the_code_black_on_white() {
     pty.send("\r");
     pty.wait_for("Selected");
     pty.send("m");
-    pty.wait_for("Expires ");
+    // The whole code is drawn before its cells are counted.
+    pty.wait_for_code("Expires ");
     let p = pty.parser.lock().unwrap();
     let screen = p.screen();
     let (mut dark, mut others) = (0, 0);
@@ -217,16 +213,17 @@ fn the_readme_first_run_at_80x24_shows_a_code() {
     pty.wait_for("patient-00001");
     choose_as_the_readme_says(&mut pty, "https://example.com/done");
     pty.send("m");
-    let screen = pty.wait_for("c copies the URL");
+    let (lines, staff) = pty.wait_for_code("c copies the URL");
+    let screen = lines.join("\n");
     assert!(!screen.contains("enlarge"), "{screen}");
     assert!(screen.contains(" DEMO "), "the badge stays: {screen}");
-    let grid = vital_onboard::link::qr::modules_from_lines(&pty.screen_lines());
-    let staff = common::decode_grid(&grid).expect("the compact view's code decodes");
     assert!(staff.contains("/link/?token="), "{staff}");
     pty.send("K");
-    pty.wait_for("Scan with your phone camera");
-    let grid = vital_onboard::link::qr::modules_from_lines(&pty.screen_lines());
-    let url = common::decode_grid(&grid).expect("the code on the 80 x 24 screen decodes");
+    // The staff view's text gone first: the code read is the patient-facing view's own.
+    pty.wait_until("the staff view is gone", |p| {
+        !p.screen_lines().join("\n").contains("c copies the URL")
+    });
+    let (_, url) = pty.wait_for_code("Scan with your phone camera");
     assert_eq!(url, staff, "one link in both views");
     pty.send("x");
     pty.wait_for("Link for the patient");
@@ -243,15 +240,11 @@ fn the_url_is_a_hyperlink_where_the_terminal_shows_them() {
     pty.send("\r");
     pty.wait_for("Selected");
     pty.send("m");
-    pty.wait_for("Link URL (c copies it):");
-    let lines = pty.screen_lines();
-    let grid = vital_onboard::link::qr::modules_from_lines(&lines);
-    let url = common::decode_grid(&grid).expect("the QR on screen decodes");
-    assert!(
-        lines.iter().any(|l| l.trim_end() == url),
-        "the URL alone on its row:\n{}",
-        lines.join("\n")
-    );
+    let (_, url) = pty.wait_for_code("Link URL (c copies it):");
+    // The URL's row may come in a later write than the code's.
+    pty.wait_until("the URL alone on its row", |p| {
+        p.screen_lines().iter().any(|l| l.trim_end() == url)
+    });
     let raw = String::from_utf8_lossy(&pty.raw.lock().unwrap()).to_string();
     let open = format!("\x1b]8;id=vital-onboard-link;{url}\x1b\\");
     let at = raw.find(&open).expect("the URL's row opens a hyperlink");

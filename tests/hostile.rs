@@ -126,11 +126,12 @@ async fn huge_bodies_are_not_read_whole_and_not_echoed() {
         }
     })
     .await;
-    let started = Instant::now();
+    // It stops at its cap and says so, rather than reading until its 5 s timeout (a Timeout
+    // error then): the kind of error is the proof, which a wall-clock bound on a loaded machine
+    // is not.
     let e = client(&h).providers().await.unwrap_err();
     assert!(matches!(e, ApiError::Unexpected { .. }), "{e:?}");
     assert!(e.to_string().contains("larger than"), "{e}");
-    assert!(started.elapsed() < Duration::from_secs(4));
     tokio::time::sleep(Duration::from_millis(200)).await;
     let sent = h.endless_bytes.load(std::sync::atomic::Ordering::SeqCst);
     assert!(

@@ -29,11 +29,7 @@ async fn the_key_appears_in_no_output_log_or_file() {
     })
     .await
     .unwrap();
-    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_held, closed_port) = common::refused_port();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("logs/vital-onboard.log");
     let png = dir.path().join("code.png");

@@ -8,12 +8,13 @@ use std::process::{Command, Stdio};
 use common::hostile::{Hostile, Reply, Request};
 use common::*;
 
+/// The binary with `config` as its config file, which is in the spawn's own home (a shared
+/// temporary path would be written by other tests and other test runs meanwhile).
 fn cmd(config: &str) -> Command {
-    let mut c = clean_command();
-    let cfg = std::env::temp_dir().join(format!(
-        "vital-onboard-tests-settings-{}.toml",
-        vital_onboard::text::file_safe(config)
-    ));
+    let env = common::env::TestEnv::new();
+    let mut c = Command::new(BIN);
+    env.apply(&mut c);
+    let cfg = env.home().join("config.toml");
     std::fs::write(&cfg, config).unwrap();
     c.env("VITAL_ONBOARD_CONFIG", cfg).stdin(Stdio::null());
     c

@@ -86,7 +86,7 @@ fn the_console_ends_when_its_terminal_closes() {
     // Close every handle on the terminal's side: the tty hangs up.
     drop(reader);
     drop(pair.master);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + common::pty::WAIT;
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             eprintln!("ended with {status:?}");
@@ -94,7 +94,10 @@ fn the_console_ends_when_its_terminal_closes() {
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("the console was still running 10 s after its terminal closed");
+            panic!(
+                "the console was still running {:?} after its terminal closed",
+                common::pty::WAIT
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     }

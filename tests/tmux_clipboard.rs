@@ -28,7 +28,7 @@ fn copy_inside_tmux_reaches_the_tmux_clipboard() {
     tmux.wait_for("Link for the patient");
     tmux.run(&["send-keys", "-t", "vo", "c"]);
     let screen = tmux.wait_for("OSC 52");
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + common::pty::WAIT;
     let buffer = loop {
         let b = tmux.run(&["show-buffer"]);
         if !b.is_empty() || Instant::now() > deadline {
@@ -95,7 +95,7 @@ fn copy_inside_tmux_with_its_defaults_says_it_was_dropped_and_the_fix() {
     tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
     tmux.run(&["send-keys", "-t", "vo", "c"]);
     tmux.wait_for("paste to check");
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + common::pty::WAIT;
     let buffer = loop {
         let b = tmux.run(&["show-buffer"]);
         if !b.is_empty() || Instant::now() > deadline {

@@ -141,6 +141,12 @@ async fn link_copy_leaves_the_url_on_the_clipboard_after_it_returns() {
 /// `c`. The status line's words about the copy, and what xclip reads back while it runs; the
 /// console is still running (`q` quits it).
 fn console_copies(display: &str, base: &str) -> (common::pty::Pty, String, String) {
+    let (pty, said, on_clipboard, _) = timed_console_copies(display, base);
+    (pty, said, on_clipboard)
+}
+
+/// As [`console_copies`], with how long the copy took: from `c` to the status line's words.
+fn timed_console_copies(display: &str, base: &str) -> (common::pty::Pty, String, String, Duration) {
     let mut pty = common::pty::Pty::spawn_sized(
         &[],
         48,
@@ -155,8 +161,9 @@ fn console_copies(display: &str, base: &str) -> (common::pty::Pty, String, Strin
     pty.send("\r");
     pty.send("m");
     pty.wait_for("Link for the patient");
+    let pressed = Instant::now();
     pty.send("c");
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + common::pty::WAIT;
     let said = loop {
         let screen = pty.screen_lines().join("\n");
         if let Some(line) = screen.lines().find(|l| {
@@ -172,8 +179,9 @@ fn console_copies(display: &str, base: &str) -> (common::pty::Pty, String, Strin
         );
         std::thread::sleep(Duration::from_millis(20));
     };
+    let took = pressed.elapsed();
     let on_clipboard = xclip_out(display);
-    (pty, said, on_clipboard)
+    (pty, said, on_clipboard, took)
 }
 
 #[test]
@@ -208,21 +216,25 @@ fn console_copy_reaches_the_x11_clipboard_while_it_runs() {
 }
 
 /// Twenty fresh consoles in a row on one X server, each copying its own link: every one is read
-/// back from the X11 clipboard (it used to fall back to OSC 52 now and then).
+/// back from the X11 clipboard (it used to fall back to OSC 52 now and then), and none takes
+/// long to copy (its tries wait 1.3 s at most in all; the rest is a loaded machine's slack).
 #[test]
 fn twenty_fresh_consoles_in_a_row_each_reach_the_x11_clipboard() {
     const RUNS: usize = 20;
+    const SLOW_COPY: Duration = Duration::from_secs(6);
     if !tools_present() {
         return;
     }
-    let started = Instant::now();
     let x = start_xvfb(3);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let emu = rt.block_on(emulator(2));
     let base = emu.base_url().to_string();
     let mut retried = Vec::new();
+    let mut slowest = Duration::ZERO;
     for run in 1..=RUNS {
-        let (mut pty, said, on_clipboard) = console_copies(&x.display, &base);
+        let (mut pty, said, on_clipboard, took) = timed_console_copies(&x.display, &base);
+        slowest = slowest.max(took);
+        assert!(took < SLOW_COPY, "run {run}: the copy took {took:?}");
         assert!(
             said.contains("Copied to the system clipboard"),
             "run {run}: {said}"
@@ -239,15 +251,7 @@ fn twenty_fresh_consoles_in_a_row_each_reach_the_x11_clipboard() {
         pty.send("q");
         assert!(common::pty::wait_exit(&mut pty).success(), "run {run}");
     }
-    eprintln!(
-        "{RUNS} copies in {:.1}s; retried in runs {retried:?}",
-        started.elapsed().as_secs_f32()
-    );
-    assert!(
-        started.elapsed() < Duration::from_mins(1),
-        "{:?}",
-        started.elapsed()
-    );
+    eprintln!("{RUNS} copies, the slowest in {slowest:?}; retried in runs {retried:?}");
     // The last console handed its link to a helper; it ends when the X server does.
     for pid in helpers_on(&x.display) {
         let _ = Command::new("kill").arg(pid.to_string()).status();

@@ -1,8 +1,9 @@
 //! Carrying out the app's effects. Every task, async or blocking, starts through one helper,
 //! [`Driver::spawn`], which keeps its cancel handle by request id and turns a panic into
 //! `Msg::TaskFailed` with its [`Task`]; `Effect::Cancel` stops a task (a blocking one sees its
-//! [`Stop`] set). The clipboard lives on its own thread, OSC 52 is written between frames, and
-//! 429 back-off is shared by the pages of the patient list ([`PageGate`]).
+//! [`Stop`] set). The clipboard lives on its own thread, and so does the audit log
+//! ([`LogThread`]: its writes and reads in the order asked), OSC 52 is written between frames,
+//! and 429 back-off is shared by the pages of the patient list ([`PageGate`]).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -59,8 +60,7 @@ impl Work {
     }
 }
 
-/// One task to start: its kind, its request (none for an audit write, which nothing waits
-/// for), and its work.
+/// One task to start: its kind, its request (if something waits for its answer), and its work.
 pub(super) struct Job {
     pub(super) task: Task,
     pub(super) id: Option<RequestId>,
@@ -192,10 +192,6 @@ impl<B: Backend> Driver<B> {
             self.tasks.retain(|_, t| !t.abort.is_finished());
             let abort = handle.abort_handle();
             self.tasks.insert(id, Running { abort, stop });
-        } else {
-            // An audit write, which nothing waits for but quitting.
-            self.writes.retain(|w| !w.is_finished());
-            self.writes.push(handle);
         }
     }
 
@@ -316,33 +312,40 @@ impl<B: Backend> Driver<B> {
         }
     }
 
-    /// The audit log and files, on blocking threads.
+    /// The audit log on its own thread, in the order asked; files on blocking threads.
     fn file_job(&self, effect: Effect) -> Option<Job> {
         let history = self.history.clone();
         match effect {
             Effect::Audit(event) => {
                 let store = history?;
                 let tx = self.tx.clone();
-                let work = Work::blocking(move |_| {
-                    let store = store
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    if let Err(e) = store.record(&event) {
-                        tracing::warn!("audit log write failed: {e}");
-                        let _ = tx.send(Msg::HistoryUnavailable(e.to_string()));
-                    }
-                    None
+                self.log.queue(move || {
+                    let write = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let store = store
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        store.record(&event)
+                    }));
+                    let msg = match write {
+                        Ok(Ok(())) => return,
+                        Ok(Err(e)) => {
+                            tracing::warn!("audit log write failed: {e}");
+                            Msg::HistoryUnavailable(e.to_string())
+                        }
+                        // Its panic was logged by the hook; it is this write's failure.
+                        Err(_) => Msg::TaskFailed {
+                            task: Task::Audit,
+                            id: None,
+                        },
+                    };
+                    let _ = tx.send(msg);
                 });
-                Some(Job {
-                    task: Task::Audit,
-                    id: None,
-                    work,
-                })
+                None
             }
             Effect::AuditQueue(run) => {
                 let store = history?;
                 let tx = self.tx.clone();
-                let work = Work::blocking(move |_| {
+                self.log.queue(move || {
                     let store = store
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -350,33 +353,30 @@ impl<B: Backend> Driver<B> {
                         tracing::warn!("audit log write of a queue's summary failed: {e}");
                         let _ = tx.send(Msg::HistoryUnavailable(e.to_string()));
                     }
-                    None
                 });
-                Some(Job {
-                    task: Task::Audit,
-                    id: None,
-                    work,
-                })
+                None
             }
             Effect::LoadHistory { id } => {
-                let work = Work::blocking(move |_| {
-                    let result = match history {
-                        Some(store) => read_history(&store),
-                        None => Err("the audit log is unavailable".into()),
-                    };
-                    Some(Msg::HistoryLoaded { id, result })
+                let read = self.log.read(move || match history {
+                    Some(store) => read_history(&store),
+                    None => Err("the audit log is unavailable".into()),
+                });
+                let work = Work::future(async move {
+                    let result = read.await;
+                    Msg::HistoryLoaded { id, result }
                 });
                 Some(Job::new(Task::LoadHistory, id, work))
             }
             Effect::LoadStatus { id, here } => {
-                let work = Work::blocking(move |_| {
-                    // Without a log (its absence was said when it failed to open), no link
-                    // is known from this desk.
-                    let result = match history {
-                        Some(store) => read_status(&store, &here),
-                        None => Ok(crate::audit::onboarding::Ledger::new(&here)),
-                    };
-                    Some(Msg::StatusLoaded { id, result })
+                // Without a log (its absence was said when it failed to open), no link is
+                // known from this desk.
+                let read = self.log.read(move || match history {
+                    Some(store) => read_status(&store, &here),
+                    None => Ok(crate::audit::onboarding::Ledger::new(&here)),
+                });
+                let work = Work::future(async move {
+                    let result = read.await;
+                    Msg::StatusLoaded { id, result }
                 });
                 Some(Job::new(Task::LoadStatus, id, work))
             }
@@ -438,6 +438,83 @@ fn read_status(
     Ok(crate::audit::onboarding::Ledger::from_events(&events, here))
 }
 
+/// A job for the audit log's thread.
+type LogJob = Box<dyn FnOnce() + Send>;
+
+/// How long a console that quits waits for the audit log's jobs still queued: the rows of the
+/// last moments are written, but a locked log does not hold the process.
+pub(super) const LOG_AT_QUIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The audit log's own thread. Its jobs (every write, and the reads for `H` and the patients'
+/// statuses) run one at a time in the order the app asked for them, so the rows are in that
+/// order and a read sees every row written before it was asked for (`H` right after a mint
+/// lists that link); on blocking threads of their own they raced. Dropped, it waits for the
+/// jobs queued, [`LOG_AT_QUIT`] at most.
+pub(super) struct LogThread {
+    jobs: std::sync::mpsc::Sender<LogJob>,
+}
+
+impl LogThread {
+    pub(super) fn start() -> LogThread {
+        let (jobs, rx) = std::sync::mpsc::channel::<LogJob>();
+        // It ends when its sender is dropped and the jobs queued are done.
+        std::thread::Builder::new()
+            .name("audit-log".into())
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    // A panic (a bug, logged by the hook) ends that job, not the thread.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
+            })
+            .expect("the audit log's thread starts");
+        LogThread { jobs }
+    }
+
+    /// Runs `job` after every job queued before it.
+    fn queue(&self, job: impl FnOnce() + Send + 'static) {
+        let _ = self.jobs.send(Box::new(job));
+    }
+
+    /// Runs `read` after every job queued before it; its answer, or its panic resumed in the
+    /// task that awaits it (which then fails as any task does).
+    fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = T> + Send + 'static {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.queue(move || {
+            let _ = answer.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)));
+        });
+        async move {
+            // The thread runs every job it is given (a panic ends the job, not the thread).
+            match answered
+                .await
+                .expect("the audit log's thread answers every read")
+            {
+                Ok(value) => value,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    }
+
+    /// Waits until every job queued so far is done, `within` at most; whether they are.
+    pub(super) fn finish(&self, within: std::time::Duration) -> bool {
+        let (done, finished) = std::sync::mpsc::channel();
+        self.queue(move || {
+            let _ = done.send(());
+        });
+        finished.recv_timeout(within).is_ok()
+    }
+}
+
+impl Drop for LogThread {
+    fn drop(&mut self) {
+        if !self.finish(LOG_AT_QUIT) {
+            tracing::warn!("audit log writes still running at quit: left unfinished");
+        }
+    }
+}
+
 pub(super) enum ClipboardJob {
     Set {
         url: LinkUrl,
@@ -480,152 +557,5 @@ pub(super) fn clipboard_thread(
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use crossterm::event::Event;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-
-    use super::*;
-    use crate::app::App;
-    use crate::app::requests::Pending;
-    use crate::app::tests::{ch, loaded};
-
-    /// No native clipboard: these tests copy nothing.
-    struct NoClipboard;
-
-    impl crate::clipboard::Clipboard for NoClipboard {
-        fn set(&mut self, _: &str) -> crate::clipboard::NativeCopy {
-            crate::clipboard::NativeCopy::Absent
-        }
-
-        fn clear_if(&mut self, _: &str) {}
-    }
-
-    fn driver(app: App) -> Driver<TestBackend> {
-        let client = crate::api::Client::new(
-            "http://127.0.0.1:9".parse().unwrap(),
-            None,
-            "the test host",
-            Duration::from_secs(1),
-        );
-        let mut d = Driver::new(
-            Terminal::new(TestBackend::new(120, 40)).unwrap(),
-            app,
-            crate::ui::Theme::plain(),
-            client,
-            super::super::system_clock(),
-            Box::new(NoClipboard),
-            Box::new(|_: &str| {}),
-        );
-        d.app.size = ratatui::layout::Rect::new(0, 0, 120, 40);
-        d
-    }
-
-    fn screen(d: &Driver<TestBackend>) -> String {
-        let buf = d.terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            for x in 0..buf.area.width {
-                out.push_str(buf[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    /// Runs the loop until `done` holds; fails after a few seconds.
-    async fn step_until(d: &mut Driver<TestBackend>, done: impl Fn(&App) -> bool) {
-        let mut events = futures::stream::pending::<std::io::Result<Event>>();
-        for _ in 0..100 {
-            if done(&d.app) {
-                return;
-            }
-            d.step(&mut events, Some(Duration::from_millis(50)))
-                .await
-                .unwrap();
-        }
-        panic!("never happened; the screen:\n{}", screen(d));
-    }
-
-    #[tokio::test]
-    async fn a_panicking_blocking_task_ends_as_task_failed_and_the_history_says_so() {
-        let mut d = driver(loaded(3, false));
-        // `H` opens the overlay and asks for the log, a request in the registry.
-        let fx = d.app.update(ch('H'));
-        let [Effect::LoadHistory { id }] = fx[..] else {
-            panic!("{fx:?}");
-        };
-        d.draw().unwrap();
-        assert!(screen(&d).contains("Reading the audit log…"));
-        // The read panics on its blocking thread (a bug), started as every task is.
-        let work = Work::blocking(|_| panic!("the audit log read broke"));
-        d.spawn(Job::new(Task::LoadHistory, id, work));
-        step_until(&mut d, |app| {
-            app.overlays
-                .history
-                .as_ref()
-                .is_some_and(|h| h.records.is_some())
-        })
-        .await;
-        let s = screen(&d);
-        assert!(!s.contains("Reading the audit log…"), "{s}");
-        assert!(
-            s.contains("The audit log cannot be read: internal error"),
-            "{s}"
-        );
-        let toast = &d.app.toast.as_ref().unwrap().text;
-        assert!(
-            toast.starts_with("Internal error while trying to read the audit log"),
-            "{toast}"
-        );
-        assert!(d.app.requests.get(id).is_none());
-    }
-
-    #[tokio::test]
-    async fn cancel_stops_a_blocking_task_which_then_answers_nothing() {
-        let mut d = driver(loaded(3, false));
-        let id = d.app.requests.start(Pending::SavePng);
-        let (seen, stopped) = std::sync::mpsc::channel();
-        let work = Work::blocking(move |stop| {
-            while !stop.is_set() {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            seen.send(()).unwrap();
-            Some(Msg::Quit)
-        });
-        d.spawn(Job::new(Task::SavePng, id, work));
-        // Let the task start its blocking thread, then cancel it.
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        d.run_effects(vec![Effect::Cancel { id }]);
-        tokio::task::spawn_blocking(move || stopped.recv_timeout(Duration::from_secs(5)))
-            .await
-            .unwrap()
-            .expect("the blocking work saw it was cancelled");
-        // Its message was not posted: the task was stopped as a whole.
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(d.rx.try_recv().is_err());
-    }
-
-    /// A queue's summary written as the console quits is not lost: quitting waits for the
-    /// audit writes still running.
-    #[tokio::test]
-    async fn quitting_waits_for_the_audit_writes_in_flight() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("h.sqlite3");
-        let mut d = driver(loaded(3, false));
-        d.open_history(Some(&path));
-        let store = d.history.clone().unwrap();
-        let scope = crate::audit::Scope::demo(crate::audit::Source::Queue, "jdoe");
-        let run = crate::audit::QueueRun::new("q-1", &scope, crate::app::tests::t0());
-        // The log is busy (another write holds it) when the summary is sent.
-        let busy = store.lock().unwrap();
-        d.run_effects(vec![Effect::AuditQueue(Box::new(run.clone()))]);
-        drop(busy);
-        d.finish_writes().await;
-        let written = store.lock().unwrap().queue_run("q-1").unwrap();
-        assert_eq!(written, Some(run));
-        assert!(d.writes.is_empty());
-    }
-}
+#[path = "effects_tests.rs"]
+mod tests;

@@ -29,9 +29,6 @@ pub use console::{QueueStart, pick_profile, run_console};
 /// The most terminal events handled between two frames.
 const BURST: usize = 10_000;
 
-/// How long quitting waits for the audit writes still running.
-const WRITES_AT_QUIT: Duration = Duration::from_secs(2);
-
 /// Where time comes from (tests pass a controllable clock).
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -65,11 +62,10 @@ pub struct Driver<B: Backend> {
     frames: u64,
     /// The audit log, when it could be opened.
     history: Option<Arc<std::sync::Mutex<crate::audit::Store>>>,
+    /// The thread that writes and reads the audit log, in order.
+    log: effects::LogThread,
     /// No users page is sent before this (a `Retry-After` holds back every page).
     page_gate: effects::PageGate,
-    /// Audit writes not yet known to be done: quitting waits for them (briefly), so the rows
-    /// of the last moments (a queue's summary on `q`) are not lost with the process.
-    writes: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
@@ -121,8 +117,8 @@ impl<B: Backend> Driver<B> {
             suspend: None,
             frames: 0,
             history: None,
+            log: effects::LogThread::start(),
             page_gate,
-            writes: Vec::new(),
         }
     }
 
@@ -279,17 +275,7 @@ impl<B: Backend> Driver<B> {
         for (_, t) in self.tasks.drain() {
             t.stop();
         }
-        self.finish_writes().await;
         Ok(())
-    }
-
-    /// Waits for the audit writes still running, two seconds at most (a locked log must not
-    /// hold the console open; the write's own failure was warned of).
-    pub async fn finish_writes(&mut self) {
-        let writes = futures::future::join_all(self.writes.drain(..));
-        if tokio::time::timeout(WRITES_AT_QUIT, writes).await.is_err() {
-            tracing::warn!("audit log writes still running at quit: left unfinished");
-        }
     }
 }
 

@@ -13,12 +13,17 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use vital_onboard::api::Client;
 use vital_onboard::app::{App, Badge, ConsoleConfig, EnvInfo};
+use vital_onboard::audit::{Event as Row, Store};
 use vital_onboard::emulator::RunningEmulator;
 use vital_onboard::runtime::{Driver, system_clock};
 use vital_onboard::setup::connection::{Environment, Region};
 use vital_onboard::ui::Theme;
 
 use super::clipboard::Recorder;
+
+/// How long a wait on the console lasts before the test fails: generous, for a cold, loaded CI
+/// machine (a wait that passes returns as soon as its thing is there).
+pub const WAIT: Duration = Duration::from_secs(20);
 
 /// How the console starts; [`Console::new`] takes the defaults.
 #[derive(Default)]
@@ -128,21 +133,52 @@ impl Console {
     /// Runs the loop until `text` is on screen; answers the screen and how long it took.
     pub async fn wait_for_within(&mut self, text: &str, within: Duration) -> (String, Duration) {
         let start = Instant::now();
+        self.wait_until_within(&format!("{text:?} on screen"), within, |c| {
+            c.screen().contains(text)
+        })
+        .await;
+        (self.screen(), start.elapsed())
+    }
+
+    /// Runs the loop until `text` is on screen (or fails after [`WAIT`], showing the screen).
+    pub async fn wait_for(&mut self, text: &str) -> String {
+        self.wait_for_within(text, WAIT).await.0
+    }
+
+    /// Runs the loop until `done` holds (or fails after [`WAIT`], showing the screen): for what
+    /// is not on screen (a request the emulator got, a row in the audit log).
+    pub async fn wait_until(&mut self, what: &str, done: impl FnMut(&Console) -> bool) {
+        self.wait_until_within(what, WAIT, done).await;
+    }
+
+    async fn wait_until_within(
+        &mut self,
+        what: &str,
+        within: Duration,
+        mut done: impl FnMut(&Console) -> bool,
+    ) {
+        let start = Instant::now();
         loop {
             self.step(Duration::from_millis(50)).await;
-            let s = self.screen();
-            if s.contains(text) {
-                return (s, start.elapsed());
+            if done(self) {
+                return;
             }
             assert!(
                 start.elapsed() < within,
-                "timed out waiting for {text:?}; screen:\n{s}"
+                "timed out waiting until {what}; screen:\n{}",
+                self.screen()
             );
         }
     }
 
-    pub async fn wait_for(&mut self, text: &str) -> String {
-        self.wait_for_within(text, Duration::from_secs(10)).await.0
+    /// Runs the loop for `how_long` of wall-clock time (whatever comes in meanwhile is handled):
+    /// for what must hold for a while.
+    pub async fn run_for(&mut self, how_long: Duration) {
+        let until = Instant::now() + how_long;
+        while Instant::now() < until {
+            self.step(until.saturating_duration_since(Instant::now()))
+                .await;
+        }
     }
 
     /// A terminal event, as the terminal would send it.
@@ -160,7 +196,38 @@ impl Console {
         }
     }
 
-    /// A few quick turns of the loop, for answers already on their way.
+    /// Runs the loop until the audit log at `db` holds rows for which `done` holds; answers
+    /// them. The console writes the log on threads of its own, and nothing on screen says a
+    /// row is written: a test that reads the log waits for its rows here.
+    pub async fn wait_for_log(
+        &mut self,
+        db: &Path,
+        what: &str,
+        mut done: impl FnMut(&[Row]) -> bool,
+    ) -> Vec<Row> {
+        let mut seen = Vec::new();
+        let read = |seen: &mut Vec<Row>| {
+            *seen = Store::open(db).and_then(|s| s.events()).unwrap_or_default();
+        };
+        let start = Instant::now();
+        loop {
+            read(&mut seen);
+            if done(&seen) {
+                return seen;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "timed out waiting until the audit log holds {what}; it holds:\n{:#?}",
+                seen.iter()
+                    .map(|e| (e.outcome, e.client_user_id.as_str()))
+                    .collect::<Vec<_>>()
+            );
+            self.step(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// A few turns of the loop, for keys already sent whose effect is the app's own (no answer
+    /// from elsewhere): never for an answer on its way, which [`Console::wait_until`] waits for.
     pub async fn settle(&mut self) {
         for _ in 0..5 {
             self.step(Duration::from_millis(20)).await;

@@ -36,6 +36,18 @@ pub fn signal(pid: u32, sig: nix::sys::signal::Signal) {
         .expect("the child is there");
 }
 
+/// A loopback port that refuses connections for as long as the answered socket lives: it is
+/// bound and never listens, so no other test (nor anything else) can take the port meanwhile,
+/// as one could a port freed by dropping a listener, or a fixed one.
+pub fn refused_port() -> (tokio::net::TcpSocket, u16) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind(([127, 0, 0, 1], 0).into())
+        .expect("a loopback port");
+    let port = socket.local_addr().expect("its address").port();
+    (socket, port)
+}
+
 /// An emulator on loopback that accepts only [`KEY`].
 pub async fn emulator(users: usize) -> RunningEmulator {
     start_local(EmulatorOptions {

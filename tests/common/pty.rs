@@ -2,6 +2,7 @@
 //! captures OSC 52 clipboard writes.
 
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,10 @@ use super::bin::BIN;
 
 pub const ROWS: u16 = 48;
 pub const COLS: u16 = 160;
+
+/// How long a wait on the program lasts before the test fails: generous, for a cold, loaded CI
+/// machine (a wait that passes returns as soon as its thing is there).
+pub const WAIT: Duration = Duration::from_secs(20);
 
 #[derive(Default)]
 pub struct Capture {
@@ -27,8 +32,11 @@ pub type Parser = Arc<Mutex<vt100::Parser<Capture>>>;
 
 pub struct Pty {
     pub parser: Parser,
-    /// Every byte the program wrote to the terminal.
+    /// Every byte the program wrote to the terminal (a byte is here before the screen shows it).
     pub raw: Arc<Mutex<Vec<u8>>>,
+    /// Set once the terminal's side was read to its end (every process on it is gone and all
+    /// it wrote is in [`raw`](Pty::raw) and on the screen).
+    drained: Arc<AtomicBool>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     master: Arc<Mutex<Box<dyn portable_pty::MasterPty + Send>>>,
@@ -88,6 +96,8 @@ impl Pty {
         let record = raw.clone();
         let master = Arc::new(Mutex::new(pair.master));
         let keep = master.clone();
+        let drained = Arc::new(AtomicBool::new(false));
+        let done = drained.clone();
         std::thread::spawn(move || {
             let _master = keep; // keep the PTY open while reading
             let mut buf = [0u8; 8192];
@@ -95,13 +105,16 @@ impl Pty {
                 if n == 0 {
                     break;
                 }
-                feed.lock().unwrap().process(&buf[..n]);
+                // Recorded first: what a test sees on the screen is in `raw` already.
                 record.lock().unwrap().extend_from_slice(&buf[..n]);
+                feed.lock().unwrap().process(&buf[..n]);
             }
+            done.store(true, Ordering::SeqCst);
         });
         Pty {
             parser,
             raw,
+            drained,
             writer,
             child,
             master,
@@ -139,11 +152,37 @@ impl Pty {
         });
     }
 
-    /// Waits until `done` holds for the screen, or fails after a few seconds.
+    /// Waits until `done` holds for the screen, or fails after [`WAIT`] showing the screen.
     pub fn wait_until(&self, what: &str, done: impl Fn(&Pty) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + WAIT;
         while !done(self) {
-            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting until {what}:\n{}",
+                self.screen_lines().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the screen holds `text` and a QR code that decodes (a frame comes in several
+    /// writes, so the text can be on screen before the rest of its frame); answers the screen's
+    /// rows and what the code says.
+    pub fn wait_for_code(&self, text: &str) -> (Vec<String>, String) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let lines = self.screen_lines();
+            if lines.iter().any(|l| l.contains(text)) {
+                let grid = vital_onboard::link::qr::modules_from_lines(&lines);
+                if let Ok(content) = super::decode_grid(&grid) {
+                    return (lines, content);
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?} and a code that decodes:\n{}",
+                lines.join("\n")
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -185,7 +224,7 @@ impl Pty {
     }
 
     pub fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + WAIT;
         loop {
             let screen = self.screen_lines().join("\n");
             if screen.contains(text) {
@@ -200,14 +239,22 @@ impl Pty {
     }
 }
 
+/// Waits until the program exits and everything it wrote is read (on the screen and in
+/// [`Pty::raw`]); its exit status. Fails after [`WAIT`], showing the screen.
 pub fn wait_exit(pty: &mut Pty) -> portable_pty::ExitStatus {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + WAIT;
     loop {
         if let Some(s) = pty.child.try_wait().unwrap() {
-            std::thread::sleep(Duration::from_millis(200));
+            pty.wait_until("the terminal's output is read to its end", |p| {
+                p.drained.load(Ordering::SeqCst)
+            });
             return s;
         }
-        assert!(Instant::now() < deadline, "the console did not exit");
+        assert!(
+            Instant::now() < deadline,
+            "the program did not exit:\n{}",
+            pty.screen_lines().join("\n")
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
