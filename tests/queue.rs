@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::harness::Console;
+use common::harness::{Console, WAIT};
 use common::link_web::Browser;
 use common::*;
 use crossterm::event::KeyCode;
@@ -35,6 +35,19 @@ async fn shown_for(c: &mut Console, client_user_id: &str, within: Duration) -> S
     }
 }
 
+/// Runs the loop until the queue has started: its id and its patients' ids.
+async fn started_queue(c: &mut Console) -> (String, Vec<String>) {
+    let start = Instant::now();
+    loop {
+        c.step(Duration::from_millis(20)).await;
+        if let Some(q) = &c.driver.app.queue {
+            let ids = q.entries.iter().map(|e| e.client_user_id.clone()).collect();
+            return (q.id.clone(), ids);
+        }
+        assert!(start.elapsed() < WAIT, "no queue started:\n{}", c.screen());
+    }
+}
+
 /// The summary row of queue `id`, written off the loop: runs the loop until it is there.
 async fn summary_row(c: &mut Console, db: &std::path::Path, id: &str) -> QueueRun {
     let start = Instant::now();
@@ -43,7 +56,7 @@ async fn summary_row(c: &mut Console, db: &std::path::Path, id: &str) -> QueueRu
         if let Some(run) = Store::open(db).unwrap().queue_run(id).unwrap() {
             return run;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "no summary row");
+        assert!(start.elapsed() < WAIT, "no summary row");
     }
 }
 
@@ -64,13 +77,7 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
     c.wait_for("Start the queue of 3 patients with every provider? y/N")
         .await;
     c.key(KeyCode::Char('y'));
-    let (queue_id, ids) = loop {
-        c.step(Duration::from_millis(20)).await;
-        if let Some(q) = &c.driver.app.queue {
-            let ids: Vec<String> = q.entries.iter().map(|e| e.client_user_id.clone()).collect();
-            break (q.id.clone(), ids);
-        }
-    };
+    let (queue_id, ids) = started_queue(&mut c).await;
     assert_eq!(ids.len(), 3);
     let web = Browser::new(&emu);
     for (n, id) in ids.iter().enumerate() {
@@ -85,7 +92,7 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
         } else {
             "Thank you. Please hand the device back to the staff."
         };
-        let between = c.wait_for_within(expect, Duration::from_secs(10)).await.0;
+        let between = c.wait_for_within(expect, WAIT).await.0;
         for id in &ids {
             assert!(
                 !between.contains(id.as_str()),
@@ -99,10 +106,7 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
     assert!(still.contains("Thank you."), "{still}");
     assert!(ids.iter().all(|id| !still.contains(id.as_str())), "{still}");
     c.key(KeyCode::Char('a'));
-    let summary = c
-        .wait_for_within("summary", Duration::from_secs(10))
-        .await
-        .0;
+    let summary = c.wait_for_within("summary", WAIT).await.0;
     assert!(
         summary.contains(&format!("Connected 3: {}", ids.join(", "))),
         "{summary}"
@@ -156,13 +160,7 @@ async fn a_stopped_queue_leaves_its_summary_for_history_queue() {
     c.key(KeyCode::Char('O'));
     c.wait_for("Start the queue of 3 patients").await;
     c.key(KeyCode::Char('y'));
-    let (queue_id, ids) = loop {
-        c.step(Duration::from_millis(20)).await;
-        if let Some(q) = &c.driver.app.queue {
-            let ids: Vec<String> = q.entries.iter().map(|e| e.client_user_id.clone()).collect();
-            break (q.id.clone(), ids);
-        }
-    };
+    let (queue_id, ids) = started_queue(&mut c).await;
     let first = shown_for(&mut c, &ids[0], Duration::from_secs(20)).await;
     // Any key turns the patient-facing view to the staff's, where n skips.
     c.keys("an");
@@ -173,10 +171,7 @@ async fn a_stopped_queue_leaves_its_summary_for_history_queue() {
     // The skip was pressed in the staff view, yet the next link started in the patient-facing
     // one, so the patient reads their own confirmation, not the staff's countdown.
     let between = c
-        .wait_for_within(
-            "Oura is connected. You can hand the device back.",
-            Duration::from_secs(10),
-        )
+        .wait_for_within("Oura is connected. You can hand the device back.", WAIT)
         .await
         .0;
     assert!(!between.contains("next patient in"), "{between}");
