@@ -204,6 +204,19 @@ impl Query {
         &self.text
     }
 
+    /// The text with the spaces around it left out, as the words are parsed: two queries with
+    /// one key match the same (`p` and `p `, typed on the way to `p 7`). A space escaped at
+    /// the end (`\ `) is part of the word and stays.
+    pub fn key(&self) -> &str {
+        let text = self.text.trim_start();
+        let end = text.trim_end();
+        if end.ends_with('\\') && end.len() < text.len() {
+            &text[..=end.len()]
+        } else {
+            end
+        }
+    }
+
     /// Matches everything (no words).
     pub fn is_empty(&self) -> bool {
         self.pattern.atoms.is_empty()

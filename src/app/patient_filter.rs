@@ -30,7 +30,7 @@ impl App {
             effects.extend(self.requests.cancel_all(Task::LookupPatient));
             return effects;
         }
-        if let Some(found) = self.patients.results.get(text) {
+        if let Some(found) = self.patients.results.get(query.key()) {
             effects.extend(self.show_matches(query, found));
             effects.extend(self.catch_up_filter());
             return effects;
@@ -61,7 +61,7 @@ impl App {
         let Some(m) = p.list.matches() else {
             return;
         };
-        let text = p.query.text();
+        let text = p.query.key();
         if p.results.holds(text, m.upto, m.ranked.len()) {
             return;
         }

@@ -59,6 +59,24 @@ fn backspace_and_a_query_typed_again_show_the_kept_result_without_matching() {
 }
 
 #[test]
+fn a_space_typed_before_the_next_word_matches_nothing_again() {
+    let mut app = loaded(300, false);
+    app.patients.inline_limit = 10;
+    send(&mut app, [ch('/')]);
+    assert_eq!(type_answered(&mut app, typed("p")), 1);
+    let p = shown(&app);
+    assert_eq!(type_answered(&mut app, typed(" ")), 0, "`p ` is `p`");
+    assert_eq!(app.patients.list.filter(), "p ");
+    assert_eq!(shown(&app), p);
+    assert_eq!(type_answered(&mut app, typed("7")), 1, "`p 7` narrows");
+    assert_eq!(type_answered(&mut app, backspaces(2)), 0, "back to `p`");
+    assert_eq!(shown(&app), p);
+    // An escaped space at the end is part of the word: not the same query.
+    assert_eq!(Query::new("p\\ ").key(), "p\\ ");
+    assert_eq!(Query::new("  p 7  ").key(), "p 7");
+}
+
+#[test]
 fn a_kept_result_takes_in_patients_loaded_since() {
     let mut app = loaded(300, false);
     app.patients.inline_limit = 10;
