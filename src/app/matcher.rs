@@ -355,8 +355,10 @@ pub fn filter_until(
                 return None;
             }
             let i = wanted_ref.map_or(k as u32, |w| w[k]);
-            let p = roster.get_ref(i as usize);
-            if let Some(s) = query.score(&mut m, &mut buf, p.client_user_id, Some(&p.user_id)) {
+            let at = i as usize;
+            // The `user_id` only when the query can be the start of one.
+            let id = query.id_prefix.is_some().then(|| roster.id(at));
+            if let Some(s) = query.score(&mut m, &mut buf, roster.name(at), id.as_ref()) {
                 out.push((i, s));
             }
         }
