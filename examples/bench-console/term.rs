@@ -102,15 +102,22 @@ impl Term {
         }
     }
 
-    /// Waits until the screen stays still for [`QUIET`]; the time of the last change.
+    /// Waits until the screen stays still for [`QUIET`] and no filter is still matching (the
+    /// list says "matching…" until the result is on screen); the time of the last change.
     pub fn settle(&self, since: Instant) -> Instant {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let last = {
+            let (last, matching) = {
                 let s = self.screen.lock().unwrap();
-                s.changes.last().map_or(since, |(at, _)| *at).max(since)
+                let last = s.changes.last().map_or(since, |(at, _)| *at).max(since);
+                (
+                    last,
+                    s.changes
+                        .last()
+                        .is_some_and(|(_, text)| text.contains("matching…")),
+                )
             };
-            if last.elapsed() >= QUIET {
+            if last.elapsed() >= QUIET && !matching {
                 return last;
             }
             if Instant::now() > deadline {

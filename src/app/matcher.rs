@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use super::roster::Roster;
@@ -38,6 +38,9 @@ pub struct Query {
 #[derive(Debug)]
 struct Word {
     text: String,
+    /// The word as an exact substring, to score it where it stands whole (far cheaper than the
+    /// fuzzy pattern's best alignment, which a word standing whole does not need).
+    atom: Atom,
     /// No upper-case letter: compared ignoring case (smart case, as the fuzzy match).
     fold_case: bool,
     /// Only digits: matches only where it stands whole (a number is not spread out).
@@ -73,6 +76,13 @@ impl Word {
             && !trimmed.contains('\\');
         plain.then(|| Word {
             text: trimmed.to_string(),
+            atom: Atom::new(
+                trimmed,
+                CaseMatching::Smart,
+                Normalization::Smart,
+                AtomKind::Substring,
+                false,
+            ),
             fold_case: !trimmed.chars().any(char::is_uppercase),
             digits: trimmed.bytes().all(|b| b.is_ascii_digit()),
         })
@@ -102,9 +112,17 @@ impl Word {
         if self.same(&t[end..], w) {
             return Some((Place::AtEnd, end));
         }
-        t.windows(w.len())
-            .position(|x| self.same(x, w))
-            .map(|at| (Place::Inside, at))
+        // Only where the first letter stands (memchr), not at every window.
+        let first = w[0];
+        let last_start = t.len() - w.len();
+        let at = |i: usize| i <= last_start && self.same(&t[i..i + w.len()], w);
+        let found = if self.fold_case && first.is_ascii_alphabetic() {
+            let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+            memchr::memchr2_iter(lo, up, t).find(|&i| at(i))
+        } else {
+            memchr::memchr_iter(first, t).find(|&i| at(i))
+        };
+        found.map(|at| (Place::Inside, at))
     }
 
     /// [`Self::find`] for text beyond ASCII (byte offsets turned into character offsets).
@@ -126,14 +144,37 @@ impl Word {
             t.find(&w).map(|at| (Place::Inside, chars(at)))
         }
     }
+}
 
-    /// The place of a text the fuzzy pattern matched; `None` when a number is only spread out.
-    fn place(&self, text: &str) -> Option<Place> {
-        match self.find(text) {
-            Some((place, _)) => Some(place),
-            None if self.digits => None,
-            None => Some(Place::Spread),
-        }
+impl Word {
+    /// The score of a one-word query: where the word stands whole, its place's bonus plus the
+    /// substring's score; else (not a number) the fuzzy pattern's, as spread out.
+    fn score(
+        &self,
+        pattern: &Pattern,
+        matcher: &mut Matcher,
+        buf: &mut Vec<char>,
+        text: &str,
+    ) -> Option<u32> {
+        let (place, fuzzy) = match self.find(text) {
+            Some((place, _)) => {
+                let exact = self.atom.score(Utf32Str::new(text, buf), matcher);
+                // The substring scorer folds case and accents as the fuzzy one does; should
+                // it refuse what `find` accepted, the fuzzy score stands in.
+                let score = exact.or_else(|| {
+                    pattern
+                        .score(Utf32Str::new(text, buf), matcher)
+                        .map(|s| s.min(u32::from(u16::MAX)) as u16)
+                })?;
+                (place, u32::from(score))
+            }
+            None if self.digits => return None,
+            None => (
+                Place::Spread,
+                pattern.score(Utf32Str::new(text, buf), matcher)?,
+            ),
+        };
+        Some(fuzzy.min(Place::STEP - 1) + place.bonus())
     }
 }
 
@@ -163,6 +204,19 @@ impl Query {
         &self.text
     }
 
+    /// The text with the spaces around it left out, as the words are parsed: two queries with
+    /// one key match the same (`p` and `p `, typed on the way to `p 7`). A space escaped at
+    /// the end (`\ `) is part of the word and stays.
+    pub fn key(&self) -> &str {
+        let text = self.text.trim_start();
+        let end = text.trim_end();
+        if end.ends_with('\\') && end.len() < text.len() {
+            &text[..=end.len()]
+        } else {
+            end
+        }
+    }
+
     /// Matches everything (no words).
     pub fn is_empty(&self) -> bool {
         self.pattern.atoms.is_empty()
@@ -189,16 +243,10 @@ impl Query {
         text: &str,
         user_id: Option<&uuid::Uuid>,
     ) -> Option<u32> {
-        let own = self
-            .pattern
-            .score(Utf32Str::new(text, buf), matcher)
-            .and_then(|fuzzy| {
-                let Some(word) = &self.word else {
-                    return Some(fuzzy);
-                };
-                let place = word.place(text)?;
-                Some(fuzzy.min(Place::STEP - 1) + place.bonus())
-            });
+        let own = match &self.word {
+            None => self.pattern.score(Utf32Str::new(text, buf), matcher),
+            Some(word) => word.score(&self.pattern, matcher, buf, text),
+        };
         let id = self.id_prefix.as_ref().and_then(|p| {
             let mut hex = uuid::Uuid::encode_buffer();
             let s = user_id?.hyphenated().encode_lower(&mut hex);
@@ -307,8 +355,10 @@ pub fn filter_until(
                 return None;
             }
             let i = wanted_ref.map_or(k as u32, |w| w[k]);
-            let p = roster.get_ref(i as usize);
-            if let Some(s) = query.score(&mut m, &mut buf, p.client_user_id, Some(&p.user_id)) {
+            let at = i as usize;
+            // The `user_id` only when the query can be the start of one.
+            let id = query.id_prefix.is_some().then(|| roster.id(at));
+            if let Some(s) = query.score(&mut m, &mut buf, roster.name(at), id.as_ref()) {
                 out.push((i, s));
             }
         }
@@ -397,73 +447,6 @@ fn rank(found: Vec<(u32, u32)>, upto: usize) -> Matches {
         ranked,
         scores,
         upto,
-    }
-}
-
-/// The results of recent queries, so that Backspace, a query typed again and a query that grows
-/// from an earlier one start from what is known instead of matching the whole list again. A
-/// result stays valid while the list only grows (its `upto` says how far it looked; the rest is
-/// matched on top, as for a page that arrives); a reload empties it. Bounded by the positions it
-/// holds (8 bytes each) and by the number of queries; the least recently used goes first.
-#[derive(Debug, Clone, Default)]
-pub struct ResultCache {
-    /// Oldest use first.
-    entries: Vec<(String, Matches)>,
-    held: usize,
-}
-
-impl ResultCache {
-    /// At most this many positions in all (32 MB: four results over a whole 1,000,000 list).
-    pub const MAX_POSITIONS: usize = 4_000_000;
-    /// At most this many queries.
-    pub const MAX_QUERIES: usize = 64;
-
-    /// The result of the query `text`, now the most recently used.
-    pub fn get(&mut self, text: &str) -> Option<&Matches> {
-        let at = self.entries.iter().position(|(t, _)| t == text)?;
-        let entry = self.entries.remove(at);
-        self.entries.push(entry);
-        self.entries.last().map(|(_, m)| m)
-    }
-
-    /// The longest cached query that `query` narrows, with its result.
-    pub fn narrowed_by(&self, query: &Query) -> Option<&Matches> {
-        self.entries
-            .iter()
-            .filter(|(t, _)| query.narrows(&Query::new(t)))
-            .max_by_key(|(t, _)| t.len())
-            .map(|(_, m)| m)
-    }
-
-    /// Keeps `found` as the result of `text` (replacing an older one of the same query).
-    pub fn put(&mut self, text: &str, found: &Matches) {
-        if text.trim().is_empty() || found.ranked.len() > Self::MAX_POSITIONS {
-            return;
-        }
-        if let Some(at) = self.entries.iter().position(|(t, _)| t == text) {
-            let (_, old) = self.entries.remove(at);
-            self.held -= old.ranked.len();
-        }
-        self.held += found.ranked.len();
-        self.entries.push((text.to_string(), found.clone()));
-        while self.held > Self::MAX_POSITIONS || self.entries.len() > Self::MAX_QUERIES {
-            let (_, old) = self.entries.remove(0);
-            self.held -= old.ranked.len();
-        }
-    }
-
-    /// Forgets every result (the list was loaded again).
-    pub fn clear(&mut self) {
-        self.entries.clear();
-        self.held = 0;
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 

@@ -10,6 +10,7 @@ pub mod app_code;
 pub mod audit;
 pub mod header;
 pub mod history;
+pub mod kept_results;
 pub mod keymap;
 mod keys;
 pub mod layout;

@@ -30,18 +30,18 @@ impl App {
             effects.extend(self.requests.cancel_all(Task::LookupPatient));
             return effects;
         }
-        if let Some(found) = self.patients.results.get(text).cloned() {
+        if let Some(found) = self.patients.results.get(query.key()) {
             effects.extend(self.show_matches(query, found));
             effects.extend(self.catch_up_filter());
             return effects;
         }
         let p = &self.patients;
         let previous = match p.list.matches() {
-            Some(m) if query.narrows(&p.query) => Some(m),
+            Some(m) if query.narrows(&p.query) => Some((m.ranked.clone(), m.upto)),
             _ => p.results.narrowed_by(&query),
         };
         let (candidates, from) = match previous {
-            Some(m) => (Some(Arc::new(m.ranked.clone())), m.upto),
+            Some((ranked, upto)) => (Some(Arc::new(ranked)), upto),
             None => (None, 0),
         };
         let job = Job {
@@ -61,11 +61,8 @@ impl App {
         let Some(m) = p.list.matches() else {
             return;
         };
-        let text = p.query.text();
-        if p.results
-            .get(text)
-            .is_some_and(|kept| kept.upto == m.upto && kept.ranked.len() == m.ranked.len())
-        {
+        let text = p.query.key();
+        if p.results.holds(text, m.upto, m.ranked.len()) {
             return;
         }
         p.results.put(text, m);

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::kept_results::ResultCache;
 use super::list::{Motion, PatientList, Visible};
-use super::matcher::{self, Query, ResultCache};
+use super::matcher::{self, Query};
 use super::overlay::Confirm;
 use super::requests::{Load, Pending, Request, Task};
 use super::roster::{Patient, PatientRef};

@@ -166,6 +166,14 @@ impl Roster {
         (i < self.len).then(|| self.get_ref(i))
     }
 
+    /// The `client_user_id` at `i` (`i < len`), without touching the rest (the filter reads
+    /// only it and the `user_id`, for every patient).
+    pub fn name(&self, i: usize) -> &str {
+        let chunk = &self.chunks[i / CHUNK];
+        let (from, to) = Chunk::span(&chunk.name_ends, i % CHUNK);
+        &chunk.names[from..to]
+    }
+
     /// The `user_id` at `i` (`i < len`), without touching the rest.
     pub fn id(&self, i: usize) -> Uuid {
         self.chunks[i / CHUNK].ids[i % CHUNK]

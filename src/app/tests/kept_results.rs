@@ -59,6 +59,24 @@ fn backspace_and_a_query_typed_again_show_the_kept_result_without_matching() {
 }
 
 #[test]
+fn a_space_typed_before_the_next_word_matches_nothing_again() {
+    let mut app = loaded(300, false);
+    app.patients.inline_limit = 10;
+    send(&mut app, [ch('/')]);
+    assert_eq!(type_answered(&mut app, typed("p")), 1);
+    let p = shown(&app);
+    assert_eq!(type_answered(&mut app, typed(" ")), 0, "`p ` is `p`");
+    assert_eq!(app.patients.list.filter(), "p ");
+    assert_eq!(shown(&app), p);
+    assert_eq!(type_answered(&mut app, typed("7")), 1, "`p 7` narrows");
+    assert_eq!(type_answered(&mut app, backspaces(2)), 0, "back to `p`");
+    assert_eq!(shown(&app), p);
+    // An escaped space at the end is part of the word: not the same query.
+    assert_eq!(Query::new("p\\ ").key(), "p\\ ");
+    assert_eq!(Query::new("  p 7  ").key(), "p 7");
+}
+
+#[test]
 fn a_kept_result_takes_in_patients_loaded_since() {
     let mut app = loaded(300, false);
     app.patients.inline_limit = 10;
@@ -109,10 +127,10 @@ fn a_reload_forgets_the_kept_results() {
 
 #[test]
 fn the_kept_results_are_bounded_least_recently_used_first() {
-    let mut cache = matcher::ResultCache::default();
+    let mut cache = crate::app::kept_results::ResultCache::default();
     let big = matcher::Matches {
-        ranked: vec![0; matcher::ResultCache::MAX_POSITIONS / 2],
-        scores: vec![0; matcher::ResultCache::MAX_POSITIONS / 2],
+        ranked: vec![0; crate::app::kept_results::ResultCache::MAX_POSITIONS / 2],
+        scores: vec![0; crate::app::kept_results::ResultCache::MAX_POSITIONS / 2],
         upto: 10,
     };
     cache.put("a", &big);
@@ -125,10 +143,13 @@ fn the_kept_results_are_bounded_least_recently_used_first() {
     for i in 0..100 {
         cache.put(&format!("q{i}"), &small);
     }
-    assert_eq!(cache.len(), matcher::ResultCache::MAX_QUERIES);
+    assert_eq!(
+        cache.len(),
+        crate::app::kept_results::ResultCache::MAX_QUERIES
+    );
     let too_big = matcher::Matches {
-        ranked: vec![0; matcher::ResultCache::MAX_POSITIONS + 1],
-        scores: vec![0; matcher::ResultCache::MAX_POSITIONS + 1],
+        ranked: vec![0; crate::app::kept_results::ResultCache::MAX_POSITIONS + 1],
+        scores: vec![0; crate::app::kept_results::ResultCache::MAX_POSITIONS + 1],
         upto: 1,
     };
     cache.put("huge", &too_big);
@@ -232,4 +253,107 @@ fn stopping_the_load_takes_in_what_arrived() {
         app.patients.list.matches().unwrap().upto,
         app.patients.list.items().len()
     );
+}
+
+fn full(n: u32, score: u32) -> matcher::Matches {
+    matcher::Matches {
+        ranked: (0..n).collect(),
+        scores: vec![score; n as usize],
+        upto: n as usize,
+    }
+}
+
+#[test]
+fn a_chain_of_queries_matching_the_whole_list_stays_kept() {
+    // `p`, `pa` … `patient-` over 1,000,000 `patient-…` ids: each matches everyone at one
+    // score. Uncompacted, four of them filled the bound; kept as runs, all eight stay.
+    let mut cache = crate::app::kept_results::ResultCache::default();
+    let words = [
+        "p", "pa", "pat", "pati", "patie", "patien", "patient", "patient-",
+    ];
+    for (k, w) in words.iter().enumerate() {
+        cache.put(w, &full(1_000_000, 100 + k as u32));
+    }
+    assert!(
+        cache.weight() < crate::app::kept_results::ResultCache::MAX_POSITIONS / 8,
+        "eight whole-list results weigh {} positions",
+        cache.weight()
+    );
+    for (k, w) in words.iter().enumerate() {
+        let got = cache.get(w).unwrap_or_else(|| panic!("{w} was dropped"));
+        assert_eq!(got, full(1_000_000, 100 + k as u32), "{w} comes back whole");
+    }
+    let narrowed = Query::new("patient-9");
+    let (candidates, upto) = cache.narrowed_by(&narrowed).expect("patient- is kept");
+    assert_eq!(upto, 1_000_000);
+    assert_eq!(candidates, (0..1_000_000).collect::<Vec<u32>>());
+}
+
+#[test]
+fn kept_results_come_back_as_they_were_in_every_shape() {
+    let mut cache = crate::app::kept_results::ResultCache::default();
+    // Runs of several scores, dense and sparse, best first, each in list order.
+    let mut mixed = matcher::Matches {
+        upto: 10_000,
+        ..matcher::Matches::default()
+    };
+    for (score, step) in [(40_012u32, 997u32), (30_000, 3), (10_000, 1)] {
+        for i in (0..10_000).step_by(step as usize) {
+            mixed.ranked.push(i);
+            mixed.scores.push(score);
+        }
+    }
+    // Ties out of list order (not a ranking's): kept as they are.
+    let unordered = matcher::Matches {
+        ranked: vec![5, 3, 9],
+        scores: vec![7, 7, 7],
+        upto: 10,
+    };
+    // More runs than compact: every match its own score.
+    let scattered = matcher::Matches {
+        ranked: (0..1000).collect(),
+        scores: (0..1000).rev().collect(),
+        upto: 1000,
+    };
+    let empty = matcher::Matches {
+        upto: 50,
+        ..matcher::Matches::default()
+    };
+    let cases = [
+        ("mixed", mixed),
+        ("unordered", unordered),
+        ("scattered", scattered),
+        ("empty", empty),
+    ];
+    for (name, m) in &cases {
+        cache.put(name, m);
+    }
+    for (name, m) in &cases {
+        assert_eq!(cache.get(name).as_ref(), Some(m), "{name}");
+        assert!(cache.holds(name, m.upto, m.ranked.len()), "{name}");
+        assert!(!cache.holds(name, m.upto + 1, m.ranked.len()), "{name}");
+    }
+}
+
+#[test]
+fn kept_results_narrow_a_real_filter_as_matching_again_does() {
+    let app = loaded(5000, false);
+    let roster = app.patients.list.items();
+    let mut cache = crate::app::kept_results::ResultCache::default();
+    for q in ["p", "pt", "00", "'ent-1"] {
+        cache.put(q, &matcher::filter(&Query::new(q), roster, None, 0, 1));
+    }
+    for (q, from) in [
+        ("pt4", "pt"),
+        ("001", "00"),
+        ("'ent-12", "'ent-1"),
+        ("pat", "p"),
+    ] {
+        let (candidates, upto) = cache.narrowed_by(&Query::new(q)).expect(from);
+        let kept = cache.get(from).expect(from);
+        assert_eq!((&candidates, upto), (&kept.ranked, kept.upto), "{q}");
+        let query = Query::new(q);
+        let narrowed = matcher::filter(&query, roster, Some(&candidates), upto, 1);
+        assert_eq!(narrowed, matcher::filter(&query, roster, None, 0, 1), "{q}");
+    }
 }
