@@ -62,6 +62,15 @@ fn seed(db: &Path, host: &str) {
     }
 }
 
+/// The CSV record of `client_user_id`.
+fn r_all(out: &str, client_user_id: &str) -> csv::StringRecord {
+    csv::Reader::from_reader(out.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == client_user_id)
+        .unwrap_or_else(|| panic!("{client_user_id}: {out}"))
+}
+
 fn no_secrets(out: &str) {
     for bad in ["sha256:", "token", "http", KEY] {
         assert!(!out.contains(bad), "{bad} printed: {out}");
@@ -104,13 +113,20 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     );
     assert!(status(2).contains("unused (expired "), "{}", status(2));
     assert!(
-        status(3).contains("link out · 50 min left"),
-        "{}",
+        status(3).contains("link out · 49 min left"),
+        "minutes rounded down, as every view counts them: {}",
         status(3)
     );
     assert!(status(4).ends_with("sign-in failed"), "{}", status(4));
     assert!(status(5).ends_with("never linked"), "{}", status(5));
     assert!(status(6).ends_with("✓ fitbit"), "{}", status(6));
+    // A connection whose sign-in stopped working is not counted as connected (the console's
+    // rule): mrn-100232's fitbit is in error, its dexcom_v3 connected.
+    let broken = out
+        .lines()
+        .find(|l| l.starts_with("mrn-100232"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(broken.ends_with("✓ dexcom_v3 · ✗ fitbit"), "{broken}");
     // The emulator's six demo patients come first; the QA user is counted, not printed.
     assert!(
         text(&o.stderr).contains("13 user(s)"),
@@ -147,6 +163,14 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
         ]
     );
     assert_eq!(rows[2]["last_link"]["allowed"], "oura,fitbit");
+    let broken: Value = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["client_user_id"] == "mrn-100232")
+        .unwrap();
+    assert_eq!(broken["status"], "connected", "{broken}");
+    assert_eq!(broken["connected"], serde_json::json!(["dexcom_v3"]));
+    assert_eq!(broken["connect_again"], serde_json::json!(["fitbit"]));
     assert_eq!(rows[4]["last_link"], Value::Null);
 
     let o = run(cmd(&db, Some(&base)), &["users", "--status", "--csv"]).await;
@@ -175,6 +199,9 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     assert_eq!(&records[3][3], "sign_in_failed");
     assert_eq!(&records[5][5], "fitbit");
     assert_eq!(&records[4][6], "", "never linked: no link time");
+    let broken = r_all(&out, "mrn-100232");
+    assert_eq!(&broken[4], "✓ dexcom_v3 · ✗ fitbit");
+    assert_eq!(&broken[5], "dexcom_v3", "only the connected providers");
 }
 
 /// `users --status --csv`: a connection only this desk's log saw fills the `connected` column

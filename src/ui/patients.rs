@@ -19,7 +19,7 @@ use crate::app::requests::Load;
 use crate::app::roster::PatientRef;
 use crate::app::status::StatusFilter;
 use crate::app::{App, Pane};
-use crate::audit::onboarding::Code;
+use crate::audit::onboarding::{Code, Linked};
 use crate::link;
 use crate::text::{cell, sanitize, thousands, truncate, width as width_of};
 
@@ -285,11 +285,11 @@ fn status_cell(app: &App, u: &PatientRef, cols: Columns, theme: &Theme) -> (Stri
     if u.client_user_id == crate::audit::QA_CLIENT_USER_ID {
         return ("QA test user".into(), theme.muted());
     }
-    let connected = p.connections.connected_slugs(u);
+    let providers = p.connections.providers(u);
     let status = p
         .status
         .ledger
-        .status(u.user_id, u.client_user_id, &connected, app.now);
+        .status_of(u.user_id, u.client_user_id, &providers, app.now);
     let tz = app.config.utc_offset;
     let text = if cols.full {
         status.text(app.now, tz)
@@ -310,7 +310,7 @@ fn status_cell(app: &App, u: &PatientRef, cols: Columns, theme: &Theme) -> (Stri
 fn connected_by_log_only(app: &App, u: &PatientRef) -> bool {
     let p = &app.patients;
     u.client_user_id != crate::audit::QA_CLIENT_USER_ID
-        && p.connections.connected_slugs(u).is_empty()
+        && p.connections.linked(u) == Linked::None
         && p.status
             .ledger
             .last(u.user_id, u.client_user_id)

@@ -90,29 +90,35 @@ fn a_link_out_counts_down_as_the_clock_moves() {
         }
     });
     app.toast = None;
-    // Patient 2's link has 50 whole minutes left: the next minute is due in 60 s.
-    assert_eq!(app.tick_interval(t0()), Some(Duration::from_mins(1)));
+    // Patient 2's link has exactly 50 minutes left: it reads 50, and 49 as soon as less is
+    // left (minutes rounded down, as every view counts them); the loop wakes after a second.
+    let screen = render(&app, 100, 30);
+    assert!(
+        screen.contains("Status: link out · 50 min left"),
+        "{screen}"
+    );
+    assert_eq!(app.tick_interval(t0()), Some(Duration::from_secs(1)));
     let later = t0() + chrono::Duration::seconds(90);
     app.update(Msg::Tick(later));
     assert_eq!(
         app.tick_interval(later),
-        Some(Duration::from_secs(30)),
-        "48 min 30 s left: the next minute in 30 s"
+        Some(Duration::from_millis(30_001)),
+        "48 min 30 s left: it reads 47 just after 30 s"
     );
     let screen = render(&app, 100, 30);
     assert!(
-        screen.contains("Status: link out · 49 min left"),
+        screen.contains("Status: link out · 48 min left"),
         "{screen}"
     );
     let row = screen
         .lines()
         .find(|l| l.contains("patient-00002"))
         .expect("its row");
-    assert!(row.contains("49 min left"), "{row}");
-    app.update(Msg::Tick(later + chrono::Duration::seconds(30)));
+    assert!(row.contains("48 min left"), "{row}");
+    app.update(Msg::Tick(later + chrono::Duration::seconds(31)));
     let screen = render(&app, 100, 30);
     assert!(
-        screen.contains("Status: link out · 48 min left"),
+        screen.contains("Status: link out · 47 min left"),
         "{screen}"
     );
 }
