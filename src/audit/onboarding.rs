@@ -113,10 +113,9 @@ impl Status {
     pub fn code(&self) -> Code {
         match self {
             Status::Connected { .. } => Code::Connected,
-            Status::ConnectAgain(_) => Code::SignInFailed,
             Status::LinkOut { .. } => Code::LinkOut,
             Status::Unused { .. } => Code::Unused,
-            Status::SignInFailed => Code::SignInFailed,
+            Status::SignInFailed | Status::ConnectAgain(_) => Code::SignInFailed,
             Status::NeverLinked => Code::NeverLinked,
         }
     }
