@@ -396,4 +396,22 @@ async fn a_code_minted_for_30_minutes_shows_29_minutes_left_in_stderr_and_users_
     let at: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(row["last_link"]["expires_at"].clone()).unwrap();
     assert_eq!(at, expires);
+    // One wording for what it allowed, as `history --pending --csv` says it.
+    assert_eq!(row["last_link"]["allowed"], "app code", "{row}");
+    let o = run(cmd(&emu, &db), &["history", "--pending", "--csv"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let mut csv = csv::Reader::from_reader(out.as_bytes());
+    let allowed = csv
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "allowed")
+        .unwrap();
+    let pending = csv
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "patient-00002")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(&pending[allowed], "app code", "{out}");
 }

@@ -212,6 +212,9 @@ pub struct LastLink {
     pub provider: Option<String>,
     /// The providers it offered, if it offered a list.
     pub allowlist: Option<Vec<String>>,
+    /// What it allowed, in words ([`Event::allowed`] of its minted row).
+    #[serde(skip)]
+    allowed: String,
     /// Its fingerprint (`sha256:…`; never the token).
     #[serde(skip)]
     fingerprint: Option<String>,
@@ -230,13 +233,10 @@ impl LastLink {
         self.expires_at
     }
 
-    /// What it allowed, in words: `oura` (direct), `oura,fitbit` (a list), `any provider`.
+    /// What it allowed, in the one wording of the log's readers ([`Event::allowed`]: `app
+    /// code`, `direct oura`, `oura,fitbit`, `all`), as `history` and its CSV say it.
     pub fn allowed(&self) -> String {
-        match (&self.provider, &self.allowlist) {
-            (Some(p), _) => p.clone(),
-            (None, Some(list)) if !list.is_empty() => list.join(","),
-            _ => "any provider".into(),
-        }
+        self.allowed.clone()
     }
 
     /// Its status before the API's connections count: connected here, a sign-in that failed,
@@ -361,6 +361,7 @@ impl Ledger {
                     .unwrap_or(e.time + Duration::minutes(LIFETIME_MINUTES)),
                 provider: e.provider.clone(),
                 allowlist: e.allowlist.clone(),
+                allowed: e.allowed(),
                 fingerprint: e.token_fingerprint.clone(),
                 last_outcome: Outcome::Minted,
                 sign_in_failed: false,

@@ -181,6 +181,11 @@ fn an_app_code_of_30_minutes_is_out_at_minute_25_and_unused_at_31() {
     code.allowlist = None;
     code.expires_at = Some(t0() + Duration::minutes(30));
     let ledger = Ledger::from_events(&[code], &here());
+    assert_eq!(
+        ledger.last(id(1), "p").unwrap().allowed(),
+        "app code",
+        "the one wording of history and its CSV"
+    );
     let tz = FixedOffset::east_opt(0).unwrap();
     let at = |m| t0() + Duration::minutes(m);
     let out = ledger.status(id(1), "p", &[], at(25));
@@ -248,7 +253,8 @@ fn other_hosts_the_qa_check_and_rows_without_user_id() {
     assert_eq!(ledger.code(id(4), "patient-4", false, now), Code::LinkOut);
     assert_eq!(
         ledger.last(id(4), "patient-4").unwrap().allowed(),
-        "oura,fitbit"
+        "oura,fitbit",
+        "as history says it (Event::allowed)"
     );
 }
 
