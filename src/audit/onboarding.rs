@@ -1,7 +1,9 @@
 //! Each patient's onboarding status, derived purely from this machine's audit log (the links
 //! minted against the current host, without `presets check --live`'s) together with the
-//! connections the API lists: connected (from the API for everyone, or seen here), a link out,
-//! a link that expired unused, a sign-in that failed, or never linked from this desk.
+//! connections the API lists: connected (from the API for everyone, or seen here; a connection
+//! a check found in error is not counted, and when none works the patient should connect
+//! again), a link out, a link that expired unused, a sign-in that failed, or never linked from
+//! this desk.
 //!
 //! [`Ledger`] holds, for each patient the log knows, the newest link and what became of it; it
 //! is built once per read of the log ([`Ledger::from_events`], linear in the rows) and kept up to
