@@ -70,7 +70,7 @@ async fn link_json_has_the_documented_fields_and_matches_the_request() {
     );
     let err = text(&o.stderr);
     assert!(
-        err.contains("60 min") && err.contains("says 10 min"),
+        err.contains("(59 min from now;") && err.contains("says 10 min"),
         "{err}"
     );
     assert!(

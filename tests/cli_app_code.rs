@@ -353,9 +353,9 @@ async fn a_plan_without_the_app_is_refused_with_the_hint() {
 }
 
 /// `--expires-in 30m`: the audit row records the expiry the API answered, and `users --status`
-/// counts down from it (not from a link's hour).
+/// counts down from it (not from a link's hour), in whole minutes as the mint's stderr counts.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_code_minted_for_30_minutes_shows_30_minutes_left_in_users_status() {
+async fn a_code_minted_for_30_minutes_shows_29_minutes_left_in_stderr_and_users_status() {
     let emu = emulator(3).await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("history.sqlite3");
@@ -372,6 +372,11 @@ async fn a_code_minted_for_30_minutes_shows_30_minutes_left_in_users_status() {
     )
     .await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("(29 min from now)"),
+        "whole minutes, rounded down: {err}"
+    );
     let events = Store::open(&db).unwrap().events().unwrap();
     let minted = events[0].time;
     let expires = events[0].expires_at.expect("the minted row's expiry");
@@ -386,12 +391,27 @@ async fn a_code_minted_for_30_minutes_shows_30_minutes_left_in_users_status() {
         .find(|r| r["client_user_id"] == "patient-00002")
         .unwrap_or_else(|| panic!("{rows:?}"));
     assert_eq!(row["status"], "link_out", "{row}");
-    let left = row["status_text"].as_str().unwrap();
-    assert!(
-        ["link out · 30 min left", "link out · 29 min left"].contains(&left),
-        "{left}"
-    );
+    // The same count as the mint's stderr (and the console's views): rounded down.
+    assert_eq!(row["status_text"], "link out · 29 min left", "{row}");
     let at: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(row["last_link"]["expires_at"].clone()).unwrap();
     assert_eq!(at, expires);
+    // One wording for what it allowed, as `history --pending --csv` says it.
+    assert_eq!(row["last_link"]["allowed"], "app code", "{row}");
+    let o = run(cmd(&emu, &db), &["history", "--pending", "--csv"]).await;
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let mut csv = csv::Reader::from_reader(out.as_bytes());
+    let allowed = csv
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "allowed")
+        .unwrap();
+    let pending = csv
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "patient-00002")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(&pending[allowed], "app code", "{out}");
 }

@@ -62,6 +62,15 @@ fn seed(db: &Path, host: &str) {
     }
 }
 
+/// The CSV record of `client_user_id`.
+fn r_all(out: &str, client_user_id: &str) -> csv::StringRecord {
+    csv::Reader::from_reader(out.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == client_user_id)
+        .unwrap_or_else(|| panic!("{client_user_id}: {out}"))
+}
+
 fn no_secrets(out: &str) {
     for bad in ["sha256:", "token", "http", KEY] {
         assert!(!out.contains(bad), "{bad} printed: {out}");
@@ -104,8 +113,8 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     );
     assert!(status(2).contains("unused (expired "), "{}", status(2));
     assert!(
-        status(3).contains("link out · 50 min left"),
-        "{}",
+        status(3).contains("link out · 49 min left"),
+        "minutes rounded down, as every view counts them: {}",
         status(3)
     );
     assert!(status(4).ends_with("sign-in failed"), "{}", status(4));
@@ -147,6 +156,7 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
         ]
     );
     assert_eq!(rows[2]["last_link"]["allowed"], "oura,fitbit");
+
     assert_eq!(rows[4]["last_link"], Value::Null);
 
     let o = run(cmd(&db, Some(&base)), &["users", "--status", "--csv"]).await;
@@ -175,6 +185,44 @@ async fn users_status_prints_each_users_status_as_a_table_json_and_csv() {
     assert_eq!(&records[3][3], "sign_in_failed");
     assert_eq!(&records[5][5], "fitbit");
     assert_eq!(&records[4][6], "", "never linked: no link time");
+}
+
+/// A connection whose sign-in stopped working is not counted as connected, by the console's
+/// rule: the demo's mrn-100232 has `dexcom_v3` connected and fitbit in error (the user list
+/// shows both; `users --status` checks).
+#[tokio::test(flavor = "multi_thread")]
+async fn users_status_does_not_count_a_connection_in_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    let emu = emulator(2).await;
+    let base = emu.base_url().to_string();
+    let o = run(cmd(&db, Some(&base)), &["users", "--status"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let broken = out
+        .lines()
+        .find(|l| l.starts_with("mrn-100232"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(broken.ends_with("✓ dexcom_v3 · ✗ fitbit"), "{broken}");
+
+    let o = run(cmd(&db, Some(&base)), &["users", "--status", "--json"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let broken: Value = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["client_user_id"] == "mrn-100232")
+        .unwrap();
+    assert_eq!(broken["status"], "connected", "{broken}");
+    assert_eq!(broken["connected"], serde_json::json!(["dexcom_v3"]));
+    assert_eq!(broken["connect_again"], serde_json::json!(["fitbit"]));
+
+    let o = run(cmd(&db, Some(&base)), &["users", "--status", "--csv"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let broken = r_all(&out, "mrn-100232");
+    assert_eq!(&broken[4], "✓ dexcom_v3 · ✗ fitbit");
+    assert_eq!(&broken[5], "dexcom_v3", "only the connected providers");
 }
 
 /// `users --status --csv`: a connection only this desk's log saw fills the `connected` column

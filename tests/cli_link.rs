@@ -110,6 +110,10 @@ async fn provider_slugs_match_in_any_case() {
     )
     .await;
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    // The minutes left as the console's link view counts them right after a mint (rounded
+    // down: "in 59 min"), not the link's lifetime.
+    let err = text(&o.stderr);
+    assert!(err.contains("(59 min from now;"), "{err}");
     let sent = &emu.link_requests()[0].body;
     assert_eq!(
         sent["filter_on_providers"],

@@ -53,7 +53,7 @@ async fn the_pane_shows_each_status_f_filters_and_r_reads_the_log_again() {
             .to_string()
     };
     assert!(
-        row(&s, "patient-00001").contains("link out · 55 min left"),
+        row(&s, "patient-00001").contains("link out · 54 min left"),
         "{s}"
     );
     assert!(row(&s, "patient-00003").contains("never linked"), "{s}");
@@ -75,7 +75,7 @@ async fn the_pane_shows_each_status_f_filters_and_r_reads_the_log_again() {
     minted(&store, 3, Duration::minutes(1));
     emu.with_team(|t| t.connect(uid(4), "fitbit"));
     c.key(KeyCode::Char('R'));
-    let s = c.wait_for("link out · 59 min left").await;
+    let s = c.wait_for("link out · 58 min left").await;
     assert!(row(&s, "patient-00003").contains("link out"), "{s}");
     let s = c.wait_for("✓ fitbit").await;
     assert!(row(&s, "patient-00004").contains("✓ fitbit"), "{s}");

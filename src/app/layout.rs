@@ -69,8 +69,8 @@ pub struct Areas {
 
 /// Past messages the help overlay shows above the keys, at most.
 pub const HELP_MESSAGES: usize = 5;
-/// The rows the newest of them may take, wrapped (the others take one row each).
-pub const HELP_NEWEST_ROWS: usize = 3;
+/// The rows the keys' box keeps at least (its border included) under the messages.
+pub const HELP_KEYS_MIN: u16 = 8;
 /// The clock time before each message (`10:41:03 `).
 pub const HELP_TIME_COLUMNS: usize = 9;
 
@@ -82,28 +82,50 @@ pub struct HelpAreas {
     pub keys: Rect,
 }
 
-pub fn help_areas(area: Rect, messages: usize, newest: Option<&str>) -> HelpAreas {
-    let outer = centered(area, 96.min(area.width - 2), area.height - 2);
-    let newest_rows = newest.map_or(1, |text| help_newest_rows(text, outer.width).len().max(1));
-    let shown = (messages.min(HELP_MESSAGES) + newest_rows - 1) as u16;
-    if messages == 0 {
+pub fn help_areas(area: Rect, messages: &[Vec<String>]) -> HelpAreas {
+    let outer = help_outer(area);
+    let shown: usize = messages.iter().map(Vec::len).sum();
+    if shown == 0 {
         return HelpAreas {
             messages: None,
             keys: outer,
         };
     }
     let [top, keys] =
-        Layout::vertical([Constraint::Length(shown + 2), Constraint::Min(3)]).areas(outer);
+        Layout::vertical([Constraint::Length(shown as u16 + 2), Constraint::Min(3)]).areas(outer);
     HelpAreas {
         messages: Some(top),
         keys,
     }
 }
 
-/// The newest message's rows in a help box `box_width` wide (inside its border, after the time).
-pub fn help_newest_rows(text: &str, box_width: u16) -> Vec<String> {
-    let width = (box_width as usize).saturating_sub(2 + HELP_TIME_COLUMNS);
-    crate::text::wrap_words(text, width, HELP_NEWEST_ROWS)
+/// The help's whole box: centred, at most 96 wide, two rows short of the screen.
+fn help_outer(area: Rect) -> Rect {
+    centered(area, 96.min(area.width - 2), area.height - 2)
+}
+
+/// The recent messages the help shows (`texts`, newest first), each wrapped whole between words
+/// after its clock time, as many as fit above the keys' box (at most [`HELP_MESSAGES`]); the
+/// newest always shows (cut, marked `…`, only if it alone is taller than the room).
+pub fn help_messages<'a>(area: Rect, texts: impl IntoIterator<Item = &'a str>) -> Vec<Vec<String>> {
+    let outer = help_outer(area);
+    let width = usize::from(outer.width).saturating_sub(2 + HELP_TIME_COLUMNS);
+    let room = usize::from(outer.height.saturating_sub(2 + HELP_KEYS_MIN)).max(1);
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    let mut used = 0;
+    for text in texts.into_iter().take(HELP_MESSAGES) {
+        let text = crate::text::sanitize(text);
+        let rows = crate::text::wrap_words(&text, width, usize::MAX);
+        if used + rows.len() > room {
+            if shown.is_empty() {
+                shown.push(crate::text::wrap_words(&text, width, room));
+            }
+            break;
+        }
+        used += rows.len();
+        shown.push(rows);
+    }
+    shown
 }
 
 /// A box centred in `area`, at most `w` x `h`.

@@ -157,8 +157,9 @@ impl App {
 
     /// The furthest the help scrolls: its last line at the bottom of its box.
     fn help_scroll_max(&self) -> u16 {
-        let newest = self.recent_messages().next().map(|m| m.text.as_str());
-        let areas = layout::help_areas(self.size, self.messages.len(), newest);
+        let messages =
+            layout::help_messages(self.size, self.recent_messages().map(|m| m.text.as_str()));
+        let areas = layout::help_areas(self.size, &messages);
         let rows = areas.keys.height.saturating_sub(2);
         (keymap::help_len() as u16).saturating_sub(rows)
     }

@@ -17,6 +17,7 @@ use super::status::StatusFilter;
 use super::{App, Effect, Level, layout};
 use crate::api::client::MAX_PAGE;
 use crate::api::{ApiError, ConnectedProvider, CreatedUser, PageGuard, User, UsersPage};
+use crate::audit::onboarding::{Linked, Providers};
 
 /// Pages asked for at once after the first.
 pub const PARALLEL_PAGES: usize = 4;
@@ -115,31 +116,60 @@ impl Connections {
         self.checked.contains_key(&user_id)
     }
 
-    /// The providers `u` is connected to, for its onboarding status: its check's connected
-    /// ones (not those in error) when one answered, else the list's.
-    pub fn connected_slugs<'a>(&'a self, u: &'a PatientRef<'a>) -> Vec<&'a str> {
+    /// The providers of `u` for its onboarding status, the one rule of the column, the detail
+    /// line and the counts: its check's when one answered (connected ones `ok`, the others —
+    /// `error`, the sign-in stopped working — `broken`), else the list's, all `ok` (the list
+    /// gives no status).
+    pub fn providers<'a>(&'a self, u: &'a PatientRef<'a>) -> Providers<'a> {
         match self.get(u.user_id) {
-            Some(Load::Loaded(list)) => list
-                .iter()
-                .filter(|c| c.status == crate::api::ConnectionStatus::Connected)
-                .map(|c| c.slug.as_str())
-                .collect(),
-            _ => u.connected_slugs(),
+            Some(Load::Loaded(list)) => {
+                let (ok, broken): (Vec<_>, Vec<_>) = list
+                    .iter()
+                    .partition(|c| c.status == crate::api::ConnectionStatus::Connected);
+                Providers {
+                    ok: ok.iter().map(|c| c.slug.as_str()).collect(),
+                    broken: broken.iter().map(|c| c.slug.as_str()).collect(),
+                }
+            }
+            _ => Providers {
+                ok: u.connected_slugs(),
+                broken: Vec::new(),
+            },
         }
     }
 
-    /// Whether `u` is connected ([`Self::connected_slugs`] not empty), without allocating (for
-    /// a million patients at once).
-    pub fn is_connected(&self, u: &PatientRef<'_>) -> bool {
+    /// [`Self::providers`] without the names and without allocating (for a million patients
+    /// at once).
+    pub fn linked(&self, u: &PatientRef<'_>) -> Linked {
+        let listed = |u: &PatientRef<'_>| {
+            if u.connected.is_empty() {
+                Linked::None
+            } else {
+                Linked::Connected
+            }
+        };
         if self.checked.is_empty() {
-            return !u.connected.is_empty();
+            return listed(u);
         }
         match self.get(u.user_id) {
-            Some(Load::Loaded(list)) => list
-                .iter()
-                .any(|c| c.status == crate::api::ConnectionStatus::Connected),
-            _ => !u.connected.is_empty(),
+            Some(Load::Loaded(list)) if list.is_empty() => Linked::None,
+            Some(Load::Loaded(list)) => {
+                if list
+                    .iter()
+                    .any(|c| c.status == crate::api::ConnectionStatus::Connected)
+                {
+                    Linked::Connected
+                } else {
+                    Linked::Broken
+                }
+            }
+            _ => listed(u),
         }
+    }
+
+    /// Whether `u` counts as connected ([`Self::linked`]).
+    pub fn is_connected(&self, u: &PatientRef<'_>) -> bool {
+        self.linked(u) == Linked::Connected
     }
 
     /// The provider slugs to show for `u`: its check's when one answered, else the list's.

@@ -23,14 +23,8 @@ pub fn code_of(
     u: &PatientRef<'_>,
     now: DateTime<Utc>,
 ) -> Option<Code> {
-    (u.client_user_id != QA_CLIENT_USER_ID).then(|| {
-        ledger.code(
-            u.user_id,
-            u.client_user_id,
-            connections.is_connected(u),
-            now,
-        )
-    })
+    (u.client_user_id != QA_CLIENT_USER_ID)
+        .then(|| ledger.code_of(u.user_id, u.client_user_id, connections.linked(u), now))
 }
 
 /// `F`: which patients show, by onboarding status.

@@ -1,7 +1,9 @@
 //! Each patient's onboarding status, derived purely from this machine's audit log (the links
 //! minted against the current host, without `presets check --live`'s) together with the
-//! connections the API lists: connected (from the API for everyone, or seen here), a link out,
-//! a link that expired unused, a sign-in that failed, or never linked from this desk.
+//! connections the API lists: connected (from the API for everyone, or seen here; a connection
+//! a check found in error is not counted, and when none works the patient should connect
+//! again), a link out, a link that expired unused, a sign-in that failed, or never linked from
+//! this desk.
 //!
 //! [`Ledger`] holds, for each patient the log knows, the newest link and what became of it; it
 //! is built once per read of the log ([`Ledger::from_events`], linear in the rows) and kept up to
@@ -18,11 +20,40 @@ use uuid::Uuid;
 use super::{Event, Outcome, QA_CLIENT_USER_ID, Scope, Source};
 use crate::link::LIFETIME_MINUTES;
 
+/// The providers the API lists for a patient: `ok` connected, `broken` those a check of the
+/// patient (`GET /v2/user/providers/{user_id}`) found in another status (`error`: the sign-in
+/// stopped working). The user list gives no status: its providers are all `ok` until a check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Providers<'a> {
+    pub ok: Vec<&'a str>,
+    pub broken: Vec<&'a str>,
+}
+
+/// What the API's connections make of a patient, as [`Providers`] without the names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linked {
+    /// No connection listed.
+    None,
+    /// At least one connected.
+    Connected,
+    /// Connections listed, none connected.
+    Broken,
+}
+
 /// One patient's onboarding status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
-    /// Connected providers (from the API, or seen connecting through a link from this desk).
-    Connected(Vec<String>),
+    /// Connected: `ok`, the providers connected (from the API, or seen connecting through a
+    /// link from this desk; empty when the API says only "connected"), and `broken`, those a
+    /// check found not connected any more (status `error`: the sign-in stopped working, or
+    /// another status than `connected`). At least one is connected.
+    Connected {
+        ok: Vec<String>,
+        broken: Vec<String>,
+    },
+    /// Every connection the API lists is broken (a check found none connected): the patient
+    /// should connect again. Counted with the failed sign-ins ([`Code::SignInFailed`]).
+    ConnectAgain(Vec<String>),
     /// A link from this desk is out and can still be used.
     LinkOut { expires_at: DateTime<Utc> },
     /// The newest link from this desk expired without a connection.
@@ -83,23 +114,34 @@ impl Code {
 impl Status {
     pub fn code(&self) -> Code {
         match self {
-            Status::Connected(_) => Code::Connected,
+            Status::Connected { .. } => Code::Connected,
             Status::LinkOut { .. } => Code::LinkOut,
             Status::Unused { .. } => Code::Unused,
-            Status::SignInFailed => Code::SignInFailed,
+            Status::SignInFailed | Status::ConnectAgain(_) => Code::SignInFailed,
             Status::NeverLinked => Code::NeverLinked,
         }
     }
 
-    /// In words: `✓ oura, fitbit`, `link out · 12 min left`, `unused (expired 10:41)` (a clock
-    /// time in the staff's time zone `tz`), `sign-in failed`, `never linked`. Provider slugs come
-    /// from the network: the caller sanitizes before output.
+    /// In words: `✓ oura, fitbit`, `✓ oura · ✗ fitbit` (fitbit's sign-in stopped working),
+    /// `✗ fitbit: connect again`, `link out · 12 min left` (`under 1 min` in the last minute),
+    /// `unused (expired 10:41)` (a clock time in the staff's time zone `tz`), `sign-in failed`,
+    /// `never linked`. Provider slugs come from the network: the caller sanitizes before output.
     pub fn text(&self, now: DateTime<Utc>, tz: FixedOffset) -> String {
         match self {
-            Status::Connected(p) if p.is_empty() => "✓ connected".into(),
-            Status::Connected(p) => format!("✓ {}", p.join(", ")),
+            Status::Connected { ok, broken } => {
+                let mut s = if ok.is_empty() {
+                    "✓ connected".to_string()
+                } else {
+                    format!("✓ {}", ok.join(", "))
+                };
+                if !broken.is_empty() {
+                    s.push_str(&format!(" · ✗ {}", broken.join(", ")));
+                }
+                s
+            }
+            Status::ConnectAgain(broken) => format!("✗ {}: connect again", broken.join(", ")),
             Status::LinkOut { expires_at } => {
-                format!("link out · {} min left", minutes_left(*expires_at, now))
+                format!("link out · {} left", minutes_left(*expires_at, now))
             }
             Status::Unused { expired_at } => {
                 format!("unused (expired {})", clock(*expired_at, now, tz))
@@ -109,13 +151,26 @@ impl Status {
         }
     }
 
-    /// The short form for a narrow column: `✓ oura +1`, `link out 12 min`, `unused 10:41`,
-    /// `sign-in failed`, `never linked` (15 columns at most, but for a long provider slug).
+    /// The short form for a narrow column: `✓ oura +1`, `✓ oura +1✗` (one more, broken),
+    /// `✗ connect again`, `link out 12 min`, `unused 10:41`, `sign-in failed`, `never linked`
+    /// (16 columns at most, but for a long provider slug).
     pub fn short(&self, now: DateTime<Utc>, tz: FixedOffset) -> String {
         match self {
-            Status::Connected(p) if p.len() > 1 => format!("✓ {} +{}", p[0], p.len() - 1),
+            Status::Connected { ok, broken } if ok.len() > 1 || !broken.is_empty() => {
+                let mut s = ok
+                    .first()
+                    .map_or_else(|| "✓ connected".to_string(), |p| format!("✓ {p}"));
+                if ok.len() > 1 {
+                    s.push_str(&format!(" +{}", ok.len() - 1));
+                }
+                if !broken.is_empty() {
+                    s.push_str(&format!(" +{}✗", broken.len()));
+                }
+                s
+            }
+            Status::ConnectAgain(_) => "✗ connect again".into(),
             Status::LinkOut { expires_at } => {
-                format!("link out {} min", minutes_left(*expires_at, now))
+                format!("link out {}", minutes_left(*expires_at, now))
             }
             Status::Unused { expired_at } => format!("unused {}", clock(*expired_at, now, tz)),
             other => other.text(now, tz),
@@ -123,11 +178,16 @@ impl Status {
     }
 }
 
-/// Whole minutes left (rounded up, so the last minute reads `1 min`): it changes each time
-/// the time left reaches a whole minute ([`Ledger::next_countdown`]).
-fn minutes_left(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-    let ms = (expires_at - now).num_milliseconds().max(0);
-    (ms + 59_999) / 60_000
+/// The time left in whole minutes as every view counts them
+/// ([`crate::link::patient_text::whole_minutes`], rounded down: `12 min`), `under 1 min` in
+/// the last minute. It changes each time the time left falls below a whole minute
+/// ([`Ledger::next_countdown`]).
+fn minutes_left(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let left = (expires_at - now).to_std().unwrap_or_default();
+    match crate::link::patient_text::whole_minutes(left) {
+        0 => "under 1 min".into(),
+        m => format!("{m} min"),
+    }
 }
 
 /// A clock time in `tz`: `10:41` today, `11-24 10:41` on another day.
@@ -154,6 +214,9 @@ pub struct LastLink {
     pub provider: Option<String>,
     /// The providers it offered, if it offered a list.
     pub allowlist: Option<Vec<String>>,
+    /// What it allowed, in words ([`Event::allowed`] of its minted row).
+    #[serde(skip)]
+    allowed: String,
     /// Its fingerprint (`sha256:…`; never the token).
     #[serde(skip)]
     fingerprint: Option<String>,
@@ -172,20 +235,20 @@ impl LastLink {
         self.expires_at
     }
 
-    /// What it allowed, in words: `oura` (direct), `oura,fitbit` (a list), `any provider`.
+    /// What it allowed, in the one wording of the log's readers ([`Event::allowed`]: `app
+    /// code`, `direct oura`, `oura,fitbit`, `all`), as `history` and its CSV say it.
     pub fn allowed(&self) -> String {
-        match (&self.provider, &self.allowlist) {
-            (Some(p), _) => p.clone(),
-            (None, Some(list)) if !list.is_empty() => list.join(","),
-            _ => "any provider".into(),
-        }
+        self.allowed.clone()
     }
 
     /// Its status before the API's connections count: connected here, a sign-in that failed,
     /// expired unused, or out.
     fn status(&self, now: DateTime<Utc>) -> Status {
         if !self.connected.is_empty() {
-            Status::Connected(self.connected.clone())
+            Status::Connected {
+                ok: self.connected.clone(),
+                broken: Vec::new(),
+            }
         } else if self.sign_in_failed {
             Status::SignInFailed
         } else if self.expired || now >= self.expires_at() {
@@ -300,6 +363,7 @@ impl Ledger {
                     .unwrap_or(e.time + Duration::minutes(LIFETIME_MINUTES)),
                 provider: e.provider.clone(),
                 allowlist: e.allowlist.clone(),
+                allowed: e.allowed(),
                 fingerprint: e.token_fingerprint.clone(),
                 last_outcome: Outcome::Minted,
                 sign_in_failed: false,
@@ -335,8 +399,8 @@ impl Ledger {
         self.links.values()
     }
 
-    /// A patient's status: connected from the API (`connected`, the slugs the user list or a
-    /// check gave) wins, whatever the log says; else what became of the newest link from here.
+    /// A patient's status when the API lists `connected` (the slugs the user list gave, every
+    /// one taken as connected): [`Self::status_of`] with none broken.
     pub fn status(
         &self,
         user_id: Uuid,
@@ -344,14 +408,40 @@ impl Ledger {
         connected: &[&str],
         now: DateTime<Utc>,
     ) -> Status {
-        if !connected.is_empty() {
-            return Status::Connected(connected.iter().map(|s| (*s).to_string()).collect());
+        let providers = Providers {
+            ok: connected.to_vec(),
+            broken: Vec::new(),
+        };
+        self.status_of(user_id, client_user_id, &providers, now)
+    }
+
+    /// A patient's status, the one rule: a provider the API lists connected (`providers.ok`)
+    /// makes the patient connected, whatever the log says (those a check found broken are
+    /// named beside it); when every listed provider is broken, the patient should connect
+    /// again; else what became of the newest link from here.
+    pub fn status_of(
+        &self,
+        user_id: Uuid,
+        client_user_id: &str,
+        providers: &Providers<'_>,
+        now: DateTime<Utc>,
+    ) -> Status {
+        let owned = |v: &[&str]| v.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+        if !providers.ok.is_empty() {
+            return Status::Connected {
+                ok: owned(&providers.ok),
+                broken: owned(&providers.broken),
+            };
+        }
+        if !providers.broken.is_empty() {
+            return Status::ConnectAgain(owned(&providers.broken));
         }
         self.last(user_id, client_user_id)
             .map_or(Status::NeverLinked, |l| l.status(now))
     }
 
-    /// [`Self::status`] as its code, without building the text (for a million patients).
+    /// [`Self::status`] as its code, without building the text (for a million patients):
+    /// `connected` says whether the API lists a connection, taken as connected.
     pub fn code(
         &self,
         user_id: Uuid,
@@ -359,11 +449,29 @@ impl Ledger {
         connected: bool,
         now: DateTime<Utc>,
     ) -> Code {
-        if connected {
-            return Code::Connected;
+        let linked = if connected {
+            Linked::Connected
+        } else {
+            Linked::None
+        };
+        self.code_of(user_id, client_user_id, linked, now)
+    }
+
+    /// [`Self::status_of`] as its code, without building the text.
+    pub fn code_of(
+        &self,
+        user_id: Uuid,
+        client_user_id: &str,
+        linked: Linked,
+        now: DateTime<Utc>,
+    ) -> Code {
+        match linked {
+            Linked::Connected => Code::Connected,
+            Linked::Broken => Code::SignInFailed,
+            Linked::None => self
+                .last(user_id, client_user_id)
+                .map_or(Code::NeverLinked, |l| l.status(now).code()),
         }
-        self.last(user_id, client_user_id)
-            .map_or(Code::NeverLinked, |l| l.status(now).code())
     }
 
     /// The soonest moment after `now` when a link out expires (a patient's code then changes
@@ -388,17 +496,11 @@ impl Ledger {
     }
 }
 
-/// The next moment after `now` when the time left on a link out reaches a whole minute, so its
-/// `link out · N min left` reads one less.
+/// The next moment after `now` when the time left on a link out falls below a whole minute, so
+/// its `link out · N min left` reads one less (the last minute's change is its expiry).
 fn next_minute_left(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let left = (expires_at - now).num_milliseconds();
-    (left > 0).then(|| {
-        let to_next = match left % 60_000 {
-            0 => 60_000,
-            r => r,
-        };
-        now + Duration::milliseconds(to_next)
-    })
+    (left >= 60_000).then(|| now + Duration::milliseconds(left % 60_000 + 1))
 }
 
 /// How many patients have each code (indexed by the code's byte).

@@ -110,7 +110,10 @@ fn each_audit_outcome_with_and_without_a_connection_from_the_api() {
                 connected(1, "f1", 3, "oura"),
                 connected(1, "f1", 4, "fitbit"),
             ],
-            Status::Connected(vec!["oura".into(), "fitbit".into()]),
+            Status::Connected {
+                ok: vec!["oura".into(), "fitbit".into()],
+                broken: vec![],
+            },
             "✓ oura, fitbit",
         ),
         (
@@ -128,7 +131,14 @@ fn each_audit_outcome_with_and_without_a_connection_from_the_api() {
         assert_eq!(ledger.code(id(1), "patient-1", false, now), want.code());
         // Connected from the API (outside the console too) wins over every outcome.
         let api = ledger.status(id(1), "patient-1", &["garmin"], now);
-        assert_eq!(api, Status::Connected(vec!["garmin".into()]), "{what}");
+        assert_eq!(
+            api,
+            Status::Connected {
+                ok: vec!["garmin".into()],
+                broken: vec![]
+            },
+            "{what}"
+        );
         assert_eq!(api.text(now, tz), "✓ garmin");
         assert_eq!(ledger.code(id(1), "patient-1", true, now), Code::Connected);
     }
@@ -143,9 +153,14 @@ fn a_link_out_turns_unused_when_its_hour_is_up() {
     assert_eq!(ledger.next_expiry(expiry), None);
     let tz = FixedOffset::east_opt(0).unwrap();
     let s = ledger.status(id(1), "p", &[], expiry - Duration::seconds(30));
-    assert_eq!(s.text(expiry, tz), "link out · 0 min left");
+    assert_eq!(s.text(expiry, tz), "link out · under 1 min left");
     assert_eq!(
         s.text(expiry - Duration::seconds(30), tz),
+        "link out · under 1 min left",
+        "rounded down, as the link view counts"
+    );
+    assert_eq!(
+        s.text(expiry - Duration::seconds(90), tz),
         "link out · 1 min left"
     );
     let unused = ledger.status(id(1), "p", &[], expiry + Duration::days(1));
@@ -166,12 +181,27 @@ fn an_app_code_of_30_minutes_is_out_at_minute_25_and_unused_at_31() {
     code.allowlist = None;
     code.expires_at = Some(t0() + Duration::minutes(30));
     let ledger = Ledger::from_events(&[code], &here());
+    assert_eq!(
+        ledger.last(id(1), "p").unwrap().allowed(),
+        "app code",
+        "the one wording of history and its CSV"
+    );
     let tz = FixedOffset::east_opt(0).unwrap();
     let at = |m| t0() + Duration::minutes(m);
     let out = ledger.status(id(1), "p", &[], at(25));
     assert_eq!(out.text(at(25), tz), "link out · 5 min left");
     assert_eq!(ledger.next_expiry(at(25)), Some(at(30)));
-    assert_eq!(ledger.next_countdown(at(25)), Some(at(26)));
+    // 5:00 left reads 5 min; it reads 4 as soon as less than 5 minutes are left.
+    assert_eq!(
+        ledger.next_countdown(at(25)),
+        Some(at(25) + Duration::milliseconds(1))
+    );
+    let later = at(25) + Duration::seconds(20);
+    assert_eq!(
+        ledger.next_countdown(later),
+        Some(at(26) + Duration::milliseconds(1))
+    );
+    assert_eq!(out.text(later, tz), "link out · 4 min left");
     assert_eq!(ledger.code(id(1), "p", false, at(31)), Code::Unused);
     let unused = ledger.status(id(1), "p", &[], at(31));
     assert_eq!(unused.text(at(31), tz), "unused (expired 10:30)");
@@ -195,7 +225,10 @@ fn the_newest_link_decides_and_a_connection_through_an_older_one_counts() {
     let ledger = Ledger::from_events(&more, &here());
     assert_eq!(
         ledger.status(id(1), "p", &[], now),
-        Status::Connected(vec!["oura".into()])
+        Status::Connected {
+            ok: vec!["oura".into()],
+            broken: vec![]
+        }
     );
 }
 
@@ -220,7 +253,8 @@ fn other_hosts_the_qa_check_and_rows_without_user_id() {
     assert_eq!(ledger.code(id(4), "patient-4", false, now), Code::LinkOut);
     assert_eq!(
         ledger.last(id(4), "patient-4").unwrap().allowed(),
-        "oura,fitbit"
+        "oura,fitbit",
+        "as history says it (Event::allowed)"
     );
 }
 
@@ -255,4 +289,48 @@ fn the_summary_names_each_count_and_follow_up_is_unused_never_and_failed() {
     for c in Code::ALL {
         assert_eq!(Code::from_u8(c as u8), c);
     }
+}
+
+/// The one rule for a patient's connections: a provider in error is not counted as connected;
+/// it is named beside the connected ones, and when every one is in error the patient should
+/// connect again (counted with the failed sign-ins).
+#[test]
+fn a_connection_in_error_is_not_counted_as_connected() {
+    use super::{Linked, Providers};
+    let ledger = Ledger::from_events(&[event(Outcome::Minted, 1, "f1", 0)], &here());
+    let now = t0() + Duration::minutes(5);
+    let tz = FixedOffset::east_opt(0).unwrap();
+    let both = Providers {
+        ok: vec!["dexcom_v3"],
+        broken: vec!["fitbit"],
+    };
+    let s = ledger.status_of(id(1), "p", &both, now);
+    assert_eq!(s.code(), Code::Connected);
+    assert_eq!(s.text(now, tz), "✓ dexcom_v3 · ✗ fitbit");
+    assert_eq!(s.short(now, tz), "✓ dexcom_v3 +1✗");
+    let two = Providers {
+        ok: vec!["oura", "garmin"],
+        broken: vec!["fitbit"],
+    };
+    let s = ledger.status_of(id(1), "p", &two, now);
+    assert_eq!(s.short(now, tz), "✓ oura +1 +1✗");
+    let none = Providers {
+        ok: vec![],
+        broken: vec!["fitbit"],
+    };
+    let s = ledger.status_of(id(1), "p", &none, now);
+    assert_eq!(s, Status::ConnectAgain(vec!["fitbit".into()]));
+    assert_eq!(s.code(), Code::SignInFailed);
+    assert!(s.code().needs_follow_up());
+    assert_eq!(s.text(now, tz), "✗ fitbit: connect again");
+    assert_eq!(s.short(now, tz), "✗ connect again");
+    assert_eq!(
+        ledger.code_of(id(1), "p", Linked::Broken, now),
+        Code::SignInFailed
+    );
+    assert_eq!(
+        ledger.code_of(id(1), "p", Linked::Connected, now),
+        Code::Connected
+    );
+    assert_eq!(ledger.code_of(id(1), "p", Linked::None, now), Code::LinkOut);
 }

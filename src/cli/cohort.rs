@@ -1,19 +1,22 @@
 //! `vital-onboard users --status [--json|--csv]`: each user with their onboarding status, as the
 //! console's Patient pane shows it (connected, link out, unused, sign-in failed, never linked),
-//! from this machine's audit log for the host the command talks to and the user list's
-//! connections. Never a token, URL, code or key: links are known by what they allowed and when.
+//! from this machine's audit log for the host the command talks to and the API's connections
+//! (the user list's, each checked for one in error as the console checks). Never a token, URL, code or key: links are known by what they allowed and when.
 //!
 //! The CSV cells (here and in `history --pending --csv`) are written with the `csv` crate; a
 //! cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{DateTime, FixedOffset, Utc};
+use futures::StreamExt;
 use serde_json::json;
+use uuid::Uuid;
 
 use super::commands::{CommandResult, Failure, audit_scope};
-use crate::api::{PageGuard, User};
-use crate::audit::onboarding::{Ledger, Status};
+use crate::api::{ConnectedProvider, ConnectionStatus, PageGuard, User};
+use crate::audit::onboarding::{Ledger, Providers, Status};
 use crate::audit::{Scope, Source, Store};
 use crate::setup::session::Session;
 use crate::text::{sanitize, sanitize_json};
@@ -87,9 +90,69 @@ pub async fn read_ledger(here: &Scope) -> Ledger {
     }
 }
 
-/// One user's status, from the list's connections and the ledger.
-fn status_of(ledger: &Ledger, u: &User, now: DateTime<Utc>) -> Status {
-    ledger.status(u.user_id, &u.client_user_id, &u.connected_slugs(), now)
+/// The checks of a page's users that the list shows with a connection
+/// (`GET /v2/user/providers/{user_id}`, a few at a time): which connections still work. A
+/// check that fails leaves the list's providers, all taken as connected (counted in `failed`).
+async fn check_connections(
+    session: &Session,
+    users: &[User],
+    failed: &mut usize,
+) -> HashMap<Uuid, Vec<ConnectedProvider>> {
+    let asks = users
+        .iter()
+        .filter(|u| {
+            !u.connected_sources.is_empty() && u.client_user_id != crate::audit::QA_CLIENT_USER_ID
+        })
+        .map(|u| async move {
+            (
+                u.user_id,
+                session.client.connected_providers(u.user_id).await,
+            )
+        });
+    let answers: Vec<_> = futures::stream::iter(asks)
+        .buffer_unordered(CHECKS_AT_ONCE)
+        .collect()
+        .await;
+    let mut checks = HashMap::new();
+    for (id, answer) in answers {
+        match answer {
+            Ok(list) => {
+                checks.insert(id, list);
+            }
+            Err(_) => *failed += 1,
+        }
+    }
+    checks
+}
+
+/// How many connection checks run at once.
+const CHECKS_AT_ONCE: usize = 4;
+
+/// One user's status, from the ledger and their connections, by the console's one rule
+/// ([`Ledger::status_of`]): the check's (connected ones, and the broken ones beside them)
+/// when there is one, else the list's.
+fn status_of(
+    ledger: &Ledger,
+    u: &User,
+    check: Option<&Vec<ConnectedProvider>>,
+    now: DateTime<Utc>,
+) -> Status {
+    let providers = match check {
+        Some(list) => {
+            let (ok, broken): (Vec<_>, Vec<_>) = list
+                .iter()
+                .partition(|c| c.status == ConnectionStatus::Connected);
+            Providers {
+                ok: ok.iter().map(|c| c.slug.as_str()).collect(),
+                broken: broken.iter().map(|c| c.slug.as_str()).collect(),
+            }
+        }
+        None => Providers {
+            ok: u.connected_slugs(),
+            broken: Vec::new(),
+        },
+    };
+    ledger.status_of(u.user_id, &u.client_user_id, &providers, now)
 }
 
 /// Prints users with their statuses, page after page.
@@ -101,6 +164,8 @@ struct Printer {
     header: bool,
     /// The QA users of `presets check --live` left out.
     left_out: usize,
+    /// Users whose connections could not be checked.
+    unchecked: usize,
 }
 
 impl Printer {
@@ -112,10 +177,26 @@ impl Printer {
             csv: (format == Format::Csv).then(|| csv::Writer::from_writer(std::io::stdout())),
             header: true,
             left_out: 0,
+            unchecked: 0,
         }
     }
 
-    fn page(&mut self, ledger: &Ledger, users: &[User]) -> CommandResult {
+    /// The warning when some users' connections could not be checked.
+    fn unchecked_note(&self) {
+        if self.unchecked > 0 {
+            eprintln!(
+                "warning: the connections of {} user(s) could not be checked: their providers are the user list's, all counted as connected",
+                self.unchecked
+            );
+        }
+    }
+
+    fn page(
+        &mut self,
+        ledger: &Ledger,
+        users: &[User],
+        checks: &HashMap<Uuid, Vec<ConnectedProvider>>,
+    ) -> CommandResult {
         if std::mem::take(&mut self.header) {
             match (self.format, &mut self.csv) {
                 (Format::Csv, Some(w)) => w.write_record(CSV_HEADER).map_err(csv_failure)?,
@@ -131,15 +212,16 @@ impl Printer {
                 self.left_out += 1;
                 continue;
             }
-            let status = status_of(ledger, u, self.now);
-            // The providers the status counts: the API's, else those this desk's log saw
-            // connect (then the words say so, as the console's detail does).
-            let connected = match &status {
-                Status::Connected(p) => p.clone(),
-                _ => Vec::new(),
+            let status = status_of(ledger, u, checks.get(&u.user_id), self.now);
+            // The providers the status counts: the API's connected ones, else those this
+            // desk's log saw connect (then the words say so, as the console's detail does).
+            let (connected, broken) = match &status {
+                Status::Connected { ok, broken } => (ok.clone(), broken.clone()),
+                Status::ConnectAgain(broken) => (Vec::new(), broken.clone()),
+                _ => (Vec::new(), Vec::new()),
             };
             let mut text = sanitize(&status.text(self.now, self.tz));
-            if !connected.is_empty() && u.connected_slugs().is_empty() {
+            if !connected.is_empty() && u.connected_sources.is_empty() {
                 text.push_str(" (this desk's log)");
             }
             let created = u
@@ -166,6 +248,7 @@ impl Printer {
                         "status": status.code(),
                         "status_text": text,
                         "connected": connected,
+                        "connect_again": broken,
                         "last_link": last.map(|l| json!({
                             "minted_at": l.minted_at,
                             "expires_at": l.expires_at(),
@@ -214,7 +297,9 @@ pub async fn users_status(
             return Err(Failure::input("--search needs at least 2 characters"));
         }
         let found = session.client.search_users(q).await?;
-        printer.page(&ledger, &found)?;
+        let checks = check_connections(session, &found, &mut printer.unchecked).await;
+        printer.page(&ledger, &found, &checks)?;
+        printer.unchecked_note();
         if format == Format::Table {
             eprintln!("{} user(s) match {:?}", found.len(), sanitize(q));
         }
@@ -228,7 +313,8 @@ pub async fn users_status(
             .list_users(guard.next_offset(), page_size)
             .await?;
         let next = guard.accept(&page)?;
-        printer.page(&ledger, &page.users)?;
+        let checks = check_connections(session, &page.users, &mut printer.unchecked).await;
+        printer.page(&ledger, &page.users, &checks)?;
         if next.is_none() {
             if format == Format::Table {
                 eprintln!(
@@ -237,6 +323,7 @@ pub async fn users_status(
                 );
             }
             std::io::stdout().flush().map_err(Failure::stdout)?;
+            printer.unchecked_note();
             if printer.left_out > 0 {
                 eprintln!(
                     "note: the QA user of `presets check --live` ({}) is left out: not a patient",

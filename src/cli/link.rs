@@ -200,7 +200,7 @@ pub async fn link(
             .expires_at()
             .with_timezone(&chrono::Local)
             .format("%H:%M:%S"),
-        link::LIFETIME_MINUTES,
+        crate::link::patient_text::whole_minutes(minted.remaining(Utc::now())),
         link::SPEC_LIFETIME_MINUTES,
         minted.fingerprint()
     );

@@ -104,6 +104,16 @@ pub fn connection_problem(error_type: &str) -> String {
     )
 }
 
+/// What to do about a connection with `error_type`, alone (the part of
+/// [`connection_problem`] after what went wrong: `connect again`), for a narrow pane.
+pub fn connection_advice(error_type: &str) -> String {
+    let problem = connection_problem(error_type);
+    match problem.split_once(": ") {
+        Some((_, advice)) => advice.to_string(),
+        None => problem,
+    }
+}
+
 /// A connection attempt that just failed with `error_type`, for the staff watching the link: what
 /// happened and what to do.
 pub fn attempt_advice(error_type: &str) -> String {
@@ -123,6 +133,19 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), n, "a code in two rows");
+    }
+
+    #[test]
+    fn every_problem_has_advice_alone_for_a_narrow_pane() {
+        assert_eq!(connection_advice("token_refresh_failed"), "connect again");
+        assert_eq!(connection_advice("new_code"), "connect again");
+        for w in TABLE {
+            for code in w.codes {
+                let advice = connection_advice(code);
+                assert!(w.pane.ends_with(&advice), "{code}: {advice}");
+                assert!(!advice.contains(": "), "{code}: {advice}");
+            }
+        }
     }
 
     #[test]

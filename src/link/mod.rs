@@ -11,7 +11,7 @@ pub mod offered;
 pub mod patient_text;
 pub mod qr;
 
-pub use connection::{attempt_advice, connection_problem};
+pub use connection::{attempt_advice, connection_advice, connection_problem};
 
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;

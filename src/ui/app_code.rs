@@ -122,13 +122,18 @@ fn staff_words(app: &App, shown: &ShownAppCode, width: usize, theme: &Theme) -> 
             out.extend(big.into_iter().map(|l| Line::styled(l, bold())));
         }
         out.push(Line::from(vec![
-            Span::styled("Expires ", theme.muted()),
+            Span::styled("Expires  ", theme.muted()),
             Span::styled(expiry_words(app, shown), bold()),
         ]));
     }
     out.push(Line::from(vec![
-        Span::styled("Code    ", theme.muted()),
+        Span::styled("Code     ", theme.muted()),
         Span::raw(shown.fingerprint()),
+    ]));
+    // The patient's language (`L`), as the link view names it.
+    out.push(Line::from(vec![
+        Span::styled("Language ", theme.muted()),
+        Span::raw(crate::link::patient_text::staff_label(shown.language)),
     ]));
     out.push(Line::default());
     let steps = [

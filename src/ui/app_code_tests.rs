@@ -76,6 +76,12 @@ fn demo(w: u16, h: u16) -> App {
 
 both_sizes!(app_code_view, shown);
 both_sizes!(app_code_view_demo, demo);
+both_sizes!(app_code_view_language, |w, h| {
+    let mut app = shown(w, h);
+    app.update(ch('L'));
+    app.toast = None;
+    app
+});
 both_sizes!(app_code_view_connected, |w, h| {
     let mut app = shown(w, h);
     watched(&mut app, vec![]);
@@ -203,6 +209,12 @@ fn the_demo_phone_app_opens_in_the_codes_language() {
     let screen = render(&app, 80, 24);
     let want = format!("127.0.0.1:41234/app?lang={}", lang.tag());
     assert!(screen.contains(&want), "{want}:\n{screen}");
+    // The staff view names it, as the link view's `Language` row does.
+    let label = crate::link::patient_text::staff_label(lang);
+    assert!(
+        screen.contains(&format!("Language {label}")),
+        "{label}:\n{screen}"
+    );
 }
 
 /// Staff and patient read the same number of minutes: right after the mint, and later.

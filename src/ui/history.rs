@@ -8,10 +8,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::widgets::popup_block;
+use super::widgets::{clear_under, popup_block};
 use crate::app::history::HistoryView;
 use crate::app::{App, layout};
 use crate::audit::{LinkRecord, bare_host};
@@ -168,7 +168,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &HistoryView, theme:
         theme.muted(),
     ));
     let title = title(app, view, inner.saturating_sub(2));
-    frame.render_widget(Clear, rect);
+    clear_under(frame, rect);
     frame.render_widget(
         Paragraph::new(lines).block(popup_block(&title, theme.focused_border())),
         rect,

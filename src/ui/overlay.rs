@@ -6,14 +6,14 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 use super::Theme;
-use super::widgets::{centered, popup_block};
+use super::widgets::{centered, clear_under, popup_block};
 use crate::app::layout;
 use crate::app::overlay::OverlayKind;
 use crate::app::{App, Level, keymap};
-use crate::text::{sanitize, shorten};
+use crate::text::sanitize;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let o = &app.overlays;
@@ -80,7 +80,7 @@ fn draw_popup(
     } else {
         theme.focused_border()
     };
-    frame.render_widget(Clear, rect);
+    clear_under(frame, rect);
     frame.render_widget(
         Paragraph::new(lines.to_vec())
             .wrap(Wrap { trim: false })
@@ -104,7 +104,7 @@ fn draw_alert(frame: &mut Frame, body: Rect, alert: &str, theme: &Theme) {
             theme.muted(),
         ),
     ];
-    frame.render_widget(Clear, rect);
+    clear_under(frame, rect);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
             Block::default()
@@ -135,14 +135,18 @@ fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
-    let newest = app.recent_messages().next().map(|m| sanitize(&m.text));
-    let areas = layout::help_areas(area, app.messages.len(), newest.as_deref());
+    let messages = layout::help_messages(area, app.recent_messages().map(|m| m.text.as_str()));
+    let areas = layout::help_areas(area, &messages);
+    // Both boxes stand on one cleared area.
+    clear_under(
+        frame,
+        areas.messages.map_or(areas.keys, |m| m.union(areas.keys)),
+    );
     if let Some(rect) = areas.messages {
-        draw_recent_messages(frame, rect, app, theme);
+        draw_recent_messages(frame, rect, app, &messages, theme);
     }
     let lines = help_lines(theme);
     let rect = areas.keys;
-    frame.render_widget(Clear, rect);
     let rows = rect.height.saturating_sub(2);
     let total = lines.len() as u16;
     let top = scroll.min(total.saturating_sub(rows));
@@ -164,16 +168,18 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Them
     );
 }
 
-/// The last few messages, newest first, with their clock time; the newest wrapped whole (a
-/// message the status row had to shorten reads in full here), the others one row each.
-fn draw_recent_messages(frame: &mut Frame, rect: Rect, app: &App, theme: &Theme) {
-    let width = rect.width.saturating_sub(2) as usize;
+/// The last few messages, newest first, with their clock time, each wrapped whole (`rows`, as
+/// [`layout::help_messages`] broke them): a message the status row had to shorten reads in
+/// full here.
+fn draw_recent_messages(
+    frame: &mut Frame,
+    rect: Rect,
+    app: &App,
+    rows: &[Vec<String>],
+    theme: &Theme,
+) {
     let mut lines: Vec<Line> = Vec::new();
-    for (k, m) in app
-        .recent_messages()
-        .take(layout::HELP_MESSAGES)
-        .enumerate()
-    {
+    for (m, rows) in app.recent_messages().zip(rows) {
         let time =
             m.at.with_timezone(&app.config.utc_offset)
                 .format("%H:%M:%S");
@@ -182,16 +188,7 @@ fn draw_recent_messages(frame: &mut Frame, rect: Rect, app: &App, theme: &Theme)
             Level::Warning => theme.warning(),
             Level::Info | Level::Success => Style::new(),
         };
-        let text = sanitize(&m.text);
-        let rows = if k == 0 {
-            layout::help_newest_rows(&text, rect.width)
-        } else {
-            vec![shorten(
-                &text,
-                width.saturating_sub(layout::HELP_TIME_COLUMNS),
-            )]
-        };
-        for (r, row) in rows.into_iter().enumerate() {
+        for (r, row) in rows.iter().enumerate() {
             let lead = if r == 0 {
                 format!("{time} ")
             } else {
@@ -199,11 +196,10 @@ fn draw_recent_messages(frame: &mut Frame, rect: Rect, app: &App, theme: &Theme)
             };
             lines.push(Line::from(vec![
                 Span::styled(lead, theme.muted()),
-                Span::styled(row, style),
+                Span::styled(row.clone(), style),
             ]));
         }
     }
-    frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(popup_block("Recent messages", theme.muted())),
         rect,

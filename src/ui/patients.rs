@@ -6,9 +6,10 @@
 use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::flow::Flow;
 use super::prompt::filter_line;
 use super::widgets::{loading, pane_block, shorten_line, spinner};
 use crate::api::ConnectionStatus;
@@ -19,7 +20,7 @@ use crate::app::requests::Load;
 use crate::app::roster::PatientRef;
 use crate::app::status::StatusFilter;
 use crate::app::{App, Pane};
-use crate::audit::onboarding::Code;
+use crate::audit::onboarding::{Code, Linked};
 use crate::link;
 use crate::text::{cell, sanitize, thousands, truncate, width as width_of};
 
@@ -118,7 +119,12 @@ pub fn draw(frame: &mut Frame, areas: &ListAreas, app: &App, theme: &Theme) {
     };
     frame.render_widget(Paragraph::new(filter), areas.filter);
     frame.render_widget(
-        Paragraph::new(detail(app, theme)).wrap(Wrap { trim: true }),
+        Paragraph::new(detail(
+            app,
+            usize::from(areas.foot.width),
+            usize::from(areas.foot.height),
+            theme,
+        )),
         areas.foot,
     );
 }
@@ -285,11 +291,11 @@ fn status_cell(app: &App, u: &PatientRef, cols: Columns, theme: &Theme) -> (Stri
     if u.client_user_id == crate::audit::QA_CLIENT_USER_ID {
         return ("QA test user".into(), theme.muted());
     }
-    let connected = p.connections.connected_slugs(u);
+    let providers = p.connections.providers(u);
     let status = p
         .status
         .ledger
-        .status(u.user_id, u.client_user_id, &connected, app.now);
+        .status_of(u.user_id, u.client_user_id, &providers, app.now);
     let tz = app.config.utc_offset;
     let text = if cols.full {
         status.text(app.now, tz)
@@ -310,7 +316,7 @@ fn status_cell(app: &App, u: &PatientRef, cols: Columns, theme: &Theme) -> (Stri
 fn connected_by_log_only(app: &App, u: &PatientRef) -> bool {
     let p = &app.patients;
     u.client_user_id != crate::audit::QA_CLIENT_USER_ID
-        && p.connections.connected_slugs(u).is_empty()
+        && p.connections.linked(u) == Linked::None
         && p.status
             .ledger
             .last(u.user_id, u.client_user_id)
@@ -372,57 +378,15 @@ fn row(app: &App, u: &PatientRef, cols: Columns, style: Style, theme: &Theme) ->
     Line::from(spans)
 }
 
-/// The detail strip of the highlighted patient.
-fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+/// The detail strip of the highlighted patient, in `rows` rows of `width` columns: its
+/// `user_id`, its connections (each problem with what to do) and its status, broken between
+/// whole words. Where that takes more rows (a narrow pane), the `user_id` loses its label and a
+/// problem keeps only what to do (`fitbit ✗ (connect again)`); the `Status:` line always shows.
+fn detail(app: &App, width: usize, rows: usize, theme: &Theme) -> Vec<Line<'static>> {
     let p = &app.patients;
     let Some(u) = p.highlighted() else {
         return vec![Line::styled("No patient highlighted", theme.muted())];
     };
-    let none = || vec![Span::styled("none", theme.muted())];
-    let conns: Vec<Span> = match p.connections.get(u.user_id) {
-        Some(Load::Loaded(list)) if list.is_empty() => none(),
-        Some(Load::Loaded(list)) => list
-            .iter()
-            .flat_map(|c| {
-                let (mark, style) = match &c.status {
-                    ConnectionStatus::Connected => ("✓", theme.success()),
-                    ConnectionStatus::Error => ("✗", theme.danger()),
-                    _ => ("?", theme.warning()),
-                };
-                let words = match (&c.status, &c.error_details) {
-                    (_, Some(e)) => link::connection_problem(&sanitize(&e.error_type)),
-                    (ConnectionStatus::Connected, None) => String::new(),
-                    (other, None) => sanitize(other.as_str()),
-                };
-                let words = if words.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({words})")
-                };
-                [
-                    Span::raw(sanitize(&c.slug)),
-                    Span::styled(format!(" {mark}{words}  "), style),
-                ]
-            })
-            .collect(),
-        Some(Load::Loading) => vec![Span::styled(
-            format!("{} loading connections…", spinner(app)),
-            theme.muted(),
-        )],
-        Some(Load::Failed(e)) => {
-            vec![Span::styled(truncate(&sanitize(e), 120), theme.danger())]
-        }
-        None => {
-            let slugs = p.connections.slugs(&u);
-            if slugs.is_empty() {
-                none()
-            } else {
-                vec![Span::raw(sanitize(&slugs.join(", ")))]
-            }
-        }
-    };
-    let mut line = vec![Span::styled("Connections: ", theme.muted())];
-    line.extend(conns);
     // The status in full words (the column has the short form at 80 columns).
     let full = Columns {
         width: 0,
@@ -430,23 +394,97 @@ fn detail(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         created: false,
         full: true,
     };
-    let (mut status, style) = status_cell(app, &u, full, theme);
+    let (mut status, status_style) = status_cell(app, &u, full, theme);
     if connected_by_log_only(app, &u) {
         // The log saw a connection the API does not list (the line above): say where the
         // status comes from, so the two lines do not contradict each other.
         status.push_str(" (this desk's log)");
     }
-    vec![
-        Line::from(vec![
-            Span::styled("user_id ", theme.muted()),
-            Span::raw(u.user_id.to_string()),
-        ]),
-        Line::from(line),
-        Line::from(vec![
-            Span::styled("Status: ", theme.muted()),
-            Span::styled(status, style),
-        ]),
-    ]
+    let mut tail = Flow::new(width, 2);
+    tail.unit("", "Status:", theme.muted());
+    tail.words(" ", &status, status_style);
+    let tail = tail.finish();
+    let id = u.user_id.to_string();
+    let mut head = Vec::new();
+    for brief in [false, true] {
+        let first = if width_of("user_id ") + id.len() <= width {
+            vec![Line::from(vec![
+                Span::styled("user_id ", theme.muted()),
+                Span::raw(id.clone()),
+            ])]
+        } else if brief {
+            vec![Line::raw(id.clone())]
+        } else {
+            vec![
+                Line::styled("user_id", theme.muted()),
+                Line::raw(id.clone()),
+            ]
+        };
+        let mut f = Flow::new(width, 2);
+        f.unit("", "Connections:", theme.muted());
+        connections(app, &u, brief, &mut f, theme);
+        head = first;
+        head.extend(f.finish());
+        if head.len() + tail.len() <= rows {
+            break;
+        }
+    }
+    head.truncate(rows.saturating_sub(tail.len()));
+    head.extend(tail);
+    head
+}
+
+/// The highlighted patient's connections after `Connections:`: each provider with `✓` or `✗`
+/// and, for a problem, what went wrong and what to do (`brief`: what to do alone).
+fn connections(app: &App, u: &PatientRef, brief: bool, f: &mut Flow, theme: &Theme) {
+    let p = &app.patients;
+    match p.connections.get(u.user_id) {
+        Some(Load::Loaded(list)) if list.is_empty() => f.unit(" ", "none", theme.muted()),
+        Some(Load::Loaded(list)) => {
+            for (i, c) in list.iter().enumerate() {
+                let (mark, style) = match &c.status {
+                    ConnectionStatus::Connected => ("✓", theme.success()),
+                    ConnectionStatus::Error => ("✗", theme.danger()),
+                    _ => ("?", theme.warning()),
+                };
+                let words = match (&c.status, &c.error_details) {
+                    (_, Some(e)) if brief => link::connection_advice(&sanitize(&e.error_type)),
+                    (_, Some(e)) => link::connection_problem(&sanitize(&e.error_type)),
+                    (ConnectionStatus::Connected, None) => String::new(),
+                    (other, None) => sanitize(other.as_str()),
+                };
+                f.unit(
+                    if i == 0 { " " } else { "  " },
+                    &sanitize(&c.slug),
+                    Style::new(),
+                );
+                f.unit(" ", mark, style);
+                if !words.is_empty() {
+                    f.words(" ", &format!("({words})"), style);
+                }
+            }
+        }
+        Some(Load::Loading) => f.unit(
+            " ",
+            &format!("{} loading connections…", spinner(app)),
+            theme.muted(),
+        ),
+        Some(Load::Failed(e)) => f.words(" ", &truncate(&sanitize(e), 120), theme.danger()),
+        None => {
+            let slugs = p.connections.slugs(u);
+            if slugs.is_empty() {
+                f.unit(" ", "none", theme.muted());
+            } else {
+                for (i, slug) in slugs.iter().enumerate() {
+                    f.unit(
+                        if i == 0 { " " } else { ", " },
+                        &sanitize(slug),
+                        Style::new(),
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::widgets::popup_block;
+use super::widgets::{clear_under, popup_block};
 use crate::app::presets::PresetPicker;
 use crate::app::{App, layout};
 use crate::text::{cell, sanitize, truncate};
@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: PresetPicker, them
         ),
         theme.muted(),
     )]));
-    frame.render_widget(Clear, rect);
+    clear_under(frame, rect);
     frame.render_widget(
         Paragraph::new(lines).block(popup_block("Presets", theme.focused_border())),
         rect,

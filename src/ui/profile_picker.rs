@@ -5,10 +5,10 @@
 use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::widgets::popup_block;
+use super::widgets::{clear_under, popup_block};
 use crate::app::keymap::{self, Ctx};
 use crate::app::layout;
 use crate::app::profile_picker::ProfilePicker;
@@ -99,7 +99,7 @@ pub fn draw(frame: &mut Frame, picker: &ProfilePicker, theme: &Theme) {
         keys.push(Span::raw(format!(" {short}  ")));
     }
     lines.push(Line::from(keys));
-    frame.render_widget(Clear, rect);
+    clear_under(frame, rect);
     frame.render_widget(
         Paragraph::new(lines).block(popup_block("Choose a profile", theme.focused_border())),
         rect,

@@ -4,10 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::widgets::{centered, first_fit, popup_block, wrap_words};
+use super::widgets::{centered, clear_under, first_fit, popup_block, wrap_words};
 use crate::app::App;
 use crate::app::prompt::{ListPane, Prompt, PromptKind};
 use crate::text::width as width_of;
@@ -133,7 +133,7 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &Prompt, theme: &Theme) {
     );
     lines.push(Line::styled("Enter saves · Esc cancels", theme.muted()));
     let rect = centered(area, width, lines.len() as u16 + 2);
-    frame.render_widget(Clear, rect);
+    clear_under(frame, rect);
     frame.render_widget(
         Paragraph::new(lines).block(popup_block(p.title(), theme.focused_border())),
         rect,

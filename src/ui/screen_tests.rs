@@ -448,3 +448,51 @@ fn the_link_view_key_bar_has_l_at_100_columns() {
         bar.join("\n")
     );
 }
+
+/// `?` at 80x24: each recent message reads whole, wrapped between words (an older one too),
+/// while the status line shortens the newest with `…`.
+#[test]
+fn the_help_shows_long_messages_whole_at_80_columns() {
+    use crate::app::Level;
+    use crate::app::toast::PastMessage;
+    let mut app = sized(loaded(5, false), 80, 24);
+    let older = "Not sent: 3 of the 5 marked patients have a link out already (unused, never linked, sign-in failed ones are kept): Space unmarks one";
+    let newest = "The queue did not start: the preset oura-and-fitbit asks for a provider the team has not enabled (fitbit), so nothing was sent to anyone";
+    for text in [older, newest] {
+        app.messages.push_back(PastMessage {
+            at: t0(),
+            level: Level::Warning,
+            text: text.into(),
+        });
+    }
+    app.toast = Some(crate::app::toast::Toast {
+        text: newest.into(),
+        level: Level::Warning,
+        at: None,
+    });
+    app.update(Msg::Tick(t0()));
+    let screen = render(&app, 80, 24);
+    let status = screen.lines().nth(23).unwrap();
+    assert!(
+        status.starts_with("The queue did not start") && status.ends_with('…'),
+        "{status}"
+    );
+    app.update(ch('?'));
+    let screen = render(&app, 80, 24);
+    let box_text: String = screen
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.contains("╭ Keys"))
+        .map(|l| l.trim_matches(|c: char| c == ' ' || "│╭╮╰╯".contains(c)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for text in [older, newest] {
+        assert!(
+            words(&box_text).contains(text),
+            "{text}\nnot whole in:\n{screen}"
+        );
+    }
+    assert!(!box_text.contains('…'), "{screen}");
+    insta::assert_snapshot!(screen);
+}

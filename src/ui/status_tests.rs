@@ -90,29 +90,35 @@ fn a_link_out_counts_down_as_the_clock_moves() {
         }
     });
     app.toast = None;
-    // Patient 2's link has 50 whole minutes left: the next minute is due in 60 s.
-    assert_eq!(app.tick_interval(t0()), Some(Duration::from_mins(1)));
+    // Patient 2's link has exactly 50 minutes left: it reads 50, and 49 as soon as less is
+    // left (minutes rounded down, as every view counts them); the loop wakes after a second.
+    let screen = render(&app, 100, 30);
+    assert!(
+        screen.contains("Status: link out · 50 min left"),
+        "{screen}"
+    );
+    assert_eq!(app.tick_interval(t0()), Some(Duration::from_secs(1)));
     let later = t0() + chrono::Duration::seconds(90);
     app.update(Msg::Tick(later));
     assert_eq!(
         app.tick_interval(later),
-        Some(Duration::from_secs(30)),
-        "48 min 30 s left: the next minute in 30 s"
+        Some(Duration::from_millis(30_001)),
+        "48 min 30 s left: it reads 47 just after 30 s"
     );
     let screen = render(&app, 100, 30);
     assert!(
-        screen.contains("Status: link out · 49 min left"),
+        screen.contains("Status: link out · 48 min left"),
         "{screen}"
     );
     let row = screen
         .lines()
         .find(|l| l.contains("patient-00002"))
         .expect("its row");
-    assert!(row.contains("49 min left"), "{row}");
-    app.update(Msg::Tick(later + chrono::Duration::seconds(30)));
+    assert!(row.contains("48 min left"), "{row}");
+    app.update(Msg::Tick(later + chrono::Duration::seconds(31)));
     let screen = render(&app, 100, 30);
     assert!(
-        screen.contains("Status: link out · 48 min left"),
+        screen.contains("Status: link out · 47 min left"),
         "{screen}"
     );
 }
@@ -179,4 +185,113 @@ fn a_connection_only_the_log_saw_says_so_under_connections_none() {
     assert!(screen.contains("Connections: oura ✓"), "{screen}");
     assert!(screen.contains("Status: ✓ oura "), "{screen}");
     assert!(!screen.contains("this desk's log"), "{screen}");
+}
+
+/// p2 is listed with `dexcom_v3` and fitbit; the check of the highlighted p2 finds fitbit in
+/// error (the sign-in stopped working), `dexcom_v3` connected.
+fn broken_connection(w: u16, h: u16) -> App {
+    checked(
+        w,
+        h,
+        serde_json::json!([
+            {"name": "Dexcom", "slug": "dexcom_v3", "status": "connected"},
+            {"name": "Fitbit", "slug": "fitbit", "status": "error",
+             "error_details": {"error_type": "token_refresh_failed",
+                               "error_message": "The patient revoked access in Fitbit."}},
+        ]),
+    )
+}
+
+/// p2 listed with `dexcom_v3` and fitbit, highlighted; its check answers `list`.
+fn checked(w: u16, h: u16, list: serde_json::Value) -> App {
+    use crate::app::Msg;
+    use crate::app::requests::Pending;
+    use crate::app::tests::{answer, loaded, reload_with, t0, team};
+    let mut app = sized(loaded(0, false), w, h);
+    let mut users = team(6, &[1]);
+    let source = |slug: &str| crate::api::ConnectedSource {
+        provider: Some(crate::api::ProviderRef {
+            name: slug.into(),
+            slug: slug.into(),
+            logo: None,
+        }),
+        source: None,
+        created_on: None,
+    };
+    users[1].connected_sources = vec![source("dexcom_v3"), source("fitbit")];
+    reload_with(&mut app, users);
+    app.update(key(KeyCode::Down));
+    app.update(Msg::Tick(t0()));
+    app.update(Msg::Tick(t0()));
+    let user_id = app.patients.highlighted().unwrap().user_id;
+    let list = serde_json::from_value(list).unwrap();
+    answer(&mut app, Pending::Connections { user_id }, |id| {
+        Msg::ConnectionsLoaded {
+            id,
+            result: Ok(list),
+        }
+    });
+    app.toast = None;
+    app
+}
+
+/// A connection in error is counted by one rule: the row, the `Status:` line and the counts
+/// agree (`dexcom_v3` connected, fitbit not); at 80x24 the detail wraps whole and keeps what to
+/// do and the `Status:` line.
+#[test]
+fn a_broken_connection_in_the_row_the_detail_and_the_counts() {
+    for (w, h) in [(80u16, 24u16), (100, 30), (160, 48)] {
+        let screen = render(&broken_connection(w, h), w, h);
+        let row = screen
+            .lines()
+            .find(|l| l.contains("  p2 "))
+            .expect("p2's row");
+        if w == 80 {
+            assert!(row.contains("✓ dexcom_v3 +1✗"), "{row}");
+        } else {
+            assert!(row.contains("✓ dexcom_v3 · ✗ fitbit"), "{row}");
+        }
+        assert!(
+            screen.contains("Status: ✓ dexcom_v3 · ✗ fitbit"),
+            "{w}x{h}: {screen}"
+        );
+        assert!(
+            screen.contains("connect again)")
+                || (screen.contains("(connect") && screen.contains("again)")),
+            "{w}x{h}: {screen}"
+        );
+        assert!(
+            screen.contains("Connected 2 · never 4"),
+            "{w}x{h}: {screen}"
+        );
+        if w != 100 {
+            insta::assert_snapshot!(format!("a_broken_connection_{w}x{h}"), screen);
+        }
+    }
+}
+
+/// Every connection in error: the patient is not connected but should connect again, counted
+/// with the failed sign-ins (and kept by `F`'s follow-up filter).
+#[test]
+fn every_connection_broken_reads_connect_again() {
+    let app = checked(
+        100,
+        30,
+        serde_json::json!([{"name": "Fitbit", "slug": "fitbit", "status": "error",
+            "error_details": {"error_type": "token_refresh_failed"}}]),
+    );
+    let screen = render(&app, 100, 30);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("  p2 "))
+        .expect("p2's row");
+    assert!(row.contains("✗ fitbit: connect again"), "{row}");
+    assert!(
+        screen.contains("Status: ✗ fitbit: connect again"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Connected 1 · failed 1 · never 4"),
+        "{screen}"
+    );
 }

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
 use super::Theme;
 use crate::app::App;
@@ -40,6 +40,18 @@ pub fn pane_block<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a
     } else {
         block.border_style(theme.muted())
     }
+}
+
+/// Clears what a box drawn over the screen (`rect`, its border included) stands on, and the
+/// column either side of it, so no character of the screen under it touches its border (a
+/// pane's border row above or below it stays whole, with its title). Every overlay clears with
+/// this before it draws.
+pub fn clear_under(frame: &mut Frame, rect: Rect) {
+    let screen = frame.area();
+    let left = rect.x.saturating_sub(1).max(screen.x);
+    let right = rect.right().saturating_add(1).min(screen.right());
+    let around = Rect::new(left, rect.y, right.saturating_sub(left), rect.height);
+    frame.render_widget(Clear, around.intersection(screen));
 }
 
 /// The rounded frame of a box drawn over the screen, titled.

@@ -28,11 +28,8 @@ fn help_opens_at_the_section_of_the_view_scrolls_and_q_closes_it() {
     send(&mut app, [ch('?')]);
     let scroll = app.overlays.help.unwrap().scroll;
     let want = keymap::help_line_of(keymap::Ctx::LinkView) as u16;
-    let newest = app.recent_messages().next().map(|m| m.text.clone());
-    let rows = layout::help_areas(app.size, app.messages.len(), newest.as_deref())
-        .keys
-        .height
-        - 2;
+    let messages = layout::help_messages(app.size, app.recent_messages().map(|m| m.text.as_str()));
+    let rows = layout::help_areas(app.size, &messages).keys.height - 2;
     assert_eq!(scroll, want.min(keymap::help_len() as u16 - rows));
     for _ in 0..300 {
         send(&mut app, [ch('j')]);
