@@ -122,19 +122,8 @@ impl Connections {
     /// gives no status).
     pub fn providers<'a>(&'a self, u: &'a PatientRef<'a>) -> Providers<'a> {
         match self.get(u.user_id) {
-            Some(Load::Loaded(list)) => {
-                let (ok, broken): (Vec<_>, Vec<_>) = list
-                    .iter()
-                    .partition(|c| c.status == crate::api::ConnectionStatus::Connected);
-                Providers {
-                    ok: ok.iter().map(|c| c.slug.as_str()).collect(),
-                    broken: broken.iter().map(|c| c.slug.as_str()).collect(),
-                }
-            }
-            _ => Providers {
-                ok: u.connected_slugs(),
-                broken: Vec::new(),
-            },
+            Some(Load::Loaded(list)) => Providers::checked(list),
+            _ => Providers::listed(u.connected_slugs()),
         }
     }
 

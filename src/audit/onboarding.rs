@@ -29,6 +29,28 @@ pub struct Providers<'a> {
     pub broken: Vec<&'a str>,
 }
 
+impl<'a> Providers<'a> {
+    /// A check's connections (`GET /v2/user/providers/{user_id}`): the connected ones `ok`,
+    /// the others (`error`: the sign-in stopped working) `broken`.
+    pub fn checked(list: &'a [crate::api::ConnectedProvider]) -> Providers<'a> {
+        let (ok, broken): (Vec<_>, Vec<_>) = list
+            .iter()
+            .partition(|c| c.status == crate::api::ConnectionStatus::Connected);
+        Providers {
+            ok: ok.iter().map(|c| c.slug.as_str()).collect(),
+            broken: broken.iter().map(|c| c.slug.as_str()).collect(),
+        }
+    }
+
+    /// The user list's providers, all `ok` (the list gives no status).
+    pub fn listed(slugs: Vec<&'a str>) -> Providers<'a> {
+        Providers {
+            ok: slugs,
+            broken: Vec::new(),
+        }
+    }
+}
+
 /// What the API's connections make of a patient, as [`Providers`] without the names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Linked {

@@ -15,7 +15,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::commands::{CommandResult, Failure, audit_scope};
-use crate::api::{ConnectedProvider, ConnectionStatus, PageGuard, User};
+use crate::api::{ConnectedProvider, PageGuard, User};
 use crate::audit::onboarding::{Ledger, Providers, Status};
 use crate::audit::{Scope, Source, Store};
 use crate::setup::session::Session;
@@ -138,19 +138,8 @@ fn status_of(
     now: DateTime<Utc>,
 ) -> Status {
     let providers = match check {
-        Some(list) => {
-            let (ok, broken): (Vec<_>, Vec<_>) = list
-                .iter()
-                .partition(|c| c.status == ConnectionStatus::Connected);
-            Providers {
-                ok: ok.iter().map(|c| c.slug.as_str()).collect(),
-                broken: broken.iter().map(|c| c.slug.as_str()).collect(),
-            }
-        }
-        None => Providers {
-            ok: u.connected_slugs(),
-            broken: Vec::new(),
-        },
+        Some(list) => Providers::checked(list),
+        None => Providers::listed(u.connected_slugs()),
     };
     ledger.status_of(u.user_id, &u.client_user_id, &providers, now)
 }
