@@ -187,6 +187,64 @@ fn queue_link_view_strip() {
     });
 }
 
+/// Patient 2's link in the staff view, its message still up.
+fn second_link(w: u16, h: u16) -> App {
+    let mut app = counting_down(w, h);
+    app.update(Msg::Tick(t0() + Duration::seconds(8)));
+    minted(&mut app, 2, 8);
+    app
+}
+
+/// Whether the key bar `line` offers `key` (in any of its words).
+fn offers(line: &str, key: &str) -> bool {
+    line.starts_with(&format!("{key} ")) || line.contains(&format!("  {key} "))
+}
+
+#[test]
+fn the_queue_keys_show_where_they_work_and_fit_at_80_columns() {
+    let keys = ["n", "r", "p", "K", "x", "q", "?"];
+    // The compact link view's last row: the queue's keys, not the passing message.
+    let screen = render(&second_link(80, 24), 80, 24);
+    let bar = screen.lines().last().unwrap();
+    for k in keys.iter().chain(&["b"]) {
+        assert!(offers(bar, k), "{k}: {screen}");
+    }
+    assert!(!offers(bar, "h"), "no countdown here: {screen}");
+    // Wider, `b` among them too.
+    let screen = render(&second_link(100, 30), 100, 30);
+    let bar = screen.lines().nth(28).unwrap();
+    assert!(offers(bar, "b") && !offers(bar, "h"), "{screen}");
+    // During the countdown `h`; `b` from the second patient on.
+    let bar = |app: &App| render(app, 80, 24).lines().nth(22).unwrap().to_string();
+    let line = bar(&counting_down(80, 24));
+    for k in keys.iter().chain(&["h"]) {
+        assert!(offers(&line, k), "{k}: {line}");
+    }
+    assert!(!offers(&line, "b"), "patient 1 has no previous: {line}");
+    let mut second = second_link(80, 24);
+    connects(&mut second, 10);
+    second.toast = None;
+    let line = bar(&second);
+    for k in keys.iter().chain(&["h", "b"]) {
+        assert!(offers(&line, k), "{k}: {line}");
+    }
+    // Held and paused at once, every key still fits.
+    second.update(ch('h'));
+    second.update(ch('p'));
+    let line = bar(&second);
+    for k in [
+        "h go on",
+        "b back",
+        "p resume",
+        "K patient",
+        "x stop",
+        "q quit",
+        "? help",
+    ] {
+        assert!(line.contains(k), "{k}: {line}");
+    }
+}
+
 #[test]
 fn queue_summary() {
     snap("queue_summary", summary);

@@ -136,6 +136,10 @@ pub struct Queue {
     /// until the next link shows, which starts in the configured view whatever moved the queue
     /// on; the countdown moving on by itself ends it at once ("Please wait" while minting).
     pub staff_now: bool,
+    /// `K` between patients: the patient-facing screen for that moment only ("Please wait", or
+    /// the patient's confirmation), whatever the configured view; the next link shows in the
+    /// configured one.
+    pub patient_now: bool,
     /// What the patient who just connected connected (the names, in their link's language):
     /// the patient-facing view confirms it during the countdown, as the link's own view does.
     pub confirmation: Option<(crate::i18n::Language, Vec<String>)>,
@@ -173,6 +177,7 @@ impl Queue {
             label,
             patient_facing: true,
             staff_now: false,
+            patient_now: false,
             confirmation: None,
             started_at: now,
             operator,
@@ -241,8 +246,9 @@ impl Queue {
         let ours = self.is_current(user_id) && self.phase == Phase::Minting;
         if ours {
             self.phase = Phase::Showing;
-            // The staff's view was for the wait, not for this link.
+            // The staff's view (or `K`'s patient-facing one) was for the wait, not for this link.
             self.staff_now = false;
+            self.patient_now = false;
         }
         ours
     }

@@ -61,7 +61,7 @@ impl App {
             && self
                 .queue
                 .as_ref()
-                .is_some_and(|q| q.patient_facing && !q.staff_now)
+                .is_some_and(|q| q.patient_now || (q.patient_facing && !q.staff_now))
     }
 
     /// Carries out what the queue asked for.
@@ -240,8 +240,23 @@ impl App {
                 Some(vec![Ctx::Always, Ctx::PatientView])
             }
             _ if q.is_done() => Some(vec![Ctx::Always, Ctx::QueueSummary, Ctx::Global]),
-            Screen::Link(_) => Some(vec![Ctx::Always, Ctx::Queue, Ctx::LinkView, Ctx::Global]),
-            Screen::Panes => Some(vec![Ctx::Always, Ctx::Queue, Ctx::Global]),
+            Screen::Link(_) | Screen::Panes => {
+                // A key shows where it works: `h` during the countdown, `b` from the second
+                // patient on.
+                let mut ctx = vec![Ctx::Always];
+                if matches!(q.phase, Phase::Connected { .. }) {
+                    ctx.push(Ctx::QueueCountdown);
+                }
+                ctx.push(Ctx::Queue);
+                if q.current > 0 {
+                    ctx.push(Ctx::QueueBack);
+                }
+                if matches!(self.screen, Screen::Link(_)) {
+                    ctx.push(Ctx::LinkView);
+                }
+                ctx.push(Ctx::Global);
+                Some(ctx)
+            }
         }
     }
 
@@ -252,6 +267,7 @@ impl App {
             self.quit = true;
         } else if let Some(q) = &mut self.queue {
             q.staff_now = true;
+            q.patient_now = false;
         }
     }
 
@@ -284,9 +300,10 @@ impl App {
                 return self.open_patient_view();
             }
             Action::PatientView => {
+                // For this moment only: the next link shows in the configured view.
                 if let Some(q) = &mut self.queue {
                     q.staff_now = false;
-                    q.patient_facing = true;
+                    q.patient_now = true;
                 }
             }
             Action::CloseSummary if self.queue_preview.is_some() => self.queue_preview = None,
@@ -402,6 +419,7 @@ impl App {
                 // A staff key: the summary shows, not the patient's "Thank you".
                 if let Some(q) = &mut self.queue {
                     q.staff_now = true;
+                    q.patient_now = false;
                     // The audit log's summary says the console quit.
                     if *ask == Ask::Quit {
                         q.end = Some(crate::audit::QueueEnd::Quit);

@@ -125,11 +125,22 @@ fn every_action_in_the_key_table_is_reachable() {
                 app.update(ch('1'));
                 app.update(key(KeyCode::Enter));
             }
-            Ctx::Queue | Ctx::QueueSummary => {
+            Ctx::Queue | Ctx::QueueSummary | Ctx::QueueCountdown | Ctx::QueueBack => {
                 app.config.queue_patient_facing = false;
-                send(&mut app, [ch(' '), ch('O'), ch('y')]);
-                if b.ctx == Ctx::QueueSummary {
-                    send(&mut app, [ch('x'), ch('y')]);
+                send(&mut app, [ch(' '), ch('j'), ch(' '), ch('O'), ch('y')]);
+                let q = app.queue.as_mut().expect("started");
+                match b.ctx {
+                    Ctx::QueueSummary => {
+                        send(&mut app, [ch('x'), ch('y')]);
+                    }
+                    Ctx::QueueCountdown => {
+                        q.phase = crate::app::queue::Phase::Connected {
+                            next_at: t0(),
+                            held: false,
+                        };
+                    }
+                    Ctx::QueueBack => q.current = 1,
+                    _ => {}
                 }
             }
             Ctx::QueuePreview => {
