@@ -189,10 +189,14 @@ impl App {
         let step = q.connected(user_id, at.max(self.now));
         if step != Step::Nothing {
             q.confirmation = confirmation;
-            let next = if q.current + 1 < q.entries.len() {
-                format!("next patient in {} s", super::COUNTDOWN_SECS)
+            // The screen counts the seconds down: the message says it once, without a number
+            // that would go stale, and never while paused.
+            let next = if q.current + 1 >= q.entries.len() {
+                "that was the last patient"
+            } else if q.paused {
+                "the queue is paused: p resumes"
             } else {
-                "that was the last patient".to_string()
+                "the next patient follows"
             };
             self.toast(Level::Success, format!("Connected ✓ — {next}"));
         }
@@ -333,7 +337,7 @@ impl App {
         let text = if held {
             "Countdown held: h goes on, n moves on now".to_string()
         } else {
-            format!("Countdown goes on: next in {} s", super::COUNTDOWN_SECS)
+            "Countdown goes on: h holds it again".to_string()
         };
         self.toast(Level::Info, text);
     }

@@ -410,3 +410,26 @@ fn k_between_patients_turns_to_the_patient_for_that_moment_only() {
     mint_answers(&mut app, 3, at(19));
     assert!(matches!(app.screen, Screen::Link(_)));
 }
+
+#[test]
+fn the_status_line_never_repeats_a_countdown_that_goes_stale_nor_one_while_paused() {
+    let toast = |app: &App| app.toast.as_ref().unwrap().text.clone();
+    let mut app = marked(3, false);
+    start(&mut app);
+    mint_answers(&mut app, 1, t0());
+    connects(&mut app, "oura", at(3));
+    assert_eq!(toast(&app), "Connected ✓ — the next patient follows");
+    app.update(Msg::Tick(at(8)));
+    mint_answers(&mut app, 2, at(8));
+    app.update(ch('a'));
+    app.update(ch('p'));
+    connects(&mut app, "oura", at(10));
+    let text = toast(&app);
+    assert!(!text.contains("next patient"), "paused: {text}");
+    assert!(text.contains("paused: p resumes"), "{text}");
+    // Held, then going on: no number either.
+    app.update(ch('p'));
+    app.update(ch('h'));
+    app.update(ch('h'));
+    assert!(!toast(&app).contains(" s"), "{}", toast(&app));
+}
