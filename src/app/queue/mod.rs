@@ -440,6 +440,18 @@ impl Queue {
     }
 }
 
+/// "The 1 patient is already connected", "All 3 patients are already connected".
+pub fn all_connected(n: usize) -> String {
+    if n == 1 {
+        "The 1 patient is already connected".into()
+    } else {
+        format!(
+            "All {} patients are already connected",
+            crate::text::thousands(n)
+        )
+    }
+}
+
 /// The y/N questions of the queue.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ask {
@@ -474,6 +486,13 @@ impl Ask {
                 ..
             } => {
                 let count = self.queued().unwrap_or_default();
+                if count == 0 {
+                    // Nobody to queue unless `i`: said before anything is answered.
+                    return format!(
+                        "{}: i includes them in a queue with {label}. y/N",
+                        all_connected(*connected)
+                    );
+                }
                 let what = if *production {
                     crate::text::count(count, "PRODUCTION link", "PRODUCTION links")
                 } else {

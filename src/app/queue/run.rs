@@ -412,6 +412,17 @@ impl App {
     /// `y` to one of the queue's questions.
     pub(in crate::app) fn queue_confirmed(&mut self, ask: &Ask) -> Vec<Effect> {
         match ask {
+            Ask::Start { connected, .. } if ask.queued() == Some(0) => {
+                // The question said so: `y` without `i` starts nothing.
+                self.toast(
+                    Level::Warning,
+                    format!(
+                        "The queue did not start: {} (i in the question includes them)",
+                        super::all_connected(*connected).to_lowercase()
+                    ),
+                );
+                vec![]
+            }
             Ask::Start { .. } if self.queue_preview.is_some() => self.start_file_queue(),
             Ask::Start { .. } => self.start_marked_queue(ask),
             Ask::CreateNew { .. } => self.create_new(),
