@@ -315,6 +315,22 @@ impl App {
         }
     }
 
+    /// What `n` to a queue question leaves as it was: the file's patients created before the
+    /// start question are kept, so "nothing was sent" would not be true.
+    pub(in crate::app) fn queue_refused(&self, ask: &Ask) -> String {
+        let created = self
+            .queue_preview
+            .as_ref()
+            .map_or(0, |p| p.count(|k| matches!(k, Known::Created { .. })));
+        match ask {
+            Ask::Start { .. } if created > 0 => format!(
+                "The queue did not start; the {} kept",
+                crate::text::count(created, "created patient is", "created patients are")
+            ),
+            _ => ask.refused().to_string(),
+        }
+    }
+
     /// `y` to "Create the N new?": the first create.
     pub(in crate::app) fn create_new(&mut self) -> Vec<Effect> {
         if let Some(p) = &mut self.queue_preview {
