@@ -79,8 +79,8 @@ fn history_queue_prints_only_that_queues_links() {
     // end normally, or a version before the summaries ran it).
     assert_eq!(
         text(&out.stderr).trim(),
-        "queue q-a: 3 links — 1 connected, 1 unused (expired), 1 failed (mint failed), \
-         1 link out (no result yet); skips are not in the log\n\
+        "queue q-a: 3 links — 1 connected, 1 unused (the link expired), 1 still out (no \
+         result yet); 1 mint failed; skips are not in the log\n\
          queue q-a: no summary recorded (the queue did not end normally)"
     );
 
@@ -89,18 +89,38 @@ fn history_queue_prints_only_that_queues_links() {
         .output()
         .unwrap();
     let rows = json_lines(&text(&out.stdout));
+    let (summary, rows) = rows.split_last().unwrap();
     assert!(
         rows.iter().all(|r| r["minted"]["queue"] == "q-a"),
         "{rows:?}"
+    );
+    // The last line: the summary, none recorded.
+    assert_eq!(summary, &serde_json::json!({ "queue_summary": null }));
+
+    // A queue of one link still out: no count of nothing.
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-b"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).starts_with(
+            "queue q-b: 1 link — 1 still out (no result yet); skips are not in the log\n"
+        ),
+        "{}",
+        text(&out.stderr)
     );
 
     let out = cmd(&db)
         .args(["history", "--queue", "q-z"])
         .output()
         .unwrap();
-    assert_eq!(code(&out), 0);
+    assert_eq!(code(&out), 2, "an id no row has");
     assert!(text(&out.stdout).is_empty());
-    assert!(text(&out.stderr).contains("no links of queue q-z"));
+    assert!(
+        text(&out.stderr).contains("no queue q-z in the audit log"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// A queue that ended normally: `history --queue ID` prints its recorded summary after its
@@ -160,6 +180,24 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
         "{stdout}"
     );
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+    // With --json, the summary as the last line, each outcome by name.
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-s", "--json"])
+        .output()
+        .unwrap();
+    let rows = json_lines(&text(&out.stdout));
+    let summary = &rows.last().unwrap()["queue_summary"];
+    assert_eq!(summary["queue_id"], "q-s");
+    assert_eq!(summary["end"], "quit");
+    assert_eq!(summary["patients"], 5);
+    assert_eq!(
+        summary["outcomes"]["not reached"],
+        serde_json::json!(["patient-00004", "patient-00005"])
+    );
+    assert_eq!(
+        summary["outcomes"]["skipped"],
+        serde_json::json!(["patient-00002"])
+    );
 
     let out = cmd(&db)
         .args(["history", "--queue", "q-t"])

@@ -103,8 +103,19 @@ pub async fn run(
 ) -> CommandResult {
     let q = HistoryQuery::from(args);
     let mut links = read_log(&q).await?;
+    // `--queue ID`: its links, and what the log holds beside them (failed mints, the summary).
+    let mut facts = None;
     if let Some(id) = &q.queue {
         links = of_queue(links, id);
+        let (failed, run) = queue_facts(id).await?;
+        if links.is_empty() && failed == 0 && run.is_none() {
+            return Err(Failure::input(format!(
+                "no queue {} in the audit log: the console names a queue's id when it starts, \
+                 ends and quits",
+                sanitize(id)
+            )));
+        }
+        facts = Some((id.as_str(), failed, run));
     }
     if q.pending {
         links = follow_up(links, connection_args, config).await;
@@ -114,43 +125,67 @@ pub async fn run(
     } else {
         print(&links, q.json)?;
     }
-    let mut summary = None;
-    if let Some(id) = q.queue.as_deref().filter(|_| !q.json && !q.csv) {
-        let (failed, run) = queue_facts(id).await?;
-        match &run {
-            Some(run) => {
-                let mut stdout = std::io::stdout().lock();
-                if !links.is_empty() {
-                    writeln!(stdout).map_err(Failure::stdout)?;
+    let Some((id, failed, run)) = facts.filter(|_| !q.csv) else {
+        if links.is_empty() {
+            eprintln!(
+                "{}",
+                if q.pending {
+                    "nobody to call back: every patient these links were for has connected"
+                } else {
+                    "no links match"
                 }
-                for line in queue_summary(run) {
-                    writeln!(stdout, "{line}").map_err(Failure::stdout)?;
-                }
-            }
-            None if !links.is_empty() || failed > 0 => {
-                eprintln!("{}", queue_totals(id, &links, failed));
-                eprintln!(
-                    "queue {}: no summary recorded (the queue did not end normally)",
-                    sanitize(id)
-                );
-            }
-            None => {}
+            );
         }
-        summary = run;
+        return Ok(());
+    };
+    if q.json {
+        // The summary as one more line: `{"queue_summary": …}` (null when none was recorded).
+        let mut v = serde_json::json!({ "queue_summary": run.as_ref().map(summary_json) });
+        crate::text::sanitize_json(&mut v);
+        writeln!(std::io::stdout().lock(), "{v}").map_err(Failure::stdout)?;
+        return Ok(());
     }
-    if links.is_empty() && summary.is_none() {
-        eprintln!(
-            "{}",
-            if let Some(id) = &q.queue {
-                format!("no links of queue {}", sanitize(id))
-            } else if q.pending {
-                "nobody to call back: every patient these links were for has connected".into()
-            } else {
-                "no links match".into()
+    match &run {
+        Some(run) => {
+            let mut stdout = std::io::stdout().lock();
+            if !links.is_empty() {
+                writeln!(stdout).map_err(Failure::stdout)?;
             }
-        );
+            for line in queue_summary(run) {
+                writeln!(stdout, "{line}").map_err(Failure::stdout)?;
+            }
+        }
+        None => {
+            eprintln!("{}", queue_totals(id, &links, failed));
+            eprintln!(
+                "queue {}: no summary recorded (the queue did not end normally)",
+                sanitize(id)
+            );
+        }
     }
     Ok(())
+}
+
+/// A recorded summary as JSON: its facts, and each outcome's ids by name.
+pub fn summary_json(run: &QueueRun) -> serde_json::Value {
+    let outcomes: serde_json::Map<String, serde_json::Value> = crate::audit::QUEUE_OUTCOMES
+        .iter()
+        .map(|label| ((*label).to_string(), serde_json::json!(run.with(label))))
+        .collect();
+    serde_json::json!({
+        "queue_id": run.queue_id,
+        "end": run.end,
+        "started_at": run.started_at,
+        "ended_at": run.ended_at,
+        "operator": run.operator,
+        "host": run.host,
+        "environment": run.environment,
+        "region": run.region,
+        "preset": run.preset,
+        "allowed": run.allowed,
+        "patients": run.patients,
+        "outcomes": outcomes,
+    })
 }
 
 /// The links one onboarding-day queue minted (`--queue ID`), newest first.
@@ -170,14 +205,29 @@ pub fn queue_totals(id: &str, links: &[LinkRecord], failed: usize) -> String {
         .filter(|l| !l.is_connected() && l.last_outcome == crate::audit::Outcome::Expired)
         .count();
     let out = links.len() - connected - expired;
-    format!(
-        "queue {}: {} — {connected} connected, {expired} unused ({}), {failed} failed ({}), \
-         {out} link out (no result yet); skips are not in the log",
-        sanitize(id),
-        crate::text::count(links.len(), "link", "links"),
-        crate::audit::Outcome::Expired.label(),
-        crate::audit::Outcome::MintFailed.label(),
-    )
+    // Only the outcomes some link has, in words.
+    let outcomes: Vec<String> = [
+        (connected, "connected"),
+        (expired, "unused (the link expired)"),
+        (out, "still out (no result yet)"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let mut parts = Vec::new();
+    if !links.is_empty() {
+        parts.push(format!(
+            "{} — {}",
+            crate::text::count(links.len(), "link", "links"),
+            outcomes.join(", ")
+        ));
+    }
+    if failed > 0 {
+        parts.push(crate::text::count(failed, "mint failed", "mints failed"));
+    }
+    parts.push("skips are not in the log".to_string());
+    format!("queue {}: {}", sanitize(id), parts.join("; "))
 }
 
 /// What the log holds of queue `id` beside its links: how many of its mints failed (rows that
