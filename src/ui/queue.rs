@@ -426,19 +426,33 @@ fn entry_lines(
 
 /// The summary: each outcome with its patients, who ran the queue and where to find it again.
 fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let started = q
-        .started_at
-        .with_timezone(&app.config.utc_offset)
-        .format("%H:%M");
-    let mut lines = vec![
-        Line::from(format!(
-            "{} with {} · started {started} by {}",
+    // The facts `history --queue` gives: how it ended, who ran it, from when to when.
+    let time = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&app.config.utc_offset)
+            .format("%H:%M")
+            .to_string()
+    };
+    let mut end = q
+        .end
+        .unwrap_or(crate::audit::QueueEnd::Stopped)
+        .text()
+        .to_string();
+    end[..1].make_ascii_uppercase();
+    let mut head = Flow::new(width, 2);
+    head.words(
+        "",
+        &format!(
+            "{end}, {} with {} · by {} · {} to {}",
             count(q.entries.len(), "patient", "patients"),
             sanitize(&q.label),
-            sanitize(&q.operator)
-        )),
-        Line::default(),
-    ];
+            sanitize(&q.operator),
+            time(q.started_at),
+            time(q.ended_at.unwrap_or(app.now))
+        ),
+        Style::new(),
+    );
+    let mut lines = head.finish();
+    lines.push(Line::default());
     // Every outcome a patient has, and "Connected" always (the totals of the status line).
     for (label, _) in q.totals() {
         let style = match label {

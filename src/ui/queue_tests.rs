@@ -250,6 +250,13 @@ fn queue_summary() {
     snap("queue_summary", summary);
     // The audit log keeps the summary itself: the command that prints it again.
     let screen = render(&summary(80, 24), 80, 24);
+    // How it ended and when, as `history --queue` says.
+    assert!(
+        screen.contains(
+            "Stopped early, 3 patients with every provider · by unknown · 10:00 to 10:00"
+        ),
+        "{screen}"
+    );
     assert!(
         screen.contains("history --queue q-20261124-100000-3f9a prints this summary again"),
         "{screen}"

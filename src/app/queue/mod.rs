@@ -149,6 +149,8 @@ pub struct Queue {
     pub preset: Option<String>,
     /// How it ended (`None` while it runs).
     pub end: Option<QueueEnd>,
+    /// When it ended (`None` while it runs).
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 impl Queue {
@@ -183,6 +185,7 @@ impl Queue {
             operator,
             preset: None,
             end: None,
+            ended_at: None,
         }
     }
 

@@ -79,6 +79,10 @@ impl App {
             Step::Done => {
                 let mut effects = self.leave_queue_link();
                 effects.extend(self.requests.cancel_all(Task::Mint));
+                let now = self.now;
+                if let Some(q) = &mut self.queue {
+                    q.ended_at.get_or_insert(now);
+                }
                 if let Some(q) = &self.queue {
                     let text = format!("Queue {} done: {}", q.id, q.totals_text());
                     // The summary in the audit log too: skips and "not reached" are no link row.
