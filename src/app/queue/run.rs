@@ -454,6 +454,31 @@ impl App {
         }
     }
 
+    /// The console quits with a queue under way: it stops as quit (its summary recorded).
+    pub(in crate::app) fn quit_queue(&mut self) -> Vec<Effect> {
+        if !self.quit || !self.queue_in_progress() {
+            return vec![];
+        }
+        if let Some(q) = &mut self.queue {
+            q.end = Some(crate::audit::QueueEnd::Quit);
+        }
+        let step = self.queue.as_mut().map_or(Step::Nothing, Queue::stop);
+        self.queue_step(step)
+    }
+
+    /// What the console says on the terminal once it has quit, about a queue it ran: its id,
+    /// how it ended and its totals, and where the summary is kept.
+    pub fn queue_farewell(&self) -> Option<String> {
+        let q = self.queue.as_ref().filter(|q| q.is_done())?;
+        Some(format!(
+            "queue {}: {}, {}; history --queue {} prints its summary",
+            q.id,
+            q.end.unwrap_or(crate::audit::QueueEnd::Stopped).text(),
+            q.totals_text(),
+            q.id
+        ))
+    }
+
     /// Rows about the queue's current patient carry the queue's id and the source `queue`.
     pub(in crate::app) fn tag_queue_event(&self, e: &mut Event, user_id: Uuid) {
         if let Some(q) = &self.queue
