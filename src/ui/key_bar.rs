@@ -82,7 +82,7 @@ fn active_bindings(app: &App, tight: bool) -> Vec<(String, String, u8)> {
         let label = short_keys(b);
         // A queue key says what it does now ("h go on" while held, "O start queue (3)").
         let word = app
-            .queue_short(b.action)
+            .queue_short(b.action, tight)
             .unwrap_or_else(|| b.word(tight).to_string());
         match out.iter_mut().find(|(_, w, _)| *w == word) {
             Some((keys, _, n)) => {

@@ -95,14 +95,41 @@ fn at_80_columns_the_patient_pane_bar_holds_the_keys_the_queue_needs_next() {
     assert!(!line.contains("O start"), "nothing marked yet: {line}");
     app.update(ch(' '));
     let line = bar(&app);
-    assert!(line.contains("O start queue (1)"), "{line}");
+    assert!(line.contains("O queue (1)"), "{line}");
     assert!(line.contains("Space mark"), "{line}");
     // `*` once a filter narrows the list.
     let mut app = sized(loaded(40, false), 80, 24);
-    assert!(!bar(&app).contains("* mark all"), "{}", bar(&app));
+    assert!(!offers(&bar(&app), "*"), "{}", bar(&app));
     app.update(ch('F'));
     app.toast = None;
-    assert!(bar(&app).contains("* mark all"), "{}", bar(&app));
+    assert!(bar(&app).contains("* all"), "{}", bar(&app));
+}
+
+#[test]
+fn star_stays_in_the_bar_once_marked_under_a_filter_and_the_title_keeps_the_marks_whole() {
+    // 100 columns, `/0001` kept, one marked: `*` still offered.
+    let mut app = sized(loaded(40, false), 100, 30);
+    for c in "/0001".chars() {
+        app.update(ch(c));
+    }
+    app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+    app.update(ch(' '));
+    app.toast = None;
+    let screen = render(&app, 100, 30);
+    let bar = screen.lines().nth(28).unwrap();
+    for k in ["*", "Space", "O", "Esc", "m", "q", "?"] {
+        assert!(offers(bar, k), "{k}: {bar}");
+    }
+    // At 80 columns the title keeps "· 1 marked" whole; the count gives way.
+    let mut app = sized(loaded(40, false), 80, 24);
+    for c in "/001".chars() {
+        app.update(ch(c));
+    }
+    app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+    app.update(ch(' '));
+    let screen = render(&app, 80, 24);
+    let top = screen.lines().nth(1).unwrap();
+    assert!(top.contains("· 1 marked ━"), "{screen}");
 }
 
 /// Four patients marked with `*`, two of them already connected, and `O` pressed.

@@ -348,12 +348,13 @@ impl App {
 
     /// The key bar's word for a queue key that says what it does now ("go on" while held,
     /// "resume" while paused, "leave out connected" once included, "start queue (3)" with the
-    /// marks it takes); `None`: the key table's own.
-    pub fn queue_short(&self, action: Action) -> Option<String> {
+    /// marks it takes; `tight`: "queue (3)"); `None`: the key table's own.
+    pub fn queue_short(&self, action: Action, tight: bool) -> Option<String> {
         match action {
             Action::StartQueue if !self.patients.marks.is_empty() => {
                 return Some(format!(
-                    "start queue ({})",
+                    "{} ({})",
+                    if tight { "queue" } else { "start queue" },
                     crate::text::thousands(self.patients.marks.len())
                 ));
             }
