@@ -88,6 +88,10 @@ pub fn draw_preview(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     super::key_bar::draw(frame, &areas, app, theme);
 }
 
+/// Under a summary with links left unused: what staff can and cannot do about them.
+pub const LINK_OUT_NOTE: &str = "A link left unused stays valid until it expires: Vital has no \
+     way to withdraw a link, so a patient's link can still connect them until then.";
+
 /// At most this many ids are named on a line of the preview.
 const NAMED: usize = 12;
 
@@ -408,12 +412,30 @@ fn entry_lines(
             Phase::Minting => (format!("{} minting", spinner(app)), Style::new()),
             _ => ("link shown".to_string(), Style::new()),
         },
-        Some(Outcome::Connected) => ("✓ connected".to_string(), theme.success()),
+        Some(Outcome::Connected) if e.providers.is_empty() => {
+            ("✓ connected".to_string(), theme.success())
+        }
+        // The providers by name, as the link's own view says it ("✓ Oura").
+        Some(Outcome::Connected) => (
+            format!(
+                "✓ {}",
+                e.providers
+                    .iter()
+                    .map(|n| sanitize(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            theme.success(),
+        ),
         Some(Outcome::Skipped) => ("skipped".to_string(), theme.muted()),
         Some(Outcome::Unused) => ("unused".to_string(), theme.warning()),
         Some(Outcome::Failed(r)) => (format!("failed: {}", sanitize(r)), theme.danger()),
         Some(Outcome::NotFinished) => ("not finished".to_string(), theme.muted()),
         None => ("waiting".to_string(), theme.muted()),
+    };
+    let word = match e.link_out(app.now) {
+        Some(until) if !attempt => format!("{word} · link out until {}", clock(app, until)),
+        _ => word,
     };
     let pointer = if current { "▶ " } else { "  " };
     let head = format!("{pointer}{:>3}. {:<20}", i + 1, sanitize(&e.client_user_id));
@@ -424,14 +446,17 @@ fn entry_lines(
     flow.finish()
 }
 
+/// `t` as the console's clock shows it: `10:47`.
+fn clock(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&app.config.utc_offset)
+        .format("%H:%M")
+        .to_string()
+}
+
 /// The summary: each outcome with its patients, who ran the queue and where to find it again.
 fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     // The facts `history --queue` gives: how it ended, who ran it, from when to when.
-    let time = |t: chrono::DateTime<chrono::Utc>| {
-        t.with_timezone(&app.config.utc_offset)
-            .format("%H:%M")
-            .to_string()
-    };
+    let time = |t| clock(app, t);
     let mut end = q
         .end
         .unwrap_or(crate::audit::QueueEnd::Stopped)
@@ -473,6 +498,13 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
             if let Some(Outcome::Failed(r)) = &e.outcome {
                 flow.words(" ", &format!("({})", sanitize(r)), Style::new());
             }
+            if let Some(until) = e.link_out(app.now) {
+                flow.words(
+                    " ",
+                    &format!("(link out until {})", time(until)),
+                    Style::new(),
+                );
+            }
         }
         if entries.len() > NAMED {
             let more = format!("… and {} more", entries.len() - NAMED);
@@ -481,6 +513,11 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         lines.extend(flow.finish());
     }
     lines.push(Line::default());
+    if q.entries.iter().any(|e| e.link_out(app.now).is_some()) {
+        let mut flow = Flow::new(width, 0);
+        flow.words("", LINK_OUT_NOTE, theme.warning());
+        lines.extend(flow.finish());
+    }
     lines.push(shorten_line(
         Line::styled(
             format!("history --queue {} prints this summary again", q.id),

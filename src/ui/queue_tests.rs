@@ -552,3 +552,40 @@ fn at_80_columns_ids_are_never_split_and_wrapped_lines_indent() {
     assert!(lines[failed + 1].starts_with("┃  "), "{screen}");
     assert!(!lines[failed + 1].starts_with("┃   "), "{screen}");
 }
+
+#[test]
+fn the_list_names_the_providers_and_a_skipped_patients_link_is_out_until_it_expires() {
+    let mut app = started(80, 24);
+    minted(&mut app, 1, 0);
+    app.update(ch('n'));
+    minted(&mut app, 2, 5);
+    connects(&mut app, 8);
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("1. patient-00001        skipped · link out until 11:00"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("2. patient-00002        ✓ Oura"),
+        "{screen}"
+    );
+    app.update(ch('x'));
+    app.update(ch('y'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Skipped 1: patient-00001 (link out until 11:00)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("A link left unused stays valid until it"),
+        "{screen}"
+    );
+    assert!(screen.contains("Vital has no"), "{screen}");
+    // Once it has expired, it is no longer said to be out.
+    app.update(Msg::Tick(t0() + Duration::minutes(61)));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("link out"), "{screen}");
+    assert!(!screen.contains("stays valid"), "{screen}");
+}

@@ -76,6 +76,19 @@ pub struct Entry {
     /// new attempt that keeps it until it has a result of its own: one who connected stays
     /// connected.
     pub outcome: Option<Outcome>,
+    /// The providers they connected (the names, as the link's view gives them).
+    pub providers: Vec<String>,
+    /// When the newest link the queue left unused for them (skipped, gone back from, minted
+    /// again, stopped) expires: it stays valid until then, as Vital cannot withdraw a link.
+    pub link_until: Option<DateTime<Utc>>,
+}
+
+impl Entry {
+    /// Until when a link left unused is still out, at `now` (never for one who connected).
+    pub fn link_out(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.link_until
+            .filter(|t| *t > now && self.outcome != Some(Outcome::Connected))
+    }
 }
 
 /// Why the queue waits for the staff.
@@ -170,6 +183,8 @@ impl Queue {
                     user_id,
                     client_user_id,
                     outcome: None,
+                    providers: Vec::new(),
+                    link_until: None,
                 })
                 .collect(),
             current: 0,

@@ -102,6 +102,17 @@ impl App {
         if let (Screen::Link(_), Some(q)) = (&self.screen, &mut self.queue) {
             q.staff_now = true;
         }
+        // A link left unused stays valid until it expires (Vital cannot withdraw one).
+        if let (Some(shown), Some(q)) = (self.screen.shown(), &mut self.queue)
+            && !shown.watch.consumed()
+            && !shown.link.is_expired(self.now)
+            && let Some(e) = q
+                .entries
+                .iter_mut()
+                .find(|e| e.user_id == shown.link.user_id)
+        {
+            e.link_until = e.link_until.max(Some(shown.link.expires_at()));
+        }
         self.screen = Screen::Panes;
         self.leave_link()
     }
@@ -192,6 +203,13 @@ impl App {
         };
         let step = q.connected(user_id, at.max(self.now));
         if step != Step::Nothing {
+            if let (Some(e), Some((_, names))) = (q.entries.get_mut(q.current), &confirmation) {
+                for name in names {
+                    if !e.providers.contains(name) {
+                        e.providers.push(name.clone());
+                    }
+                }
+            }
             q.confirmation = confirmation;
             // The screen counts the seconds down: the message says it once, without a number
             // that would go stale, and never while paused.
