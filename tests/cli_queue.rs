@@ -94,8 +94,9 @@ fn history_queue_prints_only_that_queues_links() {
         rows.iter().all(|r| r["minted"]["queue"] == "q-a"),
         "{rows:?}"
     );
-    // The last line: the summary, none recorded.
-    assert_eq!(summary, &serde_json::json!({ "queue_summary": null }));
+    // The last line: the summary, none recorded, and the links still out.
+    assert_eq!(summary["queue_summary"], serde_json::Value::Null);
+    assert_eq!(summary["links_out"][0]["client_user_id"], "patient-00002");
 
     // A queue of one link still out: no count of nothing.
     let out = cmd(&db)
@@ -137,6 +138,14 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
         Duration::minutes(9),
     ))
     .unwrap();
+    // The skipped patient's link: still valid, so still out.
+    s.record(&event(
+        2,
+        Some("q-s"),
+        Outcome::Minted,
+        Duration::minutes(8),
+    ))
+    .unwrap();
     let started = Utc.with_ymd_and_hms(2026, 12, 5, 9, 50, 12).unwrap();
     let scope = Scope::demo(Source::Queue, "jdoe");
     let mut run = QueueRun::new("q-s", &scope, started);
@@ -165,9 +174,18 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].contains("patient-00001"), "{stdout}");
+    assert!(lines[0].contains("patient-00002"), "{stdout}");
+    assert!(lines[1].contains("patient-00001"), "{stdout}");
+    let (still_out, lines) = lines.split_last().unwrap();
+    assert!(
+        still_out.starts_with("  link still out: patient-00002 until ")
+            && still_out.ends_with(
+                " UTC (Vital has no way to withdraw a link: it can connect the patient until then)"
+            ),
+        "{stdout}"
+    );
     assert_eq!(
-        lines[1..],
+        lines[2..],
         [
             "",
             "queue q-s: stopped early (the console quit), 5 patients · preset wearables \
@@ -197,6 +215,13 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
     assert_eq!(
         summary["outcomes"]["skipped"],
         serde_json::json!(["patient-00002"])
+    );
+    let out = &rows.last().unwrap()["links_out"];
+    assert_eq!(out[0]["client_user_id"], "patient-00002", "{out}");
+    assert_eq!(
+        out.as_array().unwrap().len(),
+        1,
+        "the connected one is not out: {out}"
     );
 
     let out = cmd(&db)
