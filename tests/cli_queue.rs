@@ -124,13 +124,10 @@ fn history_queue_prints_only_that_queues_links() {
     );
 }
 
-/// A queue that ended normally: `history --queue ID` prints its recorded summary after its
-/// links (skips and "not reached" included, with ids), and the count line gives way to it.
-#[test]
-fn history_queue_prints_the_recorded_summary_after_the_links() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("history.sqlite3");
-    let s = Store::open(&db).unwrap();
+/// A log with two recorded queues: `q-s` (quit, with links for patients 1 and 2) and `q-t` (no
+/// link row).
+fn recorded(db: &Path) {
+    let s = Store::open(db).unwrap();
     s.record(&event(
         1,
         Some("q-s"),
@@ -166,6 +163,15 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
     skipped.add("skipped", "patient-00006");
     s.record_queue(&skipped).unwrap();
     drop(s);
+}
+
+/// A queue that ended normally: `history --queue ID` prints its recorded summary after its
+/// links (skips and "not reached" included, with ids), and the count line gives way to it.
+#[test]
+fn history_queue_prints_the_recorded_summary_after_the_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    recorded(&db);
 
     let out = cmd(&db)
         .args(["history", "--queue", "q-s"])
@@ -198,7 +204,26 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
         "{stdout}"
     );
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
-    // With --json, the summary as the last line, each outcome by name.
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-t"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("queue q-t: stopped early, 1 patient · all · by jdoe"));
+    assert!(
+        stdout.contains("\n  connected 0\n  skipped 1: patient-00006\n"),
+        "{stdout}"
+    );
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn history_queue_json_ends_with_the_summary_and_the_links_still_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    recorded(&db);
+    // The summary as the last line, each outcome by name.
     let out = cmd(&db)
         .args(["history", "--queue", "q-s", "--json"])
         .output()
@@ -223,19 +248,6 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
         1,
         "the connected one is not out: {out}"
     );
-
-    let out = cmd(&db)
-        .args(["history", "--queue", "q-t"])
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("queue q-t: stopped early, 1 patient · all · by jdoe"));
-    assert!(
-        stdout.contains("\n  connected 0\n  skipped 1: patient-00006\n"),
-        "{stdout}"
-    );
-    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }
 
 #[test]

@@ -35,26 +35,23 @@ pub fn print_queue(
         writeln!(std::io::stdout().lock(), "{v}").map_err(Failure::stdout)?;
         return Ok(());
     }
-    match run {
-        Some(run) => {
-            let mut stdout = std::io::stdout().lock();
-            if !links.is_empty() {
-                writeln!(stdout).map_err(Failure::stdout)?;
-            }
-            for line in queue_summary(run) {
-                writeln!(stdout, "{line}").map_err(Failure::stdout)?;
-            }
-            if let Some(line) = links_out_line(&out) {
-                writeln!(stdout, "{}", sanitize(&line)).map_err(Failure::stdout)?;
-            }
+    if let Some(run) = run {
+        let mut stdout = std::io::stdout().lock();
+        if !links.is_empty() {
+            writeln!(stdout).map_err(Failure::stdout)?;
         }
-        None => {
-            eprintln!("{}", queue_totals(id, links, failed));
-            eprintln!(
-                "queue {}: no summary recorded (the queue did not end normally)",
-                sanitize(id)
-            );
+        for line in queue_summary(run) {
+            writeln!(stdout, "{line}").map_err(Failure::stdout)?;
         }
+        if let Some(line) = links_out_line(&out) {
+            writeln!(stdout, "{}", sanitize(&line)).map_err(Failure::stdout)?;
+        }
+    } else {
+        eprintln!("{}", queue_totals(id, links, failed));
+        eprintln!(
+            "queue {}: no summary recorded (the queue did not end normally)",
+            sanitize(id)
+        );
     }
     Ok(())
 }

@@ -318,7 +318,7 @@ fn queue_patient_wait_names_no_patient() {
         let mut app = counting_down(w, h);
         app.update(Msg::Tick(t0() + Duration::seconds(8)));
         let q = app.queue.as_mut().unwrap();
-        (q.patient_facing, q.staff_now) = (true, false);
+        (q.patient_facing, q.asked) = (true, crate::app::queue::Asked::Configured);
         app.toast = None;
         app
     };
@@ -332,7 +332,7 @@ fn queue_patient_wait_names_no_patient() {
 fn during_the_countdown_the_patient_reads_that_it_is_connected() {
     let mut app = counting_down(80, 24);
     let q = app.queue.as_mut().unwrap();
-    (q.patient_facing, q.staff_now) = (true, false);
+    (q.patient_facing, q.asked) = (true, crate::app::queue::Asked::Configured);
     let screen = render(&app, 80, 24);
     assert!(
         screen.contains("Oura is connected. You can hand the device back."),
@@ -376,7 +376,7 @@ fn a_long_summary_names_the_first_ids_and_counts_the_rest() {
     for _ in 0..30 {
         q.skip();
     }
-    q.staff_now = true;
+    q.asked = crate::app::queue::Asked::Staff;
     app.queue = Some(q);
     let screen = render(&app, 160, 48);
     assert!(screen.contains("Skipped 30: p1, p2,"), "{screen}");
@@ -503,7 +503,7 @@ fn queue_of(ids: &[&str], outcomes: Vec<Option<crate::app::queue::Outcome>>) -> 
     for (e, o) in q.entries.iter_mut().zip(outcomes) {
         e.outcome = o;
     }
-    q.staff_now = true;
+    q.asked = crate::app::queue::Asked::Staff;
     app.queue = Some(q);
     app
 }

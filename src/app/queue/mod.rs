@@ -115,6 +115,20 @@ pub enum Phase {
     Done,
 }
 
+/// The view asked for between patients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// None: the configured view (`queue_view`).
+    Configured,
+    /// The staff's (any key in the waiting screen, the staff's link view when the link left, a
+    /// staff key that moved the queue on); the countdown moving on by itself ends it at once
+    /// ("Please wait" while minting).
+    Staff,
+    /// `K`: the patient-facing screen for that moment only ("Please wait", or the patient's
+    /// confirmation), whatever the configured view.
+    Patient,
+}
+
 /// What the console does after a transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -144,15 +158,9 @@ pub struct Queue {
     /// Each new link shows in the patient-facing view (`queue_view = "patient"`, the default);
     /// any key in it returns to the staff view.
     pub patient_facing: bool,
-    /// The staff view was asked for between patients (any key in the waiting screen, the
-    /// staff's link view when the link left, a staff key that moved the queue on). It lasts
-    /// until the next link shows, which starts in the configured view whatever moved the queue
-    /// on; the countdown moving on by itself ends it at once ("Please wait" while minting).
-    pub staff_now: bool,
-    /// `K` between patients: the patient-facing screen for that moment only ("Please wait", or
-    /// the patient's confirmation), whatever the configured view; the next link shows in the
-    /// configured one.
-    pub patient_now: bool,
+    /// The view asked for between patients, until the next link shows (which starts in the
+    /// configured view whatever moved the queue on).
+    pub asked: Asked,
     /// What the patient who just connected connected (the names, in their link's language):
     /// the patient-facing view confirms it during the countdown, as the link's own view does.
     pub confirmation: Option<(crate::i18n::Language, Vec<String>)>,
@@ -193,8 +201,7 @@ impl Queue {
             options,
             label,
             patient_facing: true,
-            staff_now: false,
-            patient_now: false,
+            asked: Asked::Configured,
             confirmation: None,
             started_at: now,
             operator,
@@ -265,8 +272,7 @@ impl Queue {
         if ours {
             self.phase = Phase::Showing;
             // The staff's view (or `K`'s patient-facing one) was for the wait, not for this link.
-            self.staff_now = false;
-            self.patient_now = false;
+            self.asked = Asked::Configured;
         }
         ours
     }
@@ -309,7 +315,9 @@ impl Queue {
         match self.phase {
             Phase::Connected { next_at, held } if !held && !self.paused && now >= next_at => {
                 // No key moved it on: the next patient may be the one looking.
-                self.staff_now = false;
+                if self.asked == Asked::Staff {
+                    self.asked = Asked::Configured;
+                }
                 self.advance()
             }
             _ => Step::Nothing,

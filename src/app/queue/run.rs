@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
 
-use super::{Ask, Phase, Queue, Step};
+use super::{Ask, Asked, Phase, Queue, Step};
 use crate::api::{ApiError, LinkToken, LinkTokenRequest};
 use crate::app::keymap::{self, Action, Ctx};
 use crate::app::overlay::Confirm;
@@ -58,10 +58,11 @@ impl App {
     /// patient, so the patient never sees it).
     pub fn queue_waiting_screen(&self) -> bool {
         self.screen.is_panes()
-            && self
-                .queue
-                .as_ref()
-                .is_some_and(|q| q.patient_now || (q.patient_facing && !q.staff_now))
+            && self.queue.as_ref().is_some_and(|q| match q.asked {
+                Asked::Configured => q.patient_facing,
+                Asked::Staff => false,
+                Asked::Patient => true,
+            })
     }
 
     /// Carries out what the queue asked for.
@@ -100,7 +101,7 @@ impl App {
         // Staff looking at the link view go on seeing the staff's screen between patients, until
         // the next link shows in the configured view (`Queue::minted`).
         if let (Screen::Link(_), Some(q)) = (&self.screen, &mut self.queue) {
-            q.staff_now = true;
+            q.asked = Asked::Staff;
         }
         // A link left unused stays valid until it expires (Vital cannot withdraw one).
         if let (Some(shown), Some(q)) = (self.screen.shown(), &mut self.queue)
@@ -292,8 +293,7 @@ impl App {
         if keymap::lookup(&[Ctx::Always], key) == Some(Action::ForceQuit) {
             self.quit = true;
         } else if let Some(q) = &mut self.queue {
-            q.staff_now = true;
-            q.patient_now = false;
+            q.asked = Asked::Staff;
         }
     }
 
@@ -328,8 +328,7 @@ impl App {
             Action::PatientView => {
                 // For this moment only: the next link shows in the configured view.
                 if let Some(q) = &mut self.queue {
-                    q.staff_now = false;
-                    q.patient_now = true;
+                    q.asked = Asked::Patient;
                 }
             }
             Action::CloseSummary if self.queue_preview.is_some() => self.queue_preview = None,
@@ -456,8 +455,7 @@ impl App {
             Ask::Stop | Ask::Quit => {
                 // A staff key: the summary shows, not the patient's "Thank you".
                 if let Some(q) = &mut self.queue {
-                    q.staff_now = true;
-                    q.patient_now = false;
+                    q.asked = Asked::Staff;
                     // The audit log's summary says the console quit.
                     if *ask == Ask::Quit {
                         q.end = Some(crate::audit::QueueEnd::Quit);
