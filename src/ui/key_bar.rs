@@ -224,7 +224,15 @@ fn news(app: &App, theme: &Theme) -> Option<Line<'static>> {
             Span::styled(format!("{} ", spinner(app)), theme.primary()),
             Span::raw(format!("{what}… ")),
             Span::styled(waiting.unwrap_or_default(), theme.warning()),
-            Span::styled("(Esc cancels)", theme.muted()),
+            // In a queue Esc stops the queue; `n` leaves this mint for the next patient.
+            Span::styled(
+                if app.queue_in_progress() {
+                    "(n skips)"
+                } else {
+                    "(Esc cancels)"
+                },
+                theme.muted(),
+            ),
         ]))
     } else if let Some(waiting) = waiting {
         Some(Line::from(vec![

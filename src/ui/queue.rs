@@ -247,9 +247,9 @@ pub fn hint(app: &App) -> String {
         Phase::Showing => {
             "Let the patient scan the code: the queue moves on when they connect".into()
         }
-        Phase::Minting | Phase::Connected { .. } => {
-            "The queue moves on by itself: h holds, n skips, x stops".into()
-        }
+        // `h` only where it works: during the countdown.
+        Phase::Minting => "The queue moves on by itself: n skips, x stops".into(),
+        Phase::Connected { .. } => "The queue moves on by itself: h holds, n skips, x stops".into(),
     }
 }
 

@@ -255,6 +255,13 @@ fn the_queue_keys_show_where_they_work_and_fit_at_80_columns() {
     for k in keys.iter().chain(&["h", "b"]) {
         assert!(offers(&line, k), "{k}: {line}");
     }
+    // While a link is minted, the bar offers no `h`, and the status names the queue's way out
+    // of the mint (Esc stops the queue there).
+    let mut minting = started(80, 24);
+    minting.toast = None;
+    let screen = render(&minting, 80, 24);
+    assert!(!offers(screen.lines().nth(22).unwrap(), "h"), "{screen}");
+    assert!(screen.contains("Minting a link… (n skips)"), "{screen}");
     // Held and paused at once, every key still fits.
     second.update(ch('h'));
     second.update(ch('p'));

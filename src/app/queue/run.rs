@@ -340,15 +340,11 @@ impl App {
         vec![]
     }
 
-    /// `h`: holds the countdown (again: goes on). The message says which, in place of the
-    /// countdown's own.
+    /// `h` (bound during the countdown only): holds the countdown (again: goes on). The message
+    /// says which, in place of the countdown's own.
     fn hold_countdown(&mut self) {
         let now = self.now;
         if !self.queue.as_mut().is_some_and(|q| q.hold(now)) {
-            self.toast(
-                Level::Info,
-                "No countdown to hold: h holds the one after a connection",
-            );
             return;
         }
         let held = self
