@@ -143,6 +143,19 @@ fn start_question(w: u16, h: u16) -> App {
 }
 
 #[test]
+fn queue_start_question_with_everyone_connected() {
+    // Two patients, both connected, both marked, and `O` pressed.
+    snap("queue_start_question_with_everyone_connected", |w, h| {
+        let mut app = sized(loaded(1, false), w, h);
+        crate::app::tests::reload_with(&mut app, crate::app::tests::team(2, &[1, 2]));
+        app.update(ch('*'));
+        app.update(ch('O'));
+        app.toast = None;
+        app
+    });
+}
+
+#[test]
 fn queue_start_question_leaves_the_connected_out() {
     snap(
         "queue_start_question_leaves_the_connected_out",
