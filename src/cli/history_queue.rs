@@ -58,8 +58,8 @@ pub fn print_queue(
 
 /// The patients of these links with a link still valid at `now` that did not connect them:
 /// each once, with when the last of those links expires (the log's expiry, else the mint time
-/// and the link's lifetime), in the order of their newest link. Vital cannot withdraw a link,
-/// so it can still connect them until then.
+/// and the link's lifetime), in the order of their first link (the queue's). Vital cannot
+/// withdraw a link, so it can still connect them until then.
 pub fn links_out(links: &[LinkRecord], now: DateTime<Utc>) -> Vec<(String, DateTime<Utc>)> {
     let connected = |id: &str| {
         links
@@ -67,7 +67,8 @@ pub fn links_out(links: &[LinkRecord], now: DateTime<Utc>) -> Vec<(String, DateT
             .any(|l| l.is_connected() && l.minted.client_user_id == id)
     };
     let mut out: Vec<(String, DateTime<Utc>)> = Vec::new();
-    for l in links {
+    // Oldest first: the queue's order.
+    for l in links.iter().rev() {
         let m = &l.minted;
         let until = m
             .expires_at
