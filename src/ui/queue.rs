@@ -566,7 +566,12 @@ mod preview_tests {
         }
         let mut app = previewed(80, 24);
         app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
-        assert!(render(&app, 80, 24).contains("Create the 2 new? y/N"));
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains("Create the 2 new? (1 looks like personal data:"),
+            "{screen}"
+        );
+        assert!(screen.contains("out) y/N"), "{screen}");
         app.update(ch('n'));
         assert!(app.queue_preview.is_some());
     }

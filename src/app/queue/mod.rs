@@ -497,8 +497,9 @@ pub enum Ask {
     Quit,
     /// Mark every match (more than [`marks::ASK_ABOVE`]).
     MarkAll { count: usize },
-    /// Create the ids of the queue file no patient has.
-    CreateNew { count: usize },
+    /// Create the ids of the queue file no patient has (`personal` of them look like an email
+    /// address or a phone number).
+    CreateNew { count: usize, personal: usize },
 }
 
 impl Ask {
@@ -541,7 +542,14 @@ impl Ask {
             }
             Ask::Stop => "Stop the queue? What was done is kept. y/N".into(),
             Ask::Quit => "Quit in the middle of the queue? What was done is kept. y/N".into(),
-            Ask::CreateNew { count } => format!("Create the {count} new? y/N"),
+            Ask::CreateNew { count, personal: 0 } => format!("Create the {count} new? y/N"),
+            // The file decides what is created: the question names what it cannot leave out.
+            Ask::CreateNew { count, personal } => format!(
+                "Create the {count} new? ({} like personal data: edit the file to leave {} \
+                 out) y/N",
+                crate::text::count(*personal, "looks", "look"),
+                if *personal == 1 { "it" } else { "them" }
+            ),
             Ask::MarkAll { count } => format!(
                 "Mark all {} matching patients? y/N",
                 crate::text::thousands(*count)

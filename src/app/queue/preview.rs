@@ -290,7 +290,15 @@ impl App {
         }
         let new = p.new_ids();
         if new > 0 {
-            self.ask_queue(Ask::CreateNew { count: new });
+            let personal = p
+                .rows
+                .iter()
+                .filter(|r| r.known == Known::New && r.warning.is_some())
+                .count();
+            self.ask_queue(Ask::CreateNew {
+                count: new,
+                personal,
+            });
             return;
         }
         if p.entries().is_empty() {

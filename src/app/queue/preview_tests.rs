@@ -65,7 +65,7 @@ fn a_preview_from_the_complete_list_creates_the_new_after_y_and_goes_on_past_a_f
     assert!(fx.is_empty());
     assert_eq!(
         app.overlays.confirm.as_ref().unwrap().question(),
-        "Create the 2 new? y/N"
+        "Create the 2 new? (1 looks like personal data: edit the file to leave it out) y/N"
     );
     let fx = app.update(ch('y'));
     assert_eq!(creates(&fx), ["new-1"]);
