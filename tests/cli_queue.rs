@@ -79,8 +79,8 @@ fn history_queue_prints_only_that_queues_links() {
     // end normally, or a version before the summaries ran it).
     assert_eq!(
         text(&out.stderr).trim(),
-        "queue q-a: 3 links — 1 connected, 1 unused (expired), 1 failed (mint failed), \
-         1 link out (no result yet); skips are not in the log\n\
+        "queue q-a: 3 links — 1 connected, 1 unused (the link expired), 1 still out (no \
+         result yet); 1 mint failed; skips are not in the log\n\
          queue q-a: no summary recorded (the queue did not end normally)"
     );
 
@@ -89,32 +89,58 @@ fn history_queue_prints_only_that_queues_links() {
         .output()
         .unwrap();
     let rows = json_lines(&text(&out.stdout));
+    let (summary, rows) = rows.split_last().unwrap();
     assert!(
         rows.iter().all(|r| r["minted"]["queue"] == "q-a"),
         "{rows:?}"
+    );
+    // The last line: the summary, none recorded, and the links still out.
+    assert_eq!(summary["queue_summary"], serde_json::Value::Null);
+    assert_eq!(summary["links_out"][0]["client_user_id"], "patient-00002");
+
+    // A queue of one link still out: no count of nothing.
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-b"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).starts_with(
+            "queue q-b: 1 link — 1 still out (no result yet); skips are not in the log\n"
+        ),
+        "{}",
+        text(&out.stderr)
     );
 
     let out = cmd(&db)
         .args(["history", "--queue", "q-z"])
         .output()
         .unwrap();
-    assert_eq!(code(&out), 0);
+    assert_eq!(code(&out), 2, "an id no row has");
     assert!(text(&out.stdout).is_empty());
-    assert!(text(&out.stderr).contains("no links of queue q-z"));
+    assert!(
+        text(&out.stderr).contains("no queue q-z in the audit log"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
-/// A queue that ended normally: `history --queue ID` prints its recorded summary after its
-/// links (skips and "not reached" included, with ids), and the count line gives way to it.
-#[test]
-fn history_queue_prints_the_recorded_summary_after_the_links() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("history.sqlite3");
-    let s = Store::open(&db).unwrap();
+/// A log with two recorded queues: `q-s` (quit, with links for patients 1 and 2) and `q-t` (no
+/// link row).
+fn recorded(db: &Path) {
+    let s = Store::open(db).unwrap();
     s.record(&event(
         1,
         Some("q-s"),
         Outcome::Minted,
         Duration::minutes(9),
+    ))
+    .unwrap();
+    // The skipped patient's link: still valid, so still out.
+    s.record(&event(
+        2,
+        Some("q-s"),
+        Outcome::Minted,
+        Duration::minutes(8),
     ))
     .unwrap();
     let started = Utc.with_ymd_and_hms(2026, 12, 5, 9, 50, 12).unwrap();
@@ -137,6 +163,15 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
     skipped.add("skipped", "patient-00006");
     s.record_queue(&skipped).unwrap();
     drop(s);
+}
+
+/// A queue that ended normally: `history --queue ID` prints its recorded summary after its
+/// links (skips and "not reached" included, with ids), and the count line gives way to it.
+#[test]
+fn history_queue_prints_the_recorded_summary_after_the_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    recorded(&db);
 
     let out = cmd(&db)
         .args(["history", "--queue", "q-s"])
@@ -145,9 +180,18 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].contains("patient-00001"), "{stdout}");
+    assert!(lines[0].contains("patient-00002"), "{stdout}");
+    assert!(lines[1].contains("patient-00001"), "{stdout}");
+    let (still_out, lines) = lines.split_last().unwrap();
+    assert!(
+        still_out.starts_with("  link still out: patient-00002 until ")
+            && still_out.ends_with(
+                " UTC (Vital has no way to withdraw a link: it can connect the patient until then)"
+            ),
+        "{stdout}"
+    );
     assert_eq!(
-        lines[1..],
+        lines[2..],
         [
             "",
             "queue q-s: stopped early (the console quit), 5 patients · preset wearables \
@@ -160,7 +204,6 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
         "{stdout}"
     );
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
-
     let out = cmd(&db)
         .args(["history", "--queue", "q-t"])
         .output()
@@ -173,6 +216,38 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
         "{stdout}"
     );
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn history_queue_json_ends_with_the_summary_and_the_links_still_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    recorded(&db);
+    // The summary as the last line, each outcome by name.
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-s", "--json"])
+        .output()
+        .unwrap();
+    let rows = json_lines(&text(&out.stdout));
+    let summary = &rows.last().unwrap()["queue_summary"];
+    assert_eq!(summary["queue_id"], "q-s");
+    assert_eq!(summary["end"], "quit");
+    assert_eq!(summary["patients"], 5);
+    assert_eq!(
+        summary["outcomes"]["not reached"],
+        serde_json::json!(["patient-00004", "patient-00005"])
+    );
+    assert_eq!(
+        summary["outcomes"]["skipped"],
+        serde_json::json!(["patient-00002"])
+    );
+    let out = &rows.last().unwrap()["links_out"];
+    assert_eq!(out[0]["client_user_id"], "patient-00002", "{out}");
+    assert_eq!(
+        out.as_array().unwrap().len(),
+        1,
+        "the connected one is not out: {out}"
+    );
 }
 
 #[test]

@@ -258,6 +258,10 @@ impl App {
                 None => vec![],
             },
         };
+        let mut effects = effects;
+        // However the console quits (Ctrl-C, a signal, `q` answered), a queue under way ends
+        // as quit, keeping what was done: its summary reaches the audit log.
+        effects.extend(self.quit_queue());
         self.note_audit(&effects);
         effects
     }

@@ -219,7 +219,7 @@ impl App {
             Some(Confirm::UseExisting { client_user_id, .. }) => format!(
                 "Not created: the API refused {client_user_id} (another user has it); nothing else changed"
             ),
-            Some(Confirm::Queue(ask)) => ask.refused().to_string(),
+            Some(Confirm::Queue(ask)) => self.queue_refused(&ask),
             _ => "Nothing was sent".to_string(),
         };
         self.toast(Level::Info, text);

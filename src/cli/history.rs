@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::commands::{CommandResult, Failure, audit_scope};
 use crate::api::{ApiError, ConnectionStatus};
-use crate::audit::{Filter, LinkRecord, QueueRun, Scope, Source, Store};
+use crate::audit::{Filter, LinkRecord, Scope, Source, Store};
 use crate::cli::{ConnectionArgs, HistoryArgs};
 use crate::setup::config::Config;
 use crate::setup::connection::Target;
@@ -103,8 +103,19 @@ pub async fn run(
 ) -> CommandResult {
     let q = HistoryQuery::from(args);
     let mut links = read_log(&q).await?;
+    // `--queue ID`: its links, and what the log holds beside them (failed mints, the summary).
+    let mut facts = None;
     if let Some(id) = &q.queue {
-        links = of_queue(links, id);
+        links = super::history_queue::of_queue(links, id);
+        let (failed, run) = super::history_queue::queue_facts(id).await?;
+        if links.is_empty() && failed == 0 && run.is_none() {
+            return Err(Failure::input(format!(
+                "no queue {} in the audit log: the console names a queue's id when it starts, \
+                 ends and quits",
+                sanitize(id)
+            )));
+        }
+        facts = Some((id.as_str(), failed, run));
     }
     if q.pending {
         links = follow_up(links, connection_args, config).await;
@@ -114,134 +125,20 @@ pub async fn run(
     } else {
         print(&links, q.json)?;
     }
-    let mut summary = None;
-    if let Some(id) = q.queue.as_deref().filter(|_| !q.json && !q.csv) {
-        let (failed, run) = queue_facts(id).await?;
-        match &run {
-            Some(run) => {
-                let mut stdout = std::io::stdout().lock();
-                if !links.is_empty() {
-                    writeln!(stdout).map_err(Failure::stdout)?;
+    let Some((id, failed, run)) = facts.filter(|_| !q.csv) else {
+        if links.is_empty() {
+            eprintln!(
+                "{}",
+                if q.pending {
+                    "nobody to call back: every patient these links were for has connected"
+                } else {
+                    "no links match"
                 }
-                for line in queue_summary(run) {
-                    writeln!(stdout, "{line}").map_err(Failure::stdout)?;
-                }
-            }
-            None if !links.is_empty() || failed > 0 => {
-                eprintln!("{}", queue_totals(id, &links, failed));
-                eprintln!(
-                    "queue {}: no summary recorded (the queue did not end normally)",
-                    sanitize(id)
-                );
-            }
-            None => {}
+            );
         }
-        summary = run;
-    }
-    if links.is_empty() && summary.is_none() {
-        eprintln!(
-            "{}",
-            if let Some(id) = &q.queue {
-                format!("no links of queue {}", sanitize(id))
-            } else if q.pending {
-                "nobody to call back: every patient these links were for has connected".into()
-            } else {
-                "no links match".into()
-            }
-        );
-    }
-    Ok(())
-}
-
-/// The links one onboarding-day queue minted (`--queue ID`), newest first.
-pub fn of_queue(links: Vec<LinkRecord>, id: &str) -> Vec<LinkRecord> {
-    links
-        .into_iter()
-        .filter(|l| l.minted.queue.as_deref() == Some(id))
-        .collect()
-}
-
-/// The one line after `history --queue ID`: what became of that queue's links, from its rows
-/// (skips and stops write no row, so they are not counted).
-pub fn queue_totals(id: &str, links: &[LinkRecord], failed: usize) -> String {
-    let connected = links.iter().filter(|l| l.is_connected()).count();
-    let expired = links
-        .iter()
-        .filter(|l| !l.is_connected() && l.last_outcome == crate::audit::Outcome::Expired)
-        .count();
-    let out = links.len() - connected - expired;
-    format!(
-        "queue {}: {} — {connected} connected, {expired} unused ({}), {failed} failed ({}), \
-         {out} link out (no result yet); skips are not in the log",
-        sanitize(id),
-        crate::text::count(links.len(), "link", "links"),
-        crate::audit::Outcome::Expired.label(),
-        crate::audit::Outcome::MintFailed.label(),
-    )
-}
-
-/// What the log holds of queue `id` beside its links: how many of its mints failed (rows that
-/// are no link) and its summary, if one was recorded.
-async fn queue_facts(id: &str) -> Result<(usize, Option<QueueRun>), Failure> {
-    let Some(path) = crate::audit::default_path().filter(|p| p.exists()) else {
-        return Ok((0, None));
+        return Ok(());
     };
-    let id = id.to_string();
-    let read = move || -> Result<(usize, Option<QueueRun>), crate::audit::AuditError> {
-        let store = Store::open(&path)?;
-        let failed = store
-            .events()?
-            .iter()
-            .filter(|e| e.queue.as_deref() == Some(id.as_str()))
-            .filter(|e| e.outcome == crate::audit::Outcome::MintFailed)
-            .count();
-        Ok((failed, store.queue_run(&id)?))
-    };
-    tokio::task::spawn_blocking(read)
-        .await
-        .map_err(|e| Failure::internal(e.to_string()))?
-        .map_err(|e| Failure::internal(format!("cannot read the audit log: {e}")))
-}
-
-/// A queue's recorded summary, after its links: how it ended, who ran it where with what, and
-/// each outcome a patient has (connected always) with their ids. Never a token, URL or code:
-/// the summary holds none.
-pub fn queue_summary(run: &QueueRun) -> Vec<String> {
-    let what = match &run.preset {
-        Some(p) => format!("preset {p} ({})", run.allowed),
-        None => run.allowed.clone(),
-    };
-    let mut lines = vec![format!(
-        "queue {}: {}, {} · {} · by {} · {} · {} to {} UTC",
-        run.queue_id,
-        run.end.text(),
-        crate::text::count(run.patients, "patient", "patients"),
-        what,
-        run.operator,
-        run.place(),
-        run.started_at.format("%Y-%m-%d %H:%M"),
-        run.ended_at.format(
-            if run.ended_at.date_naive() == run.started_at.date_naive() {
-                "%H:%M"
-            } else {
-                "%Y-%m-%d %H:%M"
-            }
-        ),
-    )];
-    for label in crate::audit::QUEUE_OUTCOMES {
-        let ids = run.with(label);
-        if ids.is_empty() && label != "connected" {
-            continue;
-        }
-        // Every id (the follow-up needs them all; the log keeps at most QUEUE_MAX_IDS).
-        let mut line = format!("  {label} {}", ids.len());
-        if !ids.is_empty() {
-            line.push_str(": ");
-            line.push_str(&ids.join(", "));
-        }
-        lines.push(line);
-    }
-    lines.iter().map(|l| sanitize(l)).collect()
+    super::history_queue::print_queue(id, failed, run.as_ref(), &links, q.json)
 }
 
 /// The links of the local log that `q` asks for, newest first.
@@ -493,31 +390,6 @@ mod tests {
         assert!(parse_since("7", now).unwrap_err().contains("unit"));
         assert!(parse_since("d", now).is_err());
         assert!(parse_since("3y", now).is_err());
-    }
-
-    /// A queue over midnight names both days; a long outcome names every id; an id from the
-    /// network is sanitized.
-    #[test]
-    fn a_queue_summary_names_both_days_and_every_id() {
-        let scope = Scope::demo(Source::Queue, "jdoe");
-        let t: DateTime<Utc> = "2026-12-05T23:50:00Z".parse().unwrap();
-        let mut run = QueueRun::new("q-1", &scope, t);
-        run.ended_at = t + Duration::minutes(20);
-        run.allowed = "direct oura".into();
-        for n in 0..205 {
-            run.add("not reached", &format!("p{n}"));
-        }
-        run.add("failed", "p\u{1b}]52;c;x\u{7}-1");
-        let lines = queue_summary(&run);
-        assert_eq!(
-            lines[0],
-            "queue q-1: finished, 206 patients · direct oura · by jdoe · the demo · \
-             2026-12-05 23:50 to 2026-12-06 00:10 UTC"
-        );
-        assert_eq!(lines[1], "  connected 0");
-        assert_eq!(lines[2], "  failed 1: p-1");
-        assert!(lines[3].starts_with("  not reached 205: p0, p1, "));
-        assert!(lines[3].ends_with(", p203, p204"), "{}", lines[3]);
     }
 
     fn link(patient: &str, host: &str, minutes_ago: i64, connected: &[&str]) -> LinkRecord {

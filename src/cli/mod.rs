@@ -10,6 +10,7 @@ pub mod commands;
 pub mod doctor;
 pub mod help;
 pub mod history;
+pub mod history_queue;
 pub mod link;
 pub mod login;
 pub mod meta;

@@ -94,8 +94,13 @@ pub async fn run_console(
             crate::clipboard::copy_and_keep(copied.url.as_str(), left);
         }
     }
+    let farewell = driver.app.queue_farewell();
     drop(driver);
     drop(guard);
+    // On the restored terminal: the queue's id, so its summary is found again.
+    if let Some(line) = farewell {
+        eprintln!("{}", crate::text::sanitize(&line));
+    }
     result
 }
 

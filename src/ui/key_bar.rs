@@ -24,8 +24,11 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App, theme: &Theme) {
 /// The key bar and the status on one row (the compact link view): what the status has to say
 /// first, shortened so the most needed keys still fit after it; the keys alone when it has
 /// nothing to say but the usual hint.
+///
+/// While a queue runs, its keys come first: a passing message (the strip over the view names
+/// the queue's place; `?` keeps the message) gives way to them, a warning or a request does not.
 pub fn draw_shared(frame: &mut Frame, row: Rect, app: &App, theme: &Theme) {
-    let Some(status) = news(app, theme) else {
+    let Some(status) = news(app, theme).filter(|_| !queue_keys_first(app)) else {
         draw_keys(frame, row, app, theme);
         return;
     };
@@ -41,6 +44,15 @@ pub fn draw_shared(frame: &mut Frame, row: Rect, app: &App, theme: &Theme) {
         let keys = Rect::new(keys_x, row.y, row.right() - keys_x, 1);
         draw_keys(frame, keys, app, theme);
     }
+}
+
+/// Whether the shared row shows the queue's keys alone: a queue runs and the news is only a
+/// passing message.
+fn queue_keys_first(app: &App) -> bool {
+    app.queue_in_progress()
+        && app.requests.change().is_none()
+        && app.retry_wait().is_none()
+        && app.toast.as_ref().is_none_or(|t| !t.level.sticky())
 }
 
 /// Columns the shared row keeps for keys after the status: room for "q quit  ? help".
@@ -70,7 +82,7 @@ fn active_bindings(app: &App, tight: bool) -> Vec<(String, String, u8)> {
         let label = short_keys(b);
         // A queue key says what it does now ("h go on" while held, "O start queue (3)").
         let word = app
-            .queue_short(b.action)
+            .queue_short(b.action, tight)
             .unwrap_or_else(|| b.word(tight).to_string());
         match out.iter_mut().find(|(_, w, _)| *w == word) {
             Some((keys, _, n)) => {
@@ -94,7 +106,8 @@ fn need(app: &App, a: Action) -> Option<u8> {
         Back, Cancel, ClearFilter, ClearPrompt, CloseOverlay, CloseSummary, ConfirmNo, ConfirmYes,
         Copy, Down, EditRedirect, End, Filter, ForceQuit, Help, Home, Mark, MarkAll, Mint,
         MintAgain, NewUser, NextPane, PageDown, PageUp, PatientView, PromptCancel, PromptSubmit,
-        QueueSkip, QueueStop, Quit, Select, StartQueue, StatusFilter, StopLoading, Toggle, Up,
+        QueueBack, QueueHold, QueuePause, QueueSkip, QueueStop, Quit, Select, StartQueue,
+        StatusFilter, StopLoading, Toggle, Up,
     };
     let marked = !app.patients.marks.is_empty();
     Some(match a {
@@ -110,9 +123,17 @@ fn need(app: &App, a: Action) -> Option<u8> {
         MarkAll if app.patients_narrowed() => 2,
         MarkAll => 6,
         Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect | QueueSkip
-        | QueueStop | CloseSummary => 2,
-        // The patient's language comes before the display's tweaks (invert, blocks, save png).
-        MintAgain | Filter | NewUser | Mark | StatusFilter | Action::PatientLanguage => 3,
+        | QueueStop | CloseSummary | QueueHold => 2,
+        // The patient's language comes before the display's tweaks (invert, blocks, save png);
+        // every key of the queue before them too (a narrow bar takes the tighter words first).
+        MintAgain
+        | Filter
+        | NewUser
+        | Mark
+        | StatusFilter
+        | Action::PatientLanguage
+        | QueueBack
+        | QueuePause => 3,
         Up | Down => 5,
         _ => 4,
     })
@@ -203,7 +224,15 @@ fn news(app: &App, theme: &Theme) -> Option<Line<'static>> {
             Span::styled(format!("{} ", spinner(app)), theme.primary()),
             Span::raw(format!("{what}… ")),
             Span::styled(waiting.unwrap_or_default(), theme.warning()),
-            Span::styled("(Esc cancels)", theme.muted()),
+            // In a queue Esc stops the queue; `n` leaves this mint for the next patient.
+            Span::styled(
+                if app.queue_in_progress() {
+                    "(n skips)"
+                } else {
+                    "(Esc cancels)"
+                },
+                theme.muted(),
+            ),
         ]))
     } else if let Some(waiting) = waiting {
         Some(Line::from(vec![

@@ -178,26 +178,35 @@ fn title(app: &App, count: &str, width: u16, theme: &Theme) -> Line<'static> {
         Some(label) => Span::styled(format!(" {label} "), theme.primary()),
         None => Span::raw(" Patient "),
     };
-    let mut title = vec![name];
-    if !count.is_empty() {
-        title.push(Span::styled(format!("{count} "), theme.muted()));
-    }
+    let mut tail = Vec::new();
     if !app.patients.marks.is_empty() {
-        title.push(Span::styled(
+        tail.push(Span::styled(
             format!("· {} marked ", thousands(app.patients.marks.len())),
             theme.primary(),
         ));
     }
     if app.patients.load.is_loading() {
-        title.push(loading(app, theme));
+        tail.push(loading(app, theme));
     }
     if app.matching() {
-        title.push(Span::styled(
+        tail.push(Span::styled(
             format!(" {} matching… ", spinner(app)),
             theme.muted(),
         ));
     }
-    shorten_line(Line::from(title), usize::from(width.saturating_sub(2)))
+    let room = usize::from(width.saturating_sub(2));
+    let mut title = vec![name];
+    if !count.is_empty() {
+        // The marks stay whole: the count gives way first (between words).
+        let taken: usize = title.iter().chain(&tail).map(Span::width).sum();
+        let left = room.saturating_sub(taken + 1);
+        if left >= 6 {
+            let count = crate::text::shorten(count, left);
+            title.push(Span::styled(format!("{count} "), theme.muted()));
+        }
+    }
+    title.extend(tail);
+    shorten_line(Line::from(title), room)
 }
 
 /// The bottom border: how many loaded patients have each status (`Connected 34 · link out 3 ·

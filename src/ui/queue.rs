@@ -88,6 +88,10 @@ pub fn draw_preview(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     super::key_bar::draw(frame, &areas, app, theme);
 }
 
+/// Under a summary with links left unused: what staff can and cannot do about them.
+pub const LINK_OUT_NOTE: &str = "A link left unused stays valid until it expires: Vital has no \
+     way to withdraw a link, so a patient's link can still connect them until then.";
+
 /// At most this many ids are named on a line of the preview.
 const NAMED: usize = 12;
 
@@ -243,9 +247,9 @@ pub fn hint(app: &App) -> String {
         Phase::Showing => {
             "Let the patient scan the code: the queue moves on when they connect".into()
         }
-        Phase::Minting | Phase::Connected { .. } => {
-            "The queue moves on by itself: h holds, n skips, x stops".into()
-        }
+        // `h` only where it works: during the countdown.
+        Phase::Minting => "The queue moves on by itself: n skips, x stops".into(),
+        Phase::Connected { .. } => "The queue moves on by itself: h holds, n skips, x stops".into(),
     }
 }
 
@@ -408,12 +412,30 @@ fn entry_lines(
             Phase::Minting => (format!("{} minting", spinner(app)), Style::new()),
             _ => ("link shown".to_string(), Style::new()),
         },
-        Some(Outcome::Connected) => ("✓ connected".to_string(), theme.success()),
+        Some(Outcome::Connected) if e.providers.is_empty() => {
+            ("✓ connected".to_string(), theme.success())
+        }
+        // The providers by name, as the link's own view says it ("✓ Oura").
+        Some(Outcome::Connected) => (
+            format!(
+                "✓ {}",
+                e.providers
+                    .iter()
+                    .map(|n| sanitize(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            theme.success(),
+        ),
         Some(Outcome::Skipped) => ("skipped".to_string(), theme.muted()),
         Some(Outcome::Unused) => ("unused".to_string(), theme.warning()),
         Some(Outcome::Failed(r)) => (format!("failed: {}", sanitize(r)), theme.danger()),
         Some(Outcome::NotFinished) => ("not finished".to_string(), theme.muted()),
         None => ("waiting".to_string(), theme.muted()),
+    };
+    let word = match e.link_out(app.now) {
+        Some(until) if !attempt => format!("{word} · link out until {}", clock(app, until)),
+        _ => word,
     };
     let pointer = if current { "▶ " } else { "  " };
     let head = format!("{pointer}{:>3}. {:<20}", i + 1, sanitize(&e.client_user_id));
@@ -424,21 +446,38 @@ fn entry_lines(
     flow.finish()
 }
 
+/// `t` as the console's clock shows it: `10:47`.
+fn clock(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&app.config.utc_offset)
+        .format("%H:%M")
+        .to_string()
+}
+
 /// The summary: each outcome with its patients, who ran the queue and where to find it again.
 fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let started = q
-        .started_at
-        .with_timezone(&app.config.utc_offset)
-        .format("%H:%M");
-    let mut lines = vec![
-        Line::from(format!(
-            "{} with {} · started {started} by {}",
+    // The facts `history --queue` gives: how it ended, who ran it, from when to when.
+    let time = |t| clock(app, t);
+    let mut end = q
+        .end
+        .unwrap_or(crate::audit::QueueEnd::Stopped)
+        .text()
+        .to_string();
+    end[..1].make_ascii_uppercase();
+    let mut head = Flow::new(width, 2);
+    head.words(
+        "",
+        &format!(
+            "{end}, {} with {} · by {} · {} to {}",
             count(q.entries.len(), "patient", "patients"),
             sanitize(&q.label),
-            sanitize(&q.operator)
-        )),
-        Line::default(),
-    ];
+            sanitize(&q.operator),
+            time(q.started_at),
+            time(q.ended_at.unwrap_or(app.now))
+        ),
+        Style::new(),
+    );
+    let mut lines = head.finish();
+    lines.push(Line::default());
     // Every outcome a patient has, and "Connected" always (the totals of the status line).
     for (label, _) in q.totals() {
         let style = match label {
@@ -459,6 +498,13 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
             if let Some(Outcome::Failed(r)) = &e.outcome {
                 flow.words(" ", &format!("({})", sanitize(r)), Style::new());
             }
+            if let Some(until) = e.link_out(app.now) {
+                flow.words(
+                    " ",
+                    &format!("(link out until {})", time(until)),
+                    Style::new(),
+                );
+            }
         }
         if entries.len() > NAMED {
             let more = format!("… and {} more", entries.len() - NAMED);
@@ -467,6 +513,11 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         lines.extend(flow.finish());
     }
     lines.push(Line::default());
+    if q.entries.iter().any(|e| e.link_out(app.now).is_some()) {
+        let mut flow = Flow::new(width, 0);
+        flow.words("", LINK_OUT_NOTE, theme.warning());
+        lines.extend(flow.finish());
+    }
     lines.push(shorten_line(
         Line::styled(
             format!("history --queue {} prints this summary again", q.id),
@@ -515,7 +566,12 @@ mod preview_tests {
         }
         let mut app = previewed(80, 24);
         app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
-        assert!(render(&app, 80, 24).contains("Create the 2 new? y/N"));
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains("Create the 2 new? (1 looks like personal data:"),
+            "{screen}"
+        );
+        assert!(screen.contains("out) y/N"), "{screen}");
         app.update(ch('n'));
         assert!(app.queue_preview.is_some());
     }

@@ -95,14 +95,41 @@ fn at_80_columns_the_patient_pane_bar_holds_the_keys_the_queue_needs_next() {
     assert!(!line.contains("O start"), "nothing marked yet: {line}");
     app.update(ch(' '));
     let line = bar(&app);
-    assert!(line.contains("O start queue (1)"), "{line}");
+    assert!(line.contains("O queue (1)"), "{line}");
     assert!(line.contains("Space mark"), "{line}");
     // `*` once a filter narrows the list.
     let mut app = sized(loaded(40, false), 80, 24);
-    assert!(!bar(&app).contains("* mark all"), "{}", bar(&app));
+    assert!(!offers(&bar(&app), "*"), "{}", bar(&app));
     app.update(ch('F'));
     app.toast = None;
-    assert!(bar(&app).contains("* mark all"), "{}", bar(&app));
+    assert!(bar(&app).contains("* all"), "{}", bar(&app));
+}
+
+#[test]
+fn star_stays_in_the_bar_once_marked_under_a_filter_and_the_title_keeps_the_marks_whole() {
+    // 100 columns, `/0001` kept, one marked: `*` still offered.
+    let mut app = sized(loaded(40, false), 100, 30);
+    for c in "/0001".chars() {
+        app.update(ch(c));
+    }
+    app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+    app.update(ch(' '));
+    app.toast = None;
+    let screen = render(&app, 100, 30);
+    let bar = screen.lines().nth(28).unwrap();
+    for k in ["*", "Space", "O", "Esc", "m", "q", "?"] {
+        assert!(offers(bar, k), "{k}: {bar}");
+    }
+    // At 80 columns the title keeps "· 1 marked" whole; the count gives way.
+    let mut app = sized(loaded(40, false), 80, 24);
+    for c in "/001".chars() {
+        app.update(ch(c));
+    }
+    app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
+    app.update(ch(' '));
+    let screen = render(&app, 80, 24);
+    let top = screen.lines().nth(1).unwrap();
+    assert!(top.contains("· 1 marked ━"), "{screen}");
 }
 
 /// Four patients marked with `*`, two of them already connected, and `O` pressed.
@@ -113,6 +140,19 @@ fn start_question(w: u16, h: u16) -> App {
     app.update(ch('O'));
     app.toast = None;
     app
+}
+
+#[test]
+fn queue_start_question_with_everyone_connected() {
+    // Two patients, both connected, both marked, and `O` pressed.
+    snap("queue_start_question_with_everyone_connected", |w, h| {
+        let mut app = sized(loaded(1, false), w, h);
+        crate::app::tests::reload_with(&mut app, crate::app::tests::team(2, &[1, 2]));
+        app.update(ch('*'));
+        app.update(ch('O'));
+        app.toast = None;
+        app
+    });
 }
 
 #[test]
@@ -187,11 +227,83 @@ fn queue_link_view_strip() {
     });
 }
 
+/// Patient 2's link in the staff view, its message still up.
+fn second_link(w: u16, h: u16) -> App {
+    let mut app = counting_down(w, h);
+    app.update(Msg::Tick(t0() + Duration::seconds(8)));
+    minted(&mut app, 2, 8);
+    app
+}
+
+/// Whether the key bar `line` offers `key` (in any of its words).
+fn offers(line: &str, key: &str) -> bool {
+    line.starts_with(&format!("{key} ")) || line.contains(&format!("  {key} "))
+}
+
+#[test]
+fn the_queue_keys_show_where_they_work_and_fit_at_80_columns() {
+    let keys = ["n", "r", "p", "K", "x", "q", "?"];
+    // The compact link view's last row: the queue's keys, not the passing message.
+    let screen = render(&second_link(80, 24), 80, 24);
+    let bar = screen.lines().last().unwrap();
+    for k in keys.iter().chain(&["b"]) {
+        assert!(offers(bar, k), "{k}: {screen}");
+    }
+    assert!(!offers(bar, "h"), "no countdown here: {screen}");
+    // Wider, `b` among them too.
+    let screen = render(&second_link(100, 30), 100, 30);
+    let bar = screen.lines().nth(28).unwrap();
+    assert!(offers(bar, "b") && !offers(bar, "h"), "{screen}");
+    // During the countdown `h`; `b` from the second patient on.
+    let bar = |app: &App| render(app, 80, 24).lines().nth(22).unwrap().to_string();
+    let line = bar(&counting_down(80, 24));
+    for k in keys.iter().chain(&["h"]) {
+        assert!(offers(&line, k), "{k}: {line}");
+    }
+    assert!(!offers(&line, "b"), "patient 1 has no previous: {line}");
+    let mut second = second_link(80, 24);
+    connects(&mut second, 10);
+    second.toast = None;
+    let line = bar(&second);
+    for k in keys.iter().chain(&["h", "b"]) {
+        assert!(offers(&line, k), "{k}: {line}");
+    }
+    // While a link is minted, the bar offers no `h`, and the status names the queue's way out
+    // of the mint (Esc stops the queue there).
+    let mut minting = started(80, 24);
+    minting.toast = None;
+    let screen = render(&minting, 80, 24);
+    assert!(!offers(screen.lines().nth(22).unwrap(), "h"), "{screen}");
+    assert!(screen.contains("Minting a link… (n skips)"), "{screen}");
+    // Held and paused at once, every key still fits.
+    second.update(ch('h'));
+    second.update(ch('p'));
+    let line = bar(&second);
+    for k in [
+        "h go on",
+        "b back",
+        "p resume",
+        "K patient",
+        "x stop",
+        "q quit",
+        "? help",
+    ] {
+        assert!(line.contains(k), "{k}: {line}");
+    }
+}
+
 #[test]
 fn queue_summary() {
     snap("queue_summary", summary);
     // The audit log keeps the summary itself: the command that prints it again.
     let screen = render(&summary(80, 24), 80, 24);
+    // How it ended and when, as `history --queue` says.
+    assert!(
+        screen.contains(
+            "Stopped early, 3 patients with every provider · by unknown · 10:00 to 10:00"
+        ),
+        "{screen}"
+    );
     assert!(
         screen.contains("history --queue q-20261124-100000-3f9a prints this summary again"),
         "{screen}"
@@ -226,7 +338,7 @@ fn queue_patient_wait_names_no_patient() {
         let mut app = counting_down(w, h);
         app.update(Msg::Tick(t0() + Duration::seconds(8)));
         let q = app.queue.as_mut().unwrap();
-        (q.patient_facing, q.staff_now) = (true, false);
+        (q.patient_facing, q.asked) = (true, crate::app::queue::Asked::Configured);
         app.toast = None;
         app
     };
@@ -240,7 +352,7 @@ fn queue_patient_wait_names_no_patient() {
 fn during_the_countdown_the_patient_reads_that_it_is_connected() {
     let mut app = counting_down(80, 24);
     let q = app.queue.as_mut().unwrap();
-    (q.patient_facing, q.staff_now) = (true, false);
+    (q.patient_facing, q.asked) = (true, crate::app::queue::Asked::Configured);
     let screen = render(&app, 80, 24);
     assert!(
         screen.contains("Oura is connected. You can hand the device back."),
@@ -284,7 +396,7 @@ fn a_long_summary_names_the_first_ids_and_counts_the_rest() {
     for _ in 0..30 {
         q.skip();
     }
-    q.staff_now = true;
+    q.asked = crate::app::queue::Asked::Staff;
     app.queue = Some(q);
     let screen = render(&app, 160, 48);
     assert!(screen.contains("Skipped 30: p1, p2,"), "{screen}");
@@ -411,7 +523,7 @@ fn queue_of(ids: &[&str], outcomes: Vec<Option<crate::app::queue::Outcome>>) -> 
     for (e, o) in q.entries.iter_mut().zip(outcomes) {
         e.outcome = o;
     }
-    q.staff_now = true;
+    q.asked = crate::app::queue::Asked::Staff;
     app.queue = Some(q);
     app
 }
@@ -459,4 +571,41 @@ fn at_80_columns_ids_are_never_split_and_wrapped_lines_indent() {
     let failed = lines.iter().position(|l| l.contains("Failed 1")).unwrap();
     assert!(lines[failed + 1].starts_with("┃  "), "{screen}");
     assert!(!lines[failed + 1].starts_with("┃   "), "{screen}");
+}
+
+#[test]
+fn the_list_names_the_providers_and_a_skipped_patients_link_is_out_until_it_expires() {
+    let mut app = started(80, 24);
+    minted(&mut app, 1, 0);
+    app.update(ch('n'));
+    minted(&mut app, 2, 5);
+    connects(&mut app, 8);
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("1. patient-00001        skipped · link out until 11:00"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("2. patient-00002        ✓ Oura"),
+        "{screen}"
+    );
+    app.update(ch('x'));
+    app.update(ch('y'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Skipped 1: patient-00001 (link out until 11:00)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("A link left unused stays valid until it"),
+        "{screen}"
+    );
+    assert!(screen.contains("Vital has no"), "{screen}");
+    // Once it has expired, it is no longer said to be out.
+    app.update(Msg::Tick(t0() + Duration::minutes(61)));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("link out"), "{screen}");
+    assert!(!screen.contains("stays valid"), "{screen}");
 }

@@ -119,6 +119,10 @@ pub enum Ctx {
     ProfilePicker,
     /// The onboarding-day queue while it runs.
     Queue,
+    /// The queue's countdown after a connection (`h` holds it).
+    QueueCountdown,
+    /// The queue from its second patient on (`b` goes back).
+    QueueBack,
     /// The queue's summary.
     QueueSummary,
     /// The preview of `--queue FILE`.
@@ -151,7 +155,7 @@ impl Ctx {
             Ctx::Presets => "Preset list",
             Ctx::History => "History",
             Ctx::ProfilePicker => "Profile picker (at start)",
-            Ctx::Queue => "Queue",
+            Ctx::Queue | Ctx::QueueCountdown | Ctx::QueueBack => "Queue",
             Ctx::QueueSummary => "Queue summary",
             Ctx::QueuePreview => "Queue file preview (--queue)",
             Ctx::QueueQuestion => "The queue's start question",
@@ -292,7 +296,9 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::ClinicAppView,
     Ctx::PatientView,
     Ctx::QueuePreview,
+    Ctx::QueueCountdown,
     Ctx::Queue,
+    Ctx::QueueBack,
     Ctx::QueueSummary,
     Ctx::Filtering,
     Ctx::Prompt,

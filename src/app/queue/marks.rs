@@ -179,8 +179,8 @@ impl App {
     }
 
     /// `y` to the start question: the queue starts with its first mint (production asked once,
-    /// here, for the whole queue); the already connected join only if `include` says so. With
-    /// nobody left to queue the question stays, saying why.
+    /// here, for the whole queue); the already connected join only if `include` says so (the
+    /// question with nobody to queue without them never gets here).
     pub(in crate::app) fn start_marked_queue(&mut self, ask: &Ask) -> Vec<Effect> {
         let include = matches!(
             ask,
@@ -199,11 +199,6 @@ impl App {
             .map(|m| (m.user_id, m.client_user_id))
             .collect();
         if entries.is_empty() {
-            self.ask_queue(ask.clone());
-            self.toast(
-                Level::Warning,
-                "No patient to queue: i includes the already connected ones",
-            );
             return vec![];
         }
         self.patients.marks.clear();

@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use super::Ask;
 use super::tests::mints;
-use crate::app::overlay::Confirm;
 use crate::app::tests::{ch, loaded, reload_with, team};
 use crate::app::{App, Level};
 
@@ -103,21 +102,34 @@ fn i_means_nothing_in_a_question_without_connected_patients() {
 }
 
 #[test]
-fn with_only_connected_patients_marked_y_keeps_the_question_and_says_why() {
+fn with_only_connected_patients_marked_the_question_says_so_before_any_answer() {
     let mut app = asked(2, &[1, 2]);
-    assert!(question(&app).starts_with("Start the queue of 0 patients"));
+    assert_eq!(
+        question(&app),
+        "All 2 patients are already connected: i includes them in a queue with every \
+         provider. y/N"
+    );
+    // One question: `y` without `i` starts nothing and closes it, saying why.
     app.update(ch('y'));
     assert!(app.queue.is_none());
-    assert!(matches!(
-        app.overlays.confirm,
-        Some(Confirm::Queue(Ask::Start { .. }))
-    ));
+    assert!(app.overlays.confirm.is_none());
     let toast = app.toast.as_ref().unwrap();
     assert_eq!(toast.level, Level::Warning);
-    assert!(toast.text.contains("i includes"), "{}", toast.text);
+    assert_eq!(
+        toast.text,
+        "The queue did not start: all 2 patients are already connected (i in the question \
+         includes them)"
+    );
+    let mut app = asked(1, &[1]);
+    assert!(
+        question(&app).starts_with("The 1 patient is already connected: i includes them"),
+        "{}",
+        question(&app)
+    );
     app.update(ch('i'));
+    assert!(question(&app).starts_with("Start the queue of 1 patient with"));
     app.update(ch('y'));
-    assert_eq!(queued(&app), ["p1", "p2"]);
+    assert_eq!(queued(&app), ["p1"]);
 }
 
 #[test]

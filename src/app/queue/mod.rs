@@ -76,6 +76,19 @@ pub struct Entry {
     /// new attempt that keeps it until it has a result of its own: one who connected stays
     /// connected.
     pub outcome: Option<Outcome>,
+    /// The providers they connected (the names, as the link's view gives them).
+    pub providers: Vec<String>,
+    /// When the newest link the queue left unused for them (skipped, gone back from, minted
+    /// again, stopped) expires: it stays valid until then, as Vital cannot withdraw a link.
+    pub link_until: Option<DateTime<Utc>>,
+}
+
+impl Entry {
+    /// Until when a link left unused is still out, at `now` (never for one who connected).
+    pub fn link_out(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.link_until
+            .filter(|t| *t > now && self.outcome != Some(Outcome::Connected))
+    }
 }
 
 /// Why the queue waits for the staff.
@@ -100,6 +113,20 @@ pub enum Phase {
     Waiting(Wait),
     /// Every patient done, or stopped: the summary shows.
     Done,
+}
+
+/// The view asked for between patients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// None: the configured view (`queue_view`).
+    Configured,
+    /// The staff's (any key in the waiting screen, the staff's link view when the link left, a
+    /// staff key that moved the queue on); the countdown moving on by itself ends it at once
+    /// ("Please wait" while minting).
+    Staff,
+    /// `K`: the patient-facing screen for that moment only ("Please wait", or the patient's
+    /// confirmation), whatever the configured view.
+    Patient,
 }
 
 /// What the console does after a transition.
@@ -131,11 +158,9 @@ pub struct Queue {
     /// Each new link shows in the patient-facing view (`queue_view = "patient"`, the default);
     /// any key in it returns to the staff view.
     pub patient_facing: bool,
-    /// The staff view was asked for between patients (any key in the waiting screen, the
-    /// staff's link view when the link left, a staff key that moved the queue on). It lasts
-    /// until the next link shows, which starts in the configured view whatever moved the queue
-    /// on; the countdown moving on by itself ends it at once ("Please wait" while minting).
-    pub staff_now: bool,
+    /// The view asked for between patients, until the next link shows (which starts in the
+    /// configured view whatever moved the queue on).
+    pub asked: Asked,
     /// What the patient who just connected connected (the names, in their link's language):
     /// the patient-facing view confirms it during the countdown, as the link's own view does.
     pub confirmation: Option<(crate::i18n::Language, Vec<String>)>,
@@ -145,6 +170,8 @@ pub struct Queue {
     pub preset: Option<String>,
     /// How it ended (`None` while it runs).
     pub end: Option<QueueEnd>,
+    /// When it ended (`None` while it runs).
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 impl Queue {
@@ -164,6 +191,8 @@ impl Queue {
                     user_id,
                     client_user_id,
                     outcome: None,
+                    providers: Vec::new(),
+                    link_until: None,
                 })
                 .collect(),
             current: 0,
@@ -172,12 +201,13 @@ impl Queue {
             options,
             label,
             patient_facing: true,
-            staff_now: false,
+            asked: Asked::Configured,
             confirmation: None,
             started_at: now,
             operator,
             preset: None,
             end: None,
+            ended_at: None,
         }
     }
 
@@ -241,8 +271,8 @@ impl Queue {
         let ours = self.is_current(user_id) && self.phase == Phase::Minting;
         if ours {
             self.phase = Phase::Showing;
-            // The staff's view was for the wait, not for this link.
-            self.staff_now = false;
+            // The staff's view (or `K`'s patient-facing one) was for the wait, not for this link.
+            self.asked = Asked::Configured;
         }
         ours
     }
@@ -285,7 +315,9 @@ impl Queue {
         match self.phase {
             Phase::Connected { next_at, held } if !held && !self.paused && now >= next_at => {
                 // No key moved it on: the next patient may be the one looking.
-                self.staff_now = false;
+                if self.asked == Asked::Staff {
+                    self.asked = Asked::Configured;
+                }
                 self.advance()
             }
             _ => Step::Nothing,
@@ -434,6 +466,18 @@ impl Queue {
     }
 }
 
+/// "The 1 patient is already connected", "All 3 patients are already connected".
+pub fn all_connected(n: usize) -> String {
+    if n == 1 {
+        "The 1 patient is already connected".into()
+    } else {
+        format!(
+            "All {} patients are already connected",
+            crate::text::thousands(n)
+        )
+    }
+}
+
 /// The y/N questions of the queue.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ask {
@@ -453,8 +497,9 @@ pub enum Ask {
     Quit,
     /// Mark every match (more than [`marks::ASK_ABOVE`]).
     MarkAll { count: usize },
-    /// Create the ids of the queue file no patient has.
-    CreateNew { count: usize },
+    /// Create the ids of the queue file no patient has (`personal` of them look like an email
+    /// address or a phone number).
+    CreateNew { count: usize, personal: usize },
 }
 
 impl Ask {
@@ -468,6 +513,13 @@ impl Ask {
                 ..
             } => {
                 let count = self.queued().unwrap_or_default();
+                if count == 0 {
+                    // Nobody to queue unless `i`: said before anything is answered.
+                    return format!(
+                        "{}: i includes them in a queue with {label}. y/N",
+                        all_connected(*connected)
+                    );
+                }
                 let what = if *production {
                     crate::text::count(count, "PRODUCTION link", "PRODUCTION links")
                 } else {
@@ -490,7 +542,14 @@ impl Ask {
             }
             Ask::Stop => "Stop the queue? What was done is kept. y/N".into(),
             Ask::Quit => "Quit in the middle of the queue? What was done is kept. y/N".into(),
-            Ask::CreateNew { count } => format!("Create the {count} new? y/N"),
+            Ask::CreateNew { count, personal: 0 } => format!("Create the {count} new? y/N"),
+            // The file decides what is created: the question names what it cannot leave out.
+            Ask::CreateNew { count, personal } => format!(
+                "Create the {count} new? ({} like personal data: edit the file to leave {} \
+                 out) y/N",
+                crate::text::count(*personal, "looks", "look"),
+                if *personal == 1 { "it" } else { "them" }
+            ),
             Ask::MarkAll { count } => format!(
                 "Mark all {} matching patients? y/N",
                 crate::text::thousands(*count)

@@ -290,7 +290,15 @@ impl App {
         }
         let new = p.new_ids();
         if new > 0 {
-            self.ask_queue(Ask::CreateNew { count: new });
+            let personal = p
+                .rows
+                .iter()
+                .filter(|r| r.known == Known::New && r.warning.is_some())
+                .count();
+            self.ask_queue(Ask::CreateNew {
+                count: new,
+                personal,
+            });
             return;
         }
         if p.entries().is_empty() {
@@ -312,6 +320,22 @@ impl App {
         }
         if let Some(Confirm::Queue(ask)) = &mut self.overlays.confirm {
             ask.toggle_connected();
+        }
+    }
+
+    /// What `n` to a queue question leaves as it was: the file's patients created before the
+    /// start question are kept, so "nothing was sent" would not be true.
+    pub(in crate::app) fn queue_refused(&self, ask: &Ask) -> String {
+        let created = self
+            .queue_preview
+            .as_ref()
+            .map_or(0, |p| p.count(|k| matches!(k, Known::Created { .. })));
+        match ask {
+            Ask::Start { .. } if created > 0 => format!(
+                "The queue did not start; the {} kept",
+                crate::text::count(created, "created patient is", "created patients are")
+            ),
+            _ => ask.refused().to_string(),
         }
     }
 

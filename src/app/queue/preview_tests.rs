@@ -65,7 +65,7 @@ fn a_preview_from_the_complete_list_creates_the_new_after_y_and_goes_on_past_a_f
     assert!(fx.is_empty());
     assert_eq!(
         app.overlays.confirm.as_ref().unwrap().question(),
-        "Create the 2 new? y/N"
+        "Create the 2 new? (1 looks like personal data: edit the file to leave it out) y/N"
     );
     let fx = app.update(ch('y'));
     assert_eq!(creates(&fx), ["new-1"]);
@@ -180,4 +180,46 @@ fn a_lookup_that_fails_is_listed_and_the_rest_go_on() {
     let p = app.queue_preview.as_ref().unwrap();
     assert!(matches!(p.rows[0].known, Known::LookupFailed(_)));
     assert_eq!(p.stage, Stage::LookingUp);
+}
+
+#[test]
+fn n_to_the_start_after_creating_says_the_created_patients_are_kept() {
+    let mut app = loaded(3, false);
+    app.open_queue_file(file("client_user_id\nnew-1\nnew-2\n"));
+    app.update(Msg::Tick(at(1)));
+    app.update(key(KeyCode::Enter));
+    app.update(ch('y'));
+    for (n, name) in [(71u128, "new-1"), (72, "new-2")] {
+        created(
+            &mut app,
+            Ok(crate::api::CreatedUser {
+                user_id: Uuid::from_u128(n),
+                client_user_id: name.into(),
+            }),
+        );
+    }
+    let q = app.overlays.confirm.as_ref().unwrap().question();
+    assert!(q.starts_with("Start the queue of 2 patients"), "{q}");
+    app.update(ch('n'));
+    assert_eq!(
+        app.toast.as_ref().unwrap().text,
+        "The queue did not start; the 2 created patients are kept"
+    );
+    // Before anything was created, nothing was sent.
+    let mut app = loaded(3, false);
+    let first = app
+        .patients
+        .list
+        .items()
+        .get_ref(0)
+        .client_user_id
+        .to_string();
+    app.open_queue_file(file(&format!("client_user_id\n{first}\n")));
+    app.update(Msg::Tick(at(1)));
+    app.update(key(KeyCode::Enter));
+    app.update(ch('n'));
+    assert_eq!(
+        app.toast.as_ref().unwrap().text,
+        "The queue did not start: nothing was sent"
+    );
 }

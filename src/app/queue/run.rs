@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use uuid::Uuid;
 
-use super::{Ask, Phase, Queue, Step};
+use super::{Ask, Asked, Phase, Queue, Step};
 use crate::api::{ApiError, LinkToken, LinkTokenRequest};
 use crate::app::keymap::{self, Action, Ctx};
 use crate::app::overlay::Confirm;
@@ -58,10 +58,11 @@ impl App {
     /// patient, so the patient never sees it).
     pub fn queue_waiting_screen(&self) -> bool {
         self.screen.is_panes()
-            && self
-                .queue
-                .as_ref()
-                .is_some_and(|q| q.patient_facing && !q.staff_now)
+            && self.queue.as_ref().is_some_and(|q| match q.asked {
+                Asked::Configured => q.patient_facing,
+                Asked::Staff => false,
+                Asked::Patient => true,
+            })
     }
 
     /// Carries out what the queue asked for.
@@ -79,6 +80,10 @@ impl App {
             Step::Done => {
                 let mut effects = self.leave_queue_link();
                 effects.extend(self.requests.cancel_all(Task::Mint));
+                let now = self.now;
+                if let Some(q) = &mut self.queue {
+                    q.ended_at.get_or_insert(now);
+                }
                 if let Some(q) = &self.queue {
                     let text = format!("Queue {} done: {}", q.id, q.totals_text());
                     // The summary in the audit log too: skips and "not reached" are no link row.
@@ -96,7 +101,18 @@ impl App {
         // Staff looking at the link view go on seeing the staff's screen between patients, until
         // the next link shows in the configured view (`Queue::minted`).
         if let (Screen::Link(_), Some(q)) = (&self.screen, &mut self.queue) {
-            q.staff_now = true;
+            q.asked = Asked::Staff;
+        }
+        // A link left unused stays valid until it expires (Vital cannot withdraw one).
+        if let (Some(shown), Some(q)) = (self.screen.shown(), &mut self.queue)
+            && !shown.watch.consumed()
+            && !shown.link.is_expired(self.now)
+            && let Some(e) = q
+                .entries
+                .iter_mut()
+                .find(|e| e.user_id == shown.link.user_id)
+        {
+            e.link_until = e.link_until.max(Some(shown.link.expires_at()));
         }
         self.screen = Screen::Panes;
         self.leave_link()
@@ -188,11 +204,22 @@ impl App {
         };
         let step = q.connected(user_id, at.max(self.now));
         if step != Step::Nothing {
+            if let (Some(e), Some((_, names))) = (q.entries.get_mut(q.current), &confirmation) {
+                for name in names {
+                    if !e.providers.contains(name) {
+                        e.providers.push(name.clone());
+                    }
+                }
+            }
             q.confirmation = confirmation;
-            let next = if q.current + 1 < q.entries.len() {
-                format!("next patient in {} s", super::COUNTDOWN_SECS)
+            // The screen counts the seconds down: the message says it once, without a number
+            // that would go stale, and never while paused.
+            let next = if q.current + 1 >= q.entries.len() {
+                "that was the last patient"
+            } else if q.paused {
+                "the queue is paused: p resumes"
             } else {
-                "that was the last patient".to_string()
+                "the next patient follows"
             };
             self.toast(Level::Success, format!("Connected ✓ — {next}"));
         }
@@ -240,8 +267,23 @@ impl App {
                 Some(vec![Ctx::Always, Ctx::PatientView])
             }
             _ if q.is_done() => Some(vec![Ctx::Always, Ctx::QueueSummary, Ctx::Global]),
-            Screen::Link(_) => Some(vec![Ctx::Always, Ctx::Queue, Ctx::LinkView, Ctx::Global]),
-            Screen::Panes => Some(vec![Ctx::Always, Ctx::Queue, Ctx::Global]),
+            Screen::Link(_) | Screen::Panes => {
+                // A key shows where it works: `h` during the countdown, `b` from the second
+                // patient on.
+                let mut ctx = vec![Ctx::Always];
+                if matches!(q.phase, Phase::Connected { .. }) {
+                    ctx.push(Ctx::QueueCountdown);
+                }
+                ctx.push(Ctx::Queue);
+                if q.current > 0 {
+                    ctx.push(Ctx::QueueBack);
+                }
+                if matches!(self.screen, Screen::Link(_)) {
+                    ctx.push(Ctx::LinkView);
+                }
+                ctx.push(Ctx::Global);
+                Some(ctx)
+            }
         }
     }
 
@@ -251,7 +293,7 @@ impl App {
         if keymap::lookup(&[Ctx::Always], key) == Some(Action::ForceQuit) {
             self.quit = true;
         } else if let Some(q) = &mut self.queue {
-            q.staff_now = true;
+            q.asked = Asked::Staff;
         }
     }
 
@@ -284,9 +326,9 @@ impl App {
                 return self.open_patient_view();
             }
             Action::PatientView => {
+                // For this moment only: the next link shows in the configured view.
                 if let Some(q) = &mut self.queue {
-                    q.staff_now = false;
-                    q.patient_facing = true;
+                    q.asked = Asked::Patient;
                 }
             }
             Action::CloseSummary if self.queue_preview.is_some() => self.queue_preview = None,
@@ -298,15 +340,11 @@ impl App {
         vec![]
     }
 
-    /// `h`: holds the countdown (again: goes on). The message says which, in place of the
-    /// countdown's own.
+    /// `h` (bound during the countdown only): holds the countdown (again: goes on). The message
+    /// says which, in place of the countdown's own.
     fn hold_countdown(&mut self) {
         let now = self.now;
         if !self.queue.as_mut().is_some_and(|q| q.hold(now)) {
-            self.toast(
-                Level::Info,
-                "No countdown to hold: h holds the one after a connection",
-            );
             return;
         }
         let held = self
@@ -316,19 +354,20 @@ impl App {
         let text = if held {
             "Countdown held: h goes on, n moves on now".to_string()
         } else {
-            format!("Countdown goes on: next in {} s", super::COUNTDOWN_SECS)
+            "Countdown goes on: h holds it again".to_string()
         };
         self.toast(Level::Info, text);
     }
 
     /// The key bar's word for a queue key that says what it does now ("go on" while held,
     /// "resume" while paused, "leave out connected" once included, "start queue (3)" with the
-    /// marks it takes); `None`: the key table's own.
-    pub fn queue_short(&self, action: Action) -> Option<String> {
+    /// marks it takes; `tight`: "queue (3)"); `None`: the key table's own.
+    pub fn queue_short(&self, action: Action, tight: bool) -> Option<String> {
         match action {
             Action::StartQueue if !self.patients.marks.is_empty() => {
                 return Some(format!(
-                    "start queue ({})",
+                    "{} ({})",
+                    if tight { "queue" } else { "start queue" },
                     crate::text::thousands(self.patients.marks.len())
                 ));
             }
@@ -391,6 +430,17 @@ impl App {
     /// `y` to one of the queue's questions.
     pub(in crate::app) fn queue_confirmed(&mut self, ask: &Ask) -> Vec<Effect> {
         match ask {
+            Ask::Start { connected, .. } if ask.queued() == Some(0) => {
+                // The question said so: `y` without `i` starts nothing.
+                self.toast(
+                    Level::Warning,
+                    format!(
+                        "The queue did not start: {} (i in the question includes them)",
+                        super::all_connected(*connected).to_lowercase()
+                    ),
+                );
+                vec![]
+            }
             Ask::Start { .. } if self.queue_preview.is_some() => self.start_file_queue(),
             Ask::Start { .. } => self.start_marked_queue(ask),
             Ask::CreateNew { .. } => self.create_new(),
@@ -401,7 +451,7 @@ impl App {
             Ask::Stop | Ask::Quit => {
                 // A staff key: the summary shows, not the patient's "Thank you".
                 if let Some(q) = &mut self.queue {
-                    q.staff_now = true;
+                    q.asked = Asked::Staff;
                     // The audit log's summary says the console quit.
                     if *ask == Ask::Quit {
                         q.end = Some(crate::audit::QueueEnd::Quit);
@@ -415,6 +465,31 @@ impl App {
                 effects
             }
         }
+    }
+
+    /// The console quits with a queue under way: it stops as quit (its summary recorded).
+    pub(in crate::app) fn quit_queue(&mut self) -> Vec<Effect> {
+        if !self.quit || !self.queue_in_progress() {
+            return vec![];
+        }
+        if let Some(q) = &mut self.queue {
+            q.end = Some(crate::audit::QueueEnd::Quit);
+        }
+        let step = self.queue.as_mut().map_or(Step::Nothing, Queue::stop);
+        self.queue_step(step)
+    }
+
+    /// What the console says on the terminal once it has quit, about a queue it ran: its id,
+    /// how it ended and its totals, and where the summary is kept.
+    pub fn queue_farewell(&self) -> Option<String> {
+        let q = self.queue.as_ref().filter(|q| q.is_done())?;
+        Some(format!(
+            "queue {}: {}, {}; history --queue {} prints its summary",
+            q.id,
+            q.end.unwrap_or(crate::audit::QueueEnd::Stopped).text(),
+            q.totals_text(),
+            q.id
+        ))
     }
 
     /// Rows about the queue's current patient carry the queue's id and the source `queue`.

@@ -375,3 +375,61 @@ fn after_r_from_the_staff_view_the_link_starts_in_the_configured_view() {
 fn after_the_countdown_the_next_link_starts_in_the_configured_view() {
     starts_in_the_configured_view(MovedOn::Countdown);
 }
+
+#[test]
+fn k_between_patients_turns_to_the_patient_for_that_moment_only() {
+    let mut app = marked(3, false);
+    app.config.queue_patient_facing = false;
+    start(&mut app);
+    mint_answers(&mut app, 1, t0());
+    assert!(matches!(app.screen, Screen::Link(_)), "queue_view = staff");
+    connects(&mut app, "oura", at(3));
+    assert!(!app.queue_waiting_screen(), "the staff see the countdown");
+    app.update(ch('K'));
+    assert!(
+        app.queue_waiting_screen(),
+        "K: the patient reads their confirmation"
+    );
+    // The countdown moves on: "Please wait" while minting, then the configured staff view.
+    app.update(Msg::Tick(at(8)));
+    assert!(app.queue_waiting_screen());
+    mint_answers(&mut app, 2, at(9));
+    assert!(
+        matches!(app.screen, Screen::Link(_)),
+        "the staff view again"
+    );
+    connects(&mut app, "oura", at(12));
+    assert!(
+        !app.queue_waiting_screen(),
+        "the staff see the next countdown"
+    );
+    app.update(ch('K'));
+    app.update(ch('a'));
+    assert!(!app.queue_waiting_screen(), "any key: back to the staff");
+    app.update(Msg::Tick(at(18)));
+    mint_answers(&mut app, 3, at(19));
+    assert!(matches!(app.screen, Screen::Link(_)));
+}
+
+#[test]
+fn the_status_line_never_repeats_a_countdown_that_goes_stale_nor_one_while_paused() {
+    let toast = |app: &App| app.toast.as_ref().unwrap().text.clone();
+    let mut app = marked(3, false);
+    start(&mut app);
+    mint_answers(&mut app, 1, t0());
+    connects(&mut app, "oura", at(3));
+    assert_eq!(toast(&app), "Connected ✓ — the next patient follows");
+    app.update(Msg::Tick(at(8)));
+    mint_answers(&mut app, 2, at(8));
+    app.update(ch('a'));
+    app.update(ch('p'));
+    connects(&mut app, "oura", at(10));
+    let text = toast(&app);
+    assert!(!text.contains("next patient"), "paused: {text}");
+    assert!(text.contains("paused: p resumes"), "{text}");
+    // Held, then going on: no number either.
+    app.update(ch('p'));
+    app.update(ch('h'));
+    app.update(ch('h'));
+    assert!(!toast(&app).contains(" s"), "{}", toast(&app));
+}

@@ -132,3 +132,41 @@ fn two_queues_started_in_the_same_second_keep_two_summaries() {
         assert_eq!(store.queue_run(&run.queue_id).unwrap(), Some(run));
     }
 }
+
+#[test]
+fn ctrl_c_or_a_signal_mid_queue_records_the_summary_and_names_the_queue_on_exit() {
+    let ctrl_c = Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('c'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    for quit in [ctrl_c, Msg::Quit] {
+        let mut app = marked(3, false);
+        start(&mut app);
+        mint_answers(&mut app, 1, t0());
+        connects(&mut app, "oura", at(3));
+        assert!(
+            app.queue_farewell().is_none(),
+            "nothing to say while it runs"
+        );
+        let fx = app.update(quit);
+        assert!(app.quit);
+        let (end, ids) = summary(&fx, "connected").expect("the summary is recorded");
+        assert_eq!((end, ids.len()), (audit::QueueEnd::Quit, 1));
+        let id = app.queue.as_ref().unwrap().id.clone();
+        assert_eq!(
+            app.queue_farewell().unwrap(),
+            format!(
+                "queue {id}: stopped early (the console quit), 1 connected, 2 not reached; \
+                 history --queue {id} prints its summary"
+            )
+        );
+    }
+    // `q` answered y says the same.
+    let mut app = marked(2, false);
+    app.config.queue_patient_facing = false;
+    start(&mut app);
+    app.update(ch('q'));
+    app.update(ch('y'));
+    assert!(app.quit);
+    assert!(app.queue_farewell().unwrap().contains("(the console quit)"));
+}

@@ -125,12 +125,8 @@ fn every_action_in_the_key_table_is_reachable() {
                 app.update(ch('1'));
                 app.update(key(KeyCode::Enter));
             }
-            Ctx::Queue | Ctx::QueueSummary => {
-                app.config.queue_patient_facing = false;
-                send(&mut app, [ch(' '), ch('O'), ch('y')]);
-                if b.ctx == Ctx::QueueSummary {
-                    send(&mut app, [ch('x'), ch('y')]);
-                }
+            Ctx::Queue | Ctx::QueueSummary | Ctx::QueueCountdown | Ctx::QueueBack => {
+                queue_in(&mut app, b.ctx);
             }
             Ctx::QueuePreview => {
                 app.open_queue_file(crate::queue_file::parse(b"p1\n").unwrap());
@@ -150,6 +146,27 @@ fn every_action_in_the_key_table_is_reachable() {
         let k = b.keys[0];
         let got = keymap::lookup(&app.contexts(), &KeyEvent::new(k.code, k.mods));
         assert_eq!(got, Some(b.action), "{:?} in {:?}", k, b.ctx);
+    }
+}
+
+/// A queue of two started in the staff view, in the state where `ctx`'s keys work.
+fn queue_in(app: &mut App, ctx: crate::app::keymap::Ctx) {
+    use crate::app::keymap::Ctx;
+    app.config.queue_patient_facing = false;
+    send(app, [ch(' '), ch('j'), ch(' '), ch('O'), ch('y')]);
+    let q = app.queue.as_mut().expect("started");
+    match ctx {
+        Ctx::QueueSummary => {
+            send(app, [ch('x'), ch('y')]);
+        }
+        Ctx::QueueCountdown => {
+            q.phase = crate::app::queue::Phase::Connected {
+                next_at: t0(),
+                held: false,
+            };
+        }
+        Ctx::QueueBack => q.current = 1,
+        _ => {}
     }
 }
 

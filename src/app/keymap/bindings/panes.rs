@@ -131,7 +131,8 @@ pub(super) const ROWS: &[Binding] = &[
         Action::ClearFilter,
         "clear filter",
         "Clear the kept filter",
-    ),
+    )
+    .tight("clear"),
     b(
         Ctx::Loading,
         &[code(KeyCode::Esc)],
@@ -182,7 +183,8 @@ pub(super) const ROWS: &[Binding] = &[
         Action::MarkAll,
         "mark all",
         "Mark every patient the filter matches",
-    ),
+    )
+    .tight("all"),
     b(
         Ctx::Patients,
         &[k('O')],

@@ -176,7 +176,7 @@ pub(super) const ROWS: &[Binding] = &[
         "Close the preview: nothing is sent",
     ),
     b(
-        Ctx::Queue,
+        Ctx::QueueCountdown,
         &[k('h')],
         Action::QueueHold,
         "hold",
@@ -190,19 +190,21 @@ pub(super) const ROWS: &[Binding] = &[
         "Skip this patient: on to the next",
     ),
     b(
-        Ctx::Queue,
+        Ctx::QueueBack,
         &[k('b')],
         Action::QueueBack,
         "previous",
         "Back to the previous patient (a new link)",
-    ),
+    )
+    .tight("back"),
     b(
         Ctx::Queue,
         &[k('r')],
         Action::MintAgain,
         "mint again",
         "Mint this patient's link again",
-    ),
+    )
+    .tight("again"),
     b(
         Ctx::Queue,
         &[k('p')],
@@ -216,7 +218,8 @@ pub(super) const ROWS: &[Binding] = &[
         Action::PatientView,
         "patient view",
         "Show the patient-facing view",
-    ),
+    )
+    .tight("patient"),
     b(
         Ctx::Queue,
         &[k('x'), code(KeyCode::Esc)],
