@@ -8,6 +8,7 @@ pub mod env;
 pub mod harness;
 pub mod hostile;
 pub mod link_web;
+pub mod presets;
 pub mod pty;
 pub mod tmux;
 pub mod tools;
