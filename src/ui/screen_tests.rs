@@ -469,6 +469,7 @@ fn the_help_shows_long_messages_whole_at_80_columns() {
         text: newest.into(),
         level: Level::Warning,
         at: None,
+        screen: None,
     });
     app.update(Msg::Tick(t0()));
     let screen = render(&app, 80, 24);
