@@ -165,10 +165,18 @@ fn bar(app: &App, width: usize) -> Vec<(String, String)> {
         by_need.sort_by_key(|&i| all[i].2);
         let mut chosen = vec![false; all.len()];
         let mut used = 0;
+        // A key of need 4 or more does not take the room a needed one (3 or less) was refused
+        // (`i` never stands where `L` did not fit): the bar keeps the needs' order.
+        let mut refused: Option<u8> = None;
         for i in by_need {
+            if refused.is_some_and(|n| all[i].2 > n) {
+                break;
+            }
             if used + cost(&all[i]) <= width {
                 used += cost(&all[i]);
                 chosen[i] = true;
+            } else if all[i].2 <= 3 {
+                refused = refused.or(Some(all[i].2));
             }
         }
         let left_out = all.iter().zip(&chosen).any(|((_, _, n), c)| *n <= 3 && !c);
