@@ -119,8 +119,13 @@ fn need(app: &App, a: Action) -> Option<u8> {
         ClearFilter | Cancel | StopLoading | PromptSubmit | PromptCancel | ConfirmYes
         | ConfirmNo | CloseOverlay => 0,
         NextPane | Quit | Help => 1,
-        Mark if marked => 2,
-        MarkAll if app.patients_narrowed() => 2,
+        // Marked: the queue is being made, its keys before the rest (at 80 columns `*` and
+        // Space stay, Enter gives way). A filter on: marking is the next step.
+        Mark if marked => 1,
+        MarkAll if marked && app.patients_narrowed() => 1,
+        Mark | MarkAll if app.patients_narrowed() => 2,
+        // Under `F`'s filter, F is its way on and out.
+        StatusFilter if app.patients.list.status_filter().label().is_some() => 2,
         MarkAll => 6,
         Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect | QueueSkip
         | QueueStop | CloseSummary | QueueHold => 2,
