@@ -522,3 +522,73 @@ fn the_staff_and_the_patient_view_read_the_same_minutes_at_the_same_instant() {
     assert!(patient.contains("59 minutes left"), "{patient}");
     assert!(!patient.contains("60 minutes"), "{patient}");
 }
+
+/// A box over the screen blanks the whole rows it spans: beside the queue's stop question over
+/// the link view, and beside the start question over the Patient pane, nothing of the screen
+/// under it remains to read as a cut word or a stray letter (`…╮ :03)`, an `L` in column 0).
+#[test]
+fn a_box_over_the_screen_leaves_nothing_beside_it() {
+    for (w, h) in [(80u16, 24u16), (100, 30), (160, 48)] {
+        let mut app = sized(loaded(40, false), w, h);
+        app.config.queue_patient_facing = false;
+        for m in [ch(' '), ch('j'), ch(' '), ch('O')] {
+            app.update(m);
+        }
+        let question = render(&app, w, h);
+        app.update(ch('y'));
+        let id = crate::app::tests::live(&app, crate::app::requests::Task::Mint);
+        app.update(Msg::Minted {
+            id,
+            at: t0(),
+            result: Ok(token()),
+        });
+        app.update(Msg::Tick(t0() + chrono::Duration::seconds(3)));
+        app.update(ch('x'));
+        let stop = render(&app, w, h);
+        assert!(stop.contains("y/N"), "{stop}");
+        for screen in [&question, &stop] {
+            // Every row the box spans (its corners mark them): only the box, blanks beside it.
+            let mut inside = false;
+            for line in screen.lines() {
+                if line.contains("╭ Confirm") {
+                    inside = true;
+                }
+                if inside {
+                    let (a, b) = (
+                        line.find('╭').or(line.find('│')).or(line.find('╰')),
+                        line.rfind(['╮', '│', '╯']),
+                    );
+                    let (Some(a), Some(b)) = (a, b) else {
+                        panic!("{screen}");
+                    };
+                    assert!(line[..a].trim().is_empty(), "left of the box:\n{screen}");
+                    assert!(
+                        line[b..].chars().skip(1).all(|c| c == ' '),
+                        "right:\n{screen}"
+                    );
+                }
+                if inside && line.contains('╰') {
+                    break;
+                }
+            }
+            assert!(inside, "{screen}");
+        }
+    }
+    let app = {
+        let mut app = sized(loaded(40, false), 80, 24);
+        app.config.queue_patient_facing = false;
+        for m in [ch(' '), ch('j'), ch(' '), ch('O'), ch('y')] {
+            app.update(m);
+        }
+        let id = crate::app::tests::live(&app, crate::app::requests::Task::Mint);
+        app.update(Msg::Minted {
+            id,
+            at: t0(),
+            result: Ok(token()),
+        });
+        app.update(Msg::Tick(t0() + chrono::Duration::seconds(3)));
+        app.update(ch('x'));
+        app
+    };
+    insta::assert_snapshot!("queue_stop_question_80x24", render(&app, 80, 24));
+}
