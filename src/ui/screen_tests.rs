@@ -592,3 +592,23 @@ fn a_box_over_the_screen_leaves_nothing_beside_it() {
     };
     insta::assert_snapshot!("queue_stop_question_80x24", render(&app, 80, 24));
 }
+
+/// The Options pane's body reads whole at 100x30 when its rows hold it: a line wider than the
+/// pane breaks after its key (`"user_id":`, the value on the next line, indented), never cut.
+#[test]
+fn the_options_body_breaks_a_long_line_after_its_key() {
+    let mut app = sized(loaded(40, false), 100, 30);
+    app.update(key(KeyCode::Enter));
+    let user_id = app.patients.selected.unwrap().to_string();
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains(&format!("\"{user_id}\"")), "{screen}");
+    assert!(screen.contains("\"user_id\":"), "{screen}");
+    // The Options pane's rows (right of the Patient pane's border), from its body on.
+    let body: Vec<&str> = screen
+        .lines()
+        .filter_map(|l| l.split_once("┃│").map(|(_, r)| r))
+        .skip_while(|r| !r.contains("Body m will send"))
+        .collect();
+    assert!(body.len() >= 5, "{screen}");
+    assert!(!body.iter().any(|r| r.contains('…')), "{screen}");
+}
