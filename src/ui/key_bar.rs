@@ -111,18 +111,16 @@ fn need(app: &App, a: Action) -> Option<u8> {
     };
     let marked = !app.patients.marks.is_empty();
     Some(match a {
-        // The queue: O once patients are marked (before, it only says to mark them), Space
-        // before the other steps once it marks for a queue, `*` when a filter narrows the
-        // list (else the whole team: `?` lists it, and the bar where there is room).
-        StartQueue if marked => 1,
+        // The queue: O once patients are marked (before, it only says to mark them); once
+        // marked, Space and (a filter narrowing the list) `*` before the other steps too (at 80
+        // columns Enter gives way to them); with a filter on and no marks, marking is the next
+        // step; else `*` marks the whole team: `?` lists it, and the bar where there is room.
+        StartQueue | Mark if marked => 1,
+        MarkAll if marked && app.patients_narrowed() => 1,
         ForceQuit | PageUp | PageDown | Home | End | ClearPrompt | StartQueue => return None,
         ClearFilter | Cancel | StopLoading | PromptSubmit | PromptCancel | ConfirmYes
         | ConfirmNo | CloseOverlay => 0,
         NextPane | Quit | Help => 1,
-        // Marked: the queue is being made, its keys before the rest (at 80 columns `*` and
-        // Space stay, Enter gives way). A filter on: marking is the next step.
-        Mark if marked => 1,
-        MarkAll if marked && app.patients_narrowed() => 1,
         Mark | MarkAll if app.patients_narrowed() => 2,
         // Under `F`'s filter, F is its way on and out.
         StatusFilter if app.patients.list.status_filter().label().is_some() => 2,
