@@ -612,3 +612,42 @@ fn the_options_body_breaks_a_long_line_after_its_key() {
     assert!(body.len() >= 5, "{screen}");
     assert!(!body.iter().any(|r| r.contains('…')), "{screen}");
 }
+
+/// The start question over the `--queue` preview at 80x24: the sentence it hides part of leaves
+/// no orphan line beside it (the text rows just above and below the box are blank too).
+#[test]
+fn a_box_leaves_no_orphan_line_of_a_sentence_it_hides() {
+    use crate::app::requests::Task;
+    let mut app = sized(loaded(40, false), 80, 24);
+    let first = app
+        .patients
+        .list
+        .items()
+        .get_ref(0)
+        .client_user_id
+        .to_string();
+    let file = crate::queue_file::parse(
+        format!("client_user_id\n{first}\nnew-1\n+1 555 010 9999\nnew-1\n").as_bytes(),
+    )
+    .unwrap();
+    app.open_queue_file(file);
+    app.update(Msg::Tick(t0()));
+    app.toast = None;
+    app.update(key(KeyCode::Enter));
+    app.update(ch('y'));
+    for (n, name) in [(1u128, "new-1"), (2, "+1 555 010 9999")] {
+        let id = crate::app::tests::live(&app, Task::CreateUser);
+        app.update(Msg::UserCreated {
+            id,
+            at: t0(),
+            result: Ok(crate::api::CreatedUser {
+                user_id: uuid::Uuid::from_u128(n),
+                client_user_id: name.into(),
+            }),
+        });
+    }
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Start the queue of 3 patients"), "{screen}");
+    assert!(!screen.contains("should hold no"), "{screen}");
+    insta::assert_snapshot!("queue_start_question_over_the_preview_80x24", screen);
+}
