@@ -498,31 +498,6 @@ fn the_help_shows_long_messages_whole_at_80_columns() {
     insta::assert_snapshot!(screen);
 }
 
-/// One rule for the minutes left (whole minutes, rounded down): at the same instant, 0.2 s after
-/// the mint, the staff view and the patient view both read 59.
-#[test]
-fn the_staff_and_the_patient_view_read_the_same_minutes_at_the_same_instant() {
-    let mut app = ready(80, 24);
-    let fx = app.update(ch('m'));
-    let [Effect::Mint { id, .. }] = &fx[..] else {
-        panic!("{fx:?}");
-    };
-    app.update(Msg::Minted {
-        id: *id,
-        at: t0(),
-        result: Ok(token()),
-    });
-    let at = t0() + chrono::Duration::milliseconds(200);
-    app.update(Msg::Tick(at));
-    let staff = render(&app, 80, 24);
-    assert!(staff.contains("(in 59 min)"), "{staff}");
-    app.update(ch('K'));
-    app.update(Msg::Tick(at));
-    let patient = render(&app, 80, 24);
-    assert!(patient.contains("59 minutes left"), "{patient}");
-    assert!(!patient.contains("60 minutes"), "{patient}");
-}
-
 /// A box over the screen blanks the whole rows it spans: beside the queue's stop question over
 /// the link view, and beside the start question over the Patient pane, nothing of the screen
 /// under it remains to read as a cut word or a stray letter (`…╮ :03)`, an `L` in column 0).
