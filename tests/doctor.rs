@@ -24,7 +24,12 @@ async fn in_a_terminal_that_fits_with_an_accepted_key_all_is_well() {
     let emu = emulator(2).await;
     let base = emu.base_url().to_string();
     let mut pty = tokio::task::spawn_blocking(move || {
-        let env = [("VITAL_API_KEY", KEY), ("VITAL_BASE_URL", base.as_str())];
+        // A named operator (an unknown one warns).
+        let env = [
+            ("VITAL_API_KEY", KEY),
+            ("VITAL_BASE_URL", base.as_str()),
+            ("USER", "jdoe"),
+        ];
         Pty::spawn_sized(&["doctor"], 48, 160, &env)
     })
     .await
@@ -67,9 +72,10 @@ async fn in_a_terminal_that_fits_with_an_accepted_key_all_is_well() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn in_80x24_the_staff_view_is_compact_for_a_real_link() {
-    let mut pty = tokio::task::spawn_blocking(|| Pty::spawn_sized(&["doctor"], 24, 80, &[]))
-        .await
-        .unwrap();
+    let mut pty =
+        tokio::task::spawn_blocking(|| Pty::spawn_sized(&["doctor"], 24, 80, &[("USER", "jdoe")]))
+            .await
+            .unwrap();
     // The whole report, once doctor has ended and all it wrote is read (a line on screen may
     // be only part of what is on its way).
     let status = wait_exit(&mut pty);

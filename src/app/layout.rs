@@ -239,7 +239,9 @@ pub fn areas(area: Rect) -> Areas {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)])
                 .areas(body);
-        let options_height = if body.height >= 36 { 18 } else { 12 };
+        // Half the column between 12 rows (80x24) and 18: from 100x30 a short body (a patient,
+        // no providers ticked) shows whole, its user_id too.
+        let options_height = (body.height / 2).clamp(12, 18);
         let [v, o] =
             Layout::vertical([Constraint::Min(6), Constraint::Length(options_height)]).areas(right);
         (left, v, o)

@@ -262,6 +262,7 @@ impl App {
         // However the console quits (Ctrl-C, a signal, `q` answered), a queue under way ends
         // as quit, keeping what was done: its summary reaches the audit log.
         effects.extend(self.quit_queue());
+        self.tie_toast_to_screen();
         self.note_audit(&effects);
         effects
     }

@@ -1,12 +1,17 @@
 //! The status line's messages (toasts): what just happened, good or bad. Information goes after
 //! a few seconds; warnings and errors stay until the user presses a key or a newer message comes.
 //! The last few are kept, with their time, for the help overlay to show again.
+//!
+//! A message belongs to the screen it appeared on (the panes, the link view, the patient view,
+//! an app code's views): leaving that screen ends it, so no message names keys that no longer
+//! work ("Link minted: K shows it…" goes with the link view).
 
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 
 use super::App;
+use super::screen::Screen;
 
 /// How long an information or success message stays, in seconds.
 pub const TOAST_SECS: i64 = 6;
@@ -34,6 +39,8 @@ pub struct Toast {
     pub level: Level,
     /// Stamped by the first tick after it appears (the app's clock is stale while idle).
     pub at: Option<DateTime<Utc>>,
+    /// The screen it belongs to: stamped at the end of the update that showed it.
+    pub screen: Option<std::mem::Discriminant<Screen>>,
 }
 
 /// A message that was shown, and when.
@@ -59,6 +66,7 @@ impl App {
             text,
             level,
             at: None,
+            screen: None,
         });
     }
 
@@ -73,6 +81,19 @@ impl App {
             let at = *t.at.get_or_insert(now);
             if !t.level.sticky() && (now - at).num_seconds() >= TOAST_SECS {
                 self.toast = None;
+            }
+        }
+    }
+
+    /// At the end of every update: a new message belongs to the screen now shown; one that
+    /// belongs to another screen ends (the screen it spoke of has gone).
+    pub(super) fn tie_toast_to_screen(&mut self) {
+        let now = std::mem::discriminant(&self.screen);
+        if let Some(t) = &mut self.toast {
+            match t.screen {
+                None => t.screen = Some(now),
+                Some(was) if was != now => self.toast = None,
+                Some(_) => {}
             }
         }
     }

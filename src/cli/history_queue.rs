@@ -217,6 +217,12 @@ pub fn queue_summary(run: &QueueRun) -> Vec<String> {
             }
         ),
     )];
+    if run.operator == crate::setup::settings::UNKNOWN_OPERATOR {
+        lines.push(format!(
+            "  (who ran it is unknown: {})",
+            crate::setup::settings::OPERATOR_HINT
+        ));
+    }
     for label in crate::audit::QUEUE_OUTCOMES {
         let ids = run.with(label);
         if ids.is_empty() && label != "connected" {
@@ -263,5 +269,25 @@ mod tests {
         assert_eq!(lines[2], "  failed 1: p-1");
         assert!(lines[3].starts_with("  not reached 205: p0, p1, "));
         assert!(lines[3].ends_with(", p203, p204"), "{}", lines[3]);
+    }
+
+    /// `by unknown` is followed once by how to name the operator; a named one by nothing.
+    #[test]
+    fn an_unknown_operator_is_followed_by_the_fix_once() {
+        let t: DateTime<Utc> = "2026-12-05T10:00:00Z".parse().unwrap();
+        let scope = Scope::demo(Source::Queue, crate::setup::settings::UNKNOWN_OPERATOR);
+        let lines = queue_summary(&QueueRun::new("q-1", &scope, t));
+        assert!(lines[0].contains(" · by unknown · "), "{lines:?}");
+        assert_eq!(
+            lines[1],
+            "  (who ran it is unknown: set operator = \"NAME\" in the config file, or USER)"
+        );
+        assert_eq!(lines.iter().filter(|l| l.contains("operator")).count(), 1);
+        let named = queue_summary(&QueueRun::new(
+            "q-1",
+            &Scope::demo(Source::Queue, "jdoe"),
+            t,
+        ));
+        assert!(!named.iter().any(|l| l.contains("operator")), "{named:?}");
     }
 }

@@ -95,13 +95,35 @@ pub async fn run_console(
         }
     }
     let farewell = driver.app.queue_farewell();
+    let unknown = driver.app.config.operator == crate::setup::settings::UNKNOWN_OPERATOR;
     drop(driver);
     drop(guard);
     // On the restored terminal: the queue's id, so its summary is found again.
     if let Some(line) = farewell {
-        eprintln!("{}", crate::text::sanitize(&line));
+        let width = crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w));
+        for l in farewell_lines(&crate::text::sanitize(&line), unknown, width) {
+            eprintln!("{l}");
+        }
     }
     result
+}
+
+/// The exit line after a queue, as lines of at most `width` columns broken between words (the
+/// terminal would cut a word): how it ended and its totals, then where its summary is, then,
+/// when nobody named the operator, how to.
+fn farewell_lines(line: &str, operator_unknown: bool, width: usize) -> Vec<String> {
+    let mut parts: Vec<String> = line.split("; ").map(str::to_string).collect();
+    if operator_unknown {
+        parts.push(format!(
+            "The summary says by {}: {}",
+            crate::setup::settings::UNKNOWN_OPERATOR,
+            crate::setup::settings::OPERATOR_HINT
+        ));
+    }
+    parts
+        .iter()
+        .flat_map(|p| crate::ui::wrap_words(p, width.max(20)))
+        .collect()
 }
 
 /// The profile picker on the real terminal (several profiles, none chosen): the chosen name,
@@ -197,3 +219,43 @@ fn suspend_on_signal(tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
 
 #[cfg(not(unix))]
 fn quit_on_signals(_tx: tokio::sync::mpsc::UnboundedSender<Msg>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::farewell_lines;
+
+    /// At 80 columns the exit line after a queue breaks between words, and an unknown operator
+    /// is followed once by how to name one.
+    #[test]
+    fn the_exit_line_breaks_between_words_and_names_the_operator_fix() {
+        let line = "queue q-20261124-100000-3f9a: stopped early, 0 connected, 1 skipped, 1 not \
+                    finished, 3 not reached; history --queue q-20261124-100000-3f9a prints its \
+                    summary";
+        let lines = farewell_lines(line, true, 80);
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{lines:#?}");
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let joined: Vec<String> = lines.iter().flat_map(|l| words(l)).collect();
+        let mut want = words(&line.replace(';', ""));
+        want.extend(words(&format!(
+            "The summary says by unknown: {}",
+            crate::setup::settings::OPERATOR_HINT
+        )));
+        assert_eq!(joined, want, "{lines:#?}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "history --queue q-20261124-100000-3f9a prints its summary"),
+            "{lines:#?}"
+        );
+        assert_eq!(
+            lines.iter().filter(|l| l.contains("operator")).count(),
+            1,
+            "{lines:#?}"
+        );
+        assert!(
+            !farewell_lines(line, false, 80)
+                .iter()
+                .any(|l| l.contains("operator")),
+        );
+    }
+}

@@ -141,6 +141,9 @@ impl Default for Settings {
 /// The operator when no source names one.
 pub const UNKNOWN_OPERATOR: &str = "unknown";
 
+/// What follows a summary's `by unknown` once: how to name the operator.
+pub const OPERATOR_HINT: &str = "set operator = \"NAME\" in the config file, or USER";
+
 /// What the settings are merged from: the flags, the environment (looked up by name; an empty
 /// variable counts as unset) and the config file.
 pub struct Sources<'a> {

@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::tests::{key, ready, render, sized};
+use super::tests::{key, ready, render, sized, token};
 use crate::api::ConnectedProvider;
 use crate::app::app_code::ShownAppCode;
 use crate::app::requests::Task;
@@ -241,6 +241,31 @@ fn the_staff_and_the_patient_read_the_same_minutes_left() {
             "{secs}s:\n{patient}"
         );
     }
+}
+
+/// A link too: one rule for the minutes left (whole minutes, rounded down): at the same instant, 0.2 s after
+/// the mint, the staff view and the patient view both read 59.
+#[test]
+fn the_staff_and_the_patient_view_read_the_same_minutes_at_the_same_instant() {
+    let mut app = ready(80, 24);
+    let fx = app.update(ch('m'));
+    let [Effect::Mint { id, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    app.update(Msg::Minted {
+        id: *id,
+        at: t0(),
+        result: Ok(token()),
+    });
+    let at = t0() + chrono::Duration::milliseconds(200);
+    app.update(Msg::Tick(at));
+    let staff = render(&app, 80, 24);
+    assert!(staff.contains("(in 59 min)"), "{staff}");
+    app.update(ch('K'));
+    app.update(Msg::Tick(at));
+    let patient = render(&app, 80, 24);
+    assert!(patient.contains("59 minutes left"), "{patient}");
+    assert!(!patient.contains("60 minutes"), "{patient}");
 }
 
 #[test]

@@ -111,16 +111,19 @@ fn need(app: &App, a: Action) -> Option<u8> {
     };
     let marked = !app.patients.marks.is_empty();
     Some(match a {
-        // The queue: O once patients are marked (before, it only says to mark them), Space
-        // before the other steps once it marks for a queue, `*` when a filter narrows the
-        // list (else the whole team: `?` lists it, and the bar where there is room).
-        StartQueue if marked => 1,
+        // The queue: O once patients are marked (before, it only says to mark them); once
+        // marked, Space and (a filter narrowing the list) `*` before the other steps too (at 80
+        // columns Enter gives way to them); with a filter on and no marks, marking is the next
+        // step; else `*` marks the whole team: `?` lists it, and the bar where there is room.
+        StartQueue | Mark if marked => 1,
+        MarkAll if marked && app.patients_narrowed() => 1,
         ForceQuit | PageUp | PageDown | Home | End | ClearPrompt | StartQueue => return None,
         ClearFilter | Cancel | StopLoading | PromptSubmit | PromptCancel | ConfirmYes
         | ConfirmNo | CloseOverlay => 0,
         NextPane | Quit | Help => 1,
-        Mark if marked => 2,
-        MarkAll if app.patients_narrowed() => 2,
+        Mark | MarkAll if app.patients_narrowed() => 2,
+        // Under `F`'s filter, F is its way on and out.
+        StatusFilter if app.patients.list.status_filter().label().is_some() => 2,
         MarkAll => 6,
         Mint | Back | Copy | PatientView | Select | Toggle | EditRedirect | QueueSkip
         | QueueStop | CloseSummary | QueueHold => 2,
@@ -165,10 +168,18 @@ fn bar(app: &App, width: usize) -> Vec<(String, String)> {
         by_need.sort_by_key(|&i| all[i].2);
         let mut chosen = vec![false; all.len()];
         let mut used = 0;
+        // A key of need 4 or more does not take the room a needed one (3 or less) was refused
+        // (`i` never stands where `L` did not fit): the bar keeps the needs' order.
+        let mut refused: Option<u8> = None;
         for i in by_need {
+            if refused.is_some_and(|n| all[i].2 > n) {
+                break;
+            }
             if used + cost(&all[i]) <= width {
                 used += cost(&all[i]);
                 chosen[i] = true;
+            } else if all[i].2 <= 3 {
+                refused = refused.or(Some(all[i].2));
             }
         }
         let left_out = all.iter().zip(&chosen).any(|((_, _, n), c)| *n <= 3 && !c);

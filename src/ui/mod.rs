@@ -38,6 +38,7 @@ use crate::app::App;
 use crate::app::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use crate::app::screen::Screen;
 pub use theme::Theme;
+pub use widgets::wrap_words;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();

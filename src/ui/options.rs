@@ -80,16 +80,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-/// The exact body `m` will send, pretty-printed. What does not fit is cut visibly: a line too
-/// long ends in `…`, lines that do not fit become "… N more lines"; nothing wraps mid-token.
+/// The exact body `m` will send, pretty-printed. When the whole body fits the rows that way, a
+/// line wider than the pane breaks after its key (the value on the next line, indented); else
+/// what does not fit is cut visibly: a line too long ends in `…`, lines that do not fit become
+/// "… N more lines"; nothing wraps mid-token.
 fn draw_preview(frame: &mut Frame, rest: Rect, app: &App, theme: &Theme) {
     let width = rest.width as usize;
     let preview = app.preview();
     let room = rest.height as usize - 1;
-    let mut body: Vec<Line> = preview
+    let broken: Vec<String> = preview
         .lines()
-        .map(|l| Line::raw(truncate(&sanitize(l), width)))
+        .flat_map(|l| fit_line(&sanitize(l), width))
         .collect();
+    // Broken lines when the whole body fits that way; else one row a line, cut visibly.
+    let rows: Vec<String> = if broken.len() <= room {
+        broken
+    } else {
+        preview
+            .lines()
+            .map(|l| truncate(&sanitize(l), width))
+            .collect()
+    };
+    let mut body: Vec<Line> = rows.into_iter().map(Line::raw).collect();
     if body.len() > room {
         let shown = room.saturating_sub(1);
         let more = body.len() - shown;
@@ -102,4 +114,22 @@ fn draw_preview(frame: &mut Frame, rest: Rect, app: &App, theme: &Theme) {
     let mut all = vec![Line::styled("Body m will send:", theme.muted())];
     all.extend(body);
     frame.render_widget(Paragraph::new(all), rest);
+}
+
+/// A body line in `width` columns: whole, or broken after its key (`"user_id":`, then the value
+/// indented two more), a value still too long cut with `…`.
+fn fit_line(line: &str, width: usize) -> Vec<String> {
+    if crate::text::width(line) <= width {
+        return vec![line.to_string()];
+    }
+    match line.split_once("\": ") {
+        Some((key, value)) => {
+            let indent = line.len() - line.trim_start().len();
+            vec![
+                truncate(&format!("{key}\":"), width),
+                truncate(&format!("{}{value}", " ".repeat(indent + 2)), width),
+            ]
+        }
+        None => vec![truncate(line, width)],
+    }
 }

@@ -200,13 +200,28 @@ fn title(app: &App, count: &str, width: u16, theme: &Theme) -> Line<'static> {
         // The marks stay whole: the count gives way first (between words).
         let taken: usize = title.iter().chain(&tail).map(Span::width).sum();
         let left = room.saturating_sub(taken + 1);
-        if left >= 6 {
-            let count = crate::text::shorten(count, left);
+        if let Some(count) = count_in(count, left) {
             title.push(Span::styled(format!("{count} "), theme.muted()));
         }
     }
     title.extend(tail);
     shorten_line(Line::from(title), room)
+}
+
+/// The list's position in `left` columns, giving way by whole parts, never cut inside one:
+/// `1–11 of 11 matches · 500 of 5,006 loaded`, `1–11 of 11 matches`, `1–11 of 11`, `1–11`,
+/// nothing.
+fn count_in(count: &str, left: usize) -> Option<String> {
+    let first = count.split(" · ").next().unwrap_or(count);
+    let bare = first
+        .rsplit_once(' ')
+        .filter(|(_, noun)| noun.chars().all(char::is_alphabetic))
+        .map_or(first, |(rest, _)| rest);
+    let range = first.split(' ').next().unwrap_or(first);
+    [count, first, bare, range]
+        .into_iter()
+        .find(|c| !c.is_empty() && width_of(c) <= left)
+        .map(str::to_string)
 }
 
 /// The bottom border: how many loaded patients have each status (`Connected 34 · link out 3 ·

@@ -227,6 +227,27 @@ fn queue_link_view_strip() {
     });
 }
 
+/// Patient 1's link in the staff view at 80x24: the narrow bar keeps `L` (the patient's
+/// language) before the display's tweaks `i`, `f`, `s`, as the key table's needs rank them.
+#[test]
+fn queue_link_view_first_patient() {
+    snap("queue_link_view_first_patient", |w, h| {
+        let mut app = started(w, h);
+        minted(&mut app, 1, 0);
+        app.toast = None;
+        app
+    });
+    let mut app = started(80, 24);
+    minted(&mut app, 1, 0);
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    let bar = screen.lines().last().unwrap();
+    assert!(offers(bar, "L"), "{screen}");
+    for tweak in ["i", "f", "s"] {
+        assert!(!offers(bar, tweak), "{tweak} before L: {bar}");
+    }
+}
+
 /// Patient 2's link in the staff view, its message still up.
 fn second_link(w: u16, h: u16) -> App {
     let mut app = counting_down(w, h);

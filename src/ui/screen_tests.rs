@@ -469,6 +469,7 @@ fn the_help_shows_long_messages_whole_at_80_columns() {
         text: newest.into(),
         level: Level::Warning,
         at: None,
+        screen: None,
     });
     app.update(Msg::Tick(t0()));
     let screen = render(&app, 80, 24);
@@ -495,4 +496,133 @@ fn the_help_shows_long_messages_whole_at_80_columns() {
     }
     assert!(!box_text.contains('…'), "{screen}");
     insta::assert_snapshot!(screen);
+}
+
+/// A box over the screen blanks the whole rows it spans: beside the queue's stop question over
+/// the link view, and beside the start question over the Patient pane, nothing of the screen
+/// under it remains to read as a cut word or a stray letter (`…╮ :03)`, an `L` in column 0).
+#[test]
+fn a_box_over_the_screen_leaves_nothing_beside_it() {
+    for (w, h) in [(80u16, 24u16), (100, 30), (160, 48)] {
+        let mut app = sized(loaded(40, false), w, h);
+        app.config.queue_patient_facing = false;
+        for m in [ch(' '), ch('j'), ch(' '), ch('O')] {
+            app.update(m);
+        }
+        let question = render(&app, w, h);
+        app.update(ch('y'));
+        let id = crate::app::tests::live(&app, crate::app::requests::Task::Mint);
+        app.update(Msg::Minted {
+            id,
+            at: t0(),
+            result: Ok(token()),
+        });
+        app.update(Msg::Tick(t0() + chrono::Duration::seconds(3)));
+        app.update(ch('x'));
+        let stop = render(&app, w, h);
+        assert!(stop.contains("y/N"), "{stop}");
+        for screen in [&question, &stop] {
+            // Every row the box spans (its corners mark them): only the box, blanks beside it.
+            let mut inside = false;
+            for line in screen.lines() {
+                if line.contains("╭ Confirm") {
+                    inside = true;
+                }
+                if inside {
+                    let (a, b) = (
+                        line.find('╭').or(line.find('│')).or(line.find('╰')),
+                        line.rfind(['╮', '│', '╯']),
+                    );
+                    let (Some(a), Some(b)) = (a, b) else {
+                        panic!("{screen}");
+                    };
+                    assert!(line[..a].trim().is_empty(), "left of the box:\n{screen}");
+                    assert!(
+                        line[b..].chars().skip(1).all(|c| c == ' '),
+                        "right:\n{screen}"
+                    );
+                }
+                if inside && line.contains('╰') {
+                    break;
+                }
+            }
+            assert!(inside, "{screen}");
+        }
+    }
+    let app = {
+        let mut app = sized(loaded(40, false), 80, 24);
+        app.config.queue_patient_facing = false;
+        for m in [ch(' '), ch('j'), ch(' '), ch('O'), ch('y')] {
+            app.update(m);
+        }
+        let id = crate::app::tests::live(&app, crate::app::requests::Task::Mint);
+        app.update(Msg::Minted {
+            id,
+            at: t0(),
+            result: Ok(token()),
+        });
+        app.update(Msg::Tick(t0() + chrono::Duration::seconds(3)));
+        app.update(ch('x'));
+        app
+    };
+    insta::assert_snapshot!("queue_stop_question_80x24", render(&app, 80, 24));
+}
+
+/// The Options pane's body reads whole at 100x30 when its rows hold it: a line wider than the
+/// pane breaks after its key (`"user_id":`, the value on the next line, indented), never cut.
+#[test]
+fn the_options_body_breaks_a_long_line_after_its_key() {
+    let mut app = sized(loaded(40, false), 100, 30);
+    app.update(key(KeyCode::Enter));
+    let user_id = app.patients.selected.unwrap().to_string();
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains(&format!("\"{user_id}\"")), "{screen}");
+    assert!(screen.contains("\"user_id\":"), "{screen}");
+    // The Options pane's rows (right of the Patient pane's border), from its body on.
+    let body: Vec<&str> = screen
+        .lines()
+        .filter_map(|l| l.split_once("┃│").map(|(_, r)| r))
+        .skip_while(|r| !r.contains("Body m will send"))
+        .collect();
+    assert!(body.len() >= 5, "{screen}");
+    assert!(!body.iter().any(|r| r.contains('…')), "{screen}");
+}
+
+/// The start question over the `--queue` preview at 80x24: the sentence it hides part of leaves
+/// no orphan line beside it (the text rows just above and below the box are blank too).
+#[test]
+fn a_box_leaves_no_orphan_line_of_a_sentence_it_hides() {
+    use crate::app::requests::Task;
+    let mut app = sized(loaded(40, false), 80, 24);
+    let first = app
+        .patients
+        .list
+        .items()
+        .get_ref(0)
+        .client_user_id
+        .to_string();
+    let file = crate::queue_file::parse(
+        format!("client_user_id\n{first}\nnew-1\n+1 555 010 9999\nnew-1\n").as_bytes(),
+    )
+    .unwrap();
+    app.open_queue_file(file);
+    app.update(Msg::Tick(t0()));
+    app.toast = None;
+    app.update(key(KeyCode::Enter));
+    app.update(ch('y'));
+    for (n, name) in [(1u128, "new-1"), (2, "+1 555 010 9999")] {
+        let id = crate::app::tests::live(&app, Task::CreateUser);
+        app.update(Msg::UserCreated {
+            id,
+            at: t0(),
+            result: Ok(crate::api::CreatedUser {
+                user_id: uuid::Uuid::from_u128(n),
+                client_user_id: name.into(),
+            }),
+        });
+    }
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Start the queue of 3 patients"), "{screen}");
+    assert!(!screen.contains("should hold no"), "{screen}");
+    insta::assert_snapshot!("queue_start_question_over_the_preview_80x24", screen);
 }

@@ -6,8 +6,8 @@ use crossterm::event::KeyCode;
 
 use super::tests::{key, render, sized};
 use crate::app::App;
-use crate::app::tests::ch;
 use crate::app::tests::status::cohort;
+use crate::app::tests::{ch, loaded};
 
 /// The cohort of `app::tests::status` (1 connected, 2 a link out, 3 unused, 4 sign-in failed,
 /// the rest never linked), at `w` x `h`, the highlight resting on patient 3.
@@ -294,4 +294,49 @@ fn every_connection_broken_reads_connect_again() {
         screen.contains("Connected 1 · failed 1 · never 4"),
         "{screen}"
     );
+}
+
+/// `/0001` kept (11 matches) at 80x24: without marks the bar offers Space and `*`; with six
+/// marked, `*` and Space still (Enter gives way), and the title drops whole words
+/// (`1–11 of 11 · 6 marked`), never `11…`.
+fn filtered(w: u16, h: u16, marks: usize) -> App {
+    let mut app = sized(loaded(40, false), w, h);
+    for c in "/0001".chars() {
+        app.update(ch(c));
+    }
+    app.update(key(KeyCode::Enter));
+    for _ in 0..marks {
+        app.update(ch(' '));
+        app.update(ch('j'));
+    }
+    app.toast = None;
+    app
+}
+
+#[test]
+fn filter_and_marks_keep_their_keys_and_whole_words_at_80_columns() {
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        for (name, marks) in [("filter_no_marks", 0), ("filter_six_marked", 6)] {
+            let app = filtered(w, h, marks);
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app, w, h));
+        }
+    }
+    let screen = render(&filtered(80, 24, 0), 80, 24);
+    let bar = screen.lines().nth(22).unwrap();
+    for k in ["Space", "*", "Esc", "m", "q", "?"] {
+        assert!(offers(bar, k), "{k}: {bar}");
+    }
+    let screen = render(&filtered(80, 24, 6), 80, 24);
+    let bar = screen.lines().nth(22).unwrap();
+    for k in ["Space", "*", "O", "Esc", "q", "?"] {
+        assert!(offers(bar, k), "{k}: {bar}");
+    }
+    let top = screen.lines().nth(1).unwrap();
+    assert!(top.contains("Patient 1–11 of 11 · 6 marked ━"), "{top}");
+    assert!(!top.contains('…'), "{top}");
+}
+
+/// Whether the key bar `line` offers `key` (in any of its words).
+fn offers(line: &str, key: &str) -> bool {
+    line.starts_with(&format!("{key} ")) || line.contains(&format!("  {key} "))
 }

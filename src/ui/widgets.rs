@@ -42,16 +42,45 @@ pub fn pane_block<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a
     }
 }
 
-/// Clears what a box drawn over the screen (`rect`, its border included) stands on, and the
-/// column either side of it, so no character of the screen under it touches its border (a
-/// pane's border row above or below it stays whole, with its title). Every overlay clears with
-/// this before it draws.
+/// Clears the whole rows a box drawn over the screen (`rect`, its border included) spans, from
+/// the screen's left edge to its right, so nothing of the screen under it stands beside it to
+/// read as a cut word or a stray letter (`…╮ :03)`, an `L` in column 0), and the text row just
+/// above and below it; a pane's border row above or below it stays whole, with its title, and
+/// so do the key bar and the status line. Every overlay clears with this before it draws.
 pub fn clear_under(frame: &mut Frame, rect: Rect) {
     let screen = frame.area();
+    // The key bar and the status line (the last two rows) stay beside a box that reaches them:
+    // there only the box and the column either side are cleared.
+    let bottom = screen.bottom().saturating_sub(2).max(screen.y);
+    let rows_end = rect.bottom().min(bottom);
+    if rows_end > rect.y {
+        let rows = Rect::new(screen.x, rect.y, screen.width, rows_end - rect.y);
+        frame.render_widget(Clear, rows.intersection(screen));
+    }
+    // The text row just above and just below (not a pane's border row, the header or the key
+    // bar): blank too, so a sentence the box hides part of leaves no orphan line beside it.
+    for y in [rect.y.checked_sub(1), Some(rect.bottom())]
+        .into_iter()
+        .flatten()
+    {
+        if y > screen.y && y < bottom && !border_row(frame, y) {
+            frame.render_widget(Clear, Rect::new(screen.x, y, screen.width, 1));
+        }
+    }
     let left = rect.x.saturating_sub(1).max(screen.x);
     let right = rect.right().saturating_add(1).min(screen.right());
     let around = Rect::new(left, rect.y, right.saturating_sub(left), rect.height);
     frame.render_widget(Clear, around.intersection(screen));
+}
+
+/// Whether row `y` holds a horizontal border (a pane's top or bottom, with its title).
+fn border_row(frame: &mut Frame, y: u16) -> bool {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    (area.x..area.right()).any(|x| {
+        buf.cell((x, y))
+            .is_some_and(|c| ["─", "━", "═"].contains(&c.symbol()))
+    })
 }
 
 /// The rounded frame of a box drawn over the screen, titled.

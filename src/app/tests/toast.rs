@@ -50,3 +50,27 @@ fn errors_stay_until_a_key_and_past_messages_are_kept() {
         "bounded"
     );
 }
+
+/// A message that names the link view's keys ends with the link view: after Esc the panes do not
+/// read "K shows it to the patient, c copies the URL" (neither key works there).
+#[test]
+fn a_message_ends_with_the_screen_it_was_shown_on() {
+    let mut app = loaded(3, false);
+    app.update(Msg::Tick(t0()));
+    show_link(&mut app);
+    let minted = app.toast.clone().unwrap();
+    assert!(minted.text.contains("K shows it"), "{minted:?}");
+    // Keys that stay in the link view keep it.
+    send(&mut app, [ch('i')]);
+    assert!(matches!(app.screen, Screen::Link(_)));
+    assert!(app.toast.is_some(), "still in the link view");
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.screen.is_panes());
+    assert_eq!(app.toast, None, "the link view's message outlived it");
+    // A message shown by the key that changes the screen belongs to the new one.
+    send(&mut app, [key(KeyCode::Tab), ch('x')]);
+    let on_panes = app.toast.clone().map(|t| t.text);
+    assert!(on_panes.is_some());
+    app.update(Msg::Tick(t0()));
+    assert_eq!(app.toast.map(|t| t.text), on_panes);
+}

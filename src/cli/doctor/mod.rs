@@ -274,6 +274,20 @@ pub fn settings_check(connection: &Connection) -> Check {
     check("settings", Severity::Ok, sanitize(&detail.join("; ")))
 }
 
+/// An operator nobody named: the audit log and every queue summary say `by unknown`. A
+/// warning with the fix; nothing when one is named (the settings line shows it).
+pub fn operator_check(operator: &str) -> Option<Check> {
+    (operator == crate::setup::settings::UNKNOWN_OPERATOR).then(|| {
+        check(
+            "operator",
+            Severity::Warn,
+            "unknown: the audit log and queue summaries say `by unknown` (no operator setting, \
+             USER and LOGNAME unset)",
+        )
+        .fix("set operator = \"NAME\" in the config file (vital-onboard config path), or USER")
+    })
+}
+
 async fn key_checks(connection: &Connection) -> Vec<Check> {
     let source = connection.key_source.describe();
     let who = connection
@@ -384,6 +398,7 @@ pub async fn checks(args: &ConnectionArgs) -> Vec<Check> {
     match login::connection(args, &config) {
         Ok(connection) => {
             out.push(settings_check(&connection));
+            out.extend(operator_check(&connection.settings.operator.value));
             out.extend(key_checks(&connection).await);
             out.push(keychain_check(
                 connection.profile.as_deref(),
@@ -438,6 +453,18 @@ pub async fn doctor(args: &ConnectionArgs, json: bool) -> CommandResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_operator_warns_with_the_fix() {
+        let w = operator_check("unknown").unwrap();
+        assert_eq!(w.status, Severity::Warn);
+        assert!(
+            w.line().contains("fix: set operator = \"NAME\""),
+            "{}",
+            w.line()
+        );
+        assert_eq!(operator_check("jdoe"), None);
+    }
 
     #[test]
     fn clock_skew_over_30_seconds_warns() {

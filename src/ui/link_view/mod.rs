@@ -549,6 +549,7 @@ mod tests {
             text: text.into(),
             level: crate::app::Level::Info,
             at: None,
+            screen: None,
         });
         let screen = render(&app, 80, 24);
         let last = screen.lines().nth(23).unwrap();

@@ -55,7 +55,8 @@ pub(super) const ROWS: &[Binding] = &[
         Action::PatientLanguage,
         "language",
         "The patient-facing view in the next language",
-    ),
+    )
+    .tight("lang"),
     b(
         Ctx::LinkView,
         &[code(KeyCode::Esc)],
