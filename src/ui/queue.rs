@@ -433,7 +433,7 @@ fn entry_lines(
         Some(Outcome::NotFinished) => ("not finished".to_string(), theme.muted()),
         None => ("waiting".to_string(), theme.muted()),
     };
-    let word = match e.link_out(app.now) {
+    let word = match app.queue_link_out(e.user_id) {
         Some(until) if !attempt => format!("{word} · link out until {}", clock(app, until)),
         _ => word,
     };
@@ -498,7 +498,7 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
             if let Some(Outcome::Failed(r)) = &e.outcome {
                 flow.words(" ", &format!("({})", sanitize(r)), Style::new());
             }
-            if let Some(until) = e.link_out(app.now) {
+            if let Some(until) = app.queue_link_out(e.user_id) {
                 flow.words(
                     " ",
                     &format!("(link out until {})", time(until)),
@@ -513,7 +513,7 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         lines.extend(flow.finish());
     }
     lines.push(Line::default());
-    if q.entries.iter().any(|e| e.link_out(app.now).is_some()) {
+    if app.queue_links_out().is_some() {
         let mut flow = Flow::new(width, 0);
         flow.words("", LINK_OUT_NOTE, theme.warning());
         lines.extend(flow.finish());

@@ -103,18 +103,17 @@ impl App {
         if let (Screen::Link(_), Some(q)) = (&self.screen, &mut self.queue) {
             q.asked = Asked::Staff;
         }
-        // A link left unused stays valid until it expires (Vital cannot withdraw one).
-        if let (Some(shown), Some(q)) = (self.screen.shown(), &mut self.queue)
+        // A link left unused stays valid until it expires (Vital cannot withdraw one): it stays
+        // watched.
+        let screen = std::mem::replace(&mut self.screen, Screen::Panes);
+        if let (Some(shown), Some(q)) = (screen.shown(), &self.queue)
             && !shown.watch.consumed()
             && !shown.link.is_expired(self.now)
-            && let Some(e) = q
-                .entries
-                .iter_mut()
-                .find(|e| e.user_id == shown.link.user_id)
         {
-            e.link_until = e.link_until.max(Some(shown.link.expires_at()));
+            let id = q.id.clone();
+            self.keep_watching(&id, shown);
         }
-        self.screen = Screen::Panes;
+
         self.leave_link()
     }
 
@@ -197,7 +196,13 @@ impl App {
             return vec![];
         }
         let user_id = shown.link.user_id;
+        let slugs: Vec<String> = shown.watch.arrived.iter().map(|a| a.slug.clone()).collect();
         let names = shown.watch.arrived.iter().map(|a| a.name.clone()).collect();
+        if self.queue.as_ref().is_some_and(|q| q.is_current(user_id)) {
+            for slug in &slugs {
+                self.queue_left.record(user_id, slug);
+            }
+        }
         let confirmation = Some((shown.language, names));
         let Some(q) = self.queue.as_mut() else {
             return vec![];
