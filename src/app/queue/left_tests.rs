@@ -138,4 +138,10 @@ fn the_summary_names_every_link_still_out_also_of_connected_patients() {
     assert!(app.queue_link_out(p1).is_some());
     assert!(app.queue_link_out(p2).is_some());
     assert_eq!(app.queue_link_out(p3), None);
+    // The line printed on quitting says so: the console no longer watches them then.
+    let farewell = app.queue_farewell().unwrap();
+    assert!(
+        farewell.contains("; 4 links still out until "),
+        "{farewell}"
+    );
 }

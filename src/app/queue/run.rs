@@ -488,8 +488,18 @@ impl App {
     /// how it ended and its totals, and where the summary is kept.
     pub fn queue_farewell(&self) -> Option<String> {
         let q = self.queue.as_ref().filter(|q| q.is_done())?;
+        // The console no longer watches them: say they can still connect.
+        let out = self
+            .queue_links_out()
+            .map_or_else(String::new, |(n, until)| {
+                format!(
+                    "; {} still out until {} UTC",
+                    crate::text::count(n, "link", "links"),
+                    until.format("%H:%M")
+                )
+            });
         Some(format!(
-            "queue {}: {}, {}; history --queue {} prints its summary",
+            "queue {}: {}, {}{out}; history --queue {} prints its summary",
             q.id,
             q.end.unwrap_or(crate::audit::QueueEnd::Stopped).text(),
             q.totals_text(),
