@@ -238,6 +238,9 @@ pub fn hint(app: &App) -> String {
     match &q.phase {
         Phase::Done => "Esc closes the summary; the audit log keeps the queue's rows".into(),
         Phase::Waiting(_) => "r mints again, n skips to the next patient".into(),
+        Phase::Connected { held: true, .. } if q.paused => {
+            "Countdown held and queue paused: h and p go on, n moves on now".into()
+        }
         Phase::Connected { held: true, .. } => {
             "Countdown held: h goes on, n moves on now, x stops".into()
         }
@@ -361,7 +364,9 @@ fn phase_lines(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'s
             let last = q.current + 1 >= q.entries.len();
             let left = q.countdown(app.now).unwrap_or(0);
             let then = match (*held, q.paused, last) {
-                (true, _, _) => "held: h goes on".to_string(),
+                // Both keep it: each key names the one it releases.
+                (true, true, _) => "held and paused: h and p go on".to_string(),
+                (true, false, _) => "held: h goes on".to_string(),
                 (false, true, _) => "paused: p resumes".to_string(),
                 (false, false, true) => "the summary follows".to_string(),
                 (false, false, false) => format!("next patient in {left} s"),

@@ -254,18 +254,21 @@ fn the_queue_keys_show_where_they_work_and_fit_at_80_columns() {
     let screen = render(&second_link(100, 30), 100, 30);
     let bar = screen.lines().nth(28).unwrap();
     assert!(offers(bar, "b") && !offers(bar, "h"), "{screen}");
-    // During the countdown `h`; `b` from the second patient on.
+    // During the countdown `h`, no `r` (the patient connected: a new link would throw the
+    // countdown away); `b` from the second patient on.
+    let during = ["n", "p", "K", "x", "q", "?", "h"];
     let bar = |app: &App| render(app, 80, 24).lines().nth(22).unwrap().to_string();
     let line = bar(&counting_down(80, 24));
-    for k in keys.iter().chain(&["h"]) {
+    for k in during {
         assert!(offers(&line, k), "{k}: {line}");
     }
+    assert!(!offers(&line, "r"), "connected: no r: {line}");
     assert!(!offers(&line, "b"), "patient 1 has no previous: {line}");
     let mut second = second_link(80, 24);
     connects(&mut second, 10);
     second.toast = None;
     let line = bar(&second);
-    for k in keys.iter().chain(&["h", "b"]) {
+    for k in during.iter().chain(&["b"]) {
         assert!(offers(&line, k), "{k}: {line}");
     }
     // While a link is minted, the bar offers no `h`, and the status names the queue's way out
@@ -281,7 +284,7 @@ fn the_queue_keys_show_where_they_work_and_fit_at_80_columns() {
     let line = bar(&second);
     for k in [
         "h go on",
-        "b back",
+        "b previous",
         "p resume",
         "K patient",
         "x stop",

@@ -121,6 +121,9 @@ pub enum Ctx {
     Queue,
     /// The queue's countdown after a connection (`h` holds it).
     QueueCountdown,
+    /// The queue while its current patient has not connected (`r` mints their link again: once
+    /// they connected, a new link would throw the countdown away and wait for them again).
+    QueueRetry,
     /// The queue from its second patient on (`b` goes back).
     QueueBack,
     /// The queue's summary.
@@ -155,7 +158,7 @@ impl Ctx {
             Ctx::Presets => "Preset list",
             Ctx::History => "History",
             Ctx::ProfilePicker => "Profile picker (at start)",
-            Ctx::Queue | Ctx::QueueCountdown | Ctx::QueueBack => "Queue",
+            Ctx::Queue | Ctx::QueueCountdown | Ctx::QueueRetry | Ctx::QueueBack => "Queue",
             Ctx::QueueSummary => "Queue summary",
             Ctx::QueuePreview => "Queue file preview (--queue)",
             Ctx::QueueQuestion => "The queue's start question",
@@ -298,6 +301,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::QueuePreview,
     Ctx::QueueCountdown,
     Ctx::Queue,
+    Ctx::QueueRetry,
     Ctx::QueueBack,
     Ctx::QueueSummary,
     Ctx::Filtering,

@@ -344,9 +344,9 @@ impl Queue {
         self.mint_current()
     }
 
-    /// `r`: the current patient's link again.
+    /// `r`: the current patient's link again (not once they connected: their countdown stays).
     pub fn mint_again(&mut self) -> Step {
-        if self.is_done() {
+        if self.is_done() || matches!(self.phase, Phase::Connected { .. }) {
             return Step::Nothing;
         }
         self.mint_current()

@@ -280,6 +280,9 @@ impl App {
                     ctx.push(Ctx::QueueCountdown);
                 }
                 ctx.push(Ctx::Queue);
+                if !matches!(q.phase, Phase::Connected { .. }) {
+                    ctx.push(Ctx::QueueRetry);
+                }
                 if q.current > 0 {
                     ctx.push(Ctx::QueueBack);
                 }
@@ -352,14 +355,18 @@ impl App {
         if !self.queue.as_mut().is_some_and(|q| q.hold(now)) {
             return;
         }
-        let held = self
-            .queue
-            .as_ref()
-            .is_some_and(|q| matches!(q.phase, Phase::Connected { held: true, .. }));
-        let text = if held {
-            "Countdown held: h goes on, n moves on now".to_string()
-        } else {
-            "Countdown goes on: h holds it again".to_string()
+        let (held, paused) = self.queue.as_ref().map_or((false, false), |q| {
+            (
+                matches!(q.phase, Phase::Connected { held: true, .. }),
+                q.paused,
+            )
+        });
+        // While paused, h alone does not go on: say p too.
+        let text = match (held, paused) {
+            (true, false) => "Countdown held: h goes on, n moves on now",
+            (true, true) => "Countdown held and queue paused: h and p go on, n moves on now",
+            (false, false) => "Countdown goes on: h holds it again",
+            (false, true) => "Countdown no longer held, but the queue is paused: p resumes",
         };
         self.toast(Level::Info, text);
     }

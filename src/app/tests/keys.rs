@@ -125,7 +125,11 @@ fn every_action_in_the_key_table_is_reachable() {
                 app.update(ch('1'));
                 app.update(key(KeyCode::Enter));
             }
-            Ctx::Queue | Ctx::QueueSummary | Ctx::QueueCountdown | Ctx::QueueBack => {
+            Ctx::Queue
+            | Ctx::QueueSummary
+            | Ctx::QueueCountdown
+            | Ctx::QueueRetry
+            | Ctx::QueueBack => {
                 queue_in(&mut app, b.ctx);
             }
             Ctx::QueuePreview => {

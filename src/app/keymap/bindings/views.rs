@@ -198,11 +198,11 @@ pub(super) const ROWS: &[Binding] = &[
     )
     .tight("back"),
     b(
-        Ctx::Queue,
+        Ctx::QueueRetry,
         &[k('r')],
         Action::MintAgain,
         "mint again",
-        "Mint this patient's link again",
+        "Mint this patient's link again (not once they connected)",
     )
     .tight("again"),
     b(
