@@ -130,6 +130,8 @@ pub enum Ctx {
     QueueSummary,
     /// The preview of `--queue FILE`.
     QueuePreview,
+    /// The preview of `--queue FILE` with already connected patients (`i` includes them).
+    QueuePreviewConnected,
     /// The queue's start question, when some of its patients are already connected.
     QueueQuestion,
 }
@@ -160,7 +162,7 @@ impl Ctx {
             Ctx::ProfilePicker => "Profile picker (at start)",
             Ctx::Queue | Ctx::QueueCountdown | Ctx::QueueRetry | Ctx::QueueBack => "Queue",
             Ctx::QueueSummary => "Queue summary",
-            Ctx::QueuePreview => "Queue file preview (--queue)",
+            Ctx::QueuePreview | Ctx::QueuePreviewConnected => "Queue file preview (--queue)",
             Ctx::QueueQuestion => "The queue's start question",
         }
     }
@@ -299,6 +301,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::ClinicAppView,
     Ctx::PatientView,
     Ctx::QueuePreview,
+    Ctx::QueuePreviewConnected,
     Ctx::QueueCountdown,
     Ctx::Queue,
     Ctx::QueueRetry,

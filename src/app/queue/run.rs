@@ -259,8 +259,16 @@ impl App {
 
     /// The contexts whose keys work while a queue is on (`None`: the console's usual ones).
     pub(in crate::app) fn queue_contexts(&self) -> Option<Vec<Ctx>> {
-        if self.queue_preview.is_some() && self.screen.is_panes() {
-            return Some(vec![Ctx::Always, Ctx::QueuePreview, Ctx::Global]);
+        if let Some(p) = &self.queue_preview
+            && self.screen.is_panes()
+        {
+            // `i` only with someone to include.
+            let mut ctx = vec![Ctx::Always, Ctx::QueuePreview];
+            if p.connected() > 0 {
+                ctx.push(Ctx::QueuePreviewConnected);
+            }
+            ctx.push(Ctx::Global);
+            return Some(ctx);
         }
         let q = self.queue.as_ref()?;
         match &self.screen {

@@ -135,6 +135,11 @@ fn every_action_in_the_key_table_is_reachable() {
             Ctx::QueuePreview => {
                 app.open_queue_file(crate::queue_file::parse(b"p1\n").unwrap());
             }
+            Ctx::QueuePreviewConnected => {
+                reload_with(&mut app, team(2, &[2]));
+                app.open_queue_file(crate::queue_file::parse(b"p1\np2\n").unwrap());
+                app.update(Msg::Tick(t0()));
+            }
             Ctx::QueueQuestion => {
                 reload_with(&mut app, team(2, &[2]));
                 send(&mut app, [ch('*'), ch('O')]);

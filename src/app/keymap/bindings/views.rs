@@ -162,7 +162,7 @@ pub(super) const ROWS: &[Binding] = &[
         "Create the new patients (asks), then start (asks)",
     ),
     b(
-        Ctx::QueuePreview,
+        Ctx::QueuePreviewConnected,
         &[k('i')],
         Action::QueueInclude,
         "include connected",
