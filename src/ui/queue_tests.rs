@@ -612,3 +612,16 @@ fn the_list_names_the_providers_and_a_skipped_patients_link_is_out_until_it_expi
     assert!(!screen.contains("link out"), "{screen}");
     assert!(!screen.contains("stays valid"), "{screen}");
 }
+
+#[test]
+fn held_and_paused_names_both_keys_that_go_on() {
+    let mut app = counting_down(80, 24);
+    app.update(ch('h'));
+    app.update(ch('p'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Connected ✓ — held and paused: h and p go on"),
+        "{screen}"
+    );
+}

@@ -115,6 +115,8 @@ impl App {
     /// At a tick, when no other check runs: the check of the left link due longest ago (the
     /// patient the screen shows a link for is watched by that link's own watch).
     pub(in crate::app) fn left_watch_effect(&mut self, now: DateTime<Utc>) -> Option<Effect> {
+        // Expired or used up: no longer watched.
+        self.queue_left.links.retain(|l| l.is_out(now));
         if self.requests.running(Task::Watch) {
             return None;
         }
