@@ -309,3 +309,40 @@ fn a_queue_file_is_refused_before_the_console_with_its_line_or_size() {
     assert_eq!(code(&out), 2);
     assert!(text(&out.stderr).contains("give it without a command"));
 }
+
+/// A patient the summary counts as skipped who connected later through the link the queue left
+/// (the console still watched it): `history --queue ID` counts them as connected, and that link
+/// is no longer out.
+#[test]
+fn history_queue_counts_a_later_connection_through_a_left_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    recorded(&db);
+    let s = Store::open(&db).unwrap();
+    s.record(&event(
+        2,
+        Some("q-s"),
+        Outcome::Connected,
+        Duration::minutes(1),
+    ))
+    .unwrap();
+    drop(s);
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-s"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "  connected 2: patient-00001, patient-00002"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("  skipped"), "{stdout}");
+    assert!(
+        stdout.contains("  link still out: patient-00001 until "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("patient-00002 until"), "{stdout}");
+}
