@@ -26,6 +26,8 @@ pub const MAX_LEFT: usize = 500;
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeftLink {
     pub queue_id: String,
+    /// The preset the queue's links were minted with (for its audit rows).
+    pub preset: Option<String>,
     pub user_id: Uuid,
     pub client_user_id: String,
     /// The link's settings (for its audit rows).
@@ -92,7 +94,12 @@ impl LeftLinks {
 impl App {
     /// The shown link leaves the screen unused and still valid: queue `queue_id` keeps watching
     /// it.
-    pub(in crate::app) fn keep_watching(&mut self, queue_id: &str, shown: &ShownLink) {
+    pub(in crate::app) fn keep_watching(
+        &mut self,
+        queue_id: &str,
+        preset: Option<String>,
+        shown: &ShownLink,
+    ) {
         let link = &shown.link;
         let left = &mut self.queue_left;
         left.links.retain(|l| l.is_out(self.now));
@@ -101,6 +108,7 @@ impl App {
         }
         left.links.push(LeftLink {
             queue_id: queue_id.to_string(),
+            preset,
             user_id: link.user_id,
             client_user_id: link.client_user_id.clone(),
             request: link.request.clone(),
@@ -183,6 +191,7 @@ impl App {
             let mut e =
                 self.audit_scope()
                     .event(n.outcome, &l.request, &l.client_user_id, self.now);
+            e.preset.clone_from(&l.preset);
             e.source = Source::Queue;
             e.queue = Some(l.queue_id.clone());
             e.token_fingerprint = Some(l.fingerprint.clone());

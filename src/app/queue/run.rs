@@ -110,8 +110,8 @@ impl App {
             && !shown.watch.consumed()
             && !shown.link.is_expired(self.now)
         {
-            let id = q.id.clone();
-            self.keep_watching(&id, shown);
+            let (id, preset) = (q.id.clone(), q.preset.clone());
+            self.keep_watching(&id, preset, shown);
         }
 
         self.leave_link()
