@@ -482,7 +482,7 @@ fn entry_lines(
         None => ("waiting".to_string(), theme.muted()),
     };
     let word = match app.queue_link_out(e.user_id) {
-        Some(until) if !attempt => format!("{word} · link out until {}", clock(app, until)),
+        Some(out) if !attempt => format!("{word} · {}", links_out(app, out)),
         _ => word,
     };
     let pointer = if current { "▶ " } else { "  " };
@@ -492,6 +492,16 @@ fn entry_lines(
     flow.unit("", &head, Style::new());
     flow.words(" ", &word, style);
     flow.finish()
+}
+
+/// A patient's links still out: "link out until 10:47", "2 links out until 10:47".
+fn links_out(app: &App, (n, until): (usize, chrono::DateTime<chrono::Utc>)) -> String {
+    let what = if n == 1 {
+        "link".to_string()
+    } else {
+        format!("{n} links")
+    };
+    format!("{what} out until {}", clock(app, until))
 }
 
 /// `t` as the console's clock shows it: `10:47`.
@@ -546,12 +556,8 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
             if let Some(Outcome::Failed(r)) = &e.outcome {
                 flow.words(" ", &format!("({})", sanitize(r)), Style::new());
             }
-            if let Some(until) = app.queue_link_out(e.user_id) {
-                flow.words(
-                    " ",
-                    &format!("(link out until {})", time(until)),
-                    Style::new(),
-                );
+            if let Some(out) = app.queue_link_out(e.user_id) {
+                flow.words(" ", &format!("({})", links_out(app, out)), Style::new());
             }
         }
         if entries.len() > NAMED {

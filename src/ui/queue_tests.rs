@@ -625,3 +625,32 @@ fn held_and_paused_names_both_keys_that_go_on() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_summary_names_every_link_still_out_a_connected_patients_too() {
+    // Patient 1 connects, `b` goes back to them (a new link), `n` leaves it, `x` stops.
+    let mut app = counting_down(80, 24);
+    app.update(Msg::Tick(t0() + Duration::seconds(9)));
+    minted(&mut app, 2, 9);
+    app.update(ch('b'));
+    minted(&mut app, 3, 10);
+    app.update(ch('n'));
+    minted(&mut app, 4, 11);
+    app.update(ch('x'));
+    app.update(ch('y'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Connected 1: patient-00001 (link out until 11:00)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Not finished 1: patient-00002 (2 links out until 11:00)"),
+        "{screen}"
+    );
+    let farewell = app.queue_farewell().unwrap();
+    assert!(
+        farewell.contains("; 3 links still out until "),
+        "{farewell}"
+    );
+}

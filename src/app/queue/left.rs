@@ -69,17 +69,20 @@ impl LeftLinks {
             .filter(move |l| l.queue_id == queue_id && l.is_out(now))
     }
 
-    /// When the last of `user_id`'s links of queue `queue_id` still out at `now` expires.
+    /// How many of `user_id`'s links of queue `queue_id` are still out at `now`, and when the
+    /// last of them expires.
     pub fn until(
         &self,
         queue_id: &str,
         user_id: Uuid,
         now: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>> {
-        self.out_of(queue_id, now)
+    ) -> Option<(usize, DateTime<Utc>)> {
+        let theirs: Vec<_> = self
+            .out_of(queue_id, now)
             .filter(|l| l.user_id == user_id)
-            .map(|l| l.expires_at)
-            .max()
+            .collect();
+        let last = theirs.iter().map(|l| l.expires_at).max()?;
+        Some((theirs.len(), last))
     }
 
     /// A connection of `user_id` to `slug` was recorded (by the shown link's watch or a left one).
@@ -233,9 +236,9 @@ impl App {
         }
     }
 
-    /// When the last link the running (or summarised) queue left for `user_id` expires, while
-    /// one is still out.
-    pub fn queue_link_out(&self, user_id: Uuid) -> Option<DateTime<Utc>> {
+    /// How many links the running (or summarised) queue left for `user_id` are still out, and
+    /// when the last of them expires.
+    pub fn queue_link_out(&self, user_id: Uuid) -> Option<(usize, DateTime<Utc>)> {
         let q = self.queue.as_ref()?;
         self.queue_left.until(&q.id, user_id, self.now)
     }
