@@ -184,7 +184,10 @@ fn history_queue_prints_the_recorded_summary_after_the_links() {
     assert!(lines[1].contains("patient-00001"), "{stdout}");
     let (still_out, lines) = lines.split_last().unwrap();
     assert!(
-        still_out.starts_with("  link still out: patient-00002 until ")
+        // Every link still valid and unused, also the connected patient's (it can still
+        // connect more).
+        still_out.starts_with("  links still out: patient-00001 until ")
+            && still_out.contains(", patient-00002 until ")
             && still_out.ends_with(
                 " UTC (Vital has no way to withdraw a link: it can connect the patient until then)"
             ),
@@ -242,11 +245,12 @@ fn history_queue_json_ends_with_the_summary_and_the_links_still_out() {
         serde_json::json!(["patient-00002"])
     );
     let out = &rows.last().unwrap()["links_out"];
-    assert_eq!(out[0]["client_user_id"], "patient-00002", "{out}");
+    assert_eq!(out[0]["client_user_id"], "patient-00001", "{out}");
+    assert_eq!(out[1]["client_user_id"], "patient-00002", "{out}");
     assert_eq!(
         out.as_array().unwrap().len(),
-        1,
-        "the connected one is not out: {out}"
+        2,
+        "every link still out, the connected patient's too: {out}"
     );
 }
 
@@ -304,4 +308,41 @@ fn a_queue_file_is_refused_before_the_console_with_its_line_or_size() {
         .unwrap();
     assert_eq!(code(&out), 2);
     assert!(text(&out.stderr).contains("give it without a command"));
+}
+
+/// A patient the summary counts as skipped who connected later through the link the queue left
+/// (the console still watched it): `history --queue ID` counts them as connected, and that link
+/// is no longer out.
+#[test]
+fn history_queue_counts_a_later_connection_through_a_left_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    recorded(&db);
+    let s = Store::open(&db).unwrap();
+    s.record(&event(
+        2,
+        Some("q-s"),
+        Outcome::Connected,
+        Duration::minutes(1),
+    ))
+    .unwrap();
+    drop(s);
+    let out = cmd(&db)
+        .args(["history", "--queue", "q-s"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "  connected 2: patient-00001, patient-00002"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("  skipped"), "{stdout}");
+    assert!(
+        stdout.contains("  link still out: patient-00001 until "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("patient-00002 until"), "{stdout}");
 }

@@ -230,3 +230,70 @@ async fn a_stopped_queue_leaves_its_summary_for_history_queue() {
     }
     assert!(!stdout.contains("http"), "{stdout}");
 }
+
+/// A queue of two: the first patient skipped, then they connect through the link the queue left
+/// while the second's shows. The console still watches that link: the connection is logged for
+/// it and the queue, and the summary (screen, log, `history --queue`) counts them as connected.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_patient_connecting_through_a_skipped_link_is_recorded_as_connected() {
+    let emu = emulator(12).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data/vital-onboard/history.sqlite3");
+    let mut c = Console::new(&emu, Some(&db));
+    c.wait_for("patient-00003").await;
+    c.key(KeyCode::Char('F'));
+    c.keys(" j ");
+    c.wait_for("2 marked").await;
+    c.key(KeyCode::Char('O'));
+    c.wait_for("Start the queue of 2 patients").await;
+    c.key(KeyCode::Char('y'));
+    let (queue_id, ids) = started_queue(&mut c).await;
+    let first = shown_for(&mut c, &ids[0], Duration::from_secs(20)).await;
+    c.keys("an");
+    shown_for(&mut c, &ids[1], Duration::from_secs(20)).await;
+    let web = Browser::new(&emu);
+    let page = web.allow(&token_of(&first), "oura").await;
+    assert!(page.html.contains("Oura is connected"), "{}", page.html);
+    let events = c
+        .wait_for_log(&db, "the skipped patient's connection", |events| {
+            events
+                .iter()
+                .any(|e| e.outcome == Outcome::Connected && e.client_user_id == ids[0])
+        })
+        .await;
+    let row = events
+        .iter()
+        .find(|e| e.outcome == Outcome::Connected)
+        .unwrap();
+    assert_eq!(row.queue.as_deref(), Some(queue_id.as_str()));
+    let minted = events
+        .iter()
+        .find(|e| e.outcome == Outcome::Minted && e.client_user_id == ids[0])
+        .unwrap();
+    assert_eq!(row.token_fingerprint, minted.token_fingerprint);
+    // The queue still waits for the second patient; stopping it: the first is connected.
+    c.key(KeyCode::Char('a'));
+    c.key(KeyCode::Char('x'));
+    c.wait_for("Stop the queue?").await;
+    c.key(KeyCode::Char('y'));
+    let summary = c.wait_for_within("summary", WAIT).await.0;
+    assert!(
+        summary.contains(&format!("Connected 1: {}", ids[0])),
+        "{summary}"
+    );
+    let run = summary_row(&mut c, &db, &queue_id).await;
+    assert_eq!(run.with("connected"), [ids[0].clone()]);
+    assert_eq!(run.with("skipped"), Vec::<String>::new());
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "").unwrap();
+    let out = clean_command()
+        .env("VITAL_ONBOARD_CONFIG", &cfg)
+        .env("VITAL_ONBOARD_HISTORY", &db)
+        .args(["history", "--queue", &queue_id])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    let line = format!("  connected 1: {}", ids[0]);
+    assert!(stdout.lines().any(|l| l == line), "{stdout}");
+}

@@ -200,6 +200,8 @@ pub struct App {
     pub queue: Option<queue::Queue>,
     /// The preview of `--queue FILE`, before its queue starts.
     pub queue_preview: Option<queue::preview::Preview>,
+    /// The links queues left unused while still valid, watched.
+    pub queue_left: queue::left::LeftLinks,
 }
 
 impl App {
@@ -234,6 +236,7 @@ impl App {
             history_unavailable: None,
             queue: None,
             queue_preview: None,
+            queue_left: queue::left::LeftLinks::default(),
         }
     }
 
@@ -333,6 +336,9 @@ impl App {
                 }),
             ) => self.on_app_code(user_id, client_user_id, at, result),
             (Msg::Watched { at, result, .. }, Pending::AppWatch) => self.on_app_watched(at, result),
+            (Msg::Watched { at, result, .. }, Pending::LeftWatch { fingerprint }) => {
+                self.on_left_watched(&fingerprint, at, result)
+            }
             (Msg::TaskFailed { task, .. }, done) => self.on_task_failed(task, Some(&done)),
             // An answer of another kind than its request (a bug in the runtime): dropped.
             _ => vec![],
@@ -469,6 +475,7 @@ impl App {
             || self.toast.is_some()
             || self.queue_in_progress()
             || self.queue_preview.is_some()
+            || !self.queue_left.links.is_empty()
         {
             Some(Duration::from_secs(1))
         } else {
@@ -488,6 +495,7 @@ impl App {
             self.expiry_audit(now),
             self.app_watch_effect(now),
             self.app_expiry_audit(now),
+            self.left_watch_effect(now),
         ]
         .into_iter()
         .flatten()

@@ -142,6 +142,10 @@ pub enum Pending {
     SavePng,
     /// A watcher check for the shown app code.
     AppWatch,
+    /// A watcher check of a link a queue left unused (by its fingerprint).
+    LeftWatch {
+        fingerprint: String,
+    },
 }
 
 impl Pending {
@@ -153,7 +157,7 @@ impl Pending {
             Pending::User => Task::LoadUser,
             Pending::Change(Request::Mint { .. }) => Task::Mint,
             Pending::Change(Request::CreateUser { .. }) => Task::CreateUser,
-            Pending::Watch | Pending::AppWatch => Task::Watch,
+            Pending::Watch | Pending::AppWatch | Pending::LeftWatch { .. } => Task::Watch,
             Pending::LinkProviders => Task::LinkProviders,
             Pending::Filter { .. } => Task::FilterPatients,
             Pending::Lookup | Pending::QueueLookup { .. } => Task::LookupPatient,
@@ -369,6 +373,7 @@ impl App {
             }
             Some(Pending::Watch) => self.watch_task_failed(),
             Some(Pending::AppWatch) => self.app_watch_task_failed(),
+            Some(Pending::LeftWatch { fingerprint }) => self.left_watch_failed(fingerprint),
             Some(Pending::LinkProviders) => self.link_providers_failed(FAILED),
             Some(Pending::Lookup) => {
                 if let Some(l) = &mut self.patients.lookup {

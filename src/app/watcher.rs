@@ -70,12 +70,12 @@ pub struct Watch {
 
 /// Something a check found: written to the audit log and said in the status line.
 #[derive(Debug)]
-struct News {
-    outcome: Outcome,
-    slug: String,
-    error: Option<String>,
-    level: Level,
-    text: String,
+pub(in crate::app) struct News {
+    pub(in crate::app) outcome: Outcome,
+    pub(in crate::app) slug: String,
+    pub(in crate::app) error: Option<String>,
+    pub(in crate::app) level: Level,
+    pub(in crate::app) text: String,
 }
 
 impl Watch {
@@ -91,7 +91,7 @@ impl Watch {
     }
 
     /// A check failed: the next waits longer.
-    fn check_failed(&mut self, at: DateTime<Utc>, e: &ApiError) {
+    pub(in crate::app) fn check_failed(&mut self, at: DateTime<Utc>, e: &ApiError) {
         self.last_check = Some(at);
         self.failures += 1;
         self.last_error = Some(sanitize(&e.to_string()));
@@ -99,7 +99,7 @@ impl Watch {
     }
 
     /// A check answered with `list`: what is new since the mint at `minted_at`.
-    fn checked(
+    pub(in crate::app) fn checked(
         &mut self,
         at: DateTime<Utc>,
         minted_at: DateTime<Utc>,

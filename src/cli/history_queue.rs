@@ -19,9 +19,9 @@ pub fn print_queue(
     links: &[LinkRecord],
     json: bool,
 ) -> CommandResult {
-    let mut out = links_out(links, Utc::now());
-    // One the summary counts as connected connected through another link.
-    out.retain(|(id, _)| run.is_none_or(|r| !r.with("connected").contains(id)));
+    let out = links_out(links, Utc::now());
+    let later = run.map(|r| connected_later(r, links));
+    let run = later.as_ref();
     if json {
         let out: Vec<_> = out
             .iter()
@@ -56,16 +56,31 @@ pub fn print_queue(
     Ok(())
 }
 
-/// The patients of these links with a link still valid at `now` that did not connect them:
-/// each once, with when the last of those links expires (the log's expiry, else the mint time
-/// and the link's lifetime), in the order of their first link (the queue's). Vital cannot
-/// withdraw a link, so it can still connect them until then.
+/// The recorded summary with each patient who connected through one of the queue's links after
+/// it was recorded (a link the queue left, still watched by the console) counted as connected.
+pub fn connected_later(run: &QueueRun, links: &[LinkRecord]) -> QueueRun {
+    let mut run = run.clone();
+    for l in links.iter().rev().filter(|l| l.is_connected()) {
+        let id = &l.minted.client_user_id;
+        let mut moved = false;
+        for list in run.outcomes.iter_mut().skip(1) {
+            let before = list.len();
+            list.retain(|x| x != id);
+            moved |= list.len() != before;
+        }
+        if moved && !run.outcomes[0].contains(id) {
+            run.outcomes[0].push(id.clone());
+        }
+    }
+    run
+}
+
+/// The patients of these links with a link still valid at `now` that was not used (also one
+/// who connected through another of their links: the unused one can still connect more): each
+/// once, with when the last of those links expires (the log's expiry, else the mint time and the
+/// link's lifetime), in the order of their first link (the queue's). Vital cannot withdraw a
+/// link, so it can still connect them until then.
 pub fn links_out(links: &[LinkRecord], now: DateTime<Utc>) -> Vec<(String, DateTime<Utc>)> {
-    let connected = |id: &str| {
-        links
-            .iter()
-            .any(|l| l.is_connected() && l.minted.client_user_id == id)
-    };
     let mut out: Vec<(String, DateTime<Utc>)> = Vec::new();
     // Oldest first: the queue's order.
     for l in links.iter().rev() {
@@ -73,10 +88,7 @@ pub fn links_out(links: &[LinkRecord], now: DateTime<Utc>) -> Vec<(String, DateT
         let until = m
             .expires_at
             .unwrap_or_else(|| m.time + chrono::Duration::minutes(crate::link::LIFETIME_MINUTES));
-        if until <= now
-            || l.last_outcome == crate::audit::Outcome::Expired
-            || connected(&m.client_user_id)
-        {
+        if until <= now || l.last_outcome == crate::audit::Outcome::Expired || l.is_connected() {
             continue;
         }
         match out.iter_mut().find(|(id, _)| *id == m.client_user_id) {

@@ -82,7 +82,14 @@ pub fn draw_preview(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         areas.body,
     );
     frame.render_widget(
-        Paragraph::new(preview_lines(app, p, width, theme)).wrap(Wrap { trim: false }),
+        Paragraph::new(fitted_preview(
+            app,
+            p,
+            width,
+            usize::from(inner.height),
+            theme,
+        ))
+        .wrap(Wrap { trim: false }),
         inner,
     );
     super::key_bar::draw(frame, &areas, app, theme);
@@ -95,7 +102,42 @@ pub const LINK_OUT_NOTE: &str = "A link left unused stays valid until it expires
 /// At most this many ids are named on a line of the preview.
 const NAMED: usize = 12;
 
-fn preview_lines(app: &App, p: &Preview, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// The preview naming as many ids a section as fit in `height` rows (at least [`NAMED`]): the
+/// rows a short list leaves are not left empty while ids are hidden.
+fn fitted_preview(
+    app: &App,
+    p: &Preview,
+    width: usize,
+    height: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let fits = |named: usize| preview_lines(app, p, width, named, theme);
+    let (mut lo, mut hi) = (NAMED, p.rows.len().max(NAMED));
+    let mut best = fits(lo);
+    if best.len() > height {
+        return best;
+    }
+    // The most names that still fit (more names never take fewer rows).
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        let lines = fits(mid);
+        if lines.len() <= height {
+            lo = mid;
+            best = lines;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    best
+}
+
+fn preview_lines(
+    app: &App,
+    p: &Preview,
+    width: usize,
+    named: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let progress = match p.stage {
         Stage::Listing => format!("{} Loading the patient list…", spinner(app)),
@@ -141,16 +183,21 @@ fn preview_lines(app: &App, p: &Preview, width: usize, theme: &Theme) -> Vec<Lin
         Known::LookupFailed(r) => Some(format!(" (lookup failed: {r})")),
         _ => None,
     });
-    // Ids whole (with what follows them), wrapped lines indented.
+    // Ids whole (with what follows them), wrapped lines indented; a section with none is left
+    // out.
     let mut section = |heading: String, ids: Vec<String>, style: Style| {
+        if ids.is_empty() {
+            return;
+        }
         let mut flow = Flow::new(width, 2);
         flow.unit("", &heading, style);
-        for (i, id) in ids.iter().take(NAMED).enumerate() {
+        for (i, id) in ids.iter().take(named).enumerate() {
             flow.unit(if i == 0 { ": " } else { ", " }, id, Style::new());
         }
-        if ids.len() > NAMED {
-            let more = format!("… and {} more", ids.len() - NAMED);
-            flow.unit(" ", &more, Style::new());
+        if ids.len() > named {
+            // The rest are in the file, in its order.
+            let more = format!("… and {} more (the file lists them)", ids.len() - named);
+            flow.words(" ", &more, Style::new());
         }
         lines.extend(flow.finish());
     };
@@ -163,16 +210,12 @@ fn preview_lines(app: &App, p: &Preview, width: usize, theme: &Theme) -> Vec<Lin
         theme.success(),
     );
     section(format!("New {}", new.len()), new, theme.primary());
-    if !created.is_empty() {
-        section(
-            format!("Created {}", created.len()),
-            created,
-            theme.success(),
-        );
-    }
-    if !failed.is_empty() {
-        section(format!("Failed {}", failed.len()), failed, theme.danger());
-    }
+    section(
+        format!("Created {}", created.len()),
+        created,
+        theme.success(),
+    );
+    section(format!("Failed {}", failed.len()), failed, theme.danger());
     let warned: Vec<&crate::app::queue::preview::Row> =
         p.rows.iter().filter(|r| r.warning.is_some()).collect();
     if !warned.is_empty() {
@@ -238,6 +281,9 @@ pub fn hint(app: &App) -> String {
     match &q.phase {
         Phase::Done => "Esc closes the summary; the audit log keeps the queue's rows".into(),
         Phase::Waiting(_) => "r mints again, n skips to the next patient".into(),
+        Phase::Connected { held: true, .. } if q.paused => {
+            "Countdown held and queue paused: h and p go on, n moves on now".into()
+        }
         Phase::Connected { held: true, .. } => {
             "Countdown held: h goes on, n moves on now, x stops".into()
         }
@@ -361,7 +407,9 @@ fn phase_lines(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'s
             let last = q.current + 1 >= q.entries.len();
             let left = q.countdown(app.now).unwrap_or(0);
             let then = match (*held, q.paused, last) {
-                (true, _, _) => "held: h goes on".to_string(),
+                // Both keep it: each key names the one it releases.
+                (true, true, _) => "held and paused: h and p go on".to_string(),
+                (true, false, _) => "held: h goes on".to_string(),
                 (false, true, _) => "paused: p resumes".to_string(),
                 (false, false, true) => "the summary follows".to_string(),
                 (false, false, false) => format!("next patient in {left} s"),
@@ -433,8 +481,8 @@ fn entry_lines(
         Some(Outcome::NotFinished) => ("not finished".to_string(), theme.muted()),
         None => ("waiting".to_string(), theme.muted()),
     };
-    let word = match e.link_out(app.now) {
-        Some(until) if !attempt => format!("{word} · link out until {}", clock(app, until)),
+    let word = match app.queue_link_out(e.user_id) {
+        Some(out) if !attempt => format!("{word} · {}", links_out(app, out)),
         _ => word,
     };
     let pointer = if current { "▶ " } else { "  " };
@@ -444,6 +492,16 @@ fn entry_lines(
     flow.unit("", &head, Style::new());
     flow.words(" ", &word, style);
     flow.finish()
+}
+
+/// A patient's links still out: "link out until 10:47", "2 links out until 10:47".
+fn links_out(app: &App, (n, until): (usize, chrono::DateTime<chrono::Utc>)) -> String {
+    let what = if n == 1 {
+        "link".to_string()
+    } else {
+        format!("{n} links")
+    };
+    format!("{what} out until {}", clock(app, until))
 }
 
 /// `t` as the console's clock shows it: `10:47`.
@@ -498,12 +556,8 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
             if let Some(Outcome::Failed(r)) = &e.outcome {
                 flow.words(" ", &format!("({})", sanitize(r)), Style::new());
             }
-            if let Some(until) = e.link_out(app.now) {
-                flow.words(
-                    " ",
-                    &format!("(link out until {})", time(until)),
-                    Style::new(),
-                );
+            if let Some(out) = app.queue_link_out(e.user_id) {
+                flow.words(" ", &format!("({})", links_out(app, out)), Style::new());
             }
         }
         if entries.len() > NAMED {
@@ -513,7 +567,7 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         lines.extend(flow.finish());
     }
     lines.push(Line::default());
-    if q.entries.iter().any(|e| e.link_out(app.now).is_some()) {
+    if app.queue_links_out().is_some() {
         let mut flow = Flow::new(width, 0);
         flow.words("", LINK_OUT_NOTE, theme.warning());
         lines.extend(flow.finish());
@@ -533,73 +587,5 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
 mod tests;
 
 #[cfg(test)]
-mod preview_tests {
-    use crate::app::App;
-    use crate::app::Msg;
-    use crate::app::tests::{ch, loaded, t0};
-    use crate::ui::tests::{render, sized};
-
-    fn previewed(w: u16, h: u16) -> App {
-        let mut app = sized(loaded(40, false), w, h);
-        let first = app
-            .patients
-            .list
-            .items()
-            .get_ref(0)
-            .client_user_id
-            .to_string();
-        let file = crate::queue_file::parse(
-            format!("client_user_id\n{first}\nnew-1\n+1 555 010 9999\nnew-1\n").as_bytes(),
-        )
-        .unwrap();
-        app.open_queue_file(file);
-        app.update(Msg::Tick(t0()));
-        app.toast = None;
-        app
-    }
-
-    #[test]
-    fn queue_file_preview() {
-        for (w, h) in [(80u16, 24u16), (160, 48)] {
-            let app = previewed(w, h);
-            insta::assert_snapshot!(format!("queue_file_preview_{w}x{h}"), render(&app, w, h));
-        }
-        let mut app = previewed(80, 24);
-        app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
-        let screen = render(&app, 80, 24);
-        assert!(
-            screen.contains("Create the 2 new? (1 looks like personal data:"),
-            "{screen}"
-        );
-        assert!(screen.contains("out) y/N"), "{screen}");
-        app.update(ch('n'));
-        assert!(app.queue_preview.is_some());
-    }
-
-    #[test]
-    fn after_creating_the_preview_no_longer_says_nothing_was_sent() {
-        use crate::app::requests::Task;
-        let mut app = previewed(80, 24);
-        assert!(render(&app, 80, 24).contains("Nothing is sent before you answer y"));
-        app.update(crate::app::tests::key(crossterm::event::KeyCode::Enter));
-        app.update(ch('y'));
-        for (n, name) in [(1u128, "new-1"), (2, "+1 555 010 9999")] {
-            let id = crate::app::tests::live(&app, Task::CreateUser);
-            app.update(Msg::UserCreated {
-                id,
-                at: t0(),
-                result: Ok(crate::api::CreatedUser {
-                    user_id: uuid::Uuid::from_u128(n),
-                    client_user_id: name.into(),
-                }),
-            });
-        }
-        let screen = render(&app, 80, 24);
-        assert!(screen.contains("Start the queue of 3 patients"), "{screen}");
-        assert!(!screen.contains("Nothing is sent"), "{screen}");
-        assert!(
-            screen.contains("2 new patients were created; no link is sent"),
-            "{screen}"
-        );
-    }
-}
+#[path = "queue_preview_tests.rs"]
+mod preview_tests;

@@ -275,18 +275,21 @@ fn the_queue_keys_show_where_they_work_and_fit_at_80_columns() {
     let screen = render(&second_link(100, 30), 100, 30);
     let bar = screen.lines().nth(28).unwrap();
     assert!(offers(bar, "b") && !offers(bar, "h"), "{screen}");
-    // During the countdown `h`; `b` from the second patient on.
+    // During the countdown `h`, no `r` (the patient connected: a new link would throw the
+    // countdown away); `b` from the second patient on.
+    let during = ["n", "p", "K", "x", "q", "?", "h"];
     let bar = |app: &App| render(app, 80, 24).lines().nth(22).unwrap().to_string();
     let line = bar(&counting_down(80, 24));
-    for k in keys.iter().chain(&["h"]) {
+    for k in during {
         assert!(offers(&line, k), "{k}: {line}");
     }
+    assert!(!offers(&line, "r"), "connected: no r: {line}");
     assert!(!offers(&line, "b"), "patient 1 has no previous: {line}");
     let mut second = second_link(80, 24);
     connects(&mut second, 10);
     second.toast = None;
     let line = bar(&second);
-    for k in keys.iter().chain(&["h", "b"]) {
+    for k in during.iter().chain(&["b"]) {
         assert!(offers(&line, k), "{k}: {line}");
     }
     // While a link is minted, the bar offers no `h`, and the status names the queue's way out
@@ -302,7 +305,7 @@ fn the_queue_keys_show_where_they_work_and_fit_at_80_columns() {
     let line = bar(&second);
     for k in [
         "h go on",
-        "b back",
+        "b previous",
         "p resume",
         "K patient",
         "x stop",
@@ -629,4 +632,46 @@ fn the_list_names_the_providers_and_a_skipped_patients_link_is_out_until_it_expi
     let screen = render(&app, 80, 24);
     assert!(!screen.contains("link out"), "{screen}");
     assert!(!screen.contains("stays valid"), "{screen}");
+}
+
+#[test]
+fn held_and_paused_names_both_keys_that_go_on() {
+    let mut app = counting_down(80, 24);
+    app.update(ch('h'));
+    app.update(ch('p'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Connected ✓ — held and paused: h and p go on"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_summary_names_every_link_still_out_a_connected_patients_too() {
+    // Patient 1 connects, `b` goes back to them (a new link), `n` leaves it, `x` stops.
+    let mut app = counting_down(80, 24);
+    app.update(Msg::Tick(t0() + Duration::seconds(9)));
+    minted(&mut app, 2, 9);
+    app.update(ch('b'));
+    minted(&mut app, 3, 10);
+    app.update(ch('n'));
+    minted(&mut app, 4, 11);
+    app.update(ch('x'));
+    app.update(ch('y'));
+    app.toast = None;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Connected 1: patient-00001 (link out until 11:00)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Not finished 1: patient-00002 (2 links out until 11:00)"),
+        "{screen}"
+    );
+    let farewell = app.queue_farewell().unwrap();
+    assert!(
+        farewell.contains("; 3 links still out until "),
+        "{farewell}"
+    );
 }

@@ -121,12 +121,17 @@ pub enum Ctx {
     Queue,
     /// The queue's countdown after a connection (`h` holds it).
     QueueCountdown,
+    /// The queue while its current patient has not connected (`r` mints their link again: once
+    /// they connected, a new link would throw the countdown away and wait for them again).
+    QueueRetry,
     /// The queue from its second patient on (`b` goes back).
     QueueBack,
     /// The queue's summary.
     QueueSummary,
     /// The preview of `--queue FILE`.
     QueuePreview,
+    /// The preview of `--queue FILE` with already connected patients (`i` includes them).
+    QueuePreviewConnected,
     /// The queue's start question, when some of its patients are already connected.
     QueueQuestion,
 }
@@ -155,9 +160,9 @@ impl Ctx {
             Ctx::Presets => "Preset list",
             Ctx::History => "History",
             Ctx::ProfilePicker => "Profile picker (at start)",
-            Ctx::Queue | Ctx::QueueCountdown | Ctx::QueueBack => "Queue",
+            Ctx::Queue | Ctx::QueueCountdown | Ctx::QueueRetry | Ctx::QueueBack => "Queue",
             Ctx::QueueSummary => "Queue summary",
-            Ctx::QueuePreview => "Queue file preview (--queue)",
+            Ctx::QueuePreview | Ctx::QueuePreviewConnected => "Queue file preview (--queue)",
             Ctx::QueueQuestion => "The queue's start question",
         }
     }
@@ -296,8 +301,10 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::ClinicAppView,
     Ctx::PatientView,
     Ctx::QueuePreview,
+    Ctx::QueuePreviewConnected,
     Ctx::QueueCountdown,
     Ctx::Queue,
+    Ctx::QueueRetry,
     Ctx::QueueBack,
     Ctx::QueueSummary,
     Ctx::Filtering,

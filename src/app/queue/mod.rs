@@ -6,6 +6,7 @@
 //! Every transition answers a [`Step`]: what the console should do next (mint for a patient,
 //! take the link off the screen, nothing).
 
+pub mod left;
 pub mod marks;
 pub mod preview;
 mod run;
@@ -78,17 +79,6 @@ pub struct Entry {
     pub outcome: Option<Outcome>,
     /// The providers they connected (the names, as the link's view gives them).
     pub providers: Vec<String>,
-    /// When the newest link the queue left unused for them (skipped, gone back from, minted
-    /// again, stopped) expires: it stays valid until then, as Vital cannot withdraw a link.
-    pub link_until: Option<DateTime<Utc>>,
-}
-
-impl Entry {
-    /// Until when a link left unused is still out, at `now` (never for one who connected).
-    pub fn link_out(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.link_until
-            .filter(|t| *t > now && self.outcome != Some(Outcome::Connected))
-    }
 }
 
 /// Why the queue waits for the staff.
@@ -192,7 +182,6 @@ impl Queue {
                     client_user_id,
                     outcome: None,
                     providers: Vec::new(),
-                    link_until: None,
                 })
                 .collect(),
             current: 0,
@@ -355,9 +344,9 @@ impl Queue {
         self.mint_current()
     }
 
-    /// `r`: the current patient's link again.
+    /// `r`: the current patient's link again (not once they connected: their countdown stays).
     pub fn mint_again(&mut self) -> Step {
-        if self.is_done() {
+        if self.is_done() || matches!(self.phase, Phase::Connected { .. }) {
             return Step::Nothing;
         }
         self.mint_current()
@@ -595,6 +584,8 @@ impl Ask {
     }
 }
 
+#[cfg(test)]
+mod left_tests;
 #[cfg(test)]
 mod marks_tests;
 #[cfg(test)]

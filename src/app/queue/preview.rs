@@ -188,10 +188,12 @@ impl App {
         let mut found: Vec<(usize, Known)> = Vec::new();
         for u in self.patients.list.items().iter() {
             if let Some(&i) = at.get(u.client_user_id) {
+                // The one rule of the Patient pane: a broken connection is not connected.
                 let connected = self
                     .patients
                     .connections
-                    .slugs(&u)
+                    .providers(&u)
+                    .ok
                     .into_iter()
                     .map(sanitize)
                     .collect();

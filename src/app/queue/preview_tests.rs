@@ -223,3 +223,42 @@ fn n_to_the_start_after_creating_says_the_created_patients_are_kept() {
         "The queue did not start: nothing was sent"
     );
 }
+
+#[test]
+fn the_preview_counts_a_broken_connection_as_not_connected() {
+    use super::preview::Known;
+    use crate::app::requests::Load;
+    let provider = |slug: &str, status: &str| -> crate::api::ConnectedProvider {
+        serde_json::from_value(serde_json::json!({
+            "name": slug, "slug": slug, "status": status,
+        }))
+        .unwrap()
+    };
+    let mut app = loaded(10, false);
+    let items = app.patients.list.items();
+    let (a, b) = (items.get_ref(0), items.get_ref(1));
+    let (a_id, b_id) = (a.user_id, b.user_id);
+    let (a_name, b_name) = (a.client_user_id.to_string(), b.client_user_id.to_string());
+    // The Patient pane's check: `✓ dexcom_v3 · ✗ fitbit`, and one with fitbit broken only.
+    app.patients.connections.checked(
+        a_id,
+        Load::Loaded(vec![
+            provider("dexcom_v3", "connected"),
+            provider("fitbit", "error"),
+        ]),
+    );
+    app.patients
+        .connections
+        .checked(b_id, Load::Loaded(vec![provider("fitbit", "error")]));
+    app.open_queue_file(file(&format!("{a_name}\n{b_name}\n")));
+    app.update(Msg::Tick(at(1)));
+    let p = app.queue_preview.as_ref().unwrap();
+    assert_eq!(
+        p.rows[0].known,
+        Known::Patient {
+            user_id: a_id,
+            connected: vec!["dexcom_v3".into()],
+        }
+    );
+    assert_eq!(p.connected(), 1, "the broken-only patient is to be queued");
+}

@@ -103,18 +103,17 @@ impl App {
         if let (Screen::Link(_), Some(q)) = (&self.screen, &mut self.queue) {
             q.asked = Asked::Staff;
         }
-        // A link left unused stays valid until it expires (Vital cannot withdraw one).
-        if let (Some(shown), Some(q)) = (self.screen.shown(), &mut self.queue)
+        // A link left unused stays valid until it expires (Vital cannot withdraw one): it stays
+        // watched.
+        let screen = std::mem::replace(&mut self.screen, Screen::Panes);
+        if let (Some(shown), Some(q)) = (screen.shown(), &self.queue)
             && !shown.watch.consumed()
             && !shown.link.is_expired(self.now)
-            && let Some(e) = q
-                .entries
-                .iter_mut()
-                .find(|e| e.user_id == shown.link.user_id)
         {
-            e.link_until = e.link_until.max(Some(shown.link.expires_at()));
+            let (id, preset) = (q.id.clone(), q.preset.clone());
+            self.keep_watching(&id, preset, shown);
         }
-        self.screen = Screen::Panes;
+
         self.leave_link()
     }
 
@@ -197,7 +196,13 @@ impl App {
             return vec![];
         }
         let user_id = shown.link.user_id;
+        let slugs: Vec<String> = shown.watch.arrived.iter().map(|a| a.slug.clone()).collect();
         let names = shown.watch.arrived.iter().map(|a| a.name.clone()).collect();
+        if self.queue.as_ref().is_some_and(|q| q.is_current(user_id)) {
+            for slug in &slugs {
+                self.queue_left.record(user_id, slug);
+            }
+        }
         let confirmation = Some((shown.language, names));
         let Some(q) = self.queue.as_mut() else {
             return vec![];
@@ -254,8 +259,16 @@ impl App {
 
     /// The contexts whose keys work while a queue is on (`None`: the console's usual ones).
     pub(in crate::app) fn queue_contexts(&self) -> Option<Vec<Ctx>> {
-        if self.queue_preview.is_some() && self.screen.is_panes() {
-            return Some(vec![Ctx::Always, Ctx::QueuePreview, Ctx::Global]);
+        if let Some(p) = &self.queue_preview
+            && self.screen.is_panes()
+        {
+            // `i` only with someone to include.
+            let mut ctx = vec![Ctx::Always, Ctx::QueuePreview];
+            if p.connected() > 0 {
+                ctx.push(Ctx::QueuePreviewConnected);
+            }
+            ctx.push(Ctx::Global);
+            return Some(ctx);
         }
         let q = self.queue.as_ref()?;
         match &self.screen {
@@ -275,6 +288,9 @@ impl App {
                     ctx.push(Ctx::QueueCountdown);
                 }
                 ctx.push(Ctx::Queue);
+                if !matches!(q.phase, Phase::Connected { .. }) {
+                    ctx.push(Ctx::QueueRetry);
+                }
                 if q.current > 0 {
                     ctx.push(Ctx::QueueBack);
                 }
@@ -347,14 +363,18 @@ impl App {
         if !self.queue.as_mut().is_some_and(|q| q.hold(now)) {
             return;
         }
-        let held = self
-            .queue
-            .as_ref()
-            .is_some_and(|q| matches!(q.phase, Phase::Connected { held: true, .. }));
-        let text = if held {
-            "Countdown held: h goes on, n moves on now".to_string()
-        } else {
-            "Countdown goes on: h holds it again".to_string()
+        let (held, paused) = self.queue.as_ref().map_or((false, false), |q| {
+            (
+                matches!(q.phase, Phase::Connected { held: true, .. }),
+                q.paused,
+            )
+        });
+        // While paused, h alone does not go on: say p too.
+        let text = match (held, paused) {
+            (true, false) => "Countdown held: h goes on, n moves on now",
+            (true, true) => "Countdown held and queue paused: h and p go on, n moves on now",
+            (false, false) => "Countdown goes on: h holds it again",
+            (false, true) => "Countdown no longer held, but the queue is paused: p resumes",
         };
         self.toast(Level::Info, text);
     }
@@ -483,8 +503,18 @@ impl App {
     /// how it ended and its totals, and where the summary is kept.
     pub fn queue_farewell(&self) -> Option<String> {
         let q = self.queue.as_ref().filter(|q| q.is_done())?;
+        // The console no longer watches them: say they can still connect.
+        let out = self
+            .queue_links_out()
+            .map_or_else(String::new, |(n, until)| {
+                format!(
+                    "; {} still out until {} UTC",
+                    crate::text::count(n, "link", "links"),
+                    until.format("%H:%M")
+                )
+            });
         Some(format!(
-            "queue {}: {}, {}; history --queue {} prints its summary",
+            "queue {}: {}, {}{out}; history --queue {} prints its summary",
             q.id,
             q.end.unwrap_or(crate::audit::QueueEnd::Stopped).text(),
             q.totals_text(),

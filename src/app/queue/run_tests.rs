@@ -433,3 +433,36 @@ fn the_status_line_never_repeats_a_countdown_that_goes_stale_nor_one_while_pause
     app.update(ch('h'));
     assert!(!toast(&app).contains(" s"), "{}", toast(&app));
 }
+
+#[test]
+fn r_is_not_offered_once_the_patient_connected_and_does_not_throw_the_countdown_away() {
+    use crate::app::keymap::Ctx;
+    let mut app = marked(3, false);
+    app.config.queue_patient_facing = false;
+    start(&mut app);
+    mint_answers(&mut app, 1, t0());
+    assert!(app.contexts().contains(&Ctx::QueueRetry), "r before");
+    connects(&mut app, "oura", at(3));
+    assert!(!app.contexts().contains(&Ctx::QueueRetry), "no r after");
+    app.update(ch('h'));
+    let fx = app.update(ch('r'));
+    assert!(mints(&fx).is_empty());
+    let q = app.queue.as_ref().unwrap();
+    assert!(matches!(q.phase, Phase::Connected { held: true, .. }));
+    assert_eq!(outcomes(q)[0], Some("connected"));
+}
+
+#[test]
+fn held_and_paused_says_both_keys_go_on() {
+    let toast = |app: &App| app.toast.as_ref().unwrap().text.clone();
+    let mut app = marked(3, false);
+    app.config.queue_patient_facing = false;
+    start(&mut app);
+    mint_answers(&mut app, 1, t0());
+    app.update(ch('p'));
+    connects(&mut app, "oura", at(3));
+    app.update(ch('h'));
+    assert!(toast(&app).contains("h and p go on"), "{}", toast(&app));
+    app.update(ch('h'));
+    assert!(toast(&app).contains("p resumes"), "{}", toast(&app));
+}

@@ -125,11 +125,20 @@ fn every_action_in_the_key_table_is_reachable() {
                 app.update(ch('1'));
                 app.update(key(KeyCode::Enter));
             }
-            Ctx::Queue | Ctx::QueueSummary | Ctx::QueueCountdown | Ctx::QueueBack => {
+            Ctx::Queue
+            | Ctx::QueueSummary
+            | Ctx::QueueCountdown
+            | Ctx::QueueRetry
+            | Ctx::QueueBack => {
                 queue_in(&mut app, b.ctx);
             }
             Ctx::QueuePreview => {
                 app.open_queue_file(crate::queue_file::parse(b"p1\n").unwrap());
+            }
+            Ctx::QueuePreviewConnected => {
+                reload_with(&mut app, team(2, &[2]));
+                app.open_queue_file(crate::queue_file::parse(b"p1\np2\n").unwrap());
+                app.update(Msg::Tick(t0()));
             }
             Ctx::QueueQuestion => {
                 reload_with(&mut app, team(2, &[2]));

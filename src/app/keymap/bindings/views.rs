@@ -163,7 +163,7 @@ pub(super) const ROWS: &[Binding] = &[
         "Create the new patients (asks), then start (asks)",
     ),
     b(
-        Ctx::QueuePreview,
+        Ctx::QueuePreviewConnected,
         &[k('i')],
         Action::QueueInclude,
         "include connected",
@@ -199,11 +199,11 @@ pub(super) const ROWS: &[Binding] = &[
     )
     .tight("back"),
     b(
-        Ctx::Queue,
+        Ctx::QueueRetry,
         &[k('r')],
         Action::MintAgain,
         "mint again",
-        "Mint this patient's link again",
+        "Mint this patient's link again (not once they connected)",
     )
     .tight("again"),
     b(
