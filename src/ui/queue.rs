@@ -589,3 +589,7 @@ mod tests;
 #[cfg(test)]
 #[path = "queue_preview_tests.rs"]
 mod preview_tests;
+
+#[cfg(test)]
+#[path = "queue_flow_tests.rs"]
+mod flow_tests;
