@@ -35,6 +35,24 @@ async fn shown_for(c: &mut Console, client_user_id: &str, within: Duration) -> S
     }
 }
 
+/// Marks the first `n` patients to follow up (the demo patients at the top are connected
+/// already, and a queue leaves them out: `F` shows the others), starts the queue with `O`
+/// and `y`: its id and its patients' ids.
+async fn mark_and_start(c: &mut Console, n: usize) -> (String, Vec<String>) {
+    c.wait_for("patient-00003").await;
+    c.key(KeyCode::Char('F'));
+    let keys = vec![" "; n].join("j");
+    c.keys(&keys);
+    c.wait_for(&format!("{n} marked")).await;
+    c.key(KeyCode::Char('O'));
+    let ask = c
+        .wait_for(&format!("Start the queue of {n} patients"))
+        .await;
+    assert!(ask.contains("with every provider? y/N"), "{ask}");
+    c.key(KeyCode::Char('y'));
+    started_queue(c).await
+}
+
 /// Runs the loop until the queue has started: its id and its patients' ids.
 async fn started_queue(c: &mut Console) -> (String, Vec<String>) {
     let start = Instant::now();
@@ -66,18 +84,7 @@ async fn a_queue_of_three_runs_through_with_no_key_when_each_connects() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("data/vital-onboard/history.sqlite3");
     let mut c = Console::new(&emu, Some(&db));
-    c.wait_for("patient-00003").await;
-    // The demo patients at the top are connected already: F shows the ones to follow up.
-    c.key(KeyCode::Char('F'));
-    for k in [' ', 'j', ' ', 'j', ' '] {
-        c.key(KeyCode::Char(k));
-    }
-    c.wait_for("3 marked").await;
-    c.key(KeyCode::Char('O'));
-    c.wait_for("Start the queue of 3 patients with every provider? y/N")
-        .await;
-    c.key(KeyCode::Char('y'));
-    let (queue_id, ids) = started_queue(&mut c).await;
+    let (queue_id, ids) = mark_and_start(&mut c, 3).await;
     assert_eq!(ids.len(), 3);
     let web = Browser::new(&emu);
     for (n, id) in ids.iter().enumerate() {
@@ -151,16 +158,7 @@ async fn a_stopped_queue_leaves_its_summary_for_history_queue() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("data/vital-onboard/history.sqlite3");
     let mut c = Console::new(&emu, Some(&db));
-    c.wait_for("patient-00003").await;
-    // The demo patients at the top are connected already (a queue leaves them out): F shows
-    // the ones to follow up.
-    c.key(KeyCode::Char('F'));
-    c.keys(" j j ");
-    c.wait_for("3 marked").await;
-    c.key(KeyCode::Char('O'));
-    c.wait_for("Start the queue of 3 patients").await;
-    c.key(KeyCode::Char('y'));
-    let (queue_id, ids) = started_queue(&mut c).await;
+    let (queue_id, ids) = mark_and_start(&mut c, 3).await;
     let first = shown_for(&mut c, &ids[0], Duration::from_secs(20)).await;
     // Any key turns the patient-facing view to the staff's, where n skips.
     c.keys("an");
@@ -240,14 +238,7 @@ async fn a_patient_connecting_through_a_skipped_link_is_recorded_as_connected() 
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("data/vital-onboard/history.sqlite3");
     let mut c = Console::new(&emu, Some(&db));
-    c.wait_for("patient-00003").await;
-    c.key(KeyCode::Char('F'));
-    c.keys(" j ");
-    c.wait_for("2 marked").await;
-    c.key(KeyCode::Char('O'));
-    c.wait_for("Start the queue of 2 patients").await;
-    c.key(KeyCode::Char('y'));
-    let (queue_id, ids) = started_queue(&mut c).await;
+    let (queue_id, ids) = mark_and_start(&mut c, 2).await;
     let first = shown_for(&mut c, &ids[0], Duration::from_secs(20)).await;
     c.keys("an");
     shown_for(&mut c, &ids[1], Duration::from_secs(20)).await;

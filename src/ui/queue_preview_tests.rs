@@ -1,28 +1,8 @@
 //! Tests of the `--queue FILE` preview's screen.
 
-use crate::app::App;
 use crate::app::Msg;
 use crate::app::tests::{ch, loaded, t0};
-use crate::ui::tests::{render, sized};
-
-fn previewed(w: u16, h: u16) -> App {
-    let mut app = sized(loaded(40, false), w, h);
-    let first = app
-        .patients
-        .list
-        .items()
-        .get_ref(0)
-        .client_user_id
-        .to_string();
-    let file = crate::queue_file::parse(
-        format!("client_user_id\n{first}\nnew-1\n+1 555 010 9999\nnew-1\n").as_bytes(),
-    )
-    .unwrap();
-    app.open_queue_file(file);
-    app.update(Msg::Tick(t0()));
-    app.toast = None;
-    app
-}
+use crate::ui::tests::{previewed, render, sized};
 
 #[test]
 fn queue_file_preview() {

@@ -593,21 +593,7 @@ fn the_options_body_breaks_a_long_line_after_its_key() {
 #[test]
 fn a_box_leaves_no_orphan_line_of_a_sentence_it_hides() {
     use crate::app::requests::Task;
-    let mut app = sized(loaded(40, false), 80, 24);
-    let first = app
-        .patients
-        .list
-        .items()
-        .get_ref(0)
-        .client_user_id
-        .to_string();
-    let file = crate::queue_file::parse(
-        format!("client_user_id\n{first}\nnew-1\n+1 555 010 9999\nnew-1\n").as_bytes(),
-    )
-    .unwrap();
-    app.open_queue_file(file);
-    app.update(Msg::Tick(t0()));
-    app.toast = None;
+    let mut app = crate::ui::tests::previewed(80, 24);
     app.update(key(KeyCode::Enter));
     app.update(ch('y'));
     for (n, name) in [(1u128, "new-1"), (2, "+1 555 010 9999")] {

@@ -37,6 +37,21 @@ pub fn render_with(w: u16, h: u16, paint: impl FnOnce(&mut ratatui::Frame)) -> S
     out
 }
 
+/// A `--queue FILE` preview of four rows (the first loaded patient, `new-1` twice, a phone
+/// number) over 40 loaded patients, at `w` x `h`.
+pub(super) fn previewed(w: u16, h: u16) -> App {
+    let mut app = sized(crate::app::tests::loaded(40, false), w, h);
+    let first = crate::app::tests::client_id(&app, 0);
+    let file = crate::queue_file::parse(
+        format!("client_user_id\n{first}\nnew-1\n+1 555 010 9999\nnew-1\n").as_bytes(),
+    )
+    .unwrap();
+    app.open_queue_file(file);
+    app.update(crate::app::Msg::Tick(crate::app::tests::t0()));
+    app.toast = None;
+    app
+}
+
 pub(super) fn sized(mut app: App, w: u16, h: u16) -> App {
     app.update(Msg::Resize(w, h));
     app

@@ -37,20 +37,8 @@ fn creates(effects: &[Effect]) -> Vec<String> {
 fn a_preview_from_the_complete_list_creates_the_new_after_y_and_goes_on_past_a_failure() {
     use super::preview::{Known, Stage};
     let mut app = loaded(10, false);
-    let first = app
-        .patients
-        .list
-        .items()
-        .get_ref(0)
-        .client_user_id
-        .to_string();
-    let second = app
-        .patients
-        .list
-        .items()
-        .get_ref(1)
-        .client_user_id
-        .to_string();
+    let first = crate::app::tests::client_id(&app, 0);
+    let second = crate::app::tests::client_id(&app, 1);
     app.open_queue_file(file(&format!(
         "Client_User_Id,site\n{first},a\n{second},b\nnew-1,c\nann@example.com,d\n{first},a\n"
     )));
@@ -207,13 +195,7 @@ fn n_to_the_start_after_creating_says_the_created_patients_are_kept() {
     );
     // Before anything was created, nothing was sent.
     let mut app = loaded(3, false);
-    let first = app
-        .patients
-        .list
-        .items()
-        .get_ref(0)
-        .client_user_id
-        .to_string();
+    let first = crate::app::tests::client_id(&app, 0);
     app.open_queue_file(file(&format!("client_user_id\n{first}\n")));
     app.update(Msg::Tick(at(1)));
     app.update(key(KeyCode::Enter));

@@ -156,6 +156,16 @@ pub(crate) fn page(range: std::ops::RangeInclusive<usize>, total: u64, offset: u
     }
 }
 
+/// The `client_user_id` of the loaded patient at list position `i`.
+pub(crate) fn client_id(app: &App, i: usize) -> String {
+    app.patients
+        .list
+        .items()
+        .get_ref(i)
+        .client_user_id
+        .to_string()
+}
+
 /// An app with `n` users and the catalog loaded.
 pub(crate) fn loaded(n: usize, production: bool) -> App {
     let mut app = App::new(
