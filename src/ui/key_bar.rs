@@ -25,8 +25,9 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App, theme: &Theme) {
 /// first, shortened so the most needed keys still fit after it; the keys alone when it has
 /// nothing to say but the usual hint.
 ///
-/// While a queue runs, its keys come first: a passing message (the strip over the view names
-/// the queue's place; `?` keeps the message) gives way to them, a warning or a request does not.
+/// While a queue runs, its keys come first: a passing note (the strip over the view names the
+/// queue's place; `?` keeps the note) gives way to them; the answer to a key (a copy), a
+/// warning or a request does not.
 pub fn draw_shared(frame: &mut Frame, row: Rect, app: &App, theme: &Theme) {
     let Some(status) = news(app, theme).filter(|_| !queue_keys_first(app)) else {
         draw_keys(frame, row, app, theme);
@@ -47,12 +48,15 @@ pub fn draw_shared(frame: &mut Frame, row: Rect, app: &App, theme: &Theme) {
 }
 
 /// Whether the shared row shows the queue's keys alone: a queue runs and the news is only a
-/// passing message.
+/// passing note.
 fn queue_keys_first(app: &App) -> bool {
     app.queue_in_progress()
         && app.requests.change().is_none()
         && app.retry_wait().is_none()
-        && app.toast.as_ref().is_none_or(|t| !t.level.sticky())
+        && app
+            .toast
+            .as_ref()
+            .is_none_or(|t| t.level == crate::app::Level::Info)
 }
 
 /// Columns the shared row keeps for keys after the status: room for "q quit  ? help".

@@ -249,6 +249,30 @@ fn queue_link_view_first_patient() {
     }
 }
 
+#[test]
+fn in_the_queue_at_80_columns_a_copy_says_so_and_the_queues_note_gives_way() {
+    let mut app = started(80, 24);
+    minted(&mut app, 1, 0);
+    let screen = render(&app, 80, 24);
+    let bar = screen.lines().last().unwrap();
+    assert!(
+        offers(bar, "n"),
+        "the queue's note gives way to its keys: {bar}"
+    );
+    let url = app.screen.shown().unwrap().link.url();
+    app.update(Msg::Copied {
+        url,
+        expires_at: t0() + Duration::minutes(60),
+        outcome: crate::clipboard::CopyOutcome::Osc52,
+    });
+    let screen = render(&app, 80, 24);
+    let bar = screen.lines().last().unwrap();
+    assert!(
+        bar.contains("Sent to your terminal's clipboard"),
+        "the copy's answer shows: {bar}"
+    );
+}
+
 /// Patient 2's link in the staff view, its message still up.
 fn second_link(w: u16, h: u16) -> App {
     let mut app = counting_down(w, h);

@@ -180,8 +180,10 @@ impl App {
         if patient_facing {
             effects.extend(self.audit_shown(Outcome::ShownToPatient, None, None));
         }
+        // Info: the strip over the view says the same, so the queue's keys take the shared
+        // row at 80 columns; an answer to a key (a copy) is a success and shows there.
         self.toast(
-            Level::Success,
+            Level::Info,
             format!("Queue: patient {n} of {of}: the link is shown; n skips, x stops"),
         );
         effects
