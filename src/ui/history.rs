@@ -45,8 +45,22 @@ fn columns(r: &LinkRecord, allowed: &str, width: usize, all_hosts: bool) -> Vec<
     if width >= OPERATOR_WIDTH {
         columns.push((format!("by {}", sanitize(&m.operator)), 14));
     }
+    // The outcome ends the row and is what staff look for: what the link allowed gives up
+    // columns (down to 10) before the outcome loses its room.
+    let used = TIME_WIDTH + columns.iter().map(|(_, w)| w + 2).sum::<usize>() + 2;
+    let short = (used + OUTCOME_ROOM).saturating_sub(width);
+    let allowed_at = if all_hosts { 2 } else { 1 };
+    if let Some((_, w)) = columns.get_mut(allowed_at) {
+        *w = w.saturating_sub(short).max(10);
+    }
     columns
 }
+
+/// The time at the start of a row (`12-05 10:17`).
+const TIME_WIDTH: usize = 11;
+
+/// The room a row keeps for its outcome (`— shown to patient`, `✓ oura,fitbit`).
+const OUTCOME_ROOM: usize = 20;
 
 /// The rows' width from which the operator shows (the history at 160 columns is 118 wide).
 const OPERATOR_WIDTH: usize = 110;

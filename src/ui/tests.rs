@@ -575,6 +575,17 @@ both_sizes!(history_overlay_filtered, |w, h| {
     app
 });
 
+#[test]
+fn the_history_keeps_room_for_the_outcome_at_every_width() {
+    // The outcome ends the row and is what staff look for: what was allowed gives way first.
+    for w in [100u16, 120, 160] {
+        let app = crate::app::tests::history::with_history(sized(loaded(5, false), w, 30));
+        let screen = render(&app, w, 30);
+        assert!(screen.contains("✓ oura "), "{w} columns:\n{screen}");
+        assert!(screen.contains("— expired "), "{w} columns:\n{screen}");
+    }
+}
+
 fn picker() -> crate::app::profile_picker::ProfilePicker {
     use crate::setup::profiles::{DEMO, Entry, Stored};
     let entry = |name: &str, env: &str, region: &str, key: Stored| Entry {
