@@ -106,8 +106,8 @@ fn with_only_connected_patients_marked_the_question_says_so_before_any_answer() 
     let mut app = asked(2, &[1, 2]);
     assert_eq!(
         question(&app),
-        "All 2 patients are already connected: i includes them in a queue with every \
-         provider. y/N"
+        "All 2 marked patients are already connected, so nobody is left to queue: i includes \
+         them all (a queue with every provider), n closes"
     );
     // One question: `y` without `i` starts nothing and closes it, saying why.
     app.update(ch('y'));
@@ -117,12 +117,12 @@ fn with_only_connected_patients_marked_the_question_says_so_before_any_answer() 
     assert_eq!(toast.level, Level::Warning);
     assert_eq!(
         toast.text,
-        "The queue did not start: all 2 patients are already connected (i in the question \
-         includes them)"
+        "The queue did not start: all 2 marked patients are already connected (i in the \
+         question includes them)"
     );
     let mut app = asked(1, &[1]);
     assert!(
-        question(&app).starts_with("The 1 patient is already connected: i includes them"),
+        question(&app).starts_with("The marked patient is already connected, so nobody is left"),
         "{}",
         question(&app)
     );

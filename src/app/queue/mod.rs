@@ -458,10 +458,10 @@ impl Queue {
 /// "The 1 patient is already connected", "All 3 patients are already connected".
 pub fn all_connected(n: usize) -> String {
     if n == 1 {
-        "The 1 patient is already connected".into()
+        "The marked patient is already connected".into()
     } else {
         format!(
-            "All {} patients are already connected",
+            "All {} marked patients are already connected",
             crate::text::thousands(n)
         )
     }
@@ -504,9 +504,12 @@ impl Ask {
                 let count = self.queued().unwrap_or_default();
                 if count == 0 {
                     // Nobody to queue unless `i`: said before anything is answered.
+                    // No `y` to offer: nothing would start.
                     return format!(
-                        "{}: i includes them in a queue with {label}. y/N",
-                        all_connected(*connected)
+                        "{}, so nobody is left to queue: i includes {} (a queue with {label}), \
+                         n closes",
+                        all_connected(*connected),
+                        if *connected == 1 { "them" } else { "them all" }
                     );
                 }
                 let what = if *production {
