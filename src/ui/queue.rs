@@ -31,7 +31,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) 
     let (title, lines) = if q.is_done() {
         (
             format!(" Queue {} · summary ", q.id),
-            summary(app, q, width, theme),
+            fitted(
+                usize::from(areas.body.height.saturating_sub(2)),
+                q.entries.len(),
+                |named| summary(app, q, width, named, theme),
+            ),
         )
     } else {
         (
@@ -102,8 +106,33 @@ pub const LINK_OUT_NOTE: &str = "A link left unused stays valid until it expires
 /// At most this many ids are named on a line of the preview.
 const NAMED: usize = 12;
 
-/// The preview naming as many ids a section as fit in `height` rows (at least [`NAMED`]): the
-/// rows a short list leaves are not left empty while ids are hidden.
+/// The lines of `lines(named)` naming as many ids a section as fit in `height` rows (at least
+/// [`NAMED`], at most `most`): the rows a short list leaves are not left empty while ids are
+/// hidden. More names never take fewer rows, so the most that fit is found by halving.
+fn fitted(
+    height: usize,
+    most: usize,
+    lines: impl Fn(usize) -> Vec<Line<'static>>,
+) -> Vec<Line<'static>> {
+    let (mut lo, mut hi) = (NAMED, most.max(NAMED));
+    let mut best = lines(lo);
+    if best.len() > height {
+        return best;
+    }
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        let tried = lines(mid);
+        if tried.len() <= height {
+            lo = mid;
+            best = tried;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    best
+}
+
+/// The preview, as many ids a section as fit in `height` rows.
 fn fitted_preview(
     app: &App,
     p: &Preview,
@@ -111,24 +140,9 @@ fn fitted_preview(
     height: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let fits = |named: usize| preview_lines(app, p, width, named, theme);
-    let (mut lo, mut hi) = (NAMED, p.rows.len().max(NAMED));
-    let mut best = fits(lo);
-    if best.len() > height {
-        return best;
-    }
-    // The most names that still fit (more names never take fewer rows).
-    while lo < hi {
-        let mid = lo + (hi - lo).div_ceil(2);
-        let lines = fits(mid);
-        if lines.len() <= height {
-            lo = mid;
-            best = lines;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    best
+    fitted(height, p.rows.len(), |named| {
+        preview_lines(app, p, width, named, theme)
+    })
 }
 
 fn preview_lines(
@@ -512,7 +526,8 @@ fn clock(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// The summary: each outcome with its patients, who ran the queue and where to find it again.
-fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// `named`: at most this many ids an outcome.
+fn summary(app: &App, q: &Queue, width: usize, named: usize, theme: &Theme) -> Vec<Line<'static>> {
     // The facts `history --queue` gives: how it ended, who ran it, from when to when.
     let time = |t| clock(app, t);
     let mut end = q
@@ -550,7 +565,7 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
         // Ids whole, a failure's reason after its id; wrapped lines indent.
         let mut flow = Flow::new(width, 2);
         flow.unit("", &format!("{heading} {}", entries.len()), style);
-        for (i, e) in entries.iter().take(NAMED).enumerate() {
+        for (i, e) in entries.iter().take(named).enumerate() {
             let sep = if i == 0 { ": " } else { ", " };
             flow.unit(sep, &sanitize(&e.client_user_id), Style::new());
             if let Some(Outcome::Failed(r)) = &e.outcome {
@@ -560,8 +575,8 @@ fn summary(app: &App, q: &Queue, width: usize, theme: &Theme) -> Vec<Line<'stati
                 flow.words(" ", &format!("({})", links_out(app, out)), Style::new());
             }
         }
-        if entries.len() > NAMED {
-            let more = format!("… and {} more", entries.len() - NAMED);
+        if entries.len() > named {
+            let more = format!("… and {} more", entries.len() - named);
             flow.unit(" ", &more, Style::new());
         }
         lines.extend(flow.finish());

@@ -428,11 +428,11 @@ fn during_the_countdown_the_patient_reads_that_it_is_connected() {
     assert!(screen.contains("Thank you."), "{screen}");
 }
 
-#[test]
-fn a_long_summary_names_the_first_ids_and_counts_the_rest() {
+/// A finished queue of `n` patients, every one skipped, its summary on a `w` x `h` screen.
+fn all_skipped(n: u128, w: u16, h: u16) -> App {
     use crate::app::queue::Queue;
-    let mut app = sized(loaded(1, false), 160, 48);
-    let ids = (1..=30)
+    let mut app = sized(loaded(1, false), w, h);
+    let ids = (1..=n)
         .map(|i| (uuid::Uuid::from_u128(i), format!("p{i}")))
         .collect();
     let mut q = Queue::new(
@@ -442,14 +442,36 @@ fn a_long_summary_names_the_first_ids_and_counts_the_rest() {
         t0(),
         "ann".into(),
     );
-    for _ in 0..30 {
+    for _ in 0..n {
         q.skip();
     }
     q.asked = crate::app::queue::Asked::Staff;
     app.queue = Some(q);
-    let screen = render(&app, 160, 48);
+    app
+}
+
+#[test]
+fn a_long_summary_names_as_many_ids_as_fit_and_counts_the_rest() {
+    // Room for all: every id is named, none hidden behind "more".
+    let screen = render(&all_skipped(30, 160, 48), 160, 48);
     assert!(screen.contains("Skipped 30: p1, p2,"), "{screen}");
-    assert!(screen.contains("p12 … and 18 more"), "{screen}");
+    assert!(screen.contains("p29, p30"), "{screen}");
+    assert!(!screen.contains("more"), "{screen}");
+    // More than fit: the rows are used (no more than two left empty), the rest counted.
+    let screen = render(&all_skipped(600, 80, 24), 80, 24);
+    let more = screen
+        .lines()
+        .find(|l| l.contains("more"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(more.contains("… and "), "{screen}");
+    let empty = screen
+        .lines()
+        .filter(|l| l.trim_matches(['┃', ' ']).is_empty())
+        .count();
+    assert!(
+        empty <= 4,
+        "{empty} empty rows while ids are hidden:\n{screen}"
+    );
 }
 
 #[test]
