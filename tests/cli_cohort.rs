@@ -6,27 +6,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use chrono::Duration;
+use common::audit::cmd;
 use common::*;
 use serde_json::Value;
 use vital_onboard::audit::{Event, Outcome, Store};
-
-fn cmd(db: &Path, base: Option<&str>) -> Command {
-    let mut c = clean_command();
-    let cfg = db.with_extension("toml");
-    if !cfg.exists() {
-        std::fs::write(&cfg, "").unwrap();
-    }
-    c.env("VITAL_ONBOARD_CONFIG", cfg);
-    c.env("VITAL_ONBOARD_HISTORY", db);
-    if let Some(b) = base {
-        c.env("VITAL_BASE_URL", b).env("VITAL_API_KEY", KEY);
-    }
-    c.stdin(Stdio::null());
-    c
-}
 
 fn uid(n: usize) -> uuid::Uuid {
     vital_onboard::emulator::stable_uuid(&vital_onboard::emulator::generated_client_id(n))

@@ -33,6 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, q: &Queue, theme: &Theme) 
             format!(" Queue {} · summary ", q.id),
             fitted(
                 usize::from(areas.body.height.saturating_sub(2)),
+                width,
                 q.entries.len(),
                 |named| summary(app, q, width, named, theme),
             ),
@@ -106,14 +107,18 @@ pub const LINK_OUT_NOTE: &str = "A link left unused stays valid until it expires
 /// At most this many ids are named on a line of the preview.
 const NAMED: usize = 12;
 
-/// The lines of `lines(named)` naming as many ids a section as fit in `height` rows (at least
-/// [`NAMED`], at most `most`): the rows a short list leaves are not left empty while ids are
-/// hidden. More names never take fewer rows, so the most that fit is found by halving.
+/// The lines of `lines(named)` naming as many ids a section as fit in `height` rows of `width`
+/// (at least [`NAMED`], at most `most`): the rows a short list leaves are not left empty while
+/// ids are hidden. More names never take fewer rows, so the most that fit is found by halving,
+/// from no more than the screen could hold (an id and its ", " take three columns at least), so
+/// a frame costs the screen's size, not the list's.
 fn fitted(
     height: usize,
+    width: usize,
     most: usize,
     lines: impl Fn(usize) -> Vec<Line<'static>>,
 ) -> Vec<Line<'static>> {
+    let most = most.min(height * width / 3);
     let (mut lo, mut hi) = (NAMED, most.max(NAMED));
     let mut best = lines(lo);
     if best.len() > height {
@@ -140,7 +145,7 @@ fn fitted_preview(
     height: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    fitted(height, p.rows.len(), |named| {
+    fitted(height, width, p.rows.len(), |named| {
         preview_lines(app, p, width, named, theme)
     })
 }

@@ -1,7 +1,29 @@
 //! Audit-log rows for the tests that seed a log before running a command.
 
+use std::path::Path;
+use std::process::{Command, Stdio};
+
 use chrono::{Duration, Utc};
 use vital_onboard::audit::{Event, Kind, Outcome, Source};
+
+use super::{KEY, clean_command};
+
+/// The built binary on the audit log `db` with an empty config file beside it; with `base`, an
+/// API there (and the test key).
+pub fn cmd(db: &Path, base: Option<&str>) -> Command {
+    let mut c = clean_command();
+    let cfg = db.with_extension("toml");
+    if !cfg.exists() {
+        std::fs::write(&cfg, "").unwrap();
+    }
+    c.env("VITAL_ONBOARD_CONFIG", cfg);
+    c.env("VITAL_ONBOARD_HISTORY", db);
+    if let Some(b) = base {
+        c.env("VITAL_BASE_URL", b).env("VITAL_API_KEY", KEY);
+    }
+    c.stdin(Stdio::null());
+    c
+}
 
 /// A sandbox row on `host` for `client_user_id`'s link `fp` (allowing oura and fitbit, preset
 /// `wearables`, minted by `jdoe` at the console), `ago` before now; a `Connected` row names
